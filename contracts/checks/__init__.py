@@ -1,0 +1,1 @@
+"""Invariant checks: plain functions over a response body that raise AssertionError."""

@@ -1,0 +1,160 @@
+"""DayZero invariants every response must keep, whatever the request was.
+
+Each check is a plain function over one JSON object that raises ``AssertionError`` with a precise
+message. :data:`MEMO_CHECKS` and :data:`INVOICE_CHECKS` name them; :func:`objects_in` finds the
+memos and invoices inside any DayZero response (a memo, a page of them, a customer's credits).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+JSON = dict[str, Any]
+Check = Callable[[JSON], None]
+
+_DOLLARS = re.compile(r"^-?\d+\.\d{2}$")
+
+
+def _label(obj: JSON) -> str:
+    return f"{obj.get('number') or obj.get('id') or '<no id>'}"
+
+
+def _dollars_match(obj: JSON, cents_field: str, dollars_field: str) -> None:
+    if cents_field not in obj or dollars_field not in obj:
+        return
+    cents, dollars = obj[cents_field], obj[dollars_field]
+    assert isinstance(dollars, str) and _DOLLARS.match(dollars), (
+        f"{_label(obj)}: {dollars_field}={dollars!r} is not a dollar string with two decimals"
+    )
+    assert Decimal(dollars) * 100 == Decimal(cents), (
+        f"{_label(obj)}: {dollars_field}={dollars!r} does not equal {cents_field}={cents}"
+    )
+
+
+# --- credit memos ---------------------------------------------------------------------------
+
+
+def remaining_is_amount_minus_applied(memo: JSON) -> None:
+    amount, applied, remaining = memo["amount"], memo["amount_applied"], memo["amount_remaining"]
+    assert remaining == amount - applied, (
+        f"{_label(memo)}: amount_remaining={remaining} but amount − amount_applied = "
+        f"{amount} − {applied} = {amount - applied}"
+    )
+
+
+def dollar_strings_equal_cents(memo: JSON) -> None:
+    for field in ("amount", "amount_applied", "amount_remaining"):
+        _dollars_match(memo, field, f"{field}_in_dollars")
+    for application in memo.get("applications") or []:
+        _dollars_match(application, "amount_applied", "amount_applied_dollars")
+
+
+def status_agrees_with_amounts(memo: JSON) -> None:
+    status, amount, applied = memo["status"], memo["amount"], memo["amount_applied"]
+    expected = {
+        "draft": applied == 0,
+        "issued": applied == 0,
+        "void": applied == 0,
+        "partially_applied": 0 < applied < amount,
+        "fully_applied": applied == amount and amount > 0,
+    }
+    assert status in expected, f"{_label(memo)}: unknown status {status!r}"
+    assert expected[status], (
+        f"{_label(memo)}: status {status!r} disagrees with amount={amount}, "
+        f"amount_applied={applied}"
+    )
+
+
+def can_be_deleted_iff_draft(memo: JSON) -> None:
+    assert memo["can_be_deleted"] == (memo["status"] == "draft"), (
+        f"{_label(memo)}: can_be_deleted={memo['can_be_deleted']} with status {memo['status']!r}"
+        " (only drafts can be deleted)"
+    )
+
+
+def has_applications_iff_applications(memo: JSON) -> None:
+    if "applications" not in memo:
+        return
+    listed = bool(memo["applications"])
+    assert memo["has_applications"] == listed, (
+        f"{_label(memo)}: has_applications={memo['has_applications']} but "
+        f"{len(memo['applications'])} application(s) listed"
+    )
+
+
+def applications_sum_to_amount_applied(memo: JSON) -> None:
+    if "applications" not in memo:
+        return
+    total = sum(application["amount_applied"] for application in memo["applications"])
+    assert total == memo["amount_applied"], (
+        f"{_label(memo)}: applications sum to {total} but amount_applied={memo['amount_applied']}"
+    )
+
+
+# --- invoices -------------------------------------------------------------------------------
+
+
+def invoice_due_is_total_minus_paid_and_credited(invoice: JSON) -> None:
+    total, paid, credited = invoice["total"], invoice["amount_paid"], invoice["amount_credited"]
+    assert invoice["amount_due"] == total - paid - credited, (
+        f"{_label(invoice)}: amount_due={invoice['amount_due']} but total − amount_paid − "
+        f"amount_credited = {total} − {paid} − {credited} = {total - paid - credited}"
+    )
+
+
+def invoice_dollar_strings_equal_cents(invoice: JSON) -> None:
+    for field in ("total", "amount_paid", "amount_credited", "amount_due"):
+        _dollars_match(invoice, field, f"{field}_in_dollars")
+
+
+MEMO_CHECKS: dict[str, Check] = {
+    "dayzero_remaining_is_amount_minus_applied": remaining_is_amount_minus_applied,
+    "dayzero_dollar_strings_equal_cents": dollar_strings_equal_cents,
+    "dayzero_status_agrees_with_amounts": status_agrees_with_amounts,
+    "dayzero_can_be_deleted_iff_draft": can_be_deleted_iff_draft,
+    "dayzero_has_applications_iff_applications": has_applications_iff_applications,
+    "dayzero_applications_sum_to_amount_applied": applications_sum_to_amount_applied,
+}
+INVOICE_CHECKS: dict[str, Check] = {
+    "dayzero_invoice_due_is_total_minus_paid_and_credited": (
+        invoice_due_is_total_minus_paid_and_credited
+    ),
+    "dayzero_invoice_dollar_strings_equal_cents": invoice_dollar_strings_equal_cents,
+}
+ALL_CHECKS: dict[str, Check] = {**MEMO_CHECKS, **INVOICE_CHECKS}
+
+_MEMO_FIELDS = {"amount", "amount_applied", "amount_remaining", "status", "can_be_deleted"}
+_INVOICE_FIELDS = {"total", "amount_paid", "amount_credited", "amount_due"}
+
+
+def objects_in(body: Any) -> Iterator[tuple[str, JSON]]:
+    """Yield ``("memo", obj)`` and ``("invoice", obj)`` for every memo or invoice in a body."""
+    if isinstance(body, list):
+        for item in body:
+            yield from objects_in(item)
+        return
+    if not isinstance(body, dict):
+        return
+    if _MEMO_FIELDS <= body.keys():
+        yield "memo", body
+    elif _INVOICE_FIELDS <= body.keys():
+        yield "invoice", body
+    for key in ("items", "credit_memos"):
+        if isinstance(body.get(key), list):
+            yield from objects_in(body[key])
+
+
+def checks_for(kind: str) -> dict[str, Check]:
+    return MEMO_CHECKS if kind == "memo" else INVOICE_CHECKS
+
+
+def run_check(name: str, body: Any) -> None:
+    """Run one named check over every object of its kind in ``body``."""
+    check = ALL_CHECKS[name]
+    kind = "memo" if name in MEMO_CHECKS else "invoice"
+    for found_kind, obj in objects_in(body):
+        if found_kind == kind:
+            check(obj)

@@ -1,0 +1,54 @@
+"""``creditbox``: the one command line. ``serve`` runs the sandbox; ``contracts`` checks a target.
+
+The ``serve`` subcommand is the sandbox's own (``sandbox.cli``); this module only assembles the
+commands, so the contract harness itself never depends on the sandbox.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from contracts.runner import add_contract_arguments
+    from sandbox.cli import add_serve_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="creditbox",
+        description="A local, stateful sandbox of credit-memo APIs, and contract checks for them.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="run the sandbox",
+        description="Serve every vendor API under /<vendor> and the control API under /_sandbox.",
+    )
+    add_serve_arguments(serve)
+    contracts = commands.add_parser(
+        "contracts",
+        help="check a deployment against its vendor's documented contract",
+        description=(
+            "Run the contract suite (Schemathesis over the vendor spec, stateful phase on, plus "
+            "the vendor's invariant checks on every response) against a base URL: the sandbox "
+            "or a real deployment. Exits non-zero on any failure."
+        ),
+    )
+    add_contract_arguments(contracts)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        from sandbox.cli import serve
+
+        return serve(args)
+    from contracts.runner import run_contracts
+
+    return run_contracts(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

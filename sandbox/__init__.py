@@ -1,0 +1,1 @@
+"""creditbox's stateful sandbox: vendor APIs served from their specs, backed by TinyDB."""

@@ -1,0 +1,96 @@
+"""Build the sandbox's ASGI app: one Connexion mount per vendor spec, plus ``/_sandbox``.
+
+The specs are the routing table: every route comes from a spec's ``operationId``; there are no
+hand-written routes. The request pipeline reads as steps: route (spec) → authenticate (spec
+security) → validate (``sandbox.validation``) → handle (vendor handlers → backend) → respond, with
+every refusal shaped by ``sandbox.error_handlers``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from connexion import AsyncApp
+from connexion.middleware import MiddlewarePosition
+from connexion.resolver import RelativeResolver
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from sandbox import control, error_handlers
+from sandbox.runtime import SCOPE_KEY, Sandbox
+from sandbox.store import Store
+from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
+from sandbox.validation import VALIDATOR_MAP
+from sandbox.vendors import VENDORS
+from specs import spec_path
+
+CONTROL_BASE_PATH = "/_sandbox"
+
+
+class _SandboxInScope:
+    """ASGI middleware: puts the :class:`Sandbox` in every request's scope for the handlers."""
+
+    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+        self._app = app
+        self._sandbox = sandbox
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[SCOPE_KEY] = self._sandbox
+        await self._app(scope, receive, send)
+
+
+def _load_spec(name: str) -> dict[str, Any]:
+    spec: dict[str, Any] = yaml.safe_load(spec_path(name).read_text(encoding="utf-8"))
+    return spec
+
+
+def create_app(
+    data_dir: Path | None = None, *, demo: bool = True, validate_responses: bool = False
+) -> AsyncApp:
+    """The whole sandbox. ``data_dir=None`` keeps everything in memory.
+
+    ``validate_responses`` makes every response be checked against the spec (a mismatch is a 500):
+    the test suite turns it on so that drift between the sandbox and its specs cannot pass.
+    """
+    store = Store(data_dir)
+    tenants = TenantRegistry(store, {v.name: v.new_credentials for v in VENDORS})
+    if demo:
+        tenants.ensure(
+            DEMO_TENANT_ID, "Demo tenant", {v.name: v.demo_credentials for v in VENDORS}
+        )
+    sandbox = Sandbox(store=store, tenants=tenants, vendors=tuple(v.name for v in VENDORS))
+
+    app = AsyncApp(__name__, validator_map=VALIDATOR_MAP)
+    allowed = error_handlers.AllowedMethods()
+    shapes = {CONTROL_BASE_PATH: control.SHAPE}
+    for vendor in VENDORS:
+        spec = _load_spec(vendor.spec)
+        app.add_api(
+            spec,
+            base_path=vendor.base_path,
+            resolver=RelativeResolver(vendor.handlers),
+            validate_responses=validate_responses,
+            strict_validation=False,
+        )
+        allowed.add_spec(vendor.base_path, spec)
+        shapes[vendor.base_path] = vendor.shape
+    control_spec = _load_spec("control.yaml")
+    app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
+    allowed.add_spec(CONTROL_BASE_PATH, control_spec)
+
+    error_handlers.install(app, error_handlers.ErrorShapes(shapes, control.SHAPE), allowed)
+    app.add_middleware(
+        _SandboxInScope, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox
+    )
+    return app
+
+
+def demo_banner(base_url: str) -> str:
+    """What ``creditbox serve`` prints: the demo tenant's credentials and a first request."""
+    lines = ["Demo tenant (fixed credentials):"]
+    for vendor in VENDORS:
+        credentials = ", ".join(f"{k}={v}" for k, v in vendor.demo_credentials.items())
+        lines.append(f"  {vendor.name}: {credentials}  base URL {base_url}{vendor.base_path}")
+    lines.append(f"API docs: {base_url}/dayzero/ui/   control API: {base_url}{CONTROL_BASE_PATH}/ui/")
+    return "\n".join(lines)

@@ -1,0 +1,98 @@
+"""The ``/_sandbox`` control API (specs/control.yaml): health, tenants, resets.
+
+Not a vendor API, so its errors are a plain ``{"detail": "<text>"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.errors import VendorError
+from sandbox.runtime import current
+from sandbox.tenants import UnknownTenant
+
+TENANT_NOT_FOUND = "Tenant not found"
+TENANT_EXISTS = "A tenant with this id already exists"
+
+Response = tuple[Any, int]
+
+
+class ControlError(VendorError):
+    def body(self) -> Any:
+        return {"detail": self.message}
+
+
+class TenantNotFound(ControlError):
+    status_code = 404
+
+    def __init__(self) -> None:
+        super().__init__(TENANT_NOT_FOUND)
+
+
+class TenantExists(ControlError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__(TENANT_EXISTS)
+
+
+def _tenant_json(tenant: dict[str, Any]) -> dict[str, Any]:
+    """A tenant with, for each vendor, where its API is mounted on this sandbox."""
+    credentials = {
+        vendor: {**values, "base_url": f"/{vendor}"}
+        for vendor, values in tenant["credentials"].items()
+    }
+    return {**tenant, "credentials": credentials}
+
+
+def health() -> Response:
+    sandbox = current()
+    store = sandbox.store
+    return {
+        "status": "ok",
+        "storage": "memory" if store.in_memory else "disk",
+        "data_dir": None if store.data_dir is None else str(store.data_dir),
+        "vendors": sorted(sandbox.vendors),
+    }, 200
+
+
+def list_tenants() -> Response:
+    return {"items": [_tenant_json(t) for t in current().tenants.all()]}, 200
+
+
+def create_tenant(body: dict[str, Any] | None = None) -> Response:
+    body = body or {}
+    tenants = current().tenants
+    if body.get("id") and tenants.find(body["id"]) is not None:
+        raise TenantExists()
+    tenant = tenants.create(name=body.get("name"), tenant_id=body.get("id"))
+    return _tenant_json(tenant), 201
+
+
+def get_tenant(tenant_id: str) -> Response:
+    tenant = current().tenants.find(tenant_id)
+    if tenant is None:
+        raise TenantNotFound()
+    return _tenant_json(tenant), 200
+
+
+def reset_tenant(tenant_id: str) -> Response:
+    try:
+        tenant = current().tenants.reset(tenant_id)
+    except UnknownTenant:
+        raise TenantNotFound() from None
+    return _tenant_json(tenant), 200
+
+
+class ControlShape:
+    """:class:`sandbox.errors.ErrorShape` for the control API: ``{"detail": ...}`` throughout."""
+
+    def invalid_request(self, issues: list[dict[str, Any]]) -> VendorError:
+        where = ", ".join(".".join(str(step) for step in issue["loc"]) for issue in issues)
+        return ControlError(f"Invalid request: {where}", 400)
+
+    def http_error(self, status: int, detail: str | None) -> VendorError:
+        return ControlError(detail or "Error", status)
+
+
+SHAPE = ControlShape()

@@ -1,0 +1,41 @@
+"""The base of every error the sandbox answers a client with, and how vendors shape them.
+
+Each vendor subclasses :class:`VendorError` in its own ``errors.py`` so that the body is always in
+that vendor's shape, and gives an :class:`ErrorShape` that turns the framework's own refusals
+(unknown route, wrong method, invalid request, missing credentials) into the same shape. The app
+turns any raised ``VendorError`` into its response in one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class VendorError(Exception):
+    """An error a client can trigger: carries the HTTP status and the vendor-shaped JSON body."""
+
+    status_code: int = 400
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+    def body(self) -> Any:
+        raise NotImplementedError
+
+    def headers(self) -> dict[str, str]:
+        return {}
+
+
+class ErrorShape(Protocol):
+    """How one mounted API words the refusals that happen before its handlers run."""
+
+    def invalid_request(self, issues: list[dict[str, Any]]) -> VendorError:
+        """The request breaks the operation's schema; ``issues`` lists every violation."""
+        ...
+
+    def http_error(self, status: int, detail: str | None) -> VendorError:
+        """Any other refusal by status: 401, 403, 404, 405, 415, and 500 for a sandbox bug."""
+        ...

@@ -1,0 +1,36 @@
+"""What a request handler needs from the running sandbox, found through the request itself.
+
+The app factory stores one :class:`Sandbox` in every request's ASGI scope, so handlers (plain
+module functions, as Connexion resolves them from ``operationId``) reach the store of the app
+that is serving them. Several apps can live in one process, as they do in the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from connexion.context import scope as current_scope
+
+from sandbox.store import Store
+from sandbox.tenants import TenantRegistry
+
+SCOPE_KEY = "creditbox.sandbox"
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    store: Store
+    tenants: TenantRegistry
+    vendors: tuple[str, ...]
+
+
+def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:
+    sandbox: Sandbox = scope[SCOPE_KEY]
+    return sandbox
+
+
+def current() -> Sandbox:
+    """The sandbox serving the request being handled."""
+    return sandbox_of(current_scope)

@@ -1,0 +1,185 @@
+"""Persistence for the sandbox: the only module that imports TinyDB.
+
+Why it looks the way it does:
+
+- TinyDB is not thread-safe and Connexion runs sync handlers in a thread pool, so every access,
+  read or write, happens inside :meth:`Store.transaction`, which holds the store's one lock.
+- TinyDB rewrites its whole file on every write. Data is partitioned: one file per tenant (plus
+  one small registry of tenants), so a write costs the size of that tenant, not of the database.
+- TinyDB's own ``JSONStorage`` rewrites the file in place, which a crash can leave half-written.
+  :class:`AtomicJSONStorage` writes a temporary file, fsyncs it and renames it over the old one.
+- A business operation touches several tables (a memo and the invoice it is applied to). The
+  storage batches every write made inside one transaction and persists once at the end; if the
+  operation raises, the tenant's data goes back to what was last persisted. Nothing half-done is
+  ever visible or written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+__all__ = ["AtomicJSONStorage", "Store", "StoreCorruptError"]
+
+_TENANT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+REGISTRY = "_registry"
+
+
+class StoreCorruptError(RuntimeError):
+    """A data file exists but cannot be read. The sandbox refuses to start rather than overwrite it."""
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage that keeps the data in memory and persists it atomically, once per transaction.
+
+    ``path=None`` keeps everything in memory (``creditbox serve --in-memory``): transactions and
+    rollback still work, nothing is written to disk.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self._path = path
+        self._committed = "{}"
+        if path is not None and path.exists():
+            text = path.read_text(encoding="utf-8")
+            try:
+                json.loads(text)
+            except ValueError as exc:
+                raise StoreCorruptError(f"{path} is not valid JSON: {exc}") from exc
+            self._committed = text
+        self._data: dict[str, Any] = json.loads(self._committed)
+        self._batching = False
+        self._dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data = data
+        self._dirty = True
+        if not self._batching:
+            self.commit()
+
+    def close(self) -> None:
+        """Nothing to release: every committed transaction is already on disk."""
+
+    def begin(self) -> None:
+        self._batching = True
+
+    def commit(self) -> None:
+        self._batching = False
+        if not self._dirty:
+            return
+        text = json.dumps(self._data, separators=(",", ":"), sort_keys=True)
+        if self._path is not None:
+            _write_atomically(self._path, text)
+        self._committed = text
+        self._dirty = False
+
+    def rollback(self) -> None:
+        self._batching = False
+        self._data = json.loads(self._committed)
+        self._dirty = False
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that a crash leaves either the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as tmp:
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+class Store:
+    """Tenant-partitioned TinyDB databases behind one lock.
+
+    ``data_dir=None`` keeps all data in memory. Otherwise the layout is::
+
+        <data_dir>/_registry.json           the tenants and their credentials
+        <data_dir>/tenants/<tenant>.json    one tenant's data, every vendor's tables
+    """
+
+    def __init__(self, data_dir: Path | None) -> None:
+        self.data_dir = data_dir
+        self._lock = threading.RLock()
+        self._storages: dict[str, AtomicJSONStorage] = {}
+        self._databases: dict[str, TinyDB] = {}
+        if data_dir is not None:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            self._database(REGISTRY)  # fail at start-up, not on first request, if it is corrupt
+            for path in sorted((data_dir / "tenants").glob("*.json")):
+                self._database(path.stem)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.data_dir is None
+
+    def _path(self, partition: str) -> Path | None:
+        if self.data_dir is None:
+            return None
+        if partition == REGISTRY:
+            return self.data_dir / f"{REGISTRY}.json"
+        return self.data_dir / "tenants" / f"{partition}.json"
+
+    def _database(self, partition: str) -> TinyDB:
+        database = self._databases.get(partition)
+        if database is None:
+            if partition != REGISTRY and not _TENANT_ID.match(partition):
+                raise ValueError(f"invalid tenant id {partition!r}")
+            storage = self._storages.get(partition)
+            if storage is None:
+                storage = AtomicJSONStorage(self._path(partition))
+                self._storages[partition] = storage
+            database = TinyDB(storage=lambda: storage)
+            self._databases[partition] = database
+        return database
+
+    @contextmanager
+    def transaction(self, partition: str) -> Iterator[TinyDB]:
+        """Hold the lock and yield the partition's database; persist once on success, undo on error.
+
+        ``partition`` is a tenant id, or :data:`REGISTRY` for the tenants registry.
+        """
+        with self._lock:
+            database = self._database(partition)
+            storage = self._storages[partition]
+            storage.begin()
+            try:
+                yield database
+            except BaseException:
+                storage.rollback()
+                # TinyDB tables cache ids and query results: drop them with the handle.
+                del self._databases[partition]
+                raise
+            storage.commit()
+
+    def registry(self) -> AbstractContextManager[TinyDB]:
+        """A transaction on the tenants registry."""
+        return self.transaction(REGISTRY)
+
+    def drop_partition(self, partition: str) -> None:
+        """Remove every table of a tenant (reset). Credentials live in the registry and stay."""
+        with self.transaction(partition) as database:
+            database.drop_tables()
+

@@ -1,0 +1,192 @@
+"""Request validation that keeps every error and where it is, for the vendors' own error bodies.
+
+Connexion's stock validators report only the first error, as a sentence, and answer 500 on a JSON
+body that is not UTF-8 (upstream issue 1860). These subclasses collect every error as an
+:class:`Issue` (``loc``, ``msg``, ``type``, ``input``, in the vocabulary FastAPI uses, which is
+what DayZero answers with) and raise :class:`RequestInvalid`; each vendor then shapes the issues
+its own way (see ``sandbox/error_handlers.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncGenerator, Callable, Iterable
+from typing import Any
+
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import ProblemException
+from connexion.utils import is_null, is_nullable
+from connexion.validators import (
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+)
+from jsonschema import Draft4Validator, ValidationError
+from starlette.datastructures import Headers
+from starlette.types import Receive, Scope
+
+Issue = dict[str, Any]
+
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+_TYPE_NAMES = {
+    "integer": ("int_type", "Input should be a valid integer"),
+    "number": ("float_type", "Input should be a valid number"),
+    "string": ("string_type", "Input should be a valid string"),
+    "boolean": ("bool_type", "Input should be a valid boolean"),
+    "array": ("list_type", "Input should be a valid list"),
+    "object": ("dict_type", "Input should be a valid dictionary or object"),
+}
+
+
+class RequestInvalid(ProblemException):
+    """The request breaks its operation's schema. Carries every issue found."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__(status=422, title="Unprocessable Entity", detail=json.dumps(issues))
+
+
+def _describe(error: ValidationError) -> tuple[str, str, list[str | int]]:
+    """FastAPI's ``type`` and ``msg`` for a jsonschema error, and any extra ``loc`` steps."""
+    schema: Any = error.schema if isinstance(error.schema, dict) else {}
+    value = error.validator_value
+    kind = str(error.validator)
+    if kind == "required":
+        match = _REQUIRED.match(error.message)
+        return "missing", "Field required", [match.group(1)] if match else []
+    if kind == "type":
+        type_name = value[0] if isinstance(value, list) else value
+        code, message = _TYPE_NAMES.get(str(type_name), ("type_error", error.message))
+        return code, message, []
+    if kind == "minimum":
+        if schema.get("exclusiveMinimum"):
+            return "greater_than", f"Input should be greater than {value}", []
+        return "greater_than_equal", f"Input should be greater than or equal to {value}", []
+    if kind == "maximum":
+        if schema.get("exclusiveMaximum"):
+            return "less_than", f"Input should be less than {value}", []
+        return "less_than_equal", f"Input should be less than or equal to {value}", []
+    simple: dict[str, tuple[str, Callable[[Any], str]]] = {
+        "minLength": ("string_too_short", lambda v: f"String should have at least {v} characters"),
+        "maxLength": ("string_too_long", lambda v: f"String should have at most {v} characters"),
+        "pattern": ("string_pattern_mismatch", lambda v: f"String should match pattern '{v}'"),
+        "minItems": ("too_short", lambda v: f"List should have at least {v} items"),
+        "maxItems": ("too_long", lambda v: f"List should have at most {v} items"),
+        "enum": ("enum", lambda v: "Input should be " + " or ".join(repr(x) for x in v)),
+        "format": ("value_error", lambda v: f"Input should be a valid {v}"),
+    }
+    if kind in simple:
+        code, render = simple[kind]
+        return code, render(value), []
+    return kind, error.message, []
+
+
+def schema_issues(errors: Iterable[ValidationError], root: list[str | int]) -> list[Issue]:
+    issues = []
+    for error in sorted(errors, key=lambda e: [str(step) for step in e.absolute_path]):
+        code, message, extra = _describe(error)
+        issues.append(
+            {
+                "loc": [*root, *error.absolute_path, *extra],
+                "msg": message,
+                "type": code,
+                "input": error.instance,
+            }
+        )
+    return issues
+
+
+class JSONBodyValidator(JSONRequestBodyValidator):
+    """Every body error at once; an unreadable or missing body is an issue too, never a 500."""
+
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        length = Headers(scope=scope).get("content-length", "0")
+        missing = not length.isdigit() or int(length) == 0
+        if missing and self._required and self._schema.get("default") is None:
+            raise RequestInvalid([{"loc": ["body"], "msg": "Field required", "type": "missing"}])
+        return await super().wrap_receive(receive, scope=scope)
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        raw = b"".join([chunk async for chunk in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except (UnicodeDecodeError, LookupError):
+            raise RequestInvalid(
+                [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]
+            ) from None
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise RequestInvalid(
+                [
+                    {
+                        "loc": ["body", error.pos],
+                        "msg": "JSON decode error",
+                        "type": "json_invalid",
+                        "ctx": {"error": error.msg},
+                    }
+                ]
+            ) from None
+
+    def _validate(self, body: Any) -> dict[Any, Any] | None:
+        if body is None and not self._nullable:
+            raise RequestInvalid([{"loc": ["body"], "msg": "Field required", "type": "missing"}])
+        issues = schema_issues(self._validator.iter_errors(body), ["body"])
+        if issues:
+            raise RequestInvalid(issues)
+        return None
+
+
+class ParametersValidator(ParameterValidator):
+    """Every path, query, header and cookie error at once, located as ``[where, name]``."""
+
+    def validate_request(self, request: Any) -> None:
+        issues: list[Issue] = []
+        if self.strict_validation:
+            extra = self.validate_query_parameter_list(
+                request, security_params=self.security_query_params
+            )
+            issues += [
+                {"loc": ["query", name], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"}
+                for name in sorted(extra)
+            ]
+        sources: dict[str, Callable[[str], Any]] = {
+            "path": lambda name: request.path_params.get(name.replace("-", "_")),
+            "query": lambda name: request.query_params.get(name),
+            "header": lambda name: request.headers.get(name),
+            "cookie": lambda name: request.cookies.get(name),
+        }
+        for where, read in sources.items():
+            for param in self.parameters.get(where, []):
+                issues += self._issues(where, param, read(param["name"]))
+        if issues:
+            raise RequestInvalid(issues)
+
+    @staticmethod
+    def _issues(where: str, param: dict[str, Any], value: Any) -> list[Issue]:
+        loc: list[str | int] = [where, param["name"]]
+        if is_nullable(param) and is_null(value):
+            return []
+        if value is None:
+            if param.get("required"):
+                return [{"loc": loc, "msg": "Field required", "type": "missing", "input": None}]
+            return []
+        schema = param.get("schema", param)
+        validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        return schema_issues(validator.iter_errors(value), loc)
+
+
+VALIDATOR_MAP = {
+    "parameter": ParametersValidator,
+    "body": MediaTypeDict(
+        {
+            "*/*json": JSONBodyValidator,
+            "application/x-www-form-urlencoded": FormDataValidator,
+            "multipart/form-data": MultiPartFormDataValidator,
+        }
+    ),
+}

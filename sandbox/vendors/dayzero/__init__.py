@@ -1,0 +1,1 @@
+"""DayZero: credit memos, and the customers and invoices they credit (specs/dayzero.yaml)."""

@@ -1,0 +1,55 @@
+"""DayZero authentication: ``Authorization: Bearer dz_…`` plus ``x-business-id``.
+
+The bearer token identifies the tenant (401 when unknown); the business id must be the token's
+own business (403 otherwise), as DayZero answers for a business the token may not act on.
+"""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from connexion import request as current_request
+from connexion.context import context as request_context
+
+from sandbox.runtime import sandbox_of
+from sandbox.vendors.dayzero.errors import Forbidden
+
+VENDOR = "dayzero"
+DEMO_CREDENTIALS = {
+    "token": "dz_demo_0123456789abcdef",
+    "business_id": "8f2b6d1e-3c4a-4e5f-9a7b-0c1d2e3f4a5b",
+}
+
+
+def new_credentials() -> dict[str, str]:
+    return {"token": f"dz_{secrets.token_hex(16)}", "business_id": str(uuid.uuid4())}
+
+
+def token_info(token: str, request: Any) -> dict[str, Any] | None:
+    """Connexion's ``x-bearerInfoFunc``: None (→ 401) unless the token belongs to a tenant."""
+    tenant = sandbox_of(request.scope).tenants.find_by_credential(VENDOR, "token", token)
+    if tenant is None:
+        return None
+    return {"sub": tenant["id"], "business_id": tenant["credentials"][VENDOR]["business_id"]}
+
+
+@dataclass(frozen=True)
+class BusinessScope:
+    """The tenant partition and the business a call acts on."""
+
+    tenant_id: str
+    business_id: str
+
+
+def business_scope() -> BusinessScope:
+    """The scope of the current request: its ``x-business-id`` must be the token's business.
+
+    The header's presence and format are checked against the spec before this runs (422).
+    """
+    info = request_context["token_info"]
+    if current_request.headers.get("x-business-id", "").lower() != info["business_id"].lower():
+        raise Forbidden()
+    return BusinessScope(tenant_id=info["sub"], business_id=info["business_id"])

@@ -1,0 +1,520 @@
+"""DayZero's state and every business rule: customers, invoices, credit memos, applications.
+
+The stored records hold facts only. Everything that follows from facts is derived on read, never
+stored beside them: a memo's ``amount`` (``amount_cents − restocking_fee_cents``), its
+``amount_applied`` (the sum of its applications), ``amount_remaining``, its ``status`` once issued
+(``issued`` / ``partially_applied`` / ``fully_applied`` follow the amounts), ``can_be_*`` and
+``has_applications``; an invoice's ``amount_due`` and its status while open.
+
+One denormalisation is kept on purpose: an invoice stores ``amount_credited``, so reading an
+invoice does not scan every memo. It changes only in the same transaction as the application
+that causes it, and the contract checks verify it against the memos.
+
+Every operation runs inside one store transaction: the checks come first and a refused operation
+raises before anything is written; if anything raises midway the whole transaction is undone.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from sandbox import clock
+from sandbox.money import line_amount
+from sandbox.pagination import InvalidCursor, Page, paginate
+from sandbox.store import Store
+from sandbox.vendors.dayzero import errors
+from sandbox.vendors.dayzero.auth import BusinessScope
+
+CUSTOMERS = "dayzero_customers"
+INVOICES = "dayzero_invoices"
+MEMOS = "dayzero_credit_memos"
+COUNTERS = "dayzero_counters"
+
+DEFAULT_CURRENCY = "USD"
+
+# What each memo operation accepts, by the memo's current status, and what it says otherwise.
+# Unapply is absent: it needs an application to the invoice, and answers 404 without one.
+MEMO_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "update": (frozenset({"draft"}), "Only draft credit memos can be updated"),
+    "delete": (frozenset({"draft"}), "Only draft credit memos can be deleted"),
+    "issue": (frozenset({"draft"}), "Only draft credit memos can be issued"),
+    "apply": (
+        frozenset({"issued", "partially_applied"}),
+        "Only issued or partially applied credit memos can be applied",
+    ),
+    "void": (
+        frozenset({"issued"}),
+        "Only issued credit memos with no applications can be voided",
+    ),
+}
+# Where each operation leaves the stored lifecycle state (the rest is derived from amounts).
+MEMO_STATE_AFTER = {"issue": "issued", "void": "void"}
+
+# The invoice operations, likewise.
+INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "finalize": (frozenset({"draft"}), errors.INVOICE_NOT_DRAFT),
+    "receive_credit": (frozenset({"open", "partially_paid"}), errors.INVOICE_NOT_OPEN),
+}
+
+REASON_LABELS = {
+    "returned_goods": "Returned Goods",
+    "damaged_goods": "Damaged Goods",
+    "service_issue": "Service Issue",
+    "pricing_error": "Pricing Error",
+    "billing_adjustment": "Billing Adjustment",
+    "goodwill": "Goodwill",
+    "duplicate_charge": "Duplicate Charge",
+    "refund": "Refund",
+    "other": "Other",
+}
+
+
+# --- derived values -----------------------------------------------------------------------
+
+
+def memo_amount(memo: Mapping[str, Any]) -> int:
+    return int(memo["amount_cents"]) - int(memo["restocking_fee_cents"])
+
+
+def memo_applied(memo: Mapping[str, Any]) -> int:
+    return sum(int(application["amount"]) for application in memo["applications"])
+
+
+def memo_remaining(memo: Mapping[str, Any]) -> int:
+    return memo_amount(memo) - memo_applied(memo)
+
+
+def memo_status(memo: Mapping[str, Any]) -> str:
+    if memo["state"] != "issued":
+        return str(memo["state"])
+    applied = memo_applied(memo)
+    if applied == 0:
+        return "issued"
+    return "fully_applied" if applied >= memo_amount(memo) else "partially_applied"
+
+
+def memo_allows(memo: Mapping[str, Any], operation: str) -> bool:
+    allowed, _ = MEMO_TRANSITIONS[operation]
+    return memo_status(memo) in allowed
+
+
+def memo_can_be_applied(memo: Mapping[str, Any]) -> bool:
+    return memo_allows(memo, "apply") and memo_remaining(memo) > 0
+
+
+def memo_last_applied_at(memo: Mapping[str, Any]) -> str | None:
+    stamps = [application["applied_at"] for application in memo["applications"]]
+    return max(stamps) if stamps else None
+
+
+def invoice_due(invoice: Mapping[str, Any]) -> int:
+    return int(invoice["total"]) - int(invoice["amount_paid"]) - int(invoice["amount_credited"])
+
+
+def invoice_status(invoice: Mapping[str, Any]) -> str:
+    """Open invoices follow their amounts. **Ours:** fully credited reads ``manual_paid``."""
+    if invoice["state"] != "open":
+        return str(invoice["state"])
+    if invoice_due(invoice) <= 0:
+        return "manual_paid"
+    if invoice["amount_paid"] or invoice["amount_credited"]:
+        return "partially_paid"
+    return "open"
+
+
+def _require(allowed_by: tuple[frozenset[str], str], status: str) -> None:
+    allowed, refusal = allowed_by
+    if status not in allowed:
+        raise errors.BadRequest(refusal)
+
+
+# --- the backend --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemoView:
+    """A memo with the records its response refers to (customer name, invoice numbers)."""
+
+    memo: Document
+    customer_name: str | None
+    invoice_numbers: Mapping[str, str | None]
+
+
+class DayZeroBackend:
+    """All of DayZero's state transitions. Raises :mod:`errors` types; never shapes HTTP."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # customers ----------------------------------------------------------------------------
+
+    def create_customer(self, scope: BusinessScope, fields: Mapping[str, Any]) -> Document:
+        stamp = clock.timestamp()
+        record = {
+            "id": str(uuid.uuid4()),
+            "business_id": scope.business_id,
+            "name": fields["name"],
+            "email": fields.get("email"),
+            "phone": fields.get("phone"),
+            "address": fields.get("address"),
+            "credit_limit_cents": fields.get("credit_limit_cents"),
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        with self._store.transaction(scope.tenant_id) as db:
+            doc_id = db.table(CUSTOMERS).insert(record)
+            return Document(record, doc_id)
+
+    def get_customer(self, scope: BusinessScope, customer_id: str) -> Document:
+        with self._store.transaction(scope.tenant_id) as db:
+            return self._customer(db, scope, customer_id)
+
+    def list_customers(
+        self, scope: BusinessScope, cursor: str | None, limit: int
+    ) -> Page[Document]:
+        with self._store.transaction(scope.tenant_id) as db:
+            found = db.table(CUSTOMERS).search(Query().business_id == scope.business_id)
+        return _page(found, cursor, limit)
+
+    # invoices -----------------------------------------------------------------------------
+
+    def create_invoice(self, scope: BusinessScope, fields: Mapping[str, Any]) -> Document:
+        lines = [
+            {
+                "description": line["description"],
+                "quantity": line["quantity"],
+                "unit_price": line["unit_price"],
+                "amount": line_amount(line["quantity"], line["unit_price"]),
+            }
+            for line in fields["line_items"]
+        ]
+        total = sum(line["amount"] for line in lines)
+        if total <= 0:
+            raise errors.BadRequest(errors.INVOICE_TOTAL_ZERO)
+        stamp = clock.timestamp()
+        record = {
+            "id": str(uuid.uuid4()),
+            "business_id": scope.business_id,
+            "customer_id": fields["customer_id"],
+            "number": None,
+            "state": "draft",
+            "currency": fields.get("currency") or DEFAULT_CURRENCY,
+            "due_date": fields.get("due_date"),
+            "line_items": lines,
+            "total": total,
+            "amount_paid": 0,
+            "amount_credited": 0,
+            "finalized_at": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        with self._store.transaction(scope.tenant_id) as db:
+            self._customer(db, scope, fields["customer_id"])
+            doc_id = db.table(INVOICES).insert(record)
+            return Document(record, doc_id)
+
+    def get_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
+        with self._store.transaction(scope.tenant_id) as db:
+            return self._invoice(db, scope, invoice_id)
+
+    def list_invoices(
+        self,
+        scope: BusinessScope,
+        customer_id: str | None,
+        status: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> Page[Document]:
+        with self._store.transaction(scope.tenant_id) as db:
+            found = db.table(INVOICES).search(Query().business_id == scope.business_id)
+        found = [
+            invoice
+            for invoice in found
+            if (customer_id is None or invoice["customer_id"] == customer_id)
+            and (status is None or invoice_status(invoice) == status)
+        ]
+        return _page(found, cursor, limit)
+
+    def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
+        with self._store.transaction(scope.tenant_id) as db:
+            invoice = self._invoice(db, scope, invoice_id)
+            _require(INVOICE_TRANSITIONS["finalize"], invoice_status(invoice))
+            stamp = clock.timestamp()
+            number = self._next_number(db, scope, "invoice", "INV")
+            changes = {"state": "open", "number": number, "finalized_at": stamp}
+            return self._update(db, INVOICES, invoice, changes, stamp)
+
+    def customer_names(self, scope: BusinessScope, customer_ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(customer_ids)
+        with self._store.transaction(scope.tenant_id) as db:
+            found = db.table(CUSTOMERS).search(
+                (Query().business_id == scope.business_id) & Query().id.one_of(list(wanted))
+            )
+        return {customer["id"]: customer["name"] for customer in found}
+
+    # credit memos -------------------------------------------------------------------------
+
+    def create_memo(self, scope: BusinessScope, fields: Mapping[str, Any]) -> MemoView:
+        stamp = clock.timestamp()
+        record: dict[str, Any] = {
+            "id": str(uuid.uuid4()),
+            "business_id": scope.business_id,
+            "customer_id": fields["customer_id"],
+            "invoice_id": fields.get("invoice_id"),
+            "number": None,
+            "state": "draft",
+            "currency": DEFAULT_CURRENCY,
+            "amount_cents": fields["amount_cents"],
+            "restocking_fee_cents": fields.get("restocking_fee_cents") or 0,
+            "reason": fields.get("reason") or "other",
+            "description": fields.get("description"),
+            "internal_notes": fields.get("internal_notes"),
+            "line_items": fields.get("line_items"),
+            "issue_date": fields.get("issue_date") or clock.today().isoformat(),
+            "applications": [],
+            "voided_at": None,
+            "voided_reason": None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        }
+        with self._store.transaction(scope.tenant_id) as db:
+            record["currency"] = self._check_memo_fields(db, scope, record)
+            record["number"] = self._next_number(db, scope, "credit_memo", "CM")
+            doc_id = db.table(MEMOS).insert(record)
+            return self._view(db, scope, Document(record, doc_id))
+
+    def get_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
+        with self._store.transaction(scope.tenant_id) as db:
+            return self._view(db, scope, self._memo(db, scope, memo_id))
+
+    def list_memos(
+        self,
+        scope: BusinessScope,
+        *,
+        customer_id: str | None,
+        status: str | None,
+        has_remaining_balance: bool,
+        search: str | None,
+        cursor: str | None,
+        limit: int,
+    ) -> tuple[Page[Document], MemoViews]:
+        needle = search.lower() if search else None
+        with self._store.transaction(scope.tenant_id) as db:
+            found = [
+                memo
+                for memo in db.table(MEMOS).search(Query().business_id == scope.business_id)
+                if (customer_id is None or memo["customer_id"] == customer_id)
+                and (status is None or memo_status(memo) == status)
+                and (not has_remaining_balance or memo_can_be_applied(memo))
+                and (needle is None or needle in (memo["number"] or "").lower())
+            ]
+            page = _page(found, cursor, limit)
+            return page, self._views(db, scope, page.items)
+
+    def update_memo(
+        self, scope: BusinessScope, memo_id: str, fields: Mapping[str, Any]
+    ) -> MemoView:
+        with self._store.transaction(scope.tenant_id) as db:
+            memo = self._memo(db, scope, memo_id)
+            _require(MEMO_TRANSITIONS["update"], memo_status(memo))
+            changes = {key: value for key, value in fields.items() if key in _UPDATABLE}
+            if changes.get("restocking_fee_cents") is None:
+                changes.pop("restocking_fee_cents", None)
+            merged = {**memo, **changes}
+            changes["currency"] = self._check_memo_fields(db, scope, merged)
+            return self._view(db, scope, self._update(db, MEMOS, memo, changes))
+
+    def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
+        with self._store.transaction(scope.tenant_id) as db:
+            memo = self._memo(db, scope, memo_id)
+            _require(MEMO_TRANSITIONS["delete"], memo_status(memo))
+            db.table(MEMOS).remove(doc_ids=[memo.doc_id])
+
+    def issue_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
+        with self._store.transaction(scope.tenant_id) as db:
+            memo = self._memo(db, scope, memo_id)
+            _require(MEMO_TRANSITIONS["issue"], memo_status(memo))
+            changes = {"state": MEMO_STATE_AFTER["issue"]}
+            return self._view(db, scope, self._update(db, MEMOS, memo, changes))
+
+    def apply_memo(
+        self, scope: BusinessScope, memo_id: str, invoice_id: str, amount: int
+    ) -> dict[str, Any]:
+        """Apply ``amount`` cents of the memo to the invoice; returns the application record."""
+        with self._store.transaction(scope.tenant_id) as db:
+            memo = self._memo(db, scope, memo_id)
+            _require(MEMO_TRANSITIONS["apply"], memo_status(memo))
+            invoice = self._invoice(db, scope, invoice_id)
+            _require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
+            if invoice["customer_id"] != memo["customer_id"]:
+                raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
+            if invoice["currency"] != memo["currency"]:
+                raise errors.BadRequest(errors.CURRENCY_MISMATCH)
+            if amount > memo_remaining(memo):
+                raise errors.BadRequest(errors.EXCEEDS_MEMO_REMAINING)
+            if amount > invoice_due(invoice):
+                raise errors.BadRequest(errors.EXCEEDS_INVOICE_DUE)
+            stamp = clock.timestamp()
+            application = {
+                "id": str(uuid.uuid4()),
+                "invoice_id": invoice["id"],
+                "amount": amount,
+                "applied_at": stamp,
+                "applied_by_user_id": None,
+            }
+            applications = [*memo["applications"], application]
+            self._update(db, MEMOS, memo, {"applications": applications}, stamp)
+            credited = int(invoice["amount_credited"]) + amount
+            self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
+            return {
+                **application,
+                "credit_memo_id": memo["id"],
+                "invoice_number": invoice["number"],
+            }
+
+    def unapply_memo(self, scope: BusinessScope, memo_id: str, invoice_id: str) -> MemoView:
+        """Remove every application of the memo to the invoice and restore both balances."""
+        with self._store.transaction(scope.tenant_id) as db:
+            memo = self._memo(db, scope, memo_id)
+            removed = [a for a in memo["applications"] if a["invoice_id"] == invoice_id]
+            if not removed:
+                raise errors.NotFound(errors.NOT_APPLIED_TO_INVOICE)
+            invoice = self._invoice(db, scope, invoice_id)
+            stamp = clock.timestamp()
+            kept = [a for a in memo["applications"] if a["invoice_id"] != invoice_id]
+            memo = self._update(db, MEMOS, memo, {"applications": kept}, stamp)
+            credited = int(invoice["amount_credited"]) - sum(int(a["amount"]) for a in removed)
+            self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
+            return self._view(db, scope, memo)
+
+    def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
+        with self._store.transaction(scope.tenant_id) as db:
+            memo = self._memo(db, scope, memo_id)
+            _require(MEMO_TRANSITIONS["void"], memo_status(memo))
+            stamp = clock.timestamp()
+            changes = {"state": MEMO_STATE_AFTER["void"], "voided_at": stamp, "voided_reason": reason}
+            return self._view(db, scope, self._update(db, MEMOS, memo, changes, stamp))
+
+    def customer_credits(
+        self, scope: BusinessScope, customer_id: str
+    ) -> tuple[Document, list[Document], MemoViews]:
+        """The customer and the memos whose credit can still be applied."""
+        with self._store.transaction(scope.tenant_id) as db:
+            customer = self._customer(db, scope, customer_id)
+            memos = db.table(MEMOS).search(
+                (Query().business_id == scope.business_id) & (Query().customer_id == customer_id)
+            )
+            usable = sorted(
+                (memo for memo in memos if memo_can_be_applied(memo)),
+                key=lambda memo: memo.doc_id,
+                reverse=True,
+            )
+            return customer, usable, self._views(db, scope, usable)
+
+    # helpers ------------------------------------------------------------------------------
+
+    def _customer(self, db: TinyDB, scope: BusinessScope, customer_id: str) -> Document:
+        return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND)
+
+    def _invoice(self, db: TinyDB, scope: BusinessScope, invoice_id: str) -> Document:
+        return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND)
+
+    def _memo(self, db: TinyDB, scope: BusinessScope, memo_id: str) -> Document:
+        return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
+
+    def _check_memo_fields(self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any]) -> str:
+        """Validate a memo's references and amounts; return the currency the memo takes."""
+        self._customer(db, scope, memo["customer_id"])
+        if memo_amount(memo) <= 0:
+            raise errors.BadRequest(errors.FEE_NOT_BELOW_AMOUNT)
+        if not memo.get("invoice_id"):
+            return DEFAULT_CURRENCY
+        invoice = self._invoice(db, scope, memo["invoice_id"])
+        if invoice["customer_id"] != memo["customer_id"]:
+            raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
+        return str(invoice["currency"])
+
+    def _next_number(self, db: TinyDB, scope: BusinessScope, kind: str, prefix: str) -> str:
+        """Per-business sequence: CM-0001, CM-0002, … Numbers of deleted drafts are not reused."""
+        counters = db.table(COUNTERS)
+        key = f"{kind}:{scope.business_id}"
+        current = counters.get(Query().key == key)
+        value = int(current["value"]) + 1 if isinstance(current, Document) else 1
+        counters.upsert({"key": key, "value": value}, Query().key == key)
+        return f"{prefix}-{value:04d}"
+
+    def _update(
+        self,
+        db: TinyDB,
+        table: str,
+        record: Document,
+        changes: Mapping[str, Any],
+        stamp: str | None = None,
+    ) -> Document:
+        updated = {**record, **changes, "updated_at": stamp or clock.timestamp()}
+        db.table(table).update(updated, doc_ids=[record.doc_id])
+        return Document(updated, record.doc_id)
+
+    def _view(self, db: TinyDB, scope: BusinessScope, memo: Document) -> MemoView:
+        return self._views(db, scope, [memo])[memo["id"]]
+
+    def _views(self, db: TinyDB, scope: BusinessScope, memos: list[Document]) -> MemoViews:
+        """Resolve names and numbers for a batch of memos with one query per table."""
+        customer_ids = {memo["customer_id"] for memo in memos}
+        invoice_ids = {memo["invoice_id"] for memo in memos if memo["invoice_id"]}
+        invoice_ids |= {a["invoice_id"] for memo in memos for a in memo["applications"]}
+        in_business = Query().business_id == scope.business_id
+        names = {
+            customer["id"]: customer["name"]
+            for customer in db.table(CUSTOMERS).search(
+                in_business & Query().id.one_of(list(customer_ids))
+            )
+        }
+        numbers = {
+            invoice["id"]: invoice["number"]
+            for invoice in db.table(INVOICES).search(
+                in_business & Query().id.one_of(list(invoice_ids))
+            )
+        }
+        return {
+            memo["id"]: MemoView(memo, names.get(memo["customer_id"]), numbers) for memo in memos
+        }
+
+
+MemoViews = dict[str, MemoView]
+
+_UPDATABLE = frozenset(
+    {
+        "customer_id",
+        "amount_cents",
+        "restocking_fee_cents",
+        "reason",
+        "description",
+        "invoice_id",
+        "issue_date",
+        "line_items",
+        "internal_notes",
+    }
+)
+
+
+def _one(db: TinyDB, table: str, scope: BusinessScope, record_id: str, missing: str) -> Document:
+    found = db.table(table).get((Query().id == record_id) & (Query().business_id == scope.business_id))
+    if not isinstance(found, Document):
+        raise errors.NotFound(missing)
+    return found
+
+
+def _page(documents: list[Document], cursor: str | None, limit: int) -> Page[Document]:
+    try:
+        return paginate(documents, cursor, limit)
+    except InvalidCursor:
+        raise errors.validation_error(
+            ["query", "cursor"], "Invalid pagination cursor", "value_error", cursor
+        ) from None

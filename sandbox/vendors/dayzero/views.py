@@ -1,0 +1,107 @@
+"""DayZero's JSON: cents plus ``*_in_dollars`` strings, derived fields computed from the facts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sandbox.money import cents_to_dollars
+from sandbox.pagination import Page
+from sandbox.vendors.dayzero import models
+from sandbox.vendors.dayzero.models import MemoView
+
+
+def customer_json(customer: Mapping[str, Any]) -> dict[str, Any]:
+    return dict(customer)
+
+
+def invoice_json(invoice: Mapping[str, Any], customer_name: str | None) -> dict[str, Any]:
+    body = {key: value for key, value in invoice.items() if key != "state"}
+    due = models.invoice_due(invoice)
+    body.update(
+        status=models.invoice_status(invoice),
+        customer_name=customer_name,
+        total_in_dollars=cents_to_dollars(invoice["total"]),
+        amount_paid_in_dollars=cents_to_dollars(invoice["amount_paid"]),
+        amount_credited_in_dollars=cents_to_dollars(invoice["amount_credited"]),
+        amount_due=due,
+        amount_due_in_dollars=cents_to_dollars(due),
+    )
+    return body
+
+
+def application_json(
+    application: Mapping[str, Any], credit_memo_id: str, invoice_number: str | None
+) -> dict[str, Any]:
+    return {
+        "id": application["id"],
+        "credit_memo_id": credit_memo_id,
+        "invoice_id": application["invoice_id"],
+        "invoice_number": invoice_number,
+        "amount_applied": application["amount"],
+        "amount_applied_dollars": cents_to_dollars(application["amount"]),
+        "applied_at": application["applied_at"],
+        "applied_by_user_id": application.get("applied_by_user_id"),
+    }
+
+
+def memo_json(view: MemoView) -> dict[str, Any]:
+    memo = view.memo
+    amount = models.memo_amount(memo)
+    applied = models.memo_applied(memo)
+    remaining = amount - applied
+    status = models.memo_status(memo)
+    line_items = None
+    if memo["line_items"] is not None or memo["restocking_fee_cents"]:
+        line_items = {
+            "items": memo["line_items"] or [],
+            "restocking_fee_cents": memo["restocking_fee_cents"],
+        }
+    return {
+        "id": memo["id"],
+        "business_id": memo["business_id"],
+        "customer_id": memo["customer_id"],
+        "invoice_id": memo["invoice_id"],
+        "number": memo["number"],
+        "status": status,
+        "currency": memo["currency"],
+        "amount": amount,
+        "amount_in_dollars": cents_to_dollars(amount),
+        "amount_applied": applied,
+        "amount_applied_in_dollars": cents_to_dollars(applied),
+        "amount_remaining": remaining,
+        "amount_remaining_in_dollars": cents_to_dollars(remaining),
+        "issue_date": memo["issue_date"],
+        "applied_date": models.memo_last_applied_at(memo),
+        "created_at": memo["created_at"],
+        "updated_at": memo["updated_at"],
+        "reason": memo["reason"],
+        "reason_display": models.REASON_LABELS.get(memo["reason"], memo["reason"]),
+        "description": memo["description"],
+        "internal_notes": memo["internal_notes"],
+        "line_items": line_items,
+        "voided_at": memo["voided_at"],
+        "voided_reason": memo["voided_reason"],
+        "customer_name": view.customer_name,
+        "invoice_number": view.invoice_numbers.get(memo["invoice_id"]) if memo["invoice_id"] else None,
+        "applications": [
+            application_json(application, memo["id"], view.invoice_numbers.get(application["invoice_id"]))
+            for application in memo["applications"]
+        ],
+        "can_be_applied": models.memo_can_be_applied(memo),
+        "can_be_voided": models.memo_allows(memo, "void"),
+        "can_be_deleted": models.memo_allows(memo, "delete"),
+        "has_applications": bool(memo["applications"]),
+    }
+
+
+def page_json(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "items": items,
+        "total": page.total,
+        "limit": page.limit,
+        "next_cursor": page.next_cursor,
+        "prev_cursor": page.prev_cursor,
+        "has_next": page.has_next,
+        "has_prev": page.has_prev,
+    }
