@@ -24,6 +24,7 @@ EXCEEDS_INVOICE_DUE = "Amount exceeds the invoice's amount due"
 FEE_NOT_BELOW_AMOUNT = "restocking_fee_cents must be less than amount_cents"
 INVOICE_NOT_DRAFT = "Only draft invoices can be finalized"
 INVOICE_TOTAL_ZERO = "Invoice total must be greater than zero"
+INVALID_CURSOR = "Invalid cursor"
 
 
 class DayZeroError(VendorError):
@@ -94,9 +95,3 @@ class DayZeroShape:
 
 SHAPE = DayZeroShape()
 
-
-def validation_error(
-    loc: list[str | int], msg: str, kind: str, value: Any = None
-) -> ValidationFailed:
-    """One-item 422, for checks the spec cannot express (e.g. an unreadable cursor)."""
-    return ValidationFailed([{"loc": loc, "msg": msg, "type": kind, "input": value}])

@@ -215,7 +215,7 @@ class DayZeroBackend:
             "updated_at": stamp,
         }
         with self._store.transaction(scope.tenant_id) as db:
-            self._customer(db, scope, fields["customer_id"])
+            self._referenced_customer(db, scope, fields["customer_id"])
             doc_id = db.table(INVOICES).insert(record)
             return Document(record, doc_id)
 
@@ -350,7 +350,7 @@ class DayZeroBackend:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
             _require(MEMO_TRANSITIONS["apply"], memo_status(memo))
-            invoice = self._invoice(db, scope, invoice_id)
+            invoice = self._referenced_invoice(db, scope, invoice_id)
             _require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
@@ -428,14 +428,20 @@ class DayZeroBackend:
     def _memo(self, db: TinyDB, scope: BusinessScope, memo_id: str) -> Document:
         return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
 
+    def _referenced_customer(self, db: TinyDB, scope: BusinessScope, customer_id: str) -> Document:
+        return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND, errors.BadRequest)
+
+    def _referenced_invoice(self, db: TinyDB, scope: BusinessScope, invoice_id: str) -> Document:
+        return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND, errors.BadRequest)
+
     def _check_memo_fields(self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any]) -> str:
         """Validate a memo's references and amounts; return the currency the memo takes."""
-        self._customer(db, scope, memo["customer_id"])
+        self._referenced_customer(db, scope, memo["customer_id"])
         if memo_amount(memo) <= 0:
             raise errors.BadRequest(errors.FEE_NOT_BELOW_AMOUNT)
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
-        invoice = self._invoice(db, scope, memo["invoice_id"])
+        invoice = self._referenced_invoice(db, scope, memo["invoice_id"])
         if invoice["customer_id"] != memo["customer_id"]:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
@@ -504,17 +510,28 @@ _UPDATABLE = frozenset(
 )
 
 
-def _one(db: TinyDB, table: str, scope: BusinessScope, record_id: str, missing: str) -> Document:
-    found = db.table(table).get((Query().id == record_id) & (Query().business_id == scope.business_id))
+def _one(
+    db: TinyDB,
+    table: str,
+    scope: BusinessScope,
+    record_id: str,
+    missing: str,
+    refusal: type[errors.DayZeroError] = errors.NotFound,
+) -> Document:
+    """The business's record with this id; ``refusal(missing)`` if there is none.
+
+    A record named in the path that does not exist is a 404. **Ours:** one named in the request
+    body is a 400, so that a 404 always means the addressed resource is missing.
+    """
+    query = (Query().id == record_id) & (Query().business_id == scope.business_id)
+    found = db.table(table).get(query)
     if not isinstance(found, Document):
-        raise errors.NotFound(missing)
+        raise refusal(missing)
     return found
 
 
 def _page(documents: list[Document], cursor: str | None, limit: int) -> Page[Document]:
     try:
-        return paginate(documents, cursor, limit)
+        return paginate(documents, cursor or None, limit)
     except InvalidCursor:
-        raise errors.validation_error(
-            ["query", "cursor"], "Invalid pagination cursor", "value_error", cursor
-        ) from None
+        raise errors.BadRequest(errors.INVALID_CURSOR) from None
