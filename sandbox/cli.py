@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import warnings
 from pathlib import Path
 
 DEFAULT_DATA_DIR = Path(".data")
@@ -34,6 +35,9 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Connexion imports Starlette's test client, which warns about its httpx dependency; the
+    # server never uses it, so the warning would only confuse the start-up banner.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     import uvicorn
 
     from sandbox.app import create_app, demo_banner

@@ -133,8 +133,10 @@ class JSONBodyValidator(JSONRequestBodyValidator):
             ) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
-        if body is None and not self._nullable:
-            raise RequestInvalid([{"loc": ["body"], "msg": "Field required", "type": "missing"}])
+        if body is None:
+            if self._required and not self._nullable:
+                raise RequestInvalid([{"loc": ["body"], "msg": "Field required", "type": "missing"}])
+            return None
         issues = schema_issues(self._validator.iter_errors(body), ["body"])
         if issues:
             raise RequestInvalid(issues)

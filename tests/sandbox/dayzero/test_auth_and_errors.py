@@ -1,0 +1,110 @@
+"""Who may call, and how every refusal reads: DayZero's own error bodies, never a 500."""
+
+from __future__ import annotations
+
+from starlette.testclient import TestClient
+
+from tests.support.dayzero_client import DEMO_TOKEN, DayZero
+
+MEMOS = "/dayzero/api/v1/credit-memos"
+
+
+def _new_tenant(client: TestClient) -> DayZero:
+    credentials = client.post("/_sandbox/tenants", json={"name": "other"}).json()["credentials"]["dayzero"]
+    return DayZero(client, token=credentials["token"], business_id=credentials["business_id"])
+
+
+def test_no_token_is_401(client: TestClient, dayzero: DayZero) -> None:
+    response = client.get(MEMOS, headers={"x-business-id": dayzero.headers["x-business-id"]})
+    assert (response.status_code, response.json()) == (401, {"detail": "Not authenticated"})
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_unknown_token_is_401(dayzero: DayZero) -> None:
+    response = dayzero.call("GET", "/credit-memos", headers={"Authorization": "Bearer dz_unknown"})
+    assert (response.status_code, response.json()) == (401, {"detail": "Not authenticated"})
+
+
+def test_a_business_that_is_not_the_tokens_own_is_403(client: TestClient, dayzero: DayZero) -> None:
+    other = _new_tenant(client)
+    response = dayzero.call("GET", "/credit-memos", headers={"x-business-id": other.headers["x-business-id"]})
+    assert (response.status_code, response.json()) == (403, {"detail": "Not enough permissions"})
+
+
+def test_missing_or_malformed_business_id_is_422(client: TestClient) -> None:
+    auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    missing = client.get(MEMOS, headers=auth)
+    malformed = client.get(MEMOS, headers={**auth, "x-business-id": "not-a-uuid"})
+    assert missing.status_code == malformed.status_code == 422
+    assert missing.json()["detail"][0]["loc"] == ["header", "x-business-id"]
+    assert missing.json()["detail"][0]["type"] == "missing"
+    assert malformed.json()["detail"][0]["type"] == "string_pattern_mismatch"
+
+
+def test_another_tenants_objects_are_404_and_invisible(client: TestClient, dayzero: DayZero) -> None:
+    other = _new_tenant(client)
+    customer = other.customer()
+    memo = other.memo(customer["id"])
+    invoice = other.open_invoice(customer["id"])
+    assert dayzero.call("GET", f"/credit-memos/{memo['id']}").status_code == 404
+    assert dayzero.call("GET", f"/invoices/{invoice['id']}").status_code == 404
+    assert dayzero.call("GET", f"/customers/{customer['id']}").status_code == 404
+    assert dayzero.ok("GET", "/credit-memos", 200)["items"] == []
+    mine = dayzero.customer()
+    my_memo = dayzero.issued_memo(mine["id"])
+    refused = dayzero.apply(my_memo["id"], invoice["id"], 100)
+    assert (refused.status_code, refused.json()) == (400, {"detail": "Invoice not found"})
+    assert other.get_invoice(invoice["id"]) == invoice
+
+
+def test_every_body_error_is_listed_fastapi_style(dayzero: DayZero) -> None:
+    response = dayzero.call("POST", "/credit-memos", json={"amount_cents": "ten", "reason": "whim"})
+    assert response.status_code == 422
+    issues = {tuple(issue["loc"]): issue for issue in response.json()["detail"]}
+    assert set(issues) == {("body", "customer_id"), ("body", "amount_cents"), ("body", "reason")}
+    assert issues[("body", "customer_id")]["msg"] == "Field required"
+    assert issues[("body", "amount_cents")]["type"] == "int_type"
+    assert issues[("body", "reason")]["type"] == "enum"
+
+
+def test_body_that_is_not_utf8_is_422_not_500(dayzero: DayZero) -> None:
+    response = dayzero.call(
+        "POST", "/customers", content=b"\xff\xfe{", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json() == {"detail": [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]}
+
+
+def test_malformed_json_is_422_with_the_position(dayzero: DayZero) -> None:
+    response = dayzero.call(
+        "POST", "/customers", content=b'{"name": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    [issue] = response.json()["detail"]
+    assert (issue["loc"], issue["type"]) == (["body", 9], "json_invalid")
+
+
+def test_missing_body_is_422(dayzero: DayZero) -> None:
+    response = dayzero.call("POST", "/customers")
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": [{"loc": ["body"], "msg": "Field required", "type": "missing"}]},
+    )
+
+
+def test_wrong_content_type_is_415_in_dayzero_shape(dayzero: DayZero) -> None:
+    response = dayzero.call("POST", "/customers", content=b"name=x", headers={"content-type": "text/plain"})
+    assert (response.status_code, response.json()) == (415, {"detail": "Unsupported Media Type"})
+
+
+def test_unknown_route_is_404_in_dayzero_shape(dayzero: DayZero) -> None:
+    response = dayzero.call("GET", "/no-such-thing")
+    assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+
+
+def test_wrong_method_is_405_with_the_methods_the_path_has(dayzero: DayZero) -> None:
+    memo_path = dayzero.call("PATCH", "/credit-memos/any-id")
+    collection = dayzero.call("DELETE", "/credit-memos")
+    assert (memo_path.status_code, memo_path.json()) == (405, {"detail": "Method Not Allowed"})
+    assert memo_path.headers["allow"] == "DELETE, GET, HEAD, PUT"
+    assert collection.headers["allow"] == "GET, HEAD, POST"

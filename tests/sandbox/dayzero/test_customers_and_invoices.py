@@ -1,0 +1,82 @@
+"""The customers and invoices a memo needs."""
+
+from __future__ import annotations
+
+from tests.support.dayzero_client import DayZero
+
+
+def test_customer_is_created_listed_and_fetched(dayzero: DayZero) -> None:
+    created = dayzero.ok(
+        "POST", "/customers", 201, json={"name": "Acme", "email": "ap@acme.example", "credit_limit_cents": None}
+    )
+    assert dayzero.ok("GET", f"/customers/{created['id']}", 200) == created
+    assert dayzero.ok("GET", "/customers", 200)["items"] == [created]
+
+
+def test_unknown_customer_is_404(dayzero: DayZero) -> None:
+    missing = dayzero.call("GET", "/customers/nobody")
+    assert (missing.status_code, missing.json()) == (404, {"detail": "Customer not found"})
+
+
+def test_customer_needs_a_name(dayzero: DayZero) -> None:
+    refused = dayzero.call("POST", "/customers", json={"email": "x@example.com"})
+    assert refused.status_code == 422
+    [issue] = refused.json()["detail"]
+    assert (issue["loc"], issue["msg"], issue["type"]) == (["body", "name"], "Field required", "missing")
+
+
+def test_invoice_total_is_quantity_times_unit_price_rounded_half_up(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    body = {
+        "customer_id": customer["id"],
+        "line_items": [
+            {"description": "Hours", "quantity": 1.5, "unit_price": 3333},  # 4999.5 -> 5000
+            {"description": "Fee", "quantity": 1, "unit_price": 1},
+        ],
+    }
+    invoice = dayzero.ok("POST", "/invoices", 201, json=body)
+    assert [line["amount"] for line in invoice["line_items"]] == [5000, 1]
+    assert (invoice["total"], invoice["total_in_dollars"]) == (5001, "50.01")
+    assert (invoice["status"], invoice["number"], invoice["currency"]) == ("draft", None, "USD")
+    assert (invoice["amount_due"], invoice["amount_due_in_dollars"]) == (5001, "50.01")
+    assert invoice["customer_name"] == customer["name"]
+
+
+def test_finalize_numbers_and_opens_a_draft_once(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    first = dayzero.open_invoice(customer["id"])
+    second = dayzero.open_invoice(customer["id"])
+    assert (first["status"], first["number"], second["number"]) == ("open", "INV-0001", "INV-0002")
+    assert first["finalized_at"] is not None
+    again = dayzero.call("POST", f"/invoices/{first['id']}/finalize")
+    assert (again.status_code, again.json()) == (400, {"detail": "Only draft invoices can be finalized"})
+
+
+def test_invoice_for_an_unknown_customer_is_refused(dayzero: DayZero) -> None:
+    body = {"customer_id": "nobody", "line_items": [{"description": "x", "quantity": 1, "unit_price": 100}]}
+    refused = dayzero.call("POST", "/invoices", json=body)
+    assert (refused.status_code, refused.json()) == (400, {"detail": "Customer not found"})
+
+
+def test_invoice_of_zero_is_refused(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    body = {"customer_id": customer["id"], "line_items": [{"description": "x", "quantity": 1, "unit_price": 0}]}
+    refused = dayzero.call("POST", "/invoices", json=body)
+    assert (refused.status_code, refused.json()) == (400, {"detail": "Invoice total must be greater than zero"})
+
+
+def test_invoices_filter_by_customer_and_status(dayzero: DayZero) -> None:
+    alice, bob = dayzero.customer("Alice"), dayzero.customer("Bob")
+    opened = dayzero.open_invoice(alice["id"])
+    draft = dayzero.invoice(alice["id"])
+    dayzero.invoice(bob["id"])
+    by_alice = dayzero.ok("GET", "/invoices", 200, params={"customer_id": alice["id"]})
+    assert [i["id"] for i in by_alice["items"]] == [draft["id"], opened["id"]]
+    open_only = dayzero.ok("GET", "/invoices", 200, params={"status": "open"})
+    assert [i["id"] for i in open_only["items"]] == [opened["id"]]
+
+
+def test_unknown_invoice_is_404(dayzero: DayZero) -> None:
+    for method, path in (("GET", "/invoices/nope"), ("POST", "/invoices/nope/finalize")):
+        missing = dayzero.call(method, path)
+        assert (missing.status_code, missing.json()) == (404, {"detail": "Invoice not found"})

@@ -1,0 +1,111 @@
+"""Listing memos: the seed's filters and page shape, and cursors that hold while data changes."""
+
+from __future__ import annotations
+
+from tests.support.dayzero_client import DayZero
+
+PAGE_KEYS = {"items", "total", "limit", "next_cursor", "prev_cursor", "has_next", "has_prev"}
+
+
+def _numbers(page: dict) -> list[str]:
+    return [memo["number"] for memo in page["items"]]
+
+
+def test_page_has_the_seed_shape_newest_first(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    for _ in range(3):
+        dayzero.memo(customer["id"])
+    page = dayzero.ok("GET", "/credit-memos", 200)
+    assert set(page) == PAGE_KEYS
+    assert _numbers(page) == ["CM-0003", "CM-0002", "CM-0001"]
+    assert (page["total"], page["limit"], page["has_next"], page["has_prev"]) == (3, 50, False, False)
+
+
+def test_filters_by_customer_status_remaining_balance_and_number(dayzero: DayZero) -> None:
+    alice, bob = dayzero.customer("Alice"), dayzero.customer("Bob")
+    invoice = dayzero.open_invoice(alice["id"], 5000)
+    draft = dayzero.memo(alice["id"])  # CM-0001
+    issued = dayzero.issued_memo(alice["id"], 1000)  # CM-0002
+    spent = dayzero.issued_memo(alice["id"], 1000)  # CM-0003
+    dayzero.apply(spent["id"], invoice["id"], 1000)
+    dayzero.issued_memo(bob["id"])  # CM-0004
+
+    def numbers(**query: object) -> list[str]:
+        return _numbers(dayzero.ok("GET", "/credit-memos", 200, params=query))
+
+    assert numbers(customer_id=bob["id"]) == ["CM-0004"]
+    assert numbers(status="draft") == [draft["number"]]
+    assert numbers(status="fully_applied") == [spent["number"]]
+    assert numbers(customer_id=alice["id"], has_remaining_balance="true") == [issued["number"]]
+    assert numbers(customer_id=alice["id"], has_remaining_balance="false") == ["CM-0003", "CM-0002", "CM-0001"]
+    assert numbers(search="cm-0002") == ["CM-0002"]
+    assert numbers(search="CM-00") == ["CM-0004", "CM-0003", "CM-0002", "CM-0001"]
+
+
+def test_cursors_walk_forward_and_back(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    for _ in range(5):
+        dayzero.memo(customer["id"])
+    first = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2})
+    assert (_numbers(first), first["has_next"], first["has_prev"]) == (["CM-0005", "CM-0004"], True, False)
+    second = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]})
+    assert (_numbers(second), second["has_next"], second["has_prev"]) == (["CM-0003", "CM-0002"], True, True)
+    third = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": second["next_cursor"]})
+    assert (_numbers(third), third["has_next"], third["next_cursor"]) == (["CM-0001"], False, None)
+    back = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": third["prev_cursor"]})
+    assert _numbers(back) == ["CM-0003", "CM-0002"]
+
+
+def test_pages_neither_repeat_nor_skip_while_memos_come_and_go(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    memos = [dayzero.memo(customer["id"]) for _ in range(4)]
+    first = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2})
+    dayzero.memo(customer["id"])  # a newer memo arrives
+    dayzero.ok("DELETE", f"/credit-memos/{memos[3]['id']}", 204)  # one already seen goes
+    second = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]})
+    assert _numbers(first) == ["CM-0004", "CM-0003"]
+    assert _numbers(second) == ["CM-0002", "CM-0001"]
+
+
+def test_an_empty_cursor_means_the_first_page(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    dayzero.memo(customer["id"])
+    assert _numbers(dayzero.ok("GET", "/credit-memos", 200, params={"cursor": ""})) == ["CM-0001"]
+
+
+def test_a_cursor_the_api_did_not_issue_is_400(dayzero: DayZero) -> None:
+    refused = dayzero.call("GET", "/credit-memos", params={"cursor": "not-a-cursor"})
+    assert (refused.status_code, refused.json()) == (400, {"detail": "Invalid cursor"})
+
+
+def test_limit_outside_1_to_1000_is_a_validation_error(dayzero: DayZero) -> None:
+    for limit in (0, 1001):
+        refused = dayzero.call("GET", "/credit-memos", params={"limit": limit})
+        assert refused.status_code == 422
+        assert refused.json()["detail"][0]["loc"] == ["query", "limit"]
+
+
+def test_unknown_status_filter_is_a_validation_error(dayzero: DayZero) -> None:
+    refused = dayzero.call("GET", "/credit-memos", params={"status": "voided"})
+    assert refused.status_code == 422
+    [issue] = refused.json()["detail"]
+    assert (issue["loc"], issue["type"], issue["input"]) == (["query", "status"], "enum", "voided")
+
+
+def test_customer_credits_sum_what_can_still_be_applied(dayzero: DayZero) -> None:
+    customer = dayzero.customer("Initech")
+    invoice = dayzero.open_invoice(customer["id"], 5000)
+    dayzero.memo(customer["id"], 9999)  # a draft is not usable credit
+    partly = dayzero.issued_memo(customer["id"], 3000)
+    dayzero.apply(partly["id"], invoice["id"], 1000)
+    whole = dayzero.issued_memo(customer["id"], 500)
+    credits = dayzero.ok("GET", f"/credit-memos/customers/{customer['id']}/credits", 200)
+    assert credits["customer_name"] == "Initech"
+    assert (credits["total_credits_available"], credits["total_credits_available_dollars"]) == (2500, "25.00")
+    assert credits["credit_memos_count"] == 2
+    assert [m["id"] for m in credits["credit_memos"]] == [whole["id"], partly["id"]]
+
+
+def test_customer_credits_of_an_unknown_customer_is_404(dayzero: DayZero) -> None:
+    refused = dayzero.call("GET", "/credit-memos/customers/nobody/credits")
+    assert (refused.status_code, refused.json()) == (404, {"detail": "Customer not found"})
