@@ -65,7 +65,11 @@ class ContractApi:
 
     def missing_credentials(self, args: argparse.Namespace) -> list[str]:
         if self.name == "dayzero":
-            return [flag for flag, value in (("--token", args.token), ("--business-id", args.business_id)) if not value]
+            return [
+                flag
+                for flag, value in (("--token", args.token), ("--business-id", args.business_id))
+                if not value
+            ]
         return []
 
 
@@ -160,7 +164,9 @@ def _count_requests(har_path: Path) -> tuple[int, int]:
 
 
 def run_schemathesis(api: ContractApi, args: argparse.Namespace) -> RunSummary:
-    report_dir = (args.report_dir or Path(tempfile.mkdtemp(prefix="creditbox-contracts-"))).resolve()
+    report_dir = (
+        args.report_dir or Path(tempfile.mkdtemp(prefix="creditbox-contracts-"))
+    ).resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
     if args.junit:
         args.junit.resolve().parent.mkdir(parents=True, exist_ok=True)
@@ -189,7 +195,9 @@ def run_contracts(args: argparse.Namespace) -> int:
     api = APIS[args.api]
     missing = api.missing_credentials(args)
     if missing:
-        print(f"creditbox contracts: --api {api.name} needs {' and '.join(missing)}", file=sys.stderr)
+        print(
+            f"creditbox contracts: --api {api.name} needs {' and '.join(missing)}", file=sys.stderr
+        )
         return 2
     summary = run_schemathesis(api, args)
     verdict = "passed" if summary.exit_code == 0 else "FAILED"

@@ -18,6 +18,7 @@ from connexion.resolver import RelativeResolver
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import control, error_handlers
+from sandbox.errors import ErrorShape
 from sandbox.runtime import SCOPE_KEY, Sandbox
 from sandbox.store import Store
 from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
@@ -56,14 +57,12 @@ def create_app(
     store = Store(data_dir)
     tenants = TenantRegistry(store, {v.name: v.new_credentials for v in VENDORS})
     if demo:
-        tenants.ensure(
-            DEMO_TENANT_ID, "Demo tenant", {v.name: v.demo_credentials for v in VENDORS}
-        )
+        tenants.ensure(DEMO_TENANT_ID, "Demo tenant", {v.name: v.demo_credentials for v in VENDORS})
     sandbox = Sandbox(store=store, tenants=tenants, vendors=tuple(v.name for v in VENDORS))
 
     app = AsyncApp(__name__, validator_map=VALIDATOR_MAP)
     allowed = error_handlers.AllowedMethods()
-    shapes = {CONTROL_BASE_PATH: control.SHAPE}
+    shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}
     for vendor in VENDORS:
         spec = _load_spec(vendor.spec)
         app.add_api(
@@ -92,5 +91,7 @@ def demo_banner(base_url: str) -> str:
     for vendor in VENDORS:
         credentials = ", ".join(f"{k}={v}" for k, v in vendor.demo_credentials.items())
         lines.append(f"  {vendor.name}: {credentials}  base URL {base_url}{vendor.base_path}")
-    lines.append(f"API docs: {base_url}/dayzero/ui/   control API: {base_url}{CONTROL_BASE_PATH}/ui/")
+    lines.append(
+        f"API docs: {base_url}/dayzero/ui/   control API: {base_url}{CONTROL_BASE_PATH}/ui/"
+    )
     return "\n".join(lines)

@@ -12,7 +12,7 @@ def cents_to_dollars(cents: int) -> str:
 
 
 def line_amount(quantity: float | int, unit_price_cents: int) -> int:
-    """``quantity × unit price`` in cents, rounded half-up to the cent.
+    """``quantity x unit price`` in cents, rounded half-up to the cent.
 
     The quantity goes through ``str`` so that a JSON ``1.1`` is the decimal 1.1, not the nearest
     binary float.

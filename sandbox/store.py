@@ -36,11 +36,11 @@ REGISTRY = "_registry"
 
 
 class StoreCorruptError(RuntimeError):
-    """A data file exists but cannot be read. The sandbox refuses to start rather than overwrite it."""
+    """A data file exists but cannot be read: refuse to start rather than overwrite it."""
 
 
 class AtomicJSONStorage(Storage):
-    """TinyDB storage that keeps the data in memory and persists it atomically, once per transaction.
+    """TinyDB storage: data in memory, persisted atomically once per transaction.
 
     ``path=None`` keeps everything in memory (``creditbox serve --in-memory``): transactions and
     rollback still work, nothing is written to disk.
@@ -182,4 +182,3 @@ class Store:
         """Remove every table of a tenant (reset). Credentials live in the registry and stay."""
         with self.transaction(partition) as database:
             database.drop_tables()
-

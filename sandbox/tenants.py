@@ -45,7 +45,8 @@ class TenantRegistry:
             "name": name or tenant_id,
             "created_at": clock.timestamp(),
             "credentials": {
-                vendor: given.get(vendor) or factory() for vendor, factory in self._factories.items()
+                vendor: given.get(vendor) or factory()
+                for vendor, factory in self._factories.items()
             },
         }
         with self._store.registry() as registry:

@@ -135,7 +135,9 @@ class JSONBodyValidator(JSONRequestBodyValidator):
     def _validate(self, body: Any) -> dict[Any, Any] | None:
         if body is None:
             if self._required and not self._nullable:
-                raise RequestInvalid([{"loc": ["body"], "msg": "Field required", "type": "missing"}])
+                raise RequestInvalid(
+                    [{"loc": ["body"], "msg": "Field required", "type": "missing"}]
+                )
             return None
         issues = schema_issues(self._validator.iter_errors(body), ["body"])
         if issues:
@@ -153,7 +155,11 @@ class ParametersValidator(ParameterValidator):
                 request, security_params=self.security_query_params
             )
             issues += [
-                {"loc": ["query", name], "msg": "Extra inputs are not permitted", "type": "extra_forbidden"}
+                {
+                    "loc": ["query", name],
+                    "msg": "Extra inputs are not permitted",
+                    "type": "extra_forbidden",
+                }
                 for name in sorted(extra)
             ]
         sources: dict[str, Callable[[str], Any]] = {

@@ -40,8 +40,8 @@ def _dollars_match(obj: JSON, cents_field: str, dollars_field: str) -> None:
 def remaining_is_amount_minus_applied(memo: JSON) -> None:
     amount, applied, remaining = memo["amount"], memo["amount_applied"], memo["amount_remaining"]
     assert remaining == amount - applied, (
-        f"{_label(memo)}: amount_remaining={remaining} but amount − amount_applied = "
-        f"{amount} − {applied} = {amount - applied}"
+        f"{_label(memo)}: amount_remaining={remaining} but amount - amount_applied = "
+        f"{amount} - {applied} = {amount - applied}"
     )
 
 
@@ -100,8 +100,8 @@ def applications_sum_to_amount_applied(memo: JSON) -> None:
 def invoice_due_is_total_minus_paid_and_credited(invoice: JSON) -> None:
     total, paid, credited = invoice["total"], invoice["amount_paid"], invoice["amount_credited"]
     assert invoice["amount_due"] == total - paid - credited, (
-        f"{_label(invoice)}: amount_due={invoice['amount_due']} but total − amount_paid − "
-        f"amount_credited = {total} − {paid} − {credited} = {total - paid - credited}"
+        f"{_label(invoice)}: amount_due={invoice['amount_due']} but total - amount_paid - "
+        f"amount_credited = {total} - {paid} - {credited} = {total - paid - credited}"
     )
 
 
@@ -138,9 +138,9 @@ def objects_in(body: Any) -> Iterator[tuple[str, JSON]]:
         return
     if not isinstance(body, dict):
         return
-    if _MEMO_FIELDS <= body.keys():
+    if body.keys() >= _MEMO_FIELDS:
         yield "memo", body
-    elif _INVOICE_FIELDS <= body.keys():
+    elif body.keys() >= _INVOICE_FIELDS:
         yield "invoice", body
     for key in ("items", "credit_memos"):
         if isinstance(body.get(key), list):

@@ -39,7 +39,10 @@ def test_tenant_without_a_body_and_with_a_chosen_id(client: TestClient) -> None:
     chosen = client.post("/_sandbox/tenants", json={"id": "job-42"})
     assert (chosen.status_code, chosen.json()["id"]) == (201, "job-42")
     again = client.post("/_sandbox/tenants", json={"id": "job-42"})
-    assert (again.status_code, again.json()) == (409, {"detail": "A tenant with this id already exists"})
+    assert (again.status_code, again.json()) == (
+        409,
+        {"detail": "A tenant with this id already exists"},
+    )
     bad = client.post("/_sandbox/tenants", json={"id": "../etc"})
     assert bad.status_code == 400
     ids = {tenant["id"] for tenant in client.get("/_sandbox/tenants").json()["items"]}
@@ -64,5 +67,8 @@ def test_reset_empties_the_tenant_and_keeps_its_credentials(client: TestClient) 
 
 
 def test_unknown_tenant_is_404(client: TestClient) -> None:
-    for response in (client.get("/_sandbox/tenants/nope"), client.post("/_sandbox/tenants/nope/reset")):
+    for response in (
+        client.get("/_sandbox/tenants/nope"),
+        client.post("/_sandbox/tenants/nope/reset"),
+    ):
         assert (response.status_code, response.json()) == (404, {"detail": "Tenant not found"})

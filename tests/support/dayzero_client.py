@@ -40,7 +40,9 @@ class DayZero:
     def customer(self, name: str = "Acme Corp") -> dict[str, Any]:
         return self.ok("POST", "/customers", 201, json={"name": name})
 
-    def invoice(self, customer_id: str, cents: int = 10000, currency: str = "USD") -> dict[str, Any]:
+    def invoice(
+        self, customer_id: str, cents: int = 10000, currency: str = "USD"
+    ) -> dict[str, Any]:
         body = {
             "customer_id": customer_id,
             "currency": currency,
@@ -48,13 +50,18 @@ class DayZero:
         }
         return self.ok("POST", "/invoices", 201, json=body)
 
-    def open_invoice(self, customer_id: str, cents: int = 10000, currency: str = "USD") -> dict[str, Any]:
+    def open_invoice(
+        self, customer_id: str, cents: int = 10000, currency: str = "USD"
+    ) -> dict[str, Any]:
         invoice = self.invoice(customer_id, cents, currency)
         return self.ok("POST", f"/invoices/{invoice['id']}/finalize", 201)
 
     def memo(self, customer_id: str, cents: int = 3000, **fields: Any) -> dict[str, Any]:
         return self.ok(
-            "POST", "/credit-memos", 201, json={"customer_id": customer_id, "amount_cents": cents, **fields}
+            "POST",
+            "/credit-memos",
+            201,
+            json={"customer_id": customer_id, "amount_cents": cents, **fields},
         )
 
     def issued_memo(self, customer_id: str, cents: int = 3000, **fields: Any) -> dict[str, Any]:
@@ -63,11 +70,15 @@ class DayZero:
 
     def apply(self, memo_id: str, invoice_id: str, cents: int) -> Any:
         return self.call(
-            "POST", f"/credit-memos/{memo_id}/apply", json={"invoice_id": invoice_id, "amount_cents": cents}
+            "POST",
+            f"/credit-memos/{memo_id}/apply",
+            json={"invoice_id": invoice_id, "amount_cents": cents},
         )
 
     def unapply(self, memo_id: str, invoice_id: str) -> Any:
-        return self.call("POST", f"/credit-memos/{memo_id}/unapply", json={"invoice_id": invoice_id})
+        return self.call(
+            "POST", f"/credit-memos/{memo_id}/unapply", json={"invoice_id": invoice_id}
+        )
 
     def get_memo(self, memo_id: str) -> dict[str, Any]:
         return self.ok("GET", f"/credit-memos/{memo_id}", 200)

@@ -21,7 +21,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_until_healthy(
+    base_url: str, process: subprocess.Popen[bytes], timeout: float = 30
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -36,7 +38,9 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes], timeout:
 
 
 @contextlib.contextmanager
-def serving(args: Sequence[str] = ("--in-memory",), command: Sequence[str] = (CREDITBOX, "serve")) -> Iterator[str]:
+def serving(
+    args: Sequence[str] = ("--in-memory",), command: Sequence[str] = (CREDITBOX, "serve")
+) -> Iterator[str]:
     """Run ``creditbox serve`` (or another server command) on a free port; yield its base URL."""
     port = free_port()
     process = subprocess.Popen(

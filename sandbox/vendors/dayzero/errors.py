@@ -94,4 +94,3 @@ class DayZeroShape:
 
 
 SHAPE = DayZeroShape()
-

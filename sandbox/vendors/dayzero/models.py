@@ -1,7 +1,7 @@
 """DayZero's state and every business rule: customers, invoices, credit memos, applications.
 
 The stored records hold facts only. Everything that follows from facts is derived on read, never
-stored beside them: a memo's ``amount`` (``amount_cents − restocking_fee_cents``), its
+stored beside them: a memo's ``amount`` (``amount_cents - restocking_fee_cents``), its
 ``amount_applied`` (the sum of its applications), ``amount_remaining``, its ``status`` once issued
 (``issued`` / ``partially_applied`` / ``fully_applied`` follow the amounts), ``can_be_*`` and
 ``has_applications``; an invoice's ``amount_due`` and its status while open.
@@ -398,7 +398,11 @@ class DayZeroBackend:
             memo = self._memo(db, scope, memo_id)
             _require(MEMO_TRANSITIONS["void"], memo_status(memo))
             stamp = clock.timestamp()
-            changes = {"state": MEMO_STATE_AFTER["void"], "voided_at": stamp, "voided_reason": reason}
+            changes = {
+                "state": MEMO_STATE_AFTER["void"],
+                "voided_at": stamp,
+                "voided_reason": reason,
+            }
             return self._view(db, scope, self._update(db, MEMOS, memo, changes, stamp))
 
     def customer_credits(

@@ -83,9 +83,13 @@ def memo_json(view: MemoView) -> dict[str, Any]:
         "voided_at": memo["voided_at"],
         "voided_reason": memo["voided_reason"],
         "customer_name": view.customer_name,
-        "invoice_number": view.invoice_numbers.get(memo["invoice_id"]) if memo["invoice_id"] else None,
+        "invoice_number": view.invoice_numbers.get(memo["invoice_id"])
+        if memo["invoice_id"]
+        else None,
         "applications": [
-            application_json(application, memo["id"], view.invoice_numbers.get(application["invoice_id"]))
+            application_json(
+                application, memo["id"], view.invoice_numbers.get(application["invoice_id"])
+            )
             for application in memo["applications"]
         ],
         "can_be_applied": models.memo_can_be_applied(memo),

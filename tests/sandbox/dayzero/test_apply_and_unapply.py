@@ -23,7 +23,11 @@ def test_full_apply_leaves_memo_fully_applied_and_invoice_paid(dayzero: DayZero)
     assert not memo["can_be_applied"] and not memo["can_be_voided"]
     assert memo["has_applications"] and memo["applied_date"] == application["applied_at"]
     invoice = dayzero.get_invoice(invoice["id"])
-    assert (invoice["status"], invoice["amount_due"], invoice["amount_credited"]) == ("manual_paid", 0, 3000)
+    assert (invoice["status"], invoice["amount_due"], invoice["amount_credited"]) == (
+        "manual_paid",
+        0,
+        3000,
+    )
 
 
 def test_partial_apply_leaves_invoice_partially_paid(dayzero: DayZero) -> None:
@@ -45,7 +49,11 @@ def test_one_memo_across_two_invoices_and_unapply_restores_only_one(dayzero: Day
     assert dayzero.get_memo(memo["id"])["status"] == "fully_applied"
 
     after = dayzero.unapply(memo["id"], first["id"]).json()
-    assert (after["status"], after["amount_applied"], after["amount_remaining"]) == ("partially_applied", 500, 1000)
+    assert (after["status"], after["amount_applied"], after["amount_remaining"]) == (
+        "partially_applied",
+        500,
+        1000,
+    )
     assert [a["invoice_id"] for a in after["applications"]] == [second["id"]]
     assert dayzero.get_invoice(first["id"])["amount_due"] == 1000
     assert dayzero.get_invoice(second["id"])["amount_due"] == 500
@@ -68,13 +76,19 @@ def test_unapply_when_not_applied_to_that_invoice_is_404(dayzero: DayZero) -> No
     invoice = dayzero.open_invoice(customer["id"])
     memo = dayzero.issued_memo(customer["id"])
     refused = dayzero.unapply(memo["id"], invoice["id"])
-    assert (refused.status_code, refused.json()) == (404, {"detail": "Credit memo is not applied to this invoice"})
+    assert (refused.status_code, refused.json()) == (
+        404,
+        {"detail": "Credit memo is not applied to this invoice"},
+    )
 
 
 def test_apply_and_unapply_of_an_unknown_memo_are_404(dayzero: DayZero) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"])
-    for response in (dayzero.apply("nope", invoice["id"], 100), dayzero.unapply("nope", invoice["id"])):
+    for response in (
+        dayzero.apply("nope", invoice["id"], 100),
+        dayzero.unapply("nope", invoice["id"]),
+    ):
         assert (response.status_code, response.json()) == (404, {"detail": "Credit memo not found"})
 
 
@@ -130,7 +144,9 @@ def _unknown_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
     ],
     ids=lambda value: getattr(value, "__name__", "")[1:],
 )
-def test_refused_apply_is_400_and_changes_nothing(dayzero: DayZero, setup: Setup, detail: str) -> None:
+def test_refused_apply_is_400_and_changes_nothing(
+    dayzero: DayZero, setup: Setup, detail: str
+) -> None:
     customer = dayzero.customer()
     memo_id, invoice_id, cents = setup(dayzero, customer)
     memos_before = dayzero.ok("GET", "/credit-memos", 200)

@@ -10,7 +10,9 @@ MEMOS = "/dayzero/api/v1/credit-memos"
 
 
 def _new_tenant(client: TestClient) -> DayZero:
-    credentials = client.post("/_sandbox/tenants", json={"name": "other"}).json()["credentials"]["dayzero"]
+    credentials = client.post("/_sandbox/tenants", json={"name": "other"}).json()["credentials"][
+        "dayzero"
+    ]
     return DayZero(client, token=credentials["token"], business_id=credentials["business_id"])
 
 
@@ -27,7 +29,9 @@ def test_unknown_token_is_401(dayzero: DayZero) -> None:
 
 def test_a_business_that_is_not_the_tokens_own_is_403(client: TestClient, dayzero: DayZero) -> None:
     other = _new_tenant(client)
-    response = dayzero.call("GET", "/credit-memos", headers={"x-business-id": other.headers["x-business-id"]})
+    response = dayzero.call(
+        "GET", "/credit-memos", headers={"x-business-id": other.headers["x-business-id"]}
+    )
     assert (response.status_code, response.json()) == (403, {"detail": "Not enough permissions"})
 
 
@@ -41,7 +45,9 @@ def test_missing_or_malformed_business_id_is_422(client: TestClient) -> None:
     assert malformed.json()["detail"][0]["type"] == "string_pattern_mismatch"
 
 
-def test_another_tenants_objects_are_404_and_invisible(client: TestClient, dayzero: DayZero) -> None:
+def test_another_tenants_objects_are_404_and_invisible(
+    client: TestClient, dayzero: DayZero
+) -> None:
     other = _new_tenant(client)
     customer = other.customer()
     memo = other.memo(customer["id"])
@@ -72,7 +78,9 @@ def test_body_that_is_not_utf8_is_422_not_500(dayzero: DayZero) -> None:
         "POST", "/customers", content=b"\xff\xfe{", headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
-    assert response.json() == {"detail": [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]}
+    assert response.json() == {
+        "detail": [{"loc": ["body"], "msg": "JSON decode error", "type": "json_invalid"}]
+    }
 
 
 def test_malformed_json_is_422_with_the_position(dayzero: DayZero) -> None:
@@ -93,7 +101,9 @@ def test_missing_body_is_422(dayzero: DayZero) -> None:
 
 
 def test_wrong_content_type_is_415_in_dayzero_shape(dayzero: DayZero) -> None:
-    response = dayzero.call("POST", "/customers", content=b"name=x", headers={"content-type": "text/plain"})
+    response = dayzero.call(
+        "POST", "/customers", content=b"name=x", headers={"content-type": "text/plain"}
+    )
     assert (response.status_code, response.json()) == (415, {"detail": "Unsupported Media Type"})
 
 

@@ -31,7 +31,9 @@ def test_worked_example_memo_applied_unapplied_and_voided(dayzero: DayZero) -> N
     assert (memo["status"], memo["amount_remaining"]) == ("issued", 3000)
     assert (invoice["status"], invoice["amount_due"]) == ("open", 10000)
 
-    voided = dayzero.ok("POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": "Duplicate"})
+    voided = dayzero.ok(
+        "POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": "Duplicate"}
+    )
     assert voided["status"] == "void"
     assert voided["voided_reason"] == "Duplicate"
     assert voided["voided_at"] is not None
@@ -49,7 +51,10 @@ def test_create_returns_a_draft_with_every_derived_field(dayzero: DayZero) -> No
     assert (memo["reason"], memo["reason_display"]) == ("pricing_error", "Pricing Error")
     assert memo["customer_name"] == "Globex"
     assert memo["applications"] == []
-    flags = {k: memo[k] for k in ("can_be_applied", "can_be_voided", "can_be_deleted", "has_applications")}
+    flags = {
+        k: memo[k]
+        for k in ("can_be_applied", "can_be_voided", "can_be_deleted", "has_applications")
+    }
     assert flags == {
         "can_be_applied": False,
         "can_be_voided": False,
@@ -90,8 +95,14 @@ def test_update_and_delete_are_refused_once_issued(dayzero: DayZero) -> None:
     memo = dayzero.issued_memo(customer["id"])
     update = dayzero.call("PUT", f"/credit-memos/{memo['id']}", json={"amount_cents": 1})
     delete = dayzero.call("DELETE", f"/credit-memos/{memo['id']}")
-    assert (update.status_code, update.json()) == (400, {"detail": "Only draft credit memos can be updated"})
-    assert (delete.status_code, delete.json()) == (400, {"detail": "Only draft credit memos can be deleted"})
+    assert (update.status_code, update.json()) == (
+        400,
+        {"detail": "Only draft credit memos can be updated"},
+    )
+    assert (delete.status_code, delete.json()) == (
+        400,
+        {"detail": "Only draft credit memos can be deleted"},
+    )
     assert dayzero.get_memo(memo["id"]) == memo
 
 
@@ -115,7 +126,9 @@ def test_void_is_refused_unless_issued_with_nothing_applied(dayzero: DayZero, st
     before = dayzero.get_memo(memo["id"])
     refused = dayzero.call("POST", f"/credit-memos/{memo['id']}/void", json={"reason": "again"})
     assert refused.status_code == 400
-    assert refused.json() == {"detail": "Only issued credit memos with no applications can be voided"}
+    assert refused.json() == {
+        "detail": "Only issued credit memos with no applications can be voided"
+    }
     assert dayzero.get_memo(memo["id"]) == before
 
 
@@ -139,7 +152,9 @@ def test_restocking_fee_may_not_swallow_the_amount(dayzero: DayZero) -> None:
 
 def test_line_items_are_kept_as_given(dayzero: DayZero) -> None:
     customer = dayzero.customer()
-    items = [{"description": "Hours", "quantity": 2, "unit_price_cents": 1500, "amount_cents": 3000}]
+    items = [
+        {"description": "Hours", "quantity": 2, "unit_price_cents": 1500, "amount_cents": 3000}
+    ]
     memo = dayzero.memo(customer["id"], 3000, line_items=items)
     assert memo["line_items"] == {"items": items, "restocking_fee_cents": 0}
 
@@ -172,5 +187,8 @@ def test_create_refuses_an_invoice_of_another_customer(dayzero: DayZero) -> None
     invoice = dayzero.open_invoice(other["id"])
     body = {"customer_id": customer["id"], "amount_cents": 100, "invoice_id": invoice["id"]}
     refused = dayzero.call("POST", "/credit-memos", json=body)
-    assert (refused.status_code, refused.json()) == (400, {"detail": "Invoice belongs to a different customer"})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"detail": "Invoice belongs to a different customer"},
+    )
     assert dayzero.ok("GET", "/credit-memos", 200)["items"] == []

@@ -7,7 +7,10 @@ from tests.support.dayzero_client import DayZero
 
 def test_customer_is_created_listed_and_fetched(dayzero: DayZero) -> None:
     created = dayzero.ok(
-        "POST", "/customers", 201, json={"name": "Acme", "email": "ap@acme.example", "credit_limit_cents": None}
+        "POST",
+        "/customers",
+        201,
+        json={"name": "Acme", "email": "ap@acme.example", "credit_limit_cents": None},
     )
     assert dayzero.ok("GET", f"/customers/{created['id']}", 200) == created
     assert dayzero.ok("GET", "/customers", 200)["items"] == [created]
@@ -22,7 +25,11 @@ def test_customer_needs_a_name(dayzero: DayZero) -> None:
     refused = dayzero.call("POST", "/customers", json={"email": "x@example.com"})
     assert refused.status_code == 422
     [issue] = refused.json()["detail"]
-    assert (issue["loc"], issue["msg"], issue["type"]) == (["body", "name"], "Field required", "missing")
+    assert (issue["loc"], issue["msg"], issue["type"]) == (
+        ["body", "name"],
+        "Field required",
+        "missing",
+    )
 
 
 def test_invoice_total_is_quantity_times_unit_price_rounded_half_up(dayzero: DayZero) -> None:
@@ -49,20 +56,32 @@ def test_finalize_numbers_and_opens_a_draft_once(dayzero: DayZero) -> None:
     assert (first["status"], first["number"], second["number"]) == ("open", "INV-0001", "INV-0002")
     assert first["finalized_at"] is not None
     again = dayzero.call("POST", f"/invoices/{first['id']}/finalize")
-    assert (again.status_code, again.json()) == (400, {"detail": "Only draft invoices can be finalized"})
+    assert (again.status_code, again.json()) == (
+        400,
+        {"detail": "Only draft invoices can be finalized"},
+    )
 
 
 def test_invoice_for_an_unknown_customer_is_refused(dayzero: DayZero) -> None:
-    body = {"customer_id": "nobody", "line_items": [{"description": "x", "quantity": 1, "unit_price": 100}]}
+    body = {
+        "customer_id": "nobody",
+        "line_items": [{"description": "x", "quantity": 1, "unit_price": 100}],
+    }
     refused = dayzero.call("POST", "/invoices", json=body)
     assert (refused.status_code, refused.json()) == (400, {"detail": "Customer not found"})
 
 
 def test_invoice_of_zero_is_refused(dayzero: DayZero) -> None:
     customer = dayzero.customer()
-    body = {"customer_id": customer["id"], "line_items": [{"description": "x", "quantity": 1, "unit_price": 0}]}
+    body = {
+        "customer_id": customer["id"],
+        "line_items": [{"description": "x", "quantity": 1, "unit_price": 0}],
+    }
     refused = dayzero.call("POST", "/invoices", json=body)
-    assert (refused.status_code, refused.json()) == (400, {"detail": "Invoice total must be greater than zero"})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"detail": "Invoice total must be greater than zero"},
+    )
 
 
 def test_invoices_filter_by_customer_and_status(dayzero: DayZero) -> None:

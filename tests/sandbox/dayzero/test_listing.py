@@ -18,7 +18,12 @@ def test_page_has_the_seed_shape_newest_first(dayzero: DayZero) -> None:
     page = dayzero.ok("GET", "/credit-memos", 200)
     assert set(page) == PAGE_KEYS
     assert _numbers(page) == ["CM-0003", "CM-0002", "CM-0001"]
-    assert (page["total"], page["limit"], page["has_next"], page["has_prev"]) == (3, 50, False, False)
+    assert (page["total"], page["limit"], page["has_next"], page["has_prev"]) == (
+        3,
+        50,
+        False,
+        False,
+    )
 
 
 def test_filters_by_customer_status_remaining_balance_and_number(dayzero: DayZero) -> None:
@@ -37,7 +42,11 @@ def test_filters_by_customer_status_remaining_balance_and_number(dayzero: DayZer
     assert numbers(status="draft") == [draft["number"]]
     assert numbers(status="fully_applied") == [spent["number"]]
     assert numbers(customer_id=alice["id"], has_remaining_balance="true") == [issued["number"]]
-    assert numbers(customer_id=alice["id"], has_remaining_balance="false") == ["CM-0003", "CM-0002", "CM-0001"]
+    assert numbers(customer_id=alice["id"], has_remaining_balance="false") == [
+        "CM-0003",
+        "CM-0002",
+        "CM-0001",
+    ]
     assert numbers(search="cm-0002") == ["CM-0002"]
     assert numbers(search="CM-00") == ["CM-0004", "CM-0003", "CM-0002", "CM-0001"]
 
@@ -47,12 +56,26 @@ def test_cursors_walk_forward_and_back(dayzero: DayZero) -> None:
     for _ in range(5):
         dayzero.memo(customer["id"])
     first = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2})
-    assert (_numbers(first), first["has_next"], first["has_prev"]) == (["CM-0005", "CM-0004"], True, False)
-    second = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]})
-    assert (_numbers(second), second["has_next"], second["has_prev"]) == (["CM-0003", "CM-0002"], True, True)
-    third = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": second["next_cursor"]})
+    assert (_numbers(first), first["has_next"], first["has_prev"]) == (
+        ["CM-0005", "CM-0004"],
+        True,
+        False,
+    )
+    second = dayzero.ok(
+        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]}
+    )
+    assert (_numbers(second), second["has_next"], second["has_prev"]) == (
+        ["CM-0003", "CM-0002"],
+        True,
+        True,
+    )
+    third = dayzero.ok(
+        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": second["next_cursor"]}
+    )
     assert (_numbers(third), third["has_next"], third["next_cursor"]) == (["CM-0001"], False, None)
-    back = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": third["prev_cursor"]})
+    back = dayzero.ok(
+        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": third["prev_cursor"]}
+    )
     assert _numbers(back) == ["CM-0003", "CM-0002"]
 
 
@@ -62,7 +85,9 @@ def test_pages_neither_repeat_nor_skip_while_memos_come_and_go(dayzero: DayZero)
     first = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2})
     dayzero.memo(customer["id"])  # a newer memo arrives
     dayzero.ok("DELETE", f"/credit-memos/{memos[3]['id']}", 204)  # one already seen goes
-    second = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]})
+    second = dayzero.ok(
+        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]}
+    )
     assert _numbers(first) == ["CM-0004", "CM-0003"]
     assert _numbers(second) == ["CM-0002", "CM-0001"]
 
@@ -101,7 +126,10 @@ def test_customer_credits_sum_what_can_still_be_applied(dayzero: DayZero) -> Non
     whole = dayzero.issued_memo(customer["id"], 500)
     credits = dayzero.ok("GET", f"/credit-memos/customers/{customer['id']}/credits", 200)
     assert credits["customer_name"] == "Initech"
-    assert (credits["total_credits_available"], credits["total_credits_available_dollars"]) == (2500, "25.00")
+    assert (credits["total_credits_available"], credits["total_credits_available_dollars"]) == (
+        2500,
+        "25.00",
+    )
     assert credits["credit_memos_count"] == 2
     assert [m["id"] for m in credits["credit_memos"]] == [whole["id"], partly["id"]]
 

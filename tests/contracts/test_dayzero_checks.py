@@ -1,0 +1,93 @@
+"""Each DayZero invariant passes on real sandbox responses and fails on its planted bug."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from contracts.checks import dayzero as checks
+from tests.support.dayzero_client import DayZero
+from tests.support.planted import BUGS
+
+
+@pytest.fixture
+def responses(dayzero: DayZero) -> list[Any]:
+    """Real sandbox responses covering every memo state, an application, and open invoices."""
+    customer = dayzero.customer()
+    invoice = dayzero.open_invoice(customer["id"], 10000)
+    dayzero.memo(customer["id"], 700)
+    dayzero.issued_memo(customer["id"], 500)
+    applied = dayzero.issued_memo(customer["id"], 3000)
+    dayzero.apply(applied["id"], invoice["id"], 2000)
+    spent = dayzero.issued_memo(customer["id"], 1000)
+    dayzero.apply(spent["id"], invoice["id"], 1000)
+    voided = dayzero.issued_memo(customer["id"], 200)
+    dayzero.ok("POST", f"/credit-memos/{voided['id']}/void", 201, json={"reason": "x"})
+    return [
+        dayzero.ok("GET", "/credit-memos", 200),
+        dayzero.ok("GET", "/invoices", 200),
+        dayzero.get_memo(applied["id"]),
+        dayzero.ok("GET", f"/credit-memos/customers/{customer['id']}/credits", 200),
+    ]
+
+
+def _failing_checks(bodies: list[Any]) -> set[str]:
+    failing = set()
+    for name in checks.ALL_CHECKS:
+        for body in bodies:
+            try:
+                checks.run_check(name, body)
+            except AssertionError:
+                failing.add(name)
+    return failing
+
+
+def test_sandbox_responses_keep_every_invariant(responses: list[Any]) -> None:
+    statuses = {memo["status"] for memo in responses[0]["items"]}
+    assert statuses == {"draft", "issued", "partially_applied", "fully_applied", "void"}
+    assert _failing_checks(responses) == set()
+
+
+@pytest.mark.parametrize("bug", sorted(BUGS))
+def test_each_planted_bug_is_caught_by_its_check_alone(responses: list[Any], bug: str) -> None:
+    mutate, expected_check = BUGS[bug]
+    broken = copy.deepcopy(responses)
+    for body in broken:
+        mutate(body)
+    assert broken != responses
+    assert _failing_checks(broken) == {expected_check}
+
+
+def test_every_check_has_a_planted_bug() -> None:
+    assert {check for _, check in BUGS.values()} == set(checks.ALL_CHECKS)
+
+
+def test_failure_message_names_the_memo_and_the_numbers() -> None:
+    memo = {"number": "CM-0007", "amount": 3000, "amount_applied": 2000, "amount_remaining": 1001}
+    with pytest.raises(AssertionError, match=r"CM-0007: amount_remaining=1001 but .* = 1000"):
+        checks.remaining_is_amount_minus_applied(memo)
+
+
+@pytest.mark.parametrize("dollars", ["10.5", "10", "10.500", "$10.50", 10.5])
+def test_dollar_strings_need_exactly_two_decimals(dollars: Any) -> None:
+    memo = {"amount": 1050, "amount_in_dollars": dollars}
+    with pytest.raises(AssertionError):
+        checks.dollar_strings_equal_cents(memo)
+
+
+def test_objects_are_found_wherever_a_response_carries_them() -> None:
+    memo = {
+        "amount": 1,
+        "amount_applied": 0,
+        "amount_remaining": 1,
+        "status": "draft",
+        "can_be_deleted": True,
+    }
+    invoice = {"total": 1, "amount_paid": 0, "amount_credited": 0, "amount_due": 1}
+    assert [kind for kind, _ in checks.objects_in(memo)] == ["memo"]
+    assert [kind for kind, _ in checks.objects_in({"items": [memo, memo]})] == ["memo", "memo"]
+    assert [kind for kind, _ in checks.objects_in({"credit_memos": [memo]})] == ["memo"]
+    assert [kind for kind, _ in checks.objects_in({"items": [invoice]})] == ["invoice"]
+    assert list(checks.objects_in({"detail": "Not Found"})) == []

@@ -1,0 +1,48 @@
+"""Data survives stopping and restarting ``creditbox serve`` on the same data directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.support.dayzero_client import DayZero
+from tests.support.processes import serving
+
+
+def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    with (
+        serving(["--data-dir", str(data_dir)]) as base_url,
+        httpx.Client(base_url=base_url) as http,
+    ):
+        dayzero = DayZero(http)
+        customer = dayzero.customer()
+        invoice = dayzero.open_invoice(customer["id"], 10000)
+        memo = dayzero.issued_memo(customer["id"], 3000)
+        assert dayzero.apply(memo["id"], invoice["id"], 2000).status_code == 201
+        tenant = http.post("/_sandbox/tenants", json={"id": "kept"}).json()
+        before = {
+            "memo": dayzero.get_memo(memo["id"]),
+            "invoice": dayzero.get_invoice(invoice["id"]),
+            "customers": dayzero.ok("GET", "/customers", 200),
+        }
+
+    with (
+        serving(["--data-dir", str(data_dir)]) as base_url,
+        httpx.Client(base_url=base_url) as http,
+    ):
+        dayzero = DayZero(http)
+        assert dayzero.get_memo(memo["id"]) == before["memo"]
+        assert dayzero.get_invoice(invoice["id"]) == before["invoice"]
+        assert dayzero.ok("GET", "/customers", 200) == before["customers"]
+        assert http.get("/_sandbox/tenants/kept").json() == tenant
+        assert dayzero.memo(customer["id"])["number"] == "CM-0002"
+
+
+def test_in_memory_server_keeps_nothing(tmp_path: Path) -> None:
+    with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
+        DayZero(http).customer()
+        assert http.get("/_sandbox/health").json()["storage"] == "memory"
+    with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
+        assert DayZero(http).ok("GET", "/customers", 200)["items"] == []
