@@ -4,7 +4,8 @@ The stored records hold facts only. Everything that follows from facts is derive
 stored beside them: a memo's ``amount`` (``amount_cents - restocking_fee_cents``), its
 ``amount_applied`` (the sum of its applications), ``amount_remaining``, its ``status`` once issued
 (``issued`` / ``partially_applied`` / ``fully_applied`` follow the amounts), ``can_be_*`` and
-``has_applications``; an invoice's ``amount_due`` and its status while open.
+``has_applications``; an invoice's ``amount_due`` and its status while open. Those derivations
+and the transition tables live in :mod:`rules`.
 
 One denormalisation is kept on purpose: an invoice stores ``amount_credited``, so reading an
 invoice does not scan every memo. It changes only in the same transaction as the application
@@ -30,6 +31,18 @@ from sandbox.pagination import InvalidCursor, Page, paginate
 from sandbox.store import Store
 from sandbox.vendors.dayzero import errors
 from sandbox.vendors.dayzero.auth import BusinessScope
+from sandbox.vendors.dayzero.rules import (
+    INVOICE_TRANSITIONS,
+    MEMO_STATE_AFTER,
+    MEMO_TRANSITIONS,
+    invoice_due,
+    invoice_status,
+    memo_amount,
+    memo_can_be_applied,
+    memo_remaining,
+    memo_status,
+    require,
+)
 
 CUSTOMERS = "dayzero_customers"
 INVOICES = "dayzero_invoices"
@@ -37,102 +50,6 @@ MEMOS = "dayzero_credit_memos"
 COUNTERS = "dayzero_counters"
 
 DEFAULT_CURRENCY = "USD"
-
-# What each memo operation accepts, by the memo's current status, and what it says otherwise.
-# Unapply is absent: it needs an application to the invoice, and answers 404 without one.
-MEMO_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "update": (frozenset({"draft"}), "Only draft credit memos can be updated"),
-    "delete": (frozenset({"draft"}), "Only draft credit memos can be deleted"),
-    "issue": (frozenset({"draft"}), "Only draft credit memos can be issued"),
-    "apply": (
-        frozenset({"issued", "partially_applied"}),
-        "Only issued or partially applied credit memos can be applied",
-    ),
-    "void": (
-        frozenset({"issued"}),
-        "Only issued credit memos with no applications can be voided",
-    ),
-}
-# Where each operation leaves the stored lifecycle state (the rest is derived from amounts).
-MEMO_STATE_AFTER = {"issue": "issued", "void": "void"}
-
-# The invoice operations, likewise.
-INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "finalize": (frozenset({"draft"}), errors.INVOICE_NOT_DRAFT),
-    "receive_credit": (frozenset({"open", "partially_paid"}), errors.INVOICE_NOT_OPEN),
-}
-
-REASON_LABELS = {
-    "returned_goods": "Returned Goods",
-    "damaged_goods": "Damaged Goods",
-    "service_issue": "Service Issue",
-    "pricing_error": "Pricing Error",
-    "billing_adjustment": "Billing Adjustment",
-    "goodwill": "Goodwill",
-    "duplicate_charge": "Duplicate Charge",
-    "refund": "Refund",
-    "other": "Other",
-}
-
-
-# --- derived values -----------------------------------------------------------------------
-
-
-def memo_amount(memo: Mapping[str, Any]) -> int:
-    return int(memo["amount_cents"]) - int(memo["restocking_fee_cents"])
-
-
-def memo_applied(memo: Mapping[str, Any]) -> int:
-    return sum(int(application["amount"]) for application in memo["applications"])
-
-
-def memo_remaining(memo: Mapping[str, Any]) -> int:
-    return memo_amount(memo) - memo_applied(memo)
-
-
-def memo_status(memo: Mapping[str, Any]) -> str:
-    if memo["state"] != "issued":
-        return str(memo["state"])
-    applied = memo_applied(memo)
-    if applied == 0:
-        return "issued"
-    return "fully_applied" if applied >= memo_amount(memo) else "partially_applied"
-
-
-def memo_allows(memo: Mapping[str, Any], operation: str) -> bool:
-    allowed, _ = MEMO_TRANSITIONS[operation]
-    return memo_status(memo) in allowed
-
-
-def memo_can_be_applied(memo: Mapping[str, Any]) -> bool:
-    return memo_allows(memo, "apply") and memo_remaining(memo) > 0
-
-
-def memo_last_applied_at(memo: Mapping[str, Any]) -> str | None:
-    stamps = [application["applied_at"] for application in memo["applications"]]
-    return max(stamps) if stamps else None
-
-
-def invoice_due(invoice: Mapping[str, Any]) -> int:
-    return int(invoice["total"]) - int(invoice["amount_paid"]) - int(invoice["amount_credited"])
-
-
-def invoice_status(invoice: Mapping[str, Any]) -> str:
-    """Open invoices follow their amounts. **Ours:** fully credited reads ``manual_paid``."""
-    if invoice["state"] != "open":
-        return str(invoice["state"])
-    if invoice_due(invoice) <= 0:
-        return "manual_paid"
-    if invoice["amount_paid"] or invoice["amount_credited"]:
-        return "partially_paid"
-    return "open"
-
-
-def _require(allowed_by: tuple[frozenset[str], str], status: str) -> None:
-    allowed, refusal = allowed_by
-    if status not in allowed:
-        raise errors.BadRequest(refusal)
-
 
 # --- the backend --------------------------------------------------------------------------
 
@@ -244,7 +161,7 @@ class DayZeroBackend:
     def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
             invoice = self._invoice(db, scope, invoice_id)
-            _require(INVOICE_TRANSITIONS["finalize"], invoice_status(invoice))
+            require(INVOICE_TRANSITIONS["finalize"], invoice_status(invoice))
             stamp = clock.timestamp()
             number = self._next_number(db, scope, "invoice", "INV")
             changes = {"state": "open", "number": number, "finalized_at": stamp}
@@ -322,7 +239,7 @@ class DayZeroBackend:
     ) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            _require(MEMO_TRANSITIONS["update"], memo_status(memo))
+            require(MEMO_TRANSITIONS["update"], memo_status(memo))
             changes = {key: value for key, value in fields.items() if key in _UPDATABLE}
             if changes.get("restocking_fee_cents") is None:
                 changes.pop("restocking_fee_cents", None)
@@ -333,13 +250,13 @@ class DayZeroBackend:
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            _require(MEMO_TRANSITIONS["delete"], memo_status(memo))
+            require(MEMO_TRANSITIONS["delete"], memo_status(memo))
             db.table(MEMOS).remove(doc_ids=[memo.doc_id])
 
     def issue_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            _require(MEMO_TRANSITIONS["issue"], memo_status(memo))
+            require(MEMO_TRANSITIONS["issue"], memo_status(memo))
             changes = {"state": MEMO_STATE_AFTER["issue"]}
             return self._view(db, scope, self._update(db, MEMOS, memo, changes))
 
@@ -349,9 +266,9 @@ class DayZeroBackend:
         """Apply ``amount`` cents of the memo to the invoice; returns the application record."""
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            _require(MEMO_TRANSITIONS["apply"], memo_status(memo))
+            require(MEMO_TRANSITIONS["apply"], memo_status(memo))
             invoice = self._referenced_invoice(db, scope, invoice_id)
-            _require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
+            require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
             if invoice["currency"] != memo["currency"]:
@@ -396,7 +313,7 @@ class DayZeroBackend:
     def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            _require(MEMO_TRANSITIONS["void"], memo_status(memo))
+            require(MEMO_TRANSITIONS["void"], memo_status(memo))
             stamp = clock.timestamp()
             changes = {
                 "state": MEMO_STATE_AFTER["void"],

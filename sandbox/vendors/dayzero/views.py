@@ -7,27 +7,43 @@ from typing import Any
 
 from sandbox.money import cents_to_dollars
 from sandbox.pagination import Page
-from sandbox.vendors.dayzero import models
+from sandbox.vendors.dayzero import rules
 from sandbox.vendors.dayzero.models import MemoView
 
 
 def customer_json(customer: Mapping[str, Any]) -> dict[str, Any]:
-    return dict(customer)
+    fields = ("id", "business_id", "name", "email", "phone", "address", "credit_limit_cents")
+    return {
+        **{field: customer[field] for field in fields},
+        "created_at": customer["created_at"],
+        "updated_at": customer["updated_at"],
+    }
 
 
 def invoice_json(invoice: Mapping[str, Any], customer_name: str | None) -> dict[str, Any]:
-    body = {key: value for key, value in invoice.items() if key != "state"}
-    due = models.invoice_due(invoice)
-    body.update(
-        status=models.invoice_status(invoice),
-        customer_name=customer_name,
-        total_in_dollars=cents_to_dollars(invoice["total"]),
-        amount_paid_in_dollars=cents_to_dollars(invoice["amount_paid"]),
-        amount_credited_in_dollars=cents_to_dollars(invoice["amount_credited"]),
-        amount_due=due,
-        amount_due_in_dollars=cents_to_dollars(due),
-    )
-    return body
+    due = rules.invoice_due(invoice)
+    return {
+        "id": invoice["id"],
+        "business_id": invoice["business_id"],
+        "customer_id": invoice["customer_id"],
+        "customer_name": customer_name,
+        "number": invoice["number"],
+        "status": rules.invoice_status(invoice),
+        "currency": invoice["currency"],
+        "due_date": invoice["due_date"],
+        "line_items": invoice["line_items"],
+        "total": invoice["total"],
+        "total_in_dollars": cents_to_dollars(invoice["total"]),
+        "amount_paid": invoice["amount_paid"],
+        "amount_paid_in_dollars": cents_to_dollars(invoice["amount_paid"]),
+        "amount_credited": invoice["amount_credited"],
+        "amount_credited_in_dollars": cents_to_dollars(invoice["amount_credited"]),
+        "amount_due": due,
+        "amount_due_in_dollars": cents_to_dollars(due),
+        "finalized_at": invoice["finalized_at"],
+        "created_at": invoice["created_at"],
+        "updated_at": invoice["updated_at"],
+    }
 
 
 def application_json(
@@ -47,10 +63,10 @@ def application_json(
 
 def memo_json(view: MemoView) -> dict[str, Any]:
     memo = view.memo
-    amount = models.memo_amount(memo)
-    applied = models.memo_applied(memo)
+    amount = rules.memo_amount(memo)
+    applied = rules.memo_applied(memo)
     remaining = amount - applied
-    status = models.memo_status(memo)
+    status = rules.memo_status(memo)
     line_items = None
     if memo["line_items"] is not None or memo["restocking_fee_cents"]:
         line_items = {
@@ -72,11 +88,11 @@ def memo_json(view: MemoView) -> dict[str, Any]:
         "amount_remaining": remaining,
         "amount_remaining_in_dollars": cents_to_dollars(remaining),
         "issue_date": memo["issue_date"],
-        "applied_date": models.memo_last_applied_at(memo),
+        "applied_date": rules.memo_last_applied_at(memo),
         "created_at": memo["created_at"],
         "updated_at": memo["updated_at"],
         "reason": memo["reason"],
-        "reason_display": models.REASON_LABELS.get(memo["reason"], memo["reason"]),
+        "reason_display": rules.REASON_LABELS.get(memo["reason"], memo["reason"]),
         "description": memo["description"],
         "internal_notes": memo["internal_notes"],
         "line_items": line_items,
@@ -92,9 +108,9 @@ def memo_json(view: MemoView) -> dict[str, Any]:
             )
             for application in memo["applications"]
         ],
-        "can_be_applied": models.memo_can_be_applied(memo),
-        "can_be_voided": models.memo_allows(memo, "void"),
-        "can_be_deleted": models.memo_allows(memo, "delete"),
+        "can_be_applied": rules.memo_can_be_applied(memo),
+        "can_be_voided": rules.memo_allows(memo, "void"),
+        "can_be_deleted": rules.memo_allows(memo, "delete"),
         "has_applications": bool(memo["applications"]),
     }
 

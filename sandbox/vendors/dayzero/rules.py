@@ -1,0 +1,105 @@
+"""DayZero's rules as data and pure functions: which operation each status allows, and every
+value derived from a record's stored facts (amounts, statuses, flags).
+
+Kept apart from the backend so that the views, the backend and the tests read the same
+definitions; nothing here touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sandbox.vendors.dayzero import errors
+
+# What each memo operation accepts, by the memo's current status, and what it says otherwise.
+# Unapply is absent: it needs an application to the invoice, and answers 404 without one.
+MEMO_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "update": (frozenset({"draft"}), "Only draft credit memos can be updated"),
+    "delete": (frozenset({"draft"}), "Only draft credit memos can be deleted"),
+    "issue": (frozenset({"draft"}), "Only draft credit memos can be issued"),
+    "apply": (
+        frozenset({"issued", "partially_applied"}),
+        "Only issued or partially applied credit memos can be applied",
+    ),
+    "void": (
+        frozenset({"issued"}),
+        "Only issued credit memos with no applications can be voided",
+    ),
+}
+# Where each operation leaves the stored lifecycle state (the rest is derived from amounts).
+MEMO_STATE_AFTER = {"issue": "issued", "void": "void"}
+
+# The invoice operations, likewise.
+INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "finalize": (frozenset({"draft"}), errors.INVOICE_NOT_DRAFT),
+    "receive_credit": (frozenset({"open", "partially_paid"}), errors.INVOICE_NOT_OPEN),
+}
+
+REASON_LABELS = {
+    "returned_goods": "Returned Goods",
+    "damaged_goods": "Damaged Goods",
+    "service_issue": "Service Issue",
+    "pricing_error": "Pricing Error",
+    "billing_adjustment": "Billing Adjustment",
+    "goodwill": "Goodwill",
+    "duplicate_charge": "Duplicate Charge",
+    "refund": "Refund",
+    "other": "Other",
+}
+
+
+def memo_amount(memo: Mapping[str, Any]) -> int:
+    return int(memo["amount_cents"]) - int(memo["restocking_fee_cents"])
+
+
+def memo_applied(memo: Mapping[str, Any]) -> int:
+    return sum(int(application["amount"]) for application in memo["applications"])
+
+
+def memo_remaining(memo: Mapping[str, Any]) -> int:
+    return memo_amount(memo) - memo_applied(memo)
+
+
+def memo_status(memo: Mapping[str, Any]) -> str:
+    if memo["state"] != "issued":
+        return str(memo["state"])
+    applied = memo_applied(memo)
+    if applied == 0:
+        return "issued"
+    return "fully_applied" if applied >= memo_amount(memo) else "partially_applied"
+
+
+def memo_allows(memo: Mapping[str, Any], operation: str) -> bool:
+    allowed, _ = MEMO_TRANSITIONS[operation]
+    return memo_status(memo) in allowed
+
+
+def memo_can_be_applied(memo: Mapping[str, Any]) -> bool:
+    return memo_allows(memo, "apply") and memo_remaining(memo) > 0
+
+
+def memo_last_applied_at(memo: Mapping[str, Any]) -> str | None:
+    stamps = [application["applied_at"] for application in memo["applications"]]
+    return max(stamps) if stamps else None
+
+
+def invoice_due(invoice: Mapping[str, Any]) -> int:
+    return int(invoice["total"]) - int(invoice["amount_paid"]) - int(invoice["amount_credited"])
+
+
+def invoice_status(invoice: Mapping[str, Any]) -> str:
+    """Open invoices follow their amounts. **Ours:** fully credited reads ``manual_paid``."""
+    if invoice["state"] != "open":
+        return str(invoice["state"])
+    if invoice_due(invoice) <= 0:
+        return "manual_paid"
+    if invoice["amount_paid"] or invoice["amount_credited"]:
+        return "partially_paid"
+    return "open"
+
+
+def require(allowed_by: tuple[frozenset[str], str], status: str) -> None:
+    allowed, refusal = allowed_by
+    if status not in allowed:
+        raise errors.BadRequest(refusal)
