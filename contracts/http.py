@@ -1,0 +1,124 @@
+"""The harness's HTTP client: a request budget, a rate cap, and a record of every exchange.
+
+Rules talk to the target only through :class:`RecordingClient`, so a failing rule can show the
+requests and responses that prove it, and a run against a real deployment never sends more, or
+faster, than it was allowed to.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-signature"})
+
+
+class BudgetExhausted(RuntimeError):
+    """The run's request budget is spent; remaining rules are skipped."""
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One request and its response, as shown in a report (secrets masked)."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str | None
+    status: int
+    response_body: str
+    elapsed_ms: float
+
+    def as_text(self) -> str:
+        lines = [f"{self.method} {self.url}"]
+        lines += [f"{name}: {value}" for name, value in self.request_headers.items()]
+        if self.request_body:
+            lines += ["", self.request_body]
+        lines += ["", f"→ {self.status}  ({self.elapsed_ms:.0f} ms)", self.response_body]
+        return "\n".join(lines)
+
+
+def _masked(headers: httpx.Headers) -> dict[str, str]:
+    shown = {}
+    for name, value in headers.items():
+        if name.lower() in SECRET_HEADERS:
+            value = value[:10] + "…" if len(value) > 10 else "…"
+        if name.lower() in {
+            "authorization",
+            "x-business-id",
+            "content-type",
+        } or name.lower().startswith("x-"):
+            shown[name] = value
+    return shown
+
+
+def _text(content: bytes, limit: int = 4000) -> str:
+    text = content.decode("utf-8", errors="replace")
+    try:
+        text = json.dumps(json.loads(text), indent=2)
+    except ValueError:
+        pass
+    return text if len(text) <= limit else text[:limit] + "\n…"
+
+
+@dataclass
+class Limits:
+    """How much a run may send: ``max_requests`` in all, at most ``rate_per_second``."""
+
+    max_requests: int = 1000
+    rate_per_second: float = 10.0
+    sent: int = 0
+    _last: float = field(default=0.0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self.sent >= self.max_requests:
+                raise BudgetExhausted(f"request budget of {self.max_requests} spent")
+            if self.rate_per_second > 0:
+                wait = self._last + 1 / self.rate_per_second - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
+            self._last = time.monotonic()
+            self.sent += 1
+
+
+class RecordingClient:
+    """An httpx client bound to a base URL that counts, paces and records every request."""
+
+    def __init__(self, base_url: str, limits: Limits, timeout: float = 30.0) -> None:
+        self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+        self.limits = limits
+        self.exchanges: list[Exchange] = []
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        self.limits.acquire()
+        started = time.perf_counter()
+        response = self._client.request(method, url, **kwargs)
+        elapsed = (time.perf_counter() - started) * 1000
+        body = response.request.content
+        self.exchanges.append(
+            Exchange(
+                method=method,
+                url=str(response.request.url),
+                request_headers=_masked(response.request.headers),
+                request_body=_text(body) if body else None,
+                status=response.status_code,
+                response_body=_text(response.content),
+                elapsed_ms=elapsed,
+            )
+        )
+        return response
+
+    def take_exchanges(self) -> list[Exchange]:
+        """The exchanges since the last call (one rule's evidence)."""
+        taken, self.exchanges = self.exchanges, []
+        return taken
+
+    def close(self) -> None:
+        self._client.close()

@@ -1,0 +1,121 @@
+"""Documented-behaviour rules: deterministic scenarios, each tied to the statement it checks.
+
+A rule has an id (``DZ-APPLY-OVER-REMAINING``), the statement in words, its source (a seed file or
+a vendor fact), whether it writes, and a function that makes requests and raises
+``AssertionError`` when the target drifts, or :class:`Skipped` with the reason it cannot run.
+Each vendor's catalogue lives in its own module and registers with :func:`rule`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from contracts.http import BudgetExhausted, Exchange
+
+PASS, FAIL, SKIP, ACCEPTED = "pass", "fail", "skip", "accepted"
+
+
+class Skipped(Exception):
+    """The rule cannot run against this target; the message says why."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    api: str
+    statement: str
+    source: str
+    writes: bool
+    check: Callable[[Any], None] = field(compare=False, repr=False)
+
+
+@dataclass
+class Verdict:
+    """What a run concluded about one rule or check, with the exchanges that show it."""
+
+    id: str
+    layer: str
+    statement: str
+    source: str
+    outcome: str
+    reason: str = ""
+    evidence: list[Exchange] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == FAIL
+
+
+CATALOGUE: dict[str, list[Rule]] = {}
+
+
+def rule(
+    api: str, rule_id: str, *, statement: str, source: str, writes: bool
+) -> Callable[..., Any]:
+    """Register the decorated function as a rule of ``api``'s catalogue."""
+
+    def register(check: Callable[[Any], None]) -> Callable[[Any], None]:
+        if any(existing.id == rule_id for existing in CATALOGUE.get(api, [])):
+            raise ValueError(f"duplicate rule id {rule_id}")
+        CATALOGUE.setdefault(api, []).append(Rule(rule_id, api, statement, source, writes, check))
+        return check
+
+    return register
+
+
+def catalogue(api: str) -> list[Rule]:
+    if api == "dayzero":
+        import contracts.rules.dayzero  # noqa: F401  (registers the catalogue)
+    return list(CATALOGUE.get(api, []))
+
+
+class RuleSession:
+    """What a rule gets: an API client for the target, plus cleanup after the rule."""
+
+    def begin(self, rule: Rule) -> Any:
+        raise NotImplementedError
+
+    def end(self) -> tuple[list[Exchange], str]:
+        """Clean up what the rule created; return its exchanges and any cleanup trouble."""
+        raise NotImplementedError
+
+
+def run_rules(
+    rules: Iterable[Rule],
+    session: RuleSession,
+    *,
+    allow_writes: bool,
+    on_verdict: Callable[[Verdict], None] = lambda verdict: None,
+) -> list[Verdict]:
+    verdicts = []
+    budget_spent = ""
+    for current in rules:
+        verdict = Verdict(current.id, "rule", current.statement, current.source, SKIP)
+        started = time.monotonic()
+        if budget_spent:
+            verdict.reason = budget_spent
+        elif current.writes and not allow_writes:
+            verdict.reason = "writes to the target: run with --allow-writes"
+        else:
+            api = session.begin(current)
+            try:
+                current.check(api)
+                verdict.outcome = PASS
+            except AssertionError as failure:
+                verdict.outcome, verdict.reason = FAIL, str(failure) or "assertion failed"
+            except Skipped as skipped:
+                verdict.reason = str(skipped)
+            except BudgetExhausted as spent:
+                budget_spent = verdict.reason = str(spent)
+            finally:
+                verdict.evidence, trouble = session.end()
+                if trouble:
+                    verdict.reason = f"{verdict.reason} (cleanup: {trouble})".strip()
+        verdict.seconds = time.monotonic() - started
+        verdicts.append(verdict)
+        on_verdict(verdict)
+    return verdicts
