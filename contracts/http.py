@@ -7,6 +7,7 @@ faster, than it was allowed to.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -59,10 +60,8 @@ def _masked(headers: httpx.Headers) -> dict[str, str]:
 
 def _text(content: bytes, limit: int = 4000) -> str:
     text = content.decode("utf-8", errors="replace")
-    try:
+    with contextlib.suppress(ValueError):
         text = json.dumps(json.loads(text), indent=2)
-    except ValueError:
-        pass
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 

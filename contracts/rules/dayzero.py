@@ -378,7 +378,7 @@ def _refused_without_change(api: DayZeroApi, memo_id: str, invoice_id: str, cent
 @rule(
     "dayzero",
     "DZ-APPLY-OVER-REMAINING",
-    statement="Applying more than the memo's remaining credit is refused (400) and changes nothing.",
+    statement="Applying more than the remaining credit is refused (400) and changes nothing.",
     source=f"{SEED_ISSUE}: amount_remaining; {SEED_ISSUE}: 400 Bad Request",
     writes=True,
 )
