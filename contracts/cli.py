@@ -30,9 +30,11 @@ def build_parser() -> argparse.ArgumentParser:
         "contracts",
         help="check a deployment against its vendor's documented contract",
         description=(
-            "Run the contract suite (Schemathesis over the vendor spec, stateful phase on, plus "
-            "the vendor's invariant checks on every response) against a base URL: the sandbox "
-            "or a real deployment. Exits non-zero on any failure."
+            "Check a target (a running sandbox, a real deployment, or a sandbox started in this "
+            "process) against the vendor's documented contract: documented-behaviour rules, "
+            "invariants on every response, and schema conformance (Schemathesis). Read-only "
+            "unless --allow-writes. Exit codes: 0 conforms, 1 drift found, 2 usage or "
+            "connection error."
         ),
     )
     add_contract_arguments(contracts)

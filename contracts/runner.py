@@ -1,208 +1,173 @@
-"""``creditbox contracts``: run the contract suite for one vendor API against a base URL.
+"""``creditbox contracts``: three layers against one target, one report.
 
-The suite is Schemathesis over the vendor's spec (examples, coverage, fuzzing and stateful
-phases, every built-in check) plus the vendor's invariant checks on every response. Schemathesis
-runs in its own process, from a scratch directory, so its global registries, its example database
-and its ``sys.exit`` stay out of the caller, and a hard timeout always holds.
+1. documented-behaviour rules (``contracts/rules``), deterministic, each tied to its source;
+2. invariants on every response and 3. schema conformance, both through Schemathesis
+   (``contracts/schema_layer.py``).
+
+Exit codes: 0 the target conforms, 1 drift found, 2 usage or connection error.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import shutil
-import subprocess
+import contextlib
+import datetime as dt
 import sys
-import tempfile
+import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-from specs import spec_path
+import httpx
 
-HOOKS_MODULE = "contracts.st_hooks"
+from contracts import baseline, config, schema_layer
+from contracts.config import Settings, UsageError
+from contracts.http import Limits
+from contracts.report import RunReport, human, junit
+from contracts.report.terminal import Terminal
+from contracts.rules import catalogue, run_rules
+from contracts.rules.dayzero import Credentials, DayZeroSession
 
-# Why each setting departs from Schemathesis' defaults:
-# - business rules refuse schema-valid requests with the vendor's documented 400 (e.g. applying
-#   more credit than remains): that is the contract, not a failure to accept valid data;
-# - the vendors' APIs ignore query parameters they do not know (FastAPI does), so sending one is
-#   not a schema violation they must refuse;
-# - the longest documented workflow (customer → invoice → finalize → memo → issue → apply →
-#   unapply → void) has eight steps, and only the spec's own links follow it: links Schemathesis
-#   infers on top spread the walks so thin that they almost never reach an apply;
-# - DayZero documents 404 from unapply when the memo is not applied to that invoice: a 404 there
-#   says nothing about whether the memo exists.
-CONFIG_TOML = """\
-[generation]
-allow-extra-parameters = false
-
-[phases.stateful]
-max-steps = 10
-
-[phases.stateful.inference]
-algorithms = []
-
-[checks.positive_data_acceptance]
-expected-statuses = ["2xx", "400", "401", "403", "404", "409"]
-
-[[operations]]
-include-operation-id = "unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post"
-checks.ensure_resource_availability.enabled = false
-"""
-
-
-@dataclass(frozen=True)
-class ContractApi:
-    """One vendor API the harness can check: its spec and how it authenticates."""
-
-    name: str
-    spec: str
-
-    def headers(self, args: argparse.Namespace) -> dict[str, str]:
-        if self.name == "dayzero":
-            return {"Authorization": f"Bearer {args.token}", "x-business-id": args.business_id}
-        raise ValueError(self.name)
-
-    def missing_credentials(self, args: argparse.Namespace) -> list[str]:
-        if self.name == "dayzero":
-            return [
-                flag
-                for flag, value in (("--token", args.token), ("--business-id", args.business_id))
-                if not value
-            ]
-        return []
-
-
-APIS = {"dayzero": ContractApi(name="dayzero", spec="dayzero.yaml")}
+CONFORMS, DRIFT, USAGE = 0, 1, 2
 
 
 def add_contract_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--api", required=True, choices=sorted(APIS), help="which vendor API")
-    parser.add_argument(
-        "--base-url",
-        required=True,
-        help="the API's base URL, e.g. http://127.0.0.1:8000/dayzero or a real deployment",
-    )
-    parser.add_argument("--token", help="DayZero: the API token (Bearer)")
-    parser.add_argument("--business-id", help="DayZero: the business UUID (x-business-id)")
-    parser.add_argument("--junit", type=Path, help="write a JUnit XML report here")
-    parser.add_argument(
-        "--report-dir",
-        type=Path,
-        help="keep Schemathesis' reports here (JSON summary, HAR log of every request)",
-    )
-    parser.add_argument(
-        "--max-examples", type=int, default=25, help="examples per operation (default: %(default)s)"
-    )
-    parser.add_argument(
-        "--max-time",
-        type=int,
-        default=120,
-        help="time budget in seconds for the whole run (default: %(default)s)",
-    )
-    parser.add_argument("--seed", type=int, help="random seed, to replay a run")
-    parser.add_argument(
-        "--phases",
-        default="examples,coverage,fuzzing,stateful",
-        help="Schemathesis phases to run (default: %(default)s)",
-    )
+    config.add_arguments(parser)
 
 
 @dataclass(frozen=True)
-class RunSummary:
-    exit_code: int
-    requests: int
-    server_errors: int
-    report_dir: Path
+class Target:
+    base_url: str
+    credentials: Credentials
+    other: Credentials | None
 
 
-def schemathesis_command(api: ContractApi, args: argparse.Namespace, report_dir: Path) -> list[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "schemathesis.cli",
-        "run",
-        str(spec_path(api.spec)),
-        "--url",
-        args.base_url.rstrip("/"),
-        "--phases",
-        args.phases,
-        "--max-examples",
-        str(args.max_examples),
-        "--max-time",
-        str(args.max_time),
-        "--request-timeout",
-        "10",
-        "--generation-database",
-        "none",
-        "--continue-on-failure",
-        "--no-color",
-        "--report",
-        "json,har" + (",junit" if args.junit else ""),
-        "--report-dir",
-        str(report_dir),
-        "--report-json-path",
-        str(report_dir / "run.json"),
-        "--report-har-path",
-        str(report_dir / "requests.har"),
-    ]
-    if args.junit:
-        command += ["--report-junit-path", str(args.junit.resolve())]
-    if args.seed is not None:
-        command += ["--seed", str(args.seed)]
-    for name, value in api.headers(args).items():
-        command += ["-H", f"{name}: {value}"]
-    return command
+class Unreachable(RuntimeError):
+    """The target cannot be reached, or refuses the credentials (exit code 2)."""
 
 
-def _count_requests(har_path: Path) -> tuple[int, int]:
-    if not har_path.exists():
-        return 0, 0
-    entries = json.loads(har_path.read_text(encoding="utf-8"))["log"]["entries"]
-    statuses = [entry["response"]["status"] for entry in entries]
-    return len(statuses), sum(1 for status in statuses if status >= 500)
+def _sandbox_tenant(origin: str) -> Credentials:
+    created = httpx.post(f"{origin}/_sandbox/tenants", json={"name": "creditbox-contracts"})
+    created.raise_for_status()
+    values = created.json()["credentials"]["dayzero"]
+    return Credentials(values["token"], values["business_id"])
 
 
-def run_schemathesis(api: ContractApi, args: argparse.Namespace) -> RunSummary:
-    report_dir = (
-        args.report_dir or Path(tempfile.mkdtemp(prefix="creditbox-contracts-"))
-    ).resolve()
-    report_dir.mkdir(parents=True, exist_ok=True)
-    if args.junit:
-        args.junit.resolve().parent.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="creditbox-st-"))
-    (workdir / "schemathesis.toml").write_text(CONFIG_TOML, encoding="utf-8")
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": HOOKS_MODULE, "PYTHONUNBUFFERED": "1"}
-    try:
-        completed = subprocess.run(
-            schemathesis_command(api, args, report_dir),
-            cwd=workdir,
-            env=env,
-            timeout=args.max_time + 180,
-            check=False,
+@contextlib.contextmanager
+def open_target(settings: Settings) -> Iterator[Target]:
+    """The target to check: a base URL as given, or a fresh sandbox inside this process."""
+    if not settings.in_process:
+        assert settings.base_url and settings.token and settings.business_id
+        other = None
+        if settings.other_token and settings.other_business_id:
+            other = Credentials(settings.other_token, settings.other_business_id)
+        yield Target(
+            settings.base_url.rstrip("/"), Credentials(settings.token, settings.business_id), other
         )
-        exit_code = completed.returncode
-    except subprocess.TimeoutExpired:
-        print("creditbox contracts: Schemathesis did not finish in time", file=sys.stderr)
-        exit_code = 124
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    requests, server_errors = _count_requests(report_dir / "requests.har")
-    return RunSummary(exit_code, requests, server_errors, report_dir)
+        return
+    from sandbox.embedded import EmbeddedSandbox
+
+    with EmbeddedSandbox() as sandbox:
+        yield Target(
+            f"{sandbox.base_url}/{settings.api}",
+            _sandbox_tenant(sandbox.base_url),
+            _sandbox_tenant(sandbox.base_url),
+        )
+
+
+def _probe(target: Target) -> None:
+    headers = {
+        "Authorization": f"Bearer {target.credentials.token}",
+        "x-business-id": target.credentials.business_id,
+    }
+    try:
+        response = httpx.get(
+            f"{target.base_url}/api/v1/credit-memos",
+            headers=headers,
+            params={"limit": 1},
+            timeout=15,
+        )
+    except httpx.HTTPError as error:
+        raise Unreachable(f"cannot reach {target.base_url}: {error}") from None
+    if response.status_code in (401, 403):
+        raise Unreachable(f"{target.base_url} refused the credentials ({response.status_code})")
+    if response.status_code == 404 and "detail" not in response.text:
+        raise Unreachable(f"{target.base_url} does not look like a DayZero API (404)")
+
+
+def check(settings: Settings, terminal: Terminal | None = None) -> RunReport:
+    """Run the chosen layers against the target and return what they found.
+
+    Raises :class:`Unreachable` when the target cannot be reached or refuses the credentials.
+    """
+    terminal = terminal or Terminal()
+    started = time.monotonic()
+    report = RunReport(
+        api=settings.api,
+        target=settings.target,
+        allow_writes=settings.allow_writes,
+        started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    with open_target(settings) as target:
+        _probe(target)
+        mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
+        terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode})")
+        if "rules" in settings.layers:
+            terminal.line("Documented-behaviour rules")
+            session = DayZeroSession(
+                target.base_url,
+                target.credentials,
+                Limits(settings.max_requests, settings.rate_limit),
+                run_id=uuid.uuid4().hex[:8],
+                other=target.other,
+            )
+            try:
+                report.verdicts += run_rules(
+                    catalogue(settings.api),
+                    session,
+                    allow_writes=settings.allow_writes,
+                    on_verdict=terminal.verdict,
+                )
+            finally:
+                session.close()
+        spec = schema_layer.SPECS[settings.api]
+        if "schema" in settings.layers:
+            terminal.line(
+                f"Schemathesis: invariants and schema conformance (≤ {settings.max_time}s)"
+            )
+            headers = {
+                "Authorization": f"Bearer {target.credentials.token}",
+                "x-business-id": target.credentials.business_id,
+            }
+            result = schema_layer.run(
+                settings, target.base_url, headers, settings.report_dir / "schemathesis"
+            )
+            report.schema_requests, report.schema_server_errors = (
+                result.requests,
+                result.server_errors,
+            )
+            found = schema_layer.verdicts(result, spec)
+        else:
+            found = schema_layer.skipped("not selected (--layers)", spec)
+        for verdict in found:
+            terminal.verdict(verdict)
+        report.verdicts += found
+    report.seconds = time.monotonic() - started
+    return report
 
 
 def run_contracts(args: argparse.Namespace) -> int:
-    api = APIS[args.api]
-    missing = api.missing_credentials(args)
-    if missing:
-        print(
-            f"creditbox contracts: --api {api.name} needs {' and '.join(missing)}", file=sys.stderr
-        )
-        return 2
-    summary = run_schemathesis(api, args)
-    verdict = "passed" if summary.exit_code == 0 else "FAILED"
-    print(
-        f"creditbox contracts: {api.name} {verdict}: {summary.requests} requests, "
-        f"{summary.server_errors} server errors (5xx); reports in {summary.report_dir}"
-    )
-    return summary.exit_code
+    terminal = Terminal()
+    try:
+        settings = config.resolve(args)
+        accepted = baseline.load(settings.baseline) if settings.baseline else []
+        report = check(settings, terminal)
+    except (UsageError, Unreachable) as problem:
+        print(f"creditbox contracts: {problem}", file=sys.stderr)
+        return USAGE
+    baseline.apply(report.verdicts, accepted, settings.target, dt.date.today())
+    written = [str(path) for path in human.write(report, settings.report_dir)]
+    if settings.junit:
+        written.append(str(junit.write(report, settings.junit)))
+    terminal.finish(report, written)
+    return DRIFT if report.drifted else CONFORMS

@@ -8,6 +8,7 @@ every refusal shaped by ``sandbox.error_handlers``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import control, error_handlers
 from sandbox.errors import ErrorShape
+from sandbox.planted import PlantedBugs, ResponseBugs
 from sandbox.runtime import SCOPE_KEY, Sandbox
 from sandbox.store import Store
 from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
@@ -47,18 +49,27 @@ def _load_spec(name: str) -> dict[str, Any]:
 
 
 def create_app(
-    data_dir: Path | None = None, *, demo: bool = True, validate_responses: bool = False
+    data_dir: Path | None = None,
+    *,
+    demo: bool = True,
+    validate_responses: bool = False,
+    planted_bugs: Iterable[str] = (),
 ) -> AsyncApp:
     """The whole sandbox. ``data_dir=None`` keeps everything in memory.
 
     ``validate_responses`` makes every response be checked against the spec (a mismatch is a 500):
     the test suite turns it on so that drift between the sandbox and its specs cannot pass.
+    ``planted_bugs`` switches on deliberate defects (``sandbox/planted.py``), for proving that the
+    contract harness finds them; never use it for anything else.
     """
+    planted = PlantedBugs(planted_bugs)
     store = Store(data_dir)
     tenants = TenantRegistry(store, {v.name: v.new_credentials for v in VENDORS})
     if demo:
         tenants.ensure(DEMO_TENANT_ID, "Demo tenant", {v.name: v.demo_credentials for v in VENDORS})
-    sandbox = Sandbox(store=store, tenants=tenants, vendors=tuple(v.name for v in VENDORS))
+    sandbox = Sandbox(
+        store=store, tenants=tenants, vendors=tuple(v.name for v in VENDORS), planted=planted
+    )
 
     app = AsyncApp(__name__, validator_map=VALIDATOR_MAP)
     allowed = error_handlers.AllowedMethods()
@@ -82,6 +93,8 @@ def create_app(
     app.add_middleware(
         _SandboxInScope, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox
     )
+    if planted:
+        app.add_middleware(ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=planted)
     return app
 
 

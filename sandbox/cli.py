@@ -7,6 +7,8 @@ import logging
 import warnings
 from pathlib import Path
 
+from sandbox.planted import ALL_BUGS
+
 DEFAULT_DATA_DIR = Path(".data")
 
 log = logging.getLogger("creditbox")
@@ -26,6 +28,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--in-memory",
         action="store_true",
         help="keep everything in memory and write nothing: for throwaway runs",
+    )
+    parser.add_argument(  # test-only: deliberate defects, see sandbox/planted.py
+        "--planted-bug",
+        action="append",
+        default=[],
+        choices=sorted(ALL_BUGS),
+        help=argparse.SUPPRESS,
     )
     parser.add_argument(
         "--no-demo",
@@ -48,5 +57,9 @@ def serve(args: argparse.Namespace) -> int:
     print(f"creditbox sandbox on {base}  (storage: {data_dir or 'in memory'})", flush=True)
     if not args.no_demo:
         print(demo_banner(base), flush=True)
+    if args.planted_bug:
+        print(
+            f"PLANTED BUGS ON (for testing the harness): {', '.join(args.planted_bug)}", flush=True
+        )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -8,11 +8,12 @@ that is serving them. Several apps can live in one process, as they do in the te
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from connexion.context import scope as current_scope
 
+from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
 
@@ -24,6 +25,7 @@ class Sandbox:
     store: Store
     tenants: TenantRegistry
     vendors: tuple[str, ...]
+    planted: PlantedBugs = field(default_factory=PlantedBugs)
 
 
 def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:

@@ -126,6 +126,42 @@ INVOICE_CHECKS: dict[str, Check] = {
 }
 ALL_CHECKS: dict[str, Check] = {**MEMO_CHECKS, **INVOICE_CHECKS}
 
+_ISSUE = "seeds/001_434e80bb61e1accb.txt (CreditMemoResponse)"
+STATEMENTS: dict[str, tuple[str, str]] = {
+    "dayzero_remaining_is_amount_minus_applied": (
+        "amount_remaining = amount - amount_applied on every memo",
+        f"{_ISSUE}: amount, amount_applied, amount_remaining",
+    ),
+    "dayzero_dollar_strings_equal_cents": (
+        "Every *_in_dollars string has two decimals and equals its cents",
+        f"{_ISSUE}: amount_in_dollars and siblings",
+    ),
+    "dayzero_status_agrees_with_amounts": (
+        "The status agrees with the amounts applied",
+        f"{_ISSUE}: status",
+    ),
+    "dayzero_can_be_deleted_iff_draft": (
+        "can_be_deleted is true exactly for drafts",
+        f"{_ISSUE}: can_be_deleted (drafts only)",
+    ),
+    "dayzero_has_applications_iff_applications": (
+        "has_applications is true exactly when applications are listed",
+        f"{_ISSUE}: has_applications, applications",
+    ),
+    "dayzero_applications_sum_to_amount_applied": (
+        "The applications add up to amount_applied",
+        f"{_ISSUE}: applications, amount_applied",
+    ),
+    "dayzero_invoice_due_is_total_minus_paid_and_credited": (
+        "An invoice's amount_due = total - amount_paid - amount_credited",
+        "vendor-facts.md, DayZero: invoices",
+    ),
+    "dayzero_invoice_dollar_strings_equal_cents": (
+        "An invoice's dollar strings equal its cents",
+        "vendor-facts.md, DayZero: invoices",
+    ),
+}
+
 _MEMO_FIELDS = {"amount", "amount_applied", "amount_remaining", "status", "can_be_deleted"}
 _INVOICE_FIELDS = {"total", "amount_paid", "amount_credited", "amount_due"}
 

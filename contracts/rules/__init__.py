@@ -43,6 +43,7 @@ class Verdict:
     outcome: str
     reason: str = ""
     evidence: list[Exchange] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property

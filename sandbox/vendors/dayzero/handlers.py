@@ -17,7 +17,8 @@ Response = tuple[Any, int]
 
 
 def _backend() -> DayZeroBackend:
-    return DayZeroBackend(current().store)
+    sandbox = current()
+    return DayZeroBackend(sandbox.store, sandbox.planted)
 
 
 # customers --------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tinydb import Query, TinyDB
@@ -28,6 +28,7 @@ from tinydb.table import Document
 from sandbox import clock
 from sandbox.money import line_amount
 from sandbox.pagination import InvalidCursor, Page, paginate
+from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.dayzero import errors
 from sandbox.vendors.dayzero.auth import BusinessScope
@@ -66,8 +67,9 @@ class MemoView:
 class DayZeroBackend:
     """All of DayZero's state transitions. Raises :mod:`errors` types; never shapes HTTP."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
         self._store = store
+        self._planted = planted or PlantedBugs()
 
     # customers ----------------------------------------------------------------------------
 
@@ -97,7 +99,7 @@ class DayZeroBackend:
     ) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
             found = db.table(CUSTOMERS).search(Query().business_id == scope.business_id)
-        return _page(found, cursor, limit)
+        return self._page(found, cursor, limit)
 
     # invoices -----------------------------------------------------------------------------
 
@@ -156,7 +158,7 @@ class DayZeroBackend:
             if (customer_id is None or invoice["customer_id"] == customer_id)
             and (status is None or invoice_status(invoice) == status)
         ]
-        return _page(found, cursor, limit)
+        return self._page(found, cursor, limit)
 
     def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
@@ -231,7 +233,7 @@ class DayZeroBackend:
                 and (not has_remaining_balance or memo_can_be_applied(memo))
                 and (needle is None or needle in (memo["number"] or "").lower())
             ]
-            page = _page(found, cursor, limit)
+            page = self._page(found, cursor, limit)
             return page, self._views(db, scope, page.items)
 
     def update_memo(
@@ -250,7 +252,8 @@ class DayZeroBackend:
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            require(MEMO_TRANSITIONS["delete"], memo_status(memo))
+            if not self._planted.on("dayzero_delete_issued"):
+                require(MEMO_TRANSITIONS["delete"], memo_status(memo))
             db.table(MEMOS).remove(doc_ids=[memo.doc_id])
 
     def issue_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
@@ -273,7 +276,8 @@ class DayZeroBackend:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
             if invoice["currency"] != memo["currency"]:
                 raise errors.BadRequest(errors.CURRENCY_MISMATCH)
-            if amount > memo_remaining(memo):
+            over_apply_ok = self._planted.on("dayzero_over_apply_accepted")
+            if amount > memo_remaining(memo) and not over_apply_ok:
                 raise errors.BadRequest(errors.EXCEEDS_MEMO_REMAINING)
             if amount > invoice_due(invoice):
                 raise errors.BadRequest(errors.EXCEEDS_INVOICE_DUE)
@@ -307,13 +311,15 @@ class DayZeroBackend:
             kept = [a for a in memo["applications"] if a["invoice_id"] != invoice_id]
             memo = self._update(db, MEMOS, memo, {"applications": kept}, stamp)
             credited = int(invoice["amount_credited"]) - sum(int(a["amount"]) for a in removed)
-            self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
+            if not self._planted.on("dayzero_unapply_keeps_invoice_due"):
+                self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
             return self._view(db, scope, memo)
 
     def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            require(MEMO_TRANSITIONS["void"], memo_status(memo))
+            if not self._planted.on("dayzero_void_after_apply") or memo["state"] != "issued":
+                require(MEMO_TRANSITIONS["void"], memo_status(memo))
             stamp = clock.timestamp()
             changes = {
                 "state": MEMO_STATE_AFTER["void"],
@@ -388,6 +394,15 @@ class DayZeroBackend:
         db.table(table).update(updated, doc_ids=[record.doc_id])
         return Document(updated, record.doc_id)
 
+    def _page(self, documents: list[Document], cursor: str | None, limit: int) -> Page[Document]:
+        try:
+            page = paginate(documents, cursor or None, limit)
+        except InvalidCursor:
+            raise errors.BadRequest(errors.INVALID_CURSOR) from None
+        if cursor and self._planted.on("dayzero_pagination_skips"):
+            page = replace(page, items=page.items[1:])
+        return page
+
     def _view(self, db: TinyDB, scope: BusinessScope, memo: Document) -> MemoView:
         return self._views(db, scope, [memo])[memo["id"]]
 
@@ -449,10 +464,3 @@ def _one(
     if not isinstance(found, Document):
         raise refusal(missing)
     return found
-
-
-def _page(documents: list[Document], cursor: str | None, limit: int) -> Page[Document]:
-    try:
-        return paginate(documents, cursor or None, limit)
-    except InvalidCursor:
-        raise errors.BadRequest(errors.INVALID_CURSOR) from None

@@ -1,0 +1,193 @@
+"""Settings for ``creditbox contracts``: from flags, then environment variables, then a config file.
+
+Every option has a flag (``--base-url``), an environment variable (``CREDITBOX_BASE_URL``) and a key
+in the ``[contracts]`` table of ``creditbox.toml`` (``base_url``); the first one set wins.
+Credentials are never written into the reports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "creditbox.toml"
+APIS = ("dayzero",)
+LAYERS = ("rules", "schema")
+
+
+class UsageError(ValueError):
+    """The settings do not add up; the message says what to change (exit code 2)."""
+
+
+def _flag(value: str) -> bool:
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a yes/no value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+    is_switch: bool = False
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def env(self) -> str:
+        return "CREDITBOX_" + self.name.upper()
+
+
+def _layers(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    unknown = set(chosen) - set(LAYERS)
+    if unknown or not chosen:
+        raise ValueError(f"layers are {', '.join(LAYERS)}; got {value!r}")
+    return chosen
+
+
+OPTIONS = (
+    Option("api", str, None, f"which vendor API: {', '.join(APIS)}"),
+    Option("base_url", str, None, "the API's base URL, e.g. http://127.0.0.1:8000/dayzero"),
+    Option(
+        "in_process",
+        _flag,
+        False,
+        "start a fresh sandbox inside this process and check it (no --base-url)",
+        True,
+    ),
+    Option("token", str, None, "DayZero: the API token (Bearer)"),
+    Option("business_id", str, None, "DayZero: the business UUID (x-business-id)"),
+    Option("other_token", str, None, "DayZero: a second business's token, for isolation rules"),
+    Option("other_business_id", str, None, "DayZero: the second business's UUID"),
+    Option(
+        "allow_writes",
+        _flag,
+        False,
+        "let rules and Schemathesis create, change and delete data on the target",
+        True,
+    ),
+    Option("max_requests", int, 1000, "request budget for the rules (default: 1000)"),
+    Option("rate_limit", float, 10.0, "requests per second at most, 0 for no cap (default: 10)"),
+    Option("layers", _layers, LAYERS, "which layers to run: rules,schema (default: both)"),
+    Option("phases", str, "examples,coverage,fuzzing,stateful", "Schemathesis phases"),
+    Option("max_examples", int, 25, "Schemathesis examples per operation (default: 25)"),
+    Option("max_time", int, 120, "Schemathesis time budget in seconds (default: 120)"),
+    Option("seed", int, None, "Schemathesis random seed, to replay a run"),
+    Option("junit", Path, None, "write a JUnit XML report here"),
+    Option("report_dir", Path, Path("creditbox-report"), "where report.md, report.html go"),
+    Option("baseline", Path, None, "accepted deviations (YAML), see the README"),
+    Option("target_name", str, None, "the target's name in the baseline (default: the base URL)"),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    api: str
+    base_url: str | None
+    in_process: bool
+    token: str | None
+    business_id: str | None
+    other_token: str | None
+    other_business_id: str | None
+    allow_writes: bool
+    max_requests: int
+    rate_limit: float
+    layers: tuple[str, ...]
+    phases: str
+    max_examples: int
+    max_time: int
+    seed: int | None
+    junit: Path | None
+    report_dir: Path
+    baseline: Path | None
+    target_name: str | None
+
+    @property
+    def target(self) -> str:
+        return self.target_name or self.base_url or "in-process sandbox"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config", type=Path, help=f"settings file (default: ./{CONFIG_FILE} if present)"
+    )
+    for option in OPTIONS:
+        help_text = f"{option.help} [{option.env}]"
+        if option.is_switch:
+            parser.add_argument(option.flag, action="store_true", default=None, help=help_text)
+        else:
+            parser.add_argument(option.flag, default=None, help=help_text)
+
+
+def _file_values(path: Path | None) -> Mapping[str, Any]:
+    chosen = path or Path(CONFIG_FILE)
+    if not chosen.exists():
+        if path is not None:
+            raise UsageError(f"config file {path} does not exist")
+        return {}
+    try:
+        data = tomllib.loads(chosen.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise UsageError(f"{chosen}: {error}") from None
+    table = data.get("contracts", {})
+    known = {option.name for option in OPTIONS}
+    unknown = set(table) - known
+    if unknown:
+        raise UsageError(f"{chosen}: unknown keys in [contracts]: {', '.join(sorted(unknown))}")
+    return dict(table)
+
+
+def resolve(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> Settings:
+    """Merge flags, environment and config file; raise :class:`UsageError` on a bad value."""
+    from_file = _file_values(getattr(args, "config", None))
+    values: dict[str, Any] = {}
+    for option in OPTIONS:
+        flag_value = getattr(args, option.name, None)
+        try:
+            if flag_value is not None:
+                value = option.parse(flag_value) if isinstance(flag_value, str) else flag_value
+            elif environ.get(option.env) is not None:
+                value = option.parse(environ[option.env])
+            elif option.name in from_file:
+                raw = from_file[option.name]
+                value = option.parse(raw) if isinstance(raw, str) else raw
+            else:
+                value = option.default
+        except ValueError as error:
+            raise UsageError(f"{option.flag}: {error}") from None
+        values[option.name] = value
+    settings = Settings(**values)
+    _check(settings)
+    return settings
+
+
+def _check(settings: Settings) -> None:
+    if settings.api not in APIS:
+        raise UsageError(f"--api must be one of {', '.join(APIS)}")
+    if bool(settings.base_url) == settings.in_process:
+        raise UsageError("give either --base-url or --in-process")
+    if not settings.in_process:
+        missing = [
+            flag
+            for flag, value in (
+                ("--token", settings.token),
+                ("--business-id", settings.business_id),
+            )
+            if not value
+        ]
+        if missing:
+            raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
+    if settings.max_requests < 1 or settings.max_time < 1 or settings.rate_limit < 0:
+        raise UsageError("--max-requests and --max-time must be positive, --rate-limit ≥ 0")

@@ -1,0 +1,38 @@
+"""The live terminal view: one line per rule as it finishes, then the counts."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from contracts.report import OUTCOME_LABELS, RunReport
+from contracts.rules import Verdict
+
+
+class Terminal:
+    def __init__(self, stream: TextIO = sys.stdout) -> None:
+        self.stream = stream
+        self.done = 0
+
+    def line(self, text: str) -> None:
+        print(text, file=self.stream, flush=True)
+
+    def verdict(self, verdict: Verdict) -> None:
+        self.done += 1
+        label = OUTCOME_LABELS[verdict.outcome]
+        timing = f"{verdict.seconds * 1000:6.0f} ms" if verdict.layer == "rule" else "         "
+        text = f"  {label:<8} {verdict.id:<52} {timing}"
+        if verdict.reason and verdict.outcome != "pass":
+            text += f"  {verdict.reason[:160]}"
+        self.line(text)
+
+    def finish(self, report: RunReport, written: list[str]) -> None:
+        self.line("")
+        self.line(f"creditbox contracts: {report.summary()}")
+        if report.schema_requests:
+            self.line(
+                f"  schema layer: {report.schema_requests} requests, "
+                f"{report.schema_server_errors} server errors (5xx)"
+            )
+        for path in written:
+            self.line(f"  report: {path}")

@@ -1,0 +1,234 @@
+"""The schema-conformance and invariant layers: Schemathesis over the vendor's spec.
+
+Schemathesis runs in its own process, from a scratch directory, so its global registries, its
+example database and its ``sys.exit`` stay out of the caller, and a hard timeout always holds.
+Its JSON report and console output are turned into verdicts: one per invariant check (pass or
+fail), one per failing built-in check, or a single pass when none failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from contracts.checks import dayzero as dayzero_checks
+from contracts.config import Settings
+from contracts.rules import FAIL, PASS, SKIP, Verdict
+from specs import spec_path
+
+HOOKS_MODULE = "contracts.st_hooks"
+SPECS = {"dayzero": "dayzero.yaml"}
+
+# Why each setting departs from Schemathesis' defaults:
+# - business rules refuse schema-valid requests with the vendor's documented 400 (e.g. applying
+#   more credit than remains): that is the contract, not a failure to accept valid data;
+# - the vendors' APIs ignore query parameters they do not know (FastAPI does), so sending one is
+#   not a schema violation they must refuse;
+# - the longest documented workflow (customer → invoice → finalize → memo → issue → apply →
+#   unapply → void) has eight steps, and only the spec's own links follow it: links Schemathesis
+#   infers on top spread the walks so thin that they almost never reach an apply;
+# - DayZero documents 404 from unapply when the memo is not applied to that invoice: a 404 there
+#   says nothing about whether the memo exists.
+CONFIG_TOML = """\
+[generation]
+allow-extra-parameters = false
+
+[phases.stateful]
+max-steps = 10
+
+[phases.stateful.inference]
+algorithms = []
+
+[checks.positive_data_acceptance]
+expected-statuses = ["2xx", "400", "401", "403", "404", "409"]
+
+[[operations]]
+include-operation-id = "unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post"
+checks.ensure_resource_availability.enabled = false
+"""
+
+
+@dataclass
+class SchemaRun:
+    exit_code: int
+    requests: int = 0
+    server_errors: int = 0
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    output: str = ""
+    read_only: bool = False
+
+
+def command(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -> list[str]:
+    phases = settings.phases
+    if not settings.allow_writes:
+        phases = ",".join(p for p in phases.split(",") if p.strip() != "stateful") or "examples"
+    args = [
+        sys.executable,
+        "-m",
+        "schemathesis.cli",
+        "run",
+        str(spec_path(SPECS[settings.api])),
+        "--url",
+        base_url.rstrip("/"),
+        "--phases",
+        phases,
+        "--max-examples",
+        str(settings.max_examples),
+        "--max-time",
+        str(settings.max_time),
+        "--request-timeout",
+        "10",
+        "--generation-database",
+        "none",
+        "--continue-on-failure",
+        "--no-color",
+        "--report",
+        "json,har,junit",
+        "--report-dir",
+        str(out),
+        "--report-json-path",
+        str(out / "run.json"),
+        "--report-har-path",
+        str(out / "requests.har"),
+        "--report-junit-path",
+        str(out / "junit.xml"),
+    ]
+    if not settings.allow_writes:
+        args += ["--include-method", "GET"]
+    if settings.rate_limit:
+        args += ["--rate-limit", f"{max(1, int(settings.rate_limit))}/s"]
+    if settings.seed is not None:
+        args += ["--seed", str(settings.seed)]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    return args
+
+
+def run(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -> SchemaRun:
+    """Run Schemathesis; its reports land in ``out`` (run.json, requests.har, junit.xml)."""
+    out.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix="creditbox-st-"))
+    (workdir / "schemathesis.toml").write_text(CONFIG_TOML, encoding="utf-8")
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": HOOKS_MODULE, "PYTHONUNBUFFERED": "1"}
+    try:
+        completed = subprocess.run(
+            command(settings, base_url, headers, out),
+            cwd=workdir,
+            env=env,
+            timeout=settings.max_time + 180,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        result = SchemaRun(completed.returncode, output=completed.stdout + completed.stderr)
+    except subprocess.TimeoutExpired:
+        result = SchemaRun(124, output="Schemathesis did not finish in time")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    (out / "schemathesis.txt").write_text(result.output, encoding="utf-8")
+    result.read_only = not settings.allow_writes
+    if (out / "run.json").exists():
+        result.failures = json.loads((out / "run.json").read_text(encoding="utf-8"))["failures"]
+    if (out / "requests.har").exists():
+        entries = json.loads((out / "requests.har").read_text(encoding="utf-8"))["log"]["entries"]
+        statuses = [entry["response"]["status"] for entry in entries]
+        result.requests = len(statuses)
+        result.server_errors = sum(1 for status in statuses if status >= 500)
+    return result
+
+
+_CUSTOM = re.compile(r"Custom check failed: `([^`]+)`")
+
+
+def _failure_id(failure: dict[str, Any]) -> str:
+    match = _CUSTOM.search(failure.get("title", ""))
+    return match.group(1) if match else str(failure.get("code"))
+
+
+def _sections(output: str) -> list[str]:
+    """The console's failure sections (one per operation), each with its curl reproducers."""
+    return [s for s in re.split(r"\n(?=_{5,} .+ _{5,}\n)", output) if s.startswith("_")]
+
+
+def verdicts(result: SchemaRun, spec: str) -> list[Verdict]:
+    failed = {_failure_id(failure): failure for failure in result.failures}
+    sections = _sections(result.output)
+    found: list[Verdict] = []
+    for name, (statement, source) in dayzero_checks.STATEMENTS.items():
+        verdict = Verdict(name, "invariant", statement, source, PASS)
+        if name in failed:
+            verdict.outcome = FAIL
+            verdict.reason = _where(failed[name])
+            verdict.notes = [s for s in sections if f"`{name}`" in s][:3]
+        found.append(verdict)
+    built_in = {
+        key: failure for key, failure in failed.items() if key not in dayzero_checks.STATEMENTS
+    }
+    source = f"specs/{spec} (Schemathesis built-in checks)"
+    for code, failure in sorted(built_in.items()):
+        verdict = Verdict(code, "schema", str(failure.get("title")), source, FAIL, _where(failure))
+        verdict.notes = [s for s in sections if code in s][:3]
+        found.append(verdict)
+    if result.exit_code not in (0, 1) or (result.exit_code == 1 and not failed):
+        tail = result.output.strip().splitlines()[-5:]
+        found.append(
+            Verdict(
+                "SCHEMATHESIS-RUN",
+                "schema",
+                "Schemathesis completed its run",
+                source,
+                FAIL,
+                f"exit code {result.exit_code}: {' '.join(tail)}",
+            )
+        )
+    elif not built_in:
+        scope = "GET operations only (read-only run)" if result.read_only else "every operation"
+        found.append(
+            Verdict(
+                "SCHEMA-CONFORMANCE",
+                "schema",
+                f"Every response conforms to the spec ({scope})",
+                source,
+                PASS,
+                f"{result.requests} requests, {result.server_errors} server errors",
+            )
+        )
+    if result.server_errors and "ST101" not in failed:
+        found.append(
+            Verdict(
+                "ST101",
+                "schema",
+                "Server error",
+                source,
+                FAIL,
+                f"{result.server_errors} responses were 5xx",
+            )
+        )
+    return found
+
+
+def _where(failure: dict[str, Any]) -> str:
+    operations = ", ".join(failure.get("operations") or [])
+    return f"{failure.get('count', 1)} failure(s): {operations}"
+
+
+def skipped(reason: str, spec: str) -> list[Verdict]:
+    source = f"specs/{spec} (Schemathesis)"
+    return [
+        Verdict(
+            "SCHEMA-CONFORMANCE",
+            "schema",
+            "Every response conforms to the spec",
+            source,
+            SKIP,
+            reason,
+        )
+    ]

@@ -1,0 +1,181 @@
+"""Planted bugs: switchable, deliberate defects that prove the contract harness finds drift.
+
+Test-only. Never on by default: a bug is on only when named in ``create_app(planted_bugs=...)``
+(or ``creditbox serve --planted-bug NAME``, a flag left out of ``--help``), and the server says so
+at start-up. Each bug breaks one documented behaviour, and the test suite proves that a named
+rule or check catches each one.
+
+Two kinds:
+
+- *behaviour* bugs change what the DayZero backend does (it asks :meth:`PlantedBugs.on`);
+- *response* bugs rewrite DayZero's JSON on the way out (:class:`ResponseBugs` middleware).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+JSON = dict[str, Any]
+
+# behaviour bugs: name -> what goes wrong
+BEHAVIOUR_BUGS = {
+    "dayzero_over_apply_accepted": "apply ignores the memo's remaining credit",
+    "dayzero_void_after_apply": "void is allowed while credit is applied",
+    "dayzero_delete_issued": "delete is allowed on issued memos",
+    "dayzero_unapply_keeps_invoice_due": "unapply leaves the invoice's amount due lowered",
+    "dayzero_foreign_business_allowed": "a token may act on any business id",
+    "dayzero_pagination_skips": "every page after the first drops its first memo",
+}
+
+
+def _dollars(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _memos(body: Any) -> Iterator[JSON]:
+    if isinstance(body, dict):
+        if "amount_remaining" in body:
+            yield body
+        for key in ("items", "credit_memos"):
+            for item in body.get(key) or []:
+                yield from _memos(item)
+
+
+def _invoices(body: Any) -> Iterator[JSON]:
+    if isinstance(body, dict):
+        if "amount_due" in body:
+            yield body
+        for item in body.get("items") or []:
+            yield from _invoices(item)
+
+
+def _remaining_off_by_one(body: Any) -> None:
+    for memo in _memos(body):
+        memo["amount_remaining"] += 1
+        memo["amount_remaining_in_dollars"] = _dollars(memo["amount_remaining"])
+
+
+def _dollars_disagree(body: Any) -> None:
+    for memo in _memos(body):
+        memo["amount_in_dollars"] = _dollars(memo["amount"] + 100)
+
+
+def _status_ignores_amounts(body: Any) -> None:
+    for memo in _memos(body):
+        if memo["status"] != "draft":
+            applied_all = memo["amount_applied"] == memo["amount"]
+            memo["status"] = "issued" if applied_all else "fully_applied"
+
+
+def _issued_memos_deletable(body: Any) -> None:
+    for memo in _memos(body):
+        memo["can_be_deleted"] = memo["status"] != "draft"
+
+
+def _has_applications_inverted(body: Any) -> None:
+    for memo in _memos(body):
+        memo["has_applications"] = not memo["applications"]
+
+
+def _applications_overstated(body: Any) -> None:
+    for memo in _memos(body):
+        for application in memo["applications"][:1]:
+            application["amount_applied"] += 1
+            application["amount_applied_dollars"] = _dollars(application["amount_applied"])
+
+
+def _invoice_due_off_by_one(body: Any) -> None:
+    for invoice in _invoices(body):
+        invoice["amount_due"] += 1
+        invoice["amount_due_in_dollars"] = _dollars(invoice["amount_due"])
+
+
+def _invoice_dollars_disagree(body: Any) -> None:
+    for invoice in _invoices(body):
+        invoice["total_in_dollars"] = _dollars(invoice["total"] + 1)
+
+
+def _required_field_missing(body: Any) -> None:
+    for memo in _memos(body):
+        memo.pop("reason_display", None)
+
+
+# response bugs on successful responses: name -> rewrite
+RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
+    "dayzero_remaining_off_by_one": _remaining_off_by_one,
+    "dayzero_dollars_disagree": _dollars_disagree,
+    "dayzero_status_ignores_amounts": _status_ignores_amounts,
+    "dayzero_issued_memos_deletable": _issued_memos_deletable,
+    "dayzero_has_applications_inverted": _has_applications_inverted,
+    "dayzero_applications_overstated": _applications_overstated,
+    "dayzero_invoice_due_off_by_one": _invoice_due_off_by_one,
+    "dayzero_invoice_dollars_disagree": _invoice_dollars_disagree,
+    "dayzero_required_field_missing": _required_field_missing,
+}
+# a refusal in the wrong shape: {"error": ...} instead of DayZero's {"detail": ...}
+WRONG_ERROR_BODY = "dayzero_wrong_error_body"
+
+ALL_BUGS = frozenset({*BEHAVIOUR_BUGS, *RESPONSE_BUGS, WRONG_ERROR_BODY})
+
+
+class PlantedBugs:
+    """The bugs switched on for one app. Empty, and so harmless, unless a test asks."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        self.names = frozenset(names)
+        unknown = self.names - ALL_BUGS
+        if unknown:
+            raise ValueError(f"unknown planted bugs: {', '.join(sorted(unknown))}")
+
+    def on(self, name: str) -> bool:
+        return name in self.names
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+
+class ResponseBugs:
+    """ASGI middleware: rewrites DayZero responses through the response bugs switched on."""
+
+    def __init__(self, app: ASGIApp, bugs: PlantedBugs) -> None:
+        self.app = app
+        self.rewrites = [rewrite for name, rewrite in RESPONSE_BUGS.items() if bugs.on(name)]
+        self.wrong_errors = bugs.on(WRONG_ERROR_BODY)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/dayzero/"):
+            await self.app(scope, receive, send)
+            return
+        start: Message = {}
+        chunks: list[bytes] = []
+
+        async def rewrite(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = self._rewritten(start["status"], b"".join(chunks))
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+        await self.app(scope, receive, rewrite)
+
+    def _rewritten(self, status: int, body: bytes) -> bytes:
+        if not body:
+            return body
+        data = json.loads(body)
+        if 200 <= status < 300:
+            for mutate in self.rewrites:
+                mutate(data)
+        elif self.wrong_errors and isinstance(data, dict) and "detail" in data:
+            data = {"error": data["detail"]}
+        return json.dumps(data).encode()
