@@ -8,6 +8,8 @@ Why it looks the way it does:
   one small registry of tenants), so a write costs the size of that tenant, not of the database.
 - TinyDB's own ``JSONStorage`` rewrites the file in place, which a crash can leave half-written.
   :class:`AtomicJSONStorage` writes a temporary file, fsyncs it and renames it over the old one.
+- Documents that TinyDB returns share nested lists and dicts with the stored data: callers build
+  new values instead of mutating what they read, and copy what they store from a request.
 - A business operation touches several tables (a memo and the invoice it is applied to). The
   storage batches every write made inside one transaction and persists once at the end; if the
   operation raises, the tenant's data goes back to what was last persisted. Nothing half-done is
@@ -29,10 +31,15 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-__all__ = ["AtomicJSONStorage", "Store", "StoreCorruptError"]
+__all__ = ["AtomicJSONStorage", "Store", "StoreCorruptError", "valid_tenant_id"]
 
-_TENANT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_TENANT_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 REGISTRY = "_registry"
+
+
+def valid_tenant_id(tenant_id: str) -> bool:
+    """Tenant ids name files: letters, digits, `_` and `-`, starting with a letter or digit."""
+    return bool(_TENANT_ID.fullmatch(tenant_id))
 
 
 class StoreCorruptError(RuntimeError):
@@ -72,14 +79,23 @@ class AtomicJSONStorage(Storage):
     def close(self) -> None:
         """Nothing to release: every committed transaction is already on disk."""
 
+    @property
+    def dirty(self) -> bool:
+        """Whether this transaction has written anything not yet persisted."""
+        return self._dirty
+
     def begin(self) -> None:
         self._batching = True
+
+    def end(self) -> None:
+        """Close a transaction that wrote nothing."""
+        self._batching = False
 
     def commit(self) -> None:
         self._batching = False
         if not self._dirty:
             return
-        text = json.dumps(self._data, separators=(",", ":"), sort_keys=True)
+        text = json.dumps(self._data, separators=(",", ":"), sort_keys=True, allow_nan=False)
         if self._path is not None:
             _write_atomically(self._path, text)
         self._committed = text
@@ -129,7 +145,8 @@ class Store:
             data_dir.mkdir(parents=True, exist_ok=True)
             self._database(REGISTRY)  # fail at start-up, not on first request, if it is corrupt
             for path in sorted((data_dir / "tenants").glob("*.json")):
-                self._database(path.stem)
+                if valid_tenant_id(path.stem):
+                    self._database(path.stem)
 
     @property
     def in_memory(self) -> bool:
@@ -145,8 +162,6 @@ class Store:
     def _database(self, partition: str) -> TinyDB:
         database = self._databases.get(partition)
         if database is None:
-            if partition != REGISTRY and not _TENANT_ID.match(partition):
-                raise ValueError(f"invalid tenant id {partition!r}")
             storage = self._storages.get(partition)
             if storage is None:
                 storage = AtomicJSONStorage(self._path(partition))
@@ -155,8 +170,14 @@ class Store:
             self._databases[partition] = database
         return database
 
+    def transaction(self, tenant_id: str) -> AbstractContextManager[TinyDB]:
+        """A transaction on one tenant's data (see :meth:`_transaction`)."""
+        if not valid_tenant_id(tenant_id):
+            raise ValueError(f"invalid tenant id {tenant_id!r}")
+        return self._transaction(tenant_id)
+
     @contextmanager
-    def transaction(self, partition: str) -> Iterator[TinyDB]:
+    def _transaction(self, partition: str) -> Iterator[TinyDB]:
         """Hold the lock and yield the partition's database; persist once on success, undo on error.
 
         ``partition`` is a tenant id, or :data:`REGISTRY` for the tenants registry.
@@ -167,18 +188,21 @@ class Store:
             storage.begin()
             try:
                 yield database
+                storage.commit()
             except BaseException:
-                storage.rollback()
-                # TinyDB tables cache ids and query results: drop them with the handle.
-                del self._databases[partition]
+                if storage.dirty:
+                    storage.rollback()
+                    # TinyDB tables cache ids and query results: drop them with the handle.
+                    del self._databases[partition]
+                else:
+                    storage.end()
                 raise
-            storage.commit()
 
     def registry(self) -> AbstractContextManager[TinyDB]:
         """A transaction on the tenants registry."""
-        return self.transaction(REGISTRY)
+        return self._transaction(REGISTRY)
 
-    def drop_partition(self, partition: str) -> None:
+    def drop_tenant(self, tenant_id: str) -> None:
         """Remove every table of a tenant (reset). Credentials live in the registry and stay."""
-        with self.transaction(partition) as database:
+        with self.transaction(tenant_id) as database:
             database.drop_tables()

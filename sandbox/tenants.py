@@ -6,6 +6,7 @@ reset wipes the data and keeps the credentials an integrator has already configu
 
 from __future__ import annotations
 
+import copy
 import secrets
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from tinydb import Query
 
 from sandbox import clock
-from sandbox.store import Store
+from sandbox.store import Store, valid_tenant_id
 
 Credentials = dict[str, Any]
 CredentialFactory = Callable[[], Credentials]
@@ -26,11 +27,17 @@ class UnknownTenant(LookupError):
 
 
 class TenantRegistry:
-    """Create, find and reset tenants. Vendors supply how their credentials are made."""
+    """Create, find and reset tenants. Vendors supply how their credentials are made.
+
+    The registry is small and read on every request (to authenticate), so it is mirrored in
+    memory: lookups take no lock and touch no file; creating a tenant writes through to the store.
+    """
 
     def __init__(self, store: Store, credential_factories: Mapping[str, CredentialFactory]) -> None:
         self._store = store
         self._factories = dict(credential_factories)
+        with store.registry() as registry:
+            self._tenants = {t["id"]: dict(t) for t in registry.table("tenants").all()}
 
     def create(
         self,
@@ -39,6 +46,8 @@ class TenantRegistry:
         credentials: Mapping[str, Credentials] | None = None,
     ) -> dict[str, Any]:
         tenant_id = tenant_id or f"tn_{secrets.token_hex(8)}"
+        if not valid_tenant_id(tenant_id):
+            raise ValueError(f"invalid tenant id {tenant_id!r}")
         given = dict(credentials or {})
         record = {
             "id": tenant_id,
@@ -53,7 +62,8 @@ class TenantRegistry:
             if registry.table("tenants").contains(Query().id == tenant_id):
                 raise ValueError(f"tenant {tenant_id!r} exists")
             registry.table("tenants").insert(record)
-        return record
+            self._tenants[tenant_id] = record
+        return copy.deepcopy(record)
 
     def ensure(self, tenant_id: str, name: str, credentials: Mapping[str, Credentials]) -> None:
         """Create the tenant if it is missing (the demo tenant at start-up)."""
@@ -61,9 +71,8 @@ class TenantRegistry:
             self.create(name=name, tenant_id=tenant_id, credentials=credentials)
 
     def find(self, tenant_id: str) -> dict[str, Any] | None:
-        with self._store.registry() as registry:
-            found = registry.table("tenants").get(Query().id == tenant_id)
-        return dict(found) if isinstance(found, dict) else None
+        found = self._tenants.get(tenant_id)
+        return copy.deepcopy(found) if found is not None else None
 
     def get(self, tenant_id: str) -> dict[str, Any]:
         tenant = self.find(tenant_id)
@@ -73,16 +82,16 @@ class TenantRegistry:
 
     def find_by_credential(self, vendor: str, field: str, value: str) -> dict[str, Any] | None:
         """The tenant whose ``vendor`` credentials have ``field == value`` (e.g. a bearer token)."""
-        with self._store.registry() as registry:
-            found = registry.table("tenants").get(Query().credentials[vendor][field] == value)
-        return dict(found) if isinstance(found, dict) else None
+        for tenant in list(self._tenants.values()):
+            if tenant["credentials"].get(vendor, {}).get(field) == value:
+                return copy.deepcopy(tenant)
+        return None
 
     def all(self) -> list[dict[str, Any]]:
-        with self._store.registry() as registry:
-            return [dict(tenant) for tenant in registry.table("tenants").all()]
+        return [copy.deepcopy(tenant) for tenant in self._tenants.values()]
 
     def reset(self, tenant_id: str) -> dict[str, Any]:
         """Wipe every vendor's data of the tenant; its credentials stay valid."""
         tenant = self.get(tenant_id)
-        self._store.drop_partition(tenant_id)
+        self._store.drop_tenant(tenant_id)
         return tenant

@@ -9,13 +9,15 @@ its own way (see ``sandbox/error_handlers.py``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
-from collections.abc import AsyncGenerator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import ProblemException
+from connexion.json_schema import Draft4RequestValidator
 from connexion.utils import is_null, is_nullable
 from connexion.validators import (
     FormDataValidator,
@@ -23,9 +25,10 @@ from connexion.validators import (
     MultiPartFormDataValidator,
     ParameterValidator,
 )
-from jsonschema import Draft4Validator, ValidationError
+from jsonschema import Draft4Validator, FormatChecker, ValidationError
+from jsonschema.validators import extend
 from starlette.datastructures import Headers
-from starlette.types import Receive, Scope
+from starlette.types import Message, Receive, Scope
 
 Issue = dict[str, Any]
 
@@ -98,10 +101,91 @@ def schema_issues(errors: Iterable[ValidationError], root: list[str | int]) -> l
     return issues
 
 
+def _reject_constant(name: str) -> Any:
+    """``NaN`` and ``Infinity`` are not JSON, though Python's parser takes them."""
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+async def _buffered(receive: Receive, scope: Scope) -> tuple[Receive, Scope]:
+    """Read a body sent without ``Content-Length`` (chunked) and present it with one.
+
+    Connexion decides "no body" from ``Content-Length`` alone, so a chunked JSON body would
+    otherwise read as missing.
+    """
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay, {**scope, "headers": headers}
+
+
+def _format_checker() -> FormatChecker:
+    """Draft 4's formats plus ``date`` and ``date-time``, which Connexion leaves unchecked."""
+    checker = FormatChecker(formats=list(Draft4Validator.FORMAT_CHECKER.checkers))
+
+    @checker.checks("date", raises=ValueError)
+    def is_date(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not _DATE.match(value):
+            raise ValueError("not YYYY-MM-DD")
+        dt.date.fromisoformat(value)
+        return True
+
+    @checker.checks("date-time", raises=ValueError)
+    def is_date_time(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not _DATE_TIME.match(value):
+            raise ValueError("not an RFC 3339 date-time")
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return True
+
+    return checker
+
+
+def _anchored_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """``pattern``; a closing ``$`` means the end of the string, not before a final newline."""
+    if not validator.is_type(instance, "string"):
+        return
+    match = re.search(pattern, instance)
+    if match is None or (pattern.endswith("$") and match.end() != len(instance)):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+FORMATS = _format_checker()
+_DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
+_DATE_TIME = re.compile(r"\A\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
+BodySchemaValidator = extend(Draft4RequestValidator, {"pattern": _anchored_pattern})
+ParameterSchemaValidator = extend(Draft4Validator, {"pattern": _anchored_pattern})
+
+
 class JSONBodyValidator(JSONRequestBodyValidator):
     """Every body error at once; an unreadable or missing body is an issue too, never a 500."""
 
+    @property
+    def _validator(self) -> Any:
+        return BodySchemaValidator(self._schema, format_checker=FORMATS)
+
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        headers = Headers(scope=scope)
+        if "content-length" not in headers and "transfer-encoding" in headers:
+            receive, scope = await _buffered(receive, scope)
         length = Headers(scope=scope).get("content-length", "0")
         missing = not length.isdigit() or int(length) == 0
         if missing and self._required and self._schema.get("default") is None:
@@ -119,7 +203,11 @@ class JSONBodyValidator(JSONRequestBodyValidator):
         if not text:
             return None
         try:
-            return json.loads(text)
+            return json.loads(text, parse_constant=_reject_constant)
+        except RecursionError:
+            raise RequestInvalid(
+                [{"loc": ["body"], "msg": "JSON nested too deeply", "type": "json_invalid"}]
+            ) from None
         except json.JSONDecodeError as error:
             raise RequestInvalid(
                 [
@@ -184,7 +272,7 @@ class ParametersValidator(ParameterValidator):
                 return [{"loc": loc, "msg": "Field required", "type": "missing", "input": None}]
             return []
         schema = param.get("schema", param)
-        validator = Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        validator = ParameterSchemaValidator(schema, format_checker=FORMATS)
         return schema_issues(validator.iter_errors(value), loc)
 
 

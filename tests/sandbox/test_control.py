@@ -72,3 +72,9 @@ def test_unknown_tenant_is_404(client: TestClient) -> None:
         client.post("/_sandbox/tenants/nope/reset"),
     ):
         assert (response.status_code, response.json()) == (404, {"detail": "Tenant not found"})
+
+
+def test_the_registry_name_cannot_be_taken_as_a_tenant(client: TestClient) -> None:
+    assert client.post("/_sandbox/tenants", json={"id": "_registry"}).status_code == 400
+    assert client.post("/_sandbox/tenants", json={"id": "abc\n"}).status_code == 400
+    assert client.get("/_sandbox/tenants/demo").status_code == 200

@@ -113,3 +113,54 @@ def test_in_memory_store_writes_no_files_but_still_rolls_back(tmp_path: Path) ->
 def test_tenant_ids_cannot_escape_the_data_directory(tmp_path: Path) -> None:
     with pytest.raises(ValueError), Store(tmp_path).transaction("../outside"):
         pass
+
+
+@pytest.mark.parametrize("tenant_id", ["_registry", "abc\n", "", "-x", "a" * 65, "../x"])
+def test_tenant_ids_that_could_collide_or_mislead_are_refused(
+    tmp_path: Path, tenant_id: str
+) -> None:
+    with pytest.raises(ValueError), Store(tmp_path).transaction(tenant_id):
+        pass
+
+
+def test_a_write_that_fails_on_disk_is_undone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sandbox.store as store_module
+
+    store = Store(tmp_path)
+    with store.transaction("alpha") as db:
+        db.table("memos").insert({"n": 1})
+
+    def disk_full(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module, "_write_atomically", disk_full)
+    with pytest.raises(OSError), store.transaction("alpha") as db:
+        db.table("memos").insert({"n": 2})
+    monkeypatch.undo()
+
+    with store.transaction("alpha") as db:
+        assert db.table("memos").all() == [{"n": 1}]
+        db.table("memos").insert({"n": 3})
+    assert [
+        d["n"]
+        for d in json.loads((tmp_path / "tenants" / "alpha.json").read_text())["memos"].values()
+    ] == [1, 3]
+
+
+def test_backend_keeps_its_own_copy_of_what_it_stores() -> None:
+    from sandbox.vendors.dayzero.auth import BusinessScope
+    from sandbox.vendors.dayzero.models import DayZeroBackend
+
+    backend = DayZeroBackend(Store(None))
+    scope = BusinessScope("alpha", "b1")
+    customer = backend.create_customer(scope, {"name": "Acme"})
+    fields = {
+        "customer_id": customer["id"],
+        "amount_cents": 100,
+        "line_items": [{"description": "a"}],
+    }
+    memo = backend.create_memo(scope, fields).memo
+    fields["line_items"].append({"description": "b"})
+    assert backend.get_memo(scope, memo["id"]).memo["line_items"] == [{"description": "a"}]

@@ -17,6 +17,7 @@ raises before anything is written; if anything raises midway the whole transacti
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -194,7 +195,7 @@ class DayZeroBackend:
             "reason": fields.get("reason") or "other",
             "description": fields.get("description"),
             "internal_notes": fields.get("internal_notes"),
-            "line_items": fields.get("line_items"),
+            "line_items": copy.deepcopy(fields.get("line_items")),
             "issue_date": fields.get("issue_date") or clock.today().isoformat(),
             "applications": [],
             "voided_at": None,
@@ -242,7 +243,7 @@ class DayZeroBackend:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
             require(MEMO_TRANSITIONS["update"], memo_status(memo))
-            changes = {key: value for key, value in fields.items() if key in _UPDATABLE}
+            changes = {k: copy.deepcopy(v) for k, v in fields.items() if k in _UPDATABLE}
             if changes.get("restocking_fee_cents") is None:
                 changes.pop("restocking_fee_cents", None)
             merged = {**memo, **changes}
