@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contracts.checks import COUNTS_ENV
 from contracts.checks import dayzero as dayzero_checks
 from contracts.config import Settings
 from contracts.rules import FAIL, PASS, SKIP, Verdict
@@ -64,6 +65,7 @@ class SchemaRun:
     failures: list[dict[str, Any]] = field(default_factory=list)
     output: str = ""
     read_only: bool = False
+    checked: dict[str, int] = field(default_factory=dict)
 
 
 def command(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -> list[str]:
@@ -117,7 +119,14 @@ def run(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="creditbox-st-"))
     (workdir / "schemathesis.toml").write_text(CONFIG_TOML, encoding="utf-8")
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": HOOKS_MODULE, "PYTHONUNBUFFERED": "1"}
+    counts = out / "checked.json"
+    counts.unlink(missing_ok=True)
+    env = {
+        **os.environ,
+        "SCHEMATHESIS_HOOKS": HOOKS_MODULE,
+        "PYTHONUNBUFFERED": "1",
+        COUNTS_ENV: str(counts),
+    }
     try:
         completed = subprocess.run(
             command(settings, base_url, headers, out),
@@ -135,6 +144,8 @@ def run(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -
         shutil.rmtree(workdir, ignore_errors=True)
     (out / "schemathesis.txt").write_text(result.output, encoding="utf-8")
     result.read_only = not settings.allow_writes
+    if counts.exists():
+        result.checked = json.loads(counts.read_text(encoding="utf-8"))
     if (out / "run.json").exists():
         result.failures = json.loads((out / "run.json").read_text(encoding="utf-8"))["failures"]
     if (out / "requests.har").exists():
@@ -163,11 +174,15 @@ def verdicts(result: SchemaRun, spec: str) -> list[Verdict]:
     sections = _sections(result.output)
     found: list[Verdict] = []
     for name, (statement, source) in dayzero_checks.STATEMENTS.items():
-        verdict = Verdict(name, "invariant", statement, source, PASS)
+        seen = result.checked.get(name, 0)
+        verdict = Verdict(name, "invariant", statement, source, PASS, f"{seen} objects checked")
         if name in failed:
             verdict.outcome = FAIL
             verdict.reason = _where(failed[name])
             verdict.notes = [s for s in sections if f"`{name}`" in s][:3]
+        elif not seen:
+            verdict.outcome = SKIP
+            verdict.reason = "no response carried an object this check applies to"
         found.append(verdict)
     built_in = {
         key: failure for key, failure in failed.items() if key not in dayzero_checks.STATEMENTS

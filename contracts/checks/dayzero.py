@@ -187,10 +187,13 @@ def checks_for(kind: str) -> dict[str, Check]:
     return MEMO_CHECKS if kind == "memo" else INVOICE_CHECKS
 
 
-def run_check(name: str, body: Any) -> None:
-    """Run one named check over every object of its kind in ``body``."""
+def run_check(name: str, body: Any) -> int:
+    """Run one named check over every object of its kind in ``body``; return how many it saw."""
     check = ALL_CHECKS[name]
     kind = "memo" if name in MEMO_CHECKS else "invoice"
+    checked = 0
     for found_kind, obj in objects_in(body):
         if found_kind == kind:
             check(obj)
+            checked += 1
+    return checked
