@@ -25,7 +25,7 @@ from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit
 from contracts.report.terminal import Terminal
-from contracts.rules import catalogue, run_rules
+from contracts.rules import Verdict, catalogue, run_rules
 from contracts.rules.dayzero import Credentials, DayZeroSession
 
 CONFORMS, DRIFT, USAGE = 0, 1, 2
@@ -95,12 +95,24 @@ def _probe(target: Target) -> None:
         raise Unreachable(f"{target.base_url} does not look like a DayZero API (404)")
 
 
-def check(settings: Settings, terminal: Terminal | None = None) -> RunReport:
+def check(
+    settings: Settings,
+    terminal: Terminal | None = None,
+    accepted: list[baseline.Acceptance] | None = None,
+) -> RunReport:
     """Run the chosen layers against the target and return what they found.
 
-    Raises :class:`Unreachable` when the target cannot be reached or refuses the credentials.
+    Each verdict is weighed against the baseline (``accepted``) as it arrives, so the live view
+    already shows an accepted deviation as such. Raises :class:`Unreachable` when the target
+    cannot be reached or refuses the credentials.
     """
     terminal = terminal or Terminal()
+    today = dt.date.today()
+
+    def settle(verdict: Verdict) -> None:
+        baseline.apply([verdict], accepted or [], settings.target, today)
+        terminal.verdict(verdict)
+
     started = time.monotonic()
     report = RunReport(
         api=settings.api,
@@ -126,7 +138,7 @@ def check(settings: Settings, terminal: Terminal | None = None) -> RunReport:
                     catalogue(settings.api),
                     session,
                     allow_writes=settings.allow_writes,
-                    on_verdict=terminal.verdict,
+                    on_verdict=settle,
                 )
             finally:
                 session.close()
@@ -150,7 +162,7 @@ def check(settings: Settings, terminal: Terminal | None = None) -> RunReport:
         else:
             found = schema_layer.skipped("not selected (--layers)", spec)
         for verdict in found:
-            terminal.verdict(verdict)
+            settle(verdict)
         report.verdicts += found
     report.seconds = time.monotonic() - started
     return report
@@ -161,11 +173,10 @@ def run_contracts(args: argparse.Namespace) -> int:
     try:
         settings = config.resolve(args)
         accepted = baseline.load(settings.baseline) if settings.baseline else []
-        report = check(settings, terminal)
+        report = check(settings, terminal, accepted)
     except (UsageError, Unreachable) as problem:
         print(f"creditbox contracts: {problem}", file=sys.stderr)
         return USAGE
-    baseline.apply(report.verdicts, accepted, settings.target, dt.date.today())
     written = [str(path) for path in human.write(report, settings.report_dir)]
     if settings.junit:
         written.append(str(junit.write(report, settings.junit)))

@@ -10,12 +10,12 @@ from contracts.rules import Verdict
 
 
 class Terminal:
-    def __init__(self, stream: TextIO = sys.stdout) -> None:
+    def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
         self.done = 0
 
     def line(self, text: str) -> None:
-        print(text, file=self.stream, flush=True)
+        print(text, file=self.stream or sys.stdout, flush=True)
 
     def verdict(self, verdict: Verdict) -> None:
         self.done += 1

@@ -1,0 +1,76 @@
+"""Helpers for running ``creditbox contracts`` in the tests."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import httpx
+
+from contracts import config
+from contracts.report import RunReport
+from contracts.report.terminal import Terminal
+from contracts.runner import check
+from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
+from tests.support.processes import CREDITBOX
+
+
+def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+    return [
+        "contracts",
+        "--api",
+        "dayzero",
+        "--base-url",
+        f"{base_url}/dayzero",
+        "--token",
+        DEMO_TOKEN,
+        "--business-id",
+        DEMO_BUSINESS_ID,
+        "--report-dir",
+        str(report_dir),
+        "--rate-limit",
+        "0",
+        *extra,
+    ]
+
+
+def run_cli(args: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [CREDITBOX, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
+def settings_for(args: list[str], environ: dict[str, str] | None = None) -> config.Settings:
+    parser = argparse.ArgumentParser()
+    config.add_arguments(parser)
+    return config.resolve(parser.parse_args(args[1:]), environ or {})
+
+
+def check_quietly(args: list[str]) -> tuple[RunReport, str]:
+    """Run the harness in this process; return its report and what it printed."""
+    out = io.StringIO()
+    report = check(settings_for(args), Terminal(out))
+    return report, out.getvalue()
+
+
+def outcomes(report: RunReport) -> dict[str, str]:
+    return {verdict.id: verdict.outcome for verdict in report.verdicts}
+
+
+def har_entries(report_dir: Path) -> list[dict]:
+    har = report_dir / "schemathesis" / "requests.har"
+    return json.loads(har.read_text())["log"]["entries"]
+
+
+def seed(base_url: str) -> None:
+    """Give the demo tenant memos in every state and an applied credit."""
+    with httpx.Client(base_url=base_url) as http:
+        dayzero = DayZero(http)
+        customer = dayzero.customer()
+        invoice = dayzero.open_invoice(customer["id"], 10000)
+        dayzero.memo(customer["id"], 700)
+        applied = dayzero.issued_memo(customer["id"], 3000)
+        assert dayzero.apply(applied["id"], invoice["id"], 2000).status_code == 201

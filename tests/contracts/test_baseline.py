@@ -1,0 +1,79 @@
+"""A baseline turns a known, current deviation into "accepted"; an expired one fails again."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from contracts.baseline import load
+from contracts.cli import main
+from contracts.config import UsageError
+from sandbox.embedded import EmbeddedSandbox
+from tests.contracts.support import demo_args
+
+RULE = "DZ-APPLY-OVER-REMAINING"
+
+
+def _baseline(path: Path, expires: dt.date, target: str | None = None) -> Path:
+    lines = [
+        "accepted:",
+        f"  - id: {RULE}",
+        "    reason: the test environment lets credit go negative (ticket FIN-1)",
+        f"    expires: {expires.isoformat()}",
+    ]
+    if target:
+        lines.append(f"    target: {target}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _run(tmp_path: Path, baseline: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with EmbeddedSandbox(planted_bugs=["dayzero_over_apply_accepted"]) as sandbox:
+        args = demo_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
+        code = main([*args, "--baseline", str(baseline)])
+    return code, capsys.readouterr().out
+
+
+def test_a_current_entry_accepts_the_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = _baseline(tmp_path / "baseline.yaml", dt.date.today() + dt.timedelta(days=30))
+    code, printed = _run(tmp_path, baseline, capsys)
+    assert code == 0, printed
+    assert f"ACCEPTED {RULE}" in printed
+    assert "FIN-1" in (tmp_path / "report.md").read_text()
+
+
+def test_an_expired_entry_fails_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    baseline = _baseline(tmp_path / "baseline.yaml", dt.date.today() - dt.timedelta(days=1))
+    code, printed = _run(tmp_path, baseline, capsys)
+    assert code == 1
+    assert f"FAIL     {RULE}" in printed
+    assert "baseline acceptance expired" in (tmp_path / "report.md").read_text()
+
+
+def test_an_entry_for_another_target_does_not_apply(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    baseline = _baseline(
+        tmp_path / "baseline.yaml", dt.date.today() + dt.timedelta(days=30), "https://elsewhere"
+    )
+    code, _ = _run(tmp_path, baseline, capsys)
+    assert code == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "accepted: nope",
+        "accepted:\n  - id: X\n    reason: r\n",
+        "accepted:\n  - {id: X, reason: r, expires: soon}",
+    ],
+)
+def test_a_malformed_baseline_is_a_usage_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "baseline.yaml"
+    path.write_text(text)
+    with pytest.raises(UsageError):
+        load(path)

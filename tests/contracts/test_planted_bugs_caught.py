@@ -1,0 +1,77 @@
+"""Every planted bug in the sandbox is caught by a named rule or check; the faithful one passes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sandbox.embedded import EmbeddedSandbox
+from sandbox.planted import ALL_BUGS, BEHAVIOUR_BUGS, RESPONSE_BUGS, WRONG_ERROR_BODY
+from tests.contracts.support import check_quietly, demo_args, outcomes, seed
+from tests.contracts.test_dayzero_checks import INVARIANT_BUGS
+
+# bugs the documented-behaviour rules must catch -> the rule that catches each
+RULE_BUGS = {
+    "dayzero_over_apply_accepted": "DZ-APPLY-OVER-REMAINING",
+    "dayzero_void_after_apply": "DZ-VOID-ONLY-UNAPPLIED",
+    "dayzero_delete_issued": "DZ-DELETE-ONLY-DRAFTS",
+    "dayzero_unapply_keeps_invoice_due": "DZ-UNAPPLY-RESTORES",
+    "dayzero_foreign_business_allowed": "DZ-AUTH-FOREIGN-BUSINESS",
+    "dayzero_pagination_skips": "DZ-FILTERS-EXACTLY-ONCE",
+    WRONG_ERROR_BODY: "DZ-AUTH-UNKNOWN-TOKEN",
+}
+# the bug only the schema layer can see
+SCHEMA_BUGS = {"dayzero_required_field_missing"}
+
+
+def test_every_planted_bug_has_a_catcher() -> None:
+    assert set(RULE_BUGS) | set(INVARIANT_BUGS) | SCHEMA_BUGS == ALL_BUGS
+    assert set(BEHAVIOUR_BUGS) <= set(RULE_BUGS)
+    assert set(RESPONSE_BUGS) == set(INVARIANT_BUGS) | SCHEMA_BUGS
+
+
+def test_faithful_sandbox_passes_every_rule(tmp_path: Path) -> None:
+    with EmbeddedSandbox() as sandbox:
+        report, _ = check_quietly(
+            demo_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
+        )
+    rules = [verdict for verdict in report.verdicts if verdict.layer == "rule"]
+    assert rules and {verdict.outcome for verdict in rules} == {"pass"}
+
+
+@pytest.mark.parametrize("bug", sorted(RULE_BUGS))
+def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
+    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
+        report, printed = check_quietly(
+            demo_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
+        )
+    assert outcomes(report)[RULE_BUGS[bug]] == "fail"
+    assert f"FAIL     {RULE_BUGS[bug]}" in printed
+    failed = next(v for v in report.verdicts if v.id == RULE_BUGS[bug])
+    assert failed.evidence, "a failure carries the exchanges that prove it"
+
+
+def test_response_bugs_are_caught_by_the_invariants_and_the_schema(tmp_path: Path) -> None:
+    bugs = [*INVARIANT_BUGS, *SCHEMA_BUGS]
+    with EmbeddedSandbox(planted_bugs=bugs) as sandbox:
+        seed(sandbox.base_url)
+        report, printed = check_quietly(
+            demo_args(
+                sandbox.base_url,
+                tmp_path,
+                "--layers",
+                "schema",
+                "--phases",
+                "examples,fuzzing",
+                "--max-time",
+                "15",
+            )
+        )
+    found = outcomes(report)
+    for check in INVARIANT_BUGS.values():
+        assert found[check] == "fail", check
+        assert f"FAIL     {check}" in printed
+    schema_failures = [v for v in report.verdicts if v.layer == "schema" and v.failed]
+    assert any("schema" in v.statement.lower() for v in schema_failures), schema_failures
+    assert (tmp_path / "schemathesis" / "schemathesis.txt").exists()
