@@ -1,0 +1,80 @@
+"""pytest plugin: a fresh, isolated creditbox sandbox for integrators' own test suites.
+
+Installed with creditbox (entry point ``pytest11``), so any test can ask for ``creditbox_sandbox``:
+
+.. code-block:: python
+
+    import httpx
+
+    def test_credit_lowers_the_invoice(creditbox_sandbox):
+        dayzero = creditbox_sandbox.vendor("dayzero")
+        with httpx.Client(base_url=dayzero.base_url, headers=dayzero.headers) as client:
+            ...
+
+One sandbox server runs per test session, in this process, on a free loopback port, keeping its
+data in memory; every test gets a tenant of its own, so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+
+@dataclass(frozen=True)
+class VendorAccess:
+    """Where one vendor API of the sandbox is, and the tenant's credentials for it."""
+
+    name: str
+    base_url: str
+    credentials: dict[str, str]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers that authenticate a request as the tenant."""
+        if self.name == "dayzero":
+            return {
+                "Authorization": f"Bearer {self.credentials['token']}",
+                "x-business-id": self.credentials["business_id"],
+            }
+        raise KeyError(self.name)
+
+
+@dataclass(frozen=True)
+class SandboxTenant:
+    """A fresh tenant on the session's sandbox."""
+
+    base_url: str
+    tenant_id: str
+    credentials: dict[str, dict[str, str]]
+
+    def vendor(self, name: str) -> VendorAccess:
+        values = dict(self.credentials[name])
+        path = values.pop("base_url")
+        return VendorAccess(name, f"{self.base_url}{path}", values)
+
+    def reset(self) -> None:
+        """Delete the tenant's data; its credentials keep working."""
+        httpx.post(f"{self.base_url}/_sandbox/tenants/{self.tenant_id}/reset").raise_for_status()
+
+
+@pytest.fixture(scope="session")
+def creditbox_server() -> Iterator[Any]:
+    """The session's sandbox server (``.base_url``)."""
+    from sandbox.embedded import EmbeddedSandbox
+
+    with EmbeddedSandbox() as server:
+        yield server
+
+
+@pytest.fixture
+def creditbox_sandbox(creditbox_server: Any) -> SandboxTenant:
+    """A tenant of its own on the session's sandbox, with credentials for every vendor."""
+    created = httpx.post(f"{creditbox_server.base_url}/_sandbox/tenants", json={"name": "pytest"})
+    created.raise_for_status()
+    tenant = created.json()
+    return SandboxTenant(creditbox_server.base_url, tenant["id"], tenant["credentials"])
