@@ -90,8 +90,16 @@ class Limits:
 class RecordingClient:
     """An httpx client bound to a base URL that counts, paces and records every request."""
 
-    def __init__(self, base_url: str, limits: Limits, timeout: float = 30.0) -> None:
-        self._client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
+    def __init__(
+        self,
+        base_url: str,
+        limits: Limits,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
+        )
         self.limits = limits
         self.exchanges: list[Exchange] = []
 

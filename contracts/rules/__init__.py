@@ -112,6 +112,9 @@ def run_rules(
                 verdict.reason = str(skipped)
             except BudgetExhausted as spent:
                 budget_spent = verdict.reason = str(spent)
+            except Exception as error:  # an answer the rule could not even read is drift too
+                verdict.outcome = FAIL
+                verdict.reason = f"the rule could not complete: {type(error).__name__}: {error}"
             finally:
                 verdict.evidence, trouble = session.end()
                 if trouble:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
+from contracts.http import Limits
+from contracts.rules import catalogue, run_rules
+from contracts.rules.dayzero import Credentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.planted import ALL_BUGS, BEHAVIOUR_BUGS, RESPONSE_BUGS, WRONG_ERROR_BODY
 from tests.contracts.support import check_quietly, demo_args, outcomes, seed
@@ -75,3 +79,17 @@ def test_response_bugs_are_caught_by_the_invariants_and_the_schema(tmp_path: Pat
     schema_failures = [v for v in report.verdicts if v.layer == "schema" and v.failed]
     assert any("schema" in v.statement.lower() for v in schema_failures), schema_failures
     assert (tmp_path / "schemathesis" / "schemathesis.txt").exists()
+
+
+def test_a_target_answering_nonsense_fails_rules_instead_of_crashing() -> None:
+    maintenance = httpx.MockTransport(lambda request: httpx.Response(201, text="<html>down</html>"))
+    session = DayZeroSession(
+        "http://dayzero.test/dayzero",
+        Credentials("dz_token", "business"),
+        Limits(rate_per_second=0),
+        "run",
+        transport=maintenance,
+    )
+    verdicts = run_rules(catalogue("dayzero"), session, allow_writes=True)
+    assert {verdict.outcome for verdict in verdicts} == {"fail"}
+    assert any("could not complete" in verdict.reason for verdict in verdicts)
