@@ -52,7 +52,7 @@ def serve(args: argparse.Namespace) -> int:
     from sandbox.app import create_app, demo_banner
 
     data_dir = None if args.in_memory else args.data_dir
-    app = create_app(data_dir=data_dir, demo=not args.no_demo)
+    app = create_app(data_dir=data_dir, demo=not args.no_demo, planted_bugs=args.planted_bug)
     base = f"http://{args.host}:{args.port}"
     print(f"creditbox sandbox on {base}  (storage: {data_dir or 'in memory'})", flush=True)
     if not args.no_demo:
