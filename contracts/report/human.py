@@ -76,7 +76,7 @@ _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem;max-width:80rem;color:#1c1c1c}
 table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
-th{background:#f3f3f3} code{font-size:.85rem}
+th{background:#f3f3f3} code{font-size:.85rem;white-space:nowrap}
 .pass{color:#176b2c;font-weight:600}.fail{color:#b00020;font-weight:700}
 .skip{color:#6b6b6b}.accepted{color:#8a5a00;font-weight:600}
 pre{background:#f7f7f7;border:1px solid #ddd;padding:.6rem;overflow:auto;font-size:.8rem}

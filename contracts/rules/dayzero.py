@@ -163,6 +163,8 @@ class DayZeroSession(RuleSession):
         return Credentials(credentials["token"], credentials["business_id"])
 
     def end(self) -> tuple[list[Exchange], str]:
+        """The rule's own exchanges (its evidence); then clean up, and say what could not be."""
+        evidence = self.http.take_exchanges()
         trouble = []
         for api in self._apis:
             for memo_id in reversed(api.created_memos):
@@ -171,7 +173,8 @@ class DayZeroSession(RuleSession):
                 except Exception as error:  # cleanup is best effort; the report says what is left
                     trouble.append(f"{memo_id} not cleaned up: {type(error).__name__}: {error}")
         self._apis = []
-        return self.http.take_exchanges(), "; ".join(trouble)
+        self.http.take_exchanges()
+        return evidence, "; ".join(trouble)
 
     def close(self) -> None:
         self.http.close()
@@ -306,7 +309,10 @@ def create_draft(api: DayZeroApi) -> None:
     assert memo["status"] == "draft", f"a new memo has status {memo['status']!r}"
     assert memo["number"], "a new memo has no number"
     assert memo["can_be_deleted"] is True, "a draft says it cannot be deleted"
-    assert memo["amount"] == memo["amount_remaining"] == 1500, f"amounts are {memo}"
+    assert memo["amount"] == memo["amount_remaining"] == 1500, (
+        f"amount/amount_remaining are {memo['amount']}/{memo['amount_remaining']}, "
+        "expected 1500/1500"
+    )
 
 
 @rule(
@@ -365,7 +371,8 @@ def apply_full(api: DayZeroApi) -> None:
     )
     memo = api.memo(memo["id"])
     assert memo["status"] == "fully_applied", f"memo status is {memo['status']!r}"
-    assert memo["amount_remaining"] == 0 and memo["can_be_applied"] is False, f"memo is {memo}"
+    assert memo["amount_remaining"] == 0, f"amount_remaining is {memo['amount_remaining']}, not 0"
+    assert memo["can_be_applied"] is False, "a fully applied memo says it can still be applied"
 
 
 def _refused_without_change(api: DayZeroApi, memo_id: str, invoice_id: str, cents: int) -> None:
@@ -465,7 +472,8 @@ def void_only_unapplied(api: DayZeroApi) -> None:
     assert refused.status_code == 400, f"voiding an applied memo answered {refused.status_code}"
     assert api.unapply(memo["id"], invoice["id"]).status_code == 201
     voided = api.expect("POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": api.tag})
-    assert voided["status"] == "void" and voided["voided_at"], f"voided memo is {voided}"
+    assert voided["status"] == "void", f"a voided memo has status {voided['status']!r}"
+    assert voided["voided_at"], "a voided memo has no voided_at"
 
 
 @rule(
