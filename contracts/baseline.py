@@ -39,7 +39,7 @@ class Acceptance:
 def load(path: Path) -> list[Acceptance]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise UsageError(f"baseline {path}: {error}") from None
     entries = data.get("accepted") if isinstance(data, dict) else None
     if not isinstance(entries, list):
@@ -49,6 +49,8 @@ def load(path: Path) -> list[Acceptance]:
         if not isinstance(entry, dict) or not {"id", "reason", "expires"} <= entry.keys():
             raise UsageError(f"baseline {path}: entry {number} needs id, reason and expires")
         expires = entry["expires"]
+        if isinstance(expires, dt.datetime):
+            expires = expires.date()
         if isinstance(expires, str):
             try:
                 expires = dt.date.fromisoformat(expires)

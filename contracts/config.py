@@ -8,6 +8,7 @@ Credentials are never written into the reports.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import tomllib
 from collections.abc import Callable, Mapping
@@ -39,6 +40,20 @@ class Option:
     default: Any
     help: str
     is_switch: bool = False
+
+    def coerce(self, raw: Any) -> Any:
+        """A value from the config file: strings are parsed like flags; others must fit."""
+        if isinstance(raw, str):
+            return self.parse(raw)
+        if self.is_switch and isinstance(raw, bool):
+            return raw
+        if self.parse is int and isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if self.parse is float and isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
+        if self.parse is _layers and isinstance(raw, list) and all(isinstance(x, str) for x in raw):
+            return _layers(",".join(raw))
+        raise ValueError(f"{raw!r} is not a valid value")
 
     @property
     def flag(self) -> str:
@@ -126,7 +141,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for option in OPTIONS:
         help_text = f"{option.help} [{option.env}]"
         if option.is_switch:
-            parser.add_argument(option.flag, action="store_true", default=None, help=help_text)
+            parser.add_argument(
+                option.flag, action=argparse.BooleanOptionalAction, default=None, help=help_text
+            )
         else:
             parser.add_argument(option.flag, default=None, help=help_text)
 
@@ -139,9 +156,11 @@ def _file_values(path: Path | None) -> Mapping[str, Any]:
         return {}
     try:
         data = tomllib.loads(chosen.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UsageError(f"{chosen}: {error}") from None
     table = data.get("contracts", {})
+    if not isinstance(table, dict):
+        raise UsageError(f"{chosen}: [contracts] must be a table")
     known = {option.name for option in OPTIONS}
     unknown = set(table) - known
     if unknown:
@@ -161,8 +180,7 @@ def resolve(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -
             elif environ.get(option.env) is not None:
                 value = option.parse(environ[option.env])
             elif option.name in from_file:
-                raw = from_file[option.name]
-                value = option.parse(raw) if isinstance(raw, str) else raw
+                value = option.coerce(from_file[option.name])
             else:
                 value = option.default
         except ValueError as error:
@@ -189,5 +207,17 @@ def _check(settings: Settings) -> None:
         ]
         if missing:
             raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
-    if settings.max_requests < 1 or settings.max_time < 1 or settings.rate_limit < 0:
-        raise UsageError("--max-requests and --max-time must be positive, --rate-limit ≥ 0")
+    if settings.max_requests < 1 or settings.max_time < 1:
+        raise UsageError("--max-requests and --max-time must be positive")
+    if not math.isfinite(settings.rate_limit) or not (
+        settings.rate_limit == 0 or 0.01 <= settings.rate_limit <= 10_000
+    ):
+        raise UsageError("--rate-limit is requests per second: 0 (no cap) or 0.01 to 10000")
+    for flag, value in (
+        ("--token", settings.token),
+        ("--business-id", settings.business_id),
+        ("--other-token", settings.other_token),
+        ("--other-business-id", settings.other_business_id),
+    ):
+        if value is not None and not (value.isascii() and value.isprintable()):
+            raise UsageError(f"{flag} must be printable ASCII, as HTTP headers are")

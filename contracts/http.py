@@ -11,6 +11,7 @@ import contextlib
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,16 +76,18 @@ class Limits:
     _last: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def acquire(self) -> None:
+    def acquire(self, budgeted: bool = True) -> None:
+        """Wait for the rate cap; count against the budget unless ``budgeted`` is False."""
         with self._lock:
-            if self.sent >= self.max_requests:
+            if budgeted and self.sent >= self.max_requests:
                 raise BudgetExhausted(f"request budget of {self.max_requests} spent")
             if self.rate_per_second > 0:
                 wait = self._last + 1 / self.rate_per_second - time.monotonic()
                 if wait > 0:
                     time.sleep(wait)
             self._last = time.monotonic()
-            self.sent += 1
+            if budgeted:
+                self.sent += 1
 
 
 class RecordingClient:
@@ -102,9 +105,27 @@ class RecordingClient:
         )
         self.limits = limits
         self.exchanges: list[Exchange] = []
+        self.secrets: set[str] = set()
+        self.budgeted = True
+
+    @contextlib.contextmanager
+    def unbudgeted(self) -> Iterator[None]:
+        """Requests that clean up after a rule: paced, but never refused for the budget."""
+        self.budgeted = False
+        try:
+            yield
+        finally:
+            self.budgeted = True
+
+    def mask(self, text: str) -> str:
+        """``text`` with every known secret (tokens) replaced, for reports and messages."""
+        for secret in self.secrets:
+            if secret:
+                text = text.replace(secret, "[secret]")
+        return text
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        self.limits.acquire()
+        self.limits.acquire(self.budgeted)
         started = time.perf_counter()
         response = self._client.request(method, url, **kwargs)
         elapsed = (time.perf_counter() - started) * 1000
@@ -114,9 +135,9 @@ class RecordingClient:
                 method=method,
                 url=str(response.request.url),
                 request_headers=_masked(response.request.headers),
-                request_body=_text(body) if body else None,
+                request_body=self.mask(_text(body)) if body else None,
                 status=response.status_code,
-                response_body=_text(response.content),
+                response_body=self.mask(_text(response.content)),
                 elapsed_ms=elapsed,
             )
         )

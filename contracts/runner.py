@@ -91,8 +91,13 @@ def _probe(target: Target) -> None:
         raise Unreachable(f"cannot reach {target.base_url}: {error}") from None
     if response.status_code in (401, 403):
         raise Unreachable(f"{target.base_url} refused the credentials ({response.status_code})")
-    if response.status_code == 404 and "detail" not in response.text:
-        raise Unreachable(f"{target.base_url} does not look like a DayZero API (404)")
+    if response.status_code == 404:
+        raise Unreachable(
+            f"{target.base_url}/api/v1/credit-memos is 404: is the base URL the API's root "
+            "(for the sandbox, http://host:port/dayzero)?"
+        )
+    if response.status_code == 422:
+        raise Unreachable(f"{target.base_url} refused the request (422): {response.text[:200]}")
 
 
 def check(
@@ -177,8 +182,15 @@ def run_contracts(args: argparse.Namespace) -> int:
     except (UsageError, Unreachable) as problem:
         print(f"creditbox contracts: {problem}", file=sys.stderr)
         return USAGE
-    written = [str(path) for path in human.write(report, settings.report_dir)]
-    if settings.junit:
-        written.append(str(junit.write(report, settings.junit)))
+    except Exception as error:  # a fault of the harness or this machine is not the target's drift
+        print(f"creditbox contracts: error: {type(error).__name__}: {error}", file=sys.stderr)
+        return USAGE
+    try:
+        written = [str(path) for path in human.write(report, settings.report_dir)]
+        if settings.junit:
+            written.append(str(junit.write(report, settings.junit)))
+    except OSError as error:
+        print(f"creditbox contracts: cannot write the report: {error}", file=sys.stderr)
+        return USAGE
     terminal.finish(report, written)
     return DRIFT if report.drifted else CONFORMS

@@ -26,6 +26,7 @@ from contracts.rules import FAIL, PASS, SKIP, Verdict
 from specs import spec_path
 
 HOOKS_MODULE = "contracts.st_hooks"
+REPORT_FILES = ("run.json", "requests.har", "junit.xml", "schemathesis.txt")
 SPECS = {"dayzero": "dayzero.yaml"}
 
 # Why each setting departs from Schemathesis' defaults:
@@ -68,12 +69,25 @@ class SchemaRun:
     requests: int = 0
     server_errors: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[Any] = field(default_factory=list)
     output: str = ""
     read_only: bool = False
     checked: dict[str, int] = field(default_factory=dict)
 
 
-def command(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -> list[str]:
+def _header_variable(number: int) -> str:
+    return f"CREDITBOX_HEADER_{number}"
+
+
+def _headers_toml(headers: dict[str, str]) -> str:
+    """Credentials reach Schemathesis through its environment, never its command line."""
+    lines = ["[headers]"]
+    for number, name in enumerate(headers):
+        lines.append(f'"{name}" = "${{{_header_variable(number)}}}"')
+    return "\n".join(lines) + "\n\n"
+
+
+def command(settings: Settings, base_url: str, out: Path) -> list[str]:
     phases = settings.phases
     if not settings.allow_writes:
         phases = ",".join(p for p in phases.split(",") if p.strip() != "stateful") or "examples"
@@ -111,11 +125,9 @@ def command(settings: Settings, base_url: str, headers: dict[str, str], out: Pat
     if not settings.allow_writes:
         args += ["--include-method", "GET"]
     if settings.rate_limit:
-        args += ["--rate-limit", f"{max(1, int(settings.rate_limit))}/s"]
+        args += ["--rate-limit", f"{max(1, int(settings.rate_limit * 60))}/m"]
     if settings.seed is not None:
         args += ["--seed", str(settings.seed)]
-    for name, value in headers.items():
-        args += ["-H", f"{name}: {value}"]
     return args
 
 
@@ -123,19 +135,23 @@ def run(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -
     """Run Schemathesis; its reports land in ``out`` (run.json, requests.har, junit.xml)."""
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="creditbox-st-"))
-    toml = CONFIG_TOML if settings.allow_writes else CONFIG_TOML + READ_ONLY_TOML
+    toml = _headers_toml(headers) + CONFIG_TOML
+    if not settings.allow_writes:
+        toml += READ_ONLY_TOML
     (workdir / "schemathesis.toml").write_text(toml, encoding="utf-8")
     counts = out / "checked.json"
-    counts.unlink(missing_ok=True)
+    for stale in (counts, *(out / name for name in REPORT_FILES)):
+        stale.unlink(missing_ok=True)
     env = {
         **os.environ,
         "SCHEMATHESIS_HOOKS": HOOKS_MODULE,
         "PYTHONUNBUFFERED": "1",
         COUNTS_ENV: str(counts),
+        **{_header_variable(number): value for number, value in enumerate(headers.values())},
     }
     try:
         completed = subprocess.run(
-            command(settings, base_url, headers, out),
+            command(settings, base_url, out),
             cwd=workdir,
             env=env,
             timeout=settings.max_time + 180,
@@ -153,7 +169,9 @@ def run(settings: Settings, base_url: str, headers: dict[str, str], out: Path) -
     if counts.exists():
         result.checked = json.loads(counts.read_text(encoding="utf-8"))
     if (out / "run.json").exists():
-        result.failures = json.loads((out / "run.json").read_text(encoding="utf-8"))["failures"]
+        summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+        result.failures = summary.get("failures") or []
+        result.errors = summary.get("errors") or []
     if (out / "requests.har").exists():
         entries = json.loads((out / "requests.har").read_text(encoding="utf-8"))["log"]["entries"]
         statuses = [entry["response"]["status"] for entry in entries]
@@ -198,18 +216,13 @@ def verdicts(result: SchemaRun, spec: str) -> list[Verdict]:
         verdict = Verdict(code, "schema", str(failure.get("title")), source, FAIL, _where(failure))
         verdict.notes = [s for s in sections if code in s][:3]
         found.append(verdict)
-    if result.exit_code not in (0, 1) or (result.exit_code == 1 and not failed):
-        tail = result.output.strip().splitlines()[-5:]
-        found.append(
-            Verdict(
-                "SCHEMATHESIS-RUN",
-                "schema",
-                "Schemathesis completed its run",
-                source,
-                FAIL,
-                f"exit code {result.exit_code}: {' '.join(tail)}",
-            )
+    trouble = _run_trouble(result, bool(failed))
+    if trouble:
+        verdict = Verdict(
+            "SCHEMATHESIS-RUN", "schema", "Schemathesis completed its run", source, FAIL, trouble
         )
+        verdict.notes = [s for s in sections if "Runtime Error" in s or "Error" in s[:200]][:3]
+        found.append(verdict)
     elif not built_in:
         scope = "GET operations only (read-only run)" if result.read_only else "every operation"
         found.append(
@@ -234,6 +247,20 @@ def verdicts(result: SchemaRun, spec: str) -> list[Verdict]:
             )
         )
     return found
+
+
+def _run_trouble(result: SchemaRun, failed: bool) -> str:
+    """Why the run cannot be trusted to have tested anything, or ``""``."""
+    if result.errors:
+        titles = sorted(
+            {str(e.get("title", e)) if isinstance(e, dict) else str(e) for e in result.errors}
+        )
+        return f"{len(result.errors)} error(s) while testing: {'; '.join(titles)[:300]}"
+    if result.exit_code not in (0, 1) or (result.exit_code == 1 and not failed):
+        return f"exit code {result.exit_code}; see schemathesis/schemathesis.txt"
+    if result.requests == 0:
+        return "no request completed: the target did not answer in time"
+    return ""
 
 
 def _where(failure: dict[str, Any]) -> str:

@@ -13,7 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 JSON = dict[str, Any]
-Check = Callable[[JSON], None]
+# A check returns False when the object lacks what it judges (the check does not apply to it).
+Check = Callable[[JSON], bool | None]
 
 _DOLLARS = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -75,23 +76,25 @@ def can_be_deleted_iff_draft(memo: JSON) -> None:
     )
 
 
-def has_applications_iff_applications(memo: JSON) -> None:
+def has_applications_iff_applications(memo: JSON) -> bool | None:
     if "applications" not in memo:
-        return
+        return False
     listed = bool(memo["applications"])
     assert memo["has_applications"] == listed, (
         f"{_label(memo)}: has_applications={memo['has_applications']} but "
         f"{len(memo['applications'])} application(s) listed"
     )
+    return True
 
 
-def applications_sum_to_amount_applied(memo: JSON) -> None:
+def applications_sum_to_amount_applied(memo: JSON) -> bool | None:
     if "applications" not in memo:
-        return
+        return False
     total = sum(application["amount_applied"] for application in memo["applications"])
     assert total == memo["amount_applied"], (
         f"{_label(memo)}: applications sum to {total} but amount_applied={memo['amount_applied']}"
     )
+    return True
 
 
 # --- invoices -------------------------------------------------------------------------------
@@ -188,12 +191,25 @@ def checks_for(kind: str) -> dict[str, Check]:
 
 
 def run_check(name: str, body: Any) -> int:
-    """Run one named check over every object of its kind in ``body``; return how many it saw."""
+    """Run one named check over every object of its kind in ``body``; return how many it judged.
+
+    An object too malformed to judge (a string where cents belong, a missing field) fails the
+    check by name rather than crashing it.
+    """
     check = ALL_CHECKS[name]
     kind = "memo" if name in MEMO_CHECKS else "invoice"
     checked = 0
     for found_kind, obj in objects_in(body):
-        if found_kind == kind:
-            check(obj)
+        if found_kind != kind:
+            continue
+        try:
+            applied = check(obj)
+        except AssertionError:
+            raise
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            raise AssertionError(
+                f"{_label(obj)}: malformed {kind} ({type(error).__name__}: {error})"
+            ) from None
+        if applied is not False:
             checked += 1
     return checked

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from contracts.rules import ACCEPTED, FAIL, PASS, SKIP, Verdict
 
 OUTCOME_LABELS = {PASS: "PASS", FAIL: "FAIL", SKIP: "SKIP", ACCEPTED: "ACCEPTED"}
+
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """Text from a target, safe for a terminal and for XML: control characters become ``?``."""
+    return _UNPRINTABLE.sub("?", text)
 
 
 @dataclass

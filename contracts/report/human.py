@@ -5,9 +5,10 @@ page (for a CI artifact)."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
-from contracts.report import OUTCOME_LABELS, RunReport
+from contracts.report import OUTCOME_LABELS, RunReport, printable
 from contracts.rules import ACCEPTED, FAIL, Verdict
 
 LAYER_TITLES = {
@@ -22,7 +23,7 @@ def _evidence(verdict: Verdict) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown(report: RunReport) -> str:
@@ -68,7 +69,8 @@ def markdown(report: RunReport) -> str:
         ]
         lines += ["", f"Source: {verdict.source}", "", verdict.reason]
         for text in _evidence(verdict):
-            lines += ["", "```", text, "```"]
+            fence = "`" * max(3, 1 + max((len(run) for run in re.findall("`+", text)), default=0))
+            lines += ["", fence, printable(text), fence]
     return "\n".join(lines) + "\n"
 
 
@@ -115,7 +117,7 @@ def page(report: RunReport) -> str:
             label = OUTCOME_LABELS[v.outcome]
             parts.append(
                 f"<tr><td class='{v.outcome}'>{label}</td><td><code>{anchor}</code></td>"
-                f"<td>{e(v.statement)}</td><td>{e(v.source)}</td><td>{e(v.reason)}</td></tr>"
+                f"<td>{e(v.statement)}</td><td>{e(v.source)}</td><td>{e(printable(v.reason))}</td></tr>"
             )
         parts.append("</table>")
     problems = [v for v in report.verdicts if v.outcome in (FAIL, ACCEPTED)]
@@ -125,9 +127,10 @@ def page(report: RunReport) -> str:
         parts += [
             f"<h3 id='{e(v.id)}'><span class='{v.outcome}'>{OUTCOME_LABELS[v.outcome]}</span> "
             f"<code>{e(v.id)}</code></h3>",
-            f"<p>{e(v.statement)}<br><small>Source: {e(v.source)}</small></p><p>{e(v.reason)}</p>",
+            f"<p>{e(v.statement)}<br><small>Source: {e(v.source)}</small></p>"
+            f"<p>{e(printable(v.reason))}</p>",
         ]
-        parts += [f"<pre>{e(text)}</pre>" for text in _evidence(v)]
+        parts += [f"<pre>{e(printable(text))}</pre>" for text in _evidence(v)]
     parts.append("</body></html>")
     return "\n".join(parts)
 

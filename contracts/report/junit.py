@@ -5,13 +5,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from contracts.report import RunReport
+from contracts.report import RunReport, printable
 from contracts.rules import ACCEPTED, FAIL, SKIP, Verdict
 
 SUITES = (("rule", "rules"), ("invariant", "invariants"), ("schema", "schema"))
 
 
 def _case(suite: ET.Element, verdict: Verdict, api: str) -> None:
+    """One test case; everything from the target goes through :func:`printable` (valid XML)."""
     case = ET.SubElement(
         suite,
         "testcase",
@@ -22,16 +23,15 @@ def _case(suite: ET.Element, verdict: Verdict, api: str) -> None:
     properties = ET.SubElement(case, "properties")
     ET.SubElement(properties, "property", name="statement", value=verdict.statement)
     ET.SubElement(properties, "property", name="source", value=verdict.source)
-    evidence = "\n\n".join([e.as_text() for e in verdict.evidence[-3:]] + verdict.notes)
+    reason = printable(verdict.reason)
+    evidence = printable("\n\n".join([e.as_text() for e in verdict.evidence[-3:]] + verdict.notes))
     if verdict.outcome == FAIL:
-        failure = ET.SubElement(case, "failure", message=verdict.reason[:500], type="drift")
-        failure.text = (
-            f"{verdict.statement}\nSource: {verdict.source}\n\n{verdict.reason}\n\n{evidence}"
-        )
+        failure = ET.SubElement(case, "failure", message=reason[:500], type="drift")
+        failure.text = f"{verdict.statement}\nSource: {verdict.source}\n\n{reason}\n\n{evidence}"
     elif verdict.outcome == SKIP:
-        ET.SubElement(case, "skipped", message=verdict.reason)
+        ET.SubElement(case, "skipped", message=reason)
     elif verdict.outcome == ACCEPTED:
-        ET.SubElement(case, "system-out").text = verdict.reason
+        ET.SubElement(case, "system-out").text = reason
 
 
 def write(report: RunReport, path: Path) -> Path:

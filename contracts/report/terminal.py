@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from contracts.report import OUTCOME_LABELS, RunReport
+from contracts.report import OUTCOME_LABELS, RunReport, printable
 from contracts.rules import Verdict
 
 
@@ -22,8 +22,8 @@ class Terminal:
         label = OUTCOME_LABELS[verdict.outcome]
         timing = f"{verdict.seconds * 1000:6.0f} ms" if verdict.layer == "rule" else "         "
         text = f"  {label:<8} {verdict.id:<52} {timing}"
-        if verdict.reason and verdict.outcome != "pass":
-            text += f"  {verdict.reason[:160]}"
+        if verdict.reason:
+            text += f"  {printable(verdict.reason.replace(chr(10), ' '))[:160]}"
         self.line(text)
 
     def finish(self, report: RunReport, written: list[str]) -> None:

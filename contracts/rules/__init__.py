@@ -77,12 +77,17 @@ def catalogue(api: str) -> list[Rule]:
 class RuleSession:
     """What a rule gets: an API client for the target, plus cleanup after the rule."""
 
-    def begin(self, rule: Rule) -> Any:
+    def begin(self, rule: Rule, allow_writes: bool) -> Any:
+        """The API object the rule gets; ``allow_writes`` says whether it may add test data."""
         raise NotImplementedError
 
     def end(self) -> tuple[list[Exchange], str]:
         """Clean up what the rule created; return its exchanges and any cleanup trouble."""
         raise NotImplementedError
+
+    def mask(self, text: str) -> str:
+        """Hide the session's secrets in text bound for a report."""
+        return text
 
 
 def run_rules(
@@ -102,7 +107,7 @@ def run_rules(
         elif current.writes and not allow_writes:
             verdict.reason = "writes to the target: run with --allow-writes"
         else:
-            api = session.begin(current)
+            api = session.begin(current, allow_writes)
             try:
                 current.check(api)
                 verdict.outcome = PASS
@@ -119,6 +124,7 @@ def run_rules(
                 verdict.evidence, trouble = session.end()
                 if trouble:
                     verdict.reason = f"{verdict.reason} (cleanup: {trouble})".strip()
+                verdict.reason = session.mask(verdict.reason)
         verdict.seconds = time.monotonic() - started
         verdicts.append(verdict)
         on_verdict(verdict)

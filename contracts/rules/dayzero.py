@@ -46,6 +46,7 @@ class DayZeroApi:
         self.http = http
         self.credentials = credentials
         self.tag = tag
+        self.writes_allowed = False
         self.created_memos: list[str] = []
         self._other_business = other_business
 
@@ -88,9 +89,15 @@ class DayZeroApi:
             "internal_notes": self.tag,
             **fields,
         }
-        memo = self.expect("POST", "/credit-memos", 201, json=body)
-        self.created_memos.append(memo["id"])
-        return memo
+        response = self.call("POST", "/credit-memos", json=body)
+        created = _json_or_none(response)
+        if response.is_success and isinstance(created, dict) and isinstance(created.get("id"), str):
+            self.created_memos.append(created["id"])  # whatever the status, it must be cleaned up
+        assert response.status_code == 201, (
+            f"POST /credit-memos answered {response.status_code}, expected 201: "
+            f"{response.text[:300]}"
+        )
+        return response.json()
 
     def issued(self, customer_id: str, cents: int, **fields: Any) -> dict[str, Any]:
         memo = self.draft(customer_id, cents, **fields)
@@ -132,14 +139,16 @@ class DayZeroSession(RuleSession):
     ) -> None:
         self.base_url = base_url
         self.http = RecordingClient(base_url, limits, transport=transport)
+        self.http.secrets |= {credentials.token, other.token if other else ""}
         self.credentials = credentials
         self.run_id = run_id
         self.other = other
         self._apis: list[DayZeroApi] = []
 
-    def begin(self, current: Rule) -> DayZeroApi:
+    def begin(self, current: Rule, allow_writes: bool) -> DayZeroApi:
         tag = f"creditbox-contracts {self.run_id} {current.id}"
         api = DayZeroApi(self.http, self.credentials, tag, lambda: self._as_other_business(tag))
+        api.writes_allowed = allow_writes
         self._apis = [api]
         return api
 
@@ -160,24 +169,36 @@ class DayZeroSession(RuleSession):
         if response is None or response.status_code != 201:
             raise Skipped(NEEDS_OTHER_BUSINESS)
         credentials = response.json()["credentials"]["dayzero"]
+        self.http.secrets.add(credentials["token"])
         return Credentials(credentials["token"], credentials["business_id"])
 
     def end(self) -> tuple[list[Exchange], str]:
         """The rule's own exchanges (its evidence); then clean up, and say what could not be."""
         evidence = self.http.take_exchanges()
         trouble = []
-        for api in self._apis:
-            for memo_id in reversed(api.created_memos):
-                try:
-                    _clean_up_memo(api, memo_id)
-                except Exception as error:  # cleanup is best effort; the report says what is left
-                    trouble.append(f"{memo_id} not cleaned up: {type(error).__name__}: {error}")
+        with self.http.unbudgeted():
+            for api in self._apis:
+                for memo_id in reversed(api.created_memos):
+                    try:
+                        _clean_up_memo(api, memo_id)
+                    except Exception as error:  # best effort; the report says what is left
+                        trouble.append(f"{memo_id} not cleaned up: {type(error).__name__}: {error}")
         self._apis = []
         self.http.take_exchanges()
         return evidence, "; ".join(trouble)
 
+    def mask(self, text: str) -> str:
+        return self.http.mask(text)
+
     def close(self) -> None:
         self.http.close()
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _clean_up_memo(api: DayZeroApi, memo_id: str) -> None:
@@ -275,6 +296,11 @@ def unknown_memo(api: DayZeroApi) -> None:
     writes=False,
 )
 def pagination_exactly_once(api: DayZeroApi) -> None:
+    first = api.expect("GET", "/credit-memos", 200, params={"limit": 3})
+    if len(first["items"]) < 3 and api.writes_allowed:
+        customer = api.customer()
+        for cents in (101, 102, 103):
+            api.draft(customer["id"], cents)  # enough memos to cross page boundaries
     seen: list[str] = []
     page = api.expect("GET", "/credit-memos", 200, params={"limit": 2})
     total = page.get("total")
@@ -292,6 +318,10 @@ def pagination_exactly_once(api: DayZeroApi) -> None:
     assert not repeated, f"memos returned more than once: {repeated}"
     if total is not None:
         assert len(seen) == total, f"walked {len(seen)} memos but total says {total}"
+    if len(set(seen)) < 3:
+        raise Skipped(
+            "fewer than 3 memos: no page boundary to cross (DZ-FILTERS-EXACTLY-ONCE writes some)"
+        )
 
 
 # --- rules that write ------------------------------------------------------------------------

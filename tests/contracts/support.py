@@ -72,5 +72,6 @@ def seed(base_url: str) -> None:
         customer = dayzero.customer()
         invoice = dayzero.open_invoice(customer["id"], 10000)
         dayzero.memo(customer["id"], 700)
+        dayzero.issued_memo(customer["id"], 500)
         applied = dayzero.issued_memo(customer["id"], 3000)
         assert dayzero.apply(applied["id"], invoice["id"], 2000).status_code == 201
