@@ -138,9 +138,11 @@ def check(
                 run_id=uuid.uuid4().hex[:8],
                 other=target.other,
             )
+            rules = catalogue(settings.api)
+            terminal.expect(len(rules))
             try:
                 report.verdicts += run_rules(
-                    catalogue(settings.api),
+                    rules,
                     session,
                     allow_writes=settings.allow_writes,
                     on_verdict=settle,
@@ -166,6 +168,7 @@ def check(
             found = schema_layer.verdicts(result, spec)
         else:
             found = schema_layer.skipped("not selected (--layers)", spec)
+        terminal.expect(len(found))
         for verdict in found:
             settle(verdict)
         report.verdicts += found

@@ -13,6 +13,11 @@ class Terminal:
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
         self.done = 0
+        self.total = 0
+
+    def expect(self, count: int) -> None:
+        """Announce how many verdicts are coming, for the ``[n/total]`` progress prefix."""
+        self.done, self.total = 0, count
 
     def line(self, text: str) -> None:
         print(text, file=self.stream or sys.stdout, flush=True)
@@ -21,7 +26,9 @@ class Terminal:
         self.done += 1
         label = OUTCOME_LABELS[verdict.outcome]
         timing = f"{verdict.seconds * 1000:6.0f} ms" if verdict.layer == "rule" else "         "
-        text = f"  {label:<8} {verdict.id:<52} {timing}"
+        width = len(str(self.total))
+        progress = f"[{self.done:>{width}}/{self.total}] " if self.done <= self.total else ""
+        text = f"  {progress}{label:<8} {verdict.id:<52} {timing}"
         if verdict.reason:
             text += f"  {printable(verdict.reason.replace(chr(10), ' '))[:160]}"
         self.line(text)
