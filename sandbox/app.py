@@ -85,6 +85,8 @@ def create_app(
         )
         allowed.add_spec(vendor.base_path, spec)
         shapes[vendor.base_path] = vendor.shape
+        if vendor.before_security is not None:
+            app.add_middleware(vendor.before_security, position=MiddlewarePosition.BEFORE_SECURITY)
     control_spec = _load_spec("control.yaml")
     app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)

@@ -70,6 +70,21 @@ class TenantRegistry:
         if self.find(tenant_id) is None:
             self.create(name=name, tenant_id=tenant_id, credentials=credentials)
 
+    def add_missing_credentials(self, demo: Mapping[str, Credentials]) -> None:
+        """Give tenants made before a vendor was added credentials for it (kept on disk)."""
+        with self._store.registry() as registry:
+            table = registry.table("tenants")
+            for tenant in table.all():
+                missing = {
+                    vendor: dict(demo[vendor]) if tenant["id"] == DEMO_TENANT_ID else factory()
+                    for vendor, factory in self._factories.items()
+                    if vendor not in tenant["credentials"]
+                }
+                if missing:
+                    credentials = {**tenant["credentials"], **missing}
+                    table.update({"credentials": credentials}, doc_ids=[tenant.doc_id])
+                    self._tenants[tenant["id"]] = {**tenant, "credentials": credentials}
+
     def find(self, tenant_id: str) -> dict[str, Any] | None:
         found = self._tenants.get(tenant_id)
         return copy.deepcopy(found) if found is not None else None

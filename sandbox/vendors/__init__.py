@@ -6,7 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.types import ASGIApp
+
 from sandbox.errors import ErrorShape
+from sandbox.vendors.count import auth as count_auth
+from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.dayzero import auth as dayzero_auth
 from sandbox.vendors.dayzero import errors as dayzero_errors
 
@@ -19,6 +23,8 @@ class VendorMount:
     shape: ErrorShape
     new_credentials: Callable[[], dict[str, Any]]
     demo_credentials: dict[str, Any]
+    # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
+    before_security: Callable[[ASGIApp], ASGIApp] | None = None
 
     @property
     def base_path(self) -> str:
@@ -33,5 +39,14 @@ VENDORS: tuple[VendorMount, ...] = (
         shape=dayzero_errors.SHAPE,
         new_credentials=dayzero_auth.new_credentials,
         demo_credentials=dayzero_auth.DEMO_CREDENTIALS,
+    ),
+    VendorMount(
+        name="count",
+        spec="count.yaml",
+        handlers="sandbox.vendors.count.handlers",
+        shape=count_errors.SHAPE,
+        new_credentials=count_auth.new_credentials,
+        demo_credentials=count_auth.DEMO_CREDENTIALS,
+        before_security=count_auth.SignatureMiddleware,
     ),
 )

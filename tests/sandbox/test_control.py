@@ -9,7 +9,12 @@ from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
 
 def test_health_says_where_data_lives(client: TestClient) -> None:
     health = client.get("/_sandbox/health").json()
-    assert health == {"status": "ok", "storage": "memory", "data_dir": None, "vendors": ["dayzero"]}
+    assert health == {
+        "status": "ok",
+        "storage": "memory",
+        "data_dir": None,
+        "vendors": ["count", "dayzero"],
+    }
 
 
 def test_demo_tenant_has_the_documented_credentials(client: TestClient) -> None:

@@ -1,0 +1,134 @@
+"""COUNT authentication: HMAC headers on every call plus a Bearer partner access token.
+
+The signature covers the body's exact bytes, which Connexion's security handlers never see, so
+:class:`SignatureMiddleware` checks it before security runs (and replays the body). The bearer
+token then names the workspace: a token of another tenant's workspace is 403, an unknown one 401.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from connexion.context import context as request_context
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sandbox.runtime import sandbox_of
+from sandbox.vendors.count import errors
+from sandbox.vendors.count.signature import SignatureError, verify
+
+VENDOR = "count"
+MOUNT = "/count"
+PREFIX = "/partners"
+CLIENT_KEY = "creditbox.count.client"
+DEMO_CREDENTIALS = {
+    "client_id": "cnt_demo_client",
+    "client_secret": "cnt_demo_secret_0123456789abcdef",
+    "access_token": "cpt_demo_0123456789abcdef",
+    "workspace_id": "5d1c2b3a-4e5f-4a6b-9c7d-8e9f0a1b2c3d",
+}
+
+
+def new_credentials() -> dict[str, str]:
+    return {
+        "client_id": f"cnt_{secrets.token_hex(8)}",
+        "client_secret": secrets.token_hex(24),
+        "access_token": f"cpt_{secrets.token_hex(16)}",
+        "workspace_id": str(uuid.uuid4()),
+    }
+
+
+def signed_path(scope_path: str) -> str:
+    """The path COUNT signs: without the sandbox mount and without ``/partners``."""
+    path = scope_path[len(MOUNT) :] if scope_path.startswith(MOUNT + "/") else scope_path
+    return path[len(PREFIX) :] if path.startswith(PREFIX + "/") or path == PREFIX else path
+
+
+class SignatureMiddleware:
+    """ASGI middleware, before security: verify COUNT's HMAC over the exact body bytes."""
+
+    def __init__(self, app: ASGIApp, window_seconds: float = 300) -> None:
+        self.app = app
+        self.window = window_seconds
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(f"{MOUNT}{PREFIX}"):
+            await self.app(scope, receive, send)
+            return
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        scope[CLIENT_KEY] = self._client(scope, body)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+    def _client(self, scope: Scope, body: bytes) -> str:
+        """The tenant whose client signed the request; raises COUNT's 401 otherwise."""
+        headers = Headers(scope=scope)
+        client_id = headers.get("x-client-id")
+        timestamp = headers.get("x-timestamp")
+        signature = headers.get("x-signature")
+        if not (client_id and timestamp and signature):
+            raise errors.Unauthorized(errors.MISSING_HMAC_HEADERS)
+        tenant = sandbox_of(scope).tenants.find_by_credential(VENDOR, "client_id", client_id)
+        if tenant is None:
+            raise errors.Unauthorized(errors.UNKNOWN_CLIENT)
+        secret = tenant["credentials"][VENDOR]["client_secret"]
+        try:
+            verify(
+                secret,
+                scope["method"],
+                signed_path(scope["path"]),
+                timestamp,
+                signature,
+                body,
+                now=time.time(),
+                window=self.window,
+            )
+        except SignatureError as refusal:
+            raise errors.Unauthorized(str(refusal)) from None
+        return str(tenant["id"])
+
+
+def token_info(token: str, request: Any) -> dict[str, Any] | None:
+    """Connexion's ``x-bearerInfoFunc``: the token's workspace must be the signing client's."""
+    tenants = sandbox_of(request.scope).tenants
+    tenant = tenants.find_by_credential(VENDOR, "access_token", token)
+    if tenant is None:
+        return None
+    if tenant["id"] != request.scope.get(CLIENT_KEY):
+        raise errors.Forbidden(errors.WORKSPACE_NOT_AUTHORISED)
+    return {"sub": tenant["id"], "workspace_id": tenant["credentials"][VENDOR]["workspace_id"]}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    tenant_id: str
+    workspace_id: str
+    client_id: str
+
+
+def workspace() -> Workspace:
+    """The workspace the current request acts on (after signature and token checks)."""
+    info = request_context["token_info"]
+    from connexion import request
+
+    client_id = request.headers.get("x-client-id", "")
+    return Workspace(info["sub"], info["workspace_id"], client_id)

@@ -1,0 +1,73 @@
+"""COUNT's errors: ``{"message": "<text>", "statusCode": <status>}``; a 401 may add
+``error`` / ``error_description`` (e.g. ``invalid_token``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.errors import VendorError
+
+MISSING_HMAC_HEADERS = "x-client-id, x-timestamp and x-signature are required"
+UNKNOWN_CLIENT = "Unknown client id"
+INVALID_TOKEN = "Invalid or expired partner access token"
+WORKSPACE_NOT_AUTHORISED = "Workspace not authorised for this client"
+CUSTOMER_NOT_FOUND = "Customer not found"
+PRODUCT_NOT_FOUND = "Product not found"
+DUPLICATE_EMAIL = "A customer with this email already exists in the workspace"
+
+_FRAMEWORK_MESSAGE = {
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Cannot find the requested resource",
+    405: "Method Not Allowed",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+}
+
+
+class CountError(VendorError):
+    def __init__(self, message: str, status_code: int | None = None, **extra: str) -> None:
+        super().__init__(message, status_code)
+        self.extra = extra
+
+    def body(self) -> Any:
+        return {"message": self.message, "statusCode": self.status_code, **self.extra}
+
+
+class BadRequest(CountError):
+    status_code = 400
+
+
+class Unauthorized(CountError):
+    status_code = 401
+
+
+class Forbidden(CountError):
+    status_code = 403
+
+
+class NotFound(CountError):
+    status_code = 404
+
+
+class Conflict(CountError):
+    status_code = 409
+
+
+class CountShape:
+    """:class:`sandbox.errors.ErrorShape` for COUNT: validation failures are 400 with a message."""
+
+    def invalid_request(self, issues: list[dict[str, Any]]) -> VendorError:
+        parts = []
+        for issue in issues:
+            where = ".".join(str(step) for step in issue["loc"][1:]) or str(issue["loc"][0])
+            parts.append(f"{where}: {issue['msg']}")
+        return BadRequest("; ".join(parts) or "Invalid request")
+
+    def http_error(self, status: int, detail: str | None) -> VendorError:
+        if status == 401:
+            return Unauthorized(detail or _FRAMEWORK_MESSAGE[401], error="invalid_token")
+        return CountError(_FRAMEWORK_MESSAGE.get(status) or detail or "Error", status)
+
+
+SHAPE = CountShape()

@@ -1,0 +1,60 @@
+"""COUNT's HTTP handlers, one per ``operationId`` of specs/count.yaml: parse, call, shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.runtime import current
+from sandbox.vendors.count import views
+from sandbox.vendors.count.auth import workspace
+from sandbox.vendors.count.models import CountBackend
+
+Response = tuple[Any, int]
+
+
+def _backend() -> CountBackend:
+    return CountBackend(current().store)
+
+
+def list_customers(page: int = 1, limit: int = 20, search: str | None = None) -> Response:
+    found = _backend().list_customers(workspace(), page, limit, search)
+    return views.page_json("customers", found, [views.customer_json(c) for c in found.items]), 200
+
+
+def create_customer(body: dict[str, Any]) -> Response:
+    return views.customer_json(_backend().create_customer(workspace(), body)), 201
+
+
+def get_customer(uuid: str) -> Response:
+    return views.customer_json(_backend().get_customer(workspace(), uuid)), 200
+
+
+def update_customer(uuid: str, body: dict[str, Any]) -> Response:
+    return views.customer_json(_backend().update_customer(workspace(), uuid, body)), 200
+
+
+def delete_customer(uuid: str) -> Response:
+    _backend().delete_customer(workspace(), uuid)
+    return {"id": uuid, "deleted": True}, 200
+
+
+def list_products(page: int = 1, limit: int = 20) -> Response:
+    found = _backend().list_products(workspace(), page, limit)
+    return views.page_json("products", found, [views.product_json(p) for p in found.items]), 200
+
+
+def create_product(body: dict[str, Any]) -> Response:
+    return views.product_json(_backend().create_product(workspace(), body)), 201
+
+
+def get_product(uuid: str) -> Response:
+    return views.product_json(_backend().get_product(workspace(), uuid)), 200
+
+
+def update_product(uuid: str, body: dict[str, Any]) -> Response:
+    return views.product_json(_backend().update_product(workspace(), uuid, body)), 200
+
+
+def delete_product(uuid: str) -> Response:
+    _backend().delete_product(workspace(), uuid)
+    return {"id": uuid, "deleted": True}, 200
