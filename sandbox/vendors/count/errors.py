@@ -14,6 +14,21 @@ WORKSPACE_NOT_AUTHORISED = "Workspace not authorised for this client"
 CUSTOMER_NOT_FOUND = "Customer not found"
 PRODUCT_NOT_FOUND = "Product not found"
 DUPLICATE_EMAIL = "A customer with this email already exists in the workspace"
+INVOICE_NOT_FOUND = "Invoice not found"
+MEMO_NOT_FOUND = "Credit memo not found"
+NOT_APPLIED = "This credit memo is not applied to this invoice"
+NOT_AN_INVOICE = "Credit can only be applied to records of invoiceType invoice"
+NOT_A_MEMO = "Credit can only come from records of invoiceType memo"
+INVOICE_IS_DRAFT = "Approve the invoice before applying credit to it"
+MEMO_IS_DRAFT = "Approve the credit memo before applying it"
+CURRENCY_MISMATCH = "The credit memo and the invoice are in different currencies"
+OVER_OPEN_BALANCE = "The credit exceeds the invoice's open balance"
+OVER_REMAINING = "The credit exceeds the credit memo's remaining credit"
+APPLIED_TO_NEEDS_MEMO = "appliedToInvoiceUuid is only for credit memos"
+APPLY_CREDIT_NEEDS_INVOICE = "applyCredit is only for invoices"
+CREDIT_AT_CREATE_NEEDS_APPROVED = (
+    "Credit at creation (applyCredit, appliedToInvoiceUuid) needs isDraft: false"
+)
 
 _FRAMEWORK_MESSAGE = {
     401: "Unauthorized",

@@ -7,6 +7,7 @@ from typing import Any
 from sandbox.runtime import current
 from sandbox.vendors.count import views
 from sandbox.vendors.count.auth import workspace
+from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import CountBackend
 
 Response = tuple[Any, int]
@@ -58,3 +59,61 @@ def update_product(uuid: str, body: dict[str, Any]) -> Response:
 def delete_product(uuid: str) -> Response:
     _backend().delete_product(workspace(), uuid)
     return {"id": uuid, "deleted": True}, 200
+
+
+# invoices, estimates and credit memos ----------------------------------------------------------
+
+
+def _invoices() -> InvoiceBackend:
+    return InvoiceBackend(current().store)
+
+
+def list_invoices(page: int = 1, limit: int = 20, **filters: Any) -> Response:
+    backend, ws = _invoices(), workspace()
+    found = backend.search(ws, filters, page, limit)
+    items = [views.record_json(view) for view in backend.views(ws, found.items)]
+    return views.page_json("invoices", found, items), 200
+
+
+def create_invoice(body: dict[str, Any]) -> Response:
+    return views.record_json(_invoices().create(workspace(), body)), 201
+
+
+def get_invoice(uuid: str) -> Response:
+    return views.record_json(_invoices().get(workspace(), uuid)), 200
+
+
+def update_invoice(uuid: str, body: dict[str, Any]) -> Response:
+    view, warnings = _invoices().update(workspace(), uuid, body)
+    return views.record_json(view, warnings), 200
+
+
+def delete_invoice(uuid: str) -> Response:
+    _invoices().delete(workspace(), uuid)
+    return {"id": uuid, "deleted": True}, 200
+
+
+def approve_invoice(uuid: str) -> Response:
+    return views.record_json(_invoices().approve(workspace(), uuid)), 200
+
+
+def send_invoice(uuid: str, body: dict[str, Any] | None = None) -> Response:
+    return views.record_json(_invoices().send(workspace(), uuid, body or {})), 200
+
+
+def apply_multiple_credit_to_invoice(uuid: str, body: dict[str, Any]) -> Response:
+    view = _invoices().apply_memos_to_invoice(workspace(), uuid, body["creditMemos"])
+    return views.record_json(view), 200
+
+
+def apply_credit_to_multiple_invoices(uuid: str, body: dict[str, Any]) -> Response:
+    view = _invoices().apply_memo_to_invoices(workspace(), uuid, body["invoices"])
+    return views.record_json(view), 200
+
+
+def remove_credit(uuid: str, body: dict[str, Any]) -> Response:
+    return views.record_json(_invoices().remove_credit(workspace(), uuid, body["memoId"])), 200
+
+
+def get_audit_log(uuid: str) -> Response:
+    return views.audit_json(uuid, _invoices().audit_log(workspace(), uuid)), 200

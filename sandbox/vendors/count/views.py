@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from sandbox import clock
+from sandbox.vendors.count import rules
+from sandbox.vendors.count.invoices import RecordView
 from sandbox.vendors.count.models import PageOf
 
 
@@ -37,3 +40,80 @@ def product_json(product: Mapping[str, Any]) -> dict[str, Any]:
 
 def page_json(key: str, page: PageOf, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {key: items, "totalRecords": page.total, "page": page.page, "limit": page.limit}
+
+
+def credit_json(entry: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "invoiceId": entry["invoice_id"],
+        "memoId": entry["memo_id"],
+        "amount": dollars(entry["amount"]),
+        "appliedAt": entry["applied_at"],
+    }
+
+
+def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    record, credits = view.record, view.credits
+    total = rules.total(record)
+    used = rules.credited(credits)
+    body: dict[str, Any] = {
+        "id": record["id"],
+        "invoiceType": record["invoice_type"],
+        "invoiceNumber": record["invoice_number"],
+        "customerUuid": record["customer_id"],
+        "customer": {"id": record["customer_id"], "customer": view.customer_name},
+        "date": record["date"],
+        "dueDate": record["due_date"],
+        "currency": record["currency"],
+        "products": [
+            {
+                "productUuid": line["product_id"],
+                "name": line["name"],
+                "description": line["description"],
+                "quantity": line["quantity"],
+                "unitPrice": dollars(line["unit_price"]),
+                "total": dollars(line["total"]),
+            }
+            for line in record["lines"]
+        ],
+        "discount": dollars(record["discount"]),
+        "discountDescription": record["discount_description"],
+        "notes": record["notes"],
+        "tagUuids": record["tag_uuids"],
+        "isDraft": record["is_draft"],
+        "isSent": record["is_sent"],
+        "approved": record["approved"],
+        "paymentStatus": rules.payment_status(record, credits),
+        "status": rules.status(record, credits, clock.today()),
+        "total": dollars(total),
+        "appliedToInvoiceUuid": record["applied_to_invoice_id"],
+        "credits": [credit_json(entry) for entry in credits],
+        "teamId": record["workspace_id"],
+        "createdAt": record["created_at"],
+        "updatedAt": record["updated_at"],
+    }
+    if record["invoice_type"] == "memo":
+        body.update(appliedAmount=dollars(used), remainingCredit=dollars(total - used))
+    else:
+        body.update(creditApplied=dollars(used), openBalance=dollars(total - used))
+    if warnings:
+        body["_partnerWarnings"] = warnings
+    return body
+
+
+def audit_json(record_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": record_id,
+        "auditLog": [
+            {
+                "action": entry["action"],
+                "actor": entry["actor"],
+                "at": entry["at"],
+                "changes": _camel(entry["changes"]),
+            }
+            for entry in entries
+        ],
+    }
+
+
+def _camel(changes: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: dollars(value) if key == "amount" else value for key, value in changes.items()}

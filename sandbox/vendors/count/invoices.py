@@ -1,0 +1,411 @@
+"""COUNT's invoice records (invoices, estimates, credit memos): lifecycle, credit, audit log.
+
+One record type for all three, as COUNT has it. Credit applied from a memo to an invoice is one
+entry in the credits table, read by both sides, so the memo's remaining credit and the invoice's
+open balance can never disagree. Both apply routes validate every line before writing any: one
+bad line refuses the whole request and nothing is applied. Every change is appended to the
+record's audit log in the same transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from tinydb import Query, TinyDB
+from tinydb.table import Document
+
+from sandbox import clock
+from sandbox.store import Store
+from sandbox.vendors.count import errors, rules
+from sandbox.vendors.count.auth import Workspace
+from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
+
+RECORDS = "count_invoices"
+CREDITS = "count_credits"
+AUDIT = "count_audit"
+COUNTERS = "count_counters"
+PREFIXES = {"invoice": "INV", "estimate": "EST", "memo": "CM"}
+DEFAULT_CURRENCY = "USD"
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record with what its JSON needs: its customer and its credit entries."""
+
+    record: Document
+    customer_name: str
+    credits: list[dict[str, Any]]
+
+
+class InvoiceBackend:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    # create, read, update, delete ---------------------------------------------------------
+
+    def create(self, ws: Workspace, fields: Mapping[str, Any]) -> RecordView:
+        kind = fields.get("invoiceType") or "invoice"
+        if fields.get("appliedToInvoiceUuid") and kind != "memo":
+            raise errors.BadRequest(errors.APPLIED_TO_NEEDS_MEMO)
+        if fields.get("applyCredit") and kind != "invoice":
+            raise errors.BadRequest(errors.APPLY_CREDIT_NEEDS_INVOICE)
+        is_draft = fields.get("isDraft", True)
+        if (fields.get("applyCredit") or fields.get("appliedToInvoiceUuid")) and is_draft:
+            raise errors.BadRequest(errors.CREDIT_AT_CREATE_NEEDS_APPROVED)
+        stamp = clock.timestamp()
+        with self._store.transaction(ws.tenant_id) as db:
+            record: dict[str, Any] = {
+                "id": str(uuid.uuid4()),
+                "workspace_id": ws.workspace_id,
+                "invoice_type": kind,
+                "is_draft": bool(is_draft),
+                "is_sent": False,
+                "approved": not is_draft,
+                "applied_to_invoice_id": fields.get("appliedToInvoiceUuid"),
+                "created_at": stamp,
+                "updated_at": stamp,
+                **self._editable(db, ws, fields, {}),
+            }
+            record["invoice_number"] = fields.get("invoiceNumber") or self._number(db, ws, kind)
+            document = Document(record, db.table(RECORDS).insert(record))
+            self._audit(db, ws, record["id"], "create", {"invoiceType": kind})
+            if record["applied_to_invoice_id"]:
+                amount = rules.total(record)
+                self._apply(db, ws, [(document, record["applied_to_invoice_id"], amount)])
+            if fields.get("applyCredit"):
+                line = fields["applyCredit"]["creditMemo"]
+                memo = self._find(db, ws, line["id"], errors.MEMO_NOT_FOUND)
+                self._apply(db, ws, [(memo, record["id"], to_cents(line["amount"]))])
+            return self._view(db, ws, document)
+
+    def get(self, ws: Workspace, record_id: str) -> RecordView:
+        with self._store.transaction(ws.tenant_id) as db:
+            return self._view(db, ws, self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND))
+
+    def update(
+        self, ws: Workspace, record_id: str, fields: Mapping[str, Any]
+    ) -> tuple[RecordView, list[dict[str, str]]]:
+        """Change a draft; return it and the warnings for the fields that were ignored."""
+        with self._store.transaction(ws.tenant_id) as db:
+            record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+            rules.require("update", self._status(db, record))
+            changes = self._editable(db, ws, fields, record)
+            if fields.get("invoiceNumber"):
+                changes["invoice_number"] = fields["invoiceNumber"]
+            updated = self._update(db, record, changes)
+            changed = sorted(k for k in fields if k in _EDITABLE)
+            self._audit(db, ws, record_id, "update", {"fields": changed})
+            return self._view(db, ws, updated), _warnings(fields)
+
+    def delete(self, ws: Workspace, record_id: str) -> None:
+        with self._store.transaction(ws.tenant_id) as db:
+            record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+            rules.require("delete", self._status(db, record))
+            db.table(RECORDS).remove(doc_ids=[record.doc_id])
+            self._audit(db, ws, record_id, "delete", {})
+
+    def search(self, ws: Workspace, query: Mapping[str, Any], page: int, limit: int) -> PageOf:
+        today = clock.today()
+        with self._store.transaction(ws.tenant_id) as db:
+            names = _names(db, ws)
+            found = []
+            for record in db.table(RECORDS).search(Query().workspace_id == ws.workspace_id):
+                current = rules.status(record, self._credits(db, record), today)
+                if _matches(record, current, names.get(record["customer_id"], ""), query):
+                    found.append(record)
+        ordered = sorted(found, key=lambda doc: doc.doc_id, reverse=True)
+        start = (page - 1) * limit
+        return PageOf(ordered[start : start + limit], len(ordered), page, limit)
+
+    def views(self, ws: Workspace, records: Iterable[Document]) -> list[RecordView]:
+        with self._store.transaction(ws.tenant_id) as db:
+            return [self._view(db, ws, record) for record in records]
+
+    # lifecycle ----------------------------------------------------------------------------
+
+    def approve(self, ws: Workspace, record_id: str) -> RecordView:
+        with self._store.transaction(ws.tenant_id) as db:
+            record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+            rules.require("approve", self._status(db, record))
+            updated = self._update(db, record, {"is_draft": False, "approved": True})
+            self._audit(db, ws, record_id, "approve", {"approved": True})
+            return self._view(db, ws, updated)
+
+    def send(self, ws: Workspace, record_id: str, message: Mapping[str, Any]) -> RecordView:
+        with self._store.transaction(ws.tenant_id) as db:
+            record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+            rules.require("send", self._status(db, record))
+            updated = self._update(db, record, {"is_sent": True})
+            recipients = list(message.get("recipients") or [])
+            self._audit(db, ws, record_id, "send", {"recipients": recipients})
+            return self._view(db, ws, updated)
+
+    # credit -------------------------------------------------------------------------------
+
+    def apply_memos_to_invoice(
+        self, ws: Workspace, invoice_id: str, lines: list[Mapping[str, Any]]
+    ) -> RecordView:
+        with self._store.transaction(ws.tenant_id) as db:
+            invoice = self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND)
+            pairs = [
+                (
+                    self._find(db, ws, line["id"], errors.MEMO_NOT_FOUND),
+                    invoice_id,
+                    to_cents(line["amount"]),
+                )
+                for line in lines
+            ]
+            self._apply(db, ws, pairs)
+            return self._view(db, ws, self._find(db, ws, invoice["id"], errors.INVOICE_NOT_FOUND))
+
+    def apply_memo_to_invoices(
+        self, ws: Workspace, memo_id: str, lines: list[Mapping[str, Any]]
+    ) -> RecordView:
+        with self._store.transaction(ws.tenant_id) as db:
+            memo = self._find(db, ws, memo_id, errors.MEMO_NOT_FOUND)
+            self._apply(db, ws, [(memo, line["id"], to_cents(line["amount"])) for line in lines])
+            return self._view(db, ws, self._find(db, ws, memo_id, errors.MEMO_NOT_FOUND))
+
+    def remove_credit(self, ws: Workspace, invoice_id: str, memo_id: str) -> RecordView:
+        with self._store.transaction(ws.tenant_id) as db:
+            invoice = self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND)
+            pair = (Query().invoice_id == invoice_id) & (Query().memo_id == memo_id)
+            entries = db.table(CREDITS).search(pair & (Query().workspace_id == ws.workspace_id))
+            if not entries:
+                raise errors.NotFound(errors.NOT_APPLIED)
+            db.table(CREDITS).remove(doc_ids=[entry.doc_id for entry in entries])
+            amount = sum(int(entry["amount"]) for entry in entries)
+            change = {"memoId": memo_id, "invoiceId": invoice_id, "amount": amount}
+            for record_id in (invoice_id, memo_id):
+                self._audit(db, ws, record_id, "remove_credit", change)
+            for record in (invoice, db.table(RECORDS).get(Query().id == memo_id)):
+                if isinstance(record, Document):
+                    self._update(db, record, {})
+            return self._view(db, ws, self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND))
+
+    def _apply(self, db: TinyDB, ws: Workspace, pairs: list[tuple[Document, str, int]]) -> None:
+        """Check every (memo, invoice id, cents) line, then write them all; or refuse them all."""
+        memo_left: dict[str, int] = {}
+        invoice_left: dict[str, int] = {}
+        invoices: dict[str, Document] = {}
+        for memo, invoice_id, amount in pairs:
+            invoice = invoices.get(invoice_id) or self._find(
+                db, ws, invoice_id, errors.INVOICE_NOT_FOUND
+            )
+            invoices[invoice_id] = invoice
+            if memo["invoice_type"] != "memo":
+                raise errors.BadRequest(errors.NOT_A_MEMO)
+            if invoice["invoice_type"] != "invoice":
+                raise errors.BadRequest(errors.NOT_AN_INVOICE)
+            if memo["is_draft"]:
+                raise errors.BadRequest(errors.MEMO_IS_DRAFT)
+            if invoice["is_draft"]:
+                raise errors.BadRequest(errors.INVOICE_IS_DRAFT)
+            if memo["currency"] != invoice["currency"]:
+                raise errors.BadRequest(errors.CURRENCY_MISMATCH)
+            memo_left.setdefault(memo["id"], rules.balance(memo, self._credits(db, memo)))
+            invoice_left.setdefault(invoice_id, rules.balance(invoice, self._credits(db, invoice)))
+            memo_left[memo["id"]] -= amount
+            invoice_left[invoice_id] -= amount
+            if invoice_left[invoice_id] < 0:
+                raise errors.BadRequest(errors.OVER_OPEN_BALANCE)
+            if memo_left[memo["id"]] < 0:
+                raise errors.BadRequest(errors.OVER_REMAINING)
+        stamp = clock.timestamp()
+        for memo, invoice_id, amount in pairs:
+            entry = {
+                "workspace_id": ws.workspace_id,
+                "memo_id": memo["id"],
+                "invoice_id": invoice_id,
+                "amount": amount,
+                "applied_at": stamp,
+            }
+            db.table(CREDITS).insert(entry)
+            change = {"memoId": memo["id"], "invoiceId": invoice_id, "amount": amount}
+            for record_id in (invoice_id, memo["id"]):
+                self._audit(db, ws, record_id, "apply_credit", change)
+        for record in [*invoices.values(), *{memo["id"]: memo for memo, _, _ in pairs}.values()]:
+            self._update(db, record, {}, stamp)
+
+    # helpers ------------------------------------------------------------------------------
+
+    def audit_log(self, ws: Workspace, record_id: str) -> list[dict[str, Any]]:
+        with self._store.transaction(ws.tenant_id) as db:
+            self._find_any(db, ws, record_id)
+            entries = db.table(AUDIT).search(
+                (Query().record_id == record_id) & (Query().workspace_id == ws.workspace_id)
+            )
+            return [dict(entry) for entry in sorted(entries, key=lambda e: e.doc_id)]
+
+    def _find_any(self, db: TinyDB, ws: Workspace, record_id: str) -> None:
+        """A deleted record keeps its audit log; only a never-known id is 404."""
+        query = (Query().record_id == record_id) & (Query().workspace_id == ws.workspace_id)
+        if not db.table(AUDIT).contains(query):
+            raise errors.NotFound(errors.INVOICE_NOT_FOUND)
+
+    def _find(self, db: TinyDB, ws: Workspace, record_id: str, missing: str) -> Document:
+        query = (Query().id == record_id) & (Query().workspace_id == ws.workspace_id)
+        found = db.table(RECORDS).get(query)
+        if not isinstance(found, Document):
+            raise errors.NotFound(missing)
+        return found
+
+    def _credits(self, db: TinyDB, record: Mapping[str, Any]) -> list[Document]:
+        side = "memo_id" if record["invoice_type"] == "memo" else "invoice_id"
+        return db.table(CREDITS).search(Query()[side] == record["id"])
+
+    def _status(self, db: TinyDB, record: Mapping[str, Any]) -> str:
+        return rules.status(record, self._credits(db, record), clock.today())
+
+    def _view(self, db: TinyDB, ws: Workspace, record: Document) -> RecordView:
+        customer = db.table(CUSTOMERS).get(
+            (Query().id == record["customer_id"]) & (Query().workspace_id == ws.workspace_id)
+        )
+        name = customer["customer"] if isinstance(customer, Document) else ""
+        credits = [dict(entry) for entry in self._credits(db, record)]
+        return RecordView(record, name, credits)
+
+    def _editable(
+        self, db: TinyDB, ws: Workspace, fields: Mapping[str, Any], current: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """The editable facts, from ``fields`` or else ``current``; references must exist."""
+        customer_id = fields.get("customerUuid", current.get("customer_id"))
+        customer = db.table(CUSTOMERS).get(
+            (Query().id == customer_id) & (Query().workspace_id == ws.workspace_id)
+        )
+        if not isinstance(customer, Document):
+            raise errors.NotFound(errors.CUSTOMER_NOT_FOUND)
+        lines = current.get("lines", [])
+        if "products" in fields:
+            lines = [self._line(db, ws, line) for line in fields["products"]]
+        return {
+            "customer_id": customer_id,
+            "date": fields.get("date", current.get("date")),
+            "due_date": fields.get("dueDate", current.get("due_date")),
+            "currency": fields.get("currency") or current.get("currency") or DEFAULT_CURRENCY,
+            "lines": lines,
+            "discount": to_cents(fields["discount"])
+            if "discount" in fields
+            else current.get("discount", 0),
+            "discount_description": fields.get(
+                "discountDescription", current.get("discount_description")
+            ),
+            "notes": fields.get("notes", current.get("notes")),
+            "tag_uuids": list(fields.get("tagUuids", current.get("tag_uuids") or [])),
+        }
+
+    def _line(self, db: TinyDB, ws: Workspace, line: Mapping[str, Any]) -> dict[str, Any]:
+        product = db.table(PRODUCTS).get(
+            (Query().id == line["productUuid"]) & (Query().workspace_id == ws.workspace_id)
+        )
+        if not isinstance(product, Document):
+            raise errors.NotFound(errors.PRODUCT_NOT_FOUND)
+        unit = to_cents(line["unitPrice"])
+        amount = Decimal(str(line["quantity"])) * unit
+        return {
+            "product_id": product["id"],
+            "name": product["name"],
+            "description": line.get("description"),
+            "quantity": line["quantity"],
+            "unit_price": unit,
+            "total": int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
+        }
+
+    def _number(self, db: TinyDB, ws: Workspace, kind: str) -> str:
+        key = f"{kind}:{ws.workspace_id}"
+        current = db.table(COUNTERS).get(Query().key == key)
+        value = int(current["value"]) + 1 if isinstance(current, Document) else 1
+        db.table(COUNTERS).upsert({"key": key, "value": value}, Query().key == key)
+        return f"{PREFIXES[kind]}-{value:04d}"
+
+    def _update(
+        self, db: TinyDB, record: Document, changes: Mapping[str, Any], stamp: str | None = None
+    ) -> Document:
+        updated = {**record, **changes, "updated_at": stamp or clock.timestamp()}
+        db.table(RECORDS).update(updated, doc_ids=[record.doc_id])
+        return Document(updated, record.doc_id)
+
+    def _audit(
+        self, db: TinyDB, ws: Workspace, record_id: str, action: str, changes: Mapping[str, Any]
+    ) -> None:
+        db.table(AUDIT).insert(
+            {
+                "workspace_id": ws.workspace_id,
+                "record_id": record_id,
+                "action": action,
+                "actor": ws.client_id,
+                "at": clock.timestamp(),
+                "changes": dict(changes),
+            }
+        )
+
+
+_EDITABLE = frozenset(
+    {
+        "customerUuid",
+        "date",
+        "dueDate",
+        "invoiceNumber",
+        "currency",
+        "products",
+        "discount",
+        "discountDescription",
+        "notes",
+        "tagUuids",
+    }
+)
+
+
+def _warnings(fields: Mapping[str, Any]) -> list[dict[str, str]]:
+    warnings = []
+    for field in fields:
+        if field in rules.MANAGED_FIELDS:
+            warnings.append(
+                {
+                    "field": field,
+                    "reason": "internal_only",
+                    "message": f"{field} is managed by COUNT and was ignored",
+                }
+            )
+        elif field not in _EDITABLE:
+            warnings.append(
+                {"field": field, "reason": "unknown_field", "message": f"{field} is not a field"}
+            )
+    return warnings
+
+
+def _names(db: TinyDB, ws: Workspace) -> dict[str, str]:
+    customers = db.table(CUSTOMERS).search(Query().workspace_id == ws.workspace_id)
+    return {customer["id"]: customer["customer"] for customer in customers}
+
+
+def _matches(record: Mapping[str, Any], current: str, name: str, query: Mapping[str, Any]) -> bool:
+    def listed(key: str) -> set[str]:
+        return {part for part in str(query.get(key) or "").split(",") if part}
+
+    customers = listed("customerUuids") | listed("customers")
+    if query.get("customerUuid"):
+        customers.add(query["customerUuid"])
+    needle = str(query.get("search") or "").lower()
+    return (
+        (not query.get("invoiceType") or record["invoice_type"] == query["invoiceType"])
+        and (query.get("isDraft") is None or record["is_draft"] == query["isDraft"])
+        and (not listed("status") or current in listed("status"))
+        and (
+            not query.get("approvalStatus")
+            or (query["approvalStatus"] == "draft") == record["is_draft"]
+        )
+        and (not customers or record["customer_id"] in customers)
+        and (not query.get("startDate") or record["date"] >= query["startDate"])
+        and (not query.get("endDate") or record["date"] <= query["endDate"])
+        and (
+            not needle
+            or needle in record["invoice_number"].lower()
+            or needle in name.lower()
+            or needle in (record["notes"] or "").lower()
+        )
+    )

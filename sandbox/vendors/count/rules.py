@@ -1,0 +1,68 @@
+"""COUNT's rules as data and pure functions: derived balances and statuses, allowed transitions.
+
+A record stores the raw facts COUNT documents (``isDraft``, ``isSent``, ``approved``, lines,
+discount); credit lives in its own table, one entry per application. Totals, balances,
+``paymentStatus`` and the derived ``status`` are computed from those facts on every read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sandbox.vendors.count import errors
+
+# operation -> (derived statuses it accepts, the refusal otherwise)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "update": (frozenset({"draft"}), "Only drafts can be updated; this record is approved"),
+    "delete": (frozenset({"draft"}), "Only drafts can be deleted; this record is approved"),
+    "approve": (frozenset({"draft"}), "Only drafts can be approved"),
+    "send": (
+        frozenset({"approved", "sent", "partial", "paid", "overdue"}),
+        "Approve the record before sending it",
+    ),
+}
+# Fields COUNT manages itself: PATCH ignores them and says so in _partnerWarnings.
+MANAGED_FIELDS = ("paymentStatus", "isSent", "approved", "total", "isDeleted", "teamId")
+
+
+def total(record: Mapping[str, Any]) -> int:
+    lines = sum(int(line["total"]) for line in record["lines"])
+    return max(0, lines - int(record["discount"]))
+
+
+def credited(entries: Iterable[Mapping[str, Any]]) -> int:
+    return sum(int(entry["amount"]) for entry in entries)
+
+
+def balance(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]]) -> int:
+    """An invoice's open balance, or a memo's remaining credit."""
+    return total(record) - credited(entries)
+
+
+def payment_status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]]) -> str:
+    amount, used = total(record), credited(entries)
+    if amount > 0 and used >= amount:
+        return "paid"
+    return "partial" if used > 0 else "unpaid"
+
+
+def status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], today: dt.date) -> str:
+    """COUNT's derived status: draft, approved, sent, paid, partial or overdue."""
+    entries = list(entries)
+    if record["is_draft"]:
+        return "draft"
+    paid = payment_status(record, entries)
+    if paid in ("paid", "partial"):
+        return paid
+    due = record.get("due_date")
+    if record["invoice_type"] == "invoice" and due and dt.date.fromisoformat(due) < today:
+        return "overdue"
+    return "sent" if record["is_sent"] else "approved"
+
+
+def require(operation: str, current: str) -> None:
+    allowed, refusal = TRANSITIONS[operation]
+    if current not in allowed:
+        raise errors.BadRequest(refusal)

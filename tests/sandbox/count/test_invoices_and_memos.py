@@ -1,0 +1,257 @@
+"""COUNT invoices and credit memos: one record type, lifecycle, credit both ways, audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.support.count_client import Count
+
+
+@pytest.fixture
+def count(client: TestClient) -> Count:
+    return Count(client)
+
+
+@pytest.fixture
+def setup(count: Count) -> dict[str, Any]:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})
+    return {"customer": customer["id"], "product": product["id"]}
+
+
+def record(
+    count: Count, setup: dict[str, Any], amount: float, kind: str = "invoice", **extra: Any
+) -> Any:
+    body = {
+        "invoiceType": kind,
+        "customerUuid": setup["customer"],
+        "date": "2026-03-01",
+        "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": amount}],
+        **extra,
+    }
+    return count.ok("POST", "/invoices", 201, json=body)
+
+
+def approved(count: Count, setup: dict[str, Any], amount: float, kind: str = "invoice") -> Any:
+    created = record(count, setup, amount, kind)
+    return count.ok("PATCH", f"/invoices/{created['id']}/approve", 200)
+
+
+def test_the_signed_client_walk_through(count: Count, setup: dict[str, Any]) -> None:
+    invoice = record(count, setup, 100)
+    memo = record(count, setup, 30, "memo")
+    assert (invoice["status"], memo["status"], memo["invoiceNumber"]) == (
+        "draft",
+        "draft",
+        "CM-0001",
+    )
+    invoice = count.ok("PATCH", f"/invoices/{invoice['id']}/approve", 200)
+    invoice = count.ok(
+        "POST", f"/invoices/{invoice['id']}/send", 200, json={"recipients": ["ap@acme.example"]}
+    )
+    memo = count.ok("PATCH", f"/invoices/{memo['id']}/approve", 200)
+    assert (invoice["status"], memo["status"]) == ("sent", "approved")
+
+    invoice = count.ok(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo["id"], "amount": 10}]},
+    )
+    assert (invoice["openBalance"], invoice["creditApplied"], invoice["status"]) == (
+        90.0,
+        10.0,
+        "partial",
+    )
+    memo = count.ok(
+        "PATCH",
+        f"/invoices/{memo['id']}/apply-credit-to-multiple-invoices",
+        200,
+        json={"invoices": [{"id": invoice["id"], "amount": 5}]},
+    )
+    assert (memo["appliedAmount"], memo["remainingCredit"]) == (15.0, 15.0)
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 85.0
+
+    invoice = count.ok(
+        "PATCH", f"/invoices/{invoice['id']}/remove-credit", 200, json={"memoId": memo["id"]}
+    )
+    assert (invoice["openBalance"], invoice["credits"], invoice["status"]) == (100.0, [], "sent")
+    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 30.0
+
+    actions = [
+        e["action"]
+        for e in count.ok("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
+    ]
+    assert actions == ["create", "approve", "send", "apply_credit", "apply_credit", "remove_credit"]
+    entry = count.ok("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"][1]
+    assert entry["actor"] == "cnt_demo_client"
+
+
+def test_an_over_apply_is_refused_and_nothing_is_applied(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    invoice = approved(count, setup, 100)
+    small, large = approved(count, setup, 10, "memo"), approved(count, setup, 500, "memo")
+    refused = count.call(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        json={
+            "creditMemos": [{"id": small["id"], "amount": 10}, {"id": large["id"], "amount": 95}]
+        },
+    )
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "message": "The credit exceeds the invoice's open balance",
+        "statusCode": 400,
+    }
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100.0
+    assert count.ok("GET", f"/invoices/{small['id']}", 200)["remainingCredit"] == 10.0
+
+
+def test_a_memo_cannot_give_more_than_it_has(count: Count, setup: dict[str, Any]) -> None:
+    first, second = approved(count, setup, 100), approved(count, setup, 100)
+    memo = approved(count, setup, 30, "memo")
+    refused = count.call(
+        "PATCH",
+        f"/invoices/{memo['id']}/apply-credit-to-multiple-invoices",
+        json={"invoices": [{"id": first["id"], "amount": 20}, {"id": second["id"], "amount": 20}]},
+    )
+    assert (refused.status_code, refused.json()["message"]) == (
+        400,
+        "The credit exceeds the credit memo's remaining credit",
+    )
+    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["appliedAmount"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("kind_of_trouble", "message"),
+    [
+        ("draft_invoice", "Approve the invoice before applying credit to it"),
+        ("draft_memo", "Approve the credit memo before applying it"),
+        ("currency", "The credit memo and the invoice are in different currencies"),
+        ("memo_as_invoice", "Credit can only be applied to records of invoiceType invoice"),
+    ],
+)
+def test_credit_refusals(
+    count: Count, setup: dict[str, Any], kind_of_trouble: str, message: str
+) -> None:
+    invoice = (
+        record(count, setup, 100)
+        if kind_of_trouble == "draft_invoice"
+        else approved(count, setup, 100)
+    )
+    memo = (
+        record(count, setup, 30, "memo")
+        if kind_of_trouble == "draft_memo"
+        else approved(count, setup, 30, "memo")
+    )
+    if kind_of_trouble == "currency":
+        euro = record(count, setup, 30, "memo", currency="EUR")
+        memo = count.ok("PATCH", f"/invoices/{euro['id']}/approve", 200)
+    target = memo if kind_of_trouble == "memo_as_invoice" else invoice
+    refused = count.call(
+        "PATCH",
+        f"/invoices/{target['id']}/apply-multiple-credit-to-invoice",
+        json={"creditMemos": [{"id": memo["id"], "amount": 1}]},
+    )
+    assert (refused.status_code, refused.json()["message"]) == (400, message)
+
+
+def test_remove_credit_of_a_memo_not_applied_is_404(count: Count, setup: dict[str, Any]) -> None:
+    invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
+    refused = count.call(
+        "PATCH", f"/invoices/{invoice['id']}/remove-credit", json={"memoId": memo["id"]}
+    )
+    assert (refused.status_code, refused.json()["message"]) == (
+        404,
+        "This credit memo is not applied to this invoice",
+    )
+
+
+def test_another_workspaces_invoice_is_404_in_a_body(
+    client: TestClient, count: Count, setup: dict[str, Any]
+) -> None:
+    memo = approved(count, setup, 30, "memo")
+    other = Count(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    customer = other.ok("POST", "/customers", 201, json={"customer": "Theirs"})
+    product = other.ok("POST", "/products", 201, json={"name": "Theirs", "unitPrice": 1})
+    theirs = record(
+        other, {"customer": customer["id"], "product": product["id"]}, 100, isDraft=False
+    )
+    refused = count.call(
+        "PATCH",
+        f"/invoices/{memo['id']}/apply-credit-to-multiple-invoices",
+        json={"invoices": [{"id": theirs["id"], "amount": 1}]},
+    )
+    assert (refused.status_code, refused.json()["message"]) == (404, "Invoice not found")
+
+
+def test_patch_and_delete_only_drafts_and_managed_fields_are_reported(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    draft = record(count, setup, 100)
+    patched = count.ok(
+        "PATCH", f"/invoices/{draft['id']}", 200, json={"notes": "n", "total": 1, "colour": "red"}
+    )
+    assert patched["notes"] == "n" and patched["total"] == 100.0
+    assert {(w["field"], w["reason"]) for w in patched["_partnerWarnings"]} == {
+        ("total", "internal_only"),
+        ("colour", "unknown_field"),
+    }
+    approved_record = count.ok("PATCH", f"/invoices/{draft['id']}/approve", 200)
+    for method, body in (("PATCH", {"notes": "late"}), ("DELETE", None)):
+        refused = count.call(method, f"/invoices/{approved_record['id']}", json=body)
+        assert refused.status_code == 400
+    again = count.call("PATCH", f"/invoices/{draft['id']}/approve")
+    assert (again.status_code, again.json()["message"]) == (400, "Only drafts can be approved")
+    other = record(count, setup, 5)
+    assert count.ok("DELETE", f"/invoices/{other['id']}", 200)["deleted"] is True
+
+
+def test_send_needs_an_approved_record(count: Count, setup: dict[str, Any]) -> None:
+    draft = record(count, setup, 100)
+    refused = count.call("POST", f"/invoices/{draft['id']}/send")
+    assert (refused.status_code, refused.json()["message"]) == (
+        400,
+        "Approve the record before sending it",
+    )
+
+
+def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    invoice = approved(count, setup, 100)
+    memo = record(count, setup, 40, "memo", isDraft=False, appliedToInvoiceUuid=invoice["id"])
+    assert (memo["appliedToInvoiceUuid"], memo["remainingCredit"]) == (invoice["id"], 0.0)
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 60.0
+    on_invoice = count.call(
+        "POST",
+        "/invoices",
+        json={
+            "customerUuid": setup["customer"],
+            "date": "2026-03-01",
+            "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 5}],
+            "appliedToInvoiceUuid": invoice["id"],
+        },
+    )
+    assert on_invoice.status_code == 400
+
+
+def test_list_filters_memos_only(count: Count, setup: dict[str, Any]) -> None:
+    record(count, setup, 100)
+    memo = record(count, setup, 30, "memo")
+    memos = count.ok("GET", "/invoices", 200, params={"invoiceType": "memo"})
+    assert [r["id"] for r in memos["invoices"]] == [memo["id"]] and memos["totalRecords"] == 1
+    drafts = count.ok("GET", "/invoices", 200, params={"status": "draft,approved", "limit": 1})
+    assert (drafts["totalRecords"], len(drafts["invoices"])) == (2, 1)
+    assert count.ok("GET", "/invoices", 200, params={"search": "cm-00"})["totalRecords"] == 1
+    assert (
+        count.ok("GET", "/invoices", 200, params={"customers": setup["customer"]})["totalRecords"]
+        == 2
+    )
+    assert (
+        count.ok("GET", "/invoices", 200, params={"startDate": "2026-04-01"})["totalRecords"] == 0
+    )
