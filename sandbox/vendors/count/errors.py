@@ -26,6 +26,13 @@ OVER_OPEN_BALANCE = "The credit exceeds the invoice's open balance"
 OVER_REMAINING = "The credit exceeds the credit memo's remaining credit"
 APPLIED_TO_NEEDS_MEMO = "appliedToInvoiceUuid is only for credit memos"
 APPLY_CREDIT_NEEDS_INVOICE = "applyCredit is only for invoices"
+MEMO_NOT_RECURRING = (
+    "Credit memos cannot be recurring: recurring templates need invoiceType invoice"
+)
+ONLY_INVOICES_RECUR = "Recurring templates need invoiceType invoice"
+TEMPLATE_NOT_FOUND = "Recurring invoice template not found"
+TEMPLATE_ALREADY_PAUSED = "The template is already paused"
+TEMPLATE_NOT_PAUSED = "The template is not paused"
 CREDIT_AT_CREATE_NEEDS_APPROVED = (
     "Credit at creation (applyCredit, appliedToInvoiceUuid) needs isDraft: false"
 )

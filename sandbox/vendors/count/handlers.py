@@ -9,6 +9,7 @@ from sandbox.vendors.count import views
 from sandbox.vendors.count.auth import workspace
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import CountBackend
+from sandbox.vendors.count.templates import TemplateBackend
 
 Response = tuple[Any, int]
 
@@ -117,3 +118,40 @@ def remove_credit(uuid: str, body: dict[str, Any]) -> Response:
 
 def get_audit_log(uuid: str) -> Response:
     return views.audit_json(uuid, _invoices().audit_log(workspace(), uuid)), 200
+
+
+# recurring invoice templates -------------------------------------------------------------------
+
+
+def _templates() -> TemplateBackend:
+    return TemplateBackend(current().store)
+
+
+def list_templates(page: int = 1, limit: int = 20, isDraft: str = "false") -> Response:
+    found = _templates().search(workspace(), isDraft, page, limit)
+    return views.page_json("templates", found, [views.template_json(t) for t in found.items]), 200
+
+
+def create_template(body: dict[str, Any]) -> Response:
+    return views.template_json(_templates().create(workspace(), body)), 201
+
+
+def get_template(uuid: str) -> Response:
+    return views.template_json(_templates().get(workspace(), uuid)), 200
+
+
+def update_template(uuid: str, body: dict[str, Any]) -> Response:
+    return views.template_json(_templates().update(workspace(), uuid, body)), 200
+
+
+def delete_template(uuid: str) -> Response:
+    _templates().delete(workspace(), uuid)
+    return {"id": uuid, "deleted": True}, 200
+
+
+def pause_template(uuid: str) -> Response:
+    return views.template_json(_templates().set_paused(workspace(), uuid, True)), 200
+
+
+def resume_template(uuid: str) -> Response:
+    return views.template_json(_templates().set_paused(workspace(), uuid, False)), 200

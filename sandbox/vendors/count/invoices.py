@@ -68,7 +68,7 @@ class InvoiceBackend:
                 "applied_to_invoice_id": fields.get("appliedToInvoiceUuid"),
                 "created_at": stamp,
                 "updated_at": stamp,
-                **self._editable(db, ws, fields, {}),
+                **self.editable(db, ws, fields, {}),
             }
             record["invoice_number"] = fields.get("invoiceNumber") or self._number(db, ws, kind)
             document = Document(record, db.table(RECORDS).insert(record))
@@ -93,7 +93,7 @@ class InvoiceBackend:
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
             rules.require("update", self._status(db, record))
-            changes = self._editable(db, ws, fields, record)
+            changes = self.editable(db, ws, fields, record)
             if fields.get("invoiceNumber"):
                 changes["invoice_number"] = fields["invoiceNumber"]
             updated = self._update(db, record, changes)
@@ -269,7 +269,7 @@ class InvoiceBackend:
         credits = [dict(entry) for entry in self._credits(db, record)]
         return RecordView(record, name, credits)
 
-    def _editable(
+    def editable(
         self, db: TinyDB, ws: Workspace, fields: Mapping[str, Any], current: Mapping[str, Any]
     ) -> dict[str, Any]:
         """The editable facts, from ``fields`` or else ``current``; references must exist."""

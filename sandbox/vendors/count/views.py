@@ -117,3 +117,36 @@ def audit_json(record_id: str, entries: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _camel(changes: Mapping[str, Any]) -> dict[str, Any]:
     return {key: dollars(value) if key == "amount" else value for key, value in changes.items()}
+
+
+def template_json(template: Mapping[str, Any]) -> dict[str, Any]:
+    lines = template["lines"]
+    return {
+        "id": template["id"],
+        "invoiceType": "invoice",
+        "customerUuid": template["customer_id"],
+        "date": template["date"],
+        "dueDate": template["due_date"],
+        "currency": template["currency"],
+        "products": [
+            {
+                "productUuid": line["product_id"],
+                "name": line["name"],
+                "description": line["description"],
+                "quantity": line["quantity"],
+                "unitPrice": dollars(line["unit_price"]),
+                "total": dollars(line["total"]),
+            }
+            for line in lines
+        ],
+        "notes": template["notes"],
+        "total": dollars(rules.total(template)),
+        "isDraft": template["is_draft"],
+        "paused": template["paused"],
+        "recurrencePattern": template["recurrence_pattern"],
+        "recurrenceInterval": template["recurrence_interval"],
+        "inAdvanceCreationDays": template["in_advance_creation_days"],
+        "teamId": template["workspace_id"],
+        "createdAt": template["created_at"],
+        "updatedAt": template["updated_at"],
+    }

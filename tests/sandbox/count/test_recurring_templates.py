@@ -1,0 +1,92 @@
+"""Recurring invoice templates: invoices only, and a credit memo is refused with 400."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.support.count_client import Count
+
+
+@pytest.fixture
+def count(client: TestClient) -> Count:
+    return Count(client)
+
+
+@pytest.fixture
+def body(count: Count) -> dict[str, Any]:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})
+    product = count.ok("POST", "/products", 201, json={"name": "Plan", "unitPrice": 99})
+    return {
+        "customerUuid": customer["id"],
+        "date": "2026-04-01",
+        "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 99}],
+        "recurrencePattern": "monthly",
+    }
+
+
+def test_a_memo_template_is_refused(count: Count, body: dict[str, Any]) -> None:
+    refused = count.call(
+        "POST", "/recurring-invoice-templates", json={**body, "invoiceType": "memo"}
+    )
+    assert refused.status_code == 400
+    assert refused.json()["message"].startswith("Credit memos cannot be recurring")
+    assert (
+        count.ok("GET", "/recurring-invoice-templates", 200, params={"isDraft": "all"})[
+            "totalRecords"
+        ]
+        == 0
+    )
+
+
+def test_an_estimate_template_is_refused(count: Count, body: dict[str, Any]) -> None:
+    refused = count.call(
+        "POST", "/recurring-invoice-templates", json={**body, "invoiceType": "estimate"}
+    )
+    assert refused.status_code == 400
+
+
+def test_template_lifecycle(count: Count, body: dict[str, Any]) -> None:
+    template = count.ok("POST", "/recurring-invoice-templates", 201, json=body)
+    assert (template["total"], template["recurrenceInterval"], template["paused"]) == (
+        99.0,
+        1,
+        False,
+    )
+    uuid = template["id"]
+    assert count.ok("GET", f"/recurring-invoice-templates/{uuid}", 200) == template
+    updated = count.ok(
+        "PATCH", f"/recurring-invoice-templates/{uuid}", 200, json={"recurrenceInterval": 3}
+    )
+    assert updated["recurrenceInterval"] == 3
+    assert count.ok("POST", f"/recurring-invoice-templates/{uuid}/pause", 200)["paused"] is True
+    assert count.call("POST", f"/recurring-invoice-templates/{uuid}/pause").status_code == 400
+    assert count.ok("POST", f"/recurring-invoice-templates/{uuid}/resume", 200)["paused"] is False
+    assert count.ok("DELETE", f"/recurring-invoice-templates/{uuid}", 200)["deleted"] is True
+    assert count.call("GET", f"/recurring-invoice-templates/{uuid}").status_code == 404
+
+
+def test_list_shows_non_drafts_by_default(count: Count, body: dict[str, Any]) -> None:
+    live = count.ok("POST", "/recurring-invoice-templates", 201, json=body)
+    draft = count.ok("POST", "/recurring-invoice-templates", 201, json={**body, "isDraft": True})
+    default = count.ok("GET", "/recurring-invoice-templates", 200)
+    drafts = count.ok("GET", "/recurring-invoice-templates", 200, params={"isDraft": "true"})
+    every = count.ok("GET", "/recurring-invoice-templates", 200, params={"isDraft": "all"})
+    assert [t["id"] for t in default["templates"]] == [live["id"]]
+    assert [t["id"] for t in drafts["templates"]] == [draft["id"]]
+    assert every["totalRecords"] == 2
+
+
+def test_recurrence_pattern_is_required_and_checked(count: Count, body: dict[str, Any]) -> None:
+    missing = count.call(
+        "POST",
+        "/recurring-invoice-templates",
+        json={k: v for k, v in body.items() if k != "recurrencePattern"},
+    )
+    wrong = count.call(
+        "POST", "/recurring-invoice-templates", json={**body, "recurrencePattern": "hourly"}
+    )
+    assert missing.status_code == wrong.status_code == 400
+    assert "recurrencePattern" in missing.json()["message"]
