@@ -10,8 +10,11 @@ from typing import Any
 from sandbox.errors import VendorError
 from sandbox.runtime import current
 from sandbox.tenants import UnknownTenant
+from sandbox.vendors.count.invoices import InvoiceBackend
 
 TENANT_NOT_FOUND = "Tenant not found"
+RECORD_NOT_FOUND = "No COUNT record has this UUID in the tenant"
+NOT_DUPLICATED = "This UUID has no legacy duplicate to migrate"
 TENANT_EXISTS = "A tenant with this id already exists"
 
 Response = tuple[Any, int]
@@ -74,6 +77,27 @@ def get_tenant(tenant_id: str) -> Response:
     if tenant is None:
         raise TenantNotFound()
     return _tenant_json(tenant), 200
+
+
+def _count_records(tenant_id: str) -> InvoiceBackend:
+    sandbox = current()
+    if sandbox.tenants.find(tenant_id) is None:
+        raise TenantNotFound()
+    return InvoiceBackend(sandbox.store)
+
+
+def plant_count_duplicate(tenant_id: str, body: dict[str, Any]) -> Response:
+    try:
+        return _count_records(tenant_id).plant_duplicate(tenant_id, body["uuid"]), 201
+    except LookupError:
+        raise ControlError(RECORD_NOT_FOUND, 404) from None
+
+
+def migrate_count_duplicate(tenant_id: str, uuid: str) -> Response:
+    try:
+        return _count_records(tenant_id).migrate_duplicates(tenant_id, uuid), 200
+    except LookupError:
+        raise ControlError(NOT_DUPLICATED, 404) from None
 
 
 def reset_tenant(tenant_id: str) -> Response:

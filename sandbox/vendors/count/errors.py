@@ -15,6 +15,10 @@ CUSTOMER_NOT_FOUND = "Customer not found"
 PRODUCT_NOT_FOUND = "Product not found"
 DUPLICATE_EMAIL = "A customer with this email already exists in the workspace"
 INVOICE_NOT_FOUND = "Invoice not found"
+AMBIGUOUS_UUID = (
+    "UUID {uuid} is ambiguous in this workspace: legacy duplicate records share it. "
+    "It answers 409 until the records are migrated"
+)
 MEMO_NOT_FOUND = "Credit memo not found"
 NOT_APPLIED = "This credit memo is not applied to this invoice"
 NOT_AN_INVOICE = "Credit can only be applied to records of invoiceType invoice"

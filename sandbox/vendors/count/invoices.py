@@ -248,11 +248,41 @@ class InvoiceBackend:
             raise errors.NotFound(errors.INVOICE_NOT_FOUND)
 
     def _find(self, db: TinyDB, ws: Workspace, record_id: str, missing: str) -> Document:
+        """The record with this UUID, in the path or in a body; 409 while it is ambiguous."""
         query = (Query().id == record_id) & (Query().workspace_id == ws.workspace_id)
-        found = db.table(RECORDS).get(query)
-        if not isinstance(found, Document):
+        found = db.table(RECORDS).search(query)
+        if not found:
             raise errors.NotFound(missing)
-        return found
+        if len(found) > 1:
+            raise errors.Conflict(errors.AMBIGUOUS_UUID.format(uuid=record_id))
+        return found[0]
+
+    # legacy duplicates (planted and migrated through the control API) ----------------------
+
+    def plant_duplicate(self, tenant_id: str, record_id: str) -> dict[str, Any]:
+        """Add a second record with an existing UUID, as a legacy import once did."""
+        with self._store.transaction(tenant_id) as db:
+            originals = db.table(RECORDS).search(Query().id == record_id)
+            if not originals:
+                raise LookupError(record_id)
+            duplicate = {**originals[0], "legacy_duplicate": True}
+            db.table(RECORDS).insert(duplicate)
+            return {"uuid": record_id, "records": len(originals) + 1}
+
+    def migrate_duplicates(self, tenant_id: str, record_id: str) -> dict[str, Any]:
+        """Give every legacy copy of the UUID a fresh UUID, so the original is unambiguous."""
+        with self._store.transaction(tenant_id) as db:
+            found = db.table(RECORDS).search(Query().id == record_id)
+            if len(found) < 2:
+                raise LookupError(record_id)
+            keep = next((r for r in found if not r.get("legacy_duplicate")), found[0])
+            moved = []
+            for record in found:
+                if record.doc_id != keep.doc_id:
+                    new_id = str(uuid.uuid4())
+                    db.table(RECORDS).update({"id": new_id}, doc_ids=[record.doc_id])
+                    moved.append(new_id)
+            return {"uuid": record_id, "records": 1, "migrated_to": moved}
 
     def _credits(self, db: TinyDB, record: Mapping[str, Any]) -> list[Document]:
         side = "memo_id" if record["invoice_type"] == "memo" else "invoice_id"

@@ -1,0 +1,62 @@
+"""A legacy duplicate UUID makes every route that names it answer 409, until it is migrated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from tests.support.count_client import Count
+
+
+def _records(count: Count) -> dict[str, Any]:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+
+    def make(kind: str) -> Any:
+        body = {
+            "invoiceType": kind,
+            "customerUuid": customer["id"],
+            "date": "2026-03-01",
+            "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 100}],
+            "isDraft": False,
+        }
+        return count.ok("POST", "/invoices", 201, json=body)
+
+    return {"invoice": make("invoice"), "memo": make("memo")}
+
+
+def test_a_planted_duplicate_is_409_everywhere_until_migrated(client: TestClient) -> None:
+    count = Count(client)
+    records = _records(count)
+    invoice, memo = records["invoice"]["id"], records["memo"]["id"]
+    planted = client.post("/_sandbox/tenants/demo/count/legacy-duplicates", json={"uuid": invoice})
+    assert planted.status_code == 201 and planted.json()["records"] == 2
+
+    credit = {"creditMemos": [{"id": memo, "amount": 5}]}
+    answers = [
+        count.call("GET", f"/invoices/{invoice}"),
+        count.call("PATCH", f"/invoices/{invoice}", json={"notes": "x"}),
+        count.call("PATCH", f"/invoices/{invoice}/apply-multiple-credit-to-invoice", json=credit),
+        count.call(
+            "PATCH",
+            f"/invoices/{memo}/apply-credit-to-multiple-invoices",
+            json={"invoices": [{"id": invoice, "amount": 5}]},
+        ),
+    ]
+    for answer in answers:
+        assert answer.status_code == 409, answer.text
+        assert "ambiguous" in answer.json()["message"] and answer.json()["statusCode"] == 409
+    assert count.ok("GET", f"/invoices/{memo}", 200)["appliedAmount"] == 0.0
+
+    migrated = client.post(f"/_sandbox/tenants/demo/count/legacy-duplicates/{invoice}/migrate")
+    assert migrated.status_code == 200 and len(migrated.json()["migrated_to"]) == 1
+    assert count.ok("GET", f"/invoices/{invoice}", 200)["id"] == invoice
+    count.ok("PATCH", f"/invoices/{invoice}/apply-multiple-credit-to-invoice", 200, json=credit)
+
+
+def test_planting_needs_an_existing_record(client: TestClient) -> None:
+    response = client.post("/_sandbox/tenants/demo/count/legacy-duplicates", json={"uuid": "nope"})
+    assert response.status_code == 404
+    missing = client.post("/_sandbox/tenants/demo/count/legacy-duplicates/nope/migrate")
+    assert missing.status_code == 404
