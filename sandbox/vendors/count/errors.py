@@ -34,6 +34,10 @@ MEMO_NOT_RECURRING = (
     "Credit memos cannot be recurring: recurring templates need invoiceType invoice"
 )
 ONLY_INVOICES_RECUR = "Recurring templates need invoiceType invoice"
+NO_FILES = "Send at least one file in the multipart field documents"
+TOO_MANY_FILES = "At most {limit} files per upload"
+FILE_TOO_LARGE = "{name} is larger than {limit} bytes"
+PUBLIC_LINK_NOT_FOUND = "This public link does not exist"
 TEMPLATE_NOT_FOUND = "Recurring invoice template not found"
 TEMPLATE_ALREADY_PAUSED = "The template is already paused"
 TEMPLATE_NOT_PAUSED = "The template is not paused"

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
+
+from connexion import request
+from starlette.responses import Response as RawResponse
 
 from sandbox.runtime import current
 from sandbox.vendors.count import views
+from sandbox.vendors.count.attachments import AttachmentBackend, Upload
 from sandbox.vendors.count.auth import workspace
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import CountBackend
@@ -155,3 +160,45 @@ def pause_template(uuid: str) -> Response:
 
 def resume_template(uuid: str) -> Response:
     return views.template_json(_templates().set_paused(workspace(), uuid, False)), 200
+
+
+# attachments and public links ------------------------------------------------------------------
+
+
+def _attachments() -> AttachmentBackend:
+    return AttachmentBackend(current().store)
+
+
+def _attachment_list(uuid: str, attachments: list[Any]) -> dict[str, Any]:
+    return {"id": uuid, "attachments": [views.attachment_json(a) for a in attachments]}
+
+
+def add_attachments(uuid: str, body: dict[str, Any]) -> Response:
+    added = _attachments().add_links(workspace(), uuid, body["attachments"])
+    return _attachment_list(uuid, added), 201
+
+
+def upload_attachments(uuid: str, documents: list[Any] | Any = None) -> Response:
+    files = documents if isinstance(documents, list) else [documents] if documents else []
+    uploads = [Upload(f.filename or "", f.content_type or "", f.file.read()) for f in files]
+    return _attachment_list(uuid, _attachments().upload(workspace(), uuid, uploads)), 201
+
+
+def get_public_link(uuid: str) -> Response:
+    token = _attachments().public_link(workspace(), uuid)
+    base = str(request.base_url).rstrip("/")
+    return {"publicToken": token, "publicUrl": f"{base}/count/public/{token}"}, 200
+
+
+def get_public_record(token: str) -> Response:
+    view, status, balance, attachments = _attachments().public_view(token)
+    return views.public_json(view, status, balance, attachments), 200
+
+
+def get_public_attachment(token: str, attachment_id: str) -> RawResponse:
+    attachment = _attachments().public_file(token, attachment_id)
+    data = base64.b64decode(attachment["data"])
+    disposition = f'attachment; filename="{attachment["file_name"]}"'
+    return RawResponse(
+        data, media_type=attachment["content_type"], headers={"Content-Disposition": disposition}
+    )

@@ -80,11 +80,11 @@ class InvoiceBackend:
                 line = fields["applyCredit"]["creditMemo"]
                 memo = self._find(db, ws, line["id"], errors.MEMO_NOT_FOUND)
                 self._apply(db, ws, [(memo, record["id"], to_cents(line["amount"]))])
-            return self._view(db, ws, document)
+            return self.view(db, ws, document)
 
     def get(self, ws: Workspace, record_id: str) -> RecordView:
         with self._store.transaction(ws.tenant_id) as db:
-            return self._view(db, ws, self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND))
+            return self.view(db, ws, self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND))
 
     def update(
         self, ws: Workspace, record_id: str, fields: Mapping[str, Any]
@@ -99,7 +99,7 @@ class InvoiceBackend:
             updated = self._update(db, record, changes)
             changed = sorted(k for k in fields if k in _EDITABLE)
             self._audit(db, ws, record_id, "update", {"fields": changed})
-            return self._view(db, ws, updated), _warnings(fields)
+            return self.view(db, ws, updated), _warnings(fields)
 
     def delete(self, ws: Workspace, record_id: str) -> None:
         with self._store.transaction(ws.tenant_id) as db:
@@ -123,7 +123,7 @@ class InvoiceBackend:
 
     def views(self, ws: Workspace, records: Iterable[Document]) -> list[RecordView]:
         with self._store.transaction(ws.tenant_id) as db:
-            return [self._view(db, ws, record) for record in records]
+            return [self.view(db, ws, record) for record in records]
 
     # lifecycle ----------------------------------------------------------------------------
 
@@ -133,7 +133,7 @@ class InvoiceBackend:
             rules.require("approve", self._status(db, record))
             updated = self._update(db, record, {"is_draft": False, "approved": True})
             self._audit(db, ws, record_id, "approve", {"approved": True})
-            return self._view(db, ws, updated)
+            return self.view(db, ws, updated)
 
     def send(self, ws: Workspace, record_id: str, message: Mapping[str, Any]) -> RecordView:
         with self._store.transaction(ws.tenant_id) as db:
@@ -142,7 +142,7 @@ class InvoiceBackend:
             updated = self._update(db, record, {"is_sent": True})
             recipients = list(message.get("recipients") or [])
             self._audit(db, ws, record_id, "send", {"recipients": recipients})
-            return self._view(db, ws, updated)
+            return self.view(db, ws, updated)
 
     # credit -------------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ class InvoiceBackend:
                 for line in lines
             ]
             self._apply(db, ws, pairs)
-            return self._view(db, ws, self._find(db, ws, invoice["id"], errors.INVOICE_NOT_FOUND))
+            return self.view(db, ws, self._find(db, ws, invoice["id"], errors.INVOICE_NOT_FOUND))
 
     def apply_memo_to_invoices(
         self, ws: Workspace, memo_id: str, lines: list[Mapping[str, Any]]
@@ -168,7 +168,7 @@ class InvoiceBackend:
         with self._store.transaction(ws.tenant_id) as db:
             memo = self._find(db, ws, memo_id, errors.MEMO_NOT_FOUND)
             self._apply(db, ws, [(memo, line["id"], to_cents(line["amount"])) for line in lines])
-            return self._view(db, ws, self._find(db, ws, memo_id, errors.MEMO_NOT_FOUND))
+            return self.view(db, ws, self._find(db, ws, memo_id, errors.MEMO_NOT_FOUND))
 
     def remove_credit(self, ws: Workspace, invoice_id: str, memo_id: str) -> RecordView:
         with self._store.transaction(ws.tenant_id) as db:
@@ -185,7 +185,7 @@ class InvoiceBackend:
             for record in (invoice, db.table(RECORDS).get(Query().id == memo_id)):
                 if isinstance(record, Document):
                     self._update(db, record, {})
-            return self._view(db, ws, self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND))
+            return self.view(db, ws, self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND))
 
     def _apply(self, db: TinyDB, ws: Workspace, pairs: list[tuple[Document, str, int]]) -> None:
         """Check every (memo, invoice id, cents) line, then write them all; or refuse them all."""
@@ -257,6 +257,21 @@ class InvoiceBackend:
             raise errors.Conflict(errors.AMBIGUOUS_UUID.format(uuid=record_id))
         return found[0]
 
+    def locate(self, db: TinyDB, ws: Workspace, record_id: str) -> Document:
+        """For sibling backends (attachments): the record, with the same 404 and 409."""
+        return self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+
+    def record_change(
+        self, db: TinyDB, ws: Workspace, record_id: str, action: str, changes: Mapping[str, Any]
+    ) -> None:
+        """For sibling backends: append to the record's audit log."""
+        self._audit(db, ws, record_id, action, changes)
+
+    def status_of(self, db: TinyDB, record: Mapping[str, Any]) -> tuple[str, int]:
+        """For sibling backends: the derived status and balance (open or remaining)."""
+        credits = self._credits(db, record)
+        return rules.status(record, credits, clock.today()), rules.balance(record, credits)
+
     # legacy duplicates (planted and migrated through the control API) ----------------------
 
     def plant_duplicate(self, tenant_id: str, record_id: str) -> dict[str, Any]:
@@ -291,7 +306,7 @@ class InvoiceBackend:
     def _status(self, db: TinyDB, record: Mapping[str, Any]) -> str:
         return rules.status(record, self._credits(db, record), clock.today())
 
-    def _view(self, db: TinyDB, ws: Workspace, record: Document) -> RecordView:
+    def view(self, db: TinyDB, ws: Workspace, record: Document) -> RecordView:
         customer = db.table(CUSTOMERS).get(
             (Query().id == record["customer_id"]) & (Query().workspace_id == ws.workspace_id)
         )

@@ -150,3 +150,38 @@ def template_json(template: Mapping[str, Any]) -> dict[str, Any]:
         "createdAt": template["created_at"],
         "updatedAt": template["updated_at"],
     }
+
+
+def attachment_json(attachment: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": attachment["id"],
+        "kind": attachment["kind"],
+        "title": attachment["title"],
+        "url": attachment["url"],
+        "fileName": attachment["file_name"],
+        "contentType": attachment["content_type"],
+        "size": attachment["size"],
+        "createdAt": attachment["created_at"],
+    }
+
+
+def public_json(
+    view: RecordView, status: str, balance: int, attachments: list[Any]
+) -> dict[str, Any]:
+    full = record_json(view)
+    body = {
+        key: full[key]
+        for key in (
+            "invoiceType",
+            "invoiceNumber",
+            "date",
+            "dueDate",
+            "currency",
+            "products",
+            "total",
+        )
+    }
+    body.update(customer=view.customer_name, status=status)
+    body["remainingCredit" if full["invoiceType"] == "memo" else "openBalance"] = dollars(balance)
+    body["attachments"] = [attachment_json(a) for a in attachments]
+    return body

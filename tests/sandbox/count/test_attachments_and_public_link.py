@@ -1,0 +1,133 @@
+"""Attachments (links and uploads), public links, and the whole signed-client walk-through."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.support.count_client import Count
+
+
+@pytest.fixture
+def count(client: TestClient) -> Count:
+    return Count(client)
+
+
+def _new(count: Count, customer: str, product: str, kind: str, amount: float) -> Any:
+    body = {
+        "invoiceType": kind,
+        "customerUuid": customer,
+        "date": "2026-03-01",
+        "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
+    }
+    return count.ok("POST", "/invoices", 201, json=body)
+
+
+def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Count) -> None:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 100})["id"]
+    invoice = _new(count, customer, product, "invoice", 100)["id"]
+    memo = _new(count, customer, product, "memo", 30)["id"]
+    count.ok("PATCH", f"/invoices/{invoice}/approve", 200)
+    count.ok("POST", f"/invoices/{invoice}/send", 200)
+    count.ok("PATCH", f"/invoices/{memo}/approve", 200)
+    count.ok(
+        "PATCH",
+        f"/invoices/{invoice}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo, "amount": 10}]},
+    )
+    count.ok(
+        "PATCH",
+        f"/invoices/{memo}/apply-credit-to-multiple-invoices",
+        200,
+        json={"invoices": [{"id": invoice, "amount": 5}]},
+    )
+    count.ok("PATCH", f"/invoices/{invoice}/remove-credit", 200, json={"memoId": memo})
+    count.ok(
+        "POST",
+        f"/invoices/{invoice}/attachments",
+        201,
+        json={"attachments": [{"url": "https://files.example/po.pdf", "title": "PO"}]},
+    )
+    uploaded = count.ok(
+        "POST",
+        f"/invoices/{invoice}/attachments/upload",
+        201,
+        files=[("documents", ("../../etc/report 1.pdf", b"%PDF-1.4 body", "application/pdf"))],
+    )
+    file_entry = uploaded["attachments"][-1]
+    assert (file_entry["fileName"], file_entry["contentType"], file_entry["size"]) == (
+        "report_1.pdf",
+        "application/pdf",
+        13,
+    )
+
+    link = count.ok("GET", f"/invoices/{invoice}/public-link", 200)
+    assert count.ok("GET", f"/invoices/{invoice}/public-link", 200) == link
+    public = client.get(link["publicUrl"].split("testserver", 1)[-1])
+    assert public.status_code == 200, public.text
+    view = public.json()
+    assert (view["customer"], view["openBalance"], view["status"]) == ("Acme", 100.0, "sent")
+    assert [a["kind"] for a in view["attachments"]] == ["url", "file"]
+    download = client.get(f"/count/public/{link['publicToken']}/attachments/{file_entry['id']}")
+    assert (download.content, download.headers["content-type"]) == (
+        b"%PDF-1.4 body",
+        "application/pdf",
+    )
+
+    log = count.ok("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"]
+    assert [entry["action"] for entry in log] == [
+        "create",
+        "approve",
+        "send",
+        "apply_credit",
+        "apply_credit",
+        "remove_credit",
+        "attach",
+        "attach",
+    ]
+    assert log[3]["changes"] == {"memoId": memo, "invoiceId": invoice, "amount": 10.0}
+
+
+def test_public_link_needs_no_partner_auth_but_a_real_token(client: TestClient) -> None:
+    assert client.get("/count/public/demo~not-a-token").status_code == 404
+    response = client.get("/count/public/garbage")
+    assert (response.status_code, response.json()["statusCode"]) == (404, 404)
+
+
+def test_upload_limits(count: Count) -> None:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    invoice = _new(count, customer, product, "invoice", 1)["id"]
+    big = count.call(
+        "POST",
+        f"/invoices/{invoice}/attachments/upload",
+        files=[
+            ("documents", ("big.bin", b"x" * (2 * 1024 * 1024 + 1), "application/octet-stream"))
+        ],
+    )
+    assert (big.status_code, big.json()["statusCode"]) == (400, 400)
+    many = count.call(
+        "POST",
+        f"/invoices/{invoice}/attachments/upload",
+        files=[("documents", (f"f{n}.txt", b"x", "text/plain")) for n in range(11)],
+    )
+    assert many.status_code == 400
+    assert (
+        count.ok("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"][-1]["action"] == "create"
+    )
+
+
+def test_attachment_urls_must_be_http(count: Count) -> None:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    invoice = _new(count, customer, product, "invoice", 1)["id"]
+    refused = count.call(
+        "POST",
+        f"/invoices/{invoice}/attachments",
+        json={"attachments": [{"url": "javascript:alert(1)"}]},
+    )
+    assert refused.status_code == 400
