@@ -91,11 +91,15 @@ class SignatureMiddleware:
         if tenant is None:
             raise errors.Unauthorized(errors.UNKNOWN_CLIENT)
         secret = tenant["credentials"][VENDOR]["client_secret"]
+        raw = scope.get("raw_path")
+        paths = [signed_path(scope["path"])]
+        if isinstance(raw, bytes):
+            paths.insert(0, signed_path(raw.decode("latin-1").split("?", 1)[0]))
         try:
             verify(
                 secret,
                 scope["method"],
-                signed_path(scope["path"]),
+                paths,
                 timestamp,
                 signature,
                 body,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 EMPTY_OBJECT_HASH = hashlib.sha256(b"{}").hexdigest()
 DEFAULT_WINDOW_SECONDS = 300
@@ -52,20 +53,26 @@ def timestamp_seconds(value: str) -> float:
 def verify(
     secret: str,
     method: str,
-    path: str,
+    path: str | Sequence[str],
     timestamp: str,
     signature: str,
     body: bytes,
     now: float,
     window: float = DEFAULT_WINDOW_SECONDS,
 ) -> None:
-    """Raise :class:`SignatureError` unless ``signature`` signs this exact request, in time."""
+    """Raise :class:`SignatureError` unless ``signature`` signs this exact request, in time.
+
+    ``path`` may name several spellings of the same path (as sent, percent-encoded; and decoded):
+    a client may sign either.
+    """
     if abs(now - timestamp_seconds(timestamp)) > window:
         raise SignatureError(f"x-timestamp is more than {int(window)} seconds from now")
     hashes = [body_hash(body)] if body else ["", EMPTY_OBJECT_HASH]
-    for hashed in hashes:
-        message = string_to_sign(method, path, timestamp, hashed)
-        expected = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-        if hmac.compare_digest(expected, signature.strip().lower()):
-            return
+    paths = [path] if isinstance(path, str) else list(dict.fromkeys(path))
+    for candidate in paths:
+        for hashed in hashes:
+            message = string_to_sign(method, candidate, timestamp, hashed)
+            expected = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+            if hmac.compare_digest(expected, signature.strip().lower()):
+                return
     raise SignatureError("x-signature does not match the request")
