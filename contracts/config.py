@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_FILE = "creditbox.toml"
-APIS = ("dayzero",)
+APIS = ("dayzero", "count")
+# the credentials each API needs: (flag, setting)
+REQUIRED = {
+    "dayzero": (("--token", "token"), ("--business-id", "business_id")),
+    "count": (
+        ("--client-id", "client_id"),
+        ("--client-secret", "client_secret"),
+        ("--token", "token"),
+    ),
+}
 LAYERS = ("rules", "schema")
 
 
@@ -82,10 +91,15 @@ OPTIONS = (
         "start a fresh sandbox inside this process and check it (no --base-url)",
         True,
     ),
-    Option("token", str, None, "DayZero: the API token (Bearer)"),
+    Option("token", str, None, "the API token: DayZero's, or COUNT's partner access token"),
     Option("business_id", str, None, "DayZero: the business UUID (x-business-id)"),
     Option("other_token", str, None, "DayZero: a second business's token, for isolation rules"),
     Option("other_business_id", str, None, "DayZero: the second business's UUID"),
+    Option("client_id", str, None, "COUNT: the partner client id (x-client-id)"),
+    Option("client_secret", str, None, "COUNT: the client secret that signs requests"),
+    Option(
+        "ambiguous_uuid", str, None, "COUNT: a UUID the target answers 409 for (legacy duplicate)"
+    ),
     Option(
         "allow_writes",
         _flag,
@@ -116,6 +130,9 @@ class Settings:
     business_id: str | None
     other_token: str | None
     other_business_id: str | None
+    client_id: str | None
+    client_secret: str | None
+    ambiguous_uuid: str | None
     allow_writes: bool
     max_requests: int
     rate_limit: float
@@ -197,14 +214,7 @@ def _check(settings: Settings) -> None:
     if bool(settings.base_url) == settings.in_process:
         raise UsageError("give either --base-url or --in-process")
     if not settings.in_process:
-        missing = [
-            flag
-            for flag, value in (
-                ("--token", settings.token),
-                ("--business-id", settings.business_id),
-            )
-            if not value
-        ]
+        missing = [flag for flag, name in REQUIRED[settings.api] if not getattr(settings, name)]
         if missing:
             raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
     if settings.max_requests < 1 or settings.max_time < 1:
@@ -218,6 +228,8 @@ def _check(settings: Settings) -> None:
         ("--business-id", settings.business_id),
         ("--other-token", settings.other_token),
         ("--other-business-id", settings.other_business_id),
+        ("--client-id", settings.client_id),
+        ("--client-secret", settings.client_secret),
     ):
         if value is not None and not (value.isascii() and value.isprintable()):
             raise UsageError(f"{flag} must be printable ASCII, as HTTP headers are")

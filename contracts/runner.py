@@ -17,16 +17,17 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 
 from contracts import baseline, config, schema_layer
+from contracts.apis import ADAPTERS, Credentials
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit
 from contracts.report.terminal import Terminal
 from contracts.rules import Verdict, catalogue, run_rules
-from contracts.rules.dayzero import Credentials, DayZeroSession
 
 CONFORMS, DRIFT, USAGE = 0, 1, 2
 
@@ -46,45 +47,40 @@ class Unreachable(RuntimeError):
     """The target cannot be reached, or refuses the credentials (exit code 2)."""
 
 
-def _sandbox_tenant(origin: str) -> Credentials:
+def _sandbox_tenant(origin: str, api: str) -> dict[str, str]:
     created = httpx.post(f"{origin}/_sandbox/tenants", json={"name": "creditbox-contracts"})
     created.raise_for_status()
-    values = created.json()["credentials"]["dayzero"]
-    return Credentials(values["token"], values["business_id"])
+    values = dict(created.json()["credentials"][api])
+    values.pop("base_url", None)
+    return values
 
 
 @contextlib.contextmanager
-def open_target(settings: Settings) -> Iterator[Target]:
+def open_target(settings: Settings, adapter: Any) -> Iterator[Target]:
     """The target to check: a base URL as given, or a fresh sandbox inside this process."""
     if not settings.in_process:
-        assert settings.base_url and settings.token and settings.business_id
-        other = None
-        if settings.other_token and settings.other_business_id:
-            other = Credentials(settings.other_token, settings.other_business_id)
-        yield Target(
-            settings.base_url.rstrip("/"), Credentials(settings.token, settings.business_id), other
-        )
+        assert settings.base_url
+        credentials = adapter.credentials(settings)
+        yield Target(settings.base_url.rstrip("/"), credentials, adapter.other(settings))
         return
     from sandbox.embedded import EmbeddedSandbox
 
     with EmbeddedSandbox() as sandbox:
         yield Target(
             f"{sandbox.base_url}/{settings.api}",
-            _sandbox_tenant(sandbox.base_url),
-            _sandbox_tenant(sandbox.base_url),
+            _sandbox_tenant(sandbox.base_url, settings.api),
+            _sandbox_tenant(sandbox.base_url, settings.api),
         )
 
 
-def _probe(target: Target) -> None:
-    headers = {
-        "Authorization": f"Bearer {target.credentials.token}",
-        "x-business-id": target.credentials.business_id,
-    }
+def _probe(target: Target, adapter: Any) -> None:
+    url = f"{target.base_url}{adapter.probe_path}"
     try:
         response = httpx.get(
-            f"{target.base_url}/api/v1/credit-memos",
-            headers=headers,
+            url,
+            headers=adapter.headers(target.credentials),
             params={"limit": 1},
+            auth=adapter.probe_auth(target.credentials),
             timeout=15,
         )
     except httpx.HTTPError as error:
@@ -93,11 +89,13 @@ def _probe(target: Target) -> None:
         raise Unreachable(f"{target.base_url} refused the credentials ({response.status_code})")
     if response.status_code == 404:
         raise Unreachable(
-            f"{target.base_url}/api/v1/credit-memos is 404: is the base URL the API's root "
-            "(for the sandbox, http://host:port/dayzero)?"
+            f"{url} is 404: is the base URL the API's root "
+            f"(for the sandbox, http://host:port/{adapter.name})?"
         )
-    if response.status_code == 422:
-        raise Unreachable(f"{target.base_url} refused the request (422): {response.text[:200]}")
+    if response.status_code in (400, 422):
+        raise Unreachable(
+            f"{target.base_url} refused the request ({response.status_code}): {response.text[:200]}"
+        )
 
 
 def check(
@@ -125,49 +123,48 @@ def check(
         allow_writes=settings.allow_writes,
         started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
-    with open_target(settings) as target:
-        _probe(target)
+    adapter = ADAPTERS[settings.api]
+    with open_target(settings, adapter) as target:
+        _probe(target, adapter)
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
         terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode})")
         if "rules" in settings.layers:
             terminal.line("Documented-behaviour rules")
-            session = DayZeroSession(
+            session = adapter.session(
+                settings,
                 target.base_url,
                 target.credentials,
+                target.other,
                 Limits(settings.max_requests, settings.rate_limit),
-                run_id=uuid.uuid4().hex[:8],
-                other=target.other,
+                uuid.uuid4().hex[:8],
             )
             rules = catalogue(settings.api)
             terminal.expect(len(rules))
             try:
                 report.verdicts += run_rules(
-                    rules,
-                    session,
-                    allow_writes=settings.allow_writes,
-                    on_verdict=settle,
+                    rules, session, allow_writes=settings.allow_writes, on_verdict=settle
                 )
             finally:
                 session.close()
-        spec = schema_layer.SPECS[settings.api]
         if "schema" in settings.layers:
             terminal.line(
                 f"Schemathesis: invariants and schema conformance (≤ {settings.max_time}s)"
             )
-            headers = {
-                "Authorization": f"Bearer {target.credentials.token}",
-                "x-business-id": target.credentials.business_id,
-            }
             result = schema_layer.run(
-                settings, target.base_url, headers, settings.report_dir / "schemathesis"
+                settings,
+                adapter.spec,
+                target.base_url,
+                adapter.headers(target.credentials),
+                settings.report_dir / "schemathesis",
+                generation_toml=adapter.generation_toml,
+                operations_toml=adapter.operations_toml,
+                env=adapter.schema_env(target.credentials),
             )
-            report.schema_requests, report.schema_server_errors = (
-                result.requests,
-                result.server_errors,
-            )
-            found = schema_layer.verdicts(result, spec)
+            report.schema_requests = result.requests
+            report.schema_server_errors = result.server_errors
+            found = schema_layer.verdicts(result, adapter.spec, adapter.checks.STATEMENTS)
         else:
-            found = schema_layer.skipped("not selected (--layers)", spec)
+            found = schema_layer.skipped("not selected (--layers)", adapter.spec)
         terminal.expect(len(found))
         for verdict in found:
             settle(verdict)

@@ -1,4 +1,4 @@
-"""Schemathesis hooks module: registers creditbox's invariant checks as Schemathesis checks.
+"""Schemathesis hooks module: creditbox's invariant checks, and COUNT's request signing.
 
 Loaded by the Schemathesis process that ``creditbox contracts`` starts (``SCHEMATHESIS_HOOKS``),
 so each invariant runs on every response and a failure is reported under the invariant's name,
@@ -12,12 +12,15 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import requests
 import schemathesis
 
-from contracts.checks import COUNTS_ENV, dayzero
+from contracts.checks import COUNT_SECRET_ENV, COUNTS_ENV, count, dayzero
 
+CHECK_MODULES: tuple[ModuleType, ...] = (dayzero, count)
 _checked: Counter[str] = Counter()
 
 
@@ -28,14 +31,14 @@ def _json_body(response: Any) -> Any:
         return None
 
 
-def _make_check(name: str) -> Any:
+def _make_check(module: ModuleType, name: str) -> Any:
     def check(ctx: Any, response: Any, case: Any) -> None:
         if 200 <= response.status_code < 300:
-            _checked[name] += dayzero.run_check(name, _json_body(response))
+            _checked[name] += module.run_check(name, _json_body(response))
 
     check.__name__ = name
     check.__qualname__ = name
-    check.__doc__ = dayzero.ALL_CHECKS[name].__doc__
+    check.__doc__ = module.ALL_CHECKS[name].__doc__
     return check
 
 
@@ -47,6 +50,55 @@ def _write_counts() -> None:
         Path(path).write_text(json.dumps(dict(_checked)), encoding="utf-8")
 
 
-for _name in dayzero.ALL_CHECKS:
-    schemathesis.check(_make_check(_name))
+class _CountHmac(requests.auth.AuthBase):
+    """Signs the prepared bytes of every request that carries ``x-client-id``.
+
+    The client id and the partner token come as plain headers; Schemathesis drops them when it
+    tests a request without credentials, and then nothing is signed, as a client that forgot
+    its credentials would send it.
+    """
+
+    def __init__(self, secret: str) -> None:
+        from contracts.auth.count import CountSigner
+
+        self.signer = CountSigner("", secret, "")
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        from urllib.parse import urlsplit
+
+        from contracts.auth.count import signed_path
+
+        if "x-client-id" not in request.headers:
+            return request
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body
+        if not isinstance(body, bytes):
+            return request
+        timestamp = str(int(self.signer.clock()))
+        path = signed_path(urlsplit(request.url or "").path)
+        request.headers["x-timestamp"] = timestamp
+        request.headers["x-signature"] = self.signer.signature(
+            request.method or "GET", path, timestamp, body
+        )
+        return request
+
+
+def _sign_count_requests(secret: str) -> None:
+    from schemathesis.engine import context
+
+    make_session = context.make_session
+
+    def signed_session(*args: Any, **kwargs: Any) -> requests.Session:
+        session = make_session(*args, **kwargs)
+        session.auth = _CountHmac(secret)
+        return session
+
+    context.make_session = signed_session
+
+
+for _module in CHECK_MODULES:
+    for _name in _module.ALL_CHECKS:
+        schemathesis.check(_make_check(_module, _name))
 atexit.register(_write_counts)
+if os.environ.get(COUNT_SECRET_ENV):
+    _sign_count_requests(os.environ[COUNT_SECRET_ENV])

@@ -8,6 +8,7 @@ every refusal shaped by ``sandbox.error_handlers``.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ def create_app(
         store=store, tenants=tenants, vendors=tuple(v.name for v in VENDORS), planted=planted
     )
 
+    # Connexion logs a client's invalid multipart form as an error; it is the client's 400.
+    logging.getLogger("connexion.validators.form_data").setLevel(logging.CRITICAL)
     app = AsyncApp(__name__, validator_map=VALIDATOR_MAP)
     allowed = error_handlers.AllowedMethods()
     shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}

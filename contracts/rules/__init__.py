@@ -70,7 +70,9 @@ def rule(
 
 def catalogue(api: str) -> list[Rule]:
     if api == "dayzero":
-        import contracts.rules.dayzero  # noqa: F401  (registers the catalogue)
+        import contracts.rules.dayzero
+    if api == "count":
+        import contracts.rules.count  # noqa: F401
     return list(CATALOGUE.get(api, []))
 
 

@@ -44,7 +44,8 @@ def test_a_check_that_does_not_apply_counts_nothing() -> None:
 
 
 def _verdicts(run: schema_layer.SchemaRun) -> dict[str, Verdict]:
-    return {verdict.id: verdict for verdict in schema_layer.verdicts(run, "dayzero.yaml")}
+    statements = checks.STATEMENTS
+    return {v.id: v for v in schema_layer.verdicts(run, "dayzero.yaml", statements)}
 
 
 def test_schemathesis_errors_fail_the_run_even_beside_other_failures() -> None:
@@ -68,7 +69,7 @@ def test_credentials_never_reach_the_schemathesis_command_line(tmp_path: Path) -
     settings = settings_for(
         [*args, "--token", "dz_secret", "--business-id", "b", "--rate-limit", "0.2"]
     )
-    command = schema_layer.command(settings, "http://x/dayzero", tmp_path)
+    command = schema_layer.command(settings, "dayzero.yaml", "http://x/dayzero", tmp_path)
     assert not any("dz_secret" in part for part in command)
     assert command[command.index("--rate-limit") + 1] == "12/m"
     toml = schema_layer._headers_toml({"Authorization": "Bearer dz_secret"})

@@ -1,0 +1,122 @@
+"""COUNT invariants every response must keep: totals add up, balances follow the credit and are
+never negative, and the derived status agrees with the raw fields and the balances."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+JSON = dict[str, Any]
+Check = Callable[[JSON], bool | None]
+CENT = 0.005  # money is decimal in COUNT's JSON: compare to the cent
+
+
+def _label(record: JSON) -> str:
+    return str(record.get("invoiceNumber") or record.get("id") or "<no id>")
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < CENT
+
+
+def total_is_lines_minus_discount(record: JSON) -> bool | None:
+    lines = sum(float(line["total"]) for line in record["products"])
+    expected = max(0.0, lines - float(record.get("discount") or 0))
+    assert _close(float(record["total"]), expected), (
+        f"{_label(record)}: total={record['total']} but lines - discount = {expected:.2f}"
+    )
+    return True
+
+
+def balance_follows_credit(record: JSON) -> bool | None:
+    memo = record["invoiceType"] == "memo"
+    used_field, left_field = (
+        ("appliedAmount", "remainingCredit") if memo else ("creditApplied", "openBalance")
+    )
+    if used_field not in record or left_field not in record:
+        return False
+    used, left, total = float(record[used_field]), float(record[left_field]), float(record["total"])
+    assert _close(left, total - used), (
+        f"{_label(record)}: {left_field}={left} but total - {used_field} = {total - used:.2f}"
+    )
+    credits = sum(float(entry["amount"]) for entry in record.get("credits") or [])
+    assert _close(credits, used), (
+        f"{_label(record)}: credits sum to {credits} but {used_field}={used}"
+    )
+    return True
+
+
+def balance_never_negative(record: JSON) -> bool | None:
+    left_field = "remainingCredit" if record["invoiceType"] == "memo" else "openBalance"
+    if left_field not in record:
+        return False
+    assert float(record[left_field]) > -CENT, f"{_label(record)}: {left_field}={record[left_field]}"
+    return True
+
+
+def status_agrees_with_raw_fields(record: JSON) -> bool | None:
+    status, total = record["status"], float(record["total"])
+    used = float(record.get("appliedAmount", record.get("creditApplied", 0)) or 0)
+    assert (status == "draft") == bool(record["isDraft"]), (
+        f"{_label(record)}: status {status!r} with isDraft={record['isDraft']}"
+    )
+    if status == "paid":
+        assert total > 0 and _close(used, total), f"{_label(record)}: paid with {used} of {total}"
+    if status == "partial":
+        assert 0 < used < total, f"{_label(record)}: partial with {used} of {total}"
+    if status in ("approved", "sent", "overdue"):
+        assert _close(used, 0), f"{_label(record)}: status {status!r} with {used} credited"
+    return True
+
+
+ALL_CHECKS: dict[str, Check] = {
+    "count_total_is_lines_minus_discount": total_is_lines_minus_discount,
+    "count_balance_follows_credit": balance_follows_credit,
+    "count_balance_never_negative": balance_never_negative,
+    "count_status_agrees_with_raw_fields": status_agrees_with_raw_fields,
+}
+_SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
+STATEMENTS: dict[str, tuple[str, str]] = {
+    "count_total_is_lines_minus_discount": (
+        "A record's total is its lines less the discount",
+        f"{_SEED}: create body totals; vendor-facts.md, COUNT: invoice record",
+    ),
+    "count_balance_follows_credit": (
+        "Open balance and remaining credit follow the credit applied, which the credits list sums",
+        f"{_SEED}: credit memos reduce amounts owed",
+    ),
+    "count_balance_never_negative": (
+        "No invoice's open balance and no memo's remaining credit is ever negative",
+        "vendor-facts.md, COUNT: credit never exceeds the open balance or the remaining credit",
+    ),
+    "count_status_agrees_with_raw_fields": (
+        "The derived status agrees with isDraft and the balances",
+        f"{_SEED}: the same derived status field as invoices",
+    ),
+}
+
+
+def records_in(body: Any) -> Iterator[JSON]:
+    if isinstance(body, dict):
+        if "invoiceType" in body and "total" in body and "status" in body:
+            yield body
+        for key in ("invoices",):
+            for item in body.get(key) or []:
+                yield from records_in(item)
+
+
+def run_check(name: str, body: Any) -> int:
+    """Run one named check over every record in ``body``; return how many it judged."""
+    check, checked = ALL_CHECKS[name], 0
+    for record in records_in(body):
+        try:
+            applied = check(record)
+        except AssertionError:
+            raise
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            raise AssertionError(
+                f"{_label(record)}: malformed record ({type(error).__name__}: {error})"
+            ) from None
+        if applied is not False:
+            checked += 1
+    return checked

@@ -1,0 +1,310 @@
+"""COUNT's documented behaviour as rules (seed 000 and COUNT's public pages).
+
+Every request is signed as COUNT's clients sign them. Records a rule creates carry the run's tag
+in ``notes`` (customers in their name); drafts are deleted afterwards and credit a rule applied is
+removed. COUNT cannot delete an approved record, so those stay, tagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from contracts.auth.count import CountSigner
+from contracts.http import Exchange, Limits, RecordingClient
+from contracts.rules import Rule, RuleSession, Skipped, rule
+
+SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
+FACTS = "vendor-facts.md, COUNT"
+
+
+@dataclass(frozen=True)
+class CountCredentials:
+    client_id: str
+    client_secret: str
+    access_token: str
+
+
+class CountApi:
+    """Signed COUNT calls as a rule makes them; an unexpected status is an ``AssertionError``."""
+
+    def __init__(self, http: RecordingClient, credentials: CountCredentials, tag: str) -> None:
+        self.http = http
+        self.credentials = credentials
+        self.signer = CountSigner(
+            credentials.client_id, credentials.client_secret, credentials.access_token
+        )
+        self.tag = tag
+        self.writes_allowed = False
+        self.drafts: list[str] = []
+        self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
+        self.ambiguous_uuid: str | None = None
+        self.control_url: str | None = None
+
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        kwargs.setdefault("auth", self.signer)
+        return self.http.request(method, f"/partners{path}", **kwargs)
+
+    def expect(self, method: str, path: str, status: int, **kwargs: Any) -> Any:
+        response = self.call(method, path, **kwargs)
+        assert response.status_code == status, (
+            f"{method} {path} answered {response.status_code}, expected {status}: "
+            f"{response.text[:300]}"
+        )
+        return response.json()
+
+    def basics(self) -> tuple[str, str]:
+        """A tagged customer and product to put on records."""
+        customer = self.expect("POST", "/customers", 201, json={"customer": self.tag})
+        product = self.expect("POST", "/products", 201, json={"name": self.tag, "unitPrice": 1})
+        return customer["id"], product["id"]
+
+    def record(self, kind: str, amount: float, approve: bool = True) -> dict[str, Any]:
+        customer, product = self.basics()
+        body = {
+            "invoiceType": kind,
+            "customerUuid": customer,
+            "date": "2026-01-15",
+            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
+            "notes": self.tag,
+        }
+        created = self.expect("POST", "/invoices", 201, json=body)
+        self.drafts.append(created["id"])
+        if not approve:
+            return created
+        return self.expect("PATCH", f"/invoices/{created['id']}/approve", 200)
+
+    def apply(self, invoice_id: str, memo_id: str, amount: float) -> httpx.Response:
+        response = self.call(
+            "PATCH",
+            f"/invoices/{invoice_id}/apply-multiple-credit-to-invoice",
+            json={"creditMemos": [{"id": memo_id, "amount": amount}]},
+        )
+        if response.is_success:
+            self.credit.append((invoice_id, memo_id))
+        return response
+
+
+class CountSession(RuleSession):
+    def __init__(
+        self,
+        base_url: str,
+        credentials: CountCredentials,
+        limits: Limits,
+        run_id: str,
+        ambiguous_uuid: str | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.http = RecordingClient(base_url, limits)
+        self.http.secrets |= {credentials.client_secret, credentials.access_token}
+        self.credentials = credentials
+        self.run_id = run_id
+        self.ambiguous_uuid = ambiguous_uuid
+        self._api: CountApi | None = None
+
+    def begin(self, current: Rule, allow_writes: bool) -> CountApi:
+        api = CountApi(
+            self.http, self.credentials, f"creditbox-contracts {self.run_id} {current.id}"
+        )
+        api.writes_allowed = allow_writes
+        api.ambiguous_uuid = self.ambiguous_uuid
+        parts = urlsplit(self.base_url)
+        api.control_url = f"{parts.scheme}://{parts.netloc}/_sandbox"
+        self._api = api
+        return api
+
+    def end(self) -> tuple[list[Exchange], str]:
+        evidence = self.http.take_exchanges()
+        trouble = []
+        api, self._api = self._api, None
+        if api is not None:
+            with self.http.unbudgeted():
+                for invoice_id, memo_id in api.credit:
+                    try:
+                        api.call(
+                            "PATCH",
+                            f"/invoices/{invoice_id}/remove-credit",
+                            json={"memoId": memo_id},
+                        )
+                    except Exception as error:  # best effort; the report says what is left
+                        trouble.append(f"credit {memo_id}: {type(error).__name__}")
+                for record_id in api.drafts:
+                    try:
+                        api.call("DELETE", f"/invoices/{record_id}")  # refused once approved
+                    except Exception as error:
+                        trouble.append(f"{record_id}: {type(error).__name__}")
+        self.http.take_exchanges()
+        return evidence, "; ".join(trouble)
+
+    def mask(self, text: str) -> str:
+        return self.http.mask(text)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+@rule(
+    "count",
+    "CT-AUTH-BAD-SIGNATURE",
+    statement="A request whose x-signature does not sign it is refused: 401 {message, statusCode}.",
+    source=f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature",
+    writes=False,
+)
+def bad_signature(api: CountApi) -> None:
+    wrong = CountSigner(api.credentials.client_id, "not-the-secret", api.credentials.access_token)
+    response = api.call("GET", "/invoices", params={"limit": 1}, auth=wrong)
+    assert response.status_code == 401, f"a wrong signature answered {response.status_code}"
+    body = response.json()
+    assert body.get("statusCode") == 401 and isinstance(body.get("message"), str), (
+        f"401 body is {body}"
+    )
+
+
+@rule(
+    "count",
+    "CT-LIST-MEMOS-ONLY",
+    statement="GET /partners/invoices?invoiceType=memo lists credit memos and nothing else.",
+    source=f"{SEED}: List credit memos",
+    writes=False,
+)
+def list_memos_only(api: CountApi) -> None:
+    page = api.expect("GET", "/invoices", 200, params={"invoiceType": "memo", "limit": 100})
+    others = [r["id"] for r in page["invoices"] if r["invoiceType"] != "memo"]
+    assert not others, f"invoiceType=memo returned other records: {others[:5]}"
+    assert isinstance(page.get("totalRecords"), int), "the page has no totalRecords"
+
+
+@rule(
+    "count",
+    "CT-RECURRING-MEMO-400",
+    statement="A recurring template with invoiceType memo is refused with 400.",
+    source=f"{SEED}: Recurring: credit memos cannot be recurring",
+    writes=True,
+)
+def recurring_memo_refused(api: CountApi) -> None:
+    customer, product = api.basics()
+    body = {
+        "invoiceType": "memo",
+        "customerUuid": customer,
+        "date": "2026-01-15",
+        "products": [{"productUuid": product, "quantity": 1, "unitPrice": 10}],
+        "recurrencePattern": "monthly",
+    }
+    response = api.call("POST", "/recurring-invoice-templates", json=body)
+    if response.is_success:
+        api.call("DELETE", f"/recurring-invoice-templates/{response.json().get('id')}")
+    assert response.status_code == 400, f"a memo template answered {response.status_code}"
+
+
+@rule(
+    "count",
+    "CT-OVER-APPLY-400",
+    statement="Credit beyond the invoice's open balance is refused (400) and nothing is applied.",
+    source=f"{SEED}: apply credit; {FACTS}: credit never exceeds the open balance, all or nothing",
+    writes=True,
+)
+def over_apply_refused(api: CountApi) -> None:
+    invoice = api.record("invoice", 20)
+    memo = api.record("memo", 50)
+    response = api.apply(invoice["id"], memo["id"], 30)
+    assert response.status_code == 400, (
+        f"applying 30 to an invoice of 20 answered {response.status_code}"
+    )
+    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+    assert after.get("openBalance") == invoice.get("openBalance"), (
+        "the refused credit changed the invoice"
+    )
+
+
+@rule(
+    "count",
+    "CT-REMOVE-CREDIT-NOT-APPLIED-404",
+    statement="remove-credit of a memo that is not applied to the invoice is 404.",
+    source=f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied",
+    writes=True,
+)
+def remove_credit_not_applied(api: CountApi) -> None:
+    invoice = api.record("invoice", 20)
+    memo = api.record("memo", 5)
+    response = api.call(
+        "PATCH", f"/invoices/{invoice['id']}/remove-credit", json={"memoId": memo["id"]}
+    )
+    assert response.status_code == 404, (
+        f"removing credit never applied answered {response.status_code}"
+    )
+
+
+@rule(
+    "count",
+    "CT-PATCH-AFTER-APPROVE-400",
+    statement="An approved record cannot be changed with PATCH (400).",
+    source=f"{SEED}: Invalid field updates return 400; {FACTS}: PATCH only on drafts",
+    writes=True,
+)
+def patch_after_approve(api: CountApi) -> None:
+    approved = api.record("memo", 5)
+    response = api.call("PATCH", f"/invoices/{approved['id']}", json={"notes": api.tag + " late"})
+    assert response.status_code == 400, f"PATCH after approve answered {response.status_code}"
+
+
+@rule(
+    "count",
+    "CT-SEND-DRAFT-400",
+    statement="A draft cannot be sent (400).",
+    source=f"{SEED}: approve and send, same rules as invoices (non-draft)",
+    writes=True,
+)
+def send_draft_refused(api: CountApi) -> None:
+    draft = api.record("invoice", 5, approve=False)
+    response = api.call("POST", f"/invoices/{draft['id']}/send")
+    assert response.status_code == 400, f"sending a draft answered {response.status_code}"
+
+
+@rule(
+    "count",
+    "CT-AMBIGUOUS-UUID-409",
+    statement="A UUID that names two records in a workspace (legacy duplicates) answers 409.",
+    source=f"{SEED}: Errors and UUIDs: ambiguous invoice UUID can yield 409 until migrated",
+    writes=True,
+)
+def ambiguous_uuid(api: CountApi) -> None:
+    if api.ambiguous_uuid:
+        response = api.call("GET", f"/invoices/{api.ambiguous_uuid}")
+        assert response.status_code == 409, f"the ambiguous UUID answered {response.status_code}"
+        return
+    tenant = _sandbox_tenant_of(api)
+    record = api.record("invoice", 5)
+    planted = api.http.request(
+        "POST",
+        f"{api.control_url}/tenants/{tenant}/count/legacy-duplicates",
+        json={"uuid": record["id"]},
+    )
+    assert planted.status_code == 201, f"planting a duplicate answered {planted.status_code}"
+    try:
+        response = api.call("GET", f"/invoices/{record['id']}")
+        assert response.status_code == 409, f"a duplicated UUID answered {response.status_code}"
+    finally:
+        api.http.request(
+            "POST",
+            f"{api.control_url}/tenants/{tenant}/count/legacy-duplicates/{record['id']}/migrate",
+        )
+
+
+def _sandbox_tenant_of(api: CountApi) -> str:
+    """On a creditbox sandbox, the tenant whose COUNT client id the run uses."""
+    try:
+        response = api.http.request("GET", f"{api.control_url}/tenants")
+    except httpx.HTTPError:
+        response = None
+    if response is None or response.status_code != 200:
+        raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")
+    for tenant in response.json().get("items", []):
+        if (
+            tenant.get("credentials", {}).get("count", {}).get("client_id")
+            == api.credentials.client_id
+        ):
+            return str(tenant["id"])
+    raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")

@@ -1,0 +1,124 @@
+"""``creditbox contracts --api count``: signed rules, COUNT invariants, schema conformance."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from contracts.checks import count as checks
+from tests.contracts.support import check_quietly, har_entries, outcomes, run_cli
+from tests.support.count_client import DEMO, Count
+from tests.support.processes import serving
+
+
+def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
+    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--rate-limit", "0"]
+    report, printed = check_quietly([*args, "--max-time", "20", "--report-dir", str(tmp_path)])
+    found = outcomes(report)
+    assert set(found.values()) == {"pass"}, printed
+    assert {"CT-OVER-APPLY-400", "CT-AMBIGUOUS-UUID-409", "count_balance_follows_credit"} <= set(
+        found
+    )
+    statuses = [entry["response"]["status"] for entry in har_entries(tmp_path)]
+    assert len(statuses) >= 1000 and max(statuses) < 500
+    assert 401 in statuses, "requests without credentials were sent and refused"
+
+
+def test_a_running_sandbox_is_checked_with_signed_requests(tmp_path: Path) -> None:
+    with serving(["--in-memory"]) as base_url:
+        result = run_cli(
+            [
+                "contracts",
+                "--api",
+                "count",
+                "--base-url",
+                f"{base_url}/count",
+                "--client-id",
+                DEMO["client_id"],
+                "--client-secret",
+                DEMO["client_secret"],
+                "--token",
+                DEMO["access_token"],
+                "--allow-writes",
+                "--layers",
+                "rules",
+                "--rate-limit",
+                "0",
+                "--report-dir",
+                str(tmp_path),
+            ]
+        )
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "PASS     CT-AMBIGUOUS-UUID-409" in result.stdout
+    assert DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
+
+
+def test_count_needs_its_own_credentials(tmp_path: Path) -> None:
+    result = run_cli(["contracts", "--api", "count", "--base-url", "http://127.0.0.1:9/count"])
+    assert result.returncode == 2
+    assert "needs --client-id and --client-secret and --token" in result.stderr
+
+
+@pytest.fixture
+def records(client: TestClient) -> list[Any]:
+    count = Count(client)
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+
+    def new(kind: str, amount: float) -> Any:
+        body = {
+            "invoiceType": kind,
+            "customerUuid": customer,
+            "date": "2026-01-01",
+            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
+            "isDraft": False,
+        }
+        return count.ok("POST", "/invoices", 201, json=body)
+
+    invoice, memo = new("invoice", 100), new("memo", 30)
+    count.ok(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo["id"], "amount": 10}]},
+    )
+    return [count.ok("GET", "/invoices", 200)]
+
+
+def test_count_invariants_hold_on_real_responses(records: list[Any]) -> None:
+    for name in checks.ALL_CHECKS:
+        assert sum(checks.run_check(name, body) for body in records) >= 2, name
+
+
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [
+        ("total", "count_total_is_lines_minus_discount"),
+        ("openBalance", "count_balance_follows_credit"),
+        ("status", "count_status_agrees_with_raw_fields"),
+    ],
+)
+def test_each_count_invariant_catches_its_breakage(
+    records: list[Any], field: str, name: str
+) -> None:
+    broken = copy.deepcopy(records)
+    invoice = next(r for r in broken[0]["invoices"] if r["invoiceType"] == "invoice")
+    invoice[field] = "draft" if field == "status" else invoice[field] + 1
+    with pytest.raises(AssertionError):
+        checks.run_check(name, broken[0])
+
+
+def test_a_negative_balance_is_caught() -> None:
+    record = {
+        "invoiceType": "memo",
+        "total": 10.0,
+        "status": "paid",
+        "remainingCredit": -5.0,
+        "products": [],
+    }
+    with pytest.raises(AssertionError, match="remainingCredit"):
+        checks.balance_never_negative(record)
