@@ -29,6 +29,13 @@ BEHAVIOUR_BUGS = {
     "dayzero_unapply_keeps_invoice_due": "unapply leaves the invoice's amount due lowered",
     "dayzero_foreign_business_allowed": "a token may act on any business id",
     "dayzero_pagination_skips": "every page after the first drops its first memo",
+    "count_over_apply_accepted": "credit beyond the invoice's open balance is applied",
+    "count_recurring_memo_accepted": "a recurring template may be a credit memo",
+    "count_ambiguous_uuid_served": "a duplicated UUID answers with one of its records",
+    "count_remove_credit_unapplied_ok": "remove-credit of a memo never applied succeeds",
+    "count_patch_after_approve": "an approved record can be patched",
+    "count_send_draft": "a draft can be sent",
+    "count_bad_signature_accepted": "any x-signature is accepted",
 }
 
 
@@ -104,8 +111,40 @@ def _required_field_missing(body: Any) -> None:
         memo.pop("reason_display", None)
 
 
+def _count_records(body: Any) -> Iterator[JSON]:
+    if isinstance(body, dict):
+        if "invoiceType" in body and "total" in body and "status" in body:
+            yield body
+        for item in body.get("invoices") or []:
+            yield from _count_records(item)
+
+
+def _count_open_balance_off(body: Any) -> None:
+    for record in _count_records(body):
+        if "openBalance" in record:
+            record["openBalance"] = round(record["openBalance"] + 1, 2)
+
+
+def _count_total_off(body: Any) -> None:
+    """The total drifts from the lines; the balance follows the (wrong) total."""
+    for record in _count_records(body):
+        record["total"] = round(record["total"] + 1, 2)
+        for balance in ("openBalance", "remainingCredit"):
+            if balance in record:
+                record[balance] = round(record[balance] + 1, 2)
+
+
+def _count_status_ignores_draft(body: Any) -> None:
+    for record in _count_records(body):
+        if record["isDraft"]:
+            record["status"] = "approved"
+
+
 # response bugs on successful responses: name -> rewrite
 RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
+    "count_open_balance_off": _count_open_balance_off,
+    "count_total_off": _count_total_off,
+    "count_status_ignores_draft": _count_status_ignores_draft,
     "dayzero_remaining_off_by_one": _remaining_off_by_one,
     "dayzero_dollars_disagree": _dollars_disagree,
     "dayzero_status_ignores_amounts": _status_ignores_amounts,
@@ -143,11 +182,11 @@ class ResponseBugs:
 
     def __init__(self, app: ASGIApp, bugs: PlantedBugs) -> None:
         self.app = app
-        self.rewrites = [rewrite for name, rewrite in RESPONSE_BUGS.items() if bugs.on(name)]
+        self.rewrites = {name: rewrite for name, rewrite in RESPONSE_BUGS.items() if bugs.on(name)}
         self.wrong_errors = bugs.on(WRONG_ERROR_BODY)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/dayzero/"):
+        if scope["type"] != "http" or not scope["path"].startswith(("/dayzero/", "/count/")):
             await self.app(scope, receive, send)
             return
         start: Message = {}
@@ -161,7 +200,8 @@ class ResponseBugs:
             chunks.append(message.get("body", b""))
             if message.get("more_body"):
                 return
-            body = self._rewritten(start["status"], b"".join(chunks))
+            vendor = scope["path"].split("/")[1]
+            body = self._rewritten(vendor, start["status"], b"".join(chunks))
             headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start, "headers": headers})
@@ -169,13 +209,17 @@ class ResponseBugs:
 
         await self.app(scope, receive, rewrite)
 
-    def _rewritten(self, status: int, body: bytes) -> bytes:
+    def _rewritten(self, vendor: str, status: int, body: bytes) -> bytes:
         if not body:
             return body
-        data = json.loads(body)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return body  # not JSON (a downloaded file): left alone
         if 200 <= status < 300:
-            for mutate in self.rewrites:
-                mutate(data)
+            for name, mutate in self.rewrites.items():
+                if name.startswith(vendor + "_"):
+                    mutate(data)
         elif self.wrong_errors and isinstance(data, dict) and "detail" in data:
             data = {"error": data["detail"]}
         return json.dumps(data).encode()

@@ -71,7 +71,7 @@ def delete_product(uuid: str) -> Response:
 
 
 def _invoices() -> InvoiceBackend:
-    return InvoiceBackend(current().store)
+    return InvoiceBackend(current().store, current().planted)
 
 
 def list_invoices(page: int = 1, limit: int = 20, **filters: Any) -> Response:
@@ -129,7 +129,7 @@ def get_audit_log(uuid: str) -> Response:
 
 
 def _templates() -> TemplateBackend:
-    return TemplateBackend(current().store)
+    return TemplateBackend(current().store, current().planted)
 
 
 def list_templates(page: int = 1, limit: int = 20, isDraft: str = "false") -> Response:

@@ -19,6 +19,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Document
 
 from sandbox import clock
+from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.count import errors, rules
 from sandbox.vendors.count.auth import Workspace
@@ -42,8 +43,9 @@ class RecordView:
 
 
 class InvoiceBackend:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
         self._store = store
+        self._planted = planted or PlantedBugs()
 
     # create, read, update, delete ---------------------------------------------------------
 
@@ -92,7 +94,8 @@ class InvoiceBackend:
         """Change a draft; return it and the warnings for the fields that were ignored."""
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            rules.require("update", self._status(db, record))
+            if not self._planted.on("count_patch_after_approve"):
+                rules.require("update", self._status(db, record))
             changes = self.editable(db, ws, fields, record)
             if fields.get("invoiceNumber"):
                 changes["invoice_number"] = fields["invoiceNumber"]
@@ -138,7 +141,8 @@ class InvoiceBackend:
     def send(self, ws: Workspace, record_id: str, message: Mapping[str, Any]) -> RecordView:
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            rules.require("send", self._status(db, record))
+            if not self._planted.on("count_send_draft"):
+                rules.require("send", self._status(db, record))
             updated = self._update(db, record, {"is_sent": True})
             recipients = list(message.get("recipients") or [])
             self._audit(db, ws, record_id, "send", {"recipients": recipients})
@@ -175,6 +179,8 @@ class InvoiceBackend:
             invoice = self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND)
             pair = (Query().invoice_id == invoice_id) & (Query().memo_id == memo_id)
             entries = db.table(CREDITS).search(pair & (Query().workspace_id == ws.workspace_id))
+            if not entries and self._planted.on("count_remove_credit_unapplied_ok"):
+                return self.view(db, ws, invoice)
             if not entries:
                 raise errors.NotFound(errors.NOT_APPLIED)
             db.table(CREDITS).remove(doc_ids=[entry.doc_id for entry in entries])
@@ -211,7 +217,8 @@ class InvoiceBackend:
             invoice_left.setdefault(invoice_id, rules.balance(invoice, self._credits(db, invoice)))
             memo_left[memo["id"]] -= amount
             invoice_left[invoice_id] -= amount
-            if invoice_left[invoice_id] < 0:
+            over_ok = self._planted.on("count_over_apply_accepted")
+            if invoice_left[invoice_id] < 0 and not over_ok:
                 raise errors.BadRequest(errors.OVER_OPEN_BALANCE)
             if memo_left[memo["id"]] < 0:
                 raise errors.BadRequest(errors.OVER_REMAINING)
@@ -253,7 +260,7 @@ class InvoiceBackend:
         found = db.table(RECORDS).search(query)
         if not found:
             raise errors.NotFound(missing)
-        if len(found) > 1:
+        if len(found) > 1 and not self._planted.on("count_ambiguous_uuid_served"):
             raise errors.Conflict(errors.AMBIGUOUS_UUID.format(uuid=record_id))
         return found[0]
 

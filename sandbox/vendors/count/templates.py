@@ -14,6 +14,7 @@ from tinydb import Query, TinyDB
 from tinydb.table import Document
 
 from sandbox import clock
+from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.auth import Workspace
@@ -29,14 +30,17 @@ _SETTINGS = {
 
 
 class TemplateBackend:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
         self._store = store
+        self._planted = planted or PlantedBugs()
         self._records = InvoiceBackend(store)
 
     def create(self, ws: Workspace, fields: Mapping[str, Any]) -> Document:
         kind = fields.get("invoiceType") or "invoice"
-        if kind == "memo":
+        if kind == "memo" and not self._planted.on("count_recurring_memo_accepted"):
             raise errors.BadRequest(errors.MEMO_NOT_RECURRING)
+        if kind == "memo":
+            kind = "invoice"  # the planted bug stores it as if it were an invoice
         if kind != "invoice":
             raise errors.BadRequest(errors.ONLY_INVOICES_RECUR)
         stamp = clock.timestamp()

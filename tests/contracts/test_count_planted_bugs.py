@@ -1,0 +1,115 @@
+"""Every COUNT planted bug is caught by a named rule or invariant."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.checks import count as checks
+from sandbox.embedded import EmbeddedSandbox
+from sandbox.planted import RESPONSE_BUGS
+from tests.contracts.support import check_quietly, outcomes
+from tests.support.count_client import DEMO, Count
+
+COUNT_RULE_BUGS = {
+    "count_over_apply_accepted": "CT-OVER-APPLY-400",
+    "count_recurring_memo_accepted": "CT-RECURRING-MEMO-400",
+    "count_ambiguous_uuid_served": "CT-AMBIGUOUS-UUID-409",
+    "count_remove_credit_unapplied_ok": "CT-REMOVE-CREDIT-NOT-APPLIED-404",
+    "count_patch_after_approve": "CT-PATCH-AFTER-APPROVE-400",
+    "count_send_draft": "CT-SEND-DRAFT-400",
+    "count_bad_signature_accepted": "CT-AUTH-BAD-SIGNATURE",
+}
+COUNT_INVARIANT_BUGS = {
+    "count_open_balance_off": "count_balance_follows_credit",
+    "count_total_off": "count_total_is_lines_minus_discount",
+    "count_status_ignores_draft": "count_status_agrees_with_raw_fields",
+}
+
+
+def _args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+    return [
+        "contracts",
+        "--api",
+        "count",
+        "--base-url",
+        f"{base_url}/count",
+        "--client-id",
+        DEMO["client_id"],
+        "--client-secret",
+        DEMO["client_secret"],
+        "--token",
+        DEMO["access_token"],
+        "--rate-limit",
+        "0",
+        "--report-dir",
+        str(report_dir),
+        *extra,
+    ]
+
+
+@pytest.mark.parametrize("bug", sorted(COUNT_RULE_BUGS))
+def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
+    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
+        report, printed = check_quietly(
+            _args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
+        )
+    assert outcomes(report)[COUNT_RULE_BUGS[bug]] == "fail", printed
+
+
+def _responses(base_url: str) -> list[Any]:
+    with httpx.Client(base_url=base_url) as http:
+        count = Count(http)
+        customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+        for kind, draft in (("invoice", False), ("memo", False), ("invoice", True)):
+            body = {
+                "invoiceType": kind,
+                "customerUuid": customer,
+                "date": "2026-01-01",
+                "products": [{"productUuid": product, "quantity": 1, "unitPrice": 40}],
+                "isDraft": draft,
+            }
+            count.ok("POST", "/invoices", 201, json=body)
+        return [count.ok("GET", "/invoices", 200)]
+
+
+@pytest.mark.parametrize("bug", sorted(COUNT_INVARIANT_BUGS))
+def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
+    with EmbeddedSandbox() as sandbox:
+        responses = _responses(sandbox.base_url)
+    broken = copy.deepcopy(responses)
+    for body in broken:
+        RESPONSE_BUGS[bug](body)
+    failing = set()
+    for name in checks.ALL_CHECKS:
+        try:
+            for body in broken:
+                checks.run_check(name, body)
+        except AssertionError:
+            failing.add(name)
+    assert failing == {COUNT_INVARIANT_BUGS[bug]}
+
+
+def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:
+    with EmbeddedSandbox(planted_bugs=list(COUNT_INVARIANT_BUGS)) as sandbox:
+        _responses(sandbox.base_url)
+        report, printed = check_quietly(
+            _args(
+                sandbox.base_url,
+                tmp_path,
+                "--layers",
+                "schema",
+                "--phases",
+                "examples,fuzzing",
+                "--max-time",
+                "10",
+            )
+        )
+    found = outcomes(report)
+    for check in COUNT_INVARIANT_BUGS.values():
+        assert found[check] == "fail", printed
