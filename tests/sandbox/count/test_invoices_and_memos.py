@@ -255,3 +255,22 @@ def test_list_filters_memos_only(count: Count, setup: dict[str, Any]) -> None:
     assert (
         count.ok("GET", "/invoices", 200, params={"startDate": "2026-04-01"})["totalRecords"] == 0
     )
+
+
+def test_an_unpaid_invoice_past_its_due_date_is_overdue(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    late = record(count, setup, 100, dueDate="2020-01-31", isDraft=False)
+    assert late["status"] == "overdue"
+    sent = count.ok("POST", f"/invoices/{late['id']}/send", 200)
+    assert sent["status"] == "overdue"
+    memo = record(count, setup, 100, "memo", isDraft=False)
+    paid = count.ok(
+        "PATCH",
+        f"/invoices/{late['id']}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo["id"], "amount": 100}]},
+    )
+    assert (paid["status"], paid["paymentStatus"], paid["openBalance"]) == ("paid", "paid", 0.0)
+    overdue = count.ok("GET", "/invoices", 200, params={"status": "overdue"})
+    assert overdue["totalRecords"] == 0
