@@ -28,7 +28,9 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
 from starlette.datastructures import Headers
-from starlette.types import Message, Receive, Scope
+from starlette.types import Receive, Scope
+
+from sandbox.asgi_body import read_body, replaying
 
 Issue = dict[str, Any]
 
@@ -112,26 +114,10 @@ async def _buffered(receive: Receive, scope: Scope) -> tuple[Receive, Scope]:
     Connexion decides "no body" from ``Content-Length`` alone, so a chunked JSON body would
     otherwise read as missing.
     """
-    chunks, more = [], True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        more = message.get("more_body", False)
-    body = b"".join(chunks)
+    body = await read_body(receive)
     headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
     headers.append((b"content-length", str(len(body)).encode()))
-    replayed = False
-
-    async def replay() -> Message:
-        nonlocal replayed
-        if not replayed:
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay, {**scope, "headers": headers}
+    return replaying(body, receive), {**scope, "headers": headers}
 
 
 def _format_checker() -> FormatChecker:

@@ -1,6 +1,36 @@
 """Invariant checks: plain functions over a response body that raise AssertionError."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+JSON = dict[str, Any]
+# A check returns False when the object lacks what it judges (the check does not apply to it).
+Check = Callable[[JSON], bool | None]
+
 # Where the Schemathesis process writes how many objects each check saw (see st_hooks.py).
 COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
 # Where the Schemathesis process finds COUNT's client secret, to sign what it sends.
 COUNT_SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+
+
+def judge(check: Check, objects: Iterable[JSON], label: Callable[[JSON], str], kind: str) -> int:
+    """Run ``check`` over ``objects``; return how many it judged.
+
+    An object too malformed to judge (a string where cents belong, a missing field) fails the
+    check by name rather than crashing it.
+    """
+    judged = 0
+    for obj in objects:
+        try:
+            applied = check(obj)
+        except AssertionError:
+            raise
+        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
+            raise AssertionError(
+                f"{label(obj)}: malformed {kind} ({type(error).__name__}: {error})"
+            ) from None
+        if applied is not False:
+            judged += 1
+    return judged

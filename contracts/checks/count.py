@@ -3,11 +3,11 @@ never negative, and the derived status agrees with the raw fields and the balanc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-JSON = dict[str, Any]
-Check = Callable[[JSON], bool | None]
+from contracts.checks import JSON, Check, judge
+
 CENT = 0.005  # money is decimal in COUNT's JSON: compare to the cent
 
 
@@ -107,16 +107,4 @@ def records_in(body: Any) -> Iterator[JSON]:
 
 def run_check(name: str, body: Any) -> int:
     """Run one named check over every record in ``body``; return how many it judged."""
-    check, checked = ALL_CHECKS[name], 0
-    for record in records_in(body):
-        try:
-            applied = check(record)
-        except AssertionError:
-            raise
-        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-            raise AssertionError(
-                f"{_label(record)}: malformed record ({type(error).__name__}: {error})"
-            ) from None
-        if applied is not False:
-            checked += 1
-    return checked
+    return judge(ALL_CHECKS[name], records_in(body), _label, "record")

@@ -8,13 +8,11 @@ memos and invoices inside any DayZero response (a memo, a page of them, a custom
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-JSON = dict[str, Any]
-# A check returns False when the object lacks what it judges (the check does not apply to it).
-Check = Callable[[JSON], bool | None]
+from contracts.checks import JSON, Check, judge
 
 _DOLLARS = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -191,25 +189,7 @@ def checks_for(kind: str) -> dict[str, Check]:
 
 
 def run_check(name: str, body: Any) -> int:
-    """Run one named check over every object of its kind in ``body``; return how many it judged.
-
-    An object too malformed to judge (a string where cents belong, a missing field) fails the
-    check by name rather than crashing it.
-    """
-    check = ALL_CHECKS[name]
+    """Run one named check over every object of its kind in ``body``; return how many it judged."""
     kind = "memo" if name in MEMO_CHECKS else "invoice"
-    checked = 0
-    for found_kind, obj in objects_in(body):
-        if found_kind != kind:
-            continue
-        try:
-            applied = check(obj)
-        except AssertionError:
-            raise
-        except (KeyError, TypeError, ValueError, ArithmeticError) as error:
-            raise AssertionError(
-                f"{_label(obj)}: malformed {kind} ({type(error).__name__}: {error})"
-            ) from None
-        if applied is not False:
-            checked += 1
-    return checked
+    objects = (obj for found, obj in objects_in(body) if found == kind)
+    return judge(ALL_CHECKS[name], objects, _label, kind)

@@ -15,8 +15,9 @@ from typing import Any
 
 from connexion.context import context as request_context
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from sandbox.asgi_body import read_body, replaying
 from sandbox.runtime import sandbox_of
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.signature import SignatureError, verify
@@ -59,25 +60,9 @@ class SignatureMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith(f"{MOUNT}{PREFIX}"):
             await self.app(scope, receive, send)
             return
-        chunks, more = [], True
-        while more:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            more = message.get("more_body", False)
-        body = b"".join(chunks)
+        body = await read_body(receive)
         scope[CLIENT_KEY] = self._client(scope, body)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
     def _client(self, scope: Scope, body: bytes) -> str:
         """The tenant whose client signed the request; raises COUNT's 401 otherwise."""

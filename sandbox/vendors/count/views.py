@@ -42,6 +42,20 @@ def page_json(key: str, page: PageOf, items: list[dict[str, Any]]) -> dict[str, 
     return {key: items, "totalRecords": page.total, "page": page.page, "limit": page.limit}
 
 
+def lines_json(lines: list[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "productUuid": line["product_id"],
+            "name": line["name"],
+            "description": line["description"],
+            "quantity": line["quantity"],
+            "unitPrice": dollars(line["unit_price"]),
+            "total": dollars(line["total"]),
+        }
+        for line in lines
+    ]
+
+
 def credit_json(entry: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "invoiceId": entry["invoice_id"],
@@ -64,17 +78,7 @@ def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) 
         "date": record["date"],
         "dueDate": record["due_date"],
         "currency": record["currency"],
-        "products": [
-            {
-                "productUuid": line["product_id"],
-                "name": line["name"],
-                "description": line["description"],
-                "quantity": line["quantity"],
-                "unitPrice": dollars(line["unit_price"]),
-                "total": dollars(line["total"]),
-            }
-            for line in record["lines"]
-        ],
+        "products": lines_json(record["lines"]),
         "discount": dollars(record["discount"]),
         "discountDescription": record["discount_description"],
         "notes": record["notes"],
@@ -120,7 +124,6 @@ def _camel(changes: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def template_json(template: Mapping[str, Any]) -> dict[str, Any]:
-    lines = template["lines"]
     return {
         "id": template["id"],
         "invoiceType": "invoice",
@@ -128,17 +131,7 @@ def template_json(template: Mapping[str, Any]) -> dict[str, Any]:
         "date": template["date"],
         "dueDate": template["due_date"],
         "currency": template["currency"],
-        "products": [
-            {
-                "productUuid": line["product_id"],
-                "name": line["name"],
-                "description": line["description"],
-                "quantity": line["quantity"],
-                "unitPrice": dollars(line["unit_price"]),
-                "total": dollars(line["total"]),
-            }
-            for line in lines
-        ],
+        "products": lines_json(template["lines"]),
         "notes": template["notes"],
         "total": dollars(rules.total(template)),
         "isDraft": template["is_draft"],
