@@ -28,6 +28,7 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, FormatChecker, ValidationError
 from jsonschema.validators import extend
 from starlette.datastructures import Headers
+from starlette.formparsers import MultiPartException
 from starlette.types import Receive, Scope
 
 from sandbox.asgi_body import read_body, replaying
@@ -219,6 +220,24 @@ class JSONBodyValidator(JSONRequestBodyValidator):
         return None
 
 
+class MultipartValidator(MultiPartFormDataValidator):
+    """A body that is not valid multipart (broken headers, bad boundary) is the client's 400/422."""
+
+    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except MultiPartException as error:
+            raise RequestInvalid(
+                [
+                    {
+                        "loc": ["body"],
+                        "msg": f"Invalid multipart data: {error.message}",
+                        "type": "value_error",
+                    }
+                ]
+            ) from None
+
+
 class ParametersValidator(ParameterValidator):
     """Every path, query, header and cookie error at once, located as ``[where, name]``."""
 
@@ -268,7 +287,7 @@ VALIDATOR_MAP = {
         {
             "*/*json": JSONBodyValidator,
             "application/x-www-form-urlencoded": FormDataValidator,
-            "multipart/form-data": MultiPartFormDataValidator,
+            "multipart/form-data": MultipartValidator,
         }
     ),
 }

@@ -131,3 +131,20 @@ def test_attachment_urls_must_be_http(count: Count) -> None:
         json={"attachments": [{"url": "javascript:alert(1)"}]},
     )
     assert refused.status_code == 400
+
+
+def test_broken_multipart_is_a_400_not_a_500(count: Count) -> None:
+    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    invoice = _new(count, customer, product, "invoice", 1)["id"]
+    broken_header = b"--b\r\nContent-Dispos\xc2ition: form-data\r\n\r\nx\r\n--b--\r\n"
+    cut_short = b"--b\r\nContent-Disposition: form-d"
+    for content in (broken_header, cut_short):
+        response = count.call(
+            "POST",
+            f"/invoices/{invoice}/attachments/upload",
+            content=content,
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        )
+        assert response.status_code == 400, response.text
+        assert response.json()["statusCode"] == 400
