@@ -7,6 +7,8 @@ import io
 import json
 import subprocess
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import httpx
 
@@ -14,6 +16,7 @@ from contracts import config
 from contracts.report import RunReport
 from contracts.report.terminal import Terminal
 from contracts.runner import check
+from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
 from tests.support.processes import CREDITBOX
 
@@ -35,6 +38,40 @@ def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
         "0",
         *extra,
     ]
+
+
+def count_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+    """``creditbox contracts --api count`` against a sandbox, as its demo tenant."""
+    return [
+        "contracts",
+        "--api",
+        "count",
+        "--base-url",
+        f"{base_url}/count",
+        "--client-id",
+        COUNT_DEMO["client_id"],
+        "--client-secret",
+        COUNT_DEMO["client_secret"],
+        "--token",
+        COUNT_DEMO["access_token"],
+        "--rate-limit",
+        "0",
+        "--report-dir",
+        str(report_dir),
+        *extra,
+    ]
+
+
+def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:
+    """The names of ``checks``' invariants that fail on any of ``bodies``."""
+    failing = set()
+    for name in checks.ALL_CHECKS:
+        for body in bodies:
+            try:
+                checks.run_check(name, body)
+            except AssertionError:
+                failing.add(name)
+    return failing
 
 
 def run_cli(args: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.checks import count as checks
-from tests.contracts.support import check_quietly, har_entries, outcomes, run_cli
+from tests.contracts.support import check_quietly, count_args, har_entries, outcomes, run_cli
 from tests.support.count_client import DEMO, Count
 from tests.support.processes import serving
 
@@ -30,28 +30,8 @@ def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
 
 def test_a_running_sandbox_is_checked_with_signed_requests(tmp_path: Path) -> None:
     with serving(["--in-memory"]) as base_url:
-        result = run_cli(
-            [
-                "contracts",
-                "--api",
-                "count",
-                "--base-url",
-                f"{base_url}/count",
-                "--client-id",
-                DEMO["client_id"],
-                "--client-secret",
-                DEMO["client_secret"],
-                "--token",
-                DEMO["access_token"],
-                "--allow-writes",
-                "--layers",
-                "rules",
-                "--rate-limit",
-                "0",
-                "--report-dir",
-                str(tmp_path),
-            ]
-        )
+        args = count_args(base_url, tmp_path, "--allow-writes", "--layers", "rules")
+        result = run_cli(args)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "PASS     CT-AMBIGUOUS-UUID-409" in result.stdout
     assert DEMO["client_secret"] not in (tmp_path / "report.md").read_text()

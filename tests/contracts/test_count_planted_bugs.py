@@ -12,8 +12,8 @@ import pytest
 from contracts.checks import count as checks
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.planted import RESPONSE_BUGS
-from tests.contracts.support import check_quietly, outcomes
-from tests.support.count_client import DEMO, Count
+from tests.contracts.support import check_quietly, count_args, failing_checks, outcomes
+from tests.support.count_client import Count
 
 COUNT_RULE_BUGS = {
     "count_over_apply_accepted": "CT-OVER-APPLY-400",
@@ -31,32 +31,11 @@ COUNT_INVARIANT_BUGS = {
 }
 
 
-def _args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
-    return [
-        "contracts",
-        "--api",
-        "count",
-        "--base-url",
-        f"{base_url}/count",
-        "--client-id",
-        DEMO["client_id"],
-        "--client-secret",
-        DEMO["client_secret"],
-        "--token",
-        DEMO["access_token"],
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
-
-
 @pytest.mark.parametrize("bug", sorted(COUNT_RULE_BUGS))
 def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
     with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
         report, printed = check_quietly(
-            _args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
+            count_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
         )
     assert outcomes(report)[COUNT_RULE_BUGS[bug]] == "fail", printed
 
@@ -85,13 +64,7 @@ def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
     broken = copy.deepcopy(responses)
     for body in broken:
         RESPONSE_BUGS[bug](body)
-    failing = set()
-    for name in checks.ALL_CHECKS:
-        try:
-            for body in broken:
-                checks.run_check(name, body)
-        except AssertionError:
-            failing.add(name)
+    failing = failing_checks(checks, broken)
     assert failing == {COUNT_INVARIANT_BUGS[bug]}
 
 
@@ -99,7 +72,7 @@ def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:
     with EmbeddedSandbox(planted_bugs=list(COUNT_INVARIANT_BUGS)) as sandbox:
         _responses(sandbox.base_url)
         report, printed = check_quietly(
-            _args(
+            count_args(
                 sandbox.base_url,
                 tmp_path,
                 "--layers",

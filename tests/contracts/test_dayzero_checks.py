@@ -9,6 +9,7 @@ import pytest
 
 from contracts.checks import dayzero as checks
 from sandbox.planted import RESPONSE_BUGS
+from tests.contracts.support import failing_checks
 from tests.support.dayzero_client import DayZero
 
 # each response bug of the sandbox that breaks an invariant -> the check that must catch it
@@ -45,21 +46,10 @@ def responses(dayzero: DayZero) -> list[Any]:
     ]
 
 
-def _failing_checks(bodies: list[Any]) -> set[str]:
-    failing = set()
-    for name in checks.ALL_CHECKS:
-        for body in bodies:
-            try:
-                checks.run_check(name, body)
-            except AssertionError:
-                failing.add(name)
-    return failing
-
-
 def test_sandbox_responses_keep_every_invariant(responses: list[Any]) -> None:
     statuses = {memo["status"] for memo in responses[0]["items"]}
     assert statuses == {"draft", "issued", "partially_applied", "fully_applied", "void"}
-    assert _failing_checks(responses) == set()
+    assert failing_checks(checks, responses) == set()
 
 
 @pytest.mark.parametrize("bug", sorted(INVARIANT_BUGS))
@@ -69,7 +59,7 @@ def test_each_planted_bug_is_caught_by_its_check_alone(responses: list[Any], bug
     for body in broken:
         mutate(body)
     assert broken != responses
-    assert _failing_checks(broken) == {expected_check}
+    assert failing_checks(checks, broken) == {expected_check}
 
 
 def test_every_check_has_a_planted_bug() -> None:

@@ -45,14 +45,7 @@ class CountBackend:
     # customers ----------------------------------------------------------------------------
 
     def create_customer(self, ws: Workspace, fields: Mapping[str, Any]) -> Document:
-        stamp = clock.timestamp()
-        record = {
-            "id": str(uuid.uuid4()),
-            "workspace_id": ws.workspace_id,
-            **_customer_fields(fields),
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
+        record = _new_record(ws, _customer_fields(fields))
         with self._store.transaction(ws.tenant_id) as db:
             self._refuse_duplicate_email(db, ws, record["email"], None)
             return Document(record, db.table(CUSTOMERS).insert(record))
@@ -99,14 +92,7 @@ class CountBackend:
     # products -----------------------------------------------------------------------------
 
     def create_product(self, ws: Workspace, fields: Mapping[str, Any]) -> Document:
-        stamp = clock.timestamp()
-        record = {
-            "id": str(uuid.uuid4()),
-            "workspace_id": ws.workspace_id,
-            **_product_fields(fields),
-            "created_at": stamp,
-            "updated_at": stamp,
-        }
+        record = _new_record(ws, _product_fields(fields))
         with self._store.transaction(ws.tenant_id) as db:
             return Document(record, db.table(PRODUCTS).insert(record))
 
@@ -128,6 +114,18 @@ class CountBackend:
         with self._store.transaction(ws.tenant_id) as db:
             product = _one(db, PRODUCTS, ws, product_id, errors.PRODUCT_NOT_FOUND)
             db.table(PRODUCTS).remove(doc_ids=[product.doc_id])
+
+
+def _new_record(ws: Workspace, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A new record of the workspace: a fresh UUID, the fields, both timestamps now."""
+    stamp = clock.timestamp()
+    return {
+        "id": str(uuid.uuid4()),
+        "workspace_id": ws.workspace_id,
+        **fields,
+        "created_at": stamp,
+        "updated_at": stamp,
+    }
 
 
 def _customer_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
