@@ -163,7 +163,13 @@ ParameterSchemaValidator = extend(Draft4Validator, {"pattern": _anchored_pattern
 
 
 class JSONBodyValidator(JSONRequestBodyValidator):
-    """Every body error at once; an unreadable or missing body is an issue too, never a 500."""
+    """Every body error at once; an unreadable or missing body is an issue too, never a 500.
+
+    An absent body and a literal JSON ``null`` are different requests: an optional body may be
+    left out, but ``null`` is a value that must match the schema like any other.
+    """
+
+    _absent = True
 
     @property
     def _validator(self) -> Any:
@@ -175,6 +181,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
             receive, scope = await _buffered(receive, scope)
         length = Headers(scope=scope).get("content-length", "0")
         missing = not length.isdigit() or int(length) == 0
+        self._absent = missing
         if missing and self._required and self._schema.get("default") is None:
             raise RequestInvalid([{"loc": ["body"], "msg": "Field required", "type": "missing"}])
         return await super().wrap_receive(receive, scope=scope)
@@ -208,7 +215,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
             ) from None
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
-        if body is None:
+        if body is None and self._absent:
             if self._required and not self._nullable:
                 raise RequestInvalid(
                     [{"loc": ["body"], "msg": "Field required", "type": "missing"}]

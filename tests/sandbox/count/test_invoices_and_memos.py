@@ -220,6 +220,21 @@ def test_send_needs_an_approved_record(count: Count, setup: dict[str, Any]) -> N
     )
 
 
+def test_send_body_may_be_left_out_but_a_null_body_is_refused(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    invoice = approved(count, setup, 100)
+    refused = count.call(
+        "POST",
+        f"/invoices/{invoice['id']}/send",
+        content=b"null",
+        headers={"content-type": "application/json"},
+    )
+    assert (refused.status_code, refused.json()["statusCode"]) == (400, 400)
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["status"] == "approved"
+    assert count.ok("POST", f"/invoices/{invoice['id']}/send", 200)["status"] == "sent"
+
+
 def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
     count: Count, setup: dict[str, Any]
 ) -> None:
