@@ -100,6 +100,9 @@ def create_app(
     )
     if planted:
         app.add_middleware(ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=planted)
+    for vendor in VENDORS:
+        if vendor.outermost is not None:
+            app.add_middleware(vendor.outermost, position=MiddlewarePosition.BEFORE_EXCEPTION)
     return app
 
 

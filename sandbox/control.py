@@ -1,4 +1,5 @@
-"""The ``/_sandbox`` control API (specs/control.yaml): health, tenants, resets.
+"""The ``/_sandbox`` control API (specs/control.yaml): health, tenants, resets, and seeding
+what a vendor API cannot create itself (COUNT legacy duplicates, Solvimon invoices and keys).
 
 Not a vendor API, so its errors are a plain ``{"detail": "<text>"}``.
 """
@@ -11,11 +12,15 @@ from sandbox.errors import VendorError
 from sandbox.runtime import current
 from sandbox.tenants import UnknownTenant
 from sandbox.vendors.count.invoices import InvoiceBackend
+from sandbox.vendors.solvimon import auth as solvimon_auth
+from sandbox.vendors.solvimon.amounts import AmountError
+from sandbox.vendors.solvimon.invoices import InvoiceBackend as SolvimonInvoices
 
 TENANT_NOT_FOUND = "Tenant not found"
 RECORD_NOT_FOUND = "No COUNT record has this UUID in the tenant"
 NOT_DUPLICATED = "This UUID has no legacy duplicate to migrate"
 TENANT_EXISTS = "A tenant with this id already exists"
+PLATFORM_NOT_OURS = "{platform} is not one of the tenant's Solvimon platforms"
 
 Response = tuple[Any, int]
 
@@ -98,6 +103,40 @@ def migrate_count_duplicate(tenant_id: str, uuid: str) -> Response:
         return _count_records(tenant_id).migrate_duplicates(tenant_id, uuid), 200
     except LookupError:
         raise ControlError(NOT_DUPLICATED, 404) from None
+
+
+def _solvimon_credentials(tenant_id: str) -> dict[str, Any]:
+    tenant = current().tenants.find(tenant_id)
+    if tenant is None:
+        raise TenantNotFound()
+    credentials: dict[str, Any] = tenant["credentials"][solvimon_auth.VENDOR]
+    return credentials
+
+
+def seed_solvimon_invoice(tenant_id: str, body: dict[str, Any]) -> Response:
+    credentials = _solvimon_credentials(tenant_id)
+    platform = body.get("platform_id") or credentials["platform_id"]
+    if platform not in credentials["platform_ids"]:
+        raise ControlError(PLATFORM_NOT_OURS.format(platform=platform), 400)
+    sandbox = current()
+    try:
+        invoice = SolvimonInvoices(sandbox.store).seed(tenant_id, platform, body)
+    except AmountError as problem:
+        raise ControlError(str(problem), 400) from None
+    return invoice, 201
+
+
+def create_solvimon_api_key(tenant_id: str, body: dict[str, Any]) -> Response:
+    credentials = _solvimon_credentials(tenant_id)
+    try:
+        key = solvimon_auth.new_key(
+            credentials, body["permissions"], body.get("platform_ids"), body.get("description")
+        )
+    except ValueError as problem:
+        raise ControlError(str(problem), 400) from None
+    credentials = {**credentials, "api_keys": [*credentials.get("api_keys", []), key]}
+    current().tenants.update_credentials(tenant_id, solvimon_auth.VENDOR, credentials)
+    return key, 201
 
 
 def reset_tenant(tenant_id: str) -> Response:

@@ -7,8 +7,8 @@ rule or check catches each one.
 
 Two kinds:
 
-- *behaviour* bugs change what the DayZero backend does (it asks :meth:`PlantedBugs.on`);
-- *response* bugs rewrite DayZero's JSON on the way out (:class:`ResponseBugs` middleware).
+- *behaviour* bugs change what a vendor backend does (it asks :meth:`PlantedBugs.on`);
+- *response* bugs rewrite a vendor's JSON (or headers) on the way out (:class:`ResponseBugs`).
 """
 
 from __future__ import annotations
@@ -36,6 +36,13 @@ BEHAVIOUR_BUGS = {
     "count_patch_after_approve": "an approved record can be patched",
     "count_send_draft": "a draft can be sent",
     "count_bad_signature_accepted": "any x-signature is accepted",
+    "solvimon_credit_any_status": "an invoice that is not FINAL can be credited",
+    "solvimon_over_credit": "earlier credits are not counted: an invoice can be credited twice",
+    "solvimon_partial_credit_ignored": "a credit by periods credits everything creditable",
+    "solvimon_permission_ignored": "a key without INVOICE.CREDIT.CREATE can credit",
+    "solvimon_replay_runs_again": "a replayed Idempotency-Key credits again",
+    "solvimon_key_reuse_accepted": "an Idempotency-Key reused with another body is run anew",
+    "solvimon_credit_unlinked": "a credit invoice does not name its original",
 }
 
 
@@ -140,8 +147,30 @@ def _count_status_ignores_draft(body: Any) -> None:
             record["status"] = "approved"
 
 
+def _solvimon_invoices(body: Any) -> Iterator[JSON]:
+    if isinstance(body, dict):
+        if "open_invoice_amount" in body:
+            yield body
+        for item in body.get("data") or []:
+            yield from _solvimon_invoices(item)
+
+
+def _solvimon_open_amount_off(body: Any) -> None:
+    for invoice in _solvimon_invoices(body):
+        amount = invoice["open_invoice_amount"]
+        amount["quantity"] = f"{float(amount['quantity']) + 1:.2f}"
+
+
+def _solvimon_amounts_overprecise(body: Any) -> None:
+    for invoice in _solvimon_invoices(body):
+        amount = invoice["invoice_amount_including_tax"]
+        amount["quantity"] = f"{float(amount['quantity']):.3f}"
+
+
 # response bugs on successful responses: name -> rewrite
 RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
+    "solvimon_open_amount_off": _solvimon_open_amount_off,
+    "solvimon_amounts_overprecise": _solvimon_amounts_overprecise,
     "count_open_balance_off": _count_open_balance_off,
     "count_total_off": _count_total_off,
     "count_status_ignores_draft": _count_status_ignores_draft,
@@ -157,8 +186,10 @@ RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
 }
 # a refusal in the wrong shape: {"error": ...} instead of DayZero's {"detail": ...}
 WRONG_ERROR_BODY = "dayzero_wrong_error_body"
+# Solvimon responses without their X-REQUEST-ID header
+NO_REQUEST_ID = "solvimon_request_id_missing"
 
-ALL_BUGS = frozenset({*BEHAVIOUR_BUGS, *RESPONSE_BUGS, WRONG_ERROR_BODY})
+ALL_BUGS = frozenset({*BEHAVIOUR_BUGS, *RESPONSE_BUGS, WRONG_ERROR_BODY, NO_REQUEST_ID})
 
 
 class PlantedBugs:
@@ -178,15 +209,18 @@ class PlantedBugs:
 
 
 class ResponseBugs:
-    """ASGI middleware: rewrites DayZero responses through the response bugs switched on."""
+    """ASGI middleware: rewrites vendor responses through the response bugs switched on."""
 
     def __init__(self, app: ASGIApp, bugs: PlantedBugs) -> None:
         self.app = app
         self.rewrites = {name: rewrite for name, rewrite in RESPONSE_BUGS.items() if bugs.on(name)}
         self.wrong_errors = bugs.on(WRONG_ERROR_BODY)
+        self.no_request_id = bugs.on(NO_REQUEST_ID)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(("/dayzero/", "/count/")):
+        if scope["type"] != "http" or not scope["path"].startswith(
+            ("/dayzero/", "/count/", "/solvimon/")
+        ):
             await self.app(scope, receive, send)
             return
         start: Message = {}
@@ -202,7 +236,10 @@ class ResponseBugs:
                 return
             vendor = scope["path"].split("/")[1]
             body = self._rewritten(vendor, start["status"], b"".join(chunks))
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            dropped = {b"content-length"}
+            if self.no_request_id and vendor == "solvimon":
+                dropped.add(b"x-request-id")
+            headers = [(k, v) for k, v in start["headers"] if k.lower() not in dropped]
             headers.append((b"content-length", str(len(body)).encode()))
             await send({**start, "headers": headers})
             await send({"type": "http.response.body", "body": body})

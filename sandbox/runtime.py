@@ -13,6 +13,7 @@ from typing import Any
 
 from connexion.context import scope as current_scope
 
+from sandbox.idempotency import InFlightKeys
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
@@ -26,6 +27,8 @@ class Sandbox:
     tenants: TenantRegistry
     vendors: tuple[str, ...]
     planted: PlantedBugs = field(default_factory=PlantedBugs)
+    # Idempotency keys of requests being handled right now (never stored)
+    in_flight: InFlightKeys = field(default_factory=InFlightKeys)
 
 
 def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:

@@ -102,6 +102,26 @@ class TenantRegistry:
                 return copy.deepcopy(tenant)
         return None
 
+    def find_where(
+        self, vendor: str, matches: Callable[[Mapping[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """The tenant whose ``vendor`` credentials satisfy ``matches`` (e.g. hold an API key)."""
+        for tenant in list(self._tenants.values()):
+            if matches(tenant["credentials"].get(vendor, {})):
+                return copy.deepcopy(tenant)
+        return None
+
+    def update_credentials(self, tenant_id: str, vendor: str, values: Credentials) -> None:
+        """Replace the tenant's ``vendor`` credentials (e.g. with a new API key added)."""
+        self.get(tenant_id)
+        with self._store.registry() as registry:
+            table = registry.table("tenants")
+            stored = table.get(Query().id == tenant_id)
+            assert isinstance(stored, dict)
+            credentials = {**stored["credentials"], vendor: copy.deepcopy(dict(values))}
+            table.update({"credentials": credentials}, Query().id == tenant_id)
+            self._tenants[tenant_id] = {**self._tenants[tenant_id], "credentials": credentials}
+
     def all(self) -> list[dict[str, Any]]:
         return [copy.deepcopy(tenant) for tenant in self._tenants.values()]
 

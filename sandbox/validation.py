@@ -89,9 +89,27 @@ def _describe(error: ValidationError) -> tuple[str, str, list[str | int]]:
     return kind, error.message, []
 
 
+def _extra_properties(error: ValidationError, root: list[str | int]) -> list[Issue]:
+    """One issue per property the schema does not allow, located at that property."""
+    schema: Any = error.schema if isinstance(error.schema, dict) else {}
+    known = set(schema.get("properties", {}))
+    return [
+        {
+            "loc": [*root, *error.absolute_path, name],
+            "msg": "Extra inputs are not permitted",
+            "type": "extra_forbidden",
+            "input": error.instance[name],
+        }
+        for name in sorted(str(key) for key in error.instance if key not in known)
+    ]
+
+
 def schema_issues(errors: Iterable[ValidationError], root: list[str | int]) -> list[Issue]:
     issues = []
     for error in sorted(errors, key=lambda e: [str(step) for step in e.absolute_path]):
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            issues += _extra_properties(error, root)
+            continue
         code, message, extra = _describe(error)
         issues.append(
             {

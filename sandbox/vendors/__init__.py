@@ -13,6 +13,9 @@ from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.dayzero import auth as dayzero_auth
 from sandbox.vendors.dayzero import errors as dayzero_errors
+from sandbox.vendors.solvimon import auth as solvimon_auth
+from sandbox.vendors.solvimon import errors as solvimon_errors
+from sandbox.vendors.solvimon import middleware as solvimon_middleware
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,8 @@ class VendorMount:
     demo_credentials: dict[str, Any]
     # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
     before_security: Callable[[ASGIApp], ASGIApp] | None = None
+    # ASGI middleware around everything, errors included (e.g. Solvimon's X-REQUEST-ID)
+    outermost: Callable[[ASGIApp], ASGIApp] | None = None
 
     @property
     def base_path(self) -> str:
@@ -48,5 +53,15 @@ VENDORS: tuple[VendorMount, ...] = (
         new_credentials=count_auth.new_credentials,
         demo_credentials=count_auth.DEMO_CREDENTIALS,
         before_security=count_auth.SignatureMiddleware,
+    ),
+    VendorMount(
+        name="solvimon",
+        spec="solvimon.yaml",
+        handlers="sandbox.vendors.solvimon.handlers",
+        shape=solvimon_errors.SHAPE,
+        new_credentials=solvimon_auth.new_credentials,
+        demo_credentials=solvimon_auth.DEMO_CREDENTIALS,
+        before_security=solvimon_middleware.VersionGuard,
+        outermost=solvimon_middleware.RequestIds,
     ),
 )

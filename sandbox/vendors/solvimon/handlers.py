@@ -1,0 +1,107 @@
+"""Solvimon's HTTP handlers, one per ``operationId`` of specs/solvimon.yaml: parse, call, shape."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+from connexion import request
+
+from sandbox.idempotency import AlreadyInFlight, fingerprint
+from sandbox.runtime import current
+from sandbox.vendors.solvimon import errors, views
+from sandbox.vendors.solvimon.auth import CREDIT, ONE_OFF_CREATE, VIEW, Caller, caller
+from sandbox.vendors.solvimon.invoices import IdempotentRequest, InvoiceBackend, Listing
+
+Response = tuple[Any, int] | tuple[Any, int, dict[str, str]]
+REPLAYED = {"Idempotent-Replayed": "true"}
+
+
+def _backend() -> InvoiceBackend:
+    return InvoiceBackend(current().store, current().planted)
+
+
+def list_invoices(
+    version: str,
+    page: int = 1,
+    limit: int = 50,
+    order_by: str = "created_at",
+    order_direction: str = "desc",
+    include_periods: bool = False,
+    include_lines: bool = False,
+    **filters: Any,
+) -> Response:
+    who = caller(VIEW)
+    wanted = {
+        "customer_id": filters.get("customer_id"),
+        "statuses": filters.get("statuses") or filters.get("statuses[]"),
+        "paid": filters.get("paid"),
+        "on_hold": filters.get("on_hold"),
+        "invoice_date": _date_window(filters.get("invoice_date")),
+    }
+    listing = Listing(order_by, order_direction, include_periods, include_lines)
+    items, total = _backend().search(who, wanted, listing, page, limit)
+    return views.page_json(items, total, page, limit, request.url), 200
+
+
+def get_invoice(version: str, resourceId: str) -> Response:
+    return _backend().get(caller(VIEW), resourceId), 200
+
+
+def credit_invoice(version: str, resourceId: str, body: dict[str, Any]) -> Response:
+    who = caller(CREDIT)
+    return _idempotent(who, body, lambda key: _backend().credit(who, resourceId, body, key))
+
+
+def credit_and_copy_invoice(
+    version: str,
+    resourceId: str,
+    body: dict[str, Any] | None = None,
+) -> Response:
+    who = caller(CREDIT, ONE_OFF_CREATE)
+    given = body or {}
+    return _idempotent(
+        who, given, lambda key: _backend().credit_and_copy(who, resourceId, given, key)
+    )
+
+
+def _idempotent(who: Caller, body: Any, run: Any) -> Response:
+    """Run a POST under its ``Idempotency-Key``, if it has one; a replay says so."""
+    key = request.headers.get("Idempotency-Key")
+    if not key:
+        response, _ = run(None)
+        return response, 200
+    held = (who.tenant_id, who.platform_id, key)
+    try:
+        with current().in_flight.hold(held):
+            idempotent = IdempotentRequest(key, fingerprint("POST", request.url.path, body))
+            response, replayed = run(idempotent)
+    except AlreadyInFlight:
+        raise errors.IdempotencyKeyInFlight() from None
+    return (response, 200, REPLAYED) if replayed else (response, 200)
+
+
+def _date_window(value: str | None) -> tuple[str | None, str | None] | None:
+    """``2026-03-01`` or ``[from,to]`` → UTC timestamps to compare stored ones with."""
+    if not value:
+        return None
+    if value.startswith("["):
+        start, end = value[1:-1].split(",", 1)
+        return _moment(start, start_of_day=True), _moment(end, start_of_day=False)
+    return _moment(value, start_of_day=True), _moment(value, start_of_day=False)
+
+
+def _moment(text: str, *, start_of_day: bool) -> str | None:
+    if not text:
+        return None
+    try:
+        if "T" in text:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+        else:
+            day = datetime.fromisoformat(text).date()
+            moment = datetime.combine(day, time.min if start_of_day else time.max, UTC)
+    except ValueError:
+        raise errors.InvalidField(
+            f"invoice_date: {text!r} is not a date", field="invoice_date"
+        ) from None
+    return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")

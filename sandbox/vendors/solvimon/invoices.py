@@ -1,0 +1,402 @@
+"""Solvimon's invoices: seeding, reading, listing, crediting, credit-and-copy, idempotency.
+
+Every invoice belongs to one platform of the tenant; a caller acting on another platform does
+not see it (404). A credit is a new invoice whose lines mirror the original's period, group and
+line orders with negative amounts; the two invoices are linked both ways in the same
+transaction, and what the original still has to credit is derived from its linked credit
+invoices, so nothing can be credited twice.
+
+An idempotent POST stores its response in the same transaction as the change it made: a replay
+answers that stored response and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from tinydb import Query, TinyDB
+
+from sandbox import clock
+from sandbox.idempotency import expired
+from sandbox.planted import PlantedBugs
+from sandbox.store import Store
+from sandbox.vendors.solvimon import errors, rules, views
+from sandbox.vendors.solvimon.amounts import to_minor
+from sandbox.vendors.solvimon.auth import Caller, random_id
+from sandbox.vendors.solvimon.credit_plan import CreditPlanner, Plan
+
+INVOICES = "solvimon_invoices"
+IDEMPOTENCY = "solvimon_idempotency"
+COUNTERS = "solvimon_counters"
+KEEP_KEYS = timedelta(hours=48)
+NUMBER_PREFIX = {"STANDARD": "INV", "ONE_OFF": "INV", "CREDIT": "CR", "ONE_OFF_CREDIT": "CR"}
+
+Json = dict[str, Any]
+
+
+def stamp() -> str:
+    """Solvimon's timestamps: ISO 8601 in whole seconds (it refuses milliseconds)."""
+    return clock.now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class IdempotentRequest:
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Listing:
+    order_by: str = "created_at"
+    direction: str = "desc"
+    include_periods: bool = False
+    include_lines: bool = False
+
+
+class InvoiceBackend:
+    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
+        self._store = store
+        self._planted = planted or PlantedBugs()
+
+    # seeding (control API) ------------------------------------------------------------------
+
+    def seed(self, tenant_id: str, platform_id: str, fields: Mapping[str, Any]) -> Json:
+        """An invoice as the sandbox's control API describes it (amounts as decimal strings)."""
+        currency = fields.get("currency") or "EUR"
+        now = stamp()
+        status = fields.get("status") or "FINAL"
+        periods = [
+            self._seeded_period(number, period, currency)
+            for number, period in enumerate(fields["periods"], start=1)
+        ]
+        with self._store.transaction(tenant_id) as db:
+            kind = fields.get("type") or "STANDARD"
+            invoice: Json = {
+                "id": random_id("invo"),
+                "platform_id": platform_id,
+                "invoice_number": fields.get("invoice_number")
+                or self._number(db, platform_id, kind),
+                "type": kind,
+                "status": status,
+                "on_hold": bool(fields.get("on_hold", False)),
+                "currency": currency,
+                "customer_id": fields.get("customer_id") or random_id("cust"),
+                "invoice_date": fields.get("invoice_date") or now,
+                "due_date": fields.get("due_date"),
+                "delivery_date": None,
+                "created_at": now,
+                "updated_at": now,
+                "updated_to_final_at": now if status == "FINAL" else None,
+                "paid": to_minor(fields.get("paid") or "0", currency),
+                "notes": list(fields.get("notes") or []),
+                "periods": periods,
+                "credit": None,
+                "links": [],
+            }
+            db.table(INVOICES).insert(invoice)
+            return views.invoice_json(invoice, {invoice["id"]: invoice})
+
+    def _seeded_period(self, number: int, period: Mapping[str, Any], currency: str) -> Json:
+        return {
+            "period_order": number,
+            "start_at": period.get("start_at") or stamp(),
+            "end_at": period.get("end_at") or stamp(),
+            "groups": [
+                {
+                    "group_order": group_number,
+                    "description": group.get("description"),
+                    "start_at": period.get("start_at"),
+                    "end_at": period.get("end_at"),
+                    "lines": [
+                        {
+                            "id": random_id("invl"),
+                            "line_order": line_number,
+                            "description": line.get("description"),
+                            "amount": to_minor(line["amount"], currency),
+                        }
+                        for line_number, line in enumerate(group["lines"], start=1)
+                    ],
+                }
+                for group_number, group in enumerate(period["groups"], start=1)
+            ],
+        }
+
+    # reading --------------------------------------------------------------------------------
+
+    def get(self, caller: Caller, invoice_id: str) -> Json:
+        with self._store.transaction(caller.tenant_id) as db:
+            book = _book(db, caller.platform_id)
+            return views.invoice_json(_find(book, invoice_id), book)
+
+    def search(
+        self, caller: Caller, filters: Mapping[str, Any], listing: Listing, page: int, limit: int
+    ) -> tuple[list[Json], int]:
+        with self._store.transaction(caller.tenant_id) as db:
+            book = _book(db, caller.platform_id)
+            found = [invoice for invoice in book.values() if _matches(invoice, book, filters)]
+            found.sort(
+                key=lambda inv: (inv[listing.order_by] or "", inv["created_at"], inv["id"]),
+                reverse=listing.direction == "desc",
+            )
+            start = (page - 1) * limit
+            items = [
+                views.invoice_json(
+                    invoice,
+                    book,
+                    include_periods=listing.include_periods,
+                    include_lines=listing.include_lines,
+                )
+                for invoice in found[start : start + limit]
+            ]
+            return items, len(found)
+
+    # crediting ------------------------------------------------------------------------------
+
+    def credit(
+        self,
+        caller: Caller,
+        invoice_id: str,
+        request: Mapping[str, Any],
+        idempotent: IdempotentRequest | None,
+    ) -> tuple[Json, bool]:
+        """The credit invoice's JSON, and whether it is a replay of an earlier response."""
+
+        def run(db: TinyDB) -> Json:
+            book = _book(db, caller.platform_id)
+            original = _find(book, invoice_id)
+            credit = self._credit(db, book, original, request)
+            return views.invoice_json(credit, book)
+
+        return self._idempotently(caller, idempotent, run)
+
+    def credit_and_copy(
+        self,
+        caller: Caller,
+        invoice_id: str,
+        request: Mapping[str, Any],
+        idempotent: IdempotentRequest | None,
+    ) -> tuple[Json, bool]:
+        def run(db: TinyDB) -> Json:
+            book = _book(db, caller.platform_id)
+            original = _find(book, invoice_id)
+            credit = self._credit(db, book, original, request)
+            if request.get("update_credit_invoice_to_final"):
+                _finalise(db, credit)
+            copy = self._copy(db, original, final=bool(request.get("update_new_invoice_to_final")))
+            return {
+                "original_invoice_id": original["id"],
+                "credit_invoice_id": credit["id"],
+                "new_invoice_id": copy["id"],
+            }
+
+        return self._idempotently(caller, idempotent, run)
+
+    def _credit(
+        self,
+        db: TinyDB,
+        book: dict[str, Json],
+        original: Json,
+        request: Mapping[str, Any],
+    ) -> Json:
+        if not self._planted.on("solvimon_credit_any_status"):
+            rules.require("credit", original)
+        credited = rules.credited_by_line(views.credits_of(original, book))
+        if self._planted.on("solvimon_over_credit"):
+            credited = {}
+        creditable = rules.creditable_by_line(original, credited)
+        asked = {k: v for k, v in request.items() if k in ("periods", "groups")}
+        if self._planted.on("solvimon_partial_credit_ignored"):
+            asked = {}
+        plan = CreditPlanner(original, creditable).plan(asked)
+        now = stamp()
+        credit: Json = {
+            "id": random_id("invo"),
+            "platform_id": original["platform_id"],
+            "invoice_number": self._number(
+                db, original["platform_id"], rules.CREDIT_TYPE[original["type"]]
+            ),
+            "type": rules.CREDIT_TYPE[original["type"]],
+            "status": "DRAFT",
+            "on_hold": bool(request.get("force_init_on_hold")),
+            "currency": original["currency"],
+            "customer_id": original.get("customer_id"),
+            "invoice_date": now,
+            "due_date": None,
+            "delivery_date": request.get("delivery_date"),
+            "created_at": now,
+            "updated_at": now,
+            "updated_to_final_at": None,
+            "paid": 0,
+            "notes": [request["note"]] if request.get("note") else [],
+            "periods": _credit_periods(original, plan),
+            "credit": {
+                "original_invoice_id": original["id"],
+                "original_invoice_number": original["invoice_number"],
+                "note": request.get("note"),
+                "credit_details_source": request.get("credit_details_source") or "CURRENT",
+            },
+            "links": [{"id": original["id"], "link_type": rules.ORIGINAL_INVOICE}],
+        }
+        if self._planted.on("solvimon_credit_unlinked"):
+            credit["credit"] = None
+        db.table(INVOICES).insert(credit)
+        book[credit["id"]] = credit
+        _link(db, book, original, credit["id"], rules.CREDIT_INVOICE)
+        return credit
+
+    def _copy(self, db: TinyDB, original: Json, final: bool) -> Json:
+        now = stamp()
+        copy: Json = {
+            **original,
+            "id": random_id("invo"),
+            "invoice_number": self._number(db, original["platform_id"], original["type"]),
+            "status": "FINAL" if final else "DRAFT",
+            "on_hold": False,
+            "created_at": now,
+            "updated_at": now,
+            "updated_to_final_at": now if final else None,
+            "paid": 0,
+            "periods": _renumbered_lines(original["periods"]),
+            "credit": None,
+            "links": [{"id": original["id"], "link_type": rules.COPIED_FROM}],
+        }
+        db.table(INVOICES).insert(copy)
+        _link(db, {original["id"]: original}, original, copy["id"], rules.COPY)
+        return copy
+
+    # idempotency ----------------------------------------------------------------------------
+
+    def _idempotently(
+        self, caller: Caller, idempotent: IdempotentRequest | None, run: Callable[[TinyDB], Json]
+    ) -> tuple[Json, bool]:
+        with self._store.transaction(caller.tenant_id) as db:
+            if idempotent is None:
+                return run(db), False
+            table = db.table(IDEMPOTENCY)
+            where = (Query().platform_id == caller.platform_id) & (Query().key == idempotent.key)
+            stored = table.get(where)
+            if isinstance(stored, dict) and not expired(
+                stored["stored_at"], clock.now(), KEEP_KEYS
+            ):
+                reused = stored["fingerprint"] != idempotent.fingerprint
+                if reused and not self._planted.on("solvimon_key_reuse_accepted"):
+                    raise errors.IdempotencyKeyReused()
+                if not reused and not self._planted.on("solvimon_replay_runs_again"):
+                    return stored["response"], True
+            table.remove(where)
+            response = run(db)
+            table.insert(
+                {
+                    "platform_id": caller.platform_id,
+                    "key": idempotent.key,
+                    "fingerprint": idempotent.fingerprint,
+                    "response": response,
+                    "stored_at": clock.timestamp(),
+                }
+            )
+            return response, False
+
+    def _number(self, db: TinyDB, platform_id: str, kind: str) -> str:
+        prefix = NUMBER_PREFIX[kind]
+        counters = db.table(COUNTERS)
+        where = (Query().platform_id == platform_id) & (Query().prefix == prefix)
+        found = counters.get(where)
+        number = found["next"] if isinstance(found, dict) else 1
+        if isinstance(found, dict):
+            counters.update({"next": number + 1}, where)
+        else:
+            counters.insert({"platform_id": platform_id, "prefix": prefix, "next": number + 1})
+        return f"{prefix}-{number:06d}"
+
+
+# helpers ----------------------------------------------------------------------------------------
+
+
+def _book(db: TinyDB, platform_id: str) -> dict[str, Json]:
+    """Every invoice of the platform by id (stored documents, as dicts)."""
+    return {
+        invoice["id"]: dict(invoice)
+        for invoice in db.table(INVOICES).search(Query().platform_id == platform_id)
+    }
+
+
+def _find(book: Mapping[str, Json], invoice_id: str) -> Json:
+    invoice = book.get(invoice_id)
+    if invoice is None:
+        raise errors.InvoiceNotFound(invoice_id[:256])
+    return invoice
+
+
+def _link(db: TinyDB, book: dict[str, Json], invoice: Json, other_id: str, link_type: str) -> None:
+    links = [*invoice.get("links", []), {"id": other_id, "link_type": link_type}]
+    db.table(INVOICES).update({"links": links, "updated_at": stamp()}, Query().id == invoice["id"])
+    invoice["links"] = links
+    book[invoice["id"]] = invoice
+
+
+def _finalise(db: TinyDB, invoice: Json) -> None:
+    now = stamp()
+    changes = {"status": "FINAL", "updated_to_final_at": now, "updated_at": now}
+    db.table(INVOICES).update(changes, Query().id == invoice["id"])
+    invoice.update(changes)
+
+
+def _credit_periods(original: Mapping[str, Any], plan: Plan) -> list[Json]:
+    """The original's periods, groups and lines that the plan credits, with negative amounts."""
+    periods = []
+    for period in original["periods"]:
+        groups = []
+        for group in period["groups"]:
+            lines = [
+                {
+                    "id": random_id("invl"),
+                    "line_order": line["line_order"],
+                    "description": line.get("description"),
+                    "amount": -plan[key],
+                }
+                for line in group["lines"]
+                if (key := (period["period_order"], group["group_order"], line["line_order"]))
+                in plan
+            ]
+            if lines:
+                groups.append({**group, "lines": lines})
+        if groups:
+            periods.append({**period, "groups": groups})
+    return periods
+
+
+def _renumbered_lines(periods: list[Json]) -> list[Json]:
+    """A copy's periods: the same orders and amounts, new line ids."""
+    return [
+        {
+            **period,
+            "groups": [
+                {**group, "lines": [{**line, "id": random_id("invl")} for line in group["lines"]]}
+                for group in period["groups"]
+            ],
+        }
+        for period in periods
+    ]
+
+
+def _matches(invoice: Mapping[str, Any], book: views.Book, filters: Mapping[str, Any]) -> bool:
+    if filters.get("customer_id") and invoice.get("customer_id") != filters["customer_id"]:
+        return False
+    if filters.get("statuses") and invoice["status"] not in filters["statuses"]:
+        return False
+    if filters.get("on_hold") is not None and invoice["on_hold"] != filters["on_hold"]:
+        return False
+    if filters.get("paid") is not None:
+        status = rules.payment_status(invoice, views.credited_total(invoice, book))
+        if (status in ("PAID", "OVERPAID")) != filters["paid"]:
+            return False
+    window = filters.get("invoice_date")
+    if window is not None:
+        start, end = window
+        day = invoice["invoice_date"]
+        if (start and day < start) or (end and day > end):
+            return False
+    return True

@@ -1,0 +1,103 @@
+"""Solvimon's invoice rules in one place: statuses, which invoices can be credited, what a credit
+is called, and every amount derived from the stored lines, payments and credits.
+
+Stored facts: each line's amount (minor units), the amount paid, and the credit invoices linked
+to an invoice. Everything else (group, period and invoice totals, what each line still has to
+credit, open and closed amounts, payment status) is computed here on read, so they cannot
+disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sandbox.vendors.solvimon import errors
+
+STATUSES = ("DRAFT", "OPEN", "FINAL", "VOID")
+ORIGINAL_TYPES = ("STANDARD", "ONE_OFF")
+CREDIT_TYPE = {"STANDARD": "CREDIT", "ONE_OFF": "ONE_OFF_CREDIT"}
+CREDIT_TYPES = frozenset(CREDIT_TYPE.values())
+# Which statuses each action accepts. Solvimon's lifecycle: FINAL is immutable and corrected only
+# by crediting it.
+ACTIONS = {"credit": frozenset({"FINAL"})}
+
+# Link types (free strings in Solvimon's schema; these are the sandbox's)
+CREDIT_INVOICE, COPY = "CREDIT_INVOICE", "COPY"
+ORIGINAL_INVOICE, COPIED_FROM = "ORIGINAL_INVOICE", "COPIED_FROM"
+
+LineKey = tuple[int, int, int]  # (period_order, group_order, line_order)
+Invoice = Mapping[str, Any]
+
+
+def require(action: str, invoice: Invoice) -> None:
+    if invoice["type"] in CREDIT_TYPES:
+        raise errors.InvalidOperation(
+            "A credit invoice cannot be credited",
+            resource_id=invoice["id"],
+            resource_type=errors.INVOICE,
+        )
+    if invoice["status"] not in ACTIONS[action]:
+        raise errors.InvalidOperation(
+            errors.NOT_FINAL.format(status=invoice["status"]),
+            resource_id=invoice["id"],
+            resource_type=errors.INVOICE,
+        )
+
+
+def lines(invoice: Invoice) -> Iterator[tuple[LineKey, Mapping[str, Any]]]:
+    for period in invoice["periods"]:
+        for group in period["groups"]:
+            for line in group["lines"]:
+                yield (period["period_order"], group["group_order"], line["line_order"]), line
+
+
+def total(invoice: Invoice) -> int:
+    return sum(line["amount"] for _, line in lines(invoice))
+
+
+def credited_by_line(credit_invoices: Iterable[Invoice]) -> dict[LineKey, int]:
+    """How much of each line of an original the given credit invoices credit (positive)."""
+    credited: dict[LineKey, int] = {}
+    for credit in credit_invoices:
+        for key, line in lines(credit):
+            credited[key] = credited.get(key, 0) - line["amount"]
+    return credited
+
+
+def creditable_by_line(invoice: Invoice, credited: Mapping[LineKey, int]) -> dict[LineKey, int]:
+    """What each line of ``invoice`` still has to credit, in the invoice's line order."""
+    return {key: line["amount"] - credited.get(key, 0) for key, line in lines(invoice)}
+
+
+def balances(invoice: Invoice, credited_total: int) -> dict[str, int]:
+    """``total``, ``paid``, ``closed`` and ``open`` (open + closed = total, always).
+
+    An original's closed amount is what was paid plus what was credited; a credit invoice is
+    settled against its original when it is made, so all of it is closed.
+    """
+    amount = total(invoice)
+    if invoice["type"] in CREDIT_TYPES:
+        return {"total": amount, "paid": 0, "closed": amount, "open": 0}
+    closed = invoice.get("paid", 0) + credited_total
+    return {
+        "total": amount,
+        "paid": invoice.get("paid", 0),
+        "closed": closed,
+        "open": amount - closed,
+    }
+
+
+def payment_status(invoice: Invoice, credited_total: int) -> str | None:
+    """Payments against what is due after credits; ``None`` for credit invoices.
+
+    Nothing left due and nothing paid (a fully credited invoice) counts as PAID.
+    """
+    if invoice["type"] in CREDIT_TYPES:
+        return None
+    due, paid = total(invoice) - credited_total, invoice.get("paid", 0)
+    if paid > due:
+        return "OVERPAID"
+    if paid == due:
+        return "PAID"
+    return "PARTIALLY_PAID" if paid > 0 else "UNPAID"
