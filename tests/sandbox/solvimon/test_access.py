@@ -1,0 +1,141 @@
+"""Solvimon access: API keys and Bearer tokens, permissions per key, platforms per key, the one
+API version, and X-REQUEST-ID on every response."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.support.solvimon_client import DEMO_KEY, MAIN, SECOND, Solvimon, line_credit
+
+
+@pytest.fixture
+def solvimon(client: TestClient) -> Solvimon:
+    return Solvimon(client)
+
+
+def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
+    missing = client.get("/solvimon/v1/invoices")
+    wrong = client.get("/solvimon/v1/invoices", headers={"X-API-KEY": "slv_wrong"})
+    assert (missing.status_code, missing.json()["code"]) == (401, "UNAUTHORISED")
+    assert (wrong.status_code, wrong.json()["message"]) == (
+        401,
+        "The API key or token is not valid",
+    )
+
+
+def test_the_key_works_as_a_bearer_token(client: TestClient) -> None:
+    response = client.get("/solvimon/v1/invoices", headers={"Authorization": f"Bearer {DEMO_KEY}"})
+    assert response.status_code == 200
+
+
+def test_a_key_without_the_credit_permission_gets_403_and_nothing_is_created(
+    client: TestClient, solvimon: Solvimon
+) -> None:
+    invoice = solvimon.seed()
+    reader = Solvimon(client, solvimon.key(["INVOICE.VIEW"]))
+    refused = reader.credit(invoice["id"], line_credit(1, 1, 1, "1.00"))
+    assert refused.status_code == 403
+    assert refused.json() == {
+        "type": "INVALID_REQUEST",
+        "code": "USER_NOT_ALLOWED",
+        "message": "This API key lacks the INVOICE.CREDIT.CREATE permission",
+    }
+    assert reader.invoice(invoice["id"])["linked_invoices"] == []
+
+
+def test_reading_needs_the_view_permission(client: TestClient, solvimon: Solvimon) -> None:
+    invoice = solvimon.seed()
+    creditor = Solvimon(client, solvimon.key(["INVOICE.CREDIT.CREATE"]))
+    assert creditor.call("GET", f"/invoices/{invoice['id']}").status_code == 403
+    assert creditor.call("GET", "/invoices").status_code == 403
+    assert creditor.credit(invoice["id"], line_credit(1, 1, 1, "1.00")).status_code == 200
+
+
+def test_credit_and_copy_takes_either_creation_permission(
+    client: TestClient, solvimon: Solvimon
+) -> None:
+    one_off = Solvimon(client, solvimon.key(["INVOICE.ONE_OFF.CREATE"]))
+    reader = Solvimon(client, solvimon.key(["INVOICE.VIEW"]))
+    invoice = solvimon.seed()
+    refused = reader.call("POST", f"/invoices/{invoice['id']}/credit_and_copy", json={})
+    assert refused.status_code == 403
+    assert "INVOICE.CREDIT.CREATE or INVOICE.ONE_OFF.CREATE" in refused.json()["message"]
+    assert one_off.call("POST", f"/invoices/{invoice['id']}/credit_and_copy").status_code == 200
+
+
+def test_x_platform_id_picks_the_platform_and_hides_the_others(
+    client: TestClient, solvimon: Solvimon
+) -> None:
+    main = solvimon.seed()
+    second = solvimon.seed(platform_id=SECOND)
+    on_second = Solvimon(client, platform=SECOND)
+    assert [i["id"] for i in on_second.ok("GET", "/invoices")["data"]] == [second["id"]]
+    assert [i["id"] for i in solvimon.ok("GET", "/invoices")["data"]] == [main["id"]]
+    hidden = on_second.credit(main["id"])
+    assert (hidden.status_code, hidden.json()["code"]) == (404, "RESOURCE_NOT_FOUND")
+    assert on_second.call("GET", f"/invoices/{main['id']}").status_code == 404
+
+
+def test_a_platform_the_key_cannot_reach_is_403(client: TestClient, solvimon: Solvimon) -> None:
+    main_only = solvimon.key(["INVOICE.VIEW"], platform_ids=[MAIN])
+    refused = Solvimon(client, main_only, platform=SECOND).call("GET", "/invoices")
+    assert refused.status_code == 403
+    assert refused.json()["resource_type"] == "PLATFORM"
+    assert Solvimon(client, main_only).call("GET", "/invoices").status_code == 200
+
+
+def test_another_tenants_key_sees_nothing_of_ours(client: TestClient, solvimon: Solvimon) -> None:
+    invoice = solvimon.seed()
+    other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
+    theirs = other["credentials"]["solvimon"]
+    stranger = Solvimon(client, theirs["api_key"])
+    assert stranger.call("GET", f"/invoices/{invoice['id']}").status_code == 404
+    assert stranger.credit(invoice["id"]).status_code == 404
+    assert stranger.ok("GET", "/invoices")["data"] == []
+    assert (
+        Solvimon(client, theirs["api_key"], platform=MAIN).call("GET", "/invoices").status_code
+        == 403
+    )
+
+
+def test_a_restricted_key_is_refused_a_foreign_platform_or_permission(client: TestClient) -> None:
+    foreign = client.post(
+        "/_sandbox/tenants/demo/solvimon/api-keys",
+        json={"permissions": ["INVOICE.VIEW"], "platform_ids": ["plat_someone_else"]},
+    )
+    assert foreign.status_code == 400
+    unknown = client.post("/_sandbox/tenants/demo/solvimon/api-keys", json={"permissions": ["ALL"]})
+    assert unknown.status_code == 400
+
+
+def test_only_version_1_exists(solvimon: Solvimon, client: TestClient) -> None:
+    response = client.get("/solvimon/v2/invoices", headers=solvimon.headers)
+    assert response.status_code == 404
+    assert response.json() == {
+        "type": "INVALID_REQUEST",
+        "code": "UNSUPPORTED_VERSION",
+        "message": "API version 2 does not exist; use version 1",
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "headers"),
+    [
+        ("GET", "/solvimon/v1/invoices", {"X-API-KEY": DEMO_KEY}),
+        ("GET", "/solvimon/v1/invoices", {}),
+        ("GET", "/solvimon/v1/invoices/nope", {"X-API-KEY": DEMO_KEY}),
+        ("GET", "/solvimon/v9/invoices", {"X-API-KEY": DEMO_KEY}),
+        ("DELETE", "/solvimon/v1/invoices", {"X-API-KEY": DEMO_KEY}),
+        ("GET", "/solvimon/nowhere", {}),
+    ],
+)
+def test_every_response_carries_a_request_id(
+    client: TestClient, method: str, path: str, headers: dict[str, str]
+) -> None:
+    response = client.request(method, path, headers=headers)
+    assert re.fullmatch(r"reqr_[A-Za-z0-9]{20}", response.headers["X-REQUEST-ID"])
+    again = client.request(method, path, headers=headers)
+    assert again.headers["X-REQUEST-ID"] != response.headers["X-REQUEST-ID"]
