@@ -136,9 +136,14 @@ class InvoiceBackend:
     ) -> tuple[list[Json], int]:
         with self._store.transaction(caller.tenant_id) as db:
             book = _book(db, caller.platform_id)
-            found = [invoice for invoice in book.values() if _matches(invoice, book, filters)]
+            # ties (same second, same number) keep the order of creation
+            found = [
+                (position, invoice)
+                for position, invoice in enumerate(book.values())
+                if _matches(invoice, book, filters)
+            ]
             found.sort(
-                key=lambda inv: (inv[listing.order_by] or "", inv["created_at"], inv["id"]),
+                key=lambda entry: (entry[1][listing.order_by] or "", entry[0]),
                 reverse=listing.direction == "desc",
             )
             start = (page - 1) * limit
@@ -149,7 +154,7 @@ class InvoiceBackend:
                     include_periods=listing.include_periods,
                     include_lines=listing.include_lines,
                 )
-                for invoice in found[start : start + limit]
+                for _, invoice in found[start : start + limit]
             ]
             return items, len(found)
 

@@ -1,0 +1,90 @@
+"""Listing Solvimon invoices: filters, order, pages and their links, periods on request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests.support.solvimon_client import Solvimon, line_credit
+
+
+@pytest.fixture
+def solvimon(client: TestClient) -> Solvimon:
+    return Solvimon(client)
+
+
+def ids(page: dict[str, Any]) -> list[str]:
+    return [invoice["id"] for invoice in page["data"]]
+
+
+def test_filters(solvimon: Solvimon) -> None:
+    draft = solvimon.seed(status="DRAFT", on_hold=True, customer_id="cust_a")
+    final = solvimon.seed(customer_id="cust_b", invoice_date="2026-03-01T10:00:00Z")
+    paid = solvimon.seed(paid="150.00", invoice_date="2026-04-01T10:00:00Z")
+
+    def found(**params: Any) -> set[str]:
+        return set(ids(solvimon.ok("GET", "/invoices", params=params)))
+
+    assert found(**{"statuses[]": ["DRAFT"]}) == {draft["id"]}
+    assert found(**{"statuses[]": ["DRAFT", "FINAL"]}) == {draft["id"], final["id"], paid["id"]}
+    assert found(customer_id="cust_b") == {final["id"]}
+    assert found(on_hold="true") == {draft["id"]}
+    assert found(paid="true") == {paid["id"]}
+    assert found(paid="false") == {draft["id"], final["id"]}
+    assert found(invoice_date="2026-03-01") == {final["id"]}
+    assert found(invoice_date="[2026-03-01,2026-04-01]") == {final["id"], paid["id"]}
+    assert found(invoice_date="[2026-03-02T00:00:00Z,]") == {paid["id"], draft["id"]}
+
+
+def test_newest_first_by_default_and_other_orders(solvimon: Solvimon) -> None:
+    first = solvimon.seed(invoice_number="B-1", invoice_date="2026-01-01T00:00:00Z")
+    second = solvimon.seed(invoice_number="A-2", invoice_date="2026-02-01T00:00:00Z")
+    assert ids(solvimon.ok("GET", "/invoices")) == [second["id"], first["id"]]
+    ordered = solvimon.ok(
+        "GET", "/invoices", params={"order_by": "invoice_number", "order_direction": "asc"}
+    )
+    assert ids(ordered) == [second["id"], first["id"]]
+    by_date = solvimon.ok(
+        "GET", "/invoices", params={"order_by": "invoice_date", "order_direction": "asc"}
+    )
+    assert ids(by_date) == [first["id"], second["id"]]
+
+
+def test_pages_and_their_links(solvimon: Solvimon) -> None:
+    made = [solvimon.seed()["id"] for _ in range(5)]
+    seen: list[str] = []
+    page = solvimon.ok("GET", "/invoices", params={"limit": 2, "customer_id": None})
+    assert (page["page"], page["limit"], page["total_number_of_pages"]) == (1, 2, 3)
+    assert page["links"]["previous"] is None
+    while True:
+        seen += ids(page)
+        if page["links"]["next"] is None:
+            break
+        page = solvimon.ok("GET", page["links"]["next"].split("/solvimon/v1", 1)[1])
+    assert sorted(seen) == sorted(made)
+    assert page["page"] == 3 and page["links"]["previous"].endswith("page=2&limit=2")
+    beyond = solvimon.ok("GET", "/invoices", params={"page": 9, "limit": 2})
+    assert beyond["data"] == [] and beyond["links"]["next"] is None
+
+
+def test_periods_and_lines_only_when_asked(solvimon: Solvimon) -> None:
+    invoice = solvimon.seed()
+    solvimon.credit(invoice["id"], line_credit(1, 1, 1, "1.00"))
+    bare = solvimon.ok("GET", "/invoices")["data"][0]
+    assert bare["periods"] == []
+    groups = solvimon.ok("GET", "/invoices", params={"include_periods": "true"})["data"][0]
+    assert groups["periods"][0]["groups"][0]["lines"] is None
+    full = solvimon.ok(
+        "GET", "/invoices", params={"include_periods": "true", "include_lines": "true"}
+    )["data"][0]
+    assert len(full["periods"][0]["groups"][0]["lines"]) == 1
+    assert solvimon.invoice(invoice["id"])["periods"][0]["groups"][0]["lines"]
+
+
+def test_a_bad_filter_is_400(solvimon: Solvimon) -> None:
+    for params in ({"limit": 101}, {"invoice_date": "March"}, {"statuses[]": "PAID"}):
+        response = solvimon.call("GET", "/invoices", params=params)
+        assert response.status_code == 400, params
+        assert response.json()["code"] == "INVALID_FIELD"
