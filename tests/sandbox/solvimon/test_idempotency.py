@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
