@@ -13,6 +13,7 @@ import httpx
 from contracts.checks import COUNT_SECRET_ENV
 from contracts.checks import count as count_checks
 from contracts.checks import dayzero as dayzero_checks
+from contracts.checks import solvimon as solvimon_checks
 from contracts.config import Settings
 from contracts.http import Limits
 from contracts.rules import RuleSession
@@ -56,6 +57,9 @@ class DayZeroAdapter:
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {}
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """Nothing to prepare: Schemathesis creates what it needs through DayZero's API."""
 
     def session(
         self,
@@ -110,6 +114,9 @@ class CountAdapter:
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {COUNT_SECRET_ENV: credentials["client_secret"]}
 
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """Nothing to prepare: Schemathesis creates what it needs through COUNT's API."""
+
     def session(
         self,
         settings: Settings,
@@ -127,4 +134,77 @@ class CountAdapter:
         return CountSession(base_url, own, limits, run_id, ambiguous_uuid=settings.ambiguous_uuid)
 
 
-ADAPTERS: dict[str, Any] = {"dayzero": DayZeroAdapter(), "count": CountAdapter()}
+@dataclass(frozen=True)
+class SolvimonAdapter:
+    name: str = "solvimon"
+    spec: str = "solvimon.yaml"
+    probe_path: str = "/v1/invoices"
+    checks: ModuleType = solvimon_checks
+    generation_toml: str = ""
+    operations_toml: str = ""
+    # invoices seeded on a sandbox target so that Schemathesis' links have something to credit
+    seeded_invoices: int = 6
+
+    def credentials(self, settings: Settings) -> dict[str, str]:
+        return {"api_key": settings.api_key or "", "platform_id": settings.platform_id or ""}
+
+    def other(self, settings: Settings) -> dict[str, str] | None:
+        return None
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        headers = {"X-API-KEY": credentials["api_key"]}
+        if credentials.get("platform_id"):
+            headers["x-platform-id"] = credentials["platform_id"]
+        return headers
+
+    def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
+        return None
+
+    def schema_env(self, credentials: Credentials) -> dict[str, str]:
+        return {}
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them)."""
+        from contracts.rules.solvimon import SolvimonCredentials, SolvimonSession, Supplies
+
+        session = SolvimonSession(
+            base_url,
+            SolvimonCredentials(credentials["api_key"], credentials.get("platform_id") or None),
+            Supplies(),
+            limits,
+            "schema",
+        )
+        try:
+            api = session.api("creditbox-contracts schema layer")
+            if api.on_sandbox():
+                for _ in range(self.seeded_invoices):
+                    api.final_invoice()
+        finally:
+            session.close()
+
+    def session(
+        self,
+        settings: Settings,
+        base_url: str,
+        credentials: Credentials,
+        other: Credentials | None,
+        limits: Limits,
+        run_id: str,
+    ) -> RuleSession:
+        from contracts.rules.solvimon import SolvimonCredentials, SolvimonSession, Supplies
+
+        own = SolvimonCredentials(
+            credentials["api_key"],
+            credentials.get("platform_id") or None,
+            settings.other_platform_id,
+            settings.view_only_api_key,
+        )
+        supplies = Supplies(list(settings.final_invoices), settings.open_invoice)
+        return SolvimonSession(base_url, own, supplies, limits, run_id)
+
+
+ADAPTERS: dict[str, Any] = {
+    "dayzero": DayZeroAdapter(),
+    "count": CountAdapter(),
+    "solvimon": SolvimonAdapter(),
+}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_FILE = "creditbox.toml"
-APIS = ("dayzero", "count")
+APIS = ("dayzero", "count", "solvimon")
 # the credentials each API needs: (flag, setting)
 REQUIRED = {
     "dayzero": (("--token", "token"), ("--business-id", "business_id")),
@@ -26,6 +26,7 @@ REQUIRED = {
         ("--client-secret", "client_secret"),
         ("--token", "token"),
     ),
+    "solvimon": (("--api-key", "api_key"),),
 }
 LAYERS = ("rules", "schema")
 
@@ -60,8 +61,9 @@ class Option:
             return raw
         if self.parse is float and isinstance(raw, int | float) and not isinstance(raw, bool):
             return float(raw)
-        if self.parse is _layers and isinstance(raw, list) and all(isinstance(x, str) for x in raw):
-            return _layers(",".join(raw))
+        strings = isinstance(raw, list) and all(isinstance(x, str) for x in raw)
+        if self.parse in (_layers, _ids) and strings:
+            return self.parse(",".join(raw))
         raise ValueError(f"{raw!r} is not a valid value")
 
     @property
@@ -71,6 +73,10 @@ class Option:
     @property
     def env(self) -> str:
         return "CREDITBOX_" + self.name.upper()
+
+
+def _ids(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _layers(value: str) -> tuple[str, ...]:
@@ -100,6 +106,24 @@ OPTIONS = (
     Option(
         "ambiguous_uuid", str, None, "COUNT: a UUID the target answers 409 for (legacy duplicate)"
     ),
+    Option("api_key", str, None, "Solvimon: the API key (X-API-KEY)"),
+    Option("platform_id", str, None, "Solvimon: the platform to act on (x-platform-id)"),
+    Option(
+        "other_platform_id", str, None, "Solvimon: a second platform the key reaches (isolation)"
+    ),
+    Option(
+        "view_only_api_key",
+        str,
+        None,
+        "Solvimon: a key without INVOICE.CREDIT.CREATE, for the permission rule",
+    ),
+    Option(
+        "final_invoices",
+        _ids,
+        (),
+        "Solvimon: comma-separated FINAL invoices the rules may credit (one used up per rule)",
+    ),
+    Option("open_invoice", str, None, "Solvimon: an invoice that is not FINAL yet"),
     Option(
         "allow_writes",
         _flag,
@@ -133,6 +157,12 @@ class Settings:
     client_id: str | None
     client_secret: str | None
     ambiguous_uuid: str | None
+    api_key: str | None
+    platform_id: str | None
+    other_platform_id: str | None
+    view_only_api_key: str | None
+    final_invoices: tuple[str, ...]
+    open_invoice: str | None
     allow_writes: bool
     max_requests: int
     rate_limit: float
@@ -230,6 +260,10 @@ def _check(settings: Settings) -> None:
         ("--other-business-id", settings.other_business_id),
         ("--client-id", settings.client_id),
         ("--client-secret", settings.client_secret),
+        ("--api-key", settings.api_key),
+        ("--platform-id", settings.platform_id),
+        ("--other-platform-id", settings.other_platform_id),
+        ("--view-only-api-key", settings.view_only_api_key),
     ):
         if value is not None and not (value.isascii() and value.isprintable()):
             raise UsageError(f"{flag} must be printable ASCII, as HTTP headers are")

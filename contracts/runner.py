@@ -147,6 +147,9 @@ def check(
             finally:
                 session.close()
         if "schema" in settings.layers:
+            if settings.allow_writes:
+                limits = Limits(settings.max_requests, settings.rate_limit)
+                adapter.prepare(target.base_url, target.credentials, limits)
             terminal.line(
                 f"Schemathesis: invariants and schema conformance (≤ {settings.max_time}s)"
             )

@@ -18,9 +18,9 @@ from typing import Any
 import requests
 import schemathesis
 
-from contracts.checks import COUNT_SECRET_ENV, COUNTS_ENV, count, dayzero
+from contracts.checks import COUNT_SECRET_ENV, COUNTS_ENV, count, dayzero, solvimon
 
-CHECK_MODULES: tuple[ModuleType, ...] = (dayzero, count)
+CHECK_MODULES: tuple[ModuleType, ...] = (dayzero, count, solvimon)
 _checked: Counter[str] = Counter()
 
 

@@ -101,8 +101,12 @@ def create_app(
     if planted:
         app.add_middleware(ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=planted)
     for vendor in VENDORS:
-        if vendor.outermost is not None:
-            app.add_middleware(vendor.outermost, position=MiddlewarePosition.BEFORE_EXCEPTION)
+        if vendor.stamp_responses is not None:
+            for position in (
+                MiddlewarePosition.BEFORE_EXCEPTION,
+                MiddlewarePosition.BEFORE_CONTEXT,
+            ):
+                app.add_middleware(vendor.stamp_responses, position=position)
     return app
 
 

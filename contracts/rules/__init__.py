@@ -72,7 +72,9 @@ def catalogue(api: str) -> list[Rule]:
     if api == "dayzero":
         import contracts.rules.dayzero
     if api == "count":
-        import contracts.rules.count  # noqa: F401
+        import contracts.rules.count
+    if api == "solvimon":
+        import contracts.rules.solvimon  # noqa: F401
     return list(CATALOGUE.get(api, []))
 
 

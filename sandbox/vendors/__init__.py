@@ -28,8 +28,10 @@ class VendorMount:
     demo_credentials: dict[str, Any]
     # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
     before_security: Callable[[ASGIApp], ASGIApp] | None = None
-    # ASGI middleware around everything, errors included (e.g. Solvimon's X-REQUEST-ID)
-    outermost: Callable[[ASGIApp], ASGIApp] | None = None
+    # ASGI middleware that stamps headers on every response (e.g. Solvimon's X-REQUEST-ID):
+    # installed around error handling, for refusals, and inside response validation, so that a
+    # handler's response is validated with the header on
+    stamp_responses: Callable[[ASGIApp], ASGIApp] | None = None
 
     @property
     def base_path(self) -> str:
@@ -62,6 +64,6 @@ VENDORS: tuple[VendorMount, ...] = (
         new_credentials=solvimon_auth.new_credentials,
         demo_credentials=solvimon_auth.DEMO_CREDENTIALS,
         before_security=solvimon_middleware.VersionGuard,
-        outermost=solvimon_middleware.RequestIds,
+        stamp_responses=solvimon_middleware.RequestIds,
     ),
 )

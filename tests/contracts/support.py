@@ -19,6 +19,7 @@ from contracts.runner import check
 from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
 from tests.support.processes import CREDITBOX
+from tests.support.solvimon_client import DEMO_KEY as SOLVIMON_DEMO_KEY
 
 
 def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
@@ -54,6 +55,24 @@ def count_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
         COUNT_DEMO["client_secret"],
         "--token",
         COUNT_DEMO["access_token"],
+        "--rate-limit",
+        "0",
+        "--report-dir",
+        str(report_dir),
+        *extra,
+    ]
+
+
+def solvimon_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+    """``creditbox contracts --api solvimon`` against a sandbox, as its demo tenant."""
+    return [
+        "contracts",
+        "--api",
+        "solvimon",
+        "--base-url",
+        f"{base_url}/solvimon",
+        "--api-key",
+        SOLVIMON_DEMO_KEY,
         "--rate-limit",
         "0",
         "--report-dir",

@@ -1,7 +1,8 @@
 """ASGI steps of the Solvimon mount that sit around the spec-driven pipeline.
 
-- :class:`RequestIds` (outermost): every response under ``/solvimon``, errors included, carries
-  ``X-REQUEST-ID: reqr_…``, as Solvimon's do.
+- :class:`RequestIds`: every response under ``/solvimon``, errors included, carries
+  ``X-REQUEST-ID: reqr_…``, as Solvimon's do. Installed twice (see ``VendorMount``); the inner
+  one stamps handler responses, the outer one refusals, and neither stamps a response twice.
 - :class:`VersionGuard` (after routing, before security): only API version 1 exists; a call to
   ``/v2/...`` is Solvimon's 404 ``UNSUPPORTED_VERSION`` whatever else is wrong with it.
 """
@@ -38,7 +39,9 @@ class RequestIds:
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)["X-REQUEST-ID"] = request_id
+                headers = MutableHeaders(scope=message)
+                if "x-request-id" not in headers:
+                    headers["X-REQUEST-ID"] = request_id
             await send(message)
 
         await self.app(scope, receive, send_with_id)

@@ -1,0 +1,127 @@
+"""``creditbox contracts --api solvimon``: rules, Solvimon invariants, schema conformance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from contracts.checks import solvimon as checks
+from tests.contracts.support import (
+    check_quietly,
+    failing_checks,
+    har_entries,
+    outcomes,
+    run_cli,
+    solvimon_args,
+)
+from tests.support.processes import serving
+from tests.support.solvimon_client import DEMO_KEY, MAIN, Solvimon, line_credit, lines
+
+
+def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
+    args = ["contracts", "--api", "solvimon", "--in-process", "--allow-writes", "--rate-limit", "0"]
+    report, printed = check_quietly([*args, "--max-time", "40", "--report-dir", str(tmp_path)])
+    found = outcomes(report)
+    assert set(found.values()) == {"pass"}, printed
+    assert {"SV-CREDIT-PERMISSION-403", "SV-IDEMPOTENT-REPLAY", "SV-OTHER-PLATFORM-404"} <= set(
+        found
+    )
+    assert set(checks.STATEMENTS) <= set(found)
+    entries = har_entries(tmp_path)
+    statuses = [entry["response"]["status"] for entry in entries]
+    assert len(statuses) >= 1000 and max(statuses) < 500
+    credited = [
+        e for e in entries if e["request"]["method"] == "POST" and e["response"]["status"] == 200
+    ]
+    assert credited, "Schemathesis never credited an invoice"
+
+
+def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
+    with serving(["--in-memory"]) as base_url:
+        result = run_cli(solvimon_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "PASS     SV-CREDIT-NEVER-TWICE" in result.stdout
+    assert DEMO_KEY not in (tmp_path / "report.md").read_text()
+
+
+def test_read_only_skips_every_rule_that_credits(tmp_path: Path) -> None:
+    with serving(["--in-memory"]) as base_url:
+        result = run_cli(solvimon_args(base_url, tmp_path, "--layers", "rules"))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "SKIP     SV-PARTIAL-CREDIT-EXACT" in result.stdout
+    assert "PASS     SV-UNREACHABLE-PLATFORM-403" in result.stdout
+
+
+def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
+    tmp_path: Path,
+) -> None:
+    """A key the control API does not list as a tenant's own looks like a real deployment:
+    nothing can be seeded, so the crediting rules need --final-invoices and say so."""
+    with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
+        solvimon = Solvimon(http)
+        key = solvimon.key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"], platform_ids=[MAIN])
+        viewer = solvimon.key(["INVOICE.VIEW"], platform_ids=[MAIN])
+        args = [
+            *solvimon_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"),
+            "--api-key",
+            key,
+        ]
+        report, printed = check_quietly(args)
+        skipped = {v.id: v.reason for v in report.verdicts if v.outcome == "skip"}
+        assert "--final-invoices" in skipped["SV-PARTIAL-CREDIT-EXACT"], printed
+        assert "--view-only-api-key" in skipped["SV-CREDIT-PERMISSION-403"]
+
+        finals = ",".join(solvimon.seed()["id"] for _ in range(7))
+        draft = solvimon.seed(status="DRAFT")["id"]
+        given = ["--final-invoices", finals, "--open-invoice", draft, "--view-only-api-key", viewer]
+        report, printed = check_quietly([*args, *given])
+    found = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
+    assert found.pop("SV-OTHER-PLATFORM-404") == "skip"
+    assert set(found.values()) == {"pass"}, printed
+
+
+def test_solvimon_needs_its_key(tmp_path: Path) -> None:
+    result = run_cli(["contracts", "--api", "solvimon", "--base-url", "http://127.0.0.1:9/x"])
+    assert result.returncode == 2
+    assert "needs --api-key" in result.stderr
+
+
+@pytest.fixture
+def bodies(client: TestClient) -> list[Any]:
+    solvimon = Solvimon(client)
+    invoice = solvimon.seed([{"groups": [{"lines": lines("100.00", "50.00")}]}])
+    solvimon.credit(invoice["id"], line_credit(1, 1, 1, "20.00"))
+    listed = solvimon.ok(
+        "GET", "/invoices", params={"include_periods": "true", "include_lines": "true"}
+    )
+    return [listed, solvimon.invoice(invoice["id"])]
+
+
+def test_solvimon_invariants_hold_on_real_responses(bodies: list[Any]) -> None:
+    for name in checks.ALL_CHECKS:
+        assert sum(checks.run_check(name, body) for body in bodies) >= 1, name
+    assert failing_checks(checks, bodies) == set()
+
+
+def test_a_credit_that_forgets_its_original_is_caught(bodies: list[Any]) -> None:
+    credit = next(i for i in bodies[0]["data"] if i["type"] == "CREDIT")
+    credit["linked_invoices"] = []
+    assert failing_checks(checks, bodies) == {
+        "solvimon_credit_names_its_original",
+        "solvimon_links_point_both_ways",
+    }
+
+
+def test_lines_that_do_not_add_up_are_caught(bodies: list[Any]) -> None:
+    original = next(i for i in bodies[0]["data"] if i["type"] == "STANDARD")
+    original["periods"][0]["groups"][0]["lines"][0]["amount_including_tax"]["quantity"] = "99.00"
+    assert failing_checks(checks, bodies) == {"solvimon_totals_add_up"}
+
+
+def test_an_amount_in_another_currency_is_caught(bodies: list[Any]) -> None:
+    bodies[1]["paid_invoice_amount"] = {"quantity": "0", "currency": "JPY"}
+    assert failing_checks(checks, bodies) == {"solvimon_amounts_are_decimals_in_the_currency"}
