@@ -31,13 +31,22 @@ SCHEMA_BUGS = {"dayzero_required_field_missing"}
 
 def test_every_planted_bug_has_a_catcher() -> None:
     from tests.contracts.test_count_planted_bugs import COUNT_INVARIANT_BUGS, COUNT_RULE_BUGS
+    from tests.contracts.test_solvimon_planted_bugs import (
+        SOLVIMON_INVARIANT_BUGS,
+        SOLVIMON_RULE_BUGS,
+        SOLVIMON_SCHEMA_BUGS,
+    )
 
     dayzero = {bug for bug in ALL_BUGS if bug.startswith("dayzero_")}
     count = {bug for bug in ALL_BUGS if bug.startswith("count_")}
+    solvimon = {bug for bug in ALL_BUGS if bug.startswith("solvimon_")}
     assert set(RULE_BUGS) | set(INVARIANT_BUGS) | SCHEMA_BUGS == dayzero
     assert set(COUNT_RULE_BUGS) | set(COUNT_INVARIANT_BUGS) == count
-    assert set(BEHAVIOUR_BUGS) <= set(RULE_BUGS) | set(COUNT_RULE_BUGS)
-    assert set(RESPONSE_BUGS) == set(INVARIANT_BUGS) | SCHEMA_BUGS | set(COUNT_INVARIANT_BUGS)
+    assert set(SOLVIMON_RULE_BUGS) | set(SOLVIMON_INVARIANT_BUGS) | SOLVIMON_SCHEMA_BUGS == solvimon
+    assert set(BEHAVIOUR_BUGS) <= set(RULE_BUGS) | set(COUNT_RULE_BUGS) | set(SOLVIMON_RULE_BUGS)
+    assert set(RESPONSE_BUGS) == (
+        set(INVARIANT_BUGS) | SCHEMA_BUGS | set(COUNT_INVARIANT_BUGS) | set(SOLVIMON_INVARIANT_BUGS)
+    )
 
 
 def test_faithful_sandbox_passes_every_rule(tmp_path: Path) -> None:
