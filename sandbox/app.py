@@ -8,6 +8,8 @@ every refusal shaped by ``sandbox.error_handlers``.
 
 from __future__ import annotations
 
+import copy
+import functools
 import logging
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,9 +46,17 @@ class _SandboxInScope:
         await self._app(scope, receive, send)
 
 
-def _load_spec(name: str) -> dict[str, Any]:
-    spec: dict[str, Any] = yaml.safe_load(spec_path(name).read_text(encoding="utf-8"))
+@functools.cache
+def _parsed_spec(name: str) -> dict[str, Any]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    spec: dict[str, Any] = yaml.load(spec_path(name).read_text(encoding="utf-8"), Loader=loader)
     return spec
+
+
+def _load_spec(name: str) -> dict[str, Any]:
+    """A spec as a fresh dict: parsed once per process (apps are built often in tests), copied
+    because Connexion resolves references in place."""
+    return copy.deepcopy(_parsed_spec(name))
 
 
 def create_app(

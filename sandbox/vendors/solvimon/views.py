@@ -6,6 +6,7 @@ invoices, its original, its copy), passed in as ``book`` (id → stored invoice)
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -95,6 +96,45 @@ def _credit_json(invoice: Mapping[str, Any]) -> dict[str, Any] | None:
     }
 
 
+# Fields of Solvimon's invoice for things the sandbox does not model (tax, pricing plans,
+# dunning, e-invoicing, custom fields...): present, with the value an invoice without them has.
+_NOT_MODELLED: dict[str, Any] = {
+    "sales_tax_percentage": None,
+    "customer": None,
+    "billing_entity": None,
+    "billing_period_date": None,
+    "timezone": "UTC",
+    "billing_period": None,
+    "pricing_plan_subscription_ids": [],
+    "closed_periods": [],
+    "tax_categories": [],
+    "tax_summary": None,
+    "dunning_actions": [],
+    "payment_actions": [],
+    "custom_fields": [],
+    "other_custom_fields": [],
+    "e_invoices": [],
+    "used_exchange_rates": [],
+    "processing_only_customers": [],
+    "meter_values": [],
+    "credit_types": [],
+    "display_invoice_sub_lines_per_processing_only_customer": False,
+    "forwarded_from_customers": [],
+    "validation_result": [],
+    "reprocess": {},
+    "used_tax_registration": None,
+    "footnote": None,
+    "has_usage_based_pricing": False,
+    "coupons": [],
+    "promotion_codes": [],
+    "linked_integrations": [],
+    "billing_type": "DEFAULT",
+    "auto_rescues": [],
+    "to_be_reprocessed": False,
+    "to_be_reprocessed_at": None,
+}
+
+
 def invoice_json(
     invoice: Mapping[str, Any],
     book: Book,
@@ -118,6 +158,7 @@ def invoice_json(
         "platform_id": invoice["platform_id"],
         "customer_id": invoice.get("customer_id"),
         "customer_reference": invoice.get("customer_reference"),
+        **copy.deepcopy(_NOT_MODELLED),
         "status": invoice["status"],
         "on_hold": invoice["on_hold"],
         "type": invoice["type"],
