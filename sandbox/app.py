@@ -124,9 +124,15 @@ def demo_banner(base_url: str) -> str:
     """What ``creditbox serve`` prints: the demo tenant's credentials and a first request."""
     lines = ["Demo tenant (fixed credentials):"]
     for vendor in VENDORS:
-        credentials = ", ".join(f"{k}={v}" for k, v in vendor.demo_credentials.items())
+        credentials = ", ".join(
+            f"{key}={','.join(value) if isinstance(value, list) else value}"
+            for key, value in vendor.demo_credentials.items()
+            if value != []
+        )
         lines.append(f"  {vendor.name}: {credentials}  base URL {base_url}{vendor.base_path}")
     lines.append(
-        f"API docs: {base_url}/dayzero/ui/   control API: {base_url}{CONTROL_BASE_PATH}/ui/"
+        "API docs: "
+        + "  ".join(f"{base_url}{vendor.base_path}/ui/" for vendor in VENDORS)
+        + f"  control API: {base_url}{CONTROL_BASE_PATH}/ui/"
     )
     return "\n".join(lines)

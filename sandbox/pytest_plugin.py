@@ -31,15 +31,21 @@ class VendorAccess:
 
     name: str
     base_url: str
-    credentials: dict[str, str]
+    credentials: dict[str, Any]
 
     @property
     def headers(self) -> dict[str, str]:
-        """The headers that authenticate a request as the tenant."""
+        """The headers that authenticate a request as the tenant (COUNT signs each request
+        instead: use ``contracts.auth.count.CountSigner`` with ``credentials``)."""
         if self.name == "dayzero":
             return {
                 "Authorization": f"Bearer {self.credentials['token']}",
                 "x-business-id": self.credentials["business_id"],
+            }
+        if self.name == "solvimon":
+            return {
+                "X-API-KEY": self.credentials["api_key"],
+                "x-platform-id": self.credentials["platform_id"],
             }
         raise KeyError(self.name)
 
@@ -50,12 +56,22 @@ class SandboxTenant:
 
     base_url: str
     tenant_id: str
-    credentials: dict[str, dict[str, str]]
+    credentials: dict[str, dict[str, Any]]
 
     def vendor(self, name: str) -> VendorAccess:
         values = dict(self.credentials[name])
         path = values.pop("base_url")
         return VendorAccess(name, f"{self.base_url}{path}", values)
+
+    def seed_solvimon_invoice(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Seed a Solvimon invoice (any status, with its periods, groups and lines): Solvimon's
+        API cannot create one. The body is described in the control API's spec."""
+        response = httpx.post(
+            f"{self.base_url}/_sandbox/tenants/{self.tenant_id}/solvimon/invoices", json=body
+        )
+        response.raise_for_status()
+        invoice: dict[str, Any] = response.json()
+        return invoice
 
     def reset(self) -> None:
         """Delete the tenant's data; its credentials keep working."""

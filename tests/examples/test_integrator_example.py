@@ -42,3 +42,26 @@ def test_each_test_gets_a_tenant_of_its_own(creditbox_sandbox):
         api.post("/api/v1/customers", json={"name": "Only mine"}).raise_for_status()
         creditbox_sandbox.reset()
         assert api.get("/api/v1/customers").json()["items"] == []
+
+
+def test_a_solvimon_credit_lowers_what_is_open_on_the_original(creditbox_sandbox):
+    original = creditbox_sandbox.seed_solvimon_invoice(
+        {"status": "FINAL", "periods": [{"groups": [{"lines": [{"amount": "100.00"}]}]}]}
+    )
+    solvimon = creditbox_sandbox.vendor("solvimon")
+    with httpx.Client(base_url=solvimon.base_url, headers=solvimon.headers) as api:
+        credit = api.post(
+            f"/v1/invoices/{original['id']}/credit",
+            json={
+                "note": "Goodwill",
+                "periods": [
+                    {"period_order": 1, "amount": {"quantity": "25.00", "currency": "EUR"}}
+                ],
+            },
+            headers={"Idempotency-Key": "retry-safe-1"},
+        )
+
+        assert credit.status_code == 200
+        assert credit.json()["type"] == "CREDIT"
+        after = api.get(f"/v1/invoices/{original['id']}").json()
+        assert after["open_invoice_amount"] == {"quantity": "75.00", "currency": "EUR"}
