@@ -6,6 +6,7 @@ import argparse
 import io
 import json
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -16,6 +17,7 @@ from contracts import config
 from contracts.report import RunReport
 from contracts.report.terminal import Terminal
 from contracts.runner import check
+from sandbox.embedded import EmbeddedSandbox
 from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
 from tests.support.processes import CREDITBOX
@@ -79,6 +81,42 @@ def solvimon_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
         str(report_dir),
         *extra,
     ]
+
+
+ArgsFor = Callable[..., list[str]]
+
+
+def rules_with_bug(args_for: ArgsFor, bug: str, report_dir: Path) -> tuple[RunReport, str]:
+    """The rules layer, writes allowed, against a sandbox with ``bug`` planted."""
+    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
+        return check_quietly(
+            args_for(sandbox.base_url, report_dir, "--layers", "rules", "--allow-writes")
+        )
+
+
+def schema_layer_with_bugs(
+    args_for: ArgsFor,
+    bugs: list[str],
+    report_dir: Path,
+    seed_with: Callable[[str], Any],
+    max_time: int = 10,
+) -> tuple[RunReport, str]:
+    """The schema layer (examples and fuzzing) against a sandbox with ``bugs`` planted, after
+    ``seed_with(base_url)`` has given Schemathesis something to read."""
+    with EmbeddedSandbox(planted_bugs=bugs) as sandbox:
+        seed_with(sandbox.base_url)
+        return check_quietly(
+            args_for(
+                sandbox.base_url,
+                report_dir,
+                "--layers",
+                "schema",
+                "--phases",
+                "examples,fuzzing",
+                "--max-time",
+                str(max_time),
+            )
+        )
 
 
 def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:

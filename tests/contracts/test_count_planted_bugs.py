@@ -12,7 +12,13 @@ import pytest
 from contracts.checks import count as checks
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.planted import RESPONSE_BUGS
-from tests.contracts.support import check_quietly, count_args, failing_checks, outcomes
+from tests.contracts.support import (
+    count_args,
+    failing_checks,
+    outcomes,
+    rules_with_bug,
+    schema_layer_with_bugs,
+)
 from tests.support.count_client import Count
 
 COUNT_RULE_BUGS = {
@@ -33,10 +39,7 @@ COUNT_INVARIANT_BUGS = {
 
 @pytest.mark.parametrize("bug", sorted(COUNT_RULE_BUGS))
 def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
-    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
-        report, printed = check_quietly(
-            count_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
-        )
+    report, printed = rules_with_bug(count_args, bug, tmp_path)
     assert outcomes(report)[COUNT_RULE_BUGS[bug]] == "fail", printed
 
 
@@ -69,20 +72,8 @@ def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
 
 
 def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:
-    with EmbeddedSandbox(planted_bugs=list(COUNT_INVARIANT_BUGS)) as sandbox:
-        _responses(sandbox.base_url)
-        report, printed = check_quietly(
-            count_args(
-                sandbox.base_url,
-                tmp_path,
-                "--layers",
-                "schema",
-                "--phases",
-                "examples,fuzzing",
-                "--max-time",
-                "10",
-            )
-        )
+    bugs = list(COUNT_INVARIANT_BUGS)
+    report, printed = schema_layer_with_bugs(count_args, bugs, tmp_path, _responses)
     found = outcomes(report)
     for check in COUNT_INVARIANT_BUGS.values():
         assert found[check] == "fail", printed

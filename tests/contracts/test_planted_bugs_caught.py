@@ -12,7 +12,14 @@ from contracts.rules import catalogue, run_rules
 from contracts.rules.dayzero import Credentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.planted import ALL_BUGS, BEHAVIOUR_BUGS, RESPONSE_BUGS, WRONG_ERROR_BODY
-from tests.contracts.support import check_quietly, demo_args, outcomes, seed
+from tests.contracts.support import (
+    check_quietly,
+    demo_args,
+    outcomes,
+    rules_with_bug,
+    schema_layer_with_bugs,
+    seed,
+)
 from tests.contracts.test_dayzero_checks import INVARIANT_BUGS
 
 # bugs the documented-behaviour rules must catch -> the rule that catches each
@@ -60,10 +67,7 @@ def test_faithful_sandbox_passes_every_rule(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("bug", sorted(RULE_BUGS))
 def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
-    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
-        report, printed = check_quietly(
-            demo_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
-        )
+    report, printed = rules_with_bug(demo_args, bug, tmp_path)
     assert outcomes(report)[RULE_BUGS[bug]] == "fail"
     assert f"FAIL     {RULE_BUGS[bug]}" in printed
     failed = next(v for v in report.verdicts if v.id == RULE_BUGS[bug])
@@ -72,20 +76,7 @@ def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 
 def test_response_bugs_are_caught_by_the_invariants_and_the_schema(tmp_path: Path) -> None:
     bugs = [*INVARIANT_BUGS, *SCHEMA_BUGS]
-    with EmbeddedSandbox(planted_bugs=bugs) as sandbox:
-        seed(sandbox.base_url)
-        report, printed = check_quietly(
-            demo_args(
-                sandbox.base_url,
-                tmp_path,
-                "--layers",
-                "schema",
-                "--phases",
-                "examples,fuzzing",
-                "--max-time",
-                "15",
-            )
-        )
+    report, printed = schema_layer_with_bugs(demo_args, bugs, tmp_path, seed, max_time=15)
     found = outcomes(report)
     for check in INVARIANT_BUGS.values():
         assert found[check] == "fail", check

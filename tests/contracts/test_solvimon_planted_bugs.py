@@ -12,7 +12,13 @@ import pytest
 from contracts.checks import solvimon as checks
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.planted import NO_REQUEST_ID, RESPONSE_BUGS
-from tests.contracts.support import check_quietly, failing_checks, outcomes, solvimon_args
+from tests.contracts.support import (
+    failing_checks,
+    outcomes,
+    rules_with_bug,
+    schema_layer_with_bugs,
+    solvimon_args,
+)
 from tests.support.solvimon_client import Solvimon, line_credit
 
 SOLVIMON_RULE_BUGS = {
@@ -34,10 +40,7 @@ SOLVIMON_SCHEMA_BUGS = {NO_REQUEST_ID}
 
 @pytest.mark.parametrize("bug", sorted(SOLVIMON_RULE_BUGS))
 def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
-    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
-        report, printed = check_quietly(
-            solvimon_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
-        )
+    report, printed = rules_with_bug(solvimon_args, bug, tmp_path)
     assert outcomes(report)[SOLVIMON_RULE_BUGS[bug]] == "fail", printed
 
 
@@ -70,20 +73,7 @@ def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
 
 def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:
     bugs = [*SOLVIMON_INVARIANT_BUGS, *SOLVIMON_SCHEMA_BUGS]
-    with EmbeddedSandbox(planted_bugs=bugs) as sandbox:
-        _responses(sandbox.base_url)
-        report, printed = check_quietly(
-            solvimon_args(
-                sandbox.base_url,
-                tmp_path,
-                "--layers",
-                "schema",
-                "--phases",
-                "examples,fuzzing",
-                "--max-time",
-                "10",
-            )
-        )
+    report, printed = schema_layer_with_bugs(solvimon_args, bugs, tmp_path, _responses)
     found = outcomes(report)
     for check in SOLVIMON_INVARIANT_BUGS.values():
         assert found[check] == "fail", printed
