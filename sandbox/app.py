@@ -84,6 +84,8 @@ def create_app(
 
     # Connexion logs a client's invalid multipart form as an error; it is the client's 400.
     logging.getLogger("connexion.validators.form_data").setLevel(logging.CRITICAL)
+    # Ariadne logs every refused GraphQL query; those are the client's errors, answered as such
+    logging.getLogger("creditbox.kojo.graphql").setLevel(logging.CRITICAL)
     app = AsyncApp(__name__, validator_map=VALIDATOR_MAP)
     allowed = error_handlers.AllowedMethods()
     shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}
@@ -98,6 +100,8 @@ def create_app(
         )
         allowed.add_spec(vendor.base_path, spec)
         shapes[vendor.base_path] = vendor.shape
+        for path, shape in vendor.other_shapes:
+            shapes[vendor.base_path + path] = shape
         if vendor.before_security is not None:
             app.add_middleware(vendor.before_security, position=MiddlewarePosition.BEFORE_SECURITY)
     control_spec = _load_spec("control.yaml")

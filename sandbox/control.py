@@ -12,6 +12,8 @@ from sandbox.errors import VendorError
 from sandbox.runtime import current
 from sandbox.tenants import UnknownTenant
 from sandbox.vendors.count.invoices import InvoiceBackend
+from sandbox.vendors.kojo.handlers import seeded_json
+from sandbox.vendors.kojo.models import KojoBackend, SeedError
 from sandbox.vendors.solvimon import auth as solvimon_auth
 from sandbox.vendors.solvimon.amounts import AmountError
 from sandbox.vendors.solvimon.invoices import InvoiceBackend as SolvimonInvoices
@@ -137,6 +139,28 @@ def create_solvimon_api_key(tenant_id: str, body: dict[str, Any]) -> Response:
     credentials = {**credentials, "api_keys": [*credentials.get("api_keys", []), key]}
     current().tenants.update_credentials(tenant_id, solvimon_auth.VENDOR, credentials)
     return key, 201
+
+
+def _kojo(tenant_id: str) -> KojoBackend:
+    if current().tenants.find(tenant_id) is None:
+        raise TenantNotFound()
+    return KojoBackend(current().store)
+
+
+def seed_kojo_invoice(tenant_id: str, body: dict[str, Any]) -> Response:
+    try:
+        invoice = _kojo(tenant_id).seed_invoice(tenant_id, body)
+    except SeedError as problem:
+        raise ControlError(str(problem), 400) from None
+    return seeded_json(tenant_id, "invoice", invoice["id"]), 201
+
+
+def seed_kojo_credit_memo(tenant_id: str, body: dict[str, Any]) -> Response:
+    try:
+        memo = _kojo(tenant_id).seed_credit_memo(tenant_id, body)
+    except SeedError as problem:
+        raise ControlError(str(problem), 400) from None
+    return seeded_json(tenant_id, "creditMemo", memo["id"]), 201
 
 
 def reset_tenant(tenant_id: str) -> Response:

@@ -13,6 +13,8 @@ from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.dayzero import auth as dayzero_auth
 from sandbox.vendors.dayzero import errors as dayzero_errors
+from sandbox.vendors.kojo import auth as kojo_auth
+from sandbox.vendors.kojo import errors as kojo_errors
 from sandbox.vendors.solvimon import auth as solvimon_auth
 from sandbox.vendors.solvimon import errors as solvimon_errors
 from sandbox.vendors.solvimon import middleware as solvimon_middleware
@@ -32,6 +34,8 @@ class VendorMount:
     # installed around error handling, for refusals, and inside response validation, so that a
     # handler's response is validated with the header on
     stamp_responses: Callable[[ASGIApp], ASGIApp] | None = None
+    # error shapes for parts of the mount that answer in another shape (path under the mount)
+    other_shapes: tuple[tuple[str, ErrorShape], ...] = ()
 
     @property
     def base_path(self) -> str:
@@ -65,5 +69,14 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=solvimon_auth.DEMO_CREDENTIALS,
         before_security=solvimon_middleware.VersionGuard,
         stamp_responses=solvimon_middleware.RequestIds,
+    ),
+    VendorMount(
+        name="kojo",
+        spec="kojo.yaml",
+        handlers="sandbox.vendors.kojo.handlers",
+        shape=kojo_errors.SHAPE,
+        new_credentials=kojo_auth.new_credentials,
+        demo_credentials=kojo_auth.DEMO_CREDENTIALS,
+        other_shapes=(("/oauth2", kojo_errors.OAUTH_SHAPE),),
     ),
 )

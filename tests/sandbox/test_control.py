@@ -13,7 +13,7 @@ def test_health_says_where_data_lives(client: TestClient) -> None:
         "status": "ok",
         "storage": "memory",
         "data_dir": None,
-        "vendors": ["count", "dayzero", "solvimon"],
+        "vendors": ["count", "dayzero", "kojo", "solvimon"],
     }
 
 

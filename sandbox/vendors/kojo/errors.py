@@ -1,0 +1,111 @@
+"""Kojo's errors: HTTP 200 (GraphQL) or the refusal's status, with
+``{"errors": [{"message", "requestId", "extensions": {"code"}}]}``.
+
+``extensions.code`` says whose fault it is (``BAD_USER_INPUT``, ``UNAUTHENTICATED``,
+``INTERNAL_SERVER_ERROR``, ...), as GraphQL servers commonly do; Kojo's documentation shows
+``message`` and ``requestId``. The token endpoint answers OAuth 2's own error body instead
+(RFC 6749 §5.2): ``{"error", "error_description"}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.errors import VendorError
+from sandbox.vendors.kojo.ids import cuid
+
+MISSING_TOKEN = "Send a token: Authorization: Bearer <access_token> (from POST /oauth2/token)"
+INVALID_TOKEN = "The access token is not valid"
+EXPIRED_TOKEN = "The access token has expired; request a new one from POST /oauth2/token"
+LIMIT_RANGE = "limit must be between 1 and {maximum}; got {limit}"
+OFFSET_RANGE = "offset must be 0 or more; got {offset}"
+TOO_DEEP = "Query depth {depth} exceeds the limit of {limit}"
+TOO_COSTLY = "The query exceeds the maximum cost of {limit}"
+NOT_JSON = 'The body must be JSON: {"query": "...", "variables": {...}}'
+INTERNAL = "Internal server error"
+
+_FRAMEWORK = {
+    400: ("BAD_REQUEST", "Bad request"),
+    401: ("UNAUTHENTICATED", MISSING_TOKEN),
+    403: ("FORBIDDEN", "Forbidden"),
+    404: ("NOT_FOUND", "Not found: the API is at POST /graphql"),
+    405: ("METHOD_NOT_ALLOWED", "Method not allowed"),
+    415: ("BAD_REQUEST", "Send the query as application/json"),
+}
+
+
+def request_id() -> str:
+    return f"req_{cuid()}"
+
+
+class KojoError(VendorError):
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, status_code: int | None = None, code: str | None = None):
+        super().__init__(message, status_code)
+        self.code = code or self.code
+
+    def body(self) -> Any:
+        return {
+            "errors": [
+                {
+                    "message": self.message,
+                    "requestId": request_id(),
+                    "extensions": {"code": self.code},
+                }
+            ]
+        }
+
+
+class Unauthenticated(KojoError):
+    status_code = 401
+    code = "UNAUTHENTICATED"
+
+
+class OAuthError(VendorError):
+    """RFC 6749 §5.2: ``invalid_client`` (401), ``unsupported_grant_type`` / ``invalid_request``
+    (400)."""
+
+    def __init__(self, error: str, description: str, status_code: int = 400) -> None:
+        super().__init__(description, status_code)
+        self.error = error
+
+    def body(self) -> Any:
+        return {"error": self.error, "error_description": self.message}
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": "Basic"} if self.status_code == 401 else {}
+
+
+class KojoShape:
+    """:class:`sandbox.errors.ErrorShape` for ``/kojo``."""
+
+    def invalid_request(self, issues: list[dict[str, Any]]) -> VendorError:
+        first = issues[0] if issues else {"loc": ["body"], "msg": "invalid"}
+        where = ".".join(str(step) for step in first["loc"][1:]) or str(first["loc"][0])
+        return KojoError(f"{where}: {first['msg']}", 400)
+
+    def http_error(self, status: int, detail: str | None) -> VendorError:
+        if status >= 500:
+            return KojoError(INTERNAL, status, "INTERNAL_SERVER_ERROR")
+        if status == 401 and detail and "not valid" in detail:
+            return Unauthenticated(INVALID_TOKEN)
+        code, message = _FRAMEWORK.get(status, ("BAD_REQUEST", detail or "Bad request"))
+        return KojoError(message, status, code)
+
+
+class OAuthShape:
+    """:class:`sandbox.errors.ErrorShape` for ``/kojo/oauth2``: OAuth 2's error body."""
+
+    def invalid_request(self, issues: list[dict[str, Any]]) -> VendorError:
+        names = ", ".join(str(issue["loc"][-1]) for issue in issues) or "the form"
+        return OAuthError("invalid_request", f"Missing or invalid: {names}")
+
+    def http_error(self, status: int, detail: str | None) -> VendorError:
+        if status >= 500:
+            return OAuthError("server_error", INTERNAL, status)
+        return OAuthError("invalid_request", detail or "Bad request", status)
+
+
+SHAPE = KojoShape()
+OAUTH_SHAPE = OAuthShape()

@@ -1,0 +1,337 @@
+"""Kojo's GraphQL schema, built from specs/kojo.graphql with Ariadne, and its resolvers.
+
+The SDL is the routing table here, as the OpenAPI files are for the REST vendors: every type and
+field comes from it, and Ariadne refuses to start if a resolver names a field it lacks. Resolvers
+only read: Kojo's public API has no credit memo mutations (data is seeded through the control
+API). Each request reads the tenant's data once (``KojoBook``) and resolves from it.
+
+Limits keep a hostile query from exhausting the server: depth at most 8 (introspection exempt)
+and a cost of at most 5,000, a list counting as many times as its ``limit``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from ariadne import ObjectType, QueryType, ScalarType, load_schema_from_path, make_executable_schema
+from ariadne.validation import cost_validator
+from graphql import GraphQLError, GraphQLSchema
+from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
+from graphql.validation import ASTValidationRule, ValidationRule
+
+from sandbox.vendors.kojo import errors
+from sandbox.vendors.kojo.models import Json, KojoBook, ext_cents, money_fields
+from specs import spec_path
+
+MAX_LIMIT = 100
+MAX_DEPTH = 8
+MAX_COST = 5000
+log = logging.getLogger("creditbox.kojo")
+
+
+@dataclass(frozen=True)
+class Context:
+    book: KojoBook
+    request_id: str
+
+
+@dataclass(frozen=True)
+class MemoItem:
+    item: Json
+    memo: Json
+
+
+@dataclass(frozen=True)
+class InvoiceItem:
+    item: Json
+    invoice: Json
+
+
+def _float(cents: int) -> float:
+    return cents / 100
+
+
+def _book(info: Any) -> KojoBook:
+    context: Context = info.context
+    return context.book
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def bad_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def _page(
+    found: Iterable[Json],
+    limit: int | None,
+    offset: int | None,
+    order_by: str | None,
+    direction: str | None,
+    updated_after: dt.datetime | None,
+) -> list[Json]:
+    limit = MAX_LIMIT if limit is None else limit
+    offset = 0 if offset is None else offset
+    if not 1 <= limit <= MAX_LIMIT:
+        raise bad_input(errors.LIMIT_RANGE.format(maximum=MAX_LIMIT, limit=limit))
+    if offset < 0:
+        raise bad_input(errors.OFFSET_RANGE.format(offset=offset))
+    chosen = [
+        doc for doc in found if updated_after is None or _moment(doc["updatedAt"]) > updated_after
+    ]
+    field = order_by or "createdAt"
+    # ties keep the order of creation; nulls sort first
+    chosen.sort(
+        key=lambda doc: (
+            doc.get(field) is not None,
+            doc.get(field) or "",
+            doc["createdAt"],
+            doc["id"],
+        )
+    )
+    if direction == "DESC":
+        chosen.reverse()
+    return chosen[offset : offset + limit]
+
+
+# scalars ----------------------------------------------------------------------------------------
+
+datetime_scalar = ScalarType("DateTime")
+
+
+@datetime_scalar.serializer
+def serialize_datetime(value: Any) -> str:
+    return value if isinstance(value, str) else value.isoformat().replace("+00:00", "Z")
+
+
+@datetime_scalar.value_parser
+def parse_datetime(value: Any) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError("DateTime must be an ISO 8601 string")
+    moment = _moment(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+# queries ----------------------------------------------------------------------------------------
+
+query = QueryType()
+
+
+@query.field("creditMemo")
+def resolve_credit_memo(_: Any, info: Any, id: str) -> Json | None:
+    return _book(info).memos.get(id)
+
+
+@query.field("creditMemos")
+def resolve_credit_memos(
+    _: Any,
+    info: Any,
+    limit: int | None = MAX_LIMIT,
+    offset: int | None = 0,
+    orderBy: str | None = "createdAt",
+    direction: str | None = "ASC",
+    updatedAfter: dt.datetime | None = None,
+    invoiceId: str | None = None,
+) -> list[Json]:
+    memos = [
+        memo
+        for memo in _book(info).memos.values()
+        if invoiceId is None or memo["invoiceId"] == invoiceId
+    ]
+    return _page(memos, limit, offset, orderBy, direction, updatedAfter)
+
+
+@query.field("invoice")
+def resolve_invoice(_: Any, info: Any, id: str) -> Json | None:
+    return _book(info).invoices.get(id)
+
+
+@query.field("invoices")
+def resolve_invoices(
+    _: Any,
+    info: Any,
+    limit: int | None = MAX_LIMIT,
+    offset: int | None = 0,
+    orderBy: str | None = "createdAt",
+    direction: str | None = "ASC",
+    updatedAfter: dt.datetime | None = None,
+) -> list[Json]:
+    return _page(_book(info).invoices.values(), limit, offset, orderBy, direction, updatedAfter)
+
+
+# money on memos and invoices --------------------------------------------------------------------
+
+
+def _bind_money(kind: ObjectType) -> None:
+    names = {
+        "payments": "payments",
+        "shippingCostFloat": "shipping",
+        "subtotal": "subtotal",
+        "tax": "tax",
+        "totalDue": "total_due",
+    }
+    for field, key in names.items():
+        kind.set_field(field, lambda doc, _info, key=key: _float(money_fields(doc)[key]))
+
+
+credit_memo = ObjectType("CreditMemo")
+_bind_money(credit_memo)
+
+
+@credit_memo.field("invoice")
+def resolve_memo_invoice(memo: Json, info: Any) -> Json | None:
+    return _book(info).invoices.get(memo["invoiceId"])
+
+
+@credit_memo.field("creditMemoItems")
+def resolve_memo_items(memo: Json, _info: Any) -> list[MemoItem]:
+    return [MemoItem(item, memo) for item in sorted(memo["items"], key=lambda i: i["lineNumber"])]
+
+
+invoice_type = ObjectType("Invoice")
+_bind_money(invoice_type)
+
+
+@invoice_type.field("invoiceItems")
+def resolve_invoice_items(invoice: Json, _info: Any) -> list[InvoiceItem]:
+    items = sorted(invoice["items"], key=lambda i: i["lineNumber"])
+    return [InvoiceItem(item, invoice) for item in items]
+
+
+@invoice_type.field("creditMemos")
+def resolve_invoice_memos(invoice: Json, info: Any) -> list[Json]:
+    return sorted(_book(info).memos_of(invoice["id"]), key=lambda m: (m["createdAt"], m["id"]))
+
+
+# items ------------------------------------------------------------------------------------------
+
+
+def _item_fields(kind: ObjectType, *extra: str) -> None:
+    for field in ("id", "createdAt", "updatedAt", "lineNumber", "unitsOfMeasure", *extra):
+        kind.set_field(field, lambda ref, _info, field=field: ref.item.get(field))
+    kind.set_field("quantity", lambda ref, _info: float(Decimal(ref.item["quantity"])))
+    kind.set_field("unitPriceFloat", lambda ref, _info: _float(ref.item["unit_price_cents"]))
+    kind.set_field("extPriceFloat", lambda ref, _info: _float(ext_cents(ref.item)))
+
+
+credit_memo_item = ObjectType("CreditMemoItem")
+_item_fields(credit_memo_item)
+credit_memo_item.set_field("creditMemoId", lambda ref, _info: ref.memo["id"])
+credit_memo_item.set_field("invoiceItemId", lambda ref, _info: ref.item["invoiceItemId"])
+credit_memo_item.set_field("creditMemo", lambda ref, _info: ref.memo)
+
+
+@credit_memo_item.field("invoiceItem")
+def resolve_invoiced_item(ref: MemoItem, info: Any) -> InvoiceItem:
+    book = _book(info)
+    invoice = book.invoices[ref.memo["invoiceId"]]
+    item = book.invoice_item(invoice["id"], ref.item["invoiceItemId"])
+    assert item is not None, "a memo item always credits an item of the memo's invoice"
+    return InvoiceItem(item, invoice)
+
+
+invoice_item = ObjectType("InvoiceItem")
+_item_fields(invoice_item, "description")
+invoice_item.set_field("invoiceId", lambda ref, _info: ref.invoice["id"])
+invoice_item.set_field("invoice", lambda ref, _info: ref.invoice)
+
+
+@invoice_item.field("creditedQuantity")
+def resolve_credited_quantity(ref: InvoiceItem, info: Any) -> float:
+    credited = _book(info).credited(ref.invoice["id"]).get(ref.item["id"], Decimal(0))
+    return float(credited)
+
+
+# limits -----------------------------------------------------------------------------------------
+
+
+class DepthLimit(ValidationRule):
+    """Refuses operations nested deeper than ``MAX_DEPTH`` (introspection fields exempt)."""
+
+    def enter_operation_definition(self, node: Any, *_: Any) -> None:
+        depth = self._depth(node.selection_set, set())
+        if depth > MAX_DEPTH:
+            self.report_error(
+                GraphQLError(errors.TOO_DEEP.format(depth=depth, limit=MAX_DEPTH), node)
+            )
+
+    def _depth(self, selections: SelectionSetNode | None, seen: set[str]) -> int:
+        deepest = 0
+        for selection in selections.selections if selections else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value.startswith("__"):
+                    continue
+                deepest = max(deepest, 1 + self._depth(selection.selection_set, seen))
+            elif isinstance(selection, InlineFragmentNode):
+                deepest = max(deepest, self._depth(selection.selection_set, seen))
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                fragment = self.context.get_fragment(selection.name.value)
+                if fragment is not None:
+                    inner = seen | {selection.name.value}
+                    deepest = max(deepest, self._depth(fragment.selection_set, inner))
+        return deepest
+
+
+_LISTS = {"complexity": 1, "multipliers": ["limit"]}
+COST_MAP = {"Query": {"creditMemos": _LISTS, "invoices": _LISTS}}
+
+
+def validation_rules(variables: Any) -> list[type[ASTValidationRule]]:
+    cost = cost_validator(
+        MAX_COST,
+        default_cost=1,
+        cost_map=COST_MAP,
+        variables=variables if isinstance(variables, dict) else None,
+    )
+    return [DepthLimit, cost]
+
+
+def build() -> GraphQLSchema:
+    type_defs = load_schema_from_path(str(spec_path("kojo.graphql")))
+    bindables: list[Any] = [
+        query,
+        credit_memo,
+        credit_memo_item,
+        invoice_type,
+        invoice_item,
+        datetime_scalar,
+    ]
+    return make_executable_schema(type_defs, *bindables)
+
+
+def formatter(request_id: str) -> Callable[[GraphQLError, bool], dict[str, Any]]:
+    """Kojo's error entry: ``message`` and ``requestId``, with the GraphQL ``path`` and an
+    ``extensions.code`` saying whose fault it is (a sandbox bug never shows its internals)."""
+
+    def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
+        code = (error.extensions or {}).get("code")
+        message = error.message
+        if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+            if isinstance(error.original_error, ValueError) and error.path is None:
+                code = code or "BAD_USER_INPUT"
+            else:
+                log.error(
+                    "kojo resolver failed: %s", error.original_error, exc_info=error.original_error
+                )
+                code, message = "INTERNAL_SERVER_ERROR", errors.INTERNAL
+        if code is None:
+            code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
+        entry: dict[str, Any] = {"message": message.split("\n\nGraphQL request:")[0]}
+        entry["requestId"] = request_id
+        if error.path:
+            entry["path"] = list(error.path)
+        if error.locations:
+            entry["locations"] = [
+                {"line": loc.line, "column": loc.column} for loc in error.locations
+            ]
+        entry["extensions"] = {"code": code}
+        return entry
+
+    return format_error
