@@ -16,12 +16,18 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from ariadne import ObjectType, QueryType, ScalarType, load_schema_from_path, make_executable_schema
-from ariadne.validation import cost_validator
 from graphql import GraphQLError, GraphQLSchema
-from graphql.language import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
+from graphql.language import (
+    FieldNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    IntValueNode,
+    SelectionSetNode,
+    VariableNode,
+)
 from graphql.validation import ASTValidationRule, ValidationRule
 
 from sandbox.vendors.kojo import errors
@@ -279,17 +285,58 @@ class DepthLimit(ValidationRule):
         return deepest
 
 
-_LISTS = {"complexity": 1, "multipliers": ["limit"]}
-COST_MAP = {"Query": {"creditMemos": _LISTS, "invoices": _LISTS}}
+class CostLimit(ValidationRule):
+    """Refuses operations that could return more than ``MAX_COST`` fields: each field counts once
+    for every item of the lists around it, a list as long as its ``limit`` (100 when not given).
+    Introspection fields are exempt."""
+
+    variables: ClassVar[dict[str, Any]] = {}
+
+    def enter_operation_definition(self, node: Any, *_: Any) -> None:
+        cost = self._cost(node.selection_set, 1, set())
+        if cost > MAX_COST:
+            self.report_error(GraphQLError(errors.TOO_COSTLY.format(limit=MAX_COST), node))
+
+    def _cost(self, selections: SelectionSetNode | None, weight: int, seen: set[str]) -> int:
+        total = 0
+        for selection in selections.selections if selections else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value.startswith("__"):
+                    continue
+                inner = weight * self._limit(selection)
+                total += inner + self._cost(selection.selection_set, inner, seen)
+            elif isinstance(selection, InlineFragmentNode):
+                total += self._cost(selection.selection_set, weight, seen)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                fragment = self.context.get_fragment(selection.name.value)
+                if fragment is not None:
+                    inner_seen = seen | {selection.name.value}
+                    total += self._cost(fragment.selection_set, weight, inner_seen)
+            if total > MAX_COST:
+                break
+        return total
+
+    def _limit(self, field: FieldNode) -> int:
+        if field.name.value not in LISTS_WITH_LIMIT:
+            return 1
+        for argument in field.arguments or ():
+            if argument.name.value != "limit":
+                continue
+            value = argument.value
+            if isinstance(value, IntValueNode):
+                return max(1, int(value.value))
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                return max(1, given) if isinstance(given, int) else MAX_LIMIT
+        return MAX_LIMIT
+
+
+LISTS_WITH_LIMIT = frozenset({"creditMemos", "invoices"})
 
 
 def validation_rules(variables: Any) -> list[type[ASTValidationRule]]:
-    cost = cost_validator(
-        MAX_COST,
-        default_cost=1,
-        cost_map=COST_MAP,
-        variables=variables if isinstance(variables, dict) else None,
-    )
+    given = variables if isinstance(variables, dict) else {}
+    cost = type("CostLimitForRequest", (CostLimit,), {"variables": given})
     return [DepthLimit, cost]
 
 

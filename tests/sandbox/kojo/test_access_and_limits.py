@@ -1,0 +1,149 @@
+"""Kojo access and limits: OAuth tokens (valid 3600 s), Kojo's error body, malformed queries,
+depth and cost limits, and tenants that never see each other's data."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+from starlette.testclient import TestClient
+
+from sandbox import clock
+from tests.support.kojo_client import DEMO, Kojo, token
+
+QUERY = {"query": "{ creditMemos { id } }"}
+
+
+@pytest.fixture
+def kojo(client: TestClient) -> Kojo:
+    return Kojo(client)
+
+
+def test_the_token_endpoint_answers_client_credentials(client: TestClient) -> None:
+    response = client.post("/kojo/oauth2/token", data={"grant_type": "client_credentials", **DEMO})
+    body = response.json()
+    assert (response.status_code, body["token_type"], body["expires_in"]) == (200, "bearer", 3600)
+    basic = base64.b64encode(f"{DEMO['client_id']}:{DEMO['client_secret']}".encode()).decode()
+    with_basic = client.post(
+        "/kojo/oauth2/token",
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}"},
+    )
+    assert with_basic.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "error"),
+    [
+        (
+            {
+                "grant_type": "client_credentials",
+                "client_id": DEMO["client_id"],
+                "client_secret": "x",
+            },
+            401,
+            "invalid_client",
+        ),
+        (
+            {"grant_type": "client_credentials", "client_id": DEMO["client_id"]},
+            400,
+            "invalid_request",
+        ),
+        ({"grant_type": "password", **DEMO}, 400, "invalid_request"),
+    ],
+)
+def test_the_token_endpoint_refuses_in_oauths_words(
+    client: TestClient, form: dict[str, str], status: int, error: str
+) -> None:
+    response = client.post("/kojo/oauth2/token", data=form)
+    assert (response.status_code, response.json()["error"]) == (status, error)
+
+
+def test_queries_need_a_valid_token(client: TestClient) -> None:
+    for headers in (
+        {},
+        {"Authorization": "Bearer kj_forged.0000"},
+        {"Authorization": "Basic eA=="},
+    ):
+        response = client.post("/kojo/graphql", json=QUERY, headers=headers)
+        assert response.status_code == 401, headers
+        [error] = response.json()["errors"]
+        assert set(error) >= {"message", "requestId"}
+        assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_token_expires_after_an_hour(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    issued = token(client)
+    start = clock.now()
+    headers = {"Authorization": f"Bearer {issued}"}
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(seconds=3599))
+    assert client.post("/kojo/graphql", json=QUERY, headers=headers).status_code == 200
+    monkeypatch.setattr(clock, "now", lambda: start + dt.timedelta(seconds=3601))
+    expired = client.post("/kojo/graphql", json=QUERY, headers=headers)
+    assert expired.status_code == 401
+    assert "expired" in expired.json()["errors"][0]["message"]
+
+
+def test_a_malformed_query_gets_kojos_error_body(kojo: Kojo) -> None:
+    for query in (
+        "{ creditMemos(limit: 1 { id } }",
+        "{ creditMemos { nope } }",
+        "{ creditMemo { id } }",
+    ):
+        [error] = kojo.errors(query)
+        assert error["requestId"].startswith("req_") and error["message"], query
+        assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_a_body_that_is_not_a_graphql_request_is_400(kojo: Kojo, client: TestClient) -> None:
+    for body in ({"variables": {}}, {"query": 5}):
+        response = client.post("/kojo/graphql", json=body, headers=kojo.headers)
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["requestId"]
+    response = client.post(
+        "/kojo/graphql", content=b"{", headers={**kojo.headers, "content-type": "application/json"}
+    )
+    assert response.status_code == 400
+
+
+def test_too_deep_a_query_is_refused(kojo: Kojo) -> None:
+    nested = "id"
+    for _ in range(5):
+        nested = f"creditMemoItems {{ creditMemo {{ {nested} }} }}"
+    [error] = kojo.errors(f"{{ creditMemos {{ {nested} }} }}")
+    assert error["message"] == "Query depth 12 exceeds the limit of 8"
+
+
+def test_too_costly_a_query_is_refused(kojo: Kojo) -> None:
+    fields = " ".join(f"a{n}: id" for n in range(60))
+    [error] = kojo.errors(f"{{ creditMemos(limit: 100) {{ {fields} }} }}")
+    assert error["message"].startswith("The query exceeds the maximum cost of 5000")
+    assert kojo.data(f"{{ creditMemos(limit: 50) {{ {fields} }} }}") == {"creditMemos": []}
+
+
+def test_introspection_is_not_limited_by_depth(kojo: Kojo) -> None:
+    found = kojo.data(
+        "{ __schema { queryType { fields { name args { name type { name ofType { name } } } } } } }"
+    )
+    names = {field["name"] for field in found["__schema"]["queryType"]["fields"]}
+    assert names == {"creditMemo", "creditMemos", "invoice", "invoices"}
+
+
+def test_another_tenant_sees_none_of_it(kojo: Kojo, client: TestClient) -> None:
+    invoice = kojo.invoice((1, 1.0))
+    memo = kojo.memo(invoice, (0, 1))
+    other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
+    credentials = {k: v for k, v in other["credentials"]["kojo"].items() if k != "base_url"}
+    stranger = Kojo(client, credentials)
+    assert stranger.data("{ creditMemos { id } invoices { id } }") == {
+        "creditMemos": [],
+        "invoices": [],
+    }
+    assert stranger.data(f'{{ creditMemo(id: "{memo["id"]}") {{ id }} }}') == {"creditMemo": None}
+
+
+def test_the_explorer_is_served_on_get(client: TestClient) -> None:
+    response = client.get("/kojo/graphql")
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
