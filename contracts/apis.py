@@ -13,6 +13,7 @@ import httpx
 from contracts.checks import COUNT_SECRET_ENV
 from contracts.checks import count as count_checks
 from contracts.checks import dayzero as dayzero_checks
+from contracts.checks import kojo as kojo_checks
 from contracts.checks import solvimon as solvimon_checks
 from contracts.config import Settings
 from contracts.http import Limits
@@ -21,8 +22,47 @@ from contracts.rules import RuleSession
 Credentials = Mapping[str, str]
 
 
+class Adapter:
+    """What every vendor's adapter does unless it says otherwise."""
+
+    # where the schema layer sends requests, under the base URL (GraphQL: the endpoint)
+    schema_path: str = ""
+    # every operation only reads: a read-only run need not be narrowed to GET
+    reads_only: bool = False
+    probe_path: str = ""
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        raise NotImplementedError
+
+    def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
+        return None
+
+    def login(self, base_url: str, credentials: Credentials) -> Credentials:
+        """Credentials to use from here on; an API with a login step adds its token."""
+        return credentials
+
+    def probe(self, url: str, credentials: Credentials) -> httpx.Response:
+        """One cheap authenticated read, to tell an unreachable or wrong target early."""
+        return httpx.get(
+            url,
+            headers=self.headers(credentials),
+            params={"limit": 1},
+            auth=self.probe_auth(credentials),
+            timeout=15,
+        )
+
+    def schema_env(self, credentials: Credentials) -> dict[str, str]:
+        return {}
+
+    def other(self, settings: Settings) -> dict[str, str] | None:
+        return None
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """Nothing to prepare: Schemathesis creates what it needs through the API."""
+
+
 @dataclass(frozen=True)
-class DayZeroAdapter:
+class DayZeroAdapter(Adapter):
     name: str = "dayzero"
     spec: str = "dayzero.yaml"
     probe_path: str = "/api/v1/credit-memos"
@@ -52,15 +92,6 @@ class DayZeroAdapter:
             "x-business-id": credentials["business_id"],
         }
 
-    def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
-        return None
-
-    def schema_env(self, credentials: Credentials) -> dict[str, str]:
-        return {}
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """Nothing to prepare: Schemathesis creates what it needs through DayZero's API."""
-
     def session(
         self,
         settings: Settings,
@@ -79,7 +110,7 @@ class DayZeroAdapter:
 
 
 @dataclass(frozen=True)
-class CountAdapter:
+class CountAdapter(Adapter):
     name: str = "count"
     spec: str = "count.yaml"
     probe_path: str = "/partners/invoices"
@@ -94,9 +125,6 @@ class CountAdapter:
             "client_secret": settings.client_secret or "",
             "access_token": settings.token or "",
         }
-
-    def other(self, settings: Settings) -> dict[str, str] | None:
-        return None
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return {
@@ -113,9 +141,6 @@ class CountAdapter:
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {COUNT_SECRET_ENV: credentials["client_secret"]}
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """Nothing to prepare: Schemathesis creates what it needs through COUNT's API."""
 
     def session(
         self,
@@ -135,7 +160,7 @@ class CountAdapter:
 
 
 @dataclass(frozen=True)
-class SolvimonAdapter:
+class SolvimonAdapter(Adapter):
     name: str = "solvimon"
     spec: str = "solvimon.yaml"
     probe_path: str = "/v1/invoices"
@@ -148,20 +173,11 @@ class SolvimonAdapter:
     def credentials(self, settings: Settings) -> dict[str, str]:
         return {"api_key": settings.api_key or "", "platform_id": settings.platform_id or ""}
 
-    def other(self, settings: Settings) -> dict[str, str] | None:
-        return None
-
     def headers(self, credentials: Credentials) -> dict[str, str]:
         headers = {"X-API-KEY": credentials["api_key"]}
         if credentials.get("platform_id"):
             headers["x-platform-id"] = credentials["platform_id"]
         return headers
-
-    def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
-        return None
-
-    def schema_env(self, credentials: Credentials) -> dict[str, str]:
-        return {}
 
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
         """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them)."""
@@ -203,8 +219,85 @@ class SolvimonAdapter:
         return SolvimonSession(base_url, own, supplies, limits, run_id)
 
 
+@dataclass(frozen=True)
+class KojoAdapter(Adapter):
+    name: str = "kojo"
+    spec: str = "kojo.graphql"
+    probe_path: str = "/graphql"
+    schema_path: str = "/graphql"
+    reads_only: bool = True
+    checks: ModuleType = kojo_checks
+    # limit must be 1..100, a rule GraphQL's types cannot say: keep generated limits in range
+    # (the 100 limit itself is KJ-LIMIT-MAX-100's to check). Schemathesis' own "valid query
+    # refused" check cannot know the documented depth and cost limits: the invariant
+    # kojo_valid_queries_accepted takes its place.
+    generation_toml: str = ""
+    operations_toml: str = (
+        "[[operations]]\n"
+        'include-name-regex = "^Query\\\\."\n'
+        "checks.positive_data_acceptance.enabled = false\n"
+        "[dictionaries.kojo_limits]\n"
+        "values = [1, 2, 50, 100]\n"
+        '[parameters."Query.*.limit"]\n'
+        'dictionary = "kojo_limits"\n'
+        "probability = 1.0\n"
+        "[dictionaries.kojo_offsets]\n"
+        "values = [0, 1, 5]\n"
+        '[parameters."Query.*.offset"]\n'
+        'dictionary = "kojo_offsets"\n'
+        "probability = 1.0\n"
+    )
+
+    def credentials(self, settings: Settings) -> dict[str, str]:
+        return {
+            "client_id": settings.client_id or "",
+            "client_secret": settings.client_secret or "",
+        }
+
+    def login(self, base_url: str, credentials: Credentials) -> Credentials:
+        """Kojo's OAuth 2 client-credentials step: a Bearer token for the run (valid an hour)."""
+        from contracts.auth.kojo import fetch_token
+
+        token = fetch_token(base_url, credentials["client_id"], credentials["client_secret"])
+        return {**credentials, "access_token": token}
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """On a creditbox sandbox, seed invoices and credit memos for Schemathesis to read."""
+        session = self.session(None, base_url, credentials, None, limits, "schema")
+        try:
+            api = session.begin_examples()
+            api.seed_examples()
+        finally:
+            session.close()
+
+    def probe(self, url: str, credentials: Credentials) -> httpx.Response:
+        return httpx.post(
+            url, json={"query": "{ __typename }"}, headers=self.headers(credentials), timeout=15
+        )
+
+    def session(
+        self,
+        settings: Settings | None,
+        base_url: str,
+        credentials: Credentials,
+        other: Credentials | None,
+        limits: Limits,
+        run_id: str,
+    ) -> Any:
+        from contracts.rules.kojo import KojoCredentials, KojoSession
+
+        own = KojoCredentials(
+            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
+        )
+        return KojoSession(base_url, own, limits, run_id)
+
+
 ADAPTERS: dict[str, Any] = {
     "dayzero": DayZeroAdapter(),
     "count": CountAdapter(),
     "solvimon": SolvimonAdapter(),
+    "kojo": KojoAdapter(),
 }

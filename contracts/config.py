@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 CONFIG_FILE = "creditbox.toml"
-APIS = ("dayzero", "count", "solvimon")
+APIS = ("dayzero", "count", "solvimon", "kojo")
 # the credentials each API needs: (flag, setting)
 REQUIRED = {
     "dayzero": (("--token", "token"), ("--business-id", "business_id")),
@@ -27,6 +27,7 @@ REQUIRED = {
         ("--token", "token"),
     ),
     "solvimon": (("--api-key", "api_key"),),
+    "kojo": (("--client-id", "client_id"), ("--client-secret", "client_secret")),
 }
 LAYERS = ("rules", "schema")
 
@@ -101,8 +102,10 @@ OPTIONS = (
     Option("business_id", str, None, "DayZero: the business UUID (x-business-id)"),
     Option("other_token", str, None, "DayZero: a second business's token, for isolation rules"),
     Option("other_business_id", str, None, "DayZero: the second business's UUID"),
-    Option("client_id", str, None, "COUNT: the partner client id (x-client-id)"),
-    Option("client_secret", str, None, "COUNT: the client secret that signs requests"),
+    Option(
+        "client_id", str, None, "COUNT: the partner client id (x-client-id); Kojo: OAuth client"
+    ),
+    Option("client_secret", str, None, "COUNT: the secret that signs requests; Kojo: OAuth secret"),
     Option(
         "ambiguous_uuid", str, None, "COUNT: a UUID the target answers 409 for (legacy duplicate)"
     ),

@@ -73,16 +73,21 @@ def open_target(settings: Settings, adapter: Any) -> Iterator[Target]:
         )
 
 
+def _logged_in(target: Target, adapter: Any) -> Target:
+    """The target with whatever the API's login step adds to the credentials (Kojo's token)."""
+    try:
+        credentials = adapter.login(target.base_url, target.credentials)
+    except httpx.HTTPError as error:
+        raise Unreachable(f"cannot reach {target.base_url}: {error}") from None
+    except PermissionError as refused:
+        raise Unreachable(f"{target.base_url} refused the credentials: {refused}") from None
+    return Target(target.base_url, credentials, target.other)
+
+
 def _probe(target: Target, adapter: Any) -> None:
     url = f"{target.base_url}{adapter.probe_path}"
     try:
-        response = httpx.get(
-            url,
-            headers=adapter.headers(target.credentials),
-            params={"limit": 1},
-            auth=adapter.probe_auth(target.credentials),
-            timeout=15,
-        )
+        response = adapter.probe(url, target.credentials)
     except httpx.HTTPError as error:
         raise Unreachable(f"cannot reach {target.base_url}: {error}") from None
     if response.status_code in (401, 403):
@@ -125,6 +130,7 @@ def check(
     )
     adapter = ADAPTERS[settings.api]
     with open_target(settings, adapter) as target:
+        target = _logged_in(target, adapter)
         _probe(target, adapter)
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
         terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode})")
@@ -156,12 +162,13 @@ def check(
             result = schema_layer.run(
                 settings,
                 adapter.spec,
-                target.base_url,
+                target.base_url + adapter.schema_path,
                 adapter.headers(target.credentials),
                 settings.report_dir / "schemathesis",
                 generation_toml=adapter.generation_toml,
                 operations_toml=adapter.operations_toml,
                 env=adapter.schema_env(target.credentials),
+                reads_only=adapter.reads_only,
             )
             report.schema_requests = result.requests
             report.schema_server_errors = result.server_errors

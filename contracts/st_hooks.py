@@ -18,9 +18,9 @@ from typing import Any
 import requests
 import schemathesis
 
-from contracts.checks import COUNT_SECRET_ENV, COUNTS_ENV, count, dayzero, solvimon
+from contracts.checks import COUNT_SECRET_ENV, COUNTS_ENV, count, dayzero, kojo, solvimon
 
-CHECK_MODULES: tuple[ModuleType, ...] = (dayzero, count, solvimon)
+CHECK_MODULES: tuple[ModuleType, ...] = (dayzero, count, solvimon, kojo)
 _checked: Counter[str] = Counter()
 
 
@@ -39,6 +39,20 @@ def _make_check(module: ModuleType, name: str) -> Any:
     check.__name__ = name
     check.__qualname__ = name
     check.__doc__ = module.ALL_CHECKS[name].__doc__
+    return check
+
+
+def _make_positive_check(module: ModuleType, name: str) -> Any:
+    """A check of queries Schemathesis generated as valid (whatever the status)."""
+
+    def check(ctx: Any, response: Any, case: Any) -> None:
+        mode = getattr(getattr(getattr(case, "meta", None), "generation", None), "mode", None)
+        if str(getattr(mode, "value", mode)).lower() == "positive" and response.status_code < 500:
+            _checked[name] += module.POSITIVE_CHECKS[name](_json_body(response))
+
+    check.__name__ = name
+    check.__qualname__ = name
+    check.__doc__ = module.POSITIVE_CHECKS[name].__doc__
     return check
 
 
@@ -99,6 +113,8 @@ def _sign_count_requests(secret: str) -> None:
 for _module in CHECK_MODULES:
     for _name in _module.ALL_CHECKS:
         schemathesis.check(_make_check(_module, _name))
+    for _name in getattr(_module, "POSITIVE_CHECKS", {}):
+        schemathesis.check(_make_positive_check(_module, _name))
 atexit.register(_write_counts)
 if os.environ.get(COUNT_SECRET_ENV):
     _sign_count_requests(os.environ[COUNT_SECRET_ENV])

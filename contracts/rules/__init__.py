@@ -74,7 +74,9 @@ def catalogue(api: str) -> list[Rule]:
     if api == "count":
         import contracts.rules.count
     if api == "solvimon":
-        import contracts.rules.solvimon  # noqa: F401
+        import contracts.rules.solvimon
+    if api == "kojo":
+        import contracts.rules.kojo  # noqa: F401
     return list(CATALOGUE.get(api, []))
 
 

@@ -1,0 +1,194 @@
+"""Kojo invariants every GraphQL response must keep, on whatever fields the query selected:
+extended prices, subtotals and totals add up, line numbers run 1…n, nested objects are the ones
+their ids name, and every error carries a request id."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from contracts.checks import JSON, Check, judge
+
+CENT = 0.005
+ITEM_LISTS = ("creditMemoItems", "invoiceItems")
+
+
+def _label(obj: JSON) -> str:
+    return str(
+        obj.get("creditMemoNumber") or obj.get("invoiceNumber") or obj.get("id") or "<no id>"
+    )
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) < CENT
+
+
+def objects_in(body: Any) -> Iterator[JSON]:
+    """Every object of a GraphQL response's ``data``, at any depth."""
+    if isinstance(body, dict):
+        yield body
+        for value in body.values():
+            yield from objects_in(value)
+    elif isinstance(body, list):
+        for value in body:
+            yield from objects_in(value)
+
+
+def ext_price_is_quantity_times_unit_price(item: JSON) -> bool | None:
+    names = ("quantity", "unitPriceFloat", "extPriceFloat")
+    if any(item.get(name) is None for name in names):
+        return False
+    quantity, unit_price, ext_price = (float(item[name]) for name in names)
+    assert _close(ext_price, round(quantity * unit_price, 2)), (
+        f"item {_label(item)}: extPriceFloat {ext_price} but {quantity} * {unit_price}"
+    )
+    return True
+
+
+def subtotal_is_sum_of_items(obj: JSON) -> bool | None:
+    items = next((obj[name] for name in ITEM_LISTS if isinstance(obj.get(name), list)), None)
+    if items is None or obj.get("subtotal") is None:
+        return False
+    if any(item.get("extPriceFloat") is None for item in items):
+        return False
+    summed = sum(float(item["extPriceFloat"]) for item in items)
+    assert _close(float(obj["subtotal"]), summed), (
+        f"{_label(obj)}: subtotal {obj['subtotal']} but its items sum to {summed:.2f}"
+    )
+    return True
+
+
+def total_due_follows_its_parts(obj: JSON) -> bool | None:
+    parts = ("subtotal", "tax", "shippingCostFloat", "payments", "totalDue")
+    if any(obj.get(name) is None for name in parts):
+        return False
+    subtotal, tax, shipping, payments, total = (float(obj[name]) for name in parts)
+    expected = subtotal + tax + shipping - payments
+    assert _close(total, expected), (
+        f"{_label(obj)}: totalDue {total} but subtotal + tax + shipping - payments = {expected:.2f}"
+    )
+    return True
+
+
+def line_numbers_run_in_order(obj: JSON) -> bool | None:
+    items = next((obj[name] for name in ITEM_LISTS if isinstance(obj.get(name), list)), None)
+    if not items or any(item.get("lineNumber") is None for item in items):
+        return False
+    numbers = [item["lineNumber"] for item in items]
+    assert numbers == list(range(1, len(items) + 1)), (
+        f"{_label(obj)}: lineNumbers {numbers}, expected 1…{len(items)} in order"
+    )
+    return True
+
+
+_NESTED = (
+    ("invoice", "invoiceId"),
+    ("creditMemo", "creditMemoId"),
+    ("invoiceItem", "invoiceItemId"),
+)
+
+
+def nested_objects_match_their_ids(obj: JSON) -> bool | None:
+    judged = False
+    for nested, id_field in _NESTED:
+        inner = obj.get(nested)
+        if isinstance(inner, dict) and inner.get("id") and obj.get(id_field):
+            judged = True
+            assert inner["id"] == obj[id_field], (
+                f"{_label(obj)}: {id_field} is {obj[id_field]} but {nested}.id is {inner['id']}"
+            )
+    for name in ITEM_LISTS:
+        for item in obj.get(name) or []:
+            owner = "creditMemoId" if name == "creditMemoItems" else "invoiceId"
+            if isinstance(item, dict) and item.get(owner) and obj.get("id"):
+                judged = True
+                assert item[owner] == obj["id"], (
+                    f"{_label(obj)}: an item of it has {owner} {item[owner]}"
+                )
+    return judged
+
+
+def errors_carry_request_ids(body: Any) -> int:
+    if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return 0
+    for error in body["errors"]:
+        assert isinstance(error, dict) and error.get("message"), (
+            f"an error without a message: {error}"
+        )
+        assert error.get("requestId"), f"an error without a requestId: {error}"
+    return len(body["errors"])
+
+
+# The server's documented limits (specs/kojo.graphql): a schema-valid query past them is refused.
+LIMIT_REFUSALS = (
+    re.compile(r"^Query depth \d+ exceeds the limit of \d+$"),
+    re.compile(r"^The query exceeds the maximum cost of \d+$"),
+)
+
+
+def valid_query_accepted(body: Any) -> int:
+    """A query the schema allows gets data, not errors (unless it is past the documented depth or
+    cost limits). Stands in for Schemathesis' positive_data_acceptance, which cannot know them."""
+    if not isinstance(body, dict):
+        raise AssertionError(f"the response is not a GraphQL result: {str(body)[:200]}")
+    others = [
+        error
+        for error in body.get("errors") or []
+        if not any(limit.match(str(error.get("message", ""))) for limit in LIMIT_REFUSALS)
+    ]
+    assert not others, f"a schema-valid query was refused: {others[:2]}"
+    return 1
+
+
+# checks run only on queries Schemathesis generated as valid
+POSITIVE_CHECKS = {"kojo_valid_queries_accepted": valid_query_accepted}
+
+ALL_CHECKS: dict[str, Check] = {
+    "kojo_ext_price_is_quantity_times_unit_price": ext_price_is_quantity_times_unit_price,
+    "kojo_subtotal_is_sum_of_items": subtotal_is_sum_of_items,
+    "kojo_total_due_follows_its_parts": total_due_follows_its_parts,
+    "kojo_line_numbers_run_in_order": line_numbers_run_in_order,
+    "kojo_nested_objects_match_their_ids": nested_objects_match_their_ids,
+    "kojo_errors_carry_request_ids": lambda _obj: False,  # judged on the whole body: run_check
+}
+_SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
+_FACTS = "vendor-facts.md, Kojo"
+STATEMENTS: dict[str, tuple[str, str]] = {
+    "kojo_ext_price_is_quantity_times_unit_price": (
+        "An item's extPriceFloat is its quantity times its unitPriceFloat",
+        f"{_SEED}: CreditMemoItem extPriceFloat, quantity, unitPriceFloat",
+    ),
+    "kojo_subtotal_is_sum_of_items": (
+        "A credit memo's subtotal is the sum of its items' extended prices",
+        f"{_SEED}: subtotal (before other costs such as taxes)",
+    ),
+    "kojo_total_due_follows_its_parts": (
+        "totalDue = subtotal + tax + shippingCostFloat - payments",
+        f"{_SEED}: totalDue, payments, shippingCostFloat, tax; specs/kojo.graphql",
+    ),
+    "kojo_line_numbers_run_in_order": (
+        "Items' lineNumber runs 1…n in order",
+        f"{_SEED}: lineNumber (the index of the line item within its credit memo)",
+    ),
+    "kojo_nested_objects_match_their_ids": (
+        "A nested invoice, credit memo or invoice item is the one its id field names",
+        f"{_SEED}: invoiceId/invoice, creditMemoId/creditMemo, invoiceItemId/invoiceItem",
+    ),
+    "kojo_errors_carry_request_ids": (
+        "Every error carries a message and a requestId",
+        f"{_FACTS}: errors are {{errors: [{{message, requestId}}]}}",
+    ),
+    "kojo_valid_queries_accepted": (
+        "A query the SDL allows gets data, unless it is past the depth or cost limit",
+        "specs/kojo.graphql (limits); Schemathesis' positive_data_acceptance, limits excepted",
+    ),
+}
+
+
+def run_check(name: str, body: Any) -> int:
+    """Run one named check over every object in ``body``; return how many it judged."""
+    if name == "kojo_errors_carry_request_ids":
+        return errors_carry_request_ids(body)
+    data = body.get("data") if isinstance(body, dict) else None
+    return judge(ALL_CHECKS[name], objects_in(data), _label, "object")

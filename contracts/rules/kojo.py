@@ -1,0 +1,347 @@
+"""Kojo's documented behaviour as rules (seed 002 and Kojo's public documentation).
+
+Kojo's API only reads, so the rules only read. Those that need credit memos to page through use
+the target's own; on a creditbox sandbox with ``--allow-writes`` they first seed a tagged invoice
+with credit memos through the control API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from contracts.http import Exchange, Limits, RecordingClient
+from contracts.rules import Rule, RuleSession, Skipped, rule
+
+SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
+FACTS = "vendor-facts.md, Kojo"
+MEMOS_NEEDED = 5
+
+
+@dataclass(frozen=True)
+class KojoCredentials:
+    client_id: str
+    client_secret: str
+    access_token: str
+
+
+class KojoApi:
+    def __init__(
+        self, http: RecordingClient, credentials: KojoCredentials, control_url: str, tag: str
+    ) -> None:
+        self.http = http
+        self.credentials = credentials
+        self.control_url = control_url
+        self.tag = tag
+        self.writes_allowed = False
+
+    def post(self, query: str, token: str | None = None, **kwargs: Any) -> httpx.Response:
+        bearer = self.credentials.access_token if token is None else token
+        headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+        return self.http.request(
+            "POST", "/graphql", json={"query": query}, headers=headers, **kwargs
+        )
+
+    def data(self, query: str) -> Any:
+        response = self.post(query)
+        assert response.status_code == 200, f"the query answered {response.status_code}"
+        body = response.json()
+        assert not body.get("errors"), f"the query was refused: {body['errors'][:2]}"
+        return body["data"]
+
+    def errors(self, query: str) -> list[dict[str, Any]]:
+        response = self.post(query)
+        body = response.json()
+        found = body.get("errors") if isinstance(body, dict) else None
+        assert found, (
+            f"the query answered {response.status_code} without errors: {response.text[:300]}"
+        )
+        return list(found)
+
+    def memo_ids(self, arguments: str = "") -> list[str]:
+        query = f"{{ creditMemos{f'({arguments})' if arguments else ''} {{ id }} }}"
+        return [memo["id"] for memo in self.data(query)["creditMemos"]]
+
+    def enough_memos(self) -> list[str]:
+        """At least ``MEMOS_NEEDED`` credit memos, seeded on a sandbox when writes are allowed."""
+        found = self.memo_ids("limit: 100")
+        if len(found) >= MEMOS_NEEDED:
+            return found
+        if self.writes_allowed and self._seed():
+            return self.memo_ids("limit: 100")
+        raise Skipped(
+            f"needs at least {MEMOS_NEEDED} credit memos on the target "
+            "(a creditbox sandbox seeds them with --allow-writes)"
+        )
+
+    def seed_examples(self) -> bool:
+        """On a sandbox: invoices with several items, and credit memos with tax, shipping and
+        payments, so that every invariant has objects to judge. False elsewhere."""
+        tenant = self._tenant()
+        if tenant is None:
+            return False
+        base = f"{self.control_url}/tenants/{tenant}/kojo"
+        for number in range(3):
+            items = [
+                {
+                    "description": self.tag,
+                    "quantity": 4 + n,
+                    "unitPrice": 12.5 * (n + 1),
+                    "unitsOfMeasure": "EA",
+                }
+                for n in range(3)
+            ]
+            invoice = self.http.request(
+                "POST",
+                f"{base}/invoices",
+                json={"invoiceNumber": f"{self.tag} {number}", "tax": 3, "items": items},
+            )
+            assert invoice.status_code == 201, f"seeding an invoice answered {invoice.status_code}"
+            invoiced = invoice.json()["invoiceItems"]
+            memo = {
+                "invoiceId": invoice.json()["id"],
+                "tax": 1.25,
+                "shippingCost": 2,
+                "payments": 5,
+                "items": [
+                    {"invoiceItemId": invoiced[0]["id"], "quantity": 1},
+                    {"invoiceItemId": invoiced[2]["id"], "quantity": 2},
+                ],
+            }
+            seeded = self.http.request("POST", f"{base}/credit-memos", json=memo)
+            assert seeded.status_code == 201, f"seeding a credit memo answered {seeded.status_code}"
+        return True
+
+    def _seed(self) -> bool:
+        tenant = self._tenant()
+        if tenant is None:
+            return False
+        invoice = self.http.request(
+            "POST",
+            f"{self.control_url}/tenants/{tenant}/kojo/invoices",
+            json={
+                "title": self.tag,
+                "items": [{"description": self.tag, "quantity": 100, "unitPrice": 1}],
+            },
+        )
+        assert invoice.status_code == 201, f"seeding an invoice answered {invoice.status_code}"
+        item = invoice.json()["invoiceItems"][0]["id"]
+        for number in range(MEMOS_NEEDED):
+            memo = self.http.request(
+                "POST",
+                f"{self.control_url}/tenants/{tenant}/kojo/credit-memos",
+                json={
+                    "invoiceId": invoice.json()["id"],
+                    "creditMemoNumber": f"{self.tag} {number}",
+                    "items": [{"invoiceItemId": item, "quantity": 1}],
+                },
+            )
+            assert memo.status_code == 201, f"seeding a credit memo answered {memo.status_code}"
+        return True
+
+    def _tenant(self) -> str | None:
+        try:
+            response = self.http.request("GET", f"{self.control_url}/tenants")
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        for tenant in response.json().get("items", []):
+            if (
+                tenant.get("credentials", {}).get("kojo", {}).get("client_id")
+                == self.credentials.client_id
+            ):
+                return str(tenant["id"])
+        return None
+
+
+class KojoSession(RuleSession):
+    def __init__(
+        self, base_url: str, credentials: KojoCredentials, limits: Limits, run_id: str
+    ) -> None:
+        self.base_url = base_url
+        self.http = RecordingClient(base_url, limits)
+        self.http.secrets |= {credentials.client_secret, credentials.access_token}
+        self.credentials = credentials
+        self.run_id = run_id
+        parts = urlsplit(base_url)
+        self.control_url = f"{parts.scheme}://{parts.netloc}/_sandbox"
+
+    def begin(self, current: Rule, allow_writes: bool) -> KojoApi:
+        api = KojoApi(
+            self.http,
+            self.credentials,
+            self.control_url,
+            f"creditbox-contracts {self.run_id} {current.id}",
+        )
+        api.writes_allowed = allow_writes
+        return api
+
+    def begin_examples(self) -> KojoApi:
+        """The API object for seeding the schema layer's examples."""
+        api = KojoApi(
+            self.http, self.credentials, self.control_url, f"creditbox-contracts {self.run_id}"
+        )
+        api.writes_allowed = True
+        return api
+
+    def end(self) -> tuple[list[Exchange], str]:
+        return self.http.take_exchanges(), ""
+
+    def mask(self, text: str) -> str:
+        return self.http.mask(text)
+
+    def close(self) -> None:
+        self.http.close()
+
+
+# the rules ---------------------------------------------------------------------------------
+
+
+@rule(
+    "kojo",
+    "KJ-AUTH-REQUIRED",
+    statement="A query without a valid Bearer token is refused with errors and no data.",
+    source=f"{FACTS}: Authorization: Bearer <token> from POST /oauth2/token",
+    writes=False,
+)
+def auth_required(api: KojoApi) -> None:
+    for token in ("", "not-a-token"):
+        response = api.post("{ creditMemos(limit: 1) { id } }", token=token)
+        body = response.json()
+        assert body.get("errors"), f"a query with token {token!r} answered without errors"
+        assert not (body.get("data") or {}).get("creditMemos"), "the refused query returned data"
+
+
+@rule(
+    "kojo",
+    "KJ-TOKEN-CLIENT-CREDENTIALS",
+    statement="POST /oauth2/token (client_credentials) answers a bearer token valid 3600 seconds.",
+    source=f"{FACTS}: client_credentials → {{access_token, token_type: bearer, expires_in: 3600}}",
+    writes=False,
+)
+def token_endpoint(api: KojoApi) -> None:
+    response = api.http.request(
+        "POST",
+        "/oauth2/token",
+        data={
+            "grant_type": "client_credentials",
+            "client_id": api.credentials.client_id,
+            "client_secret": api.credentials.client_secret,
+        },
+    )
+    assert response.status_code == 200, f"the token endpoint answered {response.status_code}"
+    body = response.json()
+    api.http.secrets.add(str(body.get("access_token")))
+    assert str(body.get("token_type", "")).lower() == "bearer", (
+        f"token_type is {body.get('token_type')}"
+    )
+    assert body.get("expires_in") == 3600, f"expires_in is {body.get('expires_in')}"
+
+
+@rule(
+    "kojo",
+    "KJ-ERROR-SHAPE",
+    statement="A malformed query is answered {errors: [{message, requestId}]}.",
+    source=f"{FACTS}: errors are HTTP 200 with {{errors: [{{message, requestId}}]}}",
+    writes=False,
+)
+def error_shape(api: KojoApi) -> None:
+    for query in ("{ creditMemos(limit: 1 { id } }", "{ creditMemos { noSuchField } }"):
+        for error in api.errors(query):
+            assert error.get("message") and error.get("requestId"), f"an error entry is {error}"
+
+
+@rule(
+    "kojo",
+    "KJ-LIMIT-MAX-100",
+    statement="A limit above 100 is an error, not a silent cut to 100.",
+    source=f"{FACTS}: limit (default and maximum 100)",
+    writes=False,
+)
+def limit_max(api: KojoApi) -> None:
+    response = api.post("{ creditMemos(limit: 101) { id } }")
+    body = response.json()
+    assert body.get("errors"), (
+        f"limit 101 answered {len(body['data']['creditMemos'])} memos and no error"
+    )
+
+
+@rule(
+    "kojo",
+    "KJ-PAGINATION-EXACTLY-ONCE",
+    statement="Paging with limit and offset returns every credit memo exactly once, in order.",
+    source=f"{FACTS}: plural fields take limit and offset (default 0)",
+    writes=False,
+)
+def pagination(api: KojoApi) -> None:
+    everything = api.enough_memos()
+    paged: list[str] = []
+    for offset in range(0, len(everything), 2):
+        paged += api.memo_ids(f"limit: 2, offset: {offset}")
+    assert paged == everything, (
+        f"pages of 2 gave {len(paged)} memos ({len(set(paged))} distinct); "
+        f"one page of 100 gave {len(everything)}"
+    )
+
+
+@rule(
+    "kojo",
+    "KJ-ORDER-DIRECTION",
+    statement="direction DESC lists credit memos in the reverse order of ASC (default createdAt).",
+    source=f"{FACTS}: orderBy (default createdAt), direction (ASC|DESC, default ASC)",
+    writes=False,
+)
+def order_direction(api: KojoApi) -> None:
+    ascending = api.enough_memos()
+    descending = api.memo_ids("limit: 100, direction: DESC")
+    if len(ascending) == 100:
+        raise Skipped("more than 100 credit memos: the two orders cannot be compared whole")
+    assert descending == list(reversed(ascending)), "DESC is not the reverse of ASC"
+    stamps = [
+        memo["updatedAt"]
+        for memo in api.data("{ creditMemos(limit: 100, orderBy: updatedAt) { updatedAt } }")[
+            "creditMemos"
+        ]
+    ]
+    assert stamps == sorted(stamps), "orderBy: updatedAt is not in updatedAt order"
+
+
+EVERYTHING = """{
+  creditMemos(limit: 100) {
+    id invoiceId creditMemoNumber subtotal tax shippingCostFloat payments totalDue
+    invoice { id }
+    creditMemoItems {
+      id creditMemoId invoiceItemId lineNumber quantity unitPriceFloat extPriceFloat
+      creditMemo { id }
+      invoiceItem { id invoiceId quantity unitPriceFloat extPriceFloat invoice { id } }
+    }
+  }
+}"""
+
+
+@rule(
+    "kojo",
+    "KJ-MEMO-ARITHMETIC",
+    statement=(
+        "Queried in full, every credit memo's items, prices, subtotal and total due add up, and "
+        "every nested object is the one its id names."
+    ),
+    source=f"{SEED}: CreditMemo and CreditMemoItem fields; specs/kojo.graphql (totalDue)",
+    writes=False,
+)
+def memo_arithmetic(api: KojoApi) -> None:
+    from contracts.checks import kojo as checks
+
+    api.enough_memos()
+    body = {"data": api.data(EVERYTHING)}
+    judged = {name: checks.run_check(name, body) for name in checks.ALL_CHECKS}
+    unjudged = [
+        name
+        for name, count in judged.items()
+        if not count and name != "kojo_errors_carry_request_ids"
+    ]
+    assert not unjudged, f"the credit memos gave nothing to judge for {unjudged}"
