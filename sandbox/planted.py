@@ -43,6 +43,13 @@ BEHAVIOUR_BUGS = {
     "solvimon_replay_runs_again": "a replayed Idempotency-Key credits again",
     "solvimon_key_reuse_accepted": "an Idempotency-Key reused with another body is run anew",
     "solvimon_credit_unlinked": "a credit invoice does not name its original",
+    "kojo_limit_silently_cut": "a limit above 100 is cut to 100 instead of refused",
+    "kojo_offset_ignored": "offset is ignored: every page starts at the first memo",
+    "kojo_direction_ignored": "direction DESC lists in ascending order",
+    "kojo_any_token_accepted": "any Bearer token is accepted (as the demo tenant)",
+    "kojo_total_due_ignores_payments": "totalDue leaves payments out",
+    "kojo_line_numbers_from_zero": "lineNumber counts from 0",
+    "kojo_nested_invoice_mismatch": "a credit memo's invoice is the tenant's first invoice",
 }
 
 
@@ -167,8 +174,28 @@ def _solvimon_amounts_overprecise(body: Any) -> None:
         amount["quantity"] = f"{float(amount['quantity']):.3f}"
 
 
+def _kojo_ext_price_off(body: Any) -> None:
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "extPriceFloat" and isinstance(value, int | float):
+                body[key] = value + 1
+            else:
+                _kojo_ext_price_off(value)
+    elif isinstance(body, list):
+        for value in body:
+            _kojo_ext_price_off(value)
+
+
+def _kojo_error_without_request_id(body: Any) -> None:
+    if isinstance(body, dict):
+        for error in body.get("errors") or []:
+            error.pop("requestId", None)
+
+
 # response bugs on successful responses: name -> rewrite
 RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
+    "kojo_ext_price_off": _kojo_ext_price_off,
+    "kojo_error_without_request_id": _kojo_error_without_request_id,
     "solvimon_open_amount_off": _solvimon_open_amount_off,
     "solvimon_amounts_overprecise": _solvimon_amounts_overprecise,
     "count_open_balance_off": _count_open_balance_off,
@@ -219,7 +246,7 @@ class ResponseBugs:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(
-            ("/dayzero/", "/count/", "/solvimon/")
+            ("/dayzero/", "/count/", "/solvimon/", "/kojo/")
         ):
             await self.app(scope, receive, send)
             return

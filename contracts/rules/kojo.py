@@ -119,15 +119,17 @@ class KojoApi:
         tenant = self._tenant()
         if tenant is None:
             return False
-        invoice = self.http.request(
-            "POST",
-            f"{self.control_url}/tenants/{tenant}/kojo/invoices",
-            json={
-                "title": self.tag,
-                "items": [{"description": self.tag, "quantity": 100, "unitPrice": 1}],
-            },
-        )
-        assert invoice.status_code == 201, f"seeding an invoice answered {invoice.status_code}"
+        # the memos go on the second invoice, so that a memo's invoice is never merely "the first"
+        for _ in range(2):
+            invoice = self.http.request(
+                "POST",
+                f"{self.control_url}/tenants/{tenant}/kojo/invoices",
+                json={
+                    "title": self.tag,
+                    "items": [{"description": self.tag, "quantity": 100, "unitPrice": 1}],
+                },
+            )
+            assert invoice.status_code == 201, f"seeding an invoice answered {invoice.status_code}"
         item = invoice.json()["invoiceItems"][0]["id"]
         for number in range(MEMOS_NEEDED):
             memo = self.http.request(
@@ -136,7 +138,13 @@ class KojoApi:
                 json={
                     "invoiceId": invoice.json()["id"],
                     "creditMemoNumber": f"{self.tag} {number}",
-                    "items": [{"invoiceItemId": item, "quantity": 1}],
+                    "tax": 1.5,
+                    "shippingCost": 2,
+                    "payments": 4,
+                    "items": [
+                        {"invoiceItemId": item, "quantity": 1},
+                        {"invoiceItemId": item, "quantity": 2},
+                    ],
                 },
             )
             assert memo.status_code == 201, f"seeding a credit memo answered {memo.status_code}"

@@ -20,6 +20,7 @@ from contracts.runner import check
 from sandbox.embedded import EmbeddedSandbox
 from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
+from tests.support.kojo_client import DEMO as KOJO_DEMO
 from tests.support.processes import CREDITBOX
 from tests.support.solvimon_client import DEMO_KEY as SOLVIMON_DEMO_KEY
 
@@ -57,6 +58,26 @@ def count_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
         COUNT_DEMO["client_secret"],
         "--token",
         COUNT_DEMO["access_token"],
+        "--rate-limit",
+        "0",
+        "--report-dir",
+        str(report_dir),
+        *extra,
+    ]
+
+
+def kojo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+    """``creditbox contracts --api kojo`` against a sandbox, as its demo tenant."""
+    return [
+        "contracts",
+        "--api",
+        "kojo",
+        "--base-url",
+        f"{base_url}/kojo",
+        "--client-id",
+        KOJO_DEMO["client_id"],
+        "--client-secret",
+        KOJO_DEMO["client_secret"],
         "--rate-limit",
         "0",
         "--report-dir",

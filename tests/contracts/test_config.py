@@ -53,7 +53,7 @@ def test_config_file_in_the_working_directory_is_read(
         ([*BASE, "--in-process"], "either --base-url or --in-process"),
         ([*BASE, "--token", "t", "--business-id", "b", "--layers", "everything"], "layers are"),
         ([*BASE, "--token", "t", "--business-id", "b", "--max-time", "soon"], "--max-time"),
-        (["contracts", "--api", "kojo", "--in-process"], "--api must be one of"),
+        (["contracts", "--api", "stripe", "--in-process"], "--api must be one of"),
     ],
 )
 def test_bad_settings_are_usage_errors(args: list[str], message: str) -> None:

@@ -38,6 +38,7 @@ SCHEMA_BUGS = {"dayzero_required_field_missing"}
 
 def test_every_planted_bug_has_a_catcher() -> None:
     from tests.contracts.test_count_planted_bugs import COUNT_INVARIANT_BUGS, COUNT_RULE_BUGS
+    from tests.contracts.test_kojo_contracts import KOJO_INVARIANT_BUGS, KOJO_RULE_BUGS
     from tests.contracts.test_solvimon_planted_bugs import (
         SOLVIMON_INVARIANT_BUGS,
         SOLVIMON_RULE_BUGS,
@@ -47,12 +48,20 @@ def test_every_planted_bug_has_a_catcher() -> None:
     dayzero = {bug for bug in ALL_BUGS if bug.startswith("dayzero_")}
     count = {bug for bug in ALL_BUGS if bug.startswith("count_")}
     solvimon = {bug for bug in ALL_BUGS if bug.startswith("solvimon_")}
+    kojo = {bug for bug in ALL_BUGS if bug.startswith("kojo_")}
+    assert set(KOJO_RULE_BUGS) | set(KOJO_INVARIANT_BUGS) == kojo
     assert set(RULE_BUGS) | set(INVARIANT_BUGS) | SCHEMA_BUGS == dayzero
     assert set(COUNT_RULE_BUGS) | set(COUNT_INVARIANT_BUGS) == count
     assert set(SOLVIMON_RULE_BUGS) | set(SOLVIMON_INVARIANT_BUGS) | SOLVIMON_SCHEMA_BUGS == solvimon
-    assert set(BEHAVIOUR_BUGS) <= set(RULE_BUGS) | set(COUNT_RULE_BUGS) | set(SOLVIMON_RULE_BUGS)
+    assert set(BEHAVIOUR_BUGS) <= (
+        set(RULE_BUGS) | set(COUNT_RULE_BUGS) | set(SOLVIMON_RULE_BUGS) | set(KOJO_RULE_BUGS)
+    )
     assert set(RESPONSE_BUGS) == (
-        set(INVARIANT_BUGS) | SCHEMA_BUGS | set(COUNT_INVARIANT_BUGS) | set(SOLVIMON_INVARIANT_BUGS)
+        set(INVARIANT_BUGS)
+        | SCHEMA_BUGS
+        | set(COUNT_INVARIANT_BUGS)
+        | set(SOLVIMON_INVARIANT_BUGS)
+        | set(KOJO_INVARIANT_BUGS)
     )
 
 

@@ -73,5 +73,8 @@ def tenant_of(tenants: TenantRegistry, token: str) -> str | None:
 
 def bearer_info(token: str, request: Any) -> dict[str, Any] | None:
     """Connexion's ``x-bearerInfoFunc`` for ``/graphql``."""
-    tenant_id = tenant_of(sandbox_of(request.scope).tenants, token)
+    sandbox = sandbox_of(request.scope)
+    tenant_id = tenant_of(sandbox.tenants, token)
+    if tenant_id is None and sandbox.planted.on("kojo_any_token_accepted"):
+        tenant_id = "demo"
     return None if tenant_id is None else {"sub": tenant_id}

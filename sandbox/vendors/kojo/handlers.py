@@ -46,7 +46,8 @@ def issue_token(body: dict[str, Any]) -> Response:
 def run_query(body: dict[str, Any]) -> Response:
     tenant_id = request_context["token_info"]["sub"]
     request_id = errors.request_id()
-    context = schema.Context(KojoBackend(current().store).book(tenant_id), request_id)
+    book = KojoBackend(current().store).book(tenant_id)
+    context = schema.Context(book, request_id, current().planted)
     _, result = graphql_sync(
         _schema(),
         body,

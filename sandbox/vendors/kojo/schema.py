@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -30,6 +30,7 @@ from graphql.language import (
 )
 from graphql.validation import ASTValidationRule, ValidationRule
 
+from sandbox.planted import PlantedBugs
 from sandbox.vendors.kojo import errors
 from sandbox.vendors.kojo.models import Json, KojoBook, ext_cents, money_fields
 from specs import spec_path
@@ -44,6 +45,12 @@ log = logging.getLogger("creditbox.kojo")
 class Context:
     book: KojoBook
     request_id: str
+    planted: PlantedBugs = field(default_factory=PlantedBugs)
+
+
+def _bug(info: Any, name: str) -> bool:
+    context: Context = info.context
+    return context.planted.on(name)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ def bad_input(message: str) -> GraphQLError:
 
 
 def _page(
+    info: Any,
     found: Iterable[Json],
     limit: int | None,
     offset: int | None,
@@ -85,6 +93,10 @@ def _page(
 ) -> list[Json]:
     limit = MAX_LIMIT if limit is None else limit
     offset = 0 if offset is None else offset
+    if limit > MAX_LIMIT and _bug(info, "kojo_limit_silently_cut"):
+        limit = MAX_LIMIT
+    if _bug(info, "kojo_offset_ignored"):
+        offset = 0
     if not 1 <= limit <= MAX_LIMIT:
         raise bad_input(errors.LIMIT_RANGE.format(maximum=MAX_LIMIT, limit=limit))
     if offset < 0:
@@ -102,7 +114,7 @@ def _page(
             doc["id"],
         )
     )
-    if direction == "DESC":
+    if direction == "DESC" and not _bug(info, "kojo_direction_ignored"):
         chosen.reverse()
     return chosen[offset : offset + limit]
 
@@ -151,7 +163,7 @@ def resolve_credit_memos(
         for memo in _book(info).memos.values()
         if invoiceId is None or memo["invoiceId"] == invoiceId
     ]
-    return _page(memos, limit, offset, orderBy, direction, updatedAfter)
+    return _page(info, memos, limit, offset, orderBy, direction, updatedAfter)
 
 
 @query.field("invoice")
@@ -169,7 +181,8 @@ def resolve_invoices(
     direction: str | None = "ASC",
     updatedAfter: dt.datetime | None = None,
 ) -> list[Json]:
-    return _page(_book(info).invoices.values(), limit, offset, orderBy, direction, updatedAfter)
+    invoices = _book(info).invoices.values()
+    return _page(info, invoices, limit, offset, orderBy, direction, updatedAfter)
 
 
 # money on memos and invoices --------------------------------------------------------------------
@@ -183,8 +196,15 @@ def _bind_money(kind: ObjectType) -> None:
         "tax": "tax",
         "totalDue": "total_due",
     }
-    for field, key in names.items():
-        kind.set_field(field, lambda doc, _info, key=key: _float(money_fields(doc)[key]))
+    for name, key in names.items():
+        kind.set_field(name, lambda doc, info, key=key: _float(_money(doc, info)[key]))
+
+
+def _money(doc: Json, info: Any) -> dict[str, int]:
+    money = money_fields(doc)
+    if _bug(info, "kojo_total_due_ignores_payments"):
+        money["total_due"] += money["payments"]
+    return money
 
 
 credit_memo = ObjectType("CreditMemo")
@@ -193,7 +213,10 @@ _bind_money(credit_memo)
 
 @credit_memo.field("invoice")
 def resolve_memo_invoice(memo: Json, info: Any) -> Json | None:
-    return _book(info).invoices.get(memo["invoiceId"])
+    invoices = _book(info).invoices
+    if _bug(info, "kojo_nested_invoice_mismatch") and invoices:
+        return next(iter(invoices.values()))
+    return invoices.get(memo["invoiceId"])
 
 
 @credit_memo.field("creditMemoItems")
@@ -220,11 +243,17 @@ def resolve_invoice_memos(invoice: Json, info: Any) -> list[Json]:
 
 
 def _item_fields(kind: ObjectType, *extra: str) -> None:
-    for field in ("id", "createdAt", "updatedAt", "lineNumber", "unitsOfMeasure", *extra):
-        kind.set_field(field, lambda ref, _info, field=field: ref.item.get(field))
+    for name in ("id", "createdAt", "updatedAt", "unitsOfMeasure", *extra):
+        kind.set_field(name, lambda ref, _info, name=name: ref.item.get(name))
+    kind.set_field("lineNumber", _line_number)
     kind.set_field("quantity", lambda ref, _info: float(Decimal(ref.item["quantity"])))
     kind.set_field("unitPriceFloat", lambda ref, _info: _float(ref.item["unit_price_cents"]))
     kind.set_field("extPriceFloat", lambda ref, _info: _float(ext_cents(ref.item)))
+
+
+def _line_number(ref: MemoItem | InvoiceItem, info: Any) -> int:
+    number: int = ref.item["lineNumber"]
+    return number - 1 if _bug(info, "kojo_line_numbers_from_zero") else number
 
 
 credit_memo_item = ObjectType("CreditMemoItem")

@@ -1,0 +1,116 @@
+"""``creditbox contracts --api kojo``: rules, Kojo invariants, Schemathesis over the SDL."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from contracts.checks import kojo as checks
+from sandbox.embedded import EmbeddedSandbox
+from sandbox.planted import RESPONSE_BUGS
+from tests.contracts.support import (
+    check_quietly,
+    failing_checks,
+    har_entries,
+    kojo_args,
+    outcomes,
+    rules_with_bug,
+    run_cli,
+)
+from tests.support.kojo_client import DEMO, Kojo
+from tests.support.processes import serving
+
+KOJO_RULE_BUGS = {
+    "kojo_limit_silently_cut": "KJ-LIMIT-MAX-100",
+    "kojo_offset_ignored": "KJ-PAGINATION-EXACTLY-ONCE",
+    "kojo_direction_ignored": "KJ-ORDER-DIRECTION",
+    "kojo_any_token_accepted": "KJ-AUTH-REQUIRED",
+    "kojo_total_due_ignores_payments": "KJ-MEMO-ARITHMETIC",
+    "kojo_line_numbers_from_zero": "KJ-MEMO-ARITHMETIC",
+    "kojo_nested_invoice_mismatch": "KJ-MEMO-ARITHMETIC",
+    "kojo_ext_price_off": "KJ-MEMO-ARITHMETIC",
+    "kojo_error_without_request_id": "KJ-ERROR-SHAPE",
+}
+KOJO_INVARIANT_BUGS = {
+    "kojo_ext_price_off": "kojo_ext_price_is_quantity_times_unit_price",
+    "kojo_error_without_request_id": "kojo_errors_carry_request_ids",
+}
+
+
+def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
+    args = ["contracts", "--api", "kojo", "--in-process", "--allow-writes", "--rate-limit", "0"]
+    report, printed = check_quietly([*args, "--max-time", "30", "--report-dir", str(tmp_path)])
+    found = outcomes(report)
+    assert set(found.values()) <= {"pass", "skip"}, printed
+    rules = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
+    assert set(rules.values()) == {"pass"}, printed
+    assert found["kojo_valid_queries_accepted"] == "pass"
+    statuses = [entry["response"]["status"] for entry in har_entries(tmp_path)]
+    assert len(statuses) >= 1000 and max(statuses) < 500
+
+
+def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
+    with serving(["--in-memory"]) as base_url:
+        result = run_cli(kojo_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"))
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert "PASS     KJ-MEMO-ARITHMETIC" in result.stdout
+    assert DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
+
+
+def test_wrong_client_credentials_are_a_usage_error(tmp_path: Path) -> None:
+    with serving(["--in-memory"]) as base_url:
+        args = [*kojo_args(base_url, tmp_path), "--client-secret", "wrong"]
+        result = run_cli(args)
+    assert result.returncode == 2
+    assert "refused the credentials" in result.stderr
+
+
+@pytest.mark.parametrize("bug", sorted(KOJO_RULE_BUGS))
+def test_each_kojo_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
+    report, printed = rules_with_bug(kojo_args, bug, tmp_path)
+    assert outcomes(report)[KOJO_RULE_BUGS[bug]] == "fail", printed
+
+
+def _responses(base_url: str) -> list[Any]:
+    with httpx.Client(base_url=base_url) as http:
+        kojo = Kojo(http)
+        invoice = kojo.invoice((3, 10.0), (2, 7.5), (1, 100.0))
+        kojo.memo(invoice, (0, 2), (2, 1), tax=1, payments=5)
+        everything = (
+            "{ creditMemos { id invoiceId subtotal tax shippingCostFloat payments totalDue "
+            "invoice { id } creditMemoItems { lineNumber quantity unitPriceFloat extPriceFloat "
+            "creditMemoId creditMemo { id } } } }"
+        )
+        return [
+            kojo.post(everything).json(),
+            kojo.post("{ creditMemos(limit: 1 { id } }").json(),
+        ]
+
+
+def test_kojo_invariants_hold_on_real_responses() -> None:
+    with EmbeddedSandbox() as sandbox:
+        bodies = _responses(sandbox.base_url)
+    for name in checks.ALL_CHECKS:
+        assert sum(checks.run_check(name, body) for body in bodies) >= 1, name
+    assert failing_checks(checks, bodies) == set()
+
+
+@pytest.mark.parametrize("bug", sorted(KOJO_INVARIANT_BUGS))
+def test_response_bug_is_caught_by_its_invariant(bug: str) -> None:
+    with EmbeddedSandbox() as sandbox:
+        bodies = _responses(sandbox.base_url)
+    broken = copy.deepcopy(bodies)
+    for body in broken:
+        RESPONSE_BUGS[bug](body)
+    assert KOJO_INVARIANT_BUGS[bug] in failing_checks(checks, broken)
+
+
+def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:
+    with pytest.raises(AssertionError, match="schema-valid query was refused"):
+        checks.valid_query_accepted({"errors": [{"message": "limit must be between 1 and 100"}]})
+    past = {"errors": [{"message": "Query depth 9 exceeds the limit of 8", "requestId": "r"}]}
+    assert checks.valid_query_accepted(past) == 1
