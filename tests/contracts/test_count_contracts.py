@@ -17,7 +17,7 @@ from tests.support.processes import serving
 
 def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
     args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--rate-limit", "0"]
-    report, printed = check_quietly([*args, "--max-time", "20", "--report-dir", str(tmp_path)])
+    report, printed = check_quietly([*args, "--max-time", "25", "--report-dir", str(tmp_path)])
     found = outcomes(report)
     assert set(found.values()) == {"pass"}, printed
     assert {"CT-OVER-APPLY-400", "CT-AMBIGUOUS-UUID-409", "count_balance_follows_credit"} <= set(
