@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.http import BudgetExhausted, Exchange
+from contracts.http import BudgetExhausted, Exchange, RecordingClient
 
 PASS, FAIL, SKIP, ACCEPTED = "pass", "fail", "skip", "accepted"
 
@@ -94,6 +94,22 @@ class RuleSession:
     def mask(self, text: str) -> str:
         """Hide the session's secrets in text bound for a report."""
         return text
+
+
+class RecordedSession(RuleSession):
+    """A session whose rules only leave what the API cannot undo: nothing to clean up, every
+    exchange kept as the rule's evidence. Subclasses set ``self.http``."""
+
+    http: RecordingClient
+
+    def end(self) -> tuple[list[Exchange], str]:
+        return self.http.take_exchanges(), ""
+
+    def mask(self, text: str) -> str:
+        return self.http.mask(text)
+
+    def close(self) -> None:
+        self.http.close()
 
 
 def run_rules(

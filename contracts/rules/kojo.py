@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts.http import Exchange, Limits, RecordingClient
-from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.http import Limits, RecordingClient
+from contracts.rules import RecordedSession, Rule, Skipped, rule
 
 SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
 FACTS = "vendor-facts.md, Kojo"
@@ -166,7 +166,7 @@ class KojoApi:
         return None
 
 
-class KojoSession(RuleSession):
+class KojoSession(RecordedSession):
     def __init__(
         self, base_url: str, credentials: KojoCredentials, limits: Limits, run_id: str
     ) -> None:
@@ -195,15 +195,6 @@ class KojoSession(RuleSession):
         )
         api.writes_allowed = True
         return api
-
-    def end(self) -> tuple[list[Exchange], str]:
-        return self.http.take_exchanges(), ""
-
-    def mask(self, text: str) -> str:
-        return self.http.mask(text)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 # the rules ---------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 
 from contracts.checks.solvimon import EXPONENTS
-from contracts.http import Exchange, Limits, RecordingClient
-from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.http import Limits, RecordingClient
+from contracts.rules import RecordedSession, Rule, Skipped, rule
 
 SEED = "seeds/003_f1170f6edce73760.txt (Create a credit invoice)"
 FACTS = "vendor-facts.md, Solvimon"
@@ -240,7 +240,7 @@ def quantity(invoice: dict[str, Any], name: str) -> Decimal:
     return Decimal(invoice[name]["quantity"])
 
 
-class SolvimonSession(RuleSession):
+class SolvimonSession(RecordedSession):
     def __init__(
         self,
         base_url: str,
@@ -262,15 +262,6 @@ class SolvimonSession(RuleSession):
 
     def begin(self, current: Rule, allow_writes: bool) -> SolvimonApi:
         return self.api(f"creditbox-contracts {self.run_id} {current.id}")
-
-    def end(self) -> tuple[list[Exchange], str]:
-        return self.http.take_exchanges(), ""
-
-    def mask(self, text: str) -> str:
-        return self.http.mask(text)
-
-    def close(self) -> None:
-        self.http.close()
 
 
 # the rules ---------------------------------------------------------------------------------
