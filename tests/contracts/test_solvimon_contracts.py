@@ -24,7 +24,7 @@ from tests.support.solvimon_client import DEMO_KEY, MAIN, Solvimon, line_credit,
 
 def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
     args = ["contracts", "--api", "solvimon", "--in-process", "--allow-writes", "--rate-limit", "0"]
-    report, printed = check_quietly([*args, "--max-time", "40", "--report-dir", str(tmp_path)])
+    report, printed = check_quietly([*args, "--max-time", "60", "--report-dir", str(tmp_path)])
     found = outcomes(report)
     assert set(found.values()) == {"pass"}, printed
     assert {"SV-CREDIT-PERMISSION-403", "SV-IDEMPOTENT-REPLAY", "SV-OTHER-PLATFORM-404"} <= set(
