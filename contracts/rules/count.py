@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from contracts.auth.count import CountSigner
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.sandbox_control import control_url, sandbox_tenant
 
 SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
 FACTS = "vendor-facts.md, COUNT"
@@ -111,8 +111,7 @@ class CountSession(RuleSession):
         )
         api.writes_allowed = allow_writes
         api.ambiguous_uuid = self.ambiguous_uuid
-        parts = urlsplit(self.base_url)
-        api.control_url = f"{parts.scheme}://{parts.netloc}/_sandbox"
+        api.control_url = control_url(self.base_url)
         self._api = api
         return api
 
@@ -295,16 +294,10 @@ def ambiguous_uuid(api: CountApi) -> None:
 
 def _sandbox_tenant_of(api: CountApi) -> str:
     """On a creditbox sandbox, the tenant whose COUNT client id the run uses."""
-    try:
-        response = api.http.request("GET", f"{api.control_url}/tenants")
-    except httpx.HTTPError:
-        response = None
-    if response is None or response.status_code != 200:
+    assert api.control_url
+    found = sandbox_tenant(
+        api.http, api.control_url, "count", "client_id", api.credentials.client_id
+    )
+    if found is None:
         raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")
-    for tenant in response.json().get("items", []):
-        if (
-            tenant.get("credentials", {}).get("count", {}).get("client_id")
-            == api.credentials.client_id
-        ):
-            return str(tenant["id"])
-    raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")
+    return found[0]

@@ -12,12 +12,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.sandbox_control import control_url
 
 SEED_ISSUE = "seeds/001_434e80bb61e1accb.txt (Issue credit memo)"
 SEED_LIST = "seeds/004_48734ccb9abe615e.txt (List credit memos)"
@@ -160,8 +160,7 @@ class DayZeroSession(RuleSession):
 
     def _sandbox_tenant(self) -> Credentials:
         """On a creditbox sandbox, a fresh tenant serves as the other business."""
-        parts = urlsplit(self.base_url)
-        url = f"{parts.scheme}://{parts.netloc}/_sandbox/tenants"
+        url = f"{control_url(self.base_url)}/tenants"
         try:
             response = self.http.request("POST", url, json={"name": "creditbox-contracts"})
         except httpx.HTTPError:

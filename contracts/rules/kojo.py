@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from contracts.http import Limits, RecordingClient
 from contracts.rules import RecordedSession, Rule, Skipped, rule
+from contracts.sandbox_control import control_url, sandbox_tenant
 
 SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
 FACTS = "vendor-facts.md, Kojo"
@@ -151,19 +151,10 @@ class KojoApi:
         return True
 
     def _tenant(self) -> str | None:
-        try:
-            response = self.http.request("GET", f"{self.control_url}/tenants")
-        except httpx.HTTPError:
-            return None
-        if response.status_code != 200:
-            return None
-        for tenant in response.json().get("items", []):
-            if (
-                tenant.get("credentials", {}).get("kojo", {}).get("client_id")
-                == self.credentials.client_id
-            ):
-                return str(tenant["id"])
-        return None
+        found = sandbox_tenant(
+            self.http, self.control_url, "kojo", "client_id", self.credentials.client_id
+        )
+        return None if found is None else found[0]
 
 
 class KojoSession(RecordedSession):
@@ -175,8 +166,7 @@ class KojoSession(RecordedSession):
         self.http.secrets |= {credentials.client_secret, credentials.access_token}
         self.credentials = credentials
         self.run_id = run_id
-        parts = urlsplit(base_url)
-        self.control_url = f"{parts.scheme}://{parts.netloc}/_sandbox"
+        self.control_url = control_url(base_url)
 
     def begin(self, current: Rule, allow_writes: bool) -> KojoApi:
         api = KojoApi(

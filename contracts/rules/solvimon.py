@@ -13,13 +13,13 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from contracts.checks.solvimon import EXPONENTS
 from contracts.http import Limits, RecordingClient
 from contracts.rules import RecordedSession, Rule, Skipped, rule
+from contracts.sandbox_control import control_url, sandbox_tenant
 
 SEED = "seeds/003_f1170f6edce73760.txt (Create a credit invoice)"
 FACTS = "vendor-facts.md, Solvimon"
@@ -195,19 +195,14 @@ class SolvimonApi:
         """Whether the target is a creditbox sandbox that knows this key's tenant."""
         if self._tenant is not None:
             return True
-        try:
-            response = self.http.request("GET", f"{self.control_url}/tenants")
-        except httpx.HTTPError:
+        found = sandbox_tenant(
+            self.http, self.control_url, "solvimon", "api_key", self.credentials.api_key
+        )
+        if found is None:
             return False
-        if response.status_code != 200:
-            return False
-        for tenant in response.json().get("items", []):
-            credentials = tenant.get("credentials", {}).get("solvimon", {})
-            if credentials.get("api_key") == self.credentials.api_key:
-                self._tenant = str(tenant["id"])
-                self._platforms = list(credentials.get("platform_ids") or [])
-                return True
-        return False
+        self._tenant, credentials = found
+        self._platforms = list(credentials.get("platform_ids") or [])
+        return True
 
 
 def first_line(invoice: dict[str, Any]) -> Line:
@@ -254,8 +249,7 @@ class SolvimonSession(RecordedSession):
         self.credentials = credentials
         self.supplies = supplies
         self.run_id = run_id
-        parts = urlsplit(base_url)
-        self.control_url = f"{parts.scheme}://{parts.netloc}/_sandbox"
+        self.control_url = control_url(base_url)
 
     def api(self, tag: str) -> SolvimonApi:
         return SolvimonApi(self.http, self.credentials, self.supplies, self.control_url, tag)

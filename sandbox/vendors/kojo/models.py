@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from tinydb import TinyDB
+
 from sandbox import clock
 from sandbox.store import Store
 from sandbox.vendors.kojo.ids import cuid
@@ -101,15 +103,19 @@ class KojoBook:
         return credited
 
 
+def _book(db: TinyDB) -> KojoBook:
+    invoices = {doc["id"]: dict(doc) for doc in db.table(INVOICES).all()}
+    memos = {doc["id"]: dict(doc) for doc in db.table(MEMOS).all()}
+    return KojoBook(invoices, memos)
+
+
 class KojoBackend:
     def __init__(self, store: Store) -> None:
         self._store = store
 
     def book(self, tenant_id: str) -> KojoBook:
         with self._store.transaction(tenant_id) as db:
-            invoices = {doc["id"]: dict(doc) for doc in db.table(INVOICES).all()}
-            memos = {doc["id"]: dict(doc) for doc in db.table(MEMOS).all()}
-        return KojoBook(invoices, memos)
+            return _book(db)
 
     def seed_invoice(self, tenant_id: str, fields: Mapping[str, Any]) -> Json:
         now = stamp()
@@ -149,10 +155,7 @@ class KojoBackend:
     def seed_credit_memo(self, tenant_id: str, fields: Mapping[str, Any]) -> Json:
         now = stamp()
         with self._store.transaction(tenant_id) as db:
-            book = KojoBook(
-                {doc["id"]: dict(doc) for doc in db.table(INVOICES).all()},
-                {doc["id"]: dict(doc) for doc in db.table(MEMOS).all()},
-            )
+            book = _book(db)
             invoice = book.invoices.get(fields["invoiceId"])
             if invoice is None:
                 raise SeedError(f"invoiceId: no invoice {fields['invoiceId']!r} in this tenant")
