@@ -6,8 +6,10 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DATA_DIR ?= .data
+# The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads one.
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint clean
+.PHONY: run test lint browser clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +25,20 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check sandbox contracts specs tests
 	$(BIN)/mypy
 
-test: lint
+# Installs Debian's chromium only when it is missing, so it costs nothing once installed.
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	@command -v apt-get >/dev/null 2>&1 || { echo "make browser: $(CHROMIUM) is missing and \
+	apt-get is not available: install Chromium at $(CHROMIUM) for the browser tests" >&2; exit 1; }
+	@echo "Installing Debian's chromium for the browser tests (apt-get)..."
+	@sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); log=$$(mktemp); \
+	if { $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive \
+	     apt-get install -y -qq chromium; } >$$log 2>&1 && test -x $@; then rm -f $$log; \
+	else tail -n 20 $$log >&2; rm -f $$log; \
+	     echo "make browser: apt-get install chromium failed" >&2; exit 1; fi
+
+test: lint browser
 	$(BIN)/python -m pytest
 
 clean:
