@@ -26,6 +26,7 @@ from sandbox.errors import ErrorShape
 from sandbox.planted import PlantedBugs, ResponseBugs
 from sandbox.runtime import SCOPE_KEY, Sandbox
 from sandbox.store import Store
+from sandbox.tenant_requests import FaultInjection, MountedVendor, TenantRequests, VendorMounts
 from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
 from sandbox.validation import VALIDATOR_MAP
 from sandbox.vendors import VENDORS
@@ -108,9 +109,22 @@ def create_app(
     app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 
-    error_handlers.install(app, error_handlers.ErrorShapes(shapes, control.SHAPE), allowed)
+    error_shapes = error_handlers.ErrorShapes(shapes, control.SHAPE)
+    error_handlers.install(app, error_shapes, allowed)
     app.add_middleware(
         _SandboxInScope, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox
+    )
+    mounts = VendorMounts(
+        MountedVendor(vendor.name, vendor.base_path, vendor.tenant_of_request) for vendor in VENDORS
+    )
+    app.add_middleware(
+        TenantRequests, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox, mounts=mounts
+    )
+    app.add_middleware(
+        FaultInjection,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        sandbox=sandbox,
+        shapes=error_shapes,
     )
     if planted:
         app.add_middleware(ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=planted)

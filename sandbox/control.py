@@ -1,15 +1,21 @@
-"""The ``/_sandbox`` control API (specs/control.yaml): health, tenants, resets, and seeding
-what a vendor API cannot create itself (COUNT legacy duplicates, Solvimon invoices and keys).
+"""The ``/_sandbox`` control API (specs/control.yaml): health; tenants (create, list, delete,
+reset, snapshot and restore); each tenant's test clock, faults and request journal; and seeding
+what a vendor API cannot create itself (COUNT legacy duplicates, Solvimon invoices and keys,
+Kojo invoices and memos).
 
 Not a vendor API, so its errors are a plain ``{"detail": "<text>"}``.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from sandbox import clock, snapshots
 from sandbox.errors import VendorError
+from sandbox.faults import FaultSettings, FaultSettingsInvalid
 from sandbox.runtime import current
+from sandbox.store import valid_tenant_id
 from sandbox.tenants import UnknownTenant
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.kojo.handlers import seeded_json
@@ -22,6 +28,7 @@ TENANT_NOT_FOUND = "Tenant not found"
 RECORD_NOT_FOUND = "No COUNT record has this UUID in the tenant"
 NOT_DUPLICATED = "This UUID has no legacy duplicate to migrate"
 TENANT_EXISTS = "A tenant with this id already exists"
+INVALID_TENANT_ID = "A tenant id is 1-64 letters, digits, _ or -, starting with a letter or digit"
 PLATFORM_NOT_OURS = "{platform} is not one of the tenant's Solvimon platforms"
 
 Response = tuple[Any, int]
@@ -47,12 +54,32 @@ class TenantExists(ControlError):
 
 
 def _tenant_json(tenant: dict[str, Any]) -> dict[str, Any]:
-    """A tenant with, for each vendor, where its API is mounted on this sandbox."""
+    """A tenant with, for each vendor, where its API is mounted on this sandbox, and its clock."""
     credentials = {
         vendor: {**values, "base_url": f"/{vendor}"}
         for vendor, values in tenant["credentials"].items()
     }
-    return {**tenant, "credentials": credentials}
+    return {
+        "id": tenant["id"],
+        "name": tenant["name"],
+        "created_at": tenant["created_at"],
+        "clock": _clock_json(tenant["id"]),
+        "credentials": credentials,
+    }
+
+
+def _clock_json(tenant_id: str) -> dict[str, Any]:
+    offset = current().tenants.clock_offset(tenant_id)
+    return {
+        "now": clock.timestamp(clock.real_now() + offset),
+        "offset_seconds": offset.total_seconds(),
+    }
+
+
+def _known(tenant_id: str) -> str:
+    if current().tenants.find(tenant_id) is None:
+        raise TenantNotFound()
+    return tenant_id
 
 
 def health() -> Response:
@@ -164,11 +191,102 @@ def seed_kojo_credit_memo(tenant_id: str, body: dict[str, Any]) -> Response:
 
 
 def reset_tenant(tenant_id: str) -> Response:
+    sandbox = current()
     try:
-        tenant = current().tenants.reset(tenant_id)
+        tenant = sandbox.tenants.reset(tenant_id)
     except UnknownTenant:
         raise TenantNotFound() from None
+    sandbox.journal.forget(tenant_id)
+    sandbox.rate_limiter.forget(tenant_id)
     return _tenant_json(tenant), 200
+
+
+def delete_tenant(tenant_id: str) -> Response:
+    sandbox = current()
+    try:
+        sandbox.tenants.delete(tenant_id)
+    except UnknownTenant:
+        raise TenantNotFound() from None
+    sandbox.journal.forget(tenant_id)
+    sandbox.rate_limiter.forget(tenant_id)
+    return None, 204
+
+
+# the test clock ---------------------------------------------------------------------------------
+
+
+def get_clock(tenant_id: str) -> Response:
+    return _clock_json(_known(tenant_id)), 200
+
+
+def advance_clock(tenant_id: str, body: dict[str, Any]) -> Response:
+    by = timedelta(
+        days=body.get("days", 0),
+        hours=body.get("hours", 0),
+        minutes=body.get("minutes", 0),
+        seconds=body.get("seconds", 0),
+    )
+    try:
+        current().tenants.advance_clock(_known(tenant_id), by)
+    except (OverflowError, ValueError) as problem:
+        raise ControlError(str(problem), 400) from None
+    return _clock_json(tenant_id), 200
+
+
+# faults and the journal -------------------------------------------------------------------------
+
+
+def get_faults(tenant_id: str) -> Response:
+    stored = current().tenants.faults(_known(tenant_id))
+    return FaultSettings.stored(stored).to_json(), 200
+
+
+def set_faults(tenant_id: str, body: dict[str, Any]) -> Response:
+    sandbox = current()
+    _known(tenant_id)
+    try:
+        settings = FaultSettings.parse(body, sandbox.vendors)
+    except FaultSettingsInvalid as problem:
+        raise ControlError(str(problem), 400) from None
+    sandbox.tenants.set_faults(tenant_id, settings.to_json())
+    sandbox.rate_limiter.forget(tenant_id)
+    return settings.to_json(), 200
+
+
+def clear_faults(tenant_id: str) -> Response:
+    sandbox = current()
+    sandbox.tenants.set_faults(_known(tenant_id), {})
+    sandbox.rate_limiter.forget(tenant_id)
+    return FaultSettings().to_json(), 200
+
+
+def get_journal(tenant_id: str, limit: int | None = None) -> Response:
+    return {"items": current().journal.recent(_known(tenant_id), limit)}, 200
+
+
+# snapshots --------------------------------------------------------------------------------------
+
+
+def export_tenant(tenant_id: str) -> Response:
+    sandbox = current()
+    tenant = sandbox.tenants.find(tenant_id)
+    if tenant is None:
+        raise TenantNotFound()
+    return snapshots.export(sandbox.store, sandbox.tenants, tenant), 200
+
+
+def import_tenant(tenant_id: str, body: dict[str, Any]) -> Response:
+    sandbox = current()
+    if not valid_tenant_id(tenant_id):
+        raise ControlError(INVALID_TENANT_ID, 400)
+    created = sandbox.tenants.find(tenant_id) is None
+    try:
+        snapshots.restore(sandbox.store, sandbox.tenants, tenant_id, body, sandbox.vendors)
+    except snapshots.SnapshotInvalid as problem:
+        raise ControlError(str(problem), 400) from None
+    sandbox.journal.forget(tenant_id)
+    sandbox.rate_limiter.forget(tenant_id)
+    return _tenant_json(sandbox.tenants.get(tenant_id)), 201 if created else 200
 
 
 class ControlShape:
@@ -180,6 +298,9 @@ class ControlShape:
 
     def http_error(self, status: int, detail: str | None) -> VendorError:
         return ControlError(detail or "Error", status)
+
+    def rate_limited(self, retry_after: int) -> VendorError:
+        return ControlError("Too many requests", 429).retrying_after(retry_after)
 
 
 SHAPE = ControlShape()

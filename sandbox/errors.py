@@ -15,6 +15,8 @@ class VendorError(Exception):
     """An error a client can trigger: carries the HTTP status and the vendor-shaped JSON body."""
 
     status_code: int = 400
+    # seconds a client should wait before retrying (a 429 or a 503): sent as ``Retry-After``
+    retry_after: int | None = None
 
     def __init__(self, message: str, status_code: int | None = None) -> None:
         super().__init__(message)
@@ -26,7 +28,11 @@ class VendorError(Exception):
         raise NotImplementedError
 
     def headers(self) -> dict[str, str]:
-        return {}
+        return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+
+    def retrying_after(self, seconds: int) -> VendorError:
+        self.retry_after = seconds
+        return self
 
 
 class ErrorShape(Protocol):
@@ -38,4 +44,8 @@ class ErrorShape(Protocol):
 
     def http_error(self, status: int, detail: str | None) -> VendorError:
         """Any other refusal by status: 401, 403, 404, 405, 415, and 500 for a sandbox bug."""
+        ...
+
+    def rate_limited(self, retry_after: int) -> VendorError:
+        """429: the client sent more requests than its rate limit allows."""
         ...

@@ -7,13 +7,16 @@ that is serving them. Several apps can live in one process, as they do in the te
 
 from __future__ import annotations
 
+import random
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from connexion.context import scope as current_scope
 
+from sandbox.faults import RateLimiter
 from sandbox.idempotency import InFlightKeys
+from sandbox.journal import RequestJournal
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
@@ -29,6 +32,12 @@ class Sandbox:
     planted: PlantedBugs = field(default_factory=PlantedBugs)
     # Idempotency keys of requests being handled right now (never stored)
     in_flight: InFlightKeys = field(default_factory=InFlightKeys)
+    # the last requests of each tenant (never stored)
+    journal: RequestJournal = field(default_factory=RequestJournal)
+    # rate-limit windows of the tenants that asked for rate limiting (never stored)
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    # draws for fault injection (error rates, jitter)
+    rng: random.Random = field(default_factory=random.Random)
 
 
 def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:

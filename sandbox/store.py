@@ -206,3 +206,25 @@ class Store:
         """Remove every table of a tenant (reset). Credentials live in the registry and stay."""
         with self.transaction(tenant_id) as database:
             database.drop_tables()
+
+    def delete_tenant(self, tenant_id: str) -> None:
+        """Remove a tenant's partition: its tables and its file."""
+        with self._lock:
+            self.drop_tenant(tenant_id)
+            self._databases.pop(tenant_id, None)
+            self._storages.pop(tenant_id, None)
+            path = self._path(tenant_id)
+            if path is not None:
+                path.unlink(missing_ok=True)
+
+    def export_tenant(self, tenant_id: str) -> dict[str, Any]:
+        """Every table of a tenant, as TinyDB stores them: ``{table: {doc_id: document}}``."""
+        with self.transaction(tenant_id) as database:
+            return json.loads(json.dumps(database.storage.read() or {}))
+
+    def import_tenant(self, tenant_id: str, tables: dict[str, Any]) -> None:
+        """Replace every table of a tenant with ``tables`` (as :meth:`export_tenant` gives them),
+        in one transaction: a failure leaves the tenant as it was."""
+        with self.transaction(tenant_id) as database:
+            database.drop_tables()
+            database.storage.write(json.loads(json.dumps(tables)))

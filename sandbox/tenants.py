@@ -1,7 +1,8 @@
 """Tenants: isolated accounts of the sandbox, each with working credentials for every vendor.
 
-A tenant's data lives in its own store partition; its credentials live in the registry, so a
-reset wipes the data and keeps the credentials an integrator has already configured.
+A tenant's data lives in its own store partition; its credentials, its test clock's offset and
+its fault settings live in the registry. A reset wipes the data, sets the clock back to real time
+and turns faults off, and keeps the credentials an integrator has already configured.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import copy
 import secrets
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any
 
 from tinydb import Query
@@ -20,6 +22,11 @@ Credentials = dict[str, Any]
 CredentialFactory = Callable[[], Credentials]
 
 DEMO_TENANT_ID = "demo"
+# registry fields beside the credentials
+CLOCK_OFFSET = "clock_offset_seconds"
+FAULTS = "faults"
+# a test clock stays far from datetime's limit (year 9999), whatever a request adds to it
+LATEST_YEAR = 2999
 
 
 class UnknownTenant(LookupError):
@@ -113,20 +120,59 @@ class TenantRegistry:
 
     def update_credentials(self, tenant_id: str, vendor: str, values: Credentials) -> None:
         """Replace the tenant's ``vendor`` credentials (e.g. with a new API key added)."""
+        credentials = {**self.get(tenant_id)["credentials"], vendor: copy.deepcopy(dict(values))}
+        self._update(tenant_id, {"credentials": credentials})
+
+    def clock_offset(self, tenant_id: str) -> timedelta:
+        """How far the tenant's test clock is ahead of real time (zero for an unknown tenant)."""
+        tenant = self._tenants.get(tenant_id)
+        return timedelta(seconds=tenant.get(CLOCK_OFFSET, 0) if tenant else 0)
+
+    def advance_clock(self, tenant_id: str, by: timedelta) -> timedelta:
+        """Move the tenant's clock forward; a test clock never goes back (stored data would
+        then lie in its future)."""
+        if by < timedelta(0):
+            raise ValueError("a tenant's clock only moves forward")
+        offset = self.clock_offset(self.get(tenant_id)["id"]) + by
+        if (clock.real_now() + offset).year > LATEST_YEAR:
+            raise ValueError(f"a tenant's clock stays before the year {LATEST_YEAR + 1}")
+        self._update(tenant_id, {CLOCK_OFFSET: offset.total_seconds()})
+        return offset
+
+    def faults(self, tenant_id: str) -> dict[str, Any]:
+        """The tenant's fault settings as stored (see ``sandbox.faults``); empty when none."""
+        tenant = self._tenants.get(tenant_id)
+        return copy.deepcopy(tenant.get(FAULTS) or {}) if tenant else {}
+
+    def set_faults(self, tenant_id: str, settings: Mapping[str, Any]) -> None:
+        self._update(tenant_id, {FAULTS: copy.deepcopy(dict(settings))})
+
+    def restore_settings(self, tenant_id: str, offset_seconds: float, faults: Any) -> None:
+        """Set the clock offset and faults a snapshot carried (see ``sandbox.snapshots``)."""
+        self._update(tenant_id, {CLOCK_OFFSET: offset_seconds, FAULTS: faults})
+
+    def _update(self, tenant_id: str, changes: Mapping[str, Any]) -> None:
+        """Write fields of the tenant's registry record through to the store."""
         self.get(tenant_id)
         with self._store.registry() as registry:
-            table = registry.table("tenants")
-            stored = table.get(Query().id == tenant_id)
-            assert isinstance(stored, dict)
-            credentials = {**stored["credentials"], vendor: copy.deepcopy(dict(values))}
-            table.update({"credentials": credentials}, Query().id == tenant_id)
-            self._tenants[tenant_id] = {**self._tenants[tenant_id], "credentials": credentials}
+            registry.table("tenants").update(dict(changes), Query().id == tenant_id)
+            self._tenants[tenant_id] = {**self._tenants[tenant_id], **copy.deepcopy(changes)}
 
     def all(self) -> list[dict[str, Any]]:
         return [copy.deepcopy(tenant) for tenant in self._tenants.values()]
 
     def reset(self, tenant_id: str) -> dict[str, Any]:
-        """Wipe every vendor's data of the tenant; its credentials stay valid."""
-        tenant = self.get(tenant_id)
+        """Wipe every vendor's data of the tenant, set its clock back to real time and turn its
+        faults off; its credentials stay valid."""
+        self.get(tenant_id)
         self._store.drop_tenant(tenant_id)
-        return tenant
+        self._update(tenant_id, {CLOCK_OFFSET: 0, FAULTS: {}})
+        return self.get(tenant_id)
+
+    def delete(self, tenant_id: str) -> None:
+        """Remove the tenant: its data partition, and its record (its credentials stop working)."""
+        self.get(tenant_id)
+        self._store.delete_tenant(tenant_id)
+        with self._store.registry() as registry:
+            registry.table("tenants").remove(Query().id == tenant_id)
+        self._tenants.pop(tenant_id, None)

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.types import ASGIApp
 
 from sandbox.errors import ErrorShape
+from sandbox.request_tenant import TenantOf
 from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.dayzero import auth as dayzero_auth
@@ -28,6 +29,8 @@ class VendorMount:
     shape: ErrorShape
     new_credentials: Callable[[], dict[str, Any]]
     demo_credentials: dict[str, Any]
+    # which tenant a request's credentials name, before they are checked (sandbox.request_tenant)
+    tenant_of_request: TenantOf
     # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
     before_security: Callable[[ASGIApp], ASGIApp] | None = None
     # ASGI middleware that stamps headers on every response (e.g. Solvimon's X-REQUEST-ID):
@@ -50,6 +53,7 @@ VENDORS: tuple[VendorMount, ...] = (
         shape=dayzero_errors.SHAPE,
         new_credentials=dayzero_auth.new_credentials,
         demo_credentials=dayzero_auth.DEMO_CREDENTIALS,
+        tenant_of_request=dayzero_auth.tenant_of_request,
     ),
     VendorMount(
         name="count",
@@ -58,6 +62,7 @@ VENDORS: tuple[VendorMount, ...] = (
         shape=count_errors.SHAPE,
         new_credentials=count_auth.new_credentials,
         demo_credentials=count_auth.DEMO_CREDENTIALS,
+        tenant_of_request=count_auth.tenant_of_request,
         before_security=count_auth.SignatureMiddleware,
     ),
     VendorMount(
@@ -67,6 +72,7 @@ VENDORS: tuple[VendorMount, ...] = (
         shape=solvimon_errors.SHAPE,
         new_credentials=solvimon_auth.new_credentials,
         demo_credentials=solvimon_auth.DEMO_CREDENTIALS,
+        tenant_of_request=solvimon_auth.tenant_of_request,
         before_security=solvimon_middleware.VersionGuard,
         stamp_responses=solvimon_middleware.RequestIds,
     ),
@@ -77,6 +83,7 @@ VENDORS: tuple[VendorMount, ...] = (
         shape=kojo_errors.SHAPE,
         new_credentials=kojo_auth.new_credentials,
         demo_credentials=kojo_auth.DEMO_CREDENTIALS,
+        tenant_of_request=kojo_auth.tenant_of_request,
         other_shapes=(("/oauth2", kojo_errors.OAUTH_SHAPE),),
     ),
 )

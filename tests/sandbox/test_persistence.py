@@ -22,6 +22,9 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
         memo = dayzero.issued_memo(customer["id"], 3000)
         assert dayzero.apply(memo["id"], invoice["id"], 2000).status_code == 201
         tenant = http.post("/_sandbox/tenants", json={"id": "kept"}).json()
+        http.post("/_sandbox/tenants/kept/clock/advance", json={"days": 1})
+        http.put("/_sandbox/tenants/kept/faults", json={"rules": [{"latency_ms": 1}]})
+        faults = http.get("/_sandbox/tenants/kept/faults").json()
         before = {
             "memo": dayzero.get_memo(memo["id"]),
             "invoice": dayzero.get_invoice(invoice["id"]),
@@ -36,7 +39,10 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
         assert dayzero.get_memo(memo["id"]) == before["memo"]
         assert dayzero.get_invoice(invoice["id"]) == before["invoice"]
         assert dayzero.ok("GET", "/customers", 200) == before["customers"]
-        assert http.get("/_sandbox/tenants/kept").json() == tenant
+        kept = http.get("/_sandbox/tenants/kept").json()
+        assert kept["credentials"] == tenant["credentials"]
+        assert kept["clock"]["offset_seconds"] == 86400  # the test clock and faults persist
+        assert http.get("/_sandbox/tenants/kept/faults").json() == faults
         assert dayzero.memo(customer["id"])["number"] == "CM-0002"
 
 

@@ -18,7 +18,9 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.asgi_body import read_body, replaying
+from sandbox.request_tenant import by_credential
 from sandbox.runtime import sandbox_of
+from sandbox.tenants import TenantRegistry
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.signature import SignatureError, verify
 
@@ -95,6 +97,11 @@ class SignatureMiddleware:
             if not sandbox_of(scope).planted.on("count_bad_signature_accepted"):
                 raise errors.Unauthorized(str(refusal)) from None
         return str(tenant["id"])
+
+
+def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
+    """The tenant whose client id signs the request: COUNT's limits are per client."""
+    return by_credential(VENDOR, "client_id", headers.get("x-client-id"), tenants)
 
 
 def token_info(token: str, request: Any) -> dict[str, Any] | None:

@@ -45,6 +45,8 @@ CREDIT_AT_CREATE_NEEDS_APPROVED = (
     "Credit at creation (applyCredit, appliedToInvoiceUuid) needs isDraft: false"
 )
 
+RATE_LIMITED = "Rate limit exceeded for this client; retry in {seconds} s"
+
 _FRAMEWORK_MESSAGE = {
     401: "Unauthorized",
     403: "Forbidden",
@@ -98,6 +100,11 @@ class CountShape:
         if status == 401:
             return Unauthorized(detail or _FRAMEWORK_MESSAGE[401], error="invalid_token")
         return CountError(_FRAMEWORK_MESSAGE.get(status) or detail or "Error", status)
+
+    def rate_limited(self, retry_after: int) -> VendorError:
+        """COUNT's 429 above 100 requests a minute per client id: ``type: RATE_LIMITED``."""
+        error = CountError(RATE_LIMITED.format(seconds=retry_after), 429, type="RATE_LIMITED")
+        return error.retrying_after(retry_after)
 
 
 SHAPE = CountShape()

@@ -13,8 +13,11 @@ from typing import Any
 
 from connexion import request as current_request
 from connexion.context import context as request_context
+from starlette.datastructures import Headers
 
+from sandbox.request_tenant import bearer_token, by_credential
 from sandbox.runtime import current, sandbox_of
+from sandbox.tenants import TenantRegistry
 from sandbox.vendors.dayzero.errors import Forbidden
 
 VENDOR = "dayzero"
@@ -26,6 +29,11 @@ DEMO_CREDENTIALS = {
 
 def new_credentials() -> dict[str, str]:
     return {"token": f"dz_{secrets.token_hex(16)}", "business_id": str(uuid.uuid4())}
+
+
+def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
+    """The tenant whose bearer token the request carries (see ``sandbox.request_tenant``)."""
+    return by_credential(VENDOR, "token", bearer_token(headers), tenants)
 
 
 def token_info(token: str, request: Any) -> dict[str, Any] | None:

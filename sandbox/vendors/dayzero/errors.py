@@ -70,6 +70,8 @@ class ValidationFailed(DayZeroError):
         return {"detail": self.errors}
 
 
+RATE_LIMITED = "Too Many Requests"
+
 # The words FastAPI answers with for refusals that happen before DayZero's own code runs.
 _FRAMEWORK_DETAIL = {
     401: NOT_AUTHENTICATED,
@@ -91,6 +93,10 @@ class DayZeroShape:
         if status == 401:
             return NotAuthenticated()
         return DayZeroError(_FRAMEWORK_DETAIL.get(status) or detail or "Error", status)
+
+    def rate_limited(self, retry_after: int) -> VendorError:
+        """No public DayZero page shows its 429; ours keeps the ``{detail}`` shape."""
+        return DayZeroError(RATE_LIMITED, 429).retrying_after(retry_after)
 
 
 SHAPE = DayZeroShape()

@@ -14,7 +14,10 @@ import json
 import secrets
 from typing import Any
 
+from starlette.datastructures import Headers
+
 from sandbox import clock
+from sandbox.request_tenant import bearer_token, by_credential
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.kojo import errors
@@ -42,7 +45,8 @@ def issue_token(tenants: TenantRegistry, client_id: str, client_secret: str) -> 
     known = tenant["credentials"][VENDOR]["client_secret"] if tenant else ""
     if tenant is None or not hmac.compare_digest(known, client_secret):
         raise errors.OAuthError("invalid_client", "Unknown client or wrong secret", 401)
-    expires = int(clock.now().timestamp()) + TOKEN_SECONDS
+    with clock.tenant_time(tenants.clock_offset(tenant["id"])):
+        expires = int(clock.now().timestamp()) + TOKEN_SECONDS
     claims = json.dumps({"t": tenant["id"], "e": expires}, separators=(",", ":"))
     payload = base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=")
     token = f"{PREFIX}{payload}.{_signature(known, payload)}"
@@ -51,6 +55,35 @@ def issue_token(tenants: TenantRegistry, client_id: str, client_secret: str) -> 
 
 def tenant_of(tenants: TenantRegistry, token: str) -> str | None:
     """The tenant a token was issued to, if it is genuine; raises when it has expired."""
+    claims = _genuine_claims(tenants, token)
+    if claims is None:
+        return None
+    tenant_id, expires = claims
+    if clock.now().timestamp() >= expires:
+        raise errors.Unauthenticated(errors.EXPIRED_TOKEN)
+    return tenant_id
+
+
+def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
+    """The tenant of the request's bearer token (expired or not), or of the client id in the
+    token request's Basic credentials. A token request that sends its credentials in the form
+    body names no tenant here; ``issue_token`` still stamps it with the tenant's clock."""
+    token = bearer_token(headers)
+    if token:
+        claims = _genuine_claims(tenants, token)
+        return None if claims is None else claims[0]
+    scheme, _, encoded = headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return None
+    try:
+        client_id = base64.b64decode(encoded.strip(), validate=True).decode().split(":", 1)[0]
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return by_credential(VENDOR, "client_id", client_id, tenants)
+
+
+def _genuine_claims(tenants: TenantRegistry, token: str) -> tuple[str, int] | None:
+    """A token's tenant and expiry, if the tenant's current secret signed it."""
     if not token.startswith(PREFIX) or "." not in token:
         return None
     payload, signature = token[len(PREFIX) :].rsplit(".", 1)
@@ -66,9 +99,7 @@ def tenant_of(tenants: TenantRegistry, token: str) -> str | None:
     expected = _signature(tenant["credentials"][VENDOR]["client_secret"], payload)
     if not hmac.compare_digest(expected, signature):
         return None
-    if clock.now().timestamp() >= expires:
-        raise errors.Unauthenticated(errors.EXPIRED_TOKEN)
-    return tenant_id
+    return tenant_id, expires
 
 
 def bearer_info(token: str, request: Any) -> dict[str, Any] | None:

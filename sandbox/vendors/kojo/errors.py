@@ -9,8 +9,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from sandbox import clock
 from sandbox.errors import VendorError
 from sandbox.vendors.kojo.ids import cuid
 
@@ -23,6 +25,7 @@ TOO_DEEP = "Query depth {depth} exceeds the limit of {limit}"
 TOO_COSTLY = "The query exceeds the maximum cost of {limit}"
 NOT_JSON = 'The body must be JSON: {"query": "...", "variables": {...}}'
 INTERNAL = "Internal server error"
+RATE_LIMIT = "Rate limit exceeded; retry in {seconds} s"
 
 _FRAMEWORK = {
     400: ("BAD_REQUEST", "Bad request"),
@@ -77,6 +80,31 @@ class OAuthError(VendorError):
         return {"WWW-Authenticate": "Basic"} if self.status_code == 401 else {}
 
 
+class RateLimited(VendorError):
+    """Kojo's 429: ``{code: RATE_LIMIT_EXCEEDED, error, message, retryAfter, resetAt}``."""
+
+    status_code = 429
+
+    def __init__(self, retry_after: int, reset_at: str) -> None:
+        super().__init__(RATE_LIMIT.format(seconds=retry_after))
+        self.retry_after = retry_after
+        self.reset_at = reset_at
+
+    def body(self) -> Any:
+        return {
+            "code": "RATE_LIMIT_EXCEEDED",
+            "error": "Too Many Requests",
+            "message": self.message,
+            "retryAfter": self.retry_after,
+            "resetAt": self.reset_at,
+        }
+
+
+def rate_limited(retry_after: int) -> VendorError:
+    reset = clock.real_now() + timedelta(seconds=retry_after)
+    return RateLimited(retry_after, clock.timestamp(reset))
+
+
 class KojoShape:
     """:class:`sandbox.errors.ErrorShape` for ``/kojo``."""
 
@@ -93,6 +121,9 @@ class KojoShape:
         code, message = _FRAMEWORK.get(status, ("BAD_REQUEST", detail or "Bad request"))
         return KojoError(message, status, code)
 
+    def rate_limited(self, retry_after: int) -> VendorError:
+        return rate_limited(retry_after)
+
 
 class OAuthShape:
     """:class:`sandbox.errors.ErrorShape` for ``/kojo/oauth2``: OAuth 2's error body."""
@@ -105,6 +136,9 @@ class OAuthShape:
         if status >= 500:
             return OAuthError("server_error", INTERNAL, status)
         return OAuthError("invalid_request", detail or "Bad request", status)
+
+    def rate_limited(self, retry_after: int) -> VendorError:
+        return rate_limited(retry_after)
 
 
 SHAPE = KojoShape()

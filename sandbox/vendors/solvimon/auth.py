@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from connexion.context import context as request_context
+from starlette.datastructures import Headers
 
 from sandbox import clock
+from sandbox.request_tenant import bearer_token
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.solvimon import errors
@@ -109,6 +111,13 @@ def grant_for(tenants: TenantRegistry, key: str) -> Grant | None:
         return Grant(tenant["id"], frozenset(PERMISSIONS), tuple(credentials["platform_ids"]))
     extra = next(k for k in credentials["api_keys"] if k["api_key"] == key)
     return Grant(tenant["id"], frozenset(extra["permissions"]), tuple(extra["platform_ids"]))
+
+
+def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
+    """The tenant holding the request's API key (``X-API-KEY`` or a bearer token)."""
+    key = headers.get("x-api-key") or bearer_token(headers)
+    grant = grant_for(tenants, key) if key else None
+    return None if grant is None else grant.tenant_id
 
 
 def api_key_info(api_key: str, request: Any) -> dict[str, Any] | None:

@@ -37,6 +37,7 @@ NO_PERIOD_FOR_GROUPS = "The deprecated groups need an invoice with a period"
 KEY_REUSED = (
     "This Idempotency-Key was used for another request; send a new key for a different request"
 )
+RATE_LIMITED = "Too many requests; retry later"
 KEY_IN_FLIGHT = "A request with this Idempotency-Key is still being processed; retry later"
 INTERNAL = "Something went wrong on our side"
 
@@ -161,6 +162,12 @@ class SolvimonShape:
             return Unauthorised(UNKNOWN_KEY)
         code, message = _FRAMEWORK.get(status, ("BAD_REQUEST", detail or "Bad request"))
         return SolvimonError(message, status, code=code)
+
+    def rate_limited(self, retry_after: int) -> VendorError:
+        """Solvimon documents no rate limit; ours answers in its error shape."""
+        return SolvimonError(RATE_LIMITED, 429, code="TOO_MANY_REQUESTS").retrying_after(
+            retry_after
+        )
 
 
 SHAPE = SolvimonShape()

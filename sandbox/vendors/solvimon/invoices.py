@@ -32,6 +32,7 @@ INVOICES = "solvimon_invoices"
 IDEMPOTENCY = "solvimon_idempotency"
 COUNTERS = "solvimon_counters"
 KEEP_KEYS = timedelta(hours=48)
+HOUR = timedelta(hours=1)
 NUMBER_PREFIX = {"STANDARD": "INV", "ONE_OFF": "INV", "CREDIT": "CR", "ONE_OFF_CREDIT": "CR"}
 
 Json = dict[str, Any]
@@ -68,6 +69,7 @@ class InvoiceBackend:
         currency = fields.get("currency") or "EUR"
         now = stamp()
         status = fields.get("status") or "FINAL"
+        grace = timedelta(hours=fields.get("grace_period_hours", rules.GRACE_PERIOD / HOUR))
         periods = [
             self._seeded_period(number, period, currency)
             for number, period in enumerate(fields["periods"], start=1)
@@ -90,6 +92,7 @@ class InvoiceBackend:
                 "created_at": now,
                 "updated_at": now,
                 "updated_to_final_at": now if status == "FINAL" else None,
+                "finalise_at": rules.finalise_at(clock.now(), grace) if status == "DRAFT" else None,
                 "paid": to_minor(fields.get("paid") or "0", currency),
                 "notes": list(fields.get("notes") or []),
                 "periods": periods,
@@ -97,7 +100,7 @@ class InvoiceBackend:
                 "links": [],
             }
             db.table(INVOICES).insert(invoice)
-            return views.invoice_json(invoice, {invoice["id"]: invoice})
+            return views.invoice_json(rules.as_of(invoice, now), {invoice["id"]: invoice})
 
     def _seeded_period(self, number: int, period: Mapping[str, Any], currency: str) -> Json:
         return {
@@ -234,6 +237,7 @@ class InvoiceBackend:
             "created_at": now,
             "updated_at": now,
             "updated_to_final_at": None,
+            "finalise_at": rules.finalise_at(clock.now()),
             "paid": 0,
             "notes": [request["note"]] if request.get("note") else [],
             "periods": _credit_periods(original, plan),
@@ -263,6 +267,7 @@ class InvoiceBackend:
             "created_at": now,
             "updated_at": now,
             "updated_to_final_at": now if final else None,
+            "finalise_at": None if final else rules.finalise_at(clock.now()),
             "paid": 0,
             "periods": _renumbered_lines(original["periods"]),
             "credit": None,
@@ -321,9 +326,11 @@ class InvoiceBackend:
 
 
 def _book(db: TinyDB, platform_id: str) -> dict[str, Json]:
-    """Every invoice of the platform by id (stored documents, as dicts)."""
+    """Every invoice of the platform by id, as it stands now (drafts past their grace period
+    are FINAL)."""
+    now = stamp()
     return {
-        invoice["id"]: dict(invoice)
+        invoice["id"]: rules.as_of(invoice, now)
         for invoice in db.table(INVOICES).search(Query().platform_id == platform_id)
     }
 
@@ -344,7 +351,12 @@ def _link(db: TinyDB, book: dict[str, Json], invoice: Json, other_id: str, link_
 
 def _finalise(db: TinyDB, invoice: Json) -> None:
     now = stamp()
-    changes = {"status": "FINAL", "updated_to_final_at": now, "updated_at": now}
+    changes = {
+        "status": "FINAL",
+        "updated_to_final_at": now,
+        "updated_at": now,
+        "finalise_at": None,
+    }
     db.table(INVOICES).update(changes, Query().id == invoice["id"])
     invoice.update(changes)
 

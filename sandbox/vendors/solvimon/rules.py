@@ -10,6 +10,7 @@ disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from sandbox.vendors.solvimon import errors
@@ -26,8 +27,27 @@ ACTIONS = {"credit": frozenset({"FINAL"})}
 CREDIT_INVOICE, COPY = "CREDIT_INVOICE", "COPY"
 ORIGINAL_INVOICE, COPIED_FROM = "ORIGINAL_INVOICE", "COPIED_FROM"
 
+# A DRAFT invoice not on hold becomes FINAL when its grace period ends (ours: 24 hours, or what
+# the control API seeded); the transition follows the tenant's test clock.
+GRACE_PERIOD = timedelta(hours=24)
+
 LineKey = tuple[int, int, int]  # (period_order, group_order, line_order)
 Invoice = Mapping[str, Any]
+
+
+def finalise_at(created: datetime, grace: timedelta = GRACE_PERIOD) -> str:
+    """When a draft made at ``created`` turns FINAL, as Solvimon stamps times (whole seconds)."""
+    return (created + grace).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def as_of(invoice: Invoice, now: str) -> dict[str, Any]:
+    """The invoice as it stands at ``now``: a draft past its grace period and not on hold is
+    FINAL, finalised at the end of the grace period. Stored drafts are never rewritten for
+    this; every read derives it, so advancing a tenant's clock takes effect at once."""
+    due = invoice.get("finalise_at")
+    if invoice["status"] != "DRAFT" or invoice["on_hold"] or not due or due > now:
+        return dict(invoice)
+    return {**invoice, "status": "FINAL", "updated_to_final_at": due}
 
 
 def require(action: str, invoice: Invoice) -> None:

@@ -1,0 +1,155 @@
+"""Faults a tenant asks for, to rehearse the bad days a real vendor will not produce on demand.
+
+A tenant's fault settings (stored in its registry record, so they survive a restart) hold:
+
+- **rules**: added latency (fixed plus uniform jitter) and an error rate answered with the
+  vendor's own 5xx body, each for every request of the tenant or only for one vendor, one method
+  and the paths matching a glob (``fnmatch``) under the vendor's mount;
+- **rate limits**: per vendor, a sliding window of real time. COUNT's and Kojo's documented
+  limits (100 requests a minute per client id; 20 a second) apply when a tenant names the vendor
+  without a limit of its own; DayZero and Solvimon document none, so a limit must be given.
+
+Faults act before the vendor's handler runs: a faulted request changes no stored data. Latency is
+added before the handler, so it delays the whole request as a slow network or service would.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import random
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR_STATUSES = (500, 502, 503, 504)
+# The vendors' documented limits: (requests, window in seconds)
+DOCUMENTED_RATE_LIMITS = {"count": (100, 60.0), "kojo": (20, 1.0)}
+MAX_LATENCY_MS = 60_000
+
+
+class FaultSettingsInvalid(ValueError):
+    """The settings a client sent cannot be used (the control API's 400)."""
+
+
+@dataclass(frozen=True)
+class FaultRule:
+    vendor: str | None = None
+    method: str | None = None
+    route: str | None = None  # glob on the path under the vendor's mount, e.g. "/api/v1/*"
+    latency_ms: int = 0
+    jitter_ms: int = 0
+    error_rate: float = 0.0
+    error_status: int = 500
+
+    def applies(self, vendor: str, method: str, path: str) -> bool:
+        return (
+            (self.vendor is None or self.vendor == vendor)
+            and (self.method is None or self.method.upper() == method.upper())
+            and (self.route is None or fnmatch.fnmatchcase(path, self.route))
+        )
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    vendor: str
+    limit: int
+    window_seconds: float
+
+
+@dataclass(frozen=True)
+class FaultSettings:
+    rules: tuple[FaultRule, ...] = ()
+    rate_limits: tuple[RateLimit, ...] = ()
+
+    @classmethod
+    def parse(cls, body: Mapping[str, Any], vendors: Iterable[str]) -> FaultSettings:
+        """Settings from the control API's body (already checked against its schema); raises
+        :class:`FaultSettingsInvalid` for what the schema cannot say."""
+        known = set(vendors)
+        rules = []
+        for number, rule in enumerate(body.get("rules") or []):
+            parsed = FaultRule(**rule)
+            if parsed.vendor is not None and parsed.vendor not in known:
+                raise FaultSettingsInvalid(f"rules.{number}.vendor: no vendor {parsed.vendor!r}")
+            if parsed.error_status not in ERROR_STATUSES:
+                raise FaultSettingsInvalid(f"rules.{number}.error_status: one of {ERROR_STATUSES}")
+            if parsed.latency_ms + parsed.jitter_ms > MAX_LATENCY_MS:
+                raise FaultSettingsInvalid(
+                    f"rules.{number}: latency_ms + jitter_ms is at most {MAX_LATENCY_MS}"
+                )
+            rules.append(parsed)
+        limits = []
+        for number, entry in enumerate(body.get("rate_limits") or []):
+            vendor = entry["vendor"]
+            if vendor not in known:
+                raise FaultSettingsInvalid(f"rate_limits.{number}.vendor: no vendor {vendor!r}")
+            documented = DOCUMENTED_RATE_LIMITS.get(vendor)
+            limit = entry.get("limit") or (documented[0] if documented else None)
+            window = entry.get("window_seconds") or (documented[1] if documented else None)
+            if limit is None or window is None:
+                raise FaultSettingsInvalid(
+                    f"rate_limits.{number}: {vendor} documents no rate limit; "
+                    "give limit and window_seconds"
+                )
+            limits.append(RateLimit(vendor, int(limit), float(window)))
+        return cls(tuple(rules), tuple(limits))
+
+    @classmethod
+    def stored(cls, stored: Mapping[str, Any]) -> FaultSettings:
+        return cls(
+            tuple(FaultRule(**rule) for rule in stored.get("rules") or []),
+            tuple(RateLimit(**limit) for limit in stored.get("rate_limits") or []),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rules": [asdict(rule) for rule in self.rules],
+            "rate_limits": [asdict(limit) for limit in self.rate_limits],
+        }
+
+    def delay_seconds(self, vendor: str, method: str, path: str, rng: random.Random) -> float:
+        """The latency to add: every matching rule's fixed part plus a draw of its jitter."""
+        milliseconds = sum(
+            rule.latency_ms + rng.uniform(0, rule.jitter_ms)
+            for rule in self.rules
+            if rule.applies(vendor, method, path)
+        )
+        return milliseconds / 1000
+
+    def error_status(self, vendor: str, method: str, path: str, rng: random.Random) -> int | None:
+        """The 5xx to answer instead of handling the request, if a matching rule's draw says so."""
+        for rule in self.rules:
+            matches = rule.error_rate and rule.applies(vendor, method, path)
+            if matches and rng.random() < rule.error_rate:
+                return rule.error_status
+        return None
+
+    def rate_limit(self, vendor: str) -> RateLimit | None:
+        return next((limit for limit in self.rate_limits if limit.vendor == vendor), None)
+
+
+@dataclass
+class RateLimiter:
+    """Sliding-window request counts per (tenant, vendor), in memory, on real (monotonic) time."""
+
+    _hits: dict[tuple[str, str], deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def admit(self, tenant_id: str, limit: RateLimit, now: float) -> int | None:
+        """Count the request if the window has room; otherwise the seconds until it has."""
+        with self._lock:
+            hits = self._hits.setdefault((tenant_id, limit.vendor), deque())
+            while hits and hits[0] <= now - limit.window_seconds:
+                hits.popleft()
+            if len(hits) >= limit.limit:
+                return max(1, math.ceil(hits[0] + limit.window_seconds - now))
+            hits.append(now)
+            return None
+
+    def forget(self, tenant_id: str) -> None:
+        with self._lock:
+            for key in [key for key in self._hits if key[0] == tenant_id]:
+                del self._hits[key]

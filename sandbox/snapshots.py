@@ -1,0 +1,99 @@
+"""Snapshots: a tenant's whole state as one JSON document, and restoring one into a tenant.
+
+A snapshot holds every table of the tenant's partition as TinyDB stores it, the tenant's clock
+offset and faults, and the non-secret credential fields its data refers to (``IDENTITY_FIELDS``):
+a DayZero memo names its business, COUNT records their workspace, Solvimon invoices their
+platform. A tenant restored from a snapshot takes those identities, so every object reads back
+exactly as exported; it keeps its own secrets (tokens, keys, client secrets), which are never
+exported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import timedelta
+from typing import Any
+
+from sandbox import clock
+from sandbox.faults import FaultSettings, FaultSettingsInvalid
+from sandbox.store import Store
+from sandbox.tenants import LATEST_YEAR, TenantRegistry
+
+FORMAT = "creditbox-tenant/1"
+MAX_OFFSET_SECONDS = 1000 * 366 * 86400
+IDENTITY_FIELDS = {
+    "dayzero": ("business_id",),
+    "count": ("workspace_id",),
+    "solvimon": ("platform_id", "platform_ids"),
+}
+# Every table name starts with its vendor's name (see each vendor's backend)
+_TABLE_PREFIXES = tuple(f"{vendor}_" for vendor in ("dayzero", "count", "solvimon", "kojo"))
+
+
+class SnapshotInvalid(ValueError):
+    """The document is not a snapshot this sandbox can restore (the control API's 400)."""
+
+
+def export(store: Store, tenants: TenantRegistry, tenant: Mapping[str, Any]) -> dict[str, Any]:
+    credentials = tenant["credentials"]
+    return {
+        "format": FORMAT,
+        "tenant": {"id": tenant["id"], "name": tenant["name"]},
+        "exported_at": clock.timestamp(clock.real_now()),
+        "clock_offset_seconds": tenants.clock_offset(tenant["id"]).total_seconds(),
+        "faults": tenants.faults(tenant["id"]) or FaultSettings().to_json(),
+        "identities": {
+            vendor: {name: credentials[vendor][name] for name in names}
+            for vendor, names in IDENTITY_FIELDS.items()
+            if vendor in credentials
+        },
+        "data": store.export_tenant(tenant["id"]),
+    }
+
+
+def restore(
+    store: Store,
+    tenants: TenantRegistry,
+    tenant_id: str,
+    snapshot: Mapping[str, Any],
+    vendors: Iterable[str],
+) -> None:
+    """Replace the tenant's state with the snapshot's, creating the tenant if it is missing."""
+    data = _checked_data(snapshot)
+    offset = snapshot.get("clock_offset_seconds") or 0
+    if not isinstance(offset, int | float) or not 0 <= offset <= MAX_OFFSET_SECONDS:
+        raise SnapshotInvalid("clock_offset_seconds: a number of seconds, 0 or more")
+    if (clock.real_now() + timedelta(seconds=offset)).year > LATEST_YEAR:
+        raise SnapshotInvalid(f"clock_offset_seconds: the clock stays before {LATEST_YEAR + 1}")
+    try:
+        faults = FaultSettings.parse(snapshot.get("faults") or {}, vendors).to_json()
+    except (FaultSettingsInvalid, TypeError) as problem:
+        raise SnapshotInvalid(f"faults: {problem}") from None
+    if tenants.find(tenant_id) is None:
+        name = (snapshot.get("tenant") or {}).get("name") or tenant_id
+        tenants.create(name=str(name), tenant_id=tenant_id)
+    for vendor, fields in (snapshot.get("identities") or {}).items():
+        if vendor in IDENTITY_FIELDS:
+            own = tenants.get(tenant_id)["credentials"][vendor]
+            adopted = {name: fields[name] for name in IDENTITY_FIELDS[vendor] if name in fields}
+            tenants.update_credentials(tenant_id, vendor, {**own, **adopted})
+    store.import_tenant(tenant_id, data)
+    tenants.restore_settings(tenant_id, float(offset), faults)
+
+
+def _checked_data(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """The snapshot's tables, if they look like this sandbox's: ``{table: {doc id: doc}}``."""
+    if snapshot.get("format") != FORMAT:
+        raise SnapshotInvalid(f"format: this sandbox restores {FORMAT} snapshots")
+    data = snapshot.get("data")
+    if not isinstance(data, dict):
+        raise SnapshotInvalid("data: an object of tables")
+    for table, documents in data.items():
+        if not table.startswith(_TABLE_PREFIXES):
+            raise SnapshotInvalid(f"data.{table}: not a table of this sandbox")
+        if not isinstance(documents, dict):
+            raise SnapshotInvalid(f"data.{table}: an object of documents by id")
+        for doc_id, document in documents.items():
+            if not doc_id.isdigit() or not isinstance(document, dict):
+                raise SnapshotInvalid(f"data.{table}.{doc_id}: documents are objects by number")
+    return data

@@ -1,0 +1,177 @@
+"""Faults per tenant (latency, error rate, rate limits) and the request journal.
+
+Faults answer in each vendor's own shape, touch only the tenant that asked, never reach the
+control API and never change stored data.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.testclient import TestClient
+
+from tests.support.count_client import Count
+from tests.support.dayzero_client import DayZero
+from tests.support.kojo_client import Kojo
+from tests.support.solvimon_client import Solvimon
+
+KOJO_QUERY = "{ creditMemos(limit: 1) { id } }"
+
+
+def set_faults(client: TestClient, body: dict[str, Any], tenant: str = "demo") -> Any:
+    response = client.put(f"/_sandbox/tenants/{tenant}/faults", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def other_tenant(client: TestClient) -> DayZero:
+    credentials = client.post("/_sandbox/tenants", json={"id": "other"}).json()["credentials"]
+    own = credentials["dayzero"]
+    return DayZero(client, token=own["token"], business_id=own["business_id"])
+
+
+def test_latency_slows_only_the_tenant_that_asked(client: TestClient, dayzero: DayZero) -> None:
+    other = other_tenant(client)
+    set_faults(client, {"rules": [{"latency_ms": 200}]})
+    started = time.perf_counter()
+    dayzero.ok("GET", "/customers", 200)
+    assert time.perf_counter() - started >= 0.2
+    started = time.perf_counter()
+    other.ok("GET", "/customers", 200)
+    assert time.perf_counter() - started < 0.2
+
+
+def test_an_error_rate_answers_the_vendors_5xx_and_changes_nothing(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    other = other_tenant(client)
+    customer = dayzero.customer()
+    set_faults(client, {"rules": [{"vendor": "dayzero", "error_rate": 0.5, "error_status": 503}]})
+    statuses = []
+    for number in range(60):
+        response = dayzero.call("POST", "/customers", json={"name": f"Faulted {number}"})
+        statuses.append(response.status_code)
+        if response.status_code == 503:
+            assert response.json() == {"detail": "Service Unavailable"}
+    failed, created = statuses.count(503), statuses.count(201)
+    assert failed + created == 60 and 10 <= failed <= 50
+    assert all(other.call("GET", "/customers").status_code == 200 for _ in range(20))
+    client.delete("/_sandbox/tenants/demo/faults")
+    stored = dayzero.ok("GET", "/customers", 200, params={"limit": 100})["items"]
+    assert len(stored) == 1 + created  # every faulted request left no trace
+    assert customer["id"] in [row["id"] for row in stored]
+
+
+def test_each_vendor_answers_a_fault_in_its_own_shape(client: TestClient) -> None:
+    set_faults(client, {"rules": [{"error_rate": 1}]})
+    count = Count(client).call("GET", "/invoices")
+    assert count.status_code == 500
+    assert count.json() == {"message": "Internal Server Error", "statusCode": 500}
+    solvimon = Solvimon(client).call("GET", "/invoices")
+    assert (solvimon.status_code, solvimon.json()["type"]) == (500, "API_ERROR")
+    assert solvimon.headers["X-REQUEST-ID"].startswith("reqr_")
+    kojo_token = client.post(
+        "/kojo/oauth2/token",
+        auth=("kojo_demo_client", "kojo_demo_secret_0123456789abcdef"),
+        data={"grant_type": "client_credentials"},
+    )
+    assert kojo_token.status_code == 500 and kojo_token.json()["error"] == "server_error"
+    assert client.get("/_sandbox/tenants/demo").status_code == 200  # never the control API
+
+
+def test_a_rule_can_target_one_route_and_method(client: TestClient, dayzero: DayZero) -> None:
+    set_faults(
+        client,
+        {
+            "rules": [
+                {
+                    "vendor": "dayzero",
+                    "method": "POST",
+                    "route": "/api/v1/customers*",
+                    "error_rate": 1,
+                }
+            ]
+        },
+    )
+    assert dayzero.call("POST", "/customers", json={"name": "x"}).status_code == 500
+    assert dayzero.call("GET", "/customers").status_code == 200
+    assert dayzero.call("GET", "/credit-memos").status_code == 200
+
+
+def test_counts_documented_rate_limit_answers_429_with_retry_after(client: TestClient) -> None:
+    set_faults(client, {"rate_limits": [{"vendor": "count"}]})
+    count = Count(client)
+    statuses = [count.call("GET", "/customers").status_code for _ in range(101)]
+    assert statuses[:100] == [200] * 100
+    refused = count.call("GET", "/customers")
+    assert refused.status_code == 429
+    assert refused.json() == {
+        "message": refused.json()["message"],
+        "statusCode": 429,
+        "type": "RATE_LIMITED",
+    }
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_kojos_documented_rate_limit_is_20_a_second(client: TestClient) -> None:
+    kojo = Kojo(client)
+    set_faults(client, {"rate_limits": [{"vendor": "kojo"}]})
+    answers = [kojo.post(KOJO_QUERY) for _ in range(25)]
+    refused = [answer for answer in answers if answer.status_code == 429]
+    assert 1 <= len(refused) <= 5
+    body = refused[0].json()
+    assert body["code"] == "RATE_LIMIT_EXCEEDED" and body["retryAfter"] == 1
+    assert set(body) == {"code", "error", "message", "retryAfter", "resetAt"}
+    assert refused[0].headers["Retry-After"] == "1"
+
+
+def test_rate_limits_need_a_limit_where_the_vendor_documents_none(client: TestClient) -> None:
+    response = client.put(
+        "/_sandbox/tenants/demo/faults", json={"rate_limits": [{"vendor": "dayzero"}]}
+    )
+    assert response.status_code == 400 and "documents no rate limit" in response.json()["detail"]
+    set_faults(client, {"rate_limits": [{"vendor": "dayzero", "limit": 2, "window_seconds": 60}]})
+    dayzero = DayZero(client)
+    assert [dayzero.call("GET", "/customers").status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_fault_settings_read_back_and_survive_until_cleared(client: TestClient) -> None:
+    body = {"rules": [{"vendor": "count", "latency_ms": 5, "jitter_ms": 5}]}
+    stored = set_faults(client, body)
+    assert client.get("/_sandbox/tenants/demo/faults").json() == stored
+    assert stored["rules"][0]["error_status"] == 500 and stored["rate_limits"] == []
+    bad = client.put("/_sandbox/tenants/demo/faults", json={"rules": [{"vendor": "nope"}]})
+    assert bad.status_code == 400
+    assert client.get("/_sandbox/tenants/demo/faults").json() == stored
+    cleared = client.delete("/_sandbox/tenants/demo/faults").json()
+    assert cleared == {"rules": [], "rate_limits": []}
+
+
+def test_the_journal_lists_a_tenants_requests_newest_first(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    other = other_tenant(client)
+    dayzero.customer()
+    dayzero.call("GET", "/credit-memos/nope")
+    other.ok("GET", "/customers", 200)
+    Count(client).call("GET", "/invoices")
+    items = client.get("/_sandbox/tenants/demo/journal").json()["items"]
+    assert [(i["vendor"], i["method"], i["status"]) for i in items] == [
+        ("count", "GET", 200),
+        ("dayzero", "GET", 404),
+        ("dayzero", "POST", 201),
+    ]
+    assert items[1]["path"] == "/dayzero/api/v1/credit-memos/nope"
+    assert all(item["latency_ms"] >= 0 and item["at"].endswith("Z") for item in items)
+    others = client.get("/_sandbox/tenants/other/journal").json()["items"]
+    assert [(i["method"], i["path"]) for i in others] == [("GET", "/dayzero/api/v1/customers")]
+    assert (
+        len(client.get("/_sandbox/tenants/demo/journal", params={"limit": 1}).json()["items"]) == 1
+    )
+
+
+def test_the_journal_is_bounded(client: TestClient, dayzero: DayZero) -> None:
+    for _ in range(210):
+        dayzero.call("GET", "/customers")
+    assert len(client.get("/_sandbox/tenants/demo/journal").json()["items"]) == 200
