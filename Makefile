@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/creditbox serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+	$(BIN)/creditbox serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --fixture fixtures/demo.yaml
 
 lint: $(STAMP)
 	$(BIN)/ruff check sandbox contracts specs tests

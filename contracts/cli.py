@@ -1,4 +1,5 @@
-"""``creditbox``: the one command line. ``serve`` runs the sandbox; ``contracts`` checks a target.
+"""``creditbox``: the one command line. ``serve`` runs the sandbox; ``seed``, ``clock`` and
+``faults`` operate a running one; ``contracts`` checks a target.
 
 The ``serve`` subcommand is the sandbox's own (``sandbox.cli``); this module only assembles the
 commands, so the contract harness itself never depends on the sandbox.
@@ -8,7 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,15 +40,35 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_contract_arguments(contracts)
+    from sandbox import ops_cli
+
+    for name, summary, add_arguments in (
+        (
+            "seed",
+            "load a fixture (YAML) into a tenant of a running sandbox",
+            ops_cli.add_seed_arguments,
+        ),
+        ("clock", "show or advance a tenant's test clock", ops_cli.add_clock_arguments),
+        ("faults", "set or clear a tenant's faults", ops_cli.add_faults_arguments),
+    ):
+        add_arguments(commands.add_parser(name, help=summary, description=summary))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Connexion imports Starlette's test client, which warns about its httpx dependency; no
+    # command uses that client, so the warning would only confuse what the commands print.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         from sandbox.cli import serve
 
         return serve(args)
+    if args.command in ("seed", "clock", "faults"):
+        from sandbox import ops_cli
+
+        command: Callable[[argparse.Namespace], int] = getattr(ops_cli, args.command)
+        return command(args)
     from contracts.runner import run_contracts
 
     return run_contracts(args)

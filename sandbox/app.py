@@ -23,6 +23,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import control, error_handlers
 from sandbox.errors import ErrorShape
+from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
+from sandbox.journal import RequestJournal
 from sandbox.planted import PlantedBugs, ResponseBugs
 from sandbox.runtime import SCOPE_KEY, Sandbox
 from sandbox.store import Store
@@ -66,6 +68,7 @@ def create_app(
     demo: bool = True,
     validate_responses: bool = False,
     planted_bugs: Iterable[str] = (),
+    journal_size: int = DEFAULT_JOURNAL_SIZE,
 ) -> AsyncApp:
     """The whole sandbox. ``data_dir=None`` keeps everything in memory.
 
@@ -80,7 +83,11 @@ def create_app(
     if demo:
         tenants.ensure(DEMO_TENANT_ID, "Demo tenant", {v.name: v.demo_credentials for v in VENDORS})
     sandbox = Sandbox(
-        store=store, tenants=tenants, vendors=tuple(v.name for v in VENDORS), planted=planted
+        store=store,
+        tenants=tenants,
+        vendors=tuple(v.name for v in VENDORS),
+        planted=planted,
+        journal=RequestJournal(journal_size),
     )
 
     # Connexion logs a client's invalid multipart form as an error; it is the client's 400.
@@ -109,6 +116,7 @@ def create_app(
     app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 
+    sandbox.loopback.app = app
     error_shapes = error_handlers.ErrorShapes(shapes, control.SHAPE)
     error_handlers.install(app, error_shapes, allowed)
     app.add_middleware(

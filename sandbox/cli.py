@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
-import warnings
+import sys
 from pathlib import Path
+from typing import Any
 
+import httpx
+
+from sandbox.fixtures import FixtureError, read
+from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.planted import ALL_BUGS
+from sandbox.tenants import DEMO_TENANT_ID
 
 DEFAULT_DATA_DIR = Path(".data")
 
@@ -37,24 +44,58 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help=argparse.SUPPRESS,
     )
     parser.add_argument(
+        "--fixture",
+        metavar="FILE",
+        help="load this fixture (YAML) into the demo tenant when it has no data yet (make run "
+        "uses fixtures/demo.yaml)",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        default=DEFAULT_JOURNAL_SIZE,
+        help="requests kept per tenant in the request journal (default: %(default)s)",
+    )
+    parser.add_argument(
         "--no-demo",
         action="store_true",
         help="do not create the demo tenant with its fixed, documented credentials",
     )
 
 
+async def _seed_demo(app: Any, path: str) -> str:
+    """Load the fixture into the demo tenant through the control API, unless it has data."""
+    fixture = read(path)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://creditbox.internal") as http:
+        snapshot = (await http.get(f"/_sandbox/tenants/{DEMO_TENANT_ID}/snapshot")).json()
+        if any(snapshot["data"].values()):
+            return f"Demo tenant has data already; {path} not loaded again"
+        answer = await http.post(f"/_sandbox/tenants/{DEMO_TENANT_ID}/fixtures", json=fixture)
+        if answer.status_code != 201:
+            raise FixtureError(answer.json().get("detail", answer.text))
+    return f"Demo tenant seeded from {path}"
+
+
 def serve(args: argparse.Namespace) -> int:
-    # Connexion imports Starlette's test client, which warns about its httpx dependency; the
-    # server never uses it, so the warning would only confuse the start-up banner.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     import uvicorn
 
     from sandbox.app import create_app, demo_banner
 
     data_dir = None if args.in_memory else args.data_dir
-    app = create_app(data_dir=data_dir, demo=not args.no_demo, planted_bugs=args.planted_bug)
+    app = create_app(
+        data_dir=data_dir,
+        demo=not args.no_demo,
+        planted_bugs=args.planted_bug,
+        journal_size=args.journal_size,
+    )
     base = f"http://{args.host}:{args.port}"
     print(f"creditbox sandbox on {base}  (storage: {data_dir or 'in memory'})", flush=True)
+    if args.fixture and not args.no_demo:
+        try:
+            print(asyncio.run(_seed_demo(app, args.fixture)), flush=True)
+        except (OSError, FixtureError) as problem:
+            print(f"creditbox: cannot load {args.fixture}: {problem}", file=sys.stderr)
+            return 2
     if not args.no_demo:
         print(demo_banner(base), flush=True)
     if args.planted_bug:

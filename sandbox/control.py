@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sandbox import clock, snapshots
+from sandbox import clock, fixtures, snapshots
 from sandbox.errors import VendorError
 from sandbox.faults import FaultSettings, FaultSettingsInvalid
 from sandbox.runtime import current
@@ -262,6 +262,18 @@ def clear_faults(tenant_id: str) -> Response:
 
 def get_journal(tenant_id: str, limit: int | None = None) -> Response:
     return {"items": current().journal.recent(_known(tenant_id), limit)}, 200
+
+
+# fixtures ---------------------------------------------------------------------------------------
+
+
+async def load_fixture(tenant_id: str, body: dict[str, Any]) -> Response:
+    sandbox = current()
+    _known(tenant_id)
+    try:
+        return await fixtures.load_into(sandbox, tenant_id, body), 201
+    except fixtures.FixtureError as problem:
+        raise ControlError(str(problem), 400) from None
 
 
 # snapshots --------------------------------------------------------------------------------------

@@ -8,10 +8,12 @@ that is serving them. Several apps can live in one process, as they do in the te
 from __future__ import annotations
 
 import random
+import secrets
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 from connexion.context import scope as current_scope
 
 from sandbox.faults import RateLimiter
@@ -22,6 +24,22 @@ from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
 
 SCOPE_KEY = "creditbox.sandbox"
+
+
+@dataclass
+class Loopback:
+    """The sandbox's own ASGI app, so that fixtures load through the vendors' APIs in process.
+
+    ``token`` marks the sandbox's own requests (header ``x-creditbox-internal``): the tenant's
+    faults do not apply to them. It is random per process and never shown to clients.
+    """
+
+    app: Any = None
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
+
+    def client(self) -> httpx.AsyncClient:
+        transport = httpx.ASGITransport(app=self.app)
+        return httpx.AsyncClient(transport=transport, base_url="http://creditbox.internal")
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,7 @@ class Sandbox:
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     # draws for fault injection (error rates, jitter)
     rng: random.Random = field(default_factory=random.Random)
+    loopback: Loopback = field(default_factory=Loopback)
 
 
 def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:

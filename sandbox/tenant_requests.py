@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from sandbox import clock
 from sandbox.error_handlers import ErrorShapes
 from sandbox.faults import FaultSettings
+from sandbox.fixtures import INTERNAL_HEADER
 from sandbox.request_tenant import TenantOf
 from sandbox.runtime import Sandbox
 
@@ -116,10 +117,15 @@ class FaultInjection:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         tenant_id = scope.get(TENANT_KEY) if scope["type"] == "http" else None
-        stored = self._sandbox.tenants.faults(tenant_id) if tenant_id else None
+        internal = bool(tenant_id) and self._internal(scope)
+        stored = self._sandbox.tenants.faults(tenant_id) if tenant_id and not internal else None
         if stored:
             await self._inject(FaultSettings.stored(stored), tenant_id or "", scope)
         await self._app(scope, receive, send)
+
+    def _internal(self, scope: Scope) -> bool:
+        """A request the sandbox makes of itself (loading a fixture): never faulted."""
+        return Headers(scope=scope).get(INTERNAL_HEADER) == self._sandbox.loopback.token
 
     async def _inject(self, settings: FaultSettings, tenant_id: str, scope: Scope) -> None:
         """Wait, or raise the vendor-shaped refusal, as the tenant's faults say."""

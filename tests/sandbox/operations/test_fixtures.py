@@ -1,0 +1,123 @@
+"""Fixtures: the sample demo fixture, loading through the vendors' APIs, all or nothing, and the
+``creditbox seed`` / ``serve --fixture`` commands."""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from starlette.testclient import TestClient
+
+from tests.sandbox.operations.test_tenants_and_snapshots import view
+from tests.support.count_client import Count
+from tests.support.dayzero_client import DayZero
+from tests.support.processes import CREDITBOX, serving
+
+SAMPLE = Path(__file__).resolve().parents[3] / "fixtures" / "demo.yaml"
+
+
+def sample() -> Any:
+    return yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+
+
+def load(client: TestClient, fixture: Any, tenant: str = "demo") -> Any:
+    return client.post(f"/_sandbox/tenants/{tenant}/fixtures", json=fixture)
+
+
+def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestClient) -> None:
+    answer = load(client, sample())
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["created"]["dayzero.customers"].keys() == {"acme", "globex", "initech"}
+    dayzero = DayZero(client)
+    memos = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 100})["items"]
+    assert Counter(m["status"] for m in memos) == {
+        "draft": 1,
+        "issued": 1,
+        "partially_applied": 1,
+        "fully_applied": 1,
+        "void": 1,
+    }
+    invoices = dayzero.ok("GET", "/invoices", 200, params={"limit": 100})["items"]
+    assert {i["status"] for i in invoices} >= {"draft", "open", "partially_paid"}
+    count = Count(client).ok("GET", "/invoices", 200, params={"limit": 100})["invoices"]
+    assert {(r["invoiceType"], r["status"]) for r in count} >= {
+        ("invoice", "draft"),
+        ("invoice", "approved"),
+        ("invoice", "sent"),
+        ("invoice", "overdue"),
+        ("invoice", "partial"),
+        ("memo", "approved"),
+    }
+    everything = view(client, "demo")
+    statuses = Counter(invoice["status"] for invoice in everything["solvimon"])
+    assert statuses == {"FINAL": 2, "DRAFT": 3}  # the credit invoice is a draft too
+    assert [m["creditMemoNumber"] for m in everything["kojo"]["creditMemos"]] == [
+        "Memo-1001",
+        "Memo-1002",
+    ]
+
+
+def test_a_refused_entry_loads_nothing_and_says_which(client: TestClient) -> None:
+    before = view(client, "demo")
+    fixture = sample()
+    fixture["dayzero"]["credit_memos"][2]["apply"][0]["amount_cents"] = 999_999
+    answer = load(client, fixture)
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    assert detail.startswith("dayzero.credit_memos[2].apply[0]: POST ") and "400" in detail
+    assert view(client, "demo") == before
+
+
+@pytest.mark.parametrize(
+    ("broken", "named"),
+    [
+        ({"dayzero": {"invoices": [{"customer": "nobody", "line_items": []}]}}, "nobody"),
+        ({"kojo": {"credit_memos": [{"invoice": "x", "items": []}]}}, "kojo.credit_memos[0]"),
+        ({"dayzero": {"customers": "acme"}}, "dayzero.customers: a list"),
+        ({"stripe": {}}, "stripe"),
+    ],
+)
+def test_a_broken_fixture_is_a_clear_400(client: TestClient, broken: Any, named: str) -> None:
+    answer = load(client, broken)
+    assert answer.status_code == 400 and named in answer.json()["detail"], answer.text
+
+
+def test_a_tenants_faults_do_not_fail_its_fixture(client: TestClient) -> None:
+    client.put("/_sandbox/tenants/demo/faults", json={"rules": [{"error_rate": 1}]})
+    assert load(client, sample()).status_code == 201
+    assert DayZero(client).call("GET", "/customers").status_code == 500
+
+
+def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
+    data_dir = str(tmp_path / "data")
+    with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
+        memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
+        assert len(memos["items"]) == 5
+        httpx.post(f"{base_url}/_sandbox/tenants", json={"id": "ci"})
+        seeded = subprocess.run(
+            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "ci"],
+            capture_output=True,
+            text=True,
+        )
+        assert seeded.returncode == 0, seeded.stderr
+        assert "loaded into tenant ci" in seeded.stdout
+        missing = subprocess.run(
+            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "nope"],
+            capture_output=True,
+            text=True,
+        )
+        assert missing.returncode == 1 and "Tenant not found" in missing.stderr
+        advanced = subprocess.run(
+            [CREDITBOX, "clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"],
+            capture_output=True,
+            text=True,
+        )
+        assert advanced.returncode == 0 and "172800 s ahead" in advanced.stdout
+    with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
+        memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
+        assert len(memos["items"]) == 5  # a restart does not load the fixture twice
