@@ -33,6 +33,7 @@ from sandbox.runtime import Sandbox
 
 TENANT_KEY = "creditbox.tenant"
 VENDOR_KEY = "creditbox.vendor"
+INTERNAL_KEY = "creditbox.internal"
 _CONTROL_TENANT = re.compile(r"^/_sandbox/tenants/([^/]+)/")
 
 
@@ -73,7 +74,10 @@ class TenantRequests:
                 await self._app(scope, receive, send)
             return
         vendor, path = found
-        tenant_id = vendor.tenant_of(tenants, Headers(scope=scope))
+        headers = Headers(scope=scope)
+        tenant_id = vendor.tenant_of(tenants, headers)
+        if headers.get(INTERNAL_HEADER) == self._sandbox.loopback.token:
+            scope[INTERNAL_KEY] = True  # the sandbox's own request: no faults, no journal
         if tenant_id is None:
             await self._app(scope, receive, send)
             return
@@ -94,19 +98,20 @@ class TenantRequests:
             try:
                 await self._app(scope, receive, sending)
             finally:
-                self._sandbox.journal.record(
-                    tenant_id,
-                    {
-                        "at": at,
-                        "tenant_time": tenant_time,
-                        "vendor": vendor.name,
-                        "method": scope["method"],
-                        "path": scope["path"],
-                        "query": scope.get("query_string", b"").decode("latin-1"),
-                        "status": status,
-                        "latency_ms": round((time.perf_counter() - started) * 1000, 1),
-                    },
-                )
+                if not scope.get(INTERNAL_KEY):
+                    self._sandbox.journal.record(
+                        tenant_id,
+                        {
+                            "at": at,
+                            "tenant_time": tenant_time,
+                            "vendor": vendor.name,
+                            "method": scope["method"],
+                            "path": scope["path"],
+                            "query": scope.get("query_string", b"").decode("latin-1"),
+                            "status": status,
+                            "latency_ms": round((time.perf_counter() - started) * 1000, 1),
+                        },
+                    )
 
 
 class FaultInjection:
@@ -117,15 +122,11 @@ class FaultInjection:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         tenant_id = scope.get(TENANT_KEY) if scope["type"] == "http" else None
-        internal = bool(tenant_id) and self._internal(scope)
+        internal = scope.get(INTERNAL_KEY, False)
         stored = self._sandbox.tenants.faults(tenant_id) if tenant_id and not internal else None
         if stored:
             await self._inject(FaultSettings.stored(stored), tenant_id or "", scope)
         await self._app(scope, receive, send)
-
-    def _internal(self, scope: Scope) -> bool:
-        """A request the sandbox makes of itself (loading a fixture): never faulted."""
-        return Headers(scope=scope).get(INTERNAL_HEADER) == self._sandbox.loopback.token
 
     async def _inject(self, settings: FaultSettings, tenant_id: str, scope: Scope) -> None:
         """Wait, or raise the vendor-shaped refusal, as the tenant's faults say."""

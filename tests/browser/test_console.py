@@ -1,0 +1,80 @@
+"""The demo console at /_sandbox/ in a real browser: the seeded demo data, the test clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Locator, Page, Request, Route, expect
+
+from tests.support.count_client import Count
+from tests.support.processes import serving
+
+SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "demo.yaml"
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def demo_sandbox() -> Iterator[str]:
+    """``creditbox serve`` as ``make run`` starts it: the demo tenant seeded from the sample."""
+    with serving(("--in-memory", "--fixture", str(SAMPLE))) as base_url:
+        yield base_url
+
+
+def count_invoice_due_in_ten_days(base_url: str) -> str:
+    """A sent COUNT invoice, due ten days from now: its number."""
+    with httpx.Client(base_url=base_url) as http:
+        count = Count(http)
+        customer = count.ok("POST", "/customers", 201, json={"customer": "Browser Test Co"})
+        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+        today = datetime.now(UTC).date()
+        body = {
+            "customerUuid": customer["id"],
+            "date": today.isoformat(),
+            "dueDate": (today + timedelta(days=10)).isoformat(),
+            "isDraft": False,
+            "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
+        }
+        invoice = count.ok("POST", "/invoices", 201, json=body)
+        count.ok("POST", f"/invoices/{invoice['id']}/send", 200)
+    return str(invoice["invoiceNumber"])
+
+
+def row(page: Page, vendor: str, number: str) -> Locator:
+    return page.locator("#records tbody tr").filter(has_text=vendor).filter(has_text=number)
+
+
+def test_the_console_shows_seeded_memos_and_follows_the_clock(
+    demo_sandbox: str, page: Page
+) -> None:
+    number = count_invoice_due_in_ten_days(demo_sandbox)
+    elsewhere: list[str] = []
+
+    def only_the_sandbox(route: Route, request: Request) -> None:
+        if request.url.startswith(f"{demo_sandbox}/"):
+            route.continue_()
+        else:
+            elsewhere.append(request.url)
+            route.abort()
+
+    page.route("**/*", only_the_sandbox)
+    page.goto(f"{demo_sandbox}/_sandbox/")
+
+    partly_applied = row(page, "dayzero", "CM-0003")
+    expect(partly_applied).to_contain_text("partially_applied", timeout=TIMEOUT_MS)
+    expect(partly_applied).to_contain_text("100.00")  # 300.00 memo, 200.00 applied
+    expect(row(page, "kojo", "Memo-1001")).to_be_visible()
+    expect(row(page, "count", number)).to_contain_text("sent")
+    expect(row(page, "solvimon", "INV-000003")).to_contain_text("DRAFT")
+    expect(page.locator("#clock-offset")).to_have_text("(real time)")
+
+    page.click("#advance-month")
+
+    expect(page.locator("#clock-offset")).to_have_text("(30 days ahead)", timeout=TIMEOUT_MS)
+    expect(row(page, "count", number)).to_contain_text("overdue")
+    expect(row(page, "solvimon", "INV-000003")).to_contain_text("FINAL")
+    expect(row(page, "solvimon", "INV-000004")).to_contain_text("DRAFT (on hold)")
+    assert elsewhere == [], f"the console asked for things outside the sandbox: {elsewhere}"
