@@ -78,3 +78,25 @@ def test_the_console_shows_seeded_memos_and_follows_the_clock(
     expect(row(page, "solvimon", "INV-000003")).to_contain_text("FINAL")
     expect(row(page, "solvimon", "INV-000004")).to_contain_text("DRAFT (on hold)")
     assert elsewhere == [], f"the console asked for things outside the sandbox: {elsewhere}"
+
+
+def test_kojo_graphiql_runs_a_query_without_leaving_the_sandbox(
+    demo_sandbox: str, page: Page
+) -> None:
+    elsewhere: list[str] = []
+
+    def only_the_sandbox(route: Route, request: Request) -> None:
+        if request.url.startswith(f"{demo_sandbox}/"):
+            route.continue_()
+        else:
+            elsewhere.append(request.url)
+            route.abort()
+
+    page.route("**/*", only_the_sandbox)
+    page.goto(f"{demo_sandbox}/kojo/graphql")
+    run = page.locator(".graphiql-execute-button")
+    expect(run).to_be_visible(timeout=TIMEOUT_MS)
+    run.click()
+    # the page fetched a demo token itself; the seeded memo comes back
+    expect(page.locator(".result-window")).to_contain_text("Memo-1001", timeout=TIMEOUT_MS)
+    assert elsewhere == [], f"GraphiQL asked for things outside the sandbox: {elsewhere}"

@@ -27,9 +27,9 @@ ACTIONS = {"credit": frozenset({"FINAL"})}
 CREDIT_INVOICE, COPY = "CREDIT_INVOICE", "COPY"
 ORIGINAL_INVOICE, COPIED_FROM = "ORIGINAL_INVOICE", "COPIED_FROM"
 
-# A DRAFT invoice not on hold becomes FINAL when its grace period ends (ours: 24 hours, or what
-# the control API seeded); the transition follows the tenant's test clock.
-GRACE_PERIOD = timedelta(hours=24)
+# A DRAFT invoice not on hold becomes FINAL when its grace period ends: Solvimon's default is
+# 8 hours (a seeded invoice may say otherwise); the transition follows the tenant's test clock.
+GRACE_PERIOD = timedelta(hours=8)
 
 LineKey = tuple[int, int, int]  # (period_order, group_order, line_order)
 Invoice = Mapping[str, Any]

@@ -109,6 +109,25 @@ def test_a_solvimon_draft_turns_final_after_its_grace_period_unless_on_hold(
     assert draft["id"] in [row["id"] for row in finals]
 
 
+def test_a_solvimon_draft_and_a_credit_invoice_turn_final_after_8_hours(
+    client: TestClient,
+) -> None:
+    solvimon = Solvimon(client)
+    draft = solvimon.seed(status="DRAFT")
+    original = solvimon.seed()
+    credit = solvimon.credit(original["id"], line_credit(1, 1, 1, "1.00")).json()
+    held = solvimon.credit(
+        original["id"], {**line_credit(1, 1, 2, "1.00"), "force_init_on_hold": True}
+    )
+    assert credit["status"] == "DRAFT" and held.json()["on_hold"] is True
+    advance(client, hours=7, minutes=59)
+    assert solvimon.invoice(draft["id"])["status"] == "DRAFT"
+    advance(client, minutes=1)
+    assert solvimon.invoice(draft["id"])["status"] == "FINAL"
+    assert solvimon.invoice(credit["id"])["status"] == "FINAL"
+    assert solvimon.invoice(held.json()["id"])["status"] == "DRAFT"
+
+
 def test_solvimon_idempotency_keys_expire_after_48_hours_of_tenant_time(
     client: TestClient,
 ) -> None:
