@@ -30,6 +30,8 @@ class Adapter:
     # every operation only reads: a read-only run need not be narrowed to GET
     reads_only: bool = False
     probe_path: str = ""
+    # the vendor's documented rate limit in requests per second: a URL target is paced to it
+    documented_rate: float | None = None
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         raise NotImplementedError
@@ -114,6 +116,7 @@ class CountAdapter(Adapter):
     name: str = "count"
     spec: str = "count.yaml"
     probe_path: str = "/partners/invoices"
+    documented_rate: float | None = 100 / 60  # 100 requests a minute per client id
     checks: ModuleType = count_checks
     # COUNT signs every request: Schemathesis must not generate the signature headers itself.
     generation_toml: str = "with-security-parameters = false\n"
@@ -224,6 +227,7 @@ class KojoAdapter(Adapter):
     name: str = "kojo"
     spec: str = "kojo.graphql"
     probe_path: str = "/graphql"
+    documented_rate: float | None = 20.0  # 20 requests a second per organisation
     schema_path: str = "/graphql"
     reads_only: bool = True
     checks: ModuleType = kojo_checks

@@ -135,7 +135,13 @@ OPTIONS = (
         True,
     ),
     Option("max_requests", int, 1000, "request budget for the rules (default: 1000)"),
-    Option("rate_limit", float, 10.0, "requests per second at most, 0 for no cap (default: 10)"),
+    Option(
+        "rate_limit",
+        float,
+        None,
+        "requests per second at most, 0 for no cap (default: 10, or on a URL the vendor's "
+        "documented limit where lower: COUNT 100 a minute)",
+    ),
     Option("layers", _layers, LAYERS, "which layers to run: rules,schema (default: both)"),
     Option("phases", str, "examples,coverage,fuzzing,stateful", "Schemathesis phases"),
     Option("max_examples", int, 25, "Schemathesis examples per operation (default: 25)"),
@@ -168,7 +174,7 @@ class Settings:
     open_invoice: str | None
     allow_writes: bool
     max_requests: int
-    rate_limit: float
+    rate_limit: float | None
     layers: tuple[str, ...]
     phases: str
     max_examples: int
@@ -252,9 +258,8 @@ def _check(settings: Settings) -> None:
             raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
     if settings.max_requests < 1 or settings.max_time < 1:
         raise UsageError("--max-requests and --max-time must be positive")
-    if not math.isfinite(settings.rate_limit) or not (
-        settings.rate_limit == 0 or 0.01 <= settings.rate_limit <= 10_000
-    ):
+    rate = settings.rate_limit
+    if rate is not None and (not math.isfinite(rate) or not (rate == 0 or 0.01 <= rate <= 10_000)):
         raise UsageError("--rate-limit is requests per second: 0 (no cap) or 0.01 to 10000")
     for flag, value in (
         ("--token", settings.token),

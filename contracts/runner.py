@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -103,6 +103,18 @@ def _probe(target: Target, adapter: Any) -> None:
         )
 
 
+DEFAULT_RATE = 10.0
+
+
+def rate_cap(settings: Settings) -> float:
+    """Requests per second for the run: what the user set; else, on a URL (perhaps the vendor
+    itself), the vendor's documented limit where it is lower than the default."""
+    if settings.rate_limit is not None:
+        return settings.rate_limit
+    documented = None if settings.in_process else ADAPTERS[settings.api].documented_rate
+    return min(DEFAULT_RATE, documented) if documented else DEFAULT_RATE
+
+
 def check(
     settings: Settings,
     terminal: Terminal | None = None,
@@ -116,6 +128,8 @@ def check(
     """
     terminal = terminal or Terminal()
     today = dt.date.today()
+    rate = rate_cap(settings)
+    settings = replace(settings, rate_limit=rate)
 
     def settle(verdict: Verdict) -> None:
         baseline.apply([verdict], accepted or [], settings.target, today)
@@ -133,7 +147,8 @@ def check(
         target = _logged_in(target, adapter)
         _probe(target, adapter)
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
-        terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode})")
+        pace = f"at most {schema_layer.schemathesis_rate(rate)}" if rate else "no rate cap"
+        terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode}; {pace})")
         if "rules" in settings.layers:
             terminal.line("Documented-behaviour rules")
             session = adapter.session(
@@ -141,7 +156,7 @@ def check(
                 target.base_url,
                 target.credentials,
                 target.other,
-                Limits(settings.max_requests, settings.rate_limit),
+                Limits(settings.max_requests, rate),
                 uuid.uuid4().hex[:8],
             )
             rules = catalogue(settings.api)
@@ -154,7 +169,7 @@ def check(
                 session.close()
         if "schema" in settings.layers:
             if settings.allow_writes:
-                limits = Limits(settings.max_requests, settings.rate_limit)
+                limits = Limits(settings.max_requests, rate)
                 adapter.prepare(target.base_url, target.credentials, limits)
             terminal.line(
                 f"Schemathesis: invariants and schema conformance (≤ {settings.max_time}s)"

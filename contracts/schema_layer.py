@@ -122,10 +122,17 @@ def command(
     if not settings.allow_writes and not reads_only:
         args += ["--include-method", "GET"]
     if settings.rate_limit:
-        args += ["--rate-limit", f"{max(1, int(settings.rate_limit * 60))}/m"]
+        args += ["--rate-limit", schemathesis_rate(settings.rate_limit)]
     if settings.seed is not None:
         args += ["--seed", str(settings.seed)]
     return args
+
+
+def schemathesis_rate(per_second: float) -> str:
+    """A rate for Schemathesis' ``--rate-limit``: whole requests per second or per minute."""
+    if per_second >= 1 and per_second == int(per_second):
+        return f"{int(per_second)}/s"
+    return f"{max(1, round(per_second * 60))}/m"
 
 
 def run(

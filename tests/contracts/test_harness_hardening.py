@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from contracts import baseline, schema_layer
+from contracts import baseline, runner, schema_layer
 from contracts.checks import dayzero as checks
 from contracts.cli import main
 from contracts.config import UsageError
@@ -183,3 +184,29 @@ def test_an_unwritable_report_is_exit_code_2(
     with EmbeddedSandbox() as sandbox:
         assert main(demo_args(sandbox.base_url, blocker, "--layers", "rules")) == 2
     assert "creditbox contracts:" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("api", "where", "given", "pace"),
+    [
+        ("count", "--base-url", None, "100/m"),  # COUNT: 100 requests a minute per client id
+        ("kojo", "--base-url", None, "10/s"),  # Kojo's 20 a second is above the default
+        ("dayzero", "--base-url", None, "10/s"),  # documents none: the default
+        ("count", "--in-process", None, "10/s"),  # a fresh sandbox enforces no limit
+        ("count", "--base-url", "50", "50/s"),  # what the user asks for wins
+    ],
+)
+def test_a_url_target_is_paced_to_the_vendors_documented_limit(
+    tmp_path: Path, api: str, where: str, given: str | None, pace: str
+) -> None:
+    credentials = {
+        "count": ["--client-id", "c", "--client-secret", "s", "--token", "t"],
+        "kojo": ["--client-id", "c", "--client-secret", "s"],
+        "dayzero": ["--token", "t", "--business-id", "b"],
+    }[api]
+    target = [where, f"http://x/{api}"] if where == "--base-url" else [where]
+    flags = ["--rate-limit", given] if given else []
+    settings = settings_for(["contracts", "--api", api, *target, *credentials, *flags])
+    paced = replace(settings, rate_limit=runner.rate_cap(settings))
+    command = schema_layer.command(paced, f"{api}.yaml", f"http://x/{api}", tmp_path)
+    assert command[command.index("--rate-limit") + 1] == pace
