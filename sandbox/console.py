@@ -168,7 +168,14 @@ def _row(
         "number": number,
         "status": status,
         "currency": currency,
-        "total": None if total is None else str(total),
-        "balance": None if balance is None else str(balance),
+        "total": _money(total),
+        "balance": _money(balance),
         "customer": customer,
     }
+
+
+def _money(value: Any) -> str | None:
+    """Amounts as text with two decimals, whether the vendor gave a number or a string."""
+    if value is None:
+        return None
+    return f"{value:.2f}" if isinstance(value, int | float) else str(value)

@@ -121,3 +121,29 @@ def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
         memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
         assert len(memos["items"]) == 5  # a restart does not load the fixture twice
+
+
+def test_the_overview_shows_what_each_vendor_api_shows_and_leaves_no_journal(
+    client: TestClient,
+) -> None:
+    load(client, sample())
+    client.put("/_sandbox/tenants/demo/faults", json={"rules": [{"error_rate": 1}]})
+    overview = client.get("/_sandbox/tenants/demo/overview")
+    assert overview.status_code == 200, overview.text  # the console is never faulted
+    rows = {(r["vendor"], r["number"]): r for r in overview.json()["records"]}
+    assert len(overview.json()["records"]) == len(rows) == 25
+    memo = rows[("dayzero", "CM-0003")]
+    assert (memo["kind"], memo["status"], memo["total"], memo["balance"]) == (
+        "memo",
+        "partially_applied",
+        "300.00",
+        "100.00",
+    )
+    assert rows[("count", "INV-0003")]["status"] == "overdue"
+    assert rows[("count", "CM-0001")]["balance"] == "100.00"  # 300 credit, 200 applied
+    assert rows[("solvimon", "INV-000001")]["balance"] == "350.00"  # 500, 150 credited
+    assert rows[("kojo", "Memo-1001")]["total"] == "11.00"
+    actions = [entry["action"] for entry in overview.json()["count_audit_log"]]
+    assert {"create", "approve", "send", "apply_credit"} <= set(actions)
+    assert client.get("/_sandbox/tenants/demo/journal").json()["items"] == []
+    assert client.get("/_sandbox/tenants/nope/overview").status_code == 404
