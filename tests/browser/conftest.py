@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
 
 from tests.support.processes import serving
 
@@ -60,3 +60,21 @@ def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context()
     yield context.new_page()
     context.close()
+
+
+def keep_within(page: Page, base_url: str) -> list[str]:
+    """Block every request the page makes outside ``base_url``; the list fills with them.
+
+    The pages must work without internet (no CDN), so a test asserts the list stays empty.
+    """
+    elsewhere: list[str] = []
+
+    def only_the_sandbox(route: Route, request: Request) -> None:
+        if request.url.startswith(f"{base_url}/"):
+            route.continue_()
+        else:
+            elsewhere.append(request.url)
+            route.abort()
+
+    page.route("**/*", only_the_sandbox)
+    return elsewhere

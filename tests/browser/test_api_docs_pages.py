@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, Request, Route, expect
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import keep_within
 
 RENDER_TIMEOUT_MS = 15_000
 
@@ -10,16 +12,7 @@ RENDER_TIMEOUT_MS = 15_000
 def test_dayzero_swagger_ui_renders_the_spec_without_leaving_the_sandbox(
     served_sandbox: str, page: Page
 ) -> None:
-    elsewhere: list[str] = []
-
-    def only_the_sandbox(route: Route, request: Request) -> None:
-        if request.url.startswith(f"{served_sandbox}/"):
-            route.continue_()
-        else:
-            elsewhere.append(request.url)
-            route.abort()
-
-    page.route("**/*", only_the_sandbox)
+    elsewhere = keep_within(page, served_sandbox)
     page.goto(f"{served_sandbox}/dayzero/ui/")
 
     # Swagger UI's script fetches the spec and renders it; none of this is in the page's HTML.

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, Request, Route, expect
+from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.conftest import keep_within
 from tests.support.count_client import Count
 from tests.support.processes import serving
 
@@ -51,16 +52,7 @@ def test_the_console_shows_seeded_memos_and_follows_the_clock(
     demo_sandbox: str, page: Page
 ) -> None:
     number = count_invoice_due_in_ten_days(demo_sandbox)
-    elsewhere: list[str] = []
-
-    def only_the_sandbox(route: Route, request: Request) -> None:
-        if request.url.startswith(f"{demo_sandbox}/"):
-            route.continue_()
-        else:
-            elsewhere.append(request.url)
-            route.abort()
-
-    page.route("**/*", only_the_sandbox)
+    elsewhere = keep_within(page, demo_sandbox)
     page.goto(f"{demo_sandbox}/_sandbox/")
 
     partly_applied = row(page, "dayzero", "CM-0003")
@@ -83,16 +75,7 @@ def test_the_console_shows_seeded_memos_and_follows_the_clock(
 def test_kojo_graphiql_runs_a_query_without_leaving_the_sandbox(
     demo_sandbox: str, page: Page
 ) -> None:
-    elsewhere: list[str] = []
-
-    def only_the_sandbox(route: Route, request: Request) -> None:
-        if request.url.startswith(f"{demo_sandbox}/"):
-            route.continue_()
-        else:
-            elsewhere.append(request.url)
-            route.abort()
-
-    page.route("**/*", only_the_sandbox)
+    elsewhere = keep_within(page, demo_sandbox)
     page.goto(f"{demo_sandbox}/kojo/graphql")
     run = page.locator(".graphiql-execute-button")
     expect(run).to_be_visible(timeout=TIMEOUT_MS)
