@@ -9,7 +9,7 @@ DATA_DIR ?= .data
 # The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads one.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint browser clean
+.PHONY: run test lint browser bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,8 +21,8 @@ run: $(STAMP)
 	$(BIN)/creditbox serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --fixture fixtures/demo.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check sandbox contracts specs tests
-	$(BIN)/ruff format --check sandbox contracts specs tests
+	$(BIN)/ruff check sandbox contracts specs tests bench
+	$(BIN)/ruff format --check sandbox contracts specs tests bench
 	$(BIN)/mypy
 
 # Installs Debian's chromium only when it is missing, so it costs nothing once installed.
@@ -40,6 +40,11 @@ $(CHROMIUM):
 
 test: lint browser
 	$(BIN)/python -m pytest
+
+# The sandbox against Prism and plain Starlette, and how it scales: writes docs/benchmarks.md.
+# Installs wrk (apt-get) and Prism (npm, into .bench/) when missing. BENCH_ARGS=--quick: a short run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,137 @@
+"""``python -m bench`` (``make bench``): measure the sandbox, Prism and plain Starlette in one run
+on this machine, and write ``docs/benchmarks.md``.
+
+1. Throughput and latency of seven operations (DayZero get, list, create, apply; COUNT signed
+   get; Solvimon get; one Kojo query) on each of the three, with the same wrk settings.
+2. Scaling: DayZero get, list, create and apply with 100 … 100,000 memos in one tenant, and with
+   1,000 tenants of 100 memos; resident memory and start-up time at each size.
+3. Start-up time with all four APIs; the default contract run of each vendor, in process.
+
+``--quick`` shortens every run and stops scaling at 1,000 memos, for trying the script out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import load, report, scaling, servers, tools, workload
+
+SPECS = tools.ROOT / "specs"
+PRISM_SPECS = {
+    "DayZero": "dayzero.yaml",
+    "COUNT": "count.yaml",
+    "Solvimon": "solvimon.yaml",
+    "Kojo": "kojo.yaml",
+}
+VENDORS = ("dayzero", "count", "solvimon", "kojo")
+
+
+def throughput(
+    root: Path, seconds: float
+) -> tuple[float, float, dict[str, load.Measured], dict[str, load.Request]]:
+    with servers.sandbox(root / "throughput") as sandbox:
+        requests = workload.prepare_sandbox(sandbox.base_url)
+        measured = {}
+        for operation, request in requests.items():
+            print(f"  sandbox: {operation}", flush=True)
+            measured[operation] = load.run(request, seconds)
+        return sandbox.seconds_to_ready, sandbox.rss_mb(), measured, requests
+
+
+def prism(requests: dict[str, load.Request], seconds: float) -> dict[str, load.Measured]:
+    with contextlib.ExitStack() as stack:
+        roots = {
+            vendor: stack.enter_context(servers.prism(SPECS / spec)).base_url
+            for vendor, spec in PRISM_SPECS.items()
+        }
+        measured = {}
+        for operation, request in workload.prism_requests(roots, requests).items():
+            print(f"  Prism: {operation}", flush=True)
+            measured[operation] = load.run(request, seconds)
+        return measured
+
+
+def ceiling(requests: dict[str, load.Request], seconds: float) -> dict[str, load.Measured]:
+    with servers.ceiling() as server:
+        measured = {}
+        for operation, request in workload.ceiling_requests(server.base_url, requests).items():
+            print(f"  Starlette: {operation}", flush=True)
+            measured[operation] = load.run(request, seconds)
+        return measured
+
+
+def contract_runs(root: Path, max_time: int | None) -> dict[str, tuple[float, int]]:
+    runs = {}
+    for vendor in VENDORS:
+        print(f"  contracts: {vendor}", flush=True)
+        command = [
+            str(servers.BIN / "creditbox"),
+            "contracts",
+            "--api",
+            vendor,
+            "--in-process",
+            "--report-dir",
+            str(root / f"contracts-{vendor}"),
+        ]
+        if max_time:
+            command += ["--max-time", str(max_time)]
+        started = time.monotonic()
+        done = subprocess.run(command, capture_output=True, text=True)
+        runs[vendor] = (time.monotonic() - started, done.returncode)
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="short runs, scaling up to 1,000")
+    parser.add_argument("--output", type=Path, default=tools.ROOT / "docs" / "benchmarks.md")
+    args = parser.parse_args(argv)
+    seconds = 2.0 if args.quick else 10.0
+    scaling_seconds = 2.0 if args.quick else 5.0
+    sizes = (100, 1_000) if args.quick else (100, 1_000, 10_000, 100_000)
+    tenants = 50 if args.quick else 1_000
+    try:
+        wrk = tools.wrk()
+        tools.prism()
+    except tools.ToolMissing as problem:
+        print(f"make bench: {problem}", file=sys.stderr)
+        return 2
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True)
+    wrk_line = (wrk_version.stdout or wrk_version.stderr).splitlines()[0]
+    with tempfile.TemporaryDirectory(prefix="creditbox-bench-") as tmp:
+        root = Path(tmp)
+        print("throughput and latency", flush=True)
+        ready, rss, ours, requests = throughput(root, seconds)
+        results = report.Results(
+            when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            machine=tools.machine(),
+            tools=f"{wrk_line.split(' [')[0]}, {load.THREADS} threads, {load.CONNECTIONS} "
+            f"connections; Prism {tools.prism_version()}",
+            seconds_per_run=seconds,
+            scaling_seconds=scaling_seconds,
+            seconds_to_ready=ready,
+            rss_mb_after_load=rss,
+            sandbox=ours,
+            prism=prism(requests, seconds),
+            ceiling=ceiling(requests, seconds),
+        )
+        print("scaling", flush=True)
+        results.scaling = list(scaling.one_tenant(root, sizes, scaling_seconds))
+        results.scaling.append(scaling.many_tenants(root, tenants, 100, scaling_seconds))
+        print("contract runs", flush=True)
+        results.contracts = contract_runs(root, 10 if args.quick else None)
+        results.contract_flags = " --max-time 10" if args.quick else ""
+    args.output.write_text(report.markdown(results), encoding="utf-8")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
