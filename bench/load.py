@@ -97,10 +97,13 @@ def parse(output: str) -> Measured:
     )
     failures = int(non_2xx.group(1)) if non_2xx else 0
     failures += sum(int(n) for n in errors.groups()) if errors else 0
+    requests = int(total.group(1))
+    # with no request completed, wrk prints zero latencies: they measure nothing
+    measured = requests > 0
     return Measured(
         requests_per_second=float(rps.group(1)),
-        p50_ms=_ms(*p50.groups()) if p50 else float("nan"),
-        p99_ms=_ms(*p99.groups()) if p99 else float("nan"),
-        requests=int(total.group(1)),
+        p50_ms=_ms(*p50.groups()) if p50 and measured else float("nan"),
+        p99_ms=_ms(*p99.groups()) if p99 and measured else float("nan"),
+        requests=requests,
         failures=failures,
     )

@@ -42,6 +42,8 @@ def _ms(value: float) -> str:
 
 
 def _latencies(measured: Measured) -> str:
+    if not measured.requests:
+        return "none completed"
     failed = f" ({measured.failures} failed)" if measured.failures else ""
     return f"{_ms(measured.p50_ms)} / {_ms(measured.p99_ms)}{failed}"
 
@@ -69,9 +71,11 @@ def targets(results: Results) -> list[tuple[str, str, bool]]:
             small = smallest.operations[operation].p50_ms
             large = largest.operations[operation].p50_ms
             growth = large / small if small else math.inf
-            rows.append(
-                (f"{operation}: p50 at 100k ≤ 1.3x p50 at 100", f"{growth:.2f}x", growth <= 1.3)
-            )
+            name = f"{operation}: p50 at 100k ≤ 1.3x p50 at 100"
+            if math.isnan(growth):  # nothing completed in the run: no p50 to compare
+                rows.append((name, "none completed", False))
+            else:
+                rows.append((name, f"{growth:.2f}x", growth <= 1.3))
         rows.append(
             (
                 "resident memory at 100k memos ≤ 400 MB",

@@ -1,0 +1,106 @@
+"""The benchmark reads wrk's report and judges the targets correctly (no load is run here)."""
+
+from __future__ import annotations
+
+import math
+
+from bench import load, report
+from bench.scaling import MEASURED, SizeResult
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/dayzero/api/v1/credit-memos/x
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    36.12ms   12.01ms 120.33ms   80.00%
+    Req/Sec   277.51     30.12   340.00     70.00%
+  Latency Distribution
+     50%  850.00us
+     75%   40.00ms
+     90%   50.00ms
+     99%    1.20s
+  5523 requests in 10.01s, 5.12MB read
+  Socket errors: connect 0, read 2, write 0, timeout 3
+  Non-2xx or 3xx responses: 7
+Requests/sec:    551.77
+Transfer/sec:    523.90KB
+"""
+
+
+def test_wrk_figures_are_read_with_their_units() -> None:
+    measured = load.parse(WRK_OUTPUT)
+    assert measured.requests_per_second == 551.77
+    assert measured.requests == 5523
+    assert math.isclose(measured.p50_ms, 0.85) and measured.p99_ms == 1200.0
+    assert measured.failures == 12  # 7 non-2xx, 2 read errors, 3 timeouts
+
+
+def test_a_lua_script_sends_the_method_body_and_headers() -> None:
+    request = load.Request("POST", "http://x/y", {"Authorization": 'Bearer "q"'}, {"a": 1})
+    script = load._lua(request)
+    assert 'wrk.method = "POST"' in script
+    assert 'wrk.body = "{\\"a\\": 1}"' in script
+    assert 'wrk.headers["Authorization"] = "Bearer \\"q\\""' in script
+
+
+def _measured(rps: float, p50: float = 10.0) -> load.Measured:
+    return load.Measured(rps, p50, p50 * 3, int(rps * 10), 0)
+
+
+def _results(sandbox_rps: float, growth: float) -> report.Results:
+    operations = {
+        "DayZero get memo": 0,
+        "DayZero create memo": 0,
+        "DayZero list memos (limit 50)": 0,
+    }
+    sizes = [
+        SizeResult("100 memos", 1.0, 60, 70, {name: _measured(100, 10) for name in MEASURED}),
+        SizeResult(
+            "100,000 memos", 1.0, 60, 500, {n: _measured(100, 10 * growth) for n in MEASURED}
+        ),
+    ]
+    return report.Results(
+        when="now",
+        machine="m",
+        tools="wrk",
+        seconds_per_run=10,
+        scaling_seconds=5,
+        seconds_to_ready=1.2,
+        rss_mb_after_load=80,
+        sandbox={name: _measured(sandbox_rps) for name in operations},
+        prism={name: _measured(1000) for name in operations},
+        ceiling={name: _measured(10_000) for name in operations},
+        scaling=sizes,
+        contracts={"dayzero": (20.0, 0), "count": (50.0, 0)},
+    )
+
+
+def test_each_target_gets_the_verdict_its_figures_give() -> None:
+    verdicts = {name: ok for name, _, ok in report.targets(_results(1600, 1.2))}
+    assert verdicts["DayZero get memo: ≥ 1.5x Prism's throughput"] is True
+    assert verdicts["get memo: ≥ 0.2x plain Starlette"] is False  # 1600 of 10,000
+    assert verdicts["DayZero create memo: p50 at 100k ≤ 1.3x p50 at 100"] is True
+    assert verdicts["resident memory at 100k memos ≤ 400 MB"] is False  # 500 MB
+    assert verdicts["ready ≤ 1.5 s after start, all four APIs"] is True
+    assert verdicts["default contract run, all four vendors, in process ≤ 60 s"] is False  # 70 s
+    slower = {name: ok for name, _, ok in report.targets(_results(1400, 1.4))}
+    assert slower["DayZero get memo: ≥ 1.5x Prism's throughput"] is False
+    assert slower["DayZero get memo: p50 at 100k ≤ 1.3x p50 at 100"] is False
+
+
+def test_the_document_names_every_operation_and_keeps_the_findings() -> None:
+    text = report.markdown(_results(1600, 1.2))
+    assert "| DayZero create memo | 1,600 (10.0 / 30.0) | 1,000" in text
+    assert "**not met**" in text and "| met |" in text
+    if report.FINDINGS.exists():
+        assert report.FINDINGS.read_text(encoding="utf-8").strip() in text
+
+
+def test_a_run_where_nothing_completed_measures_no_latency() -> None:
+    output = WRK_OUTPUT.replace("5523 requests in", "0 requests in").replace(
+        "Requests/sec:    551.77", "Requests/sec:      0.00"
+    )
+    measured = load.parse(output)
+    assert measured.requests == 0 and math.isnan(measured.p50_ms)
+    results = _results(1600, 1.2)
+    results.scaling[1].operations["DayZero apply"] = measured
+    verdicts = {name: (value, ok) for name, value, ok in report.targets(results)}
+    assert verdicts["DayZero apply: p50 at 100k ≤ 1.3x p50 at 100"] == ("none completed", False)
