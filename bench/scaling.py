@@ -2,8 +2,9 @@
 tenants of 100 memos each.
 
 Putting 100,000 memos in through the API would take as long as the thing being measured, so the
-data is written as the store keeps it (the tenant's TinyDB file) while the server is stopped,
-from templates that a running sandbox created through its API.
+data is written as the store keeps it (the tenant's snapshot file, in TinyDB's layout, with no
+log after it) while the server is stopped, from templates that a running sandbox created through
+its API and exported through its control API.
 """
 
 from __future__ import annotations
@@ -41,8 +42,9 @@ def template(data_dir: Path) -> Template:
     with servers.sandbox(data_dir) as server, httpx.Client(base_url=server.base_url) as http:
         credentials = workload.new_tenant(http, "scale")
         workload.dayzero_basics(http, credentials["dayzero"])
-    tables = json.loads((data_dir / "tenants" / "scale.json").read_text())
-    return Template(tables, credentials)
+        snapshot = http.get("/_sandbox/tenants/scale/snapshot")
+        snapshot.raise_for_status()
+    return Template(snapshot.json()["data"], credentials)
 
 
 def tables_for(template: Template, business_id: str, memos: int) -> tuple[Tables, dict[str, str]]:
@@ -79,7 +81,8 @@ def tables_for(template: Template, business_id: str, memos: int) -> tuple[Tables
 
 def write(data_dir: Path, tenant_id: str, tables: Tables) -> None:
     path = data_dir / "tenants" / f"{tenant_id}.json"
-    path.write_text(json.dumps(tables, separators=(",", ":"), sort_keys=True))
+    path.write_text(json.dumps(tables, separators=(",", ":")))
+    path.with_suffix(".log").unlink(missing_ok=True)
 
 
 @dataclass

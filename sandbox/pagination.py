@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,32 +63,42 @@ def _decode(cursor: str) -> tuple[str, int]:
 
 
 def paginate(documents: Sequence[T], cursor: str | None, limit: int) -> Page[T]:
-    """Cut one page out of ``documents`` (any order; sorted here newest first)."""
-    ordered = sorted(documents, key=lambda doc: doc.doc_id, reverse=True)
+    """Cut one page out of ``documents``, newest first.
+
+    ``documents`` may come in any order. A store selection (anything with ``doc_ids``, ascending)
+    is cut without reading more than the page: the cost of a page does not grow with the data.
+    """
+    ids: Sequence[int] | None = getattr(documents, "doc_ids", None)
+    if ids is None:
+        documents = sorted(documents, key=lambda doc: doc.doc_id)
+        ids = [doc.doc_id for doc in documents]
+    count = len(ids)
     if cursor is None:
-        items = ordered[:limit]
+        high = count
+        low = max(0, high - limit)
     else:
         direction, key = _decode(cursor)
-        if direction == "next":
-            items = [doc for doc in ordered if doc.doc_id < key][:limit]
-        else:
-            items = [doc for doc in ordered if doc.doc_id > key][-limit:]
+        if direction == "next":  # older than the key
+            high = bisect.bisect_left(ids, key)
+            low = max(0, high - limit)
+        else:  # newer than the key, the oldest of those first
+            low = bisect.bisect_right(ids, key)
+            high = min(count, low + limit)
+    items = [documents[position] for position in range(high - 1, low - 1, -1)]
     if items:
         newest, oldest = items[0].doc_id, items[-1].doc_id
-        has_prev = any(doc.doc_id > newest for doc in ordered)
-        has_next = any(doc.doc_id < oldest for doc in ordered)
+        has_prev, has_next = high < count, low > 0
     elif cursor is None:
         newest = oldest = 0
         has_prev = has_next = False
     else:
         # An empty page past either end: point back at what lies on the other side of the key.
-        direction, key = _decode(cursor)
         newest, oldest = key - 1, key + 1
-        has_prev = direction == "next" and any(doc.doc_id >= key for doc in ordered)
-        has_next = direction == "prev" and any(doc.doc_id <= key for doc in ordered)
+        has_prev = direction == "next" and bisect.bisect_left(ids, key) < count
+        has_next = direction == "prev" and bisect.bisect_right(ids, key) > 0
     return Page(
         items=items,
-        total=len(ordered),
+        total=count,
         limit=limit,
         next_cursor=_encode("next", oldest) if has_next else None,
         prev_cursor=_encode("prev", newest) if has_prev else None,

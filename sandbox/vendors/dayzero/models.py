@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -99,8 +99,8 @@ class DayZeroBackend:
         self, scope: BusinessScope, cursor: str | None, limit: int
     ) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
-            found = db.table(CUSTOMERS).search(Query().business_id == scope.business_id)
-        return self._page(found, cursor, limit)
+            found = db.table(CUSTOMERS).select(Query().business_id == scope.business_id)
+            return self._page(found, cursor, limit)
 
     # invoices -----------------------------------------------------------------------------
 
@@ -152,14 +152,17 @@ class DayZeroBackend:
         limit: int,
     ) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
-            found = db.table(INVOICES).search(Query().business_id == scope.business_id)
-        found = [
-            invoice
-            for invoice in found
-            if (customer_id is None or invoice["customer_id"] == customer_id)
-            and (status is None or invoice_status(invoice) == status)
-        ]
-        return self._page(found, cursor, limit)
+            found: Sequence[Document] = db.table(INVOICES).select(
+                Query().business_id == scope.business_id
+            )
+            if customer_id is not None or status is not None:
+                found = [
+                    invoice
+                    for invoice in found
+                    if (customer_id is None or invoice["customer_id"] == customer_id)
+                    and (status is None or invoice_status(invoice) == status)
+                ]
+            return self._page(found, cursor, limit)
 
     def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
@@ -225,15 +228,20 @@ class DayZeroBackend:
         limit: int,
     ) -> tuple[Page[Document], MemoViews]:
         needle = search.lower() if search else None
+        filtered = customer_id or status or has_remaining_balance or needle is not None
         with self._store.transaction(scope.tenant_id) as db:
-            found = [
-                memo
-                for memo in db.table(MEMOS).search(Query().business_id == scope.business_id)
-                if (customer_id is None or memo["customer_id"] == customer_id)
-                and (status is None or memo_status(memo) == status)
-                and (not has_remaining_balance or memo_can_be_applied(memo))
-                and (needle is None or needle in (memo["number"] or "").lower())
-            ]
+            found: Sequence[Document] = db.table(MEMOS).select(
+                Query().business_id == scope.business_id
+            )
+            if filtered:
+                found = [
+                    memo
+                    for memo in found
+                    if (customer_id is None or memo["customer_id"] == customer_id)
+                    and (status is None or memo_status(memo) == status)
+                    and (not has_remaining_balance or memo_can_be_applied(memo))
+                    and (needle is None or needle in (memo["number"] or "").lower())
+                ]
             page = self._page(found, cursor, limit)
             return page, self._views(db, scope, page.items)
 
@@ -395,7 +403,9 @@ class DayZeroBackend:
         db.table(table).update(updated, doc_ids=[record.doc_id])
         return Document(updated, record.doc_id)
 
-    def _page(self, documents: list[Document], cursor: str | None, limit: int) -> Page[Document]:
+    def _page(
+        self, documents: Sequence[Document], cursor: str | None, limit: int
+    ) -> Page[Document]:
         try:
             page = paginate(documents, cursor or None, limit)
         except InvalidCursor:
