@@ -52,3 +52,37 @@ def test_in_memory_server_keeps_nothing(tmp_path: Path) -> None:
         assert http.get("/_sandbox/health").json()["storage"] == "memory"
     with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
         assert DayZero(http).ok("GET", "/customers", 200)["items"] == []
+
+
+def test_what_a_restart_reads_back_is_exactly_what_was_served(tmp_path: Path) -> None:
+    """Every change the vendors' code makes reaches the store's log (none is made in place)."""
+    from starlette.testclient import TestClient
+
+    from sandbox.app import create_app
+    from tests.sandbox.operations.test_fixtures import load, sample
+
+    with TestClient(create_app(tmp_path)) as client:
+        assert load(client, sample()).status_code == 201
+        refused = sample()
+        refused["dayzero"]["credit_memos"].append(
+            {
+                "customer": "acme",
+                "amount_cents": 100,
+                "apply": [{"invoice": "acme-jan", "amount_cents": 999}],
+            }
+        )
+        assert client.post("/_sandbox/tenants", json={"id": "other"}).status_code == 201
+        assert load(client, refused, tenant="other").status_code == 400  # undone whole
+        dayzero = DayZero(client)
+        customer = dayzero.customer()
+        invoice = dayzero.open_invoice(customer["id"], 10000)
+        memo = dayzero.issued_memo(customer["id"], 3000)
+        assert dayzero.apply(memo["id"], invoice["id"], 2000).status_code == 201
+        assert dayzero.apply(memo["id"], invoice["id"], 5000).status_code == 400
+        served = {
+            tenant: client.get(f"/_sandbox/tenants/{tenant}/snapshot").json()["data"]
+            for tenant in ("demo", "other")
+        }
+    with TestClient(create_app(tmp_path)) as client:
+        for tenant, snapshot in served.items():
+            assert client.get(f"/_sandbox/tenants/{tenant}/snapshot").json()["data"] == snapshot
