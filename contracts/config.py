@@ -140,12 +140,18 @@ OPTIONS = (
         float,
         None,
         "requests per second at most, 0 for no cap (default: 10, or on a URL the vendor's "
-        "documented limit where lower: COUNT 100 a minute)",
+        "documented limit where lower: COUNT 100 a minute; no cap --in-process)",
     ),
     Option("layers", _layers, LAYERS, "which layers to run: rules,schema (default: both)"),
     Option("phases", str, "examples,coverage,fuzzing,stateful", "Schemathesis phases"),
     Option("max_examples", int, 25, "Schemathesis examples per operation (default: 25)"),
-    Option("max_time", int, 120, "Schemathesis time budget in seconds (default: 120)"),
+    Option(
+        "max_time",
+        int,
+        None,
+        "Schemathesis time budget in seconds: fuzzing goes on until it is spent (default: none, "
+        "every phase runs its examples and the run ends)",
+    ),
     Option("seed", int, None, "Schemathesis random seed, to replay a run"),
     Option("junit", Path, None, "write a JUnit XML report here"),
     Option("report_dir", Path, Path("creditbox-report"), "where report.md, report.html go"),
@@ -178,7 +184,7 @@ class Settings:
     layers: tuple[str, ...]
     phases: str
     max_examples: int
-    max_time: int
+    max_time: int | None
     seed: int | None
     junit: Path | None
     report_dir: Path
@@ -256,7 +262,7 @@ def _check(settings: Settings) -> None:
         missing = [flag for flag, name in REQUIRED[settings.api] if not getattr(settings, name)]
         if missing:
             raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
-    if settings.max_requests < 1 or settings.max_time < 1:
+    if settings.max_requests < 1 or (settings.max_time is not None and settings.max_time < 1):
         raise UsageError("--max-requests and --max-time must be positive")
     rate = settings.rate_limit
     if rate is not None and (not math.isfinite(rate) or not (rate == 0 or 0.01 <= rate <= 10_000)):

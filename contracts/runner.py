@@ -107,11 +107,14 @@ DEFAULT_RATE = 10.0
 
 
 def rate_cap(settings: Settings) -> float:
-    """Requests per second for the run: what the user set; else, on a URL (perhaps the vendor
-    itself), the vendor's documented limit where it is lower than the default."""
+    """Requests per second for the run (0: no cap): what the user set; else none for the run's
+    own in-process sandbox, which serves nobody else; else, on a URL (perhaps the vendor
+    itself), the default or the vendor's documented limit where that is lower."""
     if settings.rate_limit is not None:
         return settings.rate_limit
-    documented = None if settings.in_process else ADAPTERS[settings.api].documented_rate
+    if settings.in_process:
+        return 0.0
+    documented = ADAPTERS[settings.api].documented_rate
     return min(DEFAULT_RATE, documented) if documented else DEFAULT_RATE
 
 
@@ -171,9 +174,8 @@ def check(
             if settings.allow_writes:
                 limits = Limits(settings.max_requests, rate)
                 adapter.prepare(target.base_url, target.credentials, limits)
-            terminal.line(
-                f"Schemathesis: invariants and schema conformance (≤ {settings.max_time}s)"
-            )
+            budget = f"≤ {settings.max_time}s" if settings.max_time else "every phase once"
+            terminal.line(f"Schemathesis: invariants and schema conformance ({budget})")
             result = schema_layer.run(
                 settings,
                 adapter.spec,

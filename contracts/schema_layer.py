@@ -25,6 +25,8 @@ from contracts.rules import FAIL, PASS, SKIP, Verdict
 from specs import spec_path
 
 HOOKS_MODULE = "contracts.st_hooks"
+# Without a time budget a run still ends: this long past its start, it is stopped and reported.
+UNBUDGETED_TIMEOUT = 1800
 REPORT_FILES = ("run.json", "requests.har", "junit.xml", "schemathesis.txt")
 
 # Why each setting departs from Schemathesis' defaults:
@@ -100,8 +102,6 @@ def command(
         phases,
         "--max-examples",
         str(settings.max_examples),
-        "--max-time",
-        str(settings.max_time),
         "--request-timeout",
         "10",
         "--generation-database",
@@ -123,6 +123,10 @@ def command(
         args += ["--include-method", "GET"]
     if settings.rate_limit:
         args += ["--rate-limit", schemathesis_rate(settings.rate_limit)]
+    if settings.max_time:
+        # With a time budget Schemathesis keeps fuzzing until it is spent; without one, each
+        # phase runs its examples and the run ends.
+        args += ["--max-time", str(settings.max_time)]
     if settings.seed is not None:
         args += ["--seed", str(settings.seed)]
     return args
@@ -171,7 +175,7 @@ def run(
             command(settings, spec, base_url, out, reads_only=reads_only),
             cwd=workdir,
             env=env,
-            timeout=settings.max_time + 180,
+            timeout=(settings.max_time or UNBUDGETED_TIMEOUT) + 180,
             capture_output=True,
             text=True,
             check=False,

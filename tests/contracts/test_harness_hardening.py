@@ -192,12 +192,13 @@ def test_an_unwritable_report_is_exit_code_2(
         ("count", "--base-url", None, "100/m"),  # COUNT: 100 requests a minute per client id
         ("kojo", "--base-url", None, "10/s"),  # Kojo's 20 a second is above the default
         ("dayzero", "--base-url", None, "10/s"),  # documents none: the default
-        ("count", "--in-process", None, "10/s"),  # a fresh sandbox enforces no limit
-        ("count", "--base-url", "50", "50/s"),  # what the user asks for wins
+        ("count", "--in-process", None, None),  # the run's own sandbox: no cap
+        ("count", "--in-process", "5", "5/s"),  # what the user asks for wins
+        ("count", "--base-url", "50", "50/s"),
     ],
 )
 def test_a_url_target_is_paced_to_the_vendors_documented_limit(
-    tmp_path: Path, api: str, where: str, given: str | None, pace: str
+    tmp_path: Path, api: str, where: str, given: str | None, pace: str | None
 ) -> None:
     credentials = {
         "count": ["--client-id", "c", "--client-secret", "s", "--token", "t"],
@@ -209,4 +210,20 @@ def test_a_url_target_is_paced_to_the_vendors_documented_limit(
     settings = settings_for(["contracts", "--api", api, *target, *credentials, *flags])
     paced = replace(settings, rate_limit=runner.rate_cap(settings))
     command = schema_layer.command(paced, f"{api}.yaml", f"http://x/{api}", tmp_path)
-    assert command[command.index("--rate-limit") + 1] == pace
+    if pace is None:
+        assert "--rate-limit" not in command
+    else:
+        assert command[command.index("--rate-limit") + 1] == pace
+
+
+@pytest.mark.parametrize(("given", "budget"), [(None, None), ("30", "30")])
+def test_without_a_time_budget_schemathesis_runs_each_phase_once_and_ends(
+    tmp_path: Path, given: str | None, budget: str | None
+) -> None:
+    flags = ["--max-time", given] if given else []
+    settings = settings_for(["contracts", "--api", "dayzero", "--in-process", *flags])
+    command = schema_layer.command(settings, "dayzero.yaml", "http://x/dayzero", tmp_path)
+    if budget is None:
+        assert "--max-time" not in command  # with one, fuzzing would go on until it is spent
+    else:
+        assert command[command.index("--max-time") + 1] == budget
