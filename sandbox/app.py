@@ -25,6 +25,7 @@ from sandbox import control, error_handlers
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
+from sandbox.operations import SandboxApp
 from sandbox.planted import PlantedBugs, ResponseBugs
 from sandbox.runtime import SCOPE_KEY, Sandbox
 from sandbox.store import Store
@@ -94,7 +95,7 @@ def create_app(
     logging.getLogger("connexion.validators.form_data").setLevel(logging.CRITICAL)
     # Ariadne logs every refused GraphQL query; those are the client's errors, answered as such
     logging.getLogger("creditbox.kojo.graphql").setLevel(logging.CRITICAL)
-    app = AsyncApp(__name__, validator_map=VALIDATOR_MAP)
+    app = SandboxApp(__name__, validator_map=VALIDATOR_MAP)
     allowed = error_handlers.AllowedMethods()
     shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}
     for vendor in VENDORS:

@@ -178,6 +178,23 @@ _DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 _DATE_TIME = re.compile(r"\A\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
 BodySchemaValidator = extend(Draft4RequestValidator, {"pattern": _anchored_pattern})
 ParameterSchemaValidator = extend(Draft4Validator, {"pattern": _anchored_pattern})
+_COMPILED: dict[tuple[type, int], tuple[Any, Any]] = {}
+
+
+def compiled(kind: type, schema: Any) -> Any:
+    """The validator of ``kind`` for ``schema``, built once per schema.
+
+    Connexion builds its validators again for every request; a schema of the specs lives as long
+    as the app, so its validator can too. Keyed by identity (schemas are dicts): the entry keeps
+    its schema alive, so an id is never mistaken for another schema's.
+    """
+    entry = _COMPILED.get((kind, id(schema)))
+    if entry is None or entry[0] is not schema:
+        if len(_COMPILED) > 10_000:  # apps built over and over (tests): start afresh
+            _COMPILED.clear()
+        entry = (schema, kind(schema, format_checker=FORMATS))
+        _COMPILED[(kind, id(schema))] = entry
+    return entry[1]
 
 
 class JSONBodyValidator(JSONRequestBodyValidator):
@@ -191,7 +208,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
 
     @property
     def _validator(self) -> Any:
-        return BodySchemaValidator(self._schema, format_checker=FORMATS)
+        return compiled(BodySchemaValidator, self._schema)
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
         headers = Headers(scope=scope)
@@ -302,8 +319,7 @@ class ParametersValidator(ParameterValidator):
                 return [{"loc": loc, "msg": "Field required", "type": "missing", "input": None}]
             return []
         schema = param.get("schema", param)
-        validator = ParameterSchemaValidator(schema, format_checker=FORMATS)
-        return schema_issues(validator.iter_errors(value), loc)
+        return schema_issues(compiled(ParameterSchemaValidator, schema).iter_errors(value), loc)
 
 
 VALIDATOR_MAP = {

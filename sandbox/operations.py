@@ -1,0 +1,91 @@
+"""Connexion's ``AsyncApp``, with each operation's per-request set-up done once.
+
+Connexion 3.3 builds an operation's decorators (the parameter decorator, which reads the
+handler's signature with ``inspect``; the response decorator; a URI parser) again on every
+request, and runs every sync handler in a thread pool. Profiles under load (``bench/findings.md``)
+showed both as a fixed cost on every request. Here:
+
+- each operation builds its decorated handler on its first request and keeps it (the pieces
+  depend only on the operation, which a route never changes);
+- sync handlers of reads (GET, HEAD) run on the event loop: their work is the store's, which
+  serialises everything behind one lock anyway and answers a read in microseconds. A hop to a
+  worker thread and back cost more than the read itself. Writes still run in the thread pool:
+  they wait for the disk, and while one is in flight another request can meet it (Solvimon
+  answers a duplicate idempotent request that arrives then with 422, and so does the sandbox).
+
+Everything else (routing, security, validation, the handlers' arguments and responses) is
+Connexion's own code, unchanged.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from connexion import AsyncApp
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
+from connexion.decorators import StarletteDecorator
+from connexion.frameworks.starlette import Starlette as StarletteFramework
+from connexion.operations import AbstractOperation
+from starlette.types import Receive, Scope, Send
+
+__all__ = ["SandboxApp"]
+
+
+class _InlineDecorator(StarletteDecorator):
+    """Connexion's Starlette decorator, calling sync handlers directly instead of in a thread
+    (for reads only: see the module's docstring)."""
+
+    @property
+    def _sync_async_decorator(self) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+            if inspect.iscoroutinefunction(function):
+                return function
+
+            @functools.wraps(function)
+            async def wrapper(*args: Any, **kwargs: Any) -> Any:
+                return function(*args, **kwargs)
+
+            return wrapper
+
+        return decorator
+
+
+class _Operation(AsyncOperation):
+    """An operation that decorates its handler once, on its first request."""
+
+    _decorated: Callable[..., Any] | None = None
+    _uri_parser: Any = None
+    reads_only = False
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> Any:
+        if self._decorated is None:
+            kind = _InlineDecorator if self.reads_only else StarletteDecorator
+            decorator = kind(pythonic_params=self.pythonic_params, jsonifier=self.jsonifier)
+            # Both read the operation from Connexion's request context, so they are made here.
+            self._uri_parser = decorator.uri_parser
+            self._decorated = decorator.decorate(self._fn)
+        request = StarletteFramework.get_request(
+            uri_parser=self._uri_parser, scope=scope, receive=receive
+        )
+        response = await self._decorated(request)
+        return await response(scope, receive, send)
+
+
+class _Api(AsyncApi):
+    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
+        made = _Operation.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
+        made.reads_only = operation.method.lower() in ("get", "head")
+        return made
+
+
+class SandboxApp(AsyncApp):
+    """``AsyncApp`` whose APIs are made of :class:`_Operation`."""
+
+    def __init__(self, import_name: str, **kwargs: Any) -> None:
+        super().__init__(import_name, **kwargs)
+        self._middleware_app.api_cls = _Api
