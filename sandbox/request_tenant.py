@@ -28,5 +28,4 @@ def by_credential(
 ) -> str | None:
     if not value:
         return None
-    tenant = tenants.find_by_credential(vendor, field, value)
-    return None if tenant is None else str(tenant["id"])
+    return tenants.id_by_credential(vendor, field, value)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -38,6 +38,8 @@ class TenantRegistry:
 
     The registry is small and read on every request (to authenticate), so it is mirrored in
     memory: lookups take no lock and touch no file; creating a tenant writes through to the store.
+    Credentials are also indexed by value, so finding a request's tenant does not grow with the
+    number of tenants.
     """
 
     def __init__(self, store: Store, credential_factories: Mapping[str, CredentialFactory]) -> None:
@@ -45,6 +47,17 @@ class TenantRegistry:
         self._factories = dict(credential_factories)
         with store.registry() as registry:
             self._tenants = {t["id"]: dict(t) for t in registry.table("tenants").all()}
+        self._by_credential: dict[tuple[str, str, str], str] = {}
+        self._index_credentials()
+
+    def _index_credentials(self) -> None:
+        """Rebuild the index of credential values (after any change to a tenant: rare)."""
+        index: dict[tuple[str, str, str], str] = {}
+        for tenant in self._tenants.values():
+            for vendor, credentials in tenant["credentials"].items():
+                for field, value in _credential_values(credentials):
+                    index.setdefault((vendor, field, value), tenant["id"])
+        self._by_credential = index
 
     def create(
         self,
@@ -70,6 +83,7 @@ class TenantRegistry:
                 raise ValueError(f"tenant {tenant_id!r} exists")
             registry.table("tenants").insert(record)
             self._tenants[tenant_id] = record
+        self._index_credentials()
         return copy.deepcopy(record)
 
     def ensure(self, tenant_id: str, name: str, credentials: Mapping[str, Credentials]) -> None:
@@ -91,6 +105,7 @@ class TenantRegistry:
                     credentials = {**tenant["credentials"], **missing}
                     table.update({"credentials": credentials}, doc_ids=[tenant.doc_id])
                     self._tenants[tenant["id"]] = {**tenant, "credentials": credentials}
+        self._index_credentials()
 
     def find(self, tenant_id: str) -> dict[str, Any] | None:
         found = self._tenants.get(tenant_id)
@@ -102,21 +117,16 @@ class TenantRegistry:
             raise UnknownTenant(tenant_id)
         return tenant
 
-    def find_by_credential(self, vendor: str, field: str, value: str) -> dict[str, Any] | None:
-        """The tenant whose ``vendor`` credentials have ``field == value`` (e.g. a bearer token)."""
-        for tenant in list(self._tenants.values()):
-            if tenant["credentials"].get(vendor, {}).get(field) == value:
-                return copy.deepcopy(tenant)
-        return None
+    def id_by_credential(self, vendor: str, field: str, value: str) -> str | None:
+        """The id of the tenant whose ``vendor`` credentials hold ``field == value`` (e.g. a
+        bearer token), at the top level or in one of a list of credentials (e.g. one of several
+        API keys)."""
+        return self._by_credential.get((vendor, field, value))
 
-    def find_where(
-        self, vendor: str, matches: Callable[[Mapping[str, Any]], bool]
-    ) -> dict[str, Any] | None:
-        """The tenant whose ``vendor`` credentials satisfy ``matches`` (e.g. hold an API key)."""
-        for tenant in list(self._tenants.values()):
-            if matches(tenant["credentials"].get(vendor, {})):
-                return copy.deepcopy(tenant)
-        return None
+    def find_by_credential(self, vendor: str, field: str, value: str) -> dict[str, Any] | None:
+        """The tenant whose ``vendor`` credentials hold ``field == value`` (a copy)."""
+        tenant_id = self.id_by_credential(vendor, field, value)
+        return None if tenant_id is None else self.find(tenant_id)
 
     def update_credentials(self, tenant_id: str, vendor: str, values: Credentials) -> None:
         """Replace the tenant's ``vendor`` credentials (e.g. with a new API key added)."""
@@ -142,7 +152,8 @@ class TenantRegistry:
     def faults(self, tenant_id: str) -> dict[str, Any]:
         """The tenant's fault settings as stored (see ``sandbox.faults``); empty when none."""
         tenant = self._tenants.get(tenant_id)
-        return copy.deepcopy(tenant.get(FAULTS) or {}) if tenant else {}
+        stored = tenant.get(FAULTS) if tenant else None
+        return copy.deepcopy(stored) if stored else {}
 
     def set_faults(self, tenant_id: str, settings: Mapping[str, Any]) -> None:
         self._update(tenant_id, {FAULTS: copy.deepcopy(dict(settings))})
@@ -157,6 +168,8 @@ class TenantRegistry:
         with self._store.registry() as registry:
             registry.table("tenants").update(dict(changes), Query().id == tenant_id)
             self._tenants[tenant_id] = {**self._tenants[tenant_id], **copy.deepcopy(changes)}
+        if "credentials" in changes:
+            self._index_credentials()
 
     def all(self) -> list[dict[str, Any]]:
         return [copy.deepcopy(tenant) for tenant in self._tenants.values()]
@@ -176,3 +189,18 @@ class TenantRegistry:
         with self._store.registry() as registry:
             registry.table("tenants").remove(Query().id == tenant_id)
         self._tenants.pop(tenant_id, None)
+        self._index_credentials()
+
+
+def _credential_values(credentials: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each credential value worth finding a tenant by: top-level strings, and the strings of
+    each entry of a list of credentials (Solvimon's extra API keys)."""
+    for field, value in credentials.items():
+        if isinstance(value, str):
+            yield field, value
+        elif isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, Mapping):
+                    yield from (
+                        (name, inner) for name, inner in entry.items() if isinstance(inner, str)
+                    )

@@ -98,12 +98,7 @@ class Grant:
 
 
 def grant_for(tenants: TenantRegistry, key: str) -> Grant | None:
-    def holds(credentials: Mapping[str, Any]) -> bool:
-        return credentials.get("api_key") == key or any(
-            extra.get("api_key") == key for extra in credentials.get("api_keys") or []
-        )
-
-    tenant = tenants.find_where(VENDOR, holds)
+    tenant = tenants.find_by_credential(VENDOR, "api_key", key)  # its own key or an extra one
     if tenant is None:
         return None
     credentials = tenant["credentials"][VENDOR]
