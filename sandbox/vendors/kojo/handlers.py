@@ -14,7 +14,7 @@ from connexion.context import context as request_context
 from starlette.responses import HTMLResponse
 
 from sandbox.runtime import current
-from sandbox.vendors.kojo import auth, errors, schema
+from sandbox.vendors.kojo import auth, documents, errors, schema
 from sandbox.vendors.kojo.models import KojoBackend
 
 Response = tuple[Any, int]
@@ -56,6 +56,8 @@ def run_query(body: dict[str, Any]) -> Response:
         body,
         context_value=context,
         validation_rules=schema.validation_rules(body.get("variables")),
+        query_parser=documents.parse_query,
+        query_validator=documents.validate_query,
         error_formatter=schema.formatter(request_id),
         debug=False,
         logger="creditbox.kojo.graphql",

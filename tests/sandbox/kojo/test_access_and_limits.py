@@ -108,6 +108,20 @@ def test_too_costly_a_query_is_refused(kojo: Kojo) -> None:
     assert kojo.data(f"{{ creditMemos(limit: 50) {{ {fields} }} }}") == {"creditMemos": []}
 
 
+def test_the_same_query_text_is_judged_afresh_by_each_requests_variables(kojo: Kojo) -> None:
+    """Validation is remembered per query text; the cost, which reads variables, is not."""
+    fields = " ".join(f"a{n}: id" for n in range(60))
+    query = f"query($n: Int) {{ creditMemos(limit: $n) {{ {fields} }} }}"
+    for _ in range(2):
+        assert kojo.data(query, {"n": 50}) == {"creditMemos": []}
+        [error] = kojo.errors(query, {"n": 100})
+        assert error["message"].startswith("The query exceeds the maximum cost of 5000")
+    for _ in range(2):  # a refused text stays refused, with the same error
+        [error] = kojo.errors("{ creditMemos { nope } }")
+        assert error["message"] == "Cannot query field 'nope' on type 'CreditMemo'."
+        assert error["locations"] == [{"line": 1, "column": 17}]
+
+
 def test_introspection_is_not_limited_by_depth(kojo: Kojo) -> None:
     found = kojo.data(
         "{ __schema { queryType { fields { name args { name type { name ofType { name } } } } } } }"

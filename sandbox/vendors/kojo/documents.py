@@ -1,0 +1,62 @@
+"""GraphQL documents parsed and validated once per query text, not on every request.
+
+A client sends the same few queries again and again, with other variables. Validating a document
+against the schema walks every node with every rule of the GraphQL spec: more than half of a
+Kojo request's time here. The result depends only on the schema and the query text, so it is
+remembered (for the most recent texts, up to a size), as Ariadne's documentation of
+``query_validator`` suggests. The one rule that reads the request's
+variables (``schema.CostLimit``: a list's ``limit`` may be a variable) still runs on every request.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection
+from typing import Any
+
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
+from graphql.utilities.type_info import TypeInfo
+from graphql.validation import ASTValidationRule
+
+from sandbox.vendors.kojo.schema import CostLimit
+
+CACHED_TEXTS = 256
+LONGEST_CACHED_TEXT = 16 * 1024  # a longer query is parsed and validated every time
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _parsed(text: str) -> DocumentNode:
+    return parse(text)
+
+
+def parse_query(context_value: Any, data: dict[str, Any]) -> DocumentNode:
+    """Ariadne's ``query_parser``: the document of ``data["query"]``."""
+    text = data["query"]
+    return _parsed(text) if len(text) <= LONGEST_CACHED_TEXT else parse(text)
+
+
+@functools.lru_cache(maxsize=CACHED_TEXTS)
+def _static_errors(
+    schema: GraphQLSchema, text: str, rules: tuple[type[ASTValidationRule], ...]
+) -> tuple[GraphQLError, ...]:
+    return tuple(validate(schema, _parsed(text), rules))
+
+
+def validate_query(
+    schema: GraphQLSchema,
+    document_ast: DocumentNode,
+    rules: Collection[type[ASTValidationRule]] | None = None,
+    max_errors: int | None = None,
+    type_info: TypeInfo | None = None,
+) -> list[GraphQLError]:
+    """Ariadne's ``query_validator``: every rule's errors, the per-request ones run afresh."""
+    per_request = tuple(rule for rule in rules or () if issubclass(rule, CostLimit))
+    static = tuple(rule for rule in rules or () if rule not in per_request)
+    source = document_ast.loc.source.body if document_ast.loc else None
+    if source is not None and len(source) <= LONGEST_CACHED_TEXT:
+        errors = list(_static_errors(schema, source, static))
+    else:
+        errors = validate(schema, document_ast, static, max_errors)
+    if errors or not per_request:
+        return errors
+    return validate(schema, document_ast, per_request, max_errors)
