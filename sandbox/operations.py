@@ -13,15 +13,22 @@ showed both as a fixed cost on every request. Here:
   they wait for the disk, and while one is in flight another request can meet it (Solvimon
   answers a duplicate idempotent request that arrives then with 422, and so does the sandbox).
 
+And at start-up, Connexion checks each spec against the OpenAPI meta-schema every time an API
+is added: about 0.3 s of a 1.5 s start for the five specs. The specs are the package's own, fixed
+when it is built, and the test suite checks each with that same validator
+(``tests/sandbox/test_specs_valid.py``), so :class:`SandboxApp` adds them without the check.
+
 Everything else (routing, security, validation, the handlers' arguments and responses) is
 Connexion's own code, unchanged.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from connexion import AsyncApp
@@ -29,6 +36,7 @@ from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.decorators import StarletteDecorator
 from connexion.frameworks.starlette import Starlette as StarletteFramework
 from connexion.operations import AbstractOperation
+from connexion.spec import OpenAPISpecification
 from starlette.types import Receive, Scope, Send
 
 __all__ = ["SandboxApp"]
@@ -84,8 +92,29 @@ class _Api(AsyncApi):
 
 
 class SandboxApp(AsyncApp):
-    """``AsyncApp`` whose APIs are made of :class:`_Operation`."""
+    """``AsyncApp`` whose APIs are made of :class:`_Operation`, from specs checked by the tests."""
 
     def __init__(self, import_name: str, **kwargs: Any) -> None:
         super().__init__(import_name, **kwargs)
         self._middleware_app.api_cls = _Api
+
+    def add_api(self, specification: Any, **kwargs: Any) -> Any:
+        with _TRUSTING, _specs_trusted():
+            return super().add_api(specification, **kwargs)
+
+
+_TRUSTING = threading.Lock()
+
+
+@contextlib.contextmanager
+def _specs_trusted() -> Iterator[None]:
+    """Connexion's meta-schema check of a spec, switched off while one of ours is added."""
+    own = OpenAPISpecification.__dict__.get("_validate_spec")  # else inherited
+    OpenAPISpecification._validate_spec = classmethod(lambda cls, spec: None)
+    try:
+        yield
+    finally:
+        if own is None:
+            del OpenAPISpecification._validate_spec
+        else:
+            OpenAPISpecification._validate_spec = own

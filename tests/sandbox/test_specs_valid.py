@@ -1,0 +1,32 @@
+"""Every spec the sandbox serves is valid OpenAPI, by Connexion's own meta-schema check.
+
+The sandbox adds its specs without that check at start-up (``sandbox/operations.py``): this is
+where a broken spec is caught instead.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from connexion.exceptions import InvalidSpecification
+from connexion.spec import Specification
+
+from sandbox.app import _parsed_spec
+from sandbox.operations import SandboxApp
+from sandbox.vendors import VENDORS
+
+SPECS = [vendor.spec for vendor in VENDORS] + ["control.yaml"]
+
+
+@pytest.mark.parametrize("name", SPECS)
+def test_the_spec_passes_connexions_openapi_check(name: str) -> None:
+    Specification.load(copy.deepcopy(_parsed_spec(name)))  # raises InvalidSpecification
+
+
+def test_the_check_is_on_again_after_the_sandbox_adds_its_specs() -> None:
+    broken = copy.deepcopy(_parsed_spec("dayzero.yaml"))
+    broken["paths"]["/api/v1/credit-memos"]["get"]["responses"] = "none"
+    SandboxApp(__name__).add_api(copy.deepcopy(broken))  # added unchecked
+    with pytest.raises(InvalidSpecification):
+        Specification.load(broken)
