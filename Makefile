@@ -9,7 +9,7 @@ DATA_DIR ?= .data
 # The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads one.
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint browser bench clean
+.PHONY: run test lint browser bench soak clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ test: lint browser
 # Installs wrk (apt-get) and Prism (npm, into .bench/) when missing. BENCH_ARGS=--quick: a short run.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# The long reliability runs: the sandbox killed (SIGKILL) 50 times under write load; `make test`
+# runs 3 rounds of the same test.
+soak: $(STAMP)
+	CRASH_ROUNDS=50 $(BIN)/python -m pytest tests/sandbox/test_crash_safety.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
