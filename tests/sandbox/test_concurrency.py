@@ -7,7 +7,6 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -57,20 +56,7 @@ def test_dayzero_applies_of_one_memo_never_exceed_it(sandbox: EmbeddedSandbox) -
 def test_count_applies_through_both_routes_never_exceed_the_memo(sandbox: EmbeddedSandbox) -> None:
     with httpx.Client(base_url=sandbox.base_url) as http:
         count = Count(http)
-        customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
-        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-
-        def approved(kind: str, amount: float) -> Any:
-            body = {
-                "invoiceType": kind,
-                "customerUuid": customer,
-                "date": "2026-03-01",
-                "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
-            }
-            created = count.ok("POST", "/invoices", 201, json=body)
-            return count.ok("PATCH", f"/invoices/{created['id']}/approve", 200)["id"]
-
-        invoice, memo = approved("invoice", 1_000), approved("memo", 100)
+        invoice, memo = count.approved("invoice", 1_000), count.approved("memo", 100)
 
         def apply(own: httpx.Client, number: int) -> httpx.Response:
             if number % 2:  # from the invoice's side

@@ -36,3 +36,16 @@ class Count:
         response = self.call(method, path, **kwargs)
         assert response.status_code == status, (method, path, response.status_code, response.text)
         return response.json()
+
+    def approved(self, kind: str, amount: float) -> str:
+        """A new approved record (``invoice`` or ``memo``) of one line, for a new customer."""
+        customer = self.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+        product = self.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+        body = {
+            "invoiceType": kind,
+            "customerUuid": customer,
+            "date": "2026-03-01",
+            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
+        }
+        created = self.ok("POST", "/invoices", 201, json=body)
+        return str(self.ok("PATCH", f"/invoices/{created['id']}/approve", 200)["id"])
