@@ -199,14 +199,16 @@ class IndexedTable(Table):
         """The query's matches, oldest first; read lazily when the indexes answer it whole."""
         documents = self._read_table()
         candidates, complete = self._candidates(cond)
-        if candidates is not None and complete:
+        if candidates is None:
+            return Selection(documents, [doc.doc_id for doc in self._scan(cond)])
+        if complete:
             return Selection(documents, candidates)
-        return Selection(documents, [doc.doc_id for doc in self.search(cond)])
+        return Selection(documents, [i for i in candidates if cond(documents[str(i)])])
 
     def search(self, cond: Any) -> list[Document]:
         candidates, complete = self._candidates(cond)
         if candidates is None:
-            return sorted(super().search(cond), key=lambda doc: doc.doc_id)
+            return self._scan(cond)
         documents = self._read_table()
         found = []
         for doc_id in candidates:
@@ -214,6 +216,10 @@ class IndexedTable(Table):
             if complete or cond(document):
                 found.append(Document(document, doc_id))
         return found
+
+    def _scan(self, cond: Any) -> list[Document]:
+        """TinyDB's own search, every document tested, in document-id order."""
+        return sorted(super().search(cond), key=lambda doc: doc.doc_id)
 
     def get(  # type: ignore[override]
         self,
@@ -225,7 +231,7 @@ class IndexedTable(Table):
             return super().get(cond, doc_id, doc_ids)
         candidates, complete = self._candidates(cond)
         if candidates is None:
-            found = self.search(cond)
+            found = self._scan(cond)
             return found[0] if found else None
         documents = self._read_table()
         for candidate in candidates:
