@@ -128,6 +128,13 @@ OPTIONS = (
     ),
     Option("open_invoice", str, None, "Solvimon: an invoice that is not FINAL yet"),
     Option(
+        "admin_token",
+        str,
+        None,
+        "a creditbox sandbox's admin token, for its control API (seeding what the rules need); "
+        "only when the sandbox has one (off loopback)",
+    ),
+    Option(
         "allow_writes",
         _flag,
         False,
@@ -178,6 +185,7 @@ class Settings:
     view_only_api_key: str | None
     final_invoices: tuple[str, ...]
     open_invoice: str | None
+    admin_token: str | None
     allow_writes: bool
     max_requests: int
     rate_limit: float | None
@@ -278,6 +286,7 @@ def _check(settings: Settings) -> None:
         ("--platform-id", settings.platform_id),
         ("--other-platform-id", settings.other_platform_id),
         ("--view-only-api-key", settings.view_only_api_key),
+        ("--admin-token", settings.admin_token),
     ):
         if value is not None and not (value.isascii() and value.isprintable()):
             raise UsageError(f"{flag} must be printable ASCII, as HTTP headers are")

@@ -14,10 +14,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
 SECRET_HEADERS = frozenset({"authorization", "x-api-key", "x-signature"})
+# where a creditbox sandbox serves its control API (contracts.sandbox_control)
+CONTROL_PATH = "/_sandbox/"
 
 
 class BudgetExhausted(RuntimeError):
@@ -68,10 +71,13 @@ def _text(content: bytes, limit: int = 4000) -> str:
 
 @dataclass
 class Limits:
-    """How much a run may send: ``max_requests`` in all, at most ``rate_per_second``."""
+    """How much a run may send: ``max_requests`` in all, at most ``rate_per_second``; and, shared
+    by every client of the run the same way, the admin token its requests to a creditbox
+    sandbox's control API carry (``control_token``: needed only off loopback)."""
 
     max_requests: int = 1000
     rate_per_second: float = 10.0
+    control_token: str | None = None
     sent: int = 0
     _last: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -126,6 +132,10 @@ class RecordingClient:
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         self.limits.acquire(self.budgeted)
+        token = self.limits.control_token
+        if token and urlsplit(url).path.startswith(CONTROL_PATH):
+            headers = kwargs.get("headers") or {}
+            kwargs["headers"] = {**headers, "Authorization": f"Bearer {token}"}
         started = time.perf_counter()
         response = self._client.request(method, url, **kwargs)
         elapsed = (time.perf_counter() - started) * 1000

@@ -159,7 +159,7 @@ def check(
                 target.base_url,
                 target.credentials,
                 target.other,
-                Limits(settings.max_requests, rate),
+                Limits(settings.max_requests, rate, settings.admin_token),
                 uuid.uuid4().hex[:8],
             )
             rules = catalogue(settings.api)
@@ -172,7 +172,7 @@ def check(
                 session.close()
         if "schema" in settings.layers:
             if settings.allow_writes:
-                limits = Limits(settings.max_requests, rate)
+                limits = Limits(settings.max_requests, rate, settings.admin_token)
                 adapter.prepare(target.base_url, target.credentials, limits)
             budget = f"≤ {settings.max_time}s" if settings.max_time else "every phase once"
             terminal.line(f"Schemathesis: invariants and schema conformance ({budget})")

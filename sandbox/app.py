@@ -21,7 +21,7 @@ from connexion.middleware import MiddlewarePosition
 from connexion.resolver import RelativeResolver
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox import control, error_handlers
+from sandbox import control, control_access, error_handlers
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
@@ -70,13 +70,16 @@ def create_app(
     validate_responses: bool = False,
     planted_bugs: Iterable[str] = (),
     journal_size: int = DEFAULT_JOURNAL_SIZE,
+    admin_token: str | None = None,
 ) -> AsyncApp:
     """The whole sandbox. ``data_dir=None`` keeps everything in memory.
 
     ``validate_responses`` makes every response be checked against the spec (a mismatch is a 500):
     the test suite turns it on so that drift between the sandbox and its specs cannot pass.
     ``planted_bugs`` switches on deliberate defects (``sandbox/planted.py``), for proving that the
-    contract harness finds them; never use it for anything else.
+    contract harness finds them; never use it for anything else. ``admin_token``: the control API
+    asks for it as a bearer token (``sandbox.control_access``); without one the control API is
+    open, as it should be only on loopback.
     """
     planted = PlantedBugs(planted_bugs)
     store = Store(data_dir)
@@ -89,6 +92,7 @@ def create_app(
         vendors=tuple(v.name for v in VENDORS),
         planted=planted,
         journal=RequestJournal(journal_size),
+        admin_token=admin_token,
     )
 
     # Connexion logs a client's invalid multipart form as an error; it is the client's 400.
@@ -114,6 +118,8 @@ def create_app(
         if vendor.before_security is not None:
             app.add_middleware(vendor.before_security, position=MiddlewarePosition.BEFORE_SECURITY)
     control_spec = _load_spec("control.yaml")
+    if admin_token is None:
+        control_spec = control_access.unguarded(control_spec)
     app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 

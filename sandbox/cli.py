@@ -6,12 +6,14 @@ import argparse
 import asyncio
 import gc
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from sandbox import control_access
 from sandbox.fixtures import FixtureError, read
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.planted import ALL_BUGS
@@ -57,17 +59,47 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="requests kept per tenant in the request journal (default: %(default)s)",
     )
     parser.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="the bearer token the control API (/_sandbox) asks for; default: $"
+        f"{control_access.ENV}, else generated and printed when --host is not a loopback "
+        "address (on loopback the control API is open unless a token is given)",
+    )
+    parser.add_argument(
         "--no-demo",
         action="store_true",
         help="do not create the demo tenant with its fixed, documented credentials",
     )
 
 
-async def _seed_demo(app: Any, path: str) -> str:
+MIN_TOKEN_LENGTH = 16
+
+
+def admin_token(args: argparse.Namespace) -> tuple[str | None, bool]:
+    """The control API's admin token and whether it was generated here; ``ValueError`` when the
+    given one is too weak to guard a sandbox that others can reach."""
+    token = args.admin_token if args.admin_token is not None else os.environ.get(control_access.ENV)
+    if token is not None:
+        if len(token) < MIN_TOKEN_LENGTH or not (token.isascii() and token.isprintable()):
+            raise ValueError(
+                f"an admin token is at least {MIN_TOKEN_LENGTH} printable ASCII characters"
+            )
+        if " " in token:
+            raise ValueError("an admin token has no spaces")
+        return token, False
+    if control_access.is_loopback(args.host):
+        return None, False
+    return control_access.new_admin_token(), True
+
+
+async def _seed_demo(app: Any, path: str, token: str | None) -> str:
     """Load the fixture into the demo tenant through the control API, unless it has data."""
     fixture = read(path)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://creditbox.internal") as http:
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://creditbox.internal", headers=headers
+    ) as http:
         snapshot = (await http.get(f"/_sandbox/tenants/{DEMO_TENANT_ID}/snapshot")).json()
         if any(snapshot["data"].values()):
             return f"Demo tenant has data already; {path} not loaded again"
@@ -83,11 +115,17 @@ def serve(args: argparse.Namespace) -> int:
     from sandbox.app import create_app, demo_banner
 
     data_dir = None if args.in_memory else args.data_dir
+    try:
+        token, generated = admin_token(args)
+    except ValueError as problem:
+        print(f"creditbox: --admin-token: {problem}", file=sys.stderr)
+        return 2
     app = create_app(
         data_dir=data_dir,
         demo=not args.no_demo,
         planted_bugs=args.planted_bug,
         journal_size=args.journal_size,
+        admin_token=token,
     )
     # Everything loaded at start (the code, every tenant's data) lives as long as the process.
     # Frozen, Python's cyclic garbage collector stops walking it on each full collection, which
@@ -98,12 +136,19 @@ def serve(args: argparse.Namespace) -> int:
     print(f"creditbox sandbox on {base}  (storage: {data_dir or 'in memory'})", flush=True)
     if args.fixture and not args.no_demo:
         try:
-            print(asyncio.run(_seed_demo(app, args.fixture)), flush=True)
+            print(asyncio.run(_seed_demo(app, args.fixture, token)), flush=True)
         except (OSError, FixtureError) as problem:
             print(f"creditbox: cannot load {args.fixture}: {problem}", file=sys.stderr)
             return 2
     if not args.no_demo:
         print(demo_banner(base), flush=True)
+    if generated:
+        print(f"Control API admin token (generated): {token}", flush=True)
+    print(
+        "Control API: "
+        + ("send Authorization: Bearer <admin token>" if token else "open (loopback, no token)"),
+        flush=True,
+    )
     if args.planted_bug:
         print(
             f"PLANTED BUGS ON (for testing the harness): {', '.join(args.planted_bug)}", flush=True

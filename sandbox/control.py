@@ -28,6 +28,10 @@ TENANT_NOT_FOUND = "Tenant not found"
 RECORD_NOT_FOUND = "No COUNT record has this UUID in the tenant"
 NOT_DUPLICATED = "This UUID has no legacy duplicate to migrate"
 TENANT_EXISTS = "A tenant with this id already exists"
+ADMIN_TOKEN_NEEDED = (
+    "The control API needs this sandbox's admin token, as printed by creditbox serve: "
+    "Authorization: Bearer <admin token>"
+)
 INVALID_TENANT_ID = "A tenant id is 1-64 letters, digits, _ or -, starting with a letter or digit"
 PLATFORM_NOT_OURS = "{platform} is not one of the tenant's Solvimon platforms"
 
@@ -44,6 +48,16 @@ class TenantNotFound(ControlError):
 
     def __init__(self) -> None:
         super().__init__(TENANT_NOT_FOUND)
+
+
+class AdminTokenNeeded(ControlError):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__(ADMIN_TOKEN_NEEDED)
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": 'Bearer realm="creditbox control API"'}
 
 
 class TenantExists(ControlError):
@@ -309,6 +323,8 @@ class ControlShape:
         return ControlError(f"Invalid request: {where}", 400)
 
     def http_error(self, status: int, detail: str | None) -> VendorError:
+        if status == 401:  # only a sandbox with an admin token refuses (sandbox.control_access)
+            return AdminTokenNeeded()
         return ControlError(detail or "Error", status)
 
     def rate_limited(self, retry_after: int) -> VendorError:

@@ -43,11 +43,19 @@ class FixtureError(ValueError):
 class FixtureLoader:
     """Loads one fixture into one tenant through ``http`` (a client of the whole sandbox)."""
 
-    def __init__(self, http: httpx.AsyncClient, tenant: Mapping[str, Any], internal: str) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        tenant: Mapping[str, Any],
+        internal: str,
+        admin_token: str | None = None,
+    ) -> None:
         self._http = http
         self._tenant_id = str(tenant["id"])
         self._credentials = tenant["credentials"]
         self._internal = {INTERNAL_HEADER: internal}
+        # what the control API's own seeding routes ask for, when the sandbox has an admin token
+        self._control = {"Authorization": f"Bearer {admin_token}"} if admin_token else {}
         self.created: dict[str, dict[str, str]] = {}  # "vendor.section" → ref → id
 
     async def load(self, fixture: Mapping[str, Any]) -> dict[str, dict[str, str]]:
@@ -159,7 +167,7 @@ class FixtureLoader:
         headers = {"X-API-KEY": self._credentials["solvimon"]["api_key"]}
         for where, entry in _entries(section, "solvimon", "invoices"):
             path = f"/_sandbox/tenants/{self._tenant_id}/solvimon/invoices"
-            created = await self._call(where, "POST", path, {}, _body(entry))
+            created = await self._call(where, "POST", path, self._control, _body(entry))
             self._remember(where, entry, created["id"])
         for where, entry in _entries(section, "solvimon", "credits"):
             original = self._refs(where, entry, invoice="solvimon.invoices")["invoice"]
@@ -174,7 +182,8 @@ class FixtureLoader:
         base = f"/_sandbox/tenants/{self._tenant_id}/kojo"
         items: dict[str, list[str]] = {}
         for where, entry in _entries(section, "kojo", "invoices"):
-            created = await self._call(where, "POST", f"{base}/invoices", {}, _body(entry))
+            body = _body(entry)
+            created = await self._call(where, "POST", f"{base}/invoices", self._control, body)
             self._remember(where, entry, created["id"])
             items[created["id"]] = [item["id"] for item in created["invoiceItems"]]
         for where, entry in _entries(section, "kojo", "credit_memos"):
@@ -190,7 +199,7 @@ class FixtureLoader:
                 line = {k: v for k, v in item.items() if k != "item"}
                 credited.append({**line, "invoiceItemId": items[invoice][position - 1]})
             body = {**_body(entry, "invoice", "items"), "invoiceId": invoice, "items": credited}
-            created = await self._call(where, "POST", f"{base}/credit-memos", {}, body)
+            created = await self._call(where, "POST", f"{base}/credit-memos", self._control, body)
             self._remember(where, entry, created["id"])
 
     # plumbing -----------------------------------------------------------------------------------
@@ -279,7 +288,8 @@ async def load_into(sandbox: Sandbox, tenant_id: str, fixture: Mapping[str, Any]
     before = sandbox.store.export_tenant(tenant_id)
     async with sandbox.loopback.client() as http:
         try:
-            created = await FixtureLoader(http, tenant, sandbox.loopback.token).load(fixture)
+            loader = FixtureLoader(http, tenant, sandbox.loopback.token, sandbox.admin_token)
+            created = await loader.load(fixture)
         except BaseException:
             sandbox.store.import_tenant(tenant_id, before)
             raise

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from typing import Any
 
 import httpx
 
-from sandbox import fixtures
+from sandbox import control_access, fixtures
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([dhms])$")
@@ -23,6 +24,11 @@ _UNITS = {"d": "days", "h": "hours", "m": "minutes", "s": "seconds"}
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", default=DEFAULT_URL, help="the sandbox (default: %(default)s)")
     parser.add_argument("--tenant", default="demo", help="tenant id (default: %(default)s)")
+    parser.add_argument(
+        "--admin-token",
+        default=os.environ.get(control_access.ENV),
+        help=f"the sandbox's admin token, when it has one (default: ${control_access.ENV})",
+    )
 
 
 def add_seed_arguments(parser: argparse.ArgumentParser) -> None:
@@ -134,8 +140,9 @@ def _request(
     args: argparse.Namespace, method: str, path: str, body: Any = None
 ) -> httpx.Response | None:
     url = f"{args.url.rstrip('/')}/_sandbox/tenants/{args.tenant}/{path}"
+    headers = {"Authorization": f"Bearer {args.admin_token}"} if args.admin_token else {}
     try:
-        return httpx.request(method, url, json=body, timeout=120)
+        return httpx.request(method, url, json=body, headers=headers, timeout=120)
     except httpx.HTTPError as problem:
         print(f"creditbox: cannot reach {args.url}: {problem}", file=sys.stderr)
         return None

@@ -57,6 +57,8 @@ class Sandbox:
     # draws for fault injection (error rates, jitter)
     rng: random.Random = field(default_factory=random.Random)
     loopback: Loopback = field(default_factory=Loopback)
+    # the bearer token the control API asks for (``sandbox.control_access``); None: it is open
+    admin_token: str | None = None
 
 
 def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:

@@ -74,7 +74,7 @@ class KojoApi:
             return self.memo_ids("limit: 100")
         raise Skipped(
             f"needs at least {MEMOS_NEEDED} credit memos on the target "
-            "(a creditbox sandbox seeds them with --allow-writes)"
+            "(a creditbox sandbox seeds them with --allow-writes, and --admin-token if it has one)"
         )
 
     def seed_examples(self) -> bool:

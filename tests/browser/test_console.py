@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
 from tests.browser.conftest import keep_within
 from tests.support.count_client import Count
@@ -83,3 +83,23 @@ def test_kojo_graphiql_runs_a_query_without_leaving_the_sandbox(
     # the page fetched a demo token itself; the seeded memo comes back
     expect(page.locator(".result-window")).to_contain_text("Memo-1001", timeout=TIMEOUT_MS)
     assert elsewhere == [], f"GraphiQL asked for things outside the sandbox: {elsewhere}"
+
+
+def test_a_guarded_console_asks_for_the_admin_token_once(page: Page) -> None:
+    token = "console-admin-token-0123456789"
+    args = ("--in-memory", "--fixture", str(SAMPLE), "--admin-token", token)
+    with serving(args) as base_url:
+        asked: list[str] = []
+
+        def answer(dialog: Dialog) -> None:
+            asked.append(dialog.message)
+            dialog.accept(token)
+
+        page.on("dialog", answer)
+        page.goto(f"{base_url}/_sandbox/")
+        expect(row(page, "dayzero", "CM-0003")).to_be_visible(timeout=TIMEOUT_MS)
+        assert len(asked) == 1 and "admin token" in asked[0]
+
+        page.goto(f"{base_url}/_sandbox/?tenant=demo")  # same tab: the token is kept
+        expect(row(page, "dayzero", "CM-0003")).to_be_visible(timeout=TIMEOUT_MS)
+        assert len(asked) == 1
