@@ -10,6 +10,7 @@ from sandbox.errors import VendorError
 MISSING_HMAC_HEADERS = "x-client-id, x-timestamp and x-signature are required"
 UNKNOWN_CLIENT = "Unknown client id"
 INVALID_TOKEN = "Invalid or expired partner access token"
+MISSING_TOKEN = "A partner access token is required: Authorization: Bearer <token>"
 WORKSPACE_NOT_AUTHORISED = "Workspace not authorised for this client"
 CUSTOMER_NOT_FOUND = "Customer not found"
 PRODUCT_NOT_FOUND = "Product not found"
@@ -47,6 +48,8 @@ CREDIT_AT_CREATE_NEEDS_APPROVED = (
 
 RATE_LIMITED = "Rate limit exceeded for this client; retry in {seconds} s"
 
+# how Connexion words a request without a bearer token
+_FRAMEWORK_NO_TOKEN = "No authorization token provided"
 _FRAMEWORK_MESSAGE = {
     401: "Unauthorized",
     403: "Forbidden",
@@ -97,8 +100,9 @@ class CountShape:
         return BadRequest("; ".join(parts) or "Invalid request")
 
     def http_error(self, status: int, detail: str | None) -> VendorError:
-        if status == 401:
-            return Unauthorized(detail or _FRAMEWORK_MESSAGE[401], error="invalid_token")
+        if status == 401:  # the bearer check (signatures are refused before it, in their words)
+            missing = detail is not None and detail.startswith(_FRAMEWORK_NO_TOKEN)
+            return Unauthorized(MISSING_TOKEN if missing else INVALID_TOKEN, error="invalid_token")
         return CountError(_FRAMEWORK_MESSAGE.get(status) or detail or "Error", status)
 
     def rate_limited(self, retry_after: int) -> VendorError:
