@@ -22,6 +22,7 @@ from connexion.resolver import RelativeResolver
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import control, control_access, error_handlers
+from sandbox.body_limits import BodyLimits, RequestLimits
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
@@ -71,6 +72,7 @@ def create_app(
     planted_bugs: Iterable[str] = (),
     journal_size: int = DEFAULT_JOURNAL_SIZE,
     admin_token: str | None = None,
+    limits: RequestLimits | None = None,
 ) -> AsyncApp:
     """The whole sandbox. ``data_dir=None`` keeps everything in memory.
 
@@ -79,7 +81,8 @@ def create_app(
     ``planted_bugs`` switches on deliberate defects (``sandbox/planted.py``), for proving that the
     contract harness finds them; never use it for anything else. ``admin_token``: the control API
     asks for it as a bearer token (``sandbox.control_access``); without one the control API is
-    open, as it should be only on loopback.
+    open, as it should be only on loopback. ``limits``: body sizes and the time a body may take
+    (``sandbox.body_limits``).
     """
     planted = PlantedBugs(planted_bugs)
     store = Store(data_dir)
@@ -134,6 +137,12 @@ def create_app(
     )
     app.add_middleware(
         TenantRequests, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox, mounts=mounts
+    )
+    app.add_middleware(
+        BodyLimits,
+        position=MiddlewarePosition.BEFORE_SWAGGER,
+        shapes=error_shapes,
+        limits=limits or RequestLimits(),
     )
     app.add_middleware(
         FaultInjection,

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from sandbox import control_access
+from sandbox.body_limits import RequestLimits
 from sandbox.fixtures import FixtureError, read
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.planted import ALL_BUGS
@@ -22,6 +23,17 @@ from sandbox.tenants import DEMO_TENANT_ID
 DEFAULT_DATA_DIR = Path(".data")
 
 log = logging.getLogger("creditbox")
+
+
+def _positive(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        value = kind(text)
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"{text} is not a positive number")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
@@ -64,6 +76,25 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         help="the bearer token the control API (/_sandbox) asks for; default: $"
         f"{control_access.ENV}, else generated and printed when --host is not a loopback "
         "address (on loopback the control API is open unless a token is given)",
+    )
+    defaults = RequestLimits()
+    parser.add_argument(
+        "--max-body-bytes",
+        type=_positive(int),
+        default=defaults.json_bytes,
+        help="larger request bodies are refused 413 (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-upload-bytes",
+        type=_positive(int),
+        default=defaults.upload_bytes,
+        help="the same for multipart uploads (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--body-timeout",
+        type=_positive(float),
+        default=defaults.body_seconds,
+        help="seconds a client may take to send a request body before a 408 (default: %(default)s)",
     )
     parser.add_argument(
         "--no-demo",
@@ -126,6 +157,7 @@ def serve(args: argparse.Namespace) -> int:
         planted_bugs=args.planted_bug,
         journal_size=args.journal_size,
         admin_token=token,
+        limits=RequestLimits(args.max_body_bytes, args.max_upload_bytes, args.body_timeout),
     )
     # Everything loaded at start (the code, every tenant's data) lives as long as the process.
     # Frozen, Python's cyclic garbage collector stops walking it on each full collection, which

@@ -35,6 +35,8 @@ _FRAMEWORK = {
     405: ("METHOD_NOT_ALLOWED", "Method not allowed"),
     415: ("BAD_REQUEST", "Send the query as application/json"),
 }
+# refusals whose message says what the limit was (sandbox.body_limits)
+_CODES = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}
 
 
 def request_id() -> str:
@@ -118,7 +120,8 @@ class KojoShape:
             return KojoError(INTERNAL, status, "INTERNAL_SERVER_ERROR")
         if status == 401 and detail and "not valid" in detail:
             return Unauthenticated(INVALID_TOKEN)
-        code, message = _FRAMEWORK.get(status, ("BAD_REQUEST", detail or "Bad request"))
+        fallback = (_CODES.get(status, "BAD_REQUEST"), detail or "Bad request")
+        code, message = _FRAMEWORK.get(status, fallback)
         return KojoError(message, status, code)
 
     def rate_limited(self, retry_after: int) -> VendorError:

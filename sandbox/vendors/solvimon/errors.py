@@ -48,6 +48,8 @@ _FRAMEWORK = {
     405: ("BAD_REQUEST", "This method is not allowed on this resource"),
     415: ("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json"),
 }
+# refusals whose message says what the limit was (sandbox.body_limits)
+_CODES = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}
 
 
 class SolvimonError(VendorError):
@@ -160,7 +162,8 @@ class SolvimonShape:
             return error
         if status == 401 and detail and "not valid" in detail:
             return Unauthorised(UNKNOWN_KEY)
-        code, message = _FRAMEWORK.get(status, ("BAD_REQUEST", detail or "Bad request"))
+        fallback = (_CODES.get(status, "BAD_REQUEST"), detail or "Bad request")
+        code, message = _FRAMEWORK.get(status, fallback)
         return SolvimonError(message, status, code=code)
 
     def rate_limited(self, retry_after: int) -> VendorError:
