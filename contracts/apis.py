@@ -94,6 +94,18 @@ class DayZeroAdapter(Adapter):
             "x-business-id": credentials["business_id"],
         }
 
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """Memos in each state, made through DayZero's own API, for Schemathesis to read."""
+        from contracts.rules.dayzero import Credentials as DzCredentials
+        from contracts.rules.dayzero import DayZeroApi, DayZeroSession
+
+        own = DzCredentials(credentials["token"], credentials["business_id"])
+        session = DayZeroSession(base_url, own, limits, run_id="schema")
+        try:
+            DayZeroApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
+        finally:
+            session.close()
+
     def session(
         self,
         settings: Settings,
@@ -144,6 +156,20 @@ class CountAdapter(Adapter):
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {COUNT_SECRET_ENV: credentials["client_secret"]}
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """An invoice and a memo applied to it, made through COUNT's own API, for Schemathesis
+        to read."""
+        from contracts.rules.count import CountApi, CountCredentials, CountSession
+
+        own = CountCredentials(
+            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
+        )
+        session = CountSession(base_url, own, limits, run_id="schema")
+        try:
+            CountApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
+        finally:
+            session.close()
 
     def session(
         self,

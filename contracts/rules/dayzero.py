@@ -118,6 +118,18 @@ class DayZeroApi:
     def invoice(self, invoice_id: str) -> dict[str, Any]:
         return self.expect("GET", f"/invoices/{invoice_id}", 200)
 
+    def seed_examples(self) -> None:
+        """Memos in each state for the schema layer to read (its invariants check only what
+        responses carry): a draft, an issued memo, and one partly applied to an open invoice.
+        Left in place, as Schemathesis' own writes are."""
+        customer = self.customer()["id"]
+        invoice = self.open_invoice(customer, 10_000)["id"]
+        self.draft(customer, 700)
+        self.issued(customer, 500)
+        applied = self.issued(customer, 3_000)["id"]
+        answer = self.apply(applied, invoice, 2_000)
+        assert answer.is_success, f"apply answered {answer.status_code}: {answer.text[:300]}"
+
     def other_business(self) -> DayZeroApi:
         """The same API as a second business, for isolation rules (skipped without one)."""
         if self._other_business is None:

@@ -17,7 +17,7 @@ def test_running_sandbox_conforms_on_every_rule_and_check(tmp_path: Path) -> Non
     with serving(["--data-dir", str(tmp_path / "data")]) as base_url:
         result = run_cli(
             demo_args(
-                base_url, tmp_path, "--allow-writes", "--max-time", "30", "--junit", str(junit)
+                base_url, tmp_path, "--allow-writes", "--max-examples", "10", "--junit", str(junit)
             )
         )
     assert result.returncode == 0, result.stdout[-4000:]
@@ -40,7 +40,7 @@ def test_running_sandbox_conforms_on_every_rule_and_check(tmp_path: Path) -> Non
     assert not list(ET.parse(junit).getroot().iter("failure"))
 
     statuses = Counter(entry["response"]["status"] for entry in har_entries(tmp_path))
-    assert sum(statuses.values()) >= 1000
+    assert sum(statuses.values()) >= 500
     assert not [status for status in statuses if status >= 500]
     assert statuses[201] and statuses[200], "positive requests succeeded"
     assert statuses[422] and statuses[401], "negative requests were refused"

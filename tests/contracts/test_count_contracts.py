@@ -10,22 +10,18 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.checks import count as checks
-from tests.contracts.support import check_quietly, count_args, har_entries, outcomes, run_cli
+from tests.contracts.support import check_quietly, count_args, run_cli
 from tests.support.count_client import DEMO, Count
 from tests.support.processes import serving
 
 
-def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
-    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--rate-limit", "0"]
-    report, printed = check_quietly([*args, "--max-time", "25", "--report-dir", str(tmp_path)])
-    found = outcomes(report)
+def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
+    """The rules layer; the schema layer's run is in tests/contracts/test_fuzzing.py."""
+    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--layers", "rules"]
+    report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
+    found = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
     assert set(found.values()) == {"pass"}, printed
-    assert {"CT-OVER-APPLY-400", "CT-AMBIGUOUS-UUID-409", "count_balance_follows_credit"} <= set(
-        found
-    )
-    statuses = [entry["response"]["status"] for entry in har_entries(tmp_path)]
-    assert len(statuses) >= 1000 and max(statuses) < 500
-    assert 401 in statuses, "requests without credentials were sent and refused"
+    assert {"CT-OVER-APPLY-400", "CT-AMBIGUOUS-UUID-409"} <= set(found)
 
 
 def test_a_running_sandbox_is_checked_with_signed_requests(tmp_path: Path) -> None:

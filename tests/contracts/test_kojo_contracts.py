@@ -15,7 +15,6 @@ from sandbox.planted import RESPONSE_BUGS
 from tests.contracts.support import (
     check_quietly,
     failing_checks,
-    har_entries,
     kojo_args,
     outcomes,
     rules_with_bug,
@@ -41,16 +40,12 @@ KOJO_INVARIANT_BUGS = {
 }
 
 
-def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
-    args = ["contracts", "--api", "kojo", "--in-process", "--allow-writes", "--rate-limit", "0"]
-    report, printed = check_quietly([*args, "--max-time", "30", "--report-dir", str(tmp_path)])
-    found = outcomes(report)
-    assert set(found.values()) <= {"pass", "skip"}, printed
+def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
+    """The rules layer; the schema layer's run is in tests/contracts/test_fuzzing.py."""
+    args = ["contracts", "--api", "kojo", "--in-process", "--allow-writes", "--layers", "rules"]
+    report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
     rules = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
-    assert set(rules.values()) == {"pass"}, printed
-    assert found["kojo_valid_queries_accepted"] == "pass"
-    statuses = [entry["response"]["status"] for entry in har_entries(tmp_path)]
-    assert len(statuses) >= 1000 and max(statuses) < 500
+    assert rules and set(rules.values()) == {"pass"}, printed
 
 
 def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:

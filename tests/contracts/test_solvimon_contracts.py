@@ -13,8 +13,6 @@ from contracts.checks import solvimon as checks
 from tests.contracts.support import (
     check_quietly,
     failing_checks,
-    har_entries,
-    outcomes,
     run_cli,
     solvimon_args,
 )
@@ -22,22 +20,15 @@ from tests.support.processes import serving
 from tests.support.solvimon_client import DEMO_KEY, MAIN, Solvimon, line_credit, lines
 
 
-def test_in_process_sandbox_conforms_on_every_layer(tmp_path: Path) -> None:
-    args = ["contracts", "--api", "solvimon", "--in-process", "--allow-writes", "--rate-limit", "0"]
-    report, printed = check_quietly([*args, "--max-time", "60", "--report-dir", str(tmp_path)])
-    found = outcomes(report)
+def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
+    """The rules layer; the schema layer's run is in tests/contracts/test_fuzzing.py."""
+    args = ["contracts", "--api", "solvimon", "--in-process", "--allow-writes", "--layers", "rules"]
+    report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
+    found = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
     assert set(found.values()) == {"pass"}, printed
     assert {"SV-CREDIT-PERMISSION-403", "SV-IDEMPOTENT-REPLAY", "SV-OTHER-PLATFORM-404"} <= set(
         found
     )
-    assert set(checks.STATEMENTS) <= set(found)
-    entries = har_entries(tmp_path)
-    statuses = [entry["response"]["status"] for entry in entries]
-    assert len(statuses) >= 1000 and max(statuses) < 500
-    credited = [
-        e for e in entries if e["request"]["method"] == "POST" and e["response"]["status"] == 200
-    ]
-    assert credited, "Schemathesis never credited an invoice"
 
 
 def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
