@@ -11,6 +11,9 @@ the API the request was sent to:
 
 The control API, which takes whole tenants (snapshot imports), has a limit of its own.
 
+A body sent without ``Content-Type`` is taken as JSON, as FastAPI (DayZero) takes it and as every
+API here speaks it: otherwise the framework would check it as JSON yet hand it on as bytes.
+
 The real vendors do not publish body limits; 1 MiB of JSON is far above any request of theirs,
 and the upload limit fits the largest upload the sandbox takes (COUNT's attachments: ten files of
 2 MiB, ``sandbox/vendors/count/attachments.py``). Both can be set on ``creditbox serve``.
@@ -31,6 +34,7 @@ from sandbox.asgi_body import replaying
 from sandbox.error_handlers import ErrorShapes
 
 MIB = 1024 * 1024
+JSON = b"application/json"
 
 
 CONTROL_PATH = "/_sandbox/"
@@ -75,6 +79,8 @@ class BodyLimits:
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise shape.http_error(413, TOO_LARGE.format(limit=limit))
         body = await self._read(receive, limit, scope["path"])
+        if body and "content-type" not in headers:
+            scope = {**scope, "headers": [*scope["headers"], (b"content-type", JSON)]}
         await self._app(scope, replaying(body, receive), send)
 
     async def _read(self, receive: Receive, limit: int, path: str) -> bytes:

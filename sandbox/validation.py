@@ -46,12 +46,52 @@ _TYPE_NAMES = {
 }
 
 
+# Deeper JSON is refused, as pydantic's parser (FastAPI's, so DayZero's) refuses it; it also keeps
+# Python's own recursion limit (about 1,000 levels) away from the parser, the validator and the
+# error bodies that echo the input.
+MAX_JSON_DEPTH = 200
+TOO_DEEP: Issue = {"loc": ["body"], "msg": "JSON nested too deeply", "type": "json_invalid"}
+
+
 class RequestInvalid(ProblemException):
     """The request breaks its operation's schema. Carries every issue found."""
 
     def __init__(self, issues: list[Issue]) -> None:
         self.issues = issues
         super().__init__(status=422, title="Unprocessable Entity", detail=json.dumps(issues))
+
+
+def depth(value: Any) -> int:
+    """How deeply lists and objects nest in ``value`` (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, level + 1))
+        if isinstance(item, dict | list):
+            deepest = max(deepest, level)
+    return deepest
+
+
+def _finite(text: str) -> float:
+    """A JSON number as a float; ``1e400`` is not one that fits (Python would make it ``inf``)."""
+    number = float(text)
+    if number in (float("inf"), float("-inf")):
+        raise RequestInvalid(
+            [
+                {
+                    "loc": ["body"],
+                    "msg": "Input should be a finite number",
+                    "type": "finite_number",
+                    "input": text[:100],
+                }
+            ]
+        )
+    return number
 
 
 def _describe(error: ValidationError) -> tuple[str, str, list[str | int]]:
@@ -232,11 +272,9 @@ class JSONBodyValidator(JSONRequestBodyValidator):
         if not text:
             return None
         try:
-            return json.loads(text, parse_constant=_reject_constant)
+            parsed = json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
         except RecursionError:
-            raise RequestInvalid(
-                [{"loc": ["body"], "msg": "JSON nested too deeply", "type": "json_invalid"}]
-            ) from None
+            raise RequestInvalid([TOO_DEEP]) from None
         except json.JSONDecodeError as error:
             raise RequestInvalid(
                 [
@@ -248,6 +286,20 @@ class JSONBodyValidator(JSONRequestBodyValidator):
                     }
                 ]
             ) from None
+        except ValueError as error:  # an integer of more digits than Python converts (4,300)
+            raise RequestInvalid(
+                [
+                    {
+                        "loc": ["body"],
+                        "msg": "JSON decode error",
+                        "type": "json_invalid",
+                        "ctx": {"error": str(error).split(";")[0]},
+                    }
+                ]
+            ) from None
+        if depth(parsed) > MAX_JSON_DEPTH:
+            raise RequestInvalid([TOO_DEEP])
+        return parsed
 
     def _validate(self, body: Any) -> dict[Any, Any] | None:
         if body is None and self._absent:

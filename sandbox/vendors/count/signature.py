@@ -73,6 +73,6 @@ def verify(
         for hashed in hashes:
             message = string_to_sign(method, candidate, timestamp, hashed)
             expected = hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
-            if hmac.compare_digest(expected, signature.strip().lower()):
+            if hmac.compare_digest(expected.encode(), signature.strip().lower().encode()):
                 return
     raise SignatureError("x-signature does not match the request")

@@ -43,7 +43,7 @@ def issue_token(tenants: TenantRegistry, client_id: str, client_secret: str) -> 
     """The token response for valid client credentials; OAuth's ``invalid_client`` otherwise."""
     tenant = tenants.find_by_credential(VENDOR, "client_id", client_id)
     known = tenant["credentials"][VENDOR]["client_secret"] if tenant else ""
-    if tenant is None or not hmac.compare_digest(known, client_secret):
+    if tenant is None or not hmac.compare_digest(known.encode(), client_secret.encode()):
         raise errors.OAuthError("invalid_client", "Unknown client or wrong secret", 401)
     with clock.tenant_time(tenants.clock_offset(tenant["id"])):
         expires = int(clock.now().timestamp()) + TOKEN_SECONDS
@@ -97,7 +97,7 @@ def _genuine_claims(tenants: TenantRegistry, token: str) -> tuple[str, int] | No
     if tenant is None or VENDOR not in tenant["credentials"]:
         return None
     expected = _signature(tenant["credentials"][VENDOR]["client_secret"], payload)
-    if not hmac.compare_digest(expected, signature):
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         return None
     return tenant_id, expires
 
