@@ -18,6 +18,7 @@ from sandbox.body_limits import RequestLimits
 from sandbox.fixtures import FixtureError, read
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.planted import ALL_BUGS
+from sandbox.store import StoreCorruptError, StoreUnwritableError
 from sandbox.tenants import DEMO_TENANT_ID
 
 DEFAULT_DATA_DIR = Path(".data")
@@ -151,14 +152,18 @@ def serve(args: argparse.Namespace) -> int:
     except ValueError as problem:
         print(f"creditbox: --admin-token: {problem}", file=sys.stderr)
         return 2
-    app = create_app(
-        data_dir=data_dir,
-        demo=not args.no_demo,
-        planted_bugs=args.planted_bug,
-        journal_size=args.journal_size,
-        admin_token=token,
-        limits=RequestLimits(args.max_body_bytes, args.max_upload_bytes, args.body_timeout),
-    )
+    try:
+        app = create_app(
+            data_dir=data_dir,
+            demo=not args.no_demo,
+            planted_bugs=args.planted_bug,
+            journal_size=args.journal_size,
+            admin_token=token,
+            limits=RequestLimits(args.max_body_bytes, args.max_upload_bytes, args.body_timeout),
+        )
+    except (StoreUnwritableError, StoreCorruptError) as problem:
+        print(f"creditbox: cannot use the data directory: {problem}", file=sys.stderr)
+        return 2
     # Everything loaded at start (the code, every tenant's data) lives as long as the process.
     # Frozen, Python's cyclic garbage collector stops walking it on each full collection, which
     # otherwise costs time in proportion to the stored data, on whichever request triggers it.

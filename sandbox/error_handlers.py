@@ -27,9 +27,14 @@ from connexion.lifecycle import ConnexionResponse
 from starlette.exceptions import HTTPException
 
 from sandbox.errors import ErrorShape, VendorError
+from sandbox.store import StoreWriteError
 from sandbox.validation import RequestInvalid
 
 log = logging.getLogger("creditbox")
+# A write the disk refused (full, read-only): the vendor's 503, since retrying once there is room
+# succeeds, and nothing of the request was kept.
+NOT_SAVED = "The change could not be saved ({reason}); nothing was changed. Try again later."
+NOT_SAVED_RETRY_SECONDS = 30
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -100,12 +105,18 @@ def install(app: AsyncApp, shapes: ErrorShapes, allowed: AllowedMethods) -> None
         extra = {"Allow": ", ".join(allowed.for_path(path))} if exc.status_code == 405 else None
         return render(shapes.for_path(path).http_error(exc.status_code, detail), extra)
 
+    def not_saved(request: Any, exc: Exception) -> ConnexionResponse:
+        log.error("write refused by the disk on %s %s: %s", request.method, request.url.path, exc)
+        refusal = shapes.for_path(request.url.path).http_error(503, NOT_SAVED.format(reason=exc))
+        return render(refusal.retrying_after(NOT_SAVED_RETRY_SECONDS))
+
     def unexpected(request: Any, exc: Exception) -> ConnexionResponse:
         log.exception("sandbox bug on %s %s", request.method, request.url.path, exc_info=exc)
         return render(shapes.for_path(request.url.path).http_error(500, None))
 
     handlers: Iterable[tuple[type[Exception], Any]] = (
         (VendorError, vendor_error),
+        (StoreWriteError, not_saved),
         (RequestInvalid, invalid_request),
         (ProblemException, framework_refusal),
         (HTTPException, framework_refusal),

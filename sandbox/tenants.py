@@ -82,7 +82,8 @@ class TenantRegistry:
             if registry.table("tenants").contains(Query().id == tenant_id):
                 raise ValueError(f"tenant {tenant_id!r} exists")
             registry.table("tenants").insert(record)
-            self._tenants[tenant_id] = record
+        # the cache follows only a committed write (a commit the disk refuses is undone)
+        self._tenants[tenant_id] = record
         self._index_credentials()
         return copy.deepcopy(record)
 
@@ -93,6 +94,7 @@ class TenantRegistry:
 
     def add_missing_credentials(self, demo: Mapping[str, Credentials]) -> None:
         """Give tenants made before a vendor was added credentials for it (kept on disk)."""
+        updated: dict[str, dict[str, Any]] = {}
         with self._store.registry() as registry:
             table = registry.table("tenants")
             for tenant in table.all():
@@ -104,7 +106,8 @@ class TenantRegistry:
                 if missing:
                     credentials = {**tenant["credentials"], **missing}
                     table.update({"credentials": credentials}, doc_ids=[tenant.doc_id])
-                    self._tenants[tenant["id"]] = {**tenant, "credentials": credentials}
+                    updated[tenant["id"]] = {**tenant, "credentials": credentials}
+        self._tenants.update(updated)
         self._index_credentials()
 
     def find(self, tenant_id: str) -> dict[str, Any] | None:
@@ -167,7 +170,7 @@ class TenantRegistry:
         self.get(tenant_id)
         with self._store.registry() as registry:
             registry.table("tenants").update(dict(changes), Query().id == tenant_id)
-            self._tenants[tenant_id] = {**self._tenants[tenant_id], **copy.deepcopy(changes)}
+        self._tenants[tenant_id] = {**self._tenants[tenant_id], **copy.deepcopy(changes)}
         if "credentials" in changes:
             self._index_credentials()
 

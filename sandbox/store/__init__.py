@@ -8,9 +8,9 @@
 - :mod:`~sandbox.store.commit_log`: the files (snapshot and log) and what survives a crash.
 """
 
-from sandbox.store.commit_log import StoreCorruptError
+from sandbox.store.commit_log import StoreCorruptError, StoreUnwritableError
 from sandbox.store.indexed_table import IndexedTable, Selection
-from sandbox.store.partitions import REGISTRY, Database, Store, valid_tenant_id
+from sandbox.store.partitions import REGISTRY, Database, Store, StoreWriteError, valid_tenant_id
 
 __all__ = [
     "REGISTRY",
@@ -19,5 +19,7 @@ __all__ = [
     "Selection",
     "Store",
     "StoreCorruptError",
+    "StoreUnwritableError",
+    "StoreWriteError",
     "valid_tenant_id",
 ]

@@ -14,6 +14,8 @@ the store refuses to start rather than guess.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import tempfile
@@ -22,11 +24,44 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CommitLog", "StoreCorruptError", "read_snapshot", "write_atomically"]
+__all__ = [
+    "CommitLog",
+    "StoreCorruptError",
+    "StoreUnwritableError",
+    "check_writable",
+    "read_snapshot",
+    "write_atomically",
+]
+PROBE_BYTES = 4096
 
 
 class StoreCorruptError(RuntimeError):
     """A data file exists but cannot be read: refuse to start rather than overwrite it."""
+
+
+class StoreUnwritableError(RuntimeError):
+    """The data directory takes no writes (read-only, full, not ours): refuse to start, rather
+    than fail on a client's first write."""
+
+
+def check_writable(directory: Path) -> None:
+    """Create, fill, flush and remove a small file in ``directory``, as a commit would."""
+    probe = directory / ".creditbox-write-check"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        try:
+            if os.write(fd, b"\0" * PROBE_BYTES) != PROBE_BYTES:
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
+        probe.unlink()
+    except OSError as problem:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        reason = problem.strerror or str(problem)
+        raise StoreUnwritableError(f"{directory} cannot be written: {reason}") from None
 
 
 def read_snapshot(path: Path) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from sandbox.store.commit_log import check_writable
 from sandbox.store.indexed_table import IndexedTable
 from sandbox.store.storage import PartitionStorage
 
@@ -39,6 +40,10 @@ REGISTRY = "_registry"
 def valid_tenant_id(tenant_id: str) -> bool:
     """Tenant ids name files: letters, digits, `_` and `-`, starting with a letter or digit."""
     return bool(_TENANT_ID.fullmatch(tenant_id))
+
+
+class StoreWriteError(RuntimeError):
+    """A committed change could not be written to disk; it was undone in memory as well."""
 
 
 class Database(TinyDB):
@@ -69,7 +74,9 @@ class Store:
         self._storages: dict[str, PartitionStorage] = {}
         self._databases: dict[str, Database] = {}
         if data_dir is not None:
-            data_dir.mkdir(parents=True, exist_ok=True)
+            # Fail at start-up, not on a client's first write, if the directory takes no writes.
+            check_writable(data_dir)
+            check_writable(data_dir / "tenants")
             # Fail at start-up, not on a first request, if a file cannot be read.
             self._database(REGISTRY)
             tenant_files = (data_dir / "tenants").glob("*.*")
@@ -111,6 +118,9 @@ class Store:
     def _transaction(self, partition: str) -> Iterator[Database]:
         """Hold the lock and yield the partition's database; persist once on success, undo on error.
 
+        A commit the disk refuses (full, read-only) is undone in memory too and raised as
+        :class:`StoreWriteError`: what the client was told not to rely on is not served either.
+
         ``partition`` is a tenant id, or :data:`REGISTRY` for the tenants registry.
         """
         with self._lock:
@@ -119,7 +129,10 @@ class Store:
             storage.begin()
             try:
                 yield database
-                storage.commit()
+                try:
+                    storage.commit()
+                except OSError as problem:  # the disk refused: nothing of it is kept
+                    raise StoreWriteError(f"{problem.strerror or problem}") from problem
             except BaseException:
                 if storage.dirty:
                     self._undo(partition, database, storage)

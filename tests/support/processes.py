@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import httpx
@@ -39,14 +40,18 @@ def wait_until_healthy(
 
 @contextlib.contextmanager
 def serving(
-    args: Sequence[str] = ("--in-memory",), command: Sequence[str] = (CREDITBOX, "serve")
+    args: Sequence[str] = ("--in-memory",),
+    command: Sequence[str] = (CREDITBOX, "serve"),
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[str]:
-    """Run ``creditbox serve`` (or another server command) on a free port; yield its base URL."""
+    """Run ``creditbox serve`` (or another server command) on a free port; yield its base URL.
+    ``env``: variables to add to the server's environment."""
     port = free_port()
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port), *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
