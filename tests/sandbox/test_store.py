@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.store import Store, StoreCorruptError, commit_log
+from sandbox.store import Store, StoreCorruptError, StoreWriteError, commit_log
 from sandbox.store import storage as storage_module
 
 
@@ -231,7 +231,7 @@ def test_a_write_that_fails_on_disk_is_undone(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fdatasync", disk_full)
-    with pytest.raises(OSError), store.transaction("alpha") as db:
+    with pytest.raises(StoreWriteError), store.transaction("alpha") as db:
         db.table("memos").insert({"n": 2})
     monkeypatch.undo()
 
