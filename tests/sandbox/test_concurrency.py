@@ -14,6 +14,7 @@ import pytest
 from sandbox.embedded import EmbeddedSandbox
 from tests.support.count_client import Count
 from tests.support.dayzero_client import DayZero
+from tests.support.figures import record
 from tests.support.solvimon_client import Solvimon, line_credit
 
 CLIENTS = 64
@@ -33,7 +34,13 @@ def all_at_once(base_url: str, send: Callable[[httpx.Client, int], httpx.Respons
             return send(http, number).status_code
 
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
-        return Counter(pool.map(one, range(CLIENTS)))
+        statuses = Counter(pool.map(one, range(CLIENTS)))
+    record(
+        "concurrency",
+        concurrent_requests=CLIENTS,
+        server_errors=sum(n for status, n in statuses.items() if status >= 500),
+    )
+    return statuses
 
 
 def test_dayzero_applies_of_one_memo_never_exceed_it(sandbox: EmbeddedSandbox) -> None:

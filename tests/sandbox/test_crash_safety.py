@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from tests.support.dayzero_client import DayZero
+from tests.support.figures import record
 from tests.support.processes import CREDITBOX, free_port, wait_until_healthy
 
 ROUNDS = int(os.environ.get("CRASH_ROUNDS", "3"))
@@ -119,6 +120,11 @@ def test_acknowledged_writes_survive_sigkill_and_no_apply_is_half_done(tmp_path:
                     assert applied.get(memo_id) == cents, f"acknowledged apply on {memo_id} lost"
                 credited = dayzero.get_invoice(invoice)["amount_credited"]
                 assert credited == sum(applied.values()), "an apply is half done"
+            record(
+                "crash_safety",
+                kills=1,
+                acknowledged_writes_checked=len(acked.memos) + len(acked.applications),
+            )
         assert len(acked.applications) > ROUNDS  # the writers did get writes in before each kill
     finally:
         process.kill()

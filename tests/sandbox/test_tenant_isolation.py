@@ -18,6 +18,7 @@ from sandbox.app import _parsed_spec, create_app
 from tests.sandbox.operations.test_fixtures import SAMPLE
 from tests.support.count_client import Count
 from tests.support.dayzero_client import DayZero
+from tests.support.figures import record
 from tests.support.kojo_client import Kojo
 from tests.support.solvimon_client import Solvimon, line_credit
 
@@ -67,6 +68,7 @@ def every_id_of_a(world: dict[str, Any]) -> set[str]:
 
 
 def assert_refused_without_leaking(response: Any, sent: set[str], world: dict[str, Any]) -> None:
+    record("tenant_isolation", cross_tenant_attempts=1)
     assert not 200 <= response.status_code < 300, (response.status_code, response.text[:300])
     assert response.status_code < 500, response.text[:300]
     leaked = {found for found in every_id_of_a(world) - sent if found in response.text}
@@ -144,6 +146,7 @@ def test_kojo_queries_by_id_see_nothing_of_another_tenant(world: dict[str, Any])
     for target in world["ids"]["kojo"]:
         for field in ("creditMemo", "invoice"):
             response = kojo.post(f'{{ {field}(id: "{target}") {{ id }} }}')
+            record("tenant_isolation", cross_tenant_attempts=1)
             assert response.json().get("data", {}).get(field) is None, response.text
             leaked = every_id_of_a(world) - {target}
             assert not {found for found in leaked if found in response.text}
