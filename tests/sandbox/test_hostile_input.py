@@ -47,7 +47,6 @@ import contextlib
 import json
 import re
 import socket
-import subprocess
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -63,7 +62,7 @@ from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN
 from tests.support.figures import record
 from tests.support.kojo_client import DEMO as KOJO_DEMO
-from tests.support.processes import CREDITBOX, free_port, wait_until_healthy
+from tests.support.processes import serving
 from tests.support.solvimon_client import DEMO_KEY
 
 TIMEOUT = 5.0  # seconds any one request may take: longer is a hang
@@ -331,23 +330,13 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
     root = tmp_path_factory.mktemp("hostile")
     data_dir = root / "data"
     log = tmp_path_factory.mktemp("hostile-log") / "serve.log"
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    command = [CREDITBOX, "serve", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--data-dir", str(data_dir), "--fixture", "fixtures/demo.yaml"]
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-        try:
-            wait_until_healthy(base_url, process)
-            with httpx.Client(base_url=base_url, timeout=TIMEOUT) as http:
-                yield Target(base_url, http, root, data_dir)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    args = ("--data-dir", str(data_dir), "--fixture", "fixtures/demo.yaml")
+    with (
+        log.open("wb") as output,
+        serving(args, output=output) as base_url,
+        httpx.Client(base_url=base_url, timeout=TIMEOUT) as http,
+    ):
+        yield Target(base_url, http, root, data_dir)
 
 
 # judging -------------------------------------------------------------------------------------

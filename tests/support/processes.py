@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import IO
 
 import httpx
 
@@ -43,13 +44,15 @@ def serving(
     args: Sequence[str] = ("--in-memory",),
     command: Sequence[str] = (CREDITBOX, "serve"),
     env: Mapping[str, str] | None = None,
+    output: IO[bytes] | None = None,
 ) -> Iterator[str]:
     """Run ``creditbox serve`` (or another server command) on a free port; yield its base URL.
-    ``env``: variables to add to the server's environment."""
+    ``env``: variables to add to the server's environment. ``output``: a file for what the
+    server prints, for a server that may print much (a pipe nobody reads would stall it)."""
     port = free_port()
     process = subprocess.Popen(
         [*command, "--host", "127.0.0.1", "--port", str(port), *args],
-        stdout=subprocess.PIPE,
+        stdout=output or subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},
     )
