@@ -1,7 +1,7 @@
 """Read a request body whole inside ASGI middleware, and hand it on unchanged.
 
-Used where a step must see the exact bytes before the application does: COUNT's signature
-check, and the JSON validator for bodies sent without ``Content-Length`` (chunked).
+Used where a step must see the exact bytes before the application does: the body limits
+(``sandbox.body_limits``, which read every body first) and COUNT's signature check.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ API here speaks it: otherwise the framework would check it as JSON yet hand it o
 The real vendors do not publish body limits; 1 MiB of JSON is far above any request of theirs,
 and the upload limit fits the largest upload the sandbox takes (COUNT's attachments: ten files of
 2 MiB, ``sandbox/vendors/count/attachments.py``). Both can be set on ``creditbox serve``.
-A body within its limits is read here once and handed on unchanged, so every later step (COUNT's
-signature check, validation, the handlers) sees exactly the bytes the client sent.
+A body within its limits is read here once and handed on unchanged, with its length in
+``Content-Length`` however it was sent, so every later step (COUNT's signature check, validation,
+the handlers) sees exactly the bytes the client sent.
 """
 
 from __future__ import annotations
@@ -32,11 +33,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.asgi_body import replaying
 from sandbox.error_handlers import ErrorShapes
+from sandbox.errors import ErrorShape
 
 MIB = 1024 * 1024
 JSON = b"application/json"
-
-
 CONTROL_PATH = "/_sandbox/"
 
 
@@ -78,12 +78,10 @@ class BodyLimits:
         shape = self._shapes.for_path(scope["path"])
         if declared is not None and declared.isdigit() and int(declared) > limit:
             raise shape.http_error(413, TOO_LARGE.format(limit=limit))
-        body = await self._read(receive, limit, scope["path"])
-        if body and "content-type" not in headers:
-            scope = {**scope, "headers": [*scope["headers"], (b"content-type", JSON)]}
-        await self._app(scope, replaying(body, receive), send)
+        body = await self._read(receive, limit, shape)
+        await self._app(_as_read(scope, body), replaying(body, receive), send)
 
-    async def _read(self, receive: Receive, limit: int, path: str) -> bytes:
+    async def _read(self, receive: Receive, limit: int, shape: ErrorShape) -> bytes:
         """The body, or the vendor's 413 once it passes ``limit``, or 408 when it is late."""
         seconds = self._limits.body_seconds
         deadline = time.monotonic() + seconds
@@ -93,15 +91,28 @@ class BodyLimits:
             try:
                 message = await asyncio.wait_for(receive(), deadline - time.monotonic())
             except TimeoutError:
-                raise self._shapes.for_path(path).http_error(
-                    408, TOO_SLOW.format(seconds=seconds)
-                ) from None
+                raise shape.http_error(408, TOO_SLOW.format(seconds=seconds)) from None
             if message["type"] != "http.request":
                 break  # the client went away; the app sees the disconnect
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                raise self._shapes.for_path(path).http_error(413, TOO_LARGE.format(limit=limit))
+                raise shape.http_error(413, TOO_LARGE.format(limit=limit))
             chunks.append(chunk)
             more = message.get("more_body", False)
         return b"".join(chunks)
+
+
+def _as_read(scope: Scope, body: bytes) -> Scope:
+    """The request as every later step should see it: the body's length in ``Content-Length``
+    (Connexion decides "no body" from it alone, so a chunked body would read as missing), and
+    JSON when no ``Content-Type`` was sent."""
+    headers = [
+        (name, value)
+        for name, value in scope["headers"]
+        if name.lower() not in (b"content-length", b"transfer-encoding")
+    ]
+    headers.append((b"content-length", str(len(body)).encode()))
+    if body and not any(name.lower() == b"content-type" for name, _ in headers):
+        headers.append((b"content-type", JSON))
+    return {**scope, "headers": headers}

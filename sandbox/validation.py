@@ -31,8 +31,6 @@ from starlette.datastructures import Headers
 from starlette.formparsers import MultiPartException
 from starlette.types import Receive, Scope
 
-from sandbox.asgi_body import read_body, replaying
-
 Issue = dict[str, Any]
 
 _REQUIRED = re.compile(r"^'(.+)' is a required property$")
@@ -66,14 +64,10 @@ def depth(value: Any) -> int:
     deepest, stack = 0, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        children = (
-            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        )
-        for child in children:
-            if isinstance(child, dict | list):
-                stack.append((child, level + 1))
         if isinstance(item, dict | list):
             deepest = max(deepest, level)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, level + 1) for child in children if isinstance(child, dict | list))
     return deepest
 
 
@@ -167,18 +161,6 @@ def _reject_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
-async def _buffered(receive: Receive, scope: Scope) -> tuple[Receive, Scope]:
-    """Read a body sent without ``Content-Length`` (chunked) and present it with one.
-
-    Connexion decides "no body" from ``Content-Length`` alone, so a chunked JSON body would
-    otherwise read as missing.
-    """
-    body = await read_body(receive)
-    headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"content-length"]
-    headers.append((b"content-length", str(len(body)).encode()))
-    return replaying(body, receive), {**scope, "headers": headers}
-
-
 def _format_checker() -> FormatChecker:
     """Draft 4's formats plus ``date`` and ``date-time``, which Connexion leaves unchecked."""
     checker = FormatChecker(formats=list(Draft4Validator.FORMAT_CHECKER.checkers))
@@ -251,9 +233,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
         return compiled(BodySchemaValidator, self._schema)
 
     async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
-        headers = Headers(scope=scope)
-        if "content-length" not in headers and "transfer-encoding" in headers:
-            receive, scope = await _buffered(receive, scope)
+        # sandbox.body_limits has read the body and set its Content-Length, chunked or not
         length = Headers(scope=scope).get("content-length", "0")
         missing = not length.isdigit() or int(length) == 0
         self._absent = missing

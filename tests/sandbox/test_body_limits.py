@@ -19,9 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from contracts.auth.count import CountSigner
-from tests.support.count_client import DEMO as COUNT_DEMO
-from tests.support.count_client import Count
+from tests.support.count_client import Count, signer
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN
 from tests.support.figures import record
 from tests.support.processes import serving
@@ -50,13 +48,11 @@ def dayzero_headers() -> dict[str, str]:
 # Each vendor: a write route, the headers it needs (COUNT's are signed over the body, so they are
 # made per body), and how its refusal body says what happened.
 def count_headers(path: str) -> Callable[[bytes], dict[str, str]]:
-    signer = CountSigner(
-        COUNT_DEMO["client_id"], COUNT_DEMO["client_secret"], COUNT_DEMO["access_token"]
-    )
+    demo = signer()
 
     def headers(body: bytes) -> dict[str, str]:
         request = httpx.Request("POST", f"http://sandbox{path}", content=body)
-        signed = next(signer.auth_flow(request))
+        signed = next(demo.auth_flow(request))
         return {k: v for k, v in signed.headers.items() if k.lower().startswith(("x-", "auth"))}
 
     return headers
