@@ -209,7 +209,8 @@ class SolvimonAdapter(Adapter):
         return headers
 
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them)."""
+        """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them) and
+        credit one through Solvimon's own API, so that credit invoices and their links exist."""
         from contracts.rules.solvimon import SolvimonCredentials, SolvimonSession, Supplies
 
         session = SolvimonSession(
@@ -222,8 +223,9 @@ class SolvimonAdapter(Adapter):
         try:
             api = session.api("creditbox-contracts schema layer")
             if api.on_sandbox():
-                for _ in range(self.seeded_invoices):
-                    api.final_invoice()
+                seeded = [api.final_invoice() for _ in range(self.seeded_invoices + 1)]
+                credited = api.credit(seeded[0]["id"], {"note": api.tag})
+                assert credited.status_code == 200, f"crediting answered {credited.status_code}"
         finally:
             session.close()
 

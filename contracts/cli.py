@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, summary, add_arguments in (
         (
             "seed",
-            "load a fixture (YAML) into a tenant of a running sandbox",
+            "load a fixture (YAML) into a tenant of a running sandbox (created if it is new)",
             ops_cli.add_seed_arguments,
         ),
         ("clock", "show or advance a tenant's test clock", ops_cli.add_clock_arguments),

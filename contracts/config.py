@@ -238,8 +238,11 @@ def _file_values(path: Path | None) -> Mapping[str, Any]:
     return dict(table)
 
 
-def resolve(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> Settings:
-    """Merge flags, environment and config file; raise :class:`UsageError` on a bad value."""
+def resolve(
+    args: argparse.Namespace, environ: Mapping[str, str] = os.environ, cwd: Path | None = None
+) -> Settings:
+    """Merge flags, environment and config file; raise :class:`UsageError` on a bad value.
+    Relative paths are taken from ``cwd`` (default: the working directory) and made absolute."""
     from_file = _file_values(getattr(args, "config", None))
     values: dict[str, Any] = {}
     for option in OPTIONS:
@@ -256,9 +259,23 @@ def resolve(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -
         except ValueError as error:
             raise UsageError(f"{option.flag}: {error}") from None
         values[option.name] = value
+    for name in PATH_OPTIONS:
+        if values[name] is not None:
+            values[name] = _absolute(values[name], cwd)
     settings = Settings(**values)
     _check(settings)
     return settings
+
+
+# Paths a run writes or reads. Schemathesis runs in a scratch directory, so each is made
+# absolute here, against the directory ``creditbox`` was started from: nothing lands in (and
+# is lost with) that scratch directory.
+PATH_OPTIONS = ("report_dir", "junit", "baseline")
+
+
+def _absolute(path: Path, cwd: Path | None) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else (cwd or Path.cwd()) / path
 
 
 def _check(settings: Settings) -> None:

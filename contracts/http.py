@@ -11,7 +11,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,15 +69,21 @@ def _text(content: bytes, limit: int = 4000) -> str:
     return text if len(text) <= limit else text[:limit] + "\n…"
 
 
+# Shown every response a run's clients receive, with its recorded (masked) exchange.
+Observer = Callable[[httpx.Response, Exchange], None]
+
+
 @dataclass
 class Limits:
     """How much a run may send: ``max_requests`` in all, at most ``rate_per_second``; and, shared
     by every client of the run the same way, the admin token its requests to a creditbox
-    sandbox's control API carry (``control_token``: needed only off loopback)."""
+    sandbox's control API carry (``control_token``: needed only off loopback) and who watches
+    the responses (``observe``: the invariants, ``contracts.traffic``)."""
 
     max_requests: int = 1000
     rate_per_second: float = 10.0
     control_token: str | None = None
+    observe: Observer | None = None
     sent: int = 0
     _last: float = field(default=0.0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -140,17 +146,18 @@ class RecordingClient:
         response = self._client.request(method, url, **kwargs)
         elapsed = (time.perf_counter() - started) * 1000
         body = response.request.content
-        self.exchanges.append(
-            Exchange(
-                method=method,
-                url=str(response.request.url),
-                request_headers=_masked(response.request.headers),
-                request_body=self.mask(_text(body)) if body else None,
-                status=response.status_code,
-                response_body=self.mask(_text(response.content)),
-                elapsed_ms=elapsed,
-            )
+        exchange = Exchange(
+            method=method,
+            url=str(response.request.url),
+            request_headers=_masked(response.request.headers),
+            request_body=self.mask(_text(body)) if body else None,
+            status=response.status_code,
+            response_body=self.mask(_text(response.content)),
+            elapsed_ms=elapsed,
         )
+        self.exchanges.append(exchange)
+        if self.limits.observe is not None:
+            self.limits.observe(response, exchange)
         return response
 
     def take_exchanges(self) -> list[Exchange]:

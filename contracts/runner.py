@@ -28,6 +28,7 @@ from contracts.http import Limits
 from contracts.report import RunReport, human, junit
 from contracts.report.terminal import Terminal
 from contracts.rules import Verdict, catalogue, run_rules
+from contracts.traffic import RuleTraffic
 
 CONFORMS, DRIFT, USAGE = 0, 1, 2
 
@@ -152,6 +153,15 @@ def check(
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
         pace = f"at most {schema_layer.schemathesis_rate(rate)}" if rate else "no rate cap"
         terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode}; {pace})")
+        traffic = RuleTraffic(adapter.checks, target.base_url)
+        if settings.in_process or (settings.allow_writes and "schema" in settings.layers):
+            # Objects for Schemathesis to read; the run's own sandbox starts empty and gets
+            # them even on a read-only run, or the invariants would have nothing to check.
+            adapter.prepare(
+                target.base_url,
+                target.credentials,
+                Limits(settings.max_requests, rate, settings.admin_token, traffic),
+            )
         if "rules" in settings.layers:
             terminal.line("Documented-behaviour rules")
             session = adapter.session(
@@ -159,7 +169,7 @@ def check(
                 target.base_url,
                 target.credentials,
                 target.other,
-                Limits(settings.max_requests, rate, settings.admin_token),
+                Limits(settings.max_requests, rate, settings.admin_token, traffic),
                 uuid.uuid4().hex[:8],
             )
             rules = catalogue(settings.api)
@@ -170,10 +180,8 @@ def check(
                 )
             finally:
                 session.close()
+        statements = adapter.checks.STATEMENTS
         if "schema" in settings.layers:
-            if settings.allow_writes:
-                limits = Limits(settings.max_requests, rate, settings.admin_token)
-                adapter.prepare(target.base_url, target.credentials, limits)
             budget = f"≤ {settings.max_time}s" if settings.max_time else "every phase once"
             terminal.line(f"Schemathesis: invariants and schema conformance ({budget})")
             result = schema_layer.run(
@@ -186,12 +194,15 @@ def check(
                 operations_toml=adapter.operations_toml,
                 env=adapter.schema_env(target.credentials),
                 reads_only=adapter.reads_only,
+                checks=adapter.checks,
             )
             report.schema_requests = result.requests
             report.schema_server_errors = result.server_errors
-            found = schema_layer.verdicts(result, adapter.spec, adapter.checks.STATEMENTS)
+            result.checked = traffic.add_counts(result.checked)
+            found = traffic.judge(schema_layer.verdicts(result, adapter.spec, statements))
         else:
             found = schema_layer.skipped("not selected (--layers)", adapter.spec)
+            found += traffic.judge(traffic.failed_verdicts(statements))
         terminal.expect(len(found))
         for verdict in found:
             settle(verdict)

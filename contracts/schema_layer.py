@@ -17,9 +17,10 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from contracts.checks import COUNTS_ENV
+from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV
 from contracts.config import Settings
 from contracts.rules import FAIL, PASS, SKIP, Verdict
 from specs import spec_path
@@ -68,6 +69,8 @@ class SchemaRun:
     output: str = ""
     read_only: bool = False
     checked: dict[str, int] = field(default_factory=dict)
+    # files the run should have left and did not: its results are lost, the run proves nothing
+    missing: list[str] = field(default_factory=list)
 
 
 def _header_variable(number: int) -> str:
@@ -150,8 +153,12 @@ def run(
     operations_toml: str = "",
     env: dict[str, str] | None = None,
     reads_only: bool = False,
+    checks: ModuleType | None = None,
 ) -> SchemaRun:
-    """Run Schemathesis; its reports land in ``out`` (run.json, requests.har, junit.xml)."""
+    """Run Schemathesis with ``checks``' invariants; its reports land in ``out`` (run.json,
+    requests.har, junit.xml, checked.json). Schemathesis runs in a scratch directory, so ``out``
+    is made absolute first: a relative one would be written there and lost with it."""
+    out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(prefix="creditbox-st-"))
     toml = _headers_toml(headers) + CONFIG_TOML.format(generation=generation_toml)
@@ -167,6 +174,7 @@ def run(
         "SCHEMATHESIS_HOOKS": HOOKS_MODULE,
         "PYTHONUNBUFFERED": "1",
         COUNTS_ENV: str(counts),
+        **({CHECKS_MODULE_ENV: checks.__name__} if checks else {}),
         **{_header_variable(number): value for number, value in enumerate(headers.values())},
         **(env or {}),
     }
@@ -187,18 +195,33 @@ def run(
         shutil.rmtree(workdir, ignore_errors=True)
     (out / "schemathesis.txt").write_text(result.output, encoding="utf-8")
     result.read_only = not settings.allow_writes
-    if counts.exists():
-        result.checked = json.loads(counts.read_text(encoding="utf-8"))
-    if (out / "run.json").exists():
-        summary = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    if result.exit_code != 124:
+        _read_reports(result, out, counted=checks is not None)
+    return result
+
+
+def _read_reports(result: SchemaRun, out: Path, *, counted: bool) -> None:
+    """Fill ``result`` from what Schemathesis left in ``out``; name every file that is missing
+    or unreadable (``counted``: the hooks were asked for their counts)."""
+
+    def load(name: str) -> Any:
+        try:
+            return json.loads((out / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            result.missing.append(name)
+            return None
+
+    if counted:
+        result.checked = load("checked.json") or {}
+    summary = load("run.json")
+    if isinstance(summary, dict):
         result.failures = summary.get("failures") or []
         result.errors = summary.get("errors") or []
-    if (out / "requests.har").exists():
-        entries = json.loads((out / "requests.har").read_text(encoding="utf-8"))["log"]["entries"]
-        statuses = [entry["response"]["status"] for entry in entries]
+    har = load("requests.har")
+    if har is not None:
+        statuses = [entry["response"]["status"] for entry in har["log"]["entries"]]
         result.requests = len(statuses)
         result.server_errors = sum(1 for status in statuses if status >= 500)
-    return result
 
 
 _CUSTOM = re.compile(r"Custom check failed: `([^`]+)`")
@@ -215,39 +238,26 @@ def _sections(output: str) -> list[str]:
 
 
 def verdicts(result: SchemaRun, spec: str, statements: dict[str, tuple[str, str]]) -> list[Verdict]:
+    """Every invariant of ``statements`` (pass with the objects it checked, fail, or skip), every
+    other failure Schemathesis listed under the name the report gives it (a custom check's name,
+    else the Schemathesis code), and the run's own trouble, if any, as ``SCHEMATHESIS-RUN``."""
     failed = {_failure_id(failure): failure for failure in result.failures}
     sections = _sections(result.output)
-    found: list[Verdict] = []
-    for name, (statement, source) in statements.items():
-        seen = result.checked.get(name, 0)
-        verdict = Verdict(name, "invariant", statement, source, PASS, f"{seen} objects checked")
-        if name in failed:
-            verdict.outcome = FAIL
-            verdict.reason = _where(failed[name])
-            verdict.notes = [s for s in sections if f"`{name}`" in s][:3]
-        elif not seen:
-            verdict.outcome = SKIP
-            verdict.reason = "no response carried an object this check applies to"
-        found.append(verdict)
-    built_in = {
-        key: failure
-        for key, failure in failed.items()
-        if key not in statements
-        and not key.startswith(("dayzero_", "count_", "solvimon_", "kojo_"))
-    }
-    source = f"specs/{spec} (Schemathesis built-in checks)"
-    for code, failure in sorted(built_in.items()):
-        verdict = Verdict(code, "schema", str(failure.get("title")), source, FAIL, _where(failure))
-        verdict.notes = [s for s in sections if code in s][:3]
-        found.append(verdict)
     trouble = _run_trouble(result, bool(failed))
+    found = _invariant_verdicts(result, failed, statements, sections, trouble)
+    source = f"specs/{spec} (Schemathesis built-in checks)"
+    others = {key: failure for key, failure in failed.items() if key not in statements}
+    for name, failure in sorted(others.items()):
+        verdict = Verdict(name, "schema", str(failure.get("title")), source, FAIL, _where(failure))
+        verdict.notes = [s for s in sections if _named_in(name, s)][:3]
+        found.append(verdict)
     if trouble:
         verdict = Verdict(
             "SCHEMATHESIS-RUN", "schema", "Schemathesis completed its run", source, FAIL, trouble
         )
         verdict.notes = [s for s in sections if "Runtime Error" in s or "Error" in s[:200]][:3]
         found.append(verdict)
-    elif not built_in:
+    elif not others:
         scope = "GET operations only (read-only run)" if result.read_only else "every operation"
         found.append(
             Verdict(
@@ -273,8 +283,67 @@ def verdicts(result: SchemaRun, spec: str, statements: dict[str, tuple[str, str]
     return found
 
 
+def _named_in(name: str, section: str) -> bool:
+    return f"`{name}`" in section or f"{name} " in section
+
+
+ALL_INVARIANTS = "INVARIANTS"
+
+
+def _invariant_verdicts(
+    result: SchemaRun,
+    failed: dict[str, dict[str, Any]],
+    statements: dict[str, tuple[str, str]],
+    sections: list[str],
+    trouble: str,
+) -> list[Verdict]:
+    """One verdict per invariant; when none of them saw an object (an empty tenant read, or a
+    run whose results are lost), one line that says so instead of a skip per invariant."""
+    if not any(result.checked.get(name) for name in statements) and not failed.keys() & set(
+        statements
+    ):
+        names = ", ".join(statements)
+        reason = (
+            "the run's results are lost, see SCHEMATHESIS-RUN"
+            if trouble
+            else "no response carried an object they apply to: the target had no data to read "
+            "(with --allow-writes the run creates some)"
+        )
+        sources = sorted({source for _, source in statements.values()})
+        return [
+            Verdict(
+                ALL_INVARIANTS,
+                "invariant",
+                f"The {len(statements)} invariants hold on every response ({names})",
+                "; ".join(sources),
+                SKIP,
+                reason,
+            )
+        ]
+    found = []
+    for name, (statement, source) in statements.items():
+        seen = result.checked.get(name, 0)
+        verdict = Verdict(name, "invariant", statement, source, PASS, f"{seen} objects checked")
+        if name in failed:
+            verdict.outcome = FAIL
+            verdict.reason = _where(failed[name])
+            verdict.notes = [s for s in sections if f"`{name}`" in s][:3]
+        elif not seen:
+            verdict.outcome = SKIP
+            verdict.reason = "no response carried an object this check applies to"
+        found.append(verdict)
+    return found
+
+
 def _run_trouble(result: SchemaRun, failed: bool) -> str:
     """Why the run cannot be trusted to have tested anything, or ``""``."""
+    if result.exit_code == 124:
+        return "Schemathesis did not finish in time; see schemathesis/schemathesis.txt"
+    if result.missing:
+        return (
+            f"Schemathesis left no readable {', '.join(result.missing)}: its results are lost "
+            f"(exit code {result.exit_code}); see schemathesis/schemathesis.txt"
+        )
     if result.errors:
         titles = sorted(
             {str(e.get("title", e)) if isinstance(e, dict) else str(e) for e in result.errors}
@@ -283,7 +352,7 @@ def _run_trouble(result: SchemaRun, failed: bool) -> str:
     if result.exit_code not in (0, 1) or (result.exit_code == 1 and not failed):
         return f"exit code {result.exit_code}; see schemathesis/schemathesis.txt"
     if result.requests == 0:
-        return "no request completed: the target did not answer in time"
+        return "no request completed: every request timed out or failed to connect"
     return ""
 
 

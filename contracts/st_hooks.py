@@ -3,11 +3,16 @@
 Loaded by the Schemathesis process that ``creditbox contracts`` starts (``SCHEMATHESIS_HOOKS``),
 so each invariant runs on every response and a failure is reported under the invariant's name,
 e.g. ``Custom check failed: `dayzero_remaining_is_amount_minus_applied```.
+
+Schemathesis' check registry is process-wide, so only the invariants of the API under test are
+registered (the module named by ``CREDITBOX_CHECKS_MODULE``): another API's checks would judge
+responses they know nothing about.
 """
 
 from __future__ import annotations
 
 import atexit
+import importlib
 import json
 import os
 from collections import Counter
@@ -18,9 +23,8 @@ from typing import Any
 import requests
 import schemathesis
 
-from contracts.checks import COUNT_SECRET_ENV, COUNTS_ENV, count, dayzero, kojo, solvimon
+from contracts.checks import CHECKS_MODULE_ENV, COUNT_SECRET_ENV, COUNTS_ENV
 
-CHECK_MODULES: tuple[ModuleType, ...] = (dayzero, count, solvimon, kojo)
 _checked: Counter[str] = Counter()
 
 
@@ -29,6 +33,11 @@ def _json_body(response: Any) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _has_body(response: Any) -> bool:
+    """A response with no body at all (a 204) gives a check nothing to judge."""
+    return bool(getattr(response, "content", b""))
 
 
 def _make_check(module: ModuleType, name: str) -> Any:
@@ -47,7 +56,8 @@ def _make_positive_check(module: ModuleType, name: str) -> Any:
 
     def check(ctx: Any, response: Any, case: Any) -> None:
         mode = getattr(getattr(getattr(case, "meta", None), "generation", None), "mode", None)
-        if str(getattr(mode, "value", mode)).lower() == "positive" and response.status_code < 500:
+        positive = str(getattr(mode, "value", mode)).lower() == "positive"
+        if positive and response.status_code < 500 and _has_body(response):
             _checked[name] += module.POSITIVE_CHECKS[name](_json_body(response))
 
     check.__name__ = name
@@ -110,11 +120,15 @@ def _sign_count_requests(secret: str) -> None:
     context.make_session = signed_session
 
 
-for _module in CHECK_MODULES:
-    for _name in _module.ALL_CHECKS:
-        schemathesis.check(_make_check(_module, _name))
-    for _name in getattr(_module, "POSITIVE_CHECKS", {}):
-        schemathesis.check(_make_positive_check(_module, _name))
+def _register(module: ModuleType) -> None:
+    for name in module.ALL_CHECKS:
+        schemathesis.check(_make_check(module, name))
+    for name in getattr(module, "POSITIVE_CHECKS", {}):
+        schemathesis.check(_make_positive_check(module, name))
+
+
+if os.environ.get(CHECKS_MODULE_ENV):
+    _register(importlib.import_module(os.environ[CHECKS_MODULE_ENV]))
 atexit.register(_write_counts)
 if os.environ.get(COUNT_SECRET_ENV):
     _sign_count_requests(os.environ[COUNT_SECRET_ENV])

@@ -11,6 +11,8 @@ Check = Callable[[JSON], bool | None]
 
 # Where the Schemathesis process writes how many objects each check saw (see st_hooks.py).
 COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
+# The module of the API under test's invariants: the only checks the Schemathesis process runs.
+CHECKS_MODULE_ENV = "CREDITBOX_CHECKS_MODULE"
 # Where the Schemathesis process finds COUNT's client secret, to sign what it sends.
 COUNT_SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
 

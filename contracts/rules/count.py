@@ -229,6 +229,30 @@ def over_apply_refused(api: CountApi) -> None:
 
 @rule(
     "count",
+    "CT-APPLY-PARTIAL",
+    statement="Applying part of a memo lowers the invoice's openBalance and the memo's "
+    "remainingCredit by that amount; the invoice is then partial.",
+    source=f"{SEED}: Apply credit lowers both balances; {FACTS}: derived status partial",
+    writes=True,
+)
+def apply_partial(api: CountApi) -> None:
+    invoice = api.record("invoice", 100)
+    memo = api.record("memo", 50)
+    response = api.apply(invoice["id"], memo["id"], 30)
+    assert response.status_code == 200, f"applying 30 of 50 answered {response.status_code}"
+    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+    assert after.get("openBalance") == 70, (
+        f"the invoice's openBalance is {after.get('openBalance')}"
+    )
+    assert after.get("status") == "partial", f"the invoice's status is {after.get('status')!r}"
+    memo_after = api.expect("GET", f"/invoices/{memo['id']}", 200)
+    assert memo_after.get("remainingCredit") == 20, (
+        f"the memo's remainingCredit is {memo_after.get('remainingCredit')}"
+    )
+
+
+@rule(
+    "count",
     "CT-REMOVE-CREDIT-NOT-APPLIED-404",
     statement="remove-credit of a memo that is not applied to the invoice is 404.",
     source=f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied",
@@ -310,3 +334,36 @@ def _sandbox_tenant_of(api: CountApi) -> str:
     if found is None:
         raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")
     return found[0]
+
+
+CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper.ts"
+PAGE_LIMIT = 2  # small pages, so that a few records already cross page boundaries
+
+
+@rule(
+    "count",
+    "CT-PAGINATION-EXACTLY-ONCE",
+    statement="Paging GET /partners/invoices by page and limit returns every record exactly "
+    "once, and as many as totalRecords says.",
+    source=f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
+    "until it has fetched totalRecords",
+    writes=False,
+)
+def pagination_exactly_once(api: CountApi) -> None:
+    """Last in the catalogue: on a write run, the records the other rules left are pages to
+    walk."""
+    first = api.expect("GET", "/invoices", 200, params={"page": 1, "limit": PAGE_LIMIT})
+    total = first.get("totalRecords")
+    assert isinstance(total, int), f"the page has no totalRecords: {str(first)[:200]}"
+    if total <= PAGE_LIMIT:
+        raise Skipped(f"{total} records: no page boundary to cross")
+    pages = -(-total // PAGE_LIMIT)
+    if pages > 50:
+        raise Skipped(f"{total} records: more than 50 pages of {PAGE_LIMIT} to walk")
+    seen = [record["id"] for record in first["invoices"]]
+    for number in range(2, pages + 1):
+        page = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
+        seen += [record["id"] for record in page["invoices"]]
+    repeated = sorted({uuid for uuid in seen if seen.count(uuid) > 1})
+    assert not repeated, f"records returned more than once: {repeated}"
+    assert len(seen) == total, f"walked {len(seen)} records but totalRecords says {total}"

@@ -79,12 +79,13 @@ class KojoApi:
 
     def seed_examples(self) -> bool:
         """On a sandbox: invoices with several items, and credit memos with tax, shipping and
-        payments, so that every invariant has objects to judge. False elsewhere."""
+        payments, so that every invariant has objects to judge and the paging rules have the
+        memos they need. False elsewhere."""
         tenant = self._tenant()
         if tenant is None:
             return False
         base = f"{self.control_url}/tenants/{tenant}/kojo"
-        for number in range(3):
+        for number in range(MEMOS_NEEDED):
             items = [
                 {
                     "description": self.tag,

@@ -515,3 +515,36 @@ def other_platform(api: SolvimonApi) -> None:
     hidden = api.call("GET", f"/invoices/{invoice['id']}")
     assert hidden.status_code == 404, f"another platform's invoice answered {hidden.status_code}"
     assert api.invoice(invoice["id"], platform=platform)["id"] == invoice["id"]
+
+
+QUERY_PARAMETERS = "docs.solvimon.com/docs/query-parameters (filtering, ordering, pagination)"
+PAGE_LIMIT = 2  # small pages, so that a few invoices already cross page boundaries
+
+
+@rule(
+    "solvimon",
+    "SV-LIST-EXACTLY-ONCE",
+    statement="Paging GET /v1/invoices by page and limit returns every invoice exactly once, "
+    "in as many pages as total_number_of_pages says.",
+    source=f"{FACTS}: list {{data, page, limit, total_number_of_pages, links}}; {QUERY_PARAMETERS}",
+    writes=False,
+)
+def list_exactly_once(api: SolvimonApi) -> None:
+    """Last in the catalogue: on a write run, the invoices the other rules seeded and credited
+    are pages to walk."""
+    first = api.expect("GET", "/invoices", 200, params={"page": 1, "limit": PAGE_LIMIT})
+    pages = first.get("total_number_of_pages")
+    assert isinstance(pages, int), f"the page has no total_number_of_pages: {str(first)[:200]}"
+    if pages < 2:
+        raise Skipped(f"{len(first['data'])} invoices: no page boundary to cross")
+    if pages > 50:
+        raise Skipped(f"more than 50 pages of {PAGE_LIMIT} to walk")
+    seen = [invoice["id"] for invoice in first["data"]]
+    for number in range(2, pages + 1):
+        page = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
+        assert page["data"], f"page {number} of {pages} is empty"
+        seen += [invoice["id"] for invoice in page["data"]]
+    after = api.expect("GET", "/invoices", 200, params={"page": pages + 1, "limit": PAGE_LIMIT})
+    assert not after["data"], f"page {pages + 1} of {pages} still lists invoices"
+    repeated = sorted({invoice for invoice in seen if seen.count(invoice) > 1})
+    assert not repeated, f"invoices returned more than once: {repeated}"

@@ -1,0 +1,92 @@
+"""The invariants on the harness's own traffic: every response the rules (and the seeding before
+Schemathesis) receive from the API under test is judged by the same checks Schemathesis runs.
+
+The rules make the richest objects of a run (memos applied and unapplied, invoices credited,
+a Kojo memo queried in full), and their queries select what Schemathesis' generated ones rarely
+do, so an invariant that only watched Schemathesis' traffic could see none of them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from types import ModuleType
+from urllib.parse import urlsplit
+
+import httpx
+
+from contracts.http import Exchange
+from contracts.rules import FAIL, Verdict
+
+# Failures kept per invariant as evidence: the first few are enough to show the drift.
+EVIDENCE_PER_CHECK = 3
+
+
+@dataclass
+class Judged:
+    """One invariant's failure on one response, with the exchange that shows it."""
+
+    message: str
+    exchange: Exchange
+
+
+@dataclass
+class RuleTraffic:
+    """Counts what each invariant of ``checks`` judged on the responses it is shown, and keeps
+    the failures. Only the API's own responses (under ``base_url``) count: a creditbox sandbox's
+    control API answers in other shapes."""
+
+    checks: ModuleType
+    base_url: str
+    checked: Counter[str] = field(default_factory=Counter)
+    failures: dict[str, list[Judged]] = field(default_factory=dict)
+
+    def __call__(self, response: httpx.Response, exchange: Exchange) -> None:
+        if not self._of_the_api(response) or not 200 <= response.status_code < 300:
+            return
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            return
+        for name in self.checks.ALL_CHECKS:
+            try:
+                self.checked[name] += self.checks.run_check(name, body)
+            except AssertionError as failure:
+                self.checked[name] += 1
+                found = self.failures.setdefault(name, [])
+                if len(found) < EVIDENCE_PER_CHECK:
+                    found.append(Judged(str(failure), exchange))
+
+    def _of_the_api(self, response: httpx.Response) -> bool:
+        base = urlsplit(self.base_url)
+        url = response.request.url
+        return url.netloc.decode() == base.netloc and url.path.startswith(base.path)
+
+    def add_counts(self, checked: dict[str, int]) -> dict[str, int]:
+        """``checked`` (Schemathesis' counts) with what this traffic judged added."""
+        return dict(Counter(checked) + self.checked)
+
+    def judge(self, verdicts: list[Verdict]) -> list[Verdict]:
+        """``verdicts`` with every invariant that failed on this traffic failed, its exchanges
+        as the evidence."""
+        for verdict in verdicts:
+            failures = self.failures.get(verdict.id)
+            if not failures:
+                continue
+            seen = f"on the harness's own requests: {failures[0].message}"
+            earlier = verdict.reason if verdict.outcome == FAIL else ""
+            verdict.reason = f"{earlier}; {seen}" if earlier else seen
+            verdict.outcome = FAIL
+            verdict.notes = [judged.message for judged in failures] + verdict.notes
+            verdict.evidence = [judged.exchange for judged in failures] + verdict.evidence
+        return verdicts
+
+    def failed_verdicts(self, statements: dict[str, tuple[str, str]]) -> list[Verdict]:
+        """Verdicts for the invariants that failed here, when Schemathesis did not run: a
+        failure seen is reported whatever the layers chosen."""
+        return [
+            Verdict(name, "invariant", statement, source, FAIL)
+            for name, (statement, source) in statements.items()
+            if name in self.failures
+        ]
