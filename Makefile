@@ -46,20 +46,23 @@ test: lint browser
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
-# The long reliability runs (SIGKILL 50 times, 10,000+ fuzzed requests, and the rest of the
-# reliability tests); writes docs/reliability.md from what they measured. `make test` runs the
+# The long reliability runs (SIGKILL 50 times, 10,000+ fuzzed requests, 20 contract runs per
+# vendor against a faithful sandbox, every proxy drift under the full default run, and the rest
+# of the reliability tests); writes docs/reliability.md from what they measured. `make test` runs the
 # same tests with smaller numbers.
 RELIABILITY_TESTS := tests/contracts/test_fuzzing.py tests/sandbox/test_crash_safety.py \
 	tests/sandbox/test_concurrency.py tests/sandbox/test_tenant_isolation.py \
 	tests/sandbox/test_auth_refusals.py tests/sandbox/test_hostile_input.py \
 	tests/sandbox/test_body_limits.py tests/sandbox/test_control_access.py \
-	tests/sandbox/test_disk_faults.py
+	tests/sandbox/test_disk_faults.py tests/contracts/test_false_alarms.py \
+	tests/contracts/test_drifting_deployment.py
 SOAK_FIGURES := .soak-figures.jsonl
 
 soak: $(STAMP)
 	rm -f $(SOAK_FIGURES)
 	CREDITBOX_FIGURES=$(CURDIR)/$(SOAK_FIGURES) CRASH_ROUNDS=50 CREDITBOX_FUZZ_EXAMPLES=100 \
-	CREDITBOX_FUZZ_MIN_REQUESTS=10000 $(BIN)/python -m pytest $(RELIABILITY_TESTS)
+	CREDITBOX_FUZZ_MIN_REQUESTS=10000 CREDITBOX_FALSE_ALARM_SEEDS=20 \
+	CREDITBOX_DRIFT_LAYERS=rules,schema $(BIN)/python -m pytest $(RELIABILITY_TESTS)
 	$(BIN)/python -m tests.support.reliability_report $(SOAK_FIGURES) docs/reliability.md
 
 clean:

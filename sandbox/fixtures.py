@@ -297,9 +297,13 @@ async def load_into(sandbox: Sandbox, tenant_id: str, fixture: Mapping[str, Any]
 
 
 def read(path: str) -> Any:
-    """A fixture file (YAML, or JSON, which is YAML too)."""
+    """A fixture file (YAML, or JSON, which is YAML too). A vendor's section left empty
+    (``count:`` with nothing under it, as a template leaves it) loads nothing for that vendor."""
     with open(path, encoding="utf-8") as stream:
         try:
-            return yaml.safe_load(stream)
+            fixture = yaml.safe_load(stream)
         except yaml.YAMLError as problem:
             raise FixtureError(f"{path}: not YAML: {problem}") from None
+    if isinstance(fixture, dict):
+        fixture = {section: entries for section, entries in fixture.items() if entries is not None}
+    return fixture

@@ -39,6 +39,34 @@ AREAS = (
         {"requests": "requests fuzzed", "server_errors": "5xx responses seen"},
     ),
     Area(
+        "false_alarms",
+        "No false alarms",
+        "tests/contracts/test_false_alarms.py",
+        "The default `creditbox contracts` run of each of the four vendors, with writes "
+        "allowed, against a faithful sandbox, in process and over a URL to a served one, under "
+        "different Schemathesis seeds. Every run must exit 0. `make test`: 2 runs per vendor; "
+        "`make soak`: 20 per vendor (seeds 1 to 20, alternating the two ways).",
+        {"runs": "contract runs against a faithful sandbox", "false_alarms": "false alarms"},
+    ),
+    Area(
+        "proxy_drifts",
+        "Drift caught from outside",
+        "tests/contracts/test_drifting_deployment.py",
+        "A reverse proxy in front of a faithful sandbox rewrites its answers, one drift at a "
+        "time (a balance off by a minor unit, a refusal turned into a success, an error body in "
+        "another shape, a duplicated page, a derived field that disagrees with the amounts), "
+        "five per vendor. The harness, pointed at the proxy over `--base-url`, must exit 1 and "
+        "name the rule or invariant written down for that drift; with no drift, it must exit 0. "
+        "`make test` runs the rules layer (the invariants judge its exchanges too); `make soak` "
+        "the full default run.",
+        {
+            "drifts": "drifts planted",
+            "caught": "drifts reported by the named check",
+            "faithful_runs": "runs through the proxy with no drift",
+            "false_alarms": "false alarms through the proxy",
+        },
+    ),
+    Area(
         "concurrency",
         "Concurrency",
         "tests/sandbox/test_concurrency.py",

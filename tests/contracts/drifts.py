@@ -1,0 +1,314 @@
+"""Drifts for the drifting proxy (``tests/support/drift_proxy.py``), written from what each vendor
+documents, not from the harness's rules: per vendor, a balance off by a minor unit, a refusal
+turned into a success, an error body in another shape, a duplicated page, and a derived field
+(a status, or where the vendor has none, a subtotal or a link) that disagrees with the amounts.
+Each names the rule, invariant or check that must report it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from tests.support.drift_proxy import Drift, Exchange
+
+JSON = dict[str, Any]
+
+
+def _objects(body: Any) -> Iterator[JSON]:
+    """Every object in a JSON body, at any depth."""
+    if isinstance(body, dict):
+        yield body
+        for value in body.values():
+            yield from _objects(value)
+    elif isinstance(body, list):
+        for value in body:
+            yield from _objects(value)
+
+
+def _duplicate_last(rows: Any) -> None:
+    """The page's last row replaced by its first: one row seen twice, one never."""
+    if isinstance(rows, list) and len(rows) >= 2:
+        rows[-1] = rows[0]
+
+
+def _duplicated_page(path: str, rows: str) -> Callable[[Exchange], None]:
+    """A list at ``path`` whose page (under ``rows``) repeats its first row in place of its
+    last."""
+
+    def rewrite(exchange: Exchange) -> None:
+        body = exchange.body
+        if exchange.method == "GET" and exchange.path == path and isinstance(body, dict):
+            _duplicate_last(body.get(rows))
+
+    return rewrite
+
+
+def _refusal_accepted(exchange: Exchange, method: str, path: re.Pattern[str], ok: int) -> None:
+    if exchange.method == method and path.search(exchange.path) and exchange.status == 400:
+        exchange.status, exchange.body = ok, {}
+
+
+# --- DayZero ----------------------------------------------------------------------------------
+
+
+def _dz_remaining_off_by_one(exchange: Exchange) -> None:
+    for memo in _objects(exchange.body):
+        if isinstance(memo.get("amount_remaining"), int) and "amount_applied" in memo:
+            memo["amount_remaining"] += 1
+
+
+def _dz_over_apply_accepted(exchange: Exchange) -> None:
+    _refusal_accepted(exchange, "POST", re.compile(r"/credit-memos/[^/]+/apply$"), 201)
+
+
+def _dz_error_shape(exchange: Exchange) -> None:
+    if exchange.status >= 400 and isinstance(exchange.body, dict) and "detail" in exchange.body:
+        exchange.body = {"error": {"message": exchange.body["detail"]}}
+
+
+def _dz_status_ignores_amounts(exchange: Exchange) -> None:
+    for memo in _objects(exchange.body):
+        if memo.get("status") == "partially_applied":
+            memo["status"] = "issued"
+
+
+# --- COUNT ------------------------------------------------------------------------------------
+
+
+def _count_records(body: Any) -> Iterator[JSON]:
+    return (obj for obj in _objects(body) if "invoiceType" in obj and "status" in obj)
+
+
+def _count_open_balance_off(exchange: Exchange) -> None:
+    for record in _count_records(exchange.body):
+        if isinstance(record.get("openBalance"), int | float):
+            record["openBalance"] = round(record["openBalance"] + 0.01, 2)
+
+
+def _count_over_apply_accepted(exchange: Exchange) -> None:
+    _refusal_accepted(exchange, "PATCH", re.compile(r"/invoices/[^/]+/apply-"), 200)
+
+
+def _count_error_shape(exchange: Exchange) -> None:
+    body = exchange.body
+    if exchange.status >= 400 and isinstance(body, dict) and "statusCode" in body:
+        exchange.body = {"error": body.get("message")}
+
+
+def _count_status_ignores_credit(exchange: Exchange) -> None:
+    for record in _count_records(exchange.body):
+        if record.get("status") == "partial":
+            record["status"] = "approved"
+
+
+# --- Solvimon ---------------------------------------------------------------------------------
+
+
+def _solvimon_open_amount_off(exchange: Exchange) -> None:
+    for invoice in _objects(exchange.body):
+        amount = invoice.get("open_invoice_amount")
+        if isinstance(amount, dict) and isinstance(amount.get("quantity"), str):
+            quantity = Decimal(amount["quantity"])
+            amount["quantity"] = str(quantity + Decimal(1).scaleb(quantity.as_tuple().exponent))
+
+
+def _solvimon_non_final_credited(exchange: Exchange) -> None:
+    _refusal_accepted(exchange, "POST", re.compile(r"/invoices/[^/]+/credit$"), 200)
+
+
+def _solvimon_error_shape(exchange: Exchange) -> None:
+    body = exchange.body
+    if exchange.status >= 400 and isinstance(body, dict) and "code" in body and "type" in body:
+        exchange.body = {"error": body.get("message")}
+
+
+def _solvimon_credit_unlinked(exchange: Exchange) -> None:
+    for invoice in _objects(exchange.body):
+        credit = invoice.get("credit")
+        if isinstance(credit, dict) and credit.get("original_invoice_id"):
+            credit["original_invoice_id"] = None
+
+
+# --- Kojo -------------------------------------------------------------------------------------
+
+
+def _kojo_memos(exchange: Exchange) -> Iterator[JSON]:
+    data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
+    return (obj for obj in _objects(data) if "totalDue" in obj or "subtotal" in obj)
+
+
+def _kojo_total_due_off(exchange: Exchange) -> None:
+    for memo in _kojo_memos(exchange):
+        if isinstance(memo.get("totalDue"), int | float):
+            memo["totalDue"] = round(memo["totalDue"] + 0.01, 2)
+
+
+def _kojo_limit_cut(exchange: Exchange) -> None:
+    body = exchange.body
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if errors and any("limit" in str(error.get("message", "")).lower() for error in errors):
+        exchange.body = {"data": {"creditMemos": []}}
+
+
+def _kojo_error_shape(exchange: Exchange) -> None:
+    body = exchange.body
+    if isinstance(body, dict) and isinstance(body.get("errors"), list):
+        body["errors"] = [{"message": error.get("message")} for error in body["errors"]]
+
+
+def _kojo_duplicated_page(exchange: Exchange) -> None:
+    data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
+    if isinstance(data, dict):
+        _duplicate_last(data.get("creditMemos"))
+
+
+def _kojo_subtotal_off(exchange: Exchange) -> None:
+    for memo in _kojo_memos(exchange):
+        if isinstance(memo.get("subtotal"), int | float):
+            memo["subtotal"] = round(memo["subtotal"] + 1, 2)
+
+
+DRIFTS = [
+    Drift(
+        "remaining-off-by-one",
+        "dayzero",
+        "every memo's amount_remaining is one cent more than amount - amount_applied",
+        _dz_remaining_off_by_one,
+        "dayzero_remaining_is_amount_minus_applied",
+    ),
+    Drift(
+        "over-apply-accepted",
+        "dayzero",
+        "an apply DayZero refuses with 400 answers 201",
+        _dz_over_apply_accepted,
+        "DZ-APPLY-OVER-REMAINING",
+    ),
+    Drift(
+        "error-shape",
+        "dayzero",
+        "error bodies are {error: {message}} instead of {detail}",
+        _dz_error_shape,
+        "DZ-MEMO-NOT-FOUND-404",
+    ),
+    Drift(
+        "duplicated-page",
+        "dayzero",
+        "a page of memos repeats its first memo in place of its last",
+        _duplicated_page("/api/v1/credit-memos", "items"),
+        "DZ-PAGINATION-EXACTLY-ONCE",
+    ),
+    Drift(
+        "status-ignores-amounts",
+        "dayzero",
+        "a partially applied memo says issued",
+        _dz_status_ignores_amounts,
+        "dayzero_status_agrees_with_amounts",
+    ),
+    Drift(
+        "open-balance-off",
+        "count",
+        "every record's openBalance is one cent more than total - creditApplied",
+        _count_open_balance_off,
+        "count_balance_follows_credit",
+    ),
+    Drift(
+        "over-apply-accepted",
+        "count",
+        "an apply COUNT refuses with 400 answers 200",
+        _count_over_apply_accepted,
+        "CT-OVER-APPLY-400",
+    ),
+    Drift(
+        "error-shape",
+        "count",
+        "error bodies are {error} instead of {message, statusCode}",
+        _count_error_shape,
+        "CT-AUTH-BAD-SIGNATURE",
+    ),
+    Drift(
+        "duplicated-page",
+        "count",
+        "a page of invoices repeats its first record in place of its last",
+        _duplicated_page("/partners/invoices", "invoices"),
+        "CT-PAGINATION-EXACTLY-ONCE",
+    ),
+    Drift(
+        "status-ignores-credit",
+        "count",
+        "a partly credited invoice says approved",
+        _count_status_ignores_credit,
+        "count_status_agrees_with_raw_fields",
+    ),
+    Drift(
+        "open-amount-off",
+        "solvimon",
+        "every open_invoice_amount is one minor unit more than total - closed",
+        _solvimon_open_amount_off,
+        "solvimon_open_plus_closed_is_total",
+    ),
+    Drift(
+        "non-final-credited",
+        "solvimon",
+        "a credit Solvimon refuses with 400 answers 200",
+        _solvimon_non_final_credited,
+        "SV-CREDIT-NON-FINAL-400",
+    ),
+    Drift(
+        "error-shape",
+        "solvimon",
+        "error bodies are {error} instead of {type, code, message}",
+        _solvimon_error_shape,
+        "SV-AUTH-MISSING-KEY-401",
+    ),
+    Drift(
+        "duplicated-page",
+        "solvimon",
+        "a page of invoices repeats its first invoice in place of its last",
+        _duplicated_page("/v1/invoices", "data"),
+        "SV-LIST-EXACTLY-ONCE",
+    ),
+    Drift(
+        "credit-unlinked",
+        "solvimon",
+        "a credit invoice names no original invoice",
+        _solvimon_credit_unlinked,
+        "solvimon_credit_names_its_original",
+    ),
+    Drift(
+        "total-due-off",
+        "kojo",
+        "every totalDue is one cent more than its parts",
+        _kojo_total_due_off,
+        "kojo_total_due_follows_its_parts",
+    ),
+    Drift(
+        "limit-silently-cut",
+        "kojo",
+        "a limit above 100 answers data instead of an error",
+        _kojo_limit_cut,
+        "KJ-LIMIT-MAX-100",
+    ),
+    Drift(
+        "error-shape",
+        "kojo",
+        "errors come without their requestId",
+        _kojo_error_shape,
+        "kojo_errors_carry_request_ids",
+    ),
+    Drift(
+        "duplicated-page",
+        "kojo",
+        "a page of credit memos repeats its first memo in place of its last",
+        _kojo_duplicated_page,
+        "KJ-PAGINATION-EXACTLY-ONCE",
+    ),
+    Drift(
+        "subtotal-off",
+        "kojo",
+        "a credit memo's subtotal is one more than its items sum to",
+        _kojo_subtotal_off,
+        "kojo_subtotal_is_sum_of_items",
+    ),
+]

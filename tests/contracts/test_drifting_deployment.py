@@ -1,0 +1,72 @@
+"""The harness against a deployment that drifts from outside: a reverse proxy in front of a
+faithful sandbox rewrites its answers, one drift at a time (``tests/contracts/drifts.py``), and
+``creditbox contracts --base-url <proxy>`` must exit 1 and name the rule or invariant that saw
+it. Through the same proxy with no drift, the same run must exit 0: the proxy adds no drift of its
+own, and the harness raises no false alarm.
+
+``make test`` runs the rules layer (whose exchanges the invariants judge too), which sees every
+drift here in a few seconds; ``make soak`` sets ``CREDITBOX_DRIFT_LAYERS=rules,schema`` and runs
+the harness's full default run against each drift, and records what was caught.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.contracts import support
+from tests.contracts.drifts import DRIFTS
+from tests.support.drift_proxy import Drift, drifting
+from tests.support.figures import record
+from tests.support.processes import serving
+
+LAYERS = os.environ.get("CREDITBOX_DRIFT_LAYERS", "rules")
+ARGS = {
+    "dayzero": support.demo_args,
+    "count": support.count_args,
+    "solvimon": support.solvimon_args,
+    "kojo": support.kojo_args,
+}
+_VERDICT = re.compile(r"^\s+\[\s*\d+/\d+\]\s+(PASS|FAIL|SKIP|ACCEPTED)\s+(\S+)\s*(.*)$", re.M)
+
+
+def _run(vendor: str, drift: Drift | None, report_dir: Path) -> tuple[int, dict[str, str], int]:
+    """The harness against a proxied sandbox: exit code, outcome per verdict, answers rewritten."""
+    with serving(["--in-memory"]) as upstream, drifting(upstream, drift) as (url, proxy):
+        done = support.run_cli(ARGS[vendor](url, report_dir, "--allow-writes", "--layers", LAYERS))
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    outcomes = {found[1]: found[0] for found in _VERDICT.findall(done.stdout)}
+    return done.returncode, outcomes, proxy.rewritten
+
+
+@pytest.mark.parametrize("drift", DRIFTS, ids=[f"{d.vendor}-{d.name}" for d in DRIFTS])
+def test_the_harness_reports_each_drift_by_name(drift: Drift, tmp_path: Path) -> None:
+    code, outcomes, rewritten = _run(drift.vendor, drift, tmp_path)
+    caught = code == 1 and outcomes.get(drift.seen_by) == "FAIL"
+    record("proxy_drifts", drifts=1, caught=int(caught))
+    assert rewritten, f"{drift.name}: the run never met what this drift rewrites"
+    assert code == 1, f"{drift.name} ({drift.what}) was not reported: {outcomes}"
+    assert outcomes.get(drift.seen_by) == "FAIL", (
+        f"{drift.name} ({drift.what}): {drift.seen_by} is {outcomes.get(drift.seen_by)}, "
+        f"failures: {sorted(k for k, v in outcomes.items() if v == 'FAIL')}"
+    )
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "the rule could not complete" not in _section(report, drift.seen_by), (
+        "caught only because the check crashed"
+    )
+
+
+def _section(report: str, verdict_id: str) -> str:
+    start = report.find(f"`{verdict_id}`")
+    return report[start : start + 2000] if start >= 0 else ""
+
+
+@pytest.mark.parametrize("vendor", list(ARGS))
+def test_the_proxy_alone_is_no_drift(vendor: str, tmp_path: Path) -> None:
+    code, outcomes, rewritten = _run(vendor, None, tmp_path)
+    record("proxy_drifts", faithful_runs=1, false_alarms=int(code != 0))
+    assert rewritten == 0
+    assert code == 0, sorted(k for k, v in outcomes.items() if v == "FAIL")

@@ -1,0 +1,137 @@
+"""A deployment that drifts the way a real one does: from outside.
+
+:class:`DriftProxy` is a small reverse proxy in front of a faithful sandbox. It forwards every
+request unchanged (COUNT's signatures stay valid, the control API stays reachable) and rewrites
+the vendor's answers with one :class:`Drift`. No switch inside the sandbox is involved, so what
+the harness reports against it is what it would report against a deployment that drifted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from tests.support.processes import free_port
+
+# Headers that describe the upstream's bytes, not the ones the proxy sends on.
+HOP_HEADERS = {"content-length", "transfer-encoding", "content-encoding", "connection"}
+
+
+@dataclass
+class Exchange:
+    """What a drift sees of one exchange, and may change: ``status`` and ``body`` (the JSON
+    answer, ``None`` when there is none)."""
+
+    method: str
+    path: str  # under the vendor's mount, e.g. /api/v1/credit-memos
+    query: dict[str, str]
+    request: Any  # the JSON request body, or None
+    status: int
+    body: Any
+
+
+@dataclass(frozen=True)
+class Drift:
+    """One way the vendor's answers drift: ``rewrite`` changes an exchange in place."""
+
+    name: str
+    vendor: str
+    what: str
+    rewrite: Callable[[Exchange], None]
+    # the rule, invariant or Schemathesis check that must report it
+    seen_by: str
+
+
+def _json(content: bytes) -> Any:
+    try:
+        return json.loads(content)
+    except ValueError:
+        return None
+
+
+class DriftProxy:
+    """Forwards to ``upstream``; rewrites the answers of ``drift.vendor``'s mount."""
+
+    def __init__(self, upstream: str, drift: Drift | None) -> None:
+        self.upstream = upstream.rstrip("/")
+        self.drift = drift
+        self.rewritten = 0
+        self.client = httpx.AsyncClient(base_url=self.upstream, timeout=60)
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Every request, whatever its method and path: no router in between, which would
+        answer some paths itself (one with an encoded newline, say) and so drift on its own."""
+        response = await self.forward(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def forward(self, request: Request) -> Response:
+        content = await request.body()
+        headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
+        # the raw bytes of path and query, as sent: a decoded path may not even be a valid URL
+        target = request.scope["raw_path"].decode("latin-1")
+        if request.scope.get("query_string"):
+            target += "?" + request.scope["query_string"].decode("latin-1")
+        answer = await self.client.send(
+            self.client.build_request(request.method, target, headers=headers, content=content)
+        )
+        status, body = answer.status_code, answer.content
+        mount = f"/{self.drift.vendor}" if self.drift else None
+        if mount and request.url.path.startswith(mount + "/"):
+            exchange = Exchange(
+                request.method,
+                request.url.path[len(mount) :],
+                dict(request.query_params),
+                _json(content),
+                status,
+                _json(body),
+            )
+            before = (exchange.status, json.dumps(exchange.body))
+            assert self.drift is not None
+            self.drift.rewrite(exchange)
+            if (exchange.status, json.dumps(exchange.body)) != before:
+                self.rewritten += 1
+                status = exchange.status
+                body = b"" if exchange.body is None else json.dumps(exchange.body).encode()
+        kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
+        return Response(body, status_code=status, headers=kept)
+
+
+@contextlib.contextmanager
+def drifting(upstream: str, drift: Drift | None) -> Iterator[tuple[str, DriftProxy]]:
+    """Serve a :class:`DriftProxy` to ``upstream`` on a free port; yield its base URL."""
+    proxy = DriftProxy(upstream, drift)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            proxy.app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            http="httptools",
+            lifespan="off",
+            interface="asgi3",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the drift proxy did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}", proxy
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
