@@ -15,8 +15,9 @@ import datetime as dt
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import httpx
@@ -154,61 +155,74 @@ def check(
         pace = f"at most {schema_layer.schemathesis_rate(rate)}" if rate else "no rate cap"
         terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode}; {pace})")
         traffic = RuleTraffic(adapter.checks, target.base_url)
+        limits = partial(Limits, settings.max_requests, rate, settings.admin_token, traffic)
         if settings.in_process or (settings.allow_writes and "schema" in settings.layers):
             # Objects for Schemathesis to read; the run's own sandbox starts empty and gets
             # them even on a read-only run, or the invariants would have nothing to check.
-            adapter.prepare(
-                target.base_url,
-                target.credentials,
-                Limits(settings.max_requests, rate, settings.admin_token, traffic),
-            )
+            adapter.prepare(target.base_url, target.credentials, limits())
         if "rules" in settings.layers:
             terminal.line("Documented-behaviour rules")
-            session = adapter.session(
-                settings,
-                target.base_url,
-                target.credentials,
-                target.other,
-                Limits(settings.max_requests, rate, settings.admin_token, traffic),
-                uuid.uuid4().hex[:8],
-            )
-            rules = catalogue(settings.api)
-            terminal.expect(len(rules))
-            try:
-                report.verdicts += run_rules(
-                    rules, session, allow_writes=settings.allow_writes, on_verdict=settle
-                )
-            finally:
-                session.close()
-        statements = adapter.checks.STATEMENTS
-        if "schema" in settings.layers:
-            budget = f"≤ {settings.max_time}s" if settings.max_time else "every phase once"
-            terminal.line(f"Schemathesis: invariants and schema conformance ({budget})")
-            result = schema_layer.run(
-                settings,
-                adapter.spec,
-                target.base_url + adapter.schema_path,
-                adapter.headers(target.credentials),
-                settings.report_dir / "schemathesis",
-                generation_toml=adapter.generation_toml,
-                operations_toml=adapter.operations_toml,
-                env=adapter.schema_env(target.credentials),
-                reads_only=adapter.reads_only,
-                checks=adapter.checks,
-            )
-            report.schema_requests = result.requests
-            report.schema_server_errors = result.server_errors
-            result.checked = traffic.add_counts(result.checked)
-            found = traffic.judge(schema_layer.verdicts(result, adapter.spec, statements))
-        else:
-            found = schema_layer.skipped("not selected (--layers)", adapter.spec)
-            found += traffic.judge(traffic.failed_verdicts(statements))
+            report.verdicts += _rules_layer(settings, adapter, target, limits(), terminal, settle)
+        found = _schema_layer(settings, adapter, target, traffic, report, terminal)
         terminal.expect(len(found))
         for verdict in found:
             settle(verdict)
         report.verdicts += found
     report.seconds = time.monotonic() - started
     return report
+
+
+def _rules_layer(
+    settings: Settings,
+    adapter: Any,
+    target: Target,
+    limits: Limits,
+    terminal: Terminal,
+    settle: Callable[[Verdict], None],
+) -> list[Verdict]:
+    session = adapter.session(
+        settings, target.base_url, target.credentials, target.other, limits, uuid.uuid4().hex[:8]
+    )
+    rules = catalogue(settings.api)
+    terminal.expect(len(rules))
+    try:
+        return run_rules(rules, session, allow_writes=settings.allow_writes, on_verdict=settle)
+    finally:
+        session.close()
+
+
+def _schema_layer(
+    settings: Settings,
+    adapter: Any,
+    target: Target,
+    traffic: RuleTraffic,
+    report: RunReport,
+    terminal: Terminal,
+) -> list[Verdict]:
+    """Schemathesis' verdicts, with the invariants' counts and failures on the rules' traffic
+    added; without the schema layer, only the invariants that failed on that traffic."""
+    statements = adapter.checks.STATEMENTS
+    if "schema" not in settings.layers:
+        found = schema_layer.skipped("not selected (--layers)", adapter.spec)
+        return found + traffic.judge(traffic.failed_verdicts(statements))
+    budget = f"≤ {settings.max_time}s" if settings.max_time else "every phase once"
+    terminal.line(f"Schemathesis: invariants and schema conformance ({budget})")
+    result = schema_layer.run(
+        settings,
+        adapter.spec,
+        target.base_url + adapter.schema_path,
+        adapter.headers(target.credentials),
+        settings.report_dir / "schemathesis",
+        generation_toml=adapter.generation_toml,
+        operations_toml=adapter.operations_toml,
+        env=adapter.schema_env(target.credentials),
+        reads_only=adapter.reads_only,
+        checks=adapter.checks,
+    )
+    report.schema_requests = result.requests
+    report.schema_server_errors = result.server_errors
+    result.checked = traffic.add_counts(result.checked)
+    return traffic.judge(schema_layer.verdicts(result, adapter.spec, statements))
 
 
 def run_contracts(args: argparse.Namespace) -> int:

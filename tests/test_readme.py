@@ -39,6 +39,14 @@ _FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.S | re.M)
 _HEADING = re.compile(r"^#+ (.+)$", re.M)
 
 
+def _heading_before(text: str) -> str:
+    """The last Markdown heading in ``text``, fenced code (whose ``#`` lines are comments) left
+    out."""
+    prose = _FENCE.sub("", text)
+    headings = _HEADING.findall(prose)
+    return headings[-1] if headings else "top"
+
+
 @dataclass
 class Command:
     text: str
@@ -93,9 +101,8 @@ def readme_blocks(text: str) -> list[Block]:
     blocks = []
     for match in _FENCE.finditer(text):
         before = text[: match.start()]
-        headings = _HEADING.findall(before)
         line = before.count("\n") + 1
-        block = Block(match.group(1), match.group(2), line, headings[-1] if headings else "top")
+        block = Block(match.group(1), match.group(2), line, _heading_before(before))
         comment = re.search(r"<!--(.*?)-->\s*$", before, re.S)
         if comment and NOT_RUN in comment.group(1):
             block.not_run = comment.group(1).strip()
@@ -230,7 +237,7 @@ def workplace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workplace]:
         place.stop()
 
 
-def test_the_readme_runs_the_commands_the_issue_names() -> None:
+def test_the_blocks_run_cover_serving_seeding_clock_faults_and_contract_runs() -> None:
     """The blocks this test runs cover serving, seeding, the clock, faults and contract runs both
     in process and over a URL: a README edit that hides one of them from the test fails here."""
     commands = [c.text for block in RUN for c in block.commands]

@@ -106,12 +106,16 @@ def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
         )
         assert seeded.returncode == 0, seeded.stderr
         assert "loaded into tenant ci" in seeded.stdout
-        missing = subprocess.run(
-            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "nope"],
+        new = subprocess.run(
+            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "new-ci-job"],
             capture_output=True,
             text=True,
         )
-        assert missing.returncode == 1 and "Tenant not found" in missing.stderr
+        assert new.returncode == 0, new.stderr
+        assert "tenant new-ci-job created" in new.stdout
+        tenant = httpx.get(f"{base_url}/_sandbox/tenants/new-ci-job/overview")
+        vendors = {record["vendor"] for record in tenant.json()["records"]}
+        assert vendors == {"dayzero", "count", "solvimon", "kojo"}
         advanced = subprocess.run(
             [CREDITBOX, "clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"],
             capture_output=True,
