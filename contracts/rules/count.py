@@ -15,6 +15,7 @@ import httpx
 from contracts.auth.count import CountSigner
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
 from contracts.sandbox_control import control_url, sandbox_tenant
 
 SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
@@ -358,12 +359,13 @@ def pagination_exactly_once(api: CountApi) -> None:
     if total <= PAGE_LIMIT:
         raise Skipped(f"{total} records: no page boundary to cross")
     pages = -(-total // PAGE_LIMIT)
-    if pages > 50:
-        raise Skipped(f"{total} records: more than 50 pages of {PAGE_LIMIT} to walk")
-    seen = [record["id"] for record in first["invoices"]]
-    for number in range(2, pages + 1):
-        page = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
-        seen += [record["id"] for record in page["invoices"]]
-    repeated = sorted({uuid for uuid in seen if seen.count(uuid) > 1})
-    assert not repeated, f"records returned more than once: {repeated}"
+    if pages > MAX_PAGES:
+        raise Skipped(f"{total} records: more than {MAX_PAGES} pages of {PAGE_LIMIT} to walk")
+
+    def page(number: int) -> list[str]:
+        rows = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
+        return [record["id"] for record in rows["invoices"]]
+
+    seen = walk_numbered_pages([record["id"] for record in first["invoices"]], pages, page)
+    assert_each_once(seen, "records")
     assert len(seen) == total, f"walked {len(seen)} records but totalRecords says {total}"

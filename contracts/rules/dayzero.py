@@ -17,6 +17,7 @@ import httpx
 
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.rules.paging import assert_each_once
 from contracts.sandbox_control import control_url
 
 SEED_ISSUE = "seeds/001_434e80bb61e1accb.txt (Issue credit memo)"
@@ -325,8 +326,7 @@ def pagination_exactly_once(api: DayZeroApi) -> None:
         )
     else:
         raise Skipped("more than 100 memos: walked the first 50 pages only")
-    repeated = sorted({memo for memo in seen if seen.count(memo) > 1})
-    assert not repeated, f"memos returned more than once: {repeated}"
+    assert_each_once(seen, "memos")
     if total is not None:
         assert len(seen) == total, f"walked {len(seen)} memos but total says {total}"
     if len(set(seen)) < 3:

@@ -19,6 +19,7 @@ import httpx
 from contracts.checks.solvimon import EXPONENTS
 from contracts.http import Limits, RecordingClient
 from contracts.rules import RecordedSession, Rule, Skipped, rule
+from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
 from contracts.sandbox_control import control_url, sandbox_tenant
 
 SEED = "seeds/003_f1170f6edce73760.txt (Create a credit invoice)"
@@ -537,14 +538,15 @@ def list_exactly_once(api: SolvimonApi) -> None:
     assert isinstance(pages, int), f"the page has no total_number_of_pages: {str(first)[:200]}"
     if pages < 2:
         raise Skipped(f"{len(first['data'])} invoices: no page boundary to cross")
-    if pages > 50:
-        raise Skipped(f"more than 50 pages of {PAGE_LIMIT} to walk")
-    seen = [invoice["id"] for invoice in first["data"]]
-    for number in range(2, pages + 1):
-        page = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
-        assert page["data"], f"page {number} of {pages} is empty"
-        seen += [invoice["id"] for invoice in page["data"]]
+    if pages > MAX_PAGES:
+        raise Skipped(f"more than {MAX_PAGES} pages of {PAGE_LIMIT} to walk")
+
+    def page(number: int) -> list[str]:
+        rows = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
+        assert rows["data"], f"page {number} of {pages} is empty"
+        return [invoice["id"] for invoice in rows["data"]]
+
+    seen = walk_numbered_pages([invoice["id"] for invoice in first["data"]], pages, page)
     after = api.expect("GET", "/invoices", 200, params={"page": pages + 1, "limit": PAGE_LIMIT})
     assert not after["data"], f"page {pages + 1} of {pages} still lists invoices"
-    repeated = sorted({invoice for invoice in seen if seen.count(invoice) > 1})
-    assert not repeated, f"invoices returned more than once: {repeated}"
+    assert_each_once(seen, "invoices")
