@@ -416,6 +416,30 @@ def apply_full(api: DayZeroApi) -> None:
     assert memo["can_be_applied"] is False, "a fully applied memo says it can still be applied"
 
 
+CREATE_PAGE = "https://ondayzero.com/docs/reference/credit-memos/create-credit-memo"
+
+
+@rule(
+    "dayzero",
+    "DZ-RESTOCKING-FEE-WITHHELD",
+    statement="A restocking fee is withheld beside the credit: a memo of amount_cents 10000 with "
+    "a fee of 1500 has amount 10000 and can apply all 10000.",
+    source=f"{CREATE_PAGE}: restocking_fee_cents is withheld and recognised as income; the gross "
+    "value reversed is amount_cents + the fee",
+    writes=True,
+)
+def restocking_fee_withheld(api: DayZeroApi) -> None:
+    customer = api.customer()
+    invoice = api.open_invoice(customer["id"], 10000)
+    memo = api.issued(customer["id"], 10000, restocking_fee_cents=1500)
+    assert memo["amount"] == 10000, f"amount is {memo['amount']}: the fee was taken from the credit"
+    response = api.apply(memo["id"], invoice["id"], 10000)
+    assert response.status_code == 201, (
+        f"applying the whole 10000 answered {response.status_code}: {response.text[:200]}"
+    )
+    assert api.memo(memo["id"])["amount_remaining"] == 0
+
+
 def _refused_without_change(api: DayZeroApi, memo_id: str, invoice_id: str, cents: int) -> None:
     memo_before, invoice_before = api.memo(memo_id), api.invoice(invoice_id)
     response = api.apply(memo_id, invoice_id, cents)

@@ -1,8 +1,9 @@
 """Drifts for the drifting proxy (``tests/support/drift_proxy.py``), written from what each vendor
 documents, not from the harness's rules: per vendor, a balance off by a minor unit, a refusal
 turned into a success, an error body in another shape, a duplicated page, and a derived field
-(a status, or where the vendor has none, a subtotal or a link) that disagrees with the amounts.
-Each names the rule, invariant or check that must report it."""
+(a status, or where the vendor has none, a subtotal or a link) that disagrees with the amounts;
+and each vendor fact the sandbox once got wrong, read the wrong way again (DayZero's restocking
+fee). Each names the rule, invariant or check that must report it."""
 
 from __future__ import annotations
 
@@ -66,6 +67,15 @@ def _dz_over_apply_accepted(exchange: Exchange) -> None:
 def _dz_error_shape(exchange: Exchange) -> None:
     if exchange.status >= 400 and isinstance(exchange.body, dict) and "detail" in exchange.body:
         exchange.body = {"error": {"message": exchange.body["detail"]}}
+
+
+def _dz_fee_taken_from_credit(exchange: Exchange) -> None:
+    """The reading DayZero's reference contradicts: the restocking fee lowers the credit."""
+    for memo in _objects(exchange.body):
+        breakdown = memo.get("line_items")
+        fee = breakdown.get("restocking_fee_cents") if isinstance(breakdown, dict) else None
+        if fee and isinstance(memo.get("amount"), int):
+            memo["amount"] -= fee
 
 
 def _dz_status_ignores_amounts(exchange: Exchange) -> None:
@@ -198,6 +208,13 @@ DRIFTS = [
         "a page of memos repeats its first memo in place of its last",
         _duplicated_page("/api/v1/credit-memos", "items"),
         "DZ-PAGINATION-EXACTLY-ONCE",
+    ),
+    Drift(
+        "fee-taken-from-credit",
+        "dayzero",
+        "a memo's amount is amount_cents less its restocking fee",
+        _dz_fee_taken_from_credit,
+        "DZ-RESTOCKING-FEE-WITHHELD",
     ),
     Drift(
         "status-ignores-amounts",

@@ -1,7 +1,8 @@
 """DayZero's state and every business rule: customers, invoices, credit memos, applications.
 
 The stored records hold facts only. Everything that follows from facts is derived on read, never
-stored beside them: a memo's ``amount`` (``amount_cents - restocking_fee_cents``), its
+stored beside them: a memo's ``amount`` (its ``amount_cents``; a restocking fee is withheld
+beside the credit, not taken from it), its
 ``amount_applied`` (the sum of its applications), ``amount_remaining``, its ``status`` once issued
 (``issued`` / ``partially_applied`` / ``fully_applied`` follow the amounts), ``can_be_*`` and
 ``has_applications``; an invoice's ``amount_due`` and its status while open. Those derivations
@@ -39,7 +40,6 @@ from sandbox.vendors.dayzero.rules import (
     MEMO_TRANSITIONS,
     invoice_due,
     invoice_status,
-    memo_amount,
     memo_can_be_applied,
     memo_remaining,
     memo_status,
@@ -373,8 +373,6 @@ class DayZeroBackend:
     def _check_memo_fields(self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any]) -> str:
         """Validate a memo's references and amounts; return the currency the memo takes."""
         self._referenced_customer(db, scope, memo["customer_id"])
-        if memo_amount(memo) <= 0:
-            raise errors.BadRequest(errors.FEE_NOT_BELOW_AMOUNT)
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
         invoice = self._referenced_invoice(db, scope, memo["invoice_id"])

@@ -50,7 +50,10 @@ REASON_LABELS = {
 
 
 def memo_amount(memo: Mapping[str, Any]) -> int:
-    return int(memo["amount_cents"]) - int(memo["restocking_fee_cents"])
+    """The credit is ``amount_cents`` whole: a restocking fee is withheld beside it and
+    recognised as income, the gross value reversed being ``amount_cents`` + the fee (DayZero's
+    create-credit-memo reference)."""
+    return int(memo["amount_cents"])
 
 
 def memo_applied(memo: Mapping[str, Any]) -> int:
