@@ -55,8 +55,9 @@ AREAS = (
         "A reverse proxy in front of a faithful sandbox rewrites its answers, one drift at a "
         "time (a balance off by a minor unit, a refusal turned into a success, an error body in "
         "another shape, a duplicated page, a derived field that disagrees with the amounts; for "
-        "DayZero also a restocking fee taken from the credit), five or more per vendor. The harness, pointed at the proxy over `--base-url`, must exit 1 and "
-        "name the rule or invariant written down for that drift; with no drift, it must exit 0. "
+        "DayZero also a restocking fee taken from the credit), five or more per vendor. The "
+        "harness, pointed at the proxy over `--base-url`, must exit 1 and name the rule or "
+        "invariant written down for that drift; with no drift, it must exit 0. "
         "`make test` runs the rules layer (the invariants judge its exchanges too); `make soak` "
         "the full default run.",
         {
