@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 JSON = dict[str, Any]
@@ -15,6 +15,17 @@ COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
 CHECKS_MODULE_ENV = "CREDITBOX_CHECKS_MODULE"
 # Where the Schemathesis process finds COUNT's client secret, to sign what it sends.
 COUNT_SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+
+
+def every_object(body: Any) -> Iterator[JSON]:
+    """Every JSON object in ``body``, at any depth (``body`` itself first)."""
+    if isinstance(body, dict):
+        yield body
+        for value in body.values():
+            yield from every_object(value)
+    elif isinstance(body, list):
+        for value in body:
+            yield from every_object(value)
 
 
 def judge(check: Check, objects: Iterable[JSON], label: Callable[[JSON], str], kind: str) -> int:

@@ -5,10 +5,9 @@ their ids name, and every error carries a request id."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from contracts.checks import JSON, Check, judge
+from contracts.checks import JSON, Check, every_object, judge
 
 CENT = 0.005
 ITEM_LISTS = ("creditMemoItems", "invoiceItems")
@@ -22,17 +21,6 @@ def _label(obj: JSON) -> str:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) < CENT
-
-
-def objects_in(body: Any) -> Iterator[JSON]:
-    """Every object of a GraphQL response's ``data``, at any depth."""
-    if isinstance(body, dict):
-        yield body
-        for value in body.values():
-            yield from objects_in(value)
-    elif isinstance(body, list):
-        for value in body:
-            yield from objects_in(value)
 
 
 def ext_price_is_quantity_times_unit_price(item: JSON) -> bool | None:
@@ -191,4 +179,4 @@ def run_check(name: str, body: Any) -> int:
     if name == "kojo_errors_carry_request_ids":
         return errors_carry_request_ids(body)
     data = body.get("data") if isinstance(body, dict) else None
-    return judge(ALL_CHECKS[name], objects_in(data), _label, "object")
+    return judge(ALL_CHECKS[name], every_object(data), _label, "object")

@@ -12,20 +12,10 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from contracts.checks import every_object
 from tests.support.drift_proxy import Drift, Exchange
 
 JSON = dict[str, Any]
-
-
-def _objects(body: Any) -> Iterator[JSON]:
-    """Every object in a JSON body, at any depth."""
-    if isinstance(body, dict):
-        yield body
-        for value in body.values():
-            yield from _objects(value)
-    elif isinstance(body, list):
-        for value in body:
-            yield from _objects(value)
 
 
 def _duplicate_last(rows: Any) -> None:
@@ -55,7 +45,7 @@ def _refusal_accepted(exchange: Exchange, method: str, path: re.Pattern[str], ok
 
 
 def _dz_remaining_off_by_one(exchange: Exchange) -> None:
-    for memo in _objects(exchange.body):
+    for memo in every_object(exchange.body):
         if isinstance(memo.get("amount_remaining"), int) and "amount_applied" in memo:
             memo["amount_remaining"] += 1
 
@@ -71,7 +61,7 @@ def _dz_error_shape(exchange: Exchange) -> None:
 
 def _dz_fee_taken_from_credit(exchange: Exchange) -> None:
     """The reading DayZero's reference contradicts: the restocking fee lowers the credit."""
-    for memo in _objects(exchange.body):
+    for memo in every_object(exchange.body):
         breakdown = memo.get("line_items")
         fee = breakdown.get("restocking_fee_cents") if isinstance(breakdown, dict) else None
         if fee and isinstance(memo.get("amount"), int):
@@ -79,7 +69,7 @@ def _dz_fee_taken_from_credit(exchange: Exchange) -> None:
 
 
 def _dz_status_ignores_amounts(exchange: Exchange) -> None:
-    for memo in _objects(exchange.body):
+    for memo in every_object(exchange.body):
         if memo.get("status") == "partially_applied":
             memo["status"] = "issued"
 
@@ -88,7 +78,7 @@ def _dz_status_ignores_amounts(exchange: Exchange) -> None:
 
 
 def _count_records(body: Any) -> Iterator[JSON]:
-    return (obj for obj in _objects(body) if "invoiceType" in obj and "status" in obj)
+    return (obj for obj in every_object(body) if "invoiceType" in obj and "status" in obj)
 
 
 def _count_open_balance_off(exchange: Exchange) -> None:
@@ -117,7 +107,7 @@ def _count_status_ignores_credit(exchange: Exchange) -> None:
 
 
 def _solvimon_open_amount_off(exchange: Exchange) -> None:
-    for invoice in _objects(exchange.body):
+    for invoice in every_object(exchange.body):
         amount = invoice.get("open_invoice_amount")
         if isinstance(amount, dict) and isinstance(amount.get("quantity"), str):
             quantity = Decimal(amount["quantity"])
@@ -135,7 +125,7 @@ def _solvimon_error_shape(exchange: Exchange) -> None:
 
 
 def _solvimon_credit_unlinked(exchange: Exchange) -> None:
-    for invoice in _objects(exchange.body):
+    for invoice in every_object(exchange.body):
         credit = invoice.get("credit")
         if isinstance(credit, dict) and credit.get("original_invoice_id"):
             credit["original_invoice_id"] = None
@@ -146,7 +136,7 @@ def _solvimon_credit_unlinked(exchange: Exchange) -> None:
 
 def _kojo_memos(exchange: Exchange) -> Iterator[JSON]:
     data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
-    return (obj for obj in _objects(data) if "totalDue" in obj or "subtotal" in obj)
+    return (obj for obj in every_object(data) if "totalDue" in obj or "subtotal" in obj)
 
 
 def _kojo_total_due_off(exchange: Exchange) -> None:
