@@ -28,26 +28,31 @@ from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
 from sandbox.operations import SandboxApp
 from sandbox.planted import PlantedBugs, ResponseBugs
-from sandbox.runtime import SCOPE_KEY, Sandbox
+from sandbox.profiled_apps import ProfiledApps
+from sandbox.runtime import PROFILE_KEY, SCOPE_KEY, Sandbox
 from sandbox.store import Store
 from sandbox.tenant_requests import FaultInjection, MountedVendor, TenantRequests, VendorMounts
 from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
 from sandbox.validation import VALIDATOR_MAP
 from sandbox.vendors import VENDORS
 from specs import spec_path
+from specs.readings import Profile, served_spec
 
 CONTROL_BASE_PATH = "/_sandbox"
 
 
 class _SandboxInScope:
-    """ASGI middleware: puts the :class:`Sandbox` in every request's scope for the handlers."""
+    """ASGI middleware: puts the :class:`Sandbox` and the profile the app answers in into every
+    request's scope, for the handlers."""
 
-    def __init__(self, app: ASGIApp, sandbox: Sandbox) -> None:
+    def __init__(self, app: ASGIApp, sandbox: Sandbox, profile: Profile) -> None:
         self._app = app
         self._sandbox = sandbox
+        self._profile = profile
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self._sandbox
+        scope[PROFILE_KEY] = self._profile
         await self._app(scope, receive, send)
 
 
@@ -73,7 +78,8 @@ def create_app(
     journal_size: int = DEFAULT_JOURNAL_SIZE,
     admin_token: str | None = None,
     limits: RequestLimits | None = None,
-) -> AsyncApp:
+    profile: Profile | None = None,
+) -> ProfiledApps:
     """The whole sandbox. ``data_dir=None`` keeps everything in memory.
 
     ``validate_responses`` makes every response be checked against the spec (a mismatch is a 500):
@@ -82,7 +88,8 @@ def create_app(
     contract harness finds them; never use it for anything else. ``admin_token``: the control API
     asks for it as a bearer token (``sandbox.control_access``); without one the control API is
     open, as it should be only on loopback. ``limits``: body sizes and the time a body may take
-    (``sandbox.body_limits``).
+    (``sandbox.body_limits``). ``profile``: the readings of the disputed points the server answers
+    in (``specs/readings.py``), where a tenant has not chosen its own; default readings if None.
     """
     planted = PlantedBugs(planted_bugs)
     store = Store(data_dir)
@@ -96,17 +103,45 @@ def create_app(
         planted=planted,
         journal=RequestJournal(journal_size),
         admin_token=admin_token,
+        profile=profile or Profile.of(),
     )
 
     # Connexion logs a client's invalid multipart form as an error; it is the client's 400.
     logging.getLogger("connexion.validators.form_data").setLevel(logging.CRITICAL)
     # Ariadne logs every refused GraphQL query; those are the client's errors, answered as such
     logging.getLogger("creditbox.kojo.graphql").setLevel(logging.CRITICAL)
+    mounts = VendorMounts(
+        MountedVendor(vendor.name, vendor.base_path, vendor.tenant_of_request) for vendor in VENDORS
+    )
+
+    def build(served: Profile) -> AsyncApp:
+        return _profile_app(
+            sandbox,
+            served,
+            mounts,
+            validate_responses=validate_responses,
+            limits=limits or RequestLimits(),
+        )
+
+    apps = ProfiledApps(build, sandbox, mounts)
+    sandbox.loopback.app = apps
+    return apps
+
+
+def _profile_app(
+    sandbox: Sandbox,
+    profile: Profile,
+    mounts: VendorMounts,
+    *,
+    validate_responses: bool,
+    limits: RequestLimits,
+) -> AsyncApp:
+    """The Connexion app that answers in ``profile``'s readings, its routing built at once."""
     app = SandboxApp(__name__, validator_map=VALIDATOR_MAP)
     allowed = error_handlers.AllowedMethods()
     shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}
     for vendor in VENDORS:
-        spec = _load_spec(vendor.spec)
+        spec = served_spec(_parsed_spec(vendor.spec), vendor.name, profile)
         app.add_api(
             spec,
             base_path=vendor.base_path,
@@ -121,19 +156,18 @@ def create_app(
         if vendor.before_security is not None:
             app.add_middleware(vendor.before_security, position=MiddlewarePosition.BEFORE_SECURITY)
     control_spec = _load_spec("control.yaml")
-    if admin_token is None:
+    if sandbox.admin_token is None:
         control_spec = control_access.unguarded(control_spec)
     app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 
-    sandbox.loopback.app = app
     error_shapes = error_handlers.ErrorShapes(shapes, control.SHAPE)
     error_handlers.install(app, error_shapes, allowed)
     app.add_middleware(
-        _SandboxInScope, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox
-    )
-    mounts = VendorMounts(
-        MountedVendor(vendor.name, vendor.base_path, vendor.tenant_of_request) for vendor in VENDORS
+        _SandboxInScope,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        sandbox=sandbox,
+        profile=profile,
     )
     app.add_middleware(
         TenantRequests, position=MiddlewarePosition.BEFORE_EXCEPTION, sandbox=sandbox, mounts=mounts
@@ -142,7 +176,7 @@ def create_app(
         BodyLimits,
         position=MiddlewarePosition.BEFORE_SWAGGER,
         shapes=error_shapes,
-        limits=limits or RequestLimits(),
+        limits=limits,
     )
     app.add_middleware(
         FaultInjection,
@@ -150,8 +184,10 @@ def create_app(
         sandbox=sandbox,
         shapes=error_shapes,
     )
-    if planted:
-        app.add_middleware(ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=planted)
+    if sandbox.planted:
+        app.add_middleware(
+            ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=sandbox.planted
+        )
     for vendor in VENDORS:
         if vendor.stamp_responses is not None:
             for position in (
@@ -159,6 +195,7 @@ def create_app(
                 MiddlewarePosition.BEFORE_CONTEXT,
             ):
                 app.add_middleware(vendor.stamp_responses, position=position)
+    app.build_now()
     return app
 
 

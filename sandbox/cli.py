@@ -20,6 +20,7 @@ from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.planted import ALL_BUGS
 from sandbox.store import StoreCorruptError, StoreUnwritableError
 from sandbox.tenants import DEMO_TENANT_ID
+from specs.readings import ProfileError, load_profile
 
 DEFAULT_DATA_DIR = Path(".data")
 
@@ -64,6 +65,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="load this fixture (YAML) into the demo tenant when it has no data yet (make run "
         "uses fixtures/demo.yaml)",
+    )
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        type=Path,
+        help="answer in these readings of the disputed points (YAML: readings: {point: reading}; "
+        "see docs/disputed-points.md); a tenant's own choice overrides it",
     )
     parser.add_argument(
         "--journal-size",
@@ -153,6 +161,11 @@ def serve(args: argparse.Namespace) -> int:
         print(f"creditbox: --admin-token: {problem}", file=sys.stderr)
         return 2
     try:
+        profile = load_profile(args.profile) if args.profile else None
+    except ProfileError as problem:
+        print(f"creditbox: --profile: {problem}", file=sys.stderr)
+        return 2
+    try:
         app = create_app(
             data_dir=data_dir,
             demo=not args.no_demo,
@@ -160,6 +173,7 @@ def serve(args: argparse.Namespace) -> int:
             journal_size=args.journal_size,
             admin_token=token,
             limits=RequestLimits(args.max_body_bytes, args.max_upload_bytes, args.body_timeout),
+            profile=profile,
         )
     except (StoreUnwritableError, StoreCorruptError) as problem:
         print(f"creditbox: cannot use the data directory: {problem}", file=sys.stderr)
@@ -171,6 +185,9 @@ def serve(args: argparse.Namespace) -> int:
     gc.freeze()
     base = f"http://{args.host}:{args.port}"
     print(f"creditbox sandbox on {base}  (storage: {data_dir or 'in memory'})", flush=True)
+    if profile is not None and profile.differences():
+        chosen = ", ".join(f"{point}={reading}" for point, reading in profile.differences().items())
+        print(f"Disputed points answered as: {chosen}", flush=True)
     if args.fixture and not args.no_demo:
         try:
             print(asyncio.run(_seed_demo(app, args.fixture, token)), flush=True)

@@ -14,6 +14,7 @@ from typing import Any
 from sandbox import clock, fixtures, snapshots
 from sandbox.errors import VendorError
 from sandbox.faults import FaultSettings, FaultSettingsInvalid
+from sandbox.profiled_apps import tenant_profile
 from sandbox.runtime import current
 from sandbox.store import valid_tenant_id
 from sandbox.tenants import UnknownTenant
@@ -23,6 +24,7 @@ from sandbox.vendors.kojo.models import KojoBackend, SeedError
 from sandbox.vendors.solvimon import auth as solvimon_auth
 from sandbox.vendors.solvimon.amounts import AmountError
 from sandbox.vendors.solvimon.invoices import InvoiceBackend as SolvimonInvoices
+from specs import readings
 
 TENANT_NOT_FOUND = "Tenant not found"
 RECORD_NOT_FOUND = "No COUNT record has this UUID in the tenant"
@@ -272,6 +274,61 @@ def clear_faults(tenant_id: str) -> Response:
     sandbox.tenants.set_faults(_known(tenant_id), {})
     sandbox.rate_limiter.forget(tenant_id)
     return FaultSettings().to_json(), 200
+
+
+# disputed points and profiles ------------------------------------------------------------------
+
+
+def list_disputed_points() -> Response:
+    served = current().profile
+    return {
+        "points": [
+            {
+                "name": point.name,
+                "vendor": point.vendor,
+                "question": point.question,
+                "default": point.default,
+                "why_default": point.why_default,
+                "served": served.reading(point.name),
+                "readings": [
+                    {
+                        "name": reading.name,
+                        "says": reading.says,
+                        "evidence": [vars(evidence) for evidence in reading.evidence],
+                    }
+                    for reading in point.readings.values()
+                ],
+            }
+            for point in readings.points().values()
+        ]
+    }, 200
+
+
+def _profile_json(tenant_id: str) -> dict[str, Any]:
+    sandbox = current()
+    return {
+        "chosen": sandbox.tenants.profile(tenant_id),
+        "readings": tenant_profile(sandbox, tenant_id).choices(),
+    }
+
+
+def get_profile(tenant_id: str) -> Response:
+    return _profile_json(_known(tenant_id)), 200
+
+
+def set_profile(tenant_id: str, body: dict[str, Any]) -> Response:
+    _known(tenant_id)
+    try:
+        choices = readings.check_choices(body["readings"])
+    except readings.ProfileError as problem:
+        raise ControlError(str(problem), 400) from None
+    current().tenants.set_profile(tenant_id, choices)
+    return _profile_json(tenant_id), 200
+
+
+def clear_profile(tenant_id: str) -> Response:
+    current().tenants.set_profile(_known(tenant_id), {})
+    return _profile_json(tenant_id), 200
 
 
 def get_journal(tenant_id: str, limit: int | None = None) -> Response:

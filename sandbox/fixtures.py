@@ -25,9 +25,11 @@ import yaml
 
 from sandbox.runtime import Sandbox
 from sandbox.vendors.count.signature import sign
+from specs import readings
 
 VENDORS = ("dayzero", "count", "solvimon", "kojo")
 INTERNAL_HEADER = "x-creditbox-internal"
+PROFILE_SECTION = "profile"
 # what a reference names: (the section of earlier entries, the API's field for the id)
 DZ_CUSTOMER = ("dayzero.customers", "customer_id")
 DZ_INVOICE = ("dayzero.invoices", "invoice_id")
@@ -61,7 +63,10 @@ class FixtureLoader:
     async def load(self, fixture: Mapping[str, Any]) -> dict[str, dict[str, str]]:
         unknown = sorted(set(fixture) - set(VENDORS))
         if unknown:
-            raise FixtureError(f"{unknown[0]}: not a vendor of this sandbox ({', '.join(VENDORS)})")
+            raise FixtureError(
+                f"{unknown[0]}: not a vendor of this sandbox ({', '.join(VENDORS)}) "
+                f"nor {PROFILE_SECTION!r}"
+            )
         for vendor in VENDORS:
             section = fixture.get(vendor)
             if section:
@@ -283,16 +288,27 @@ def _body(entry: Json, *own: str) -> Json:
 
 async def load_into(sandbox: Sandbox, tenant_id: str, fixture: Mapping[str, Any]) -> Json:
     """Load a fixture into a tenant, all or nothing: if any entry is refused, the tenant's data
-    goes back to what it was before (requests other clients made meanwhile go with it)."""
+    goes back to what it was before (requests other clients made meanwhile go with it).
+
+    A ``profile`` section (disputed point → reading, ``specs/disputed-points.yaml``) becomes the
+    tenant's own choice once the data has loaded. The data itself loads in the default readings
+    (the sandbox's own requests always do), so one fixture file serves every profile."""
     tenant = sandbox.tenants.get(tenant_id)
+    vendor_sections = {key: value for key, value in fixture.items() if key != PROFILE_SECTION}
+    try:
+        choices = readings.check_choices(fixture.get(PROFILE_SECTION) or {})
+    except readings.ProfileError as problem:
+        raise FixtureError(f"{PROFILE_SECTION}: {problem}") from None
     before = sandbox.store.export_tenant(tenant_id)
     async with sandbox.loopback.client() as http:
         try:
             loader = FixtureLoader(http, tenant, sandbox.loopback.token, sandbox.admin_token)
-            created = await loader.load(fixture)
+            created = await loader.load(vendor_sections)
         except BaseException:
             sandbox.store.import_tenant(tenant_id, before)
             raise
+    if choices:
+        sandbox.tenants.set_profile(tenant_id, choices)
     return {"tenant_id": tenant_id, "created": created}
 
 

@@ -102,6 +102,14 @@ class SandboxApp(AsyncApp):
         with _TRUSTING, _specs_trusted():
             return super().add_api(specification, **kwargs)
 
+    def build_now(self) -> None:
+        """Build the routing and middleware now rather than on the first request, which Connexion
+        would do on the event loop (a profile's app is built in a worker thread instead)."""
+        middleware = self.middleware
+        if middleware.middleware_stack is None:
+            with _TRUSTING, _specs_trusted():
+                middleware.app, middleware.middleware_stack = middleware._build_middleware_stack()
+
 
 _TRUSTING = threading.Lock()
 

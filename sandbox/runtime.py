@@ -22,8 +22,10 @@ from sandbox.journal import RequestJournal
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
+from specs.readings import Profile
 
 SCOPE_KEY = "creditbox.sandbox"
+PROFILE_KEY = "creditbox.profile"
 
 
 @dataclass
@@ -59,6 +61,8 @@ class Sandbox:
     loopback: Loopback = field(default_factory=Loopback)
     # the bearer token the control API asks for (``sandbox.control_access``); None: it is open
     admin_token: str | None = None
+    # the readings of disputed points the server answers in, where a tenant chose none
+    profile: Profile = field(default_factory=Profile.of)
 
 
 def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:
@@ -69,3 +73,10 @@ def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:
 def current() -> Sandbox:
     """The sandbox serving the request being handled."""
     return sandbox_of(current_scope)
+
+
+def reading(point: str) -> str:
+    """The reading of a disputed point (``specs/readings.py``) the current request is answered
+    in: its tenant's profile over the server's."""
+    profile: Profile = current_scope[PROFILE_KEY]
+    return profile.reading(point)

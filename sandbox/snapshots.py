@@ -1,11 +1,11 @@
 """Snapshots: a tenant's whole state as one JSON document, and restoring one into a tenant.
 
 A snapshot holds every table of the tenant's partition as TinyDB stores it, the tenant's clock
-offset and faults, and the non-secret credential fields its data refers to (``IDENTITY_FIELDS``):
-a DayZero memo names its business, COUNT records their workspace, Solvimon invoices their
-platform. A tenant restored from a snapshot takes those identities, so every object reads back
-exactly as exported; it keeps its own secrets (tokens, keys, client secrets), which are never
-exported.
+offset, faults and own readings of disputed points, and the non-secret credential fields its data
+refers to (``IDENTITY_FIELDS``): a DayZero memo names its business, COUNT records their
+workspace, Solvimon invoices their platform. A tenant restored from a snapshot takes those
+identities, so every object reads back exactly as exported; it keeps its own secrets (tokens,
+keys, client secrets), which are never exported.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sandbox import clock
 from sandbox.faults import FaultSettings, FaultSettingsInvalid
 from sandbox.store import Store
 from sandbox.tenants import LATEST_YEAR, TenantRegistry
+from specs import readings
 
 FORMAT = "creditbox-tenant/1"
 MAX_OFFSET_SECONDS = 1000 * 366 * 86400
@@ -42,6 +43,7 @@ def export(store: Store, tenants: TenantRegistry, tenant: Mapping[str, Any]) -> 
         "exported_at": clock.timestamp(clock.real_now()),
         "clock_offset_seconds": tenants.clock_offset(tenant["id"]).total_seconds(),
         "faults": tenants.faults(tenant["id"]) or FaultSettings().to_json(),
+        "profile": tenants.profile(tenant["id"]),
         "identities": {
             vendor: {name: credentials[vendor][name] for name in names}
             for vendor, names in IDENTITY_FIELDS.items()
@@ -69,6 +71,10 @@ def restore(
         faults = FaultSettings.parse(snapshot.get("faults") or {}, vendors).to_json()
     except (FaultSettingsInvalid, TypeError) as problem:
         raise SnapshotInvalid(f"faults: {problem}") from None
+    try:
+        choices = readings.check_choices(snapshot.get("profile") or {})
+    except readings.ProfileError as problem:
+        raise SnapshotInvalid(f"profile: {problem}") from None
     if tenants.find(tenant_id) is None:
         name = (snapshot.get("tenant") or {}).get("name") or tenant_id
         tenants.create(name=str(name), tenant_id=tenant_id)
@@ -79,6 +85,7 @@ def restore(
             tenants.update_credentials(tenant_id, vendor, {**own, **adopted})
     store.import_tenant(tenant_id, data)
     tenants.restore_settings(tenant_id, float(offset), faults)
+    tenants.set_profile(tenant_id, choices)
 
 
 def _checked_data(snapshot: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,6 +25,7 @@ DEMO_TENANT_ID = "demo"
 # registry fields beside the credentials
 CLOCK_OFFSET = "clock_offset_seconds"
 FAULTS = "faults"
+PROFILE = "profile"
 # a test clock stays far from datetime's limit (year 9999), whatever a request adds to it
 LATEST_YEAR = 2999
 
@@ -160,6 +161,17 @@ class TenantRegistry:
 
     def set_faults(self, tenant_id: str, settings: Mapping[str, Any]) -> None:
         self._update(tenant_id, {FAULTS: copy.deepcopy(dict(settings))})
+
+    def profile(self, tenant_id: str) -> dict[str, str]:
+        """The readings of disputed points the tenant chose (``specs/readings.py``); empty when
+        it follows the server's profile."""
+        tenant = self._tenants.get(tenant_id)
+        stored = tenant.get(PROFILE) if tenant else None
+        return dict(stored) if stored else {}
+
+    def set_profile(self, tenant_id: str, choices: Mapping[str, str]) -> None:
+        """Replace the tenant's choices (checked by the caller against the registry of points)."""
+        self._update(tenant_id, {PROFILE: dict(choices)})
 
     def restore_settings(self, tenant_id: str, offset_seconds: float, faults: Any) -> None:
         """Set the clock offset and faults a snapshot carried (see ``sandbox.snapshots``)."""

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.runtime import current
+from sandbox.runtime import current, reading
 from sandbox.vendors.dayzero import views
 from sandbox.vendors.dayzero.auth import business_scope
 from sandbox.vendors.dayzero.models import DayZeroBackend
 
 Response = tuple[Any, int]
+
+
+def _answer(body: Any, status: int) -> Response:
+    """A 2xx body as the request's reading of ``dayzero.envelope`` has it: bare, or wrapped."""
+    if reading("dayzero.envelope") == "wrapped":
+        return views.success_envelope(body), status
+    return body, status
 
 
 def _backend() -> DayZeroBackend:
@@ -26,15 +33,15 @@ def _backend() -> DayZeroBackend:
 
 def list_customers_api_v1_customers_get(limit: int = 50, cursor: str | None = None) -> Response:
     page = _backend().list_customers(business_scope(), cursor, limit)
-    return views.page_json(page, [views.customer_json(c) for c in page.items]), 200
+    return _answer(views.page_json(page, [views.customer_json(c) for c in page.items]), 200)
 
 
 def create_customer_api_v1_customers_post(body: dict[str, Any]) -> Response:
-    return views.customer_json(_backend().create_customer(business_scope(), body)), 201
+    return _answer(views.customer_json(_backend().create_customer(business_scope(), body)), 201)
 
 
 def get_customer_api_v1_customers__customer_id__get(customer_id: str) -> Response:
-    return views.customer_json(_backend().get_customer(business_scope(), customer_id)), 200
+    return _answer(views.customer_json(_backend().get_customer(business_scope(), customer_id)), 200)
 
 
 # invoices ---------------------------------------------------------------------------------
@@ -53,25 +60,25 @@ def list_invoices_api_v1_invoices_get(
 ) -> Response:
     backend = _backend()
     page = backend.list_invoices(business_scope(), customer_id, status, cursor, limit)
-    return views.page_json(page, _invoices_json(backend, page.items)), 200
+    return _answer(views.page_json(page, _invoices_json(backend, page.items)), 200)
 
 
 def create_invoice_api_v1_invoices_post(body: dict[str, Any]) -> Response:
     backend = _backend()
     invoice = backend.create_invoice(business_scope(), body)
-    return _invoices_json(backend, [invoice])[0], 201
+    return _answer(_invoices_json(backend, [invoice])[0], 201)
 
 
 def get_invoice_api_v1_invoices__invoice_id__get(invoice_id: str) -> Response:
     backend = _backend()
     invoice = backend.get_invoice(business_scope(), invoice_id)
-    return _invoices_json(backend, [invoice])[0], 200
+    return _answer(_invoices_json(backend, [invoice])[0], 200)
 
 
 def finalize_invoice_api_v1_invoices__invoice_id__finalize_post(invoice_id: str) -> Response:
     backend = _backend()
     invoice = backend.finalize_invoice(business_scope(), invoice_id)
-    return _invoices_json(backend, [invoice])[0], 201
+    return _answer(_invoices_json(backend, [invoice])[0], 201)
 
 
 # credit memos -----------------------------------------------------------------------------
@@ -95,22 +102,22 @@ def list_credit_memos_api_v1_credit_memos_get(
         limit=limit,
     )
     items = [views.memo_json(memo_views[memo["id"]]) for memo in page.items]
-    return views.page_json(page, items), 200
+    return _answer(views.page_json(page, items), 200)
 
 
 def create_credit_memo_api_v1_credit_memos_post(body: dict[str, Any]) -> Response:
-    return views.memo_json(_backend().create_memo(business_scope(), body)), 201
+    return _answer(views.memo_json(_backend().create_memo(business_scope(), body)), 201)
 
 
 def get_credit_memo_api_v1_credit_memos__credit_memo_id__get(credit_memo_id: str) -> Response:
-    return views.memo_json(_backend().get_memo(business_scope(), credit_memo_id)), 200
+    return _answer(views.memo_json(_backend().get_memo(business_scope(), credit_memo_id)), 200)
 
 
 def update_credit_memo_api_v1_credit_memos__credit_memo_id__put(
     credit_memo_id: str, body: dict[str, Any]
 ) -> Response:
     view = _backend().update_memo(business_scope(), credit_memo_id, body)
-    return views.memo_json(view), 200
+    return _answer(views.memo_json(view), 200)
 
 
 def delete_credit_memo_api_v1_credit_memos__credit_memo_id__delete(
@@ -123,7 +130,7 @@ def delete_credit_memo_api_v1_credit_memos__credit_memo_id__delete(
 def issue_credit_memo_api_v1_credit_memos__credit_memo_id__issue_post(
     credit_memo_id: str,
 ) -> Response:
-    return views.memo_json(_backend().issue_memo(business_scope(), credit_memo_id)), 201
+    return _answer(views.memo_json(_backend().issue_memo(business_scope(), credit_memo_id)), 201)
 
 
 def apply_credit_memo_api_v1_credit_memos__credit_memo_id__apply_post(
@@ -135,21 +142,21 @@ def apply_credit_memo_api_v1_credit_memos__credit_memo_id__apply_post(
     json = views.application_json(
         application, application["credit_memo_id"], application["invoice_number"]
     )
-    return json, 201
+    return _answer(json, 201)
 
 
 def unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post(
     credit_memo_id: str, body: dict[str, Any]
 ) -> Response:
     view = _backend().unapply_memo(business_scope(), credit_memo_id, body["invoice_id"])
-    return views.memo_json(view), 201
+    return _answer(views.memo_json(view), 201)
 
 
 def void_credit_memo_api_v1_credit_memos__credit_memo_id__void_post(
     credit_memo_id: str, body: dict[str, Any]
 ) -> Response:
     view = _backend().void_memo(business_scope(), credit_memo_id, body["reason"])
-    return views.memo_json(view), 201
+    return _answer(views.memo_json(view), 201)
 
 
 def get_customer_credits_api_v1_credit_memos_customers__customer_id__credits_get(
@@ -158,11 +165,14 @@ def get_customer_credits_api_v1_credit_memos_customers__customer_id__credits_get
     customer, memos, memo_views = _backend().customer_credits(business_scope(), customer_id)
     items = [views.memo_json(memo_views[memo["id"]]) for memo in memos]
     total = sum(item["amount_remaining"] for item in items)
-    return {
-        "customer_id": customer["id"],
-        "customer_name": customer["name"],
-        "total_credits_available": total,
-        "total_credits_available_dollars": views.cents_to_dollars(total),
-        "credit_memos_count": len(items),
-        "credit_memos": items,
-    }, 200
+    return _answer(
+        {
+            "customer_id": customer["id"],
+            "customer_name": customer["name"],
+            "total_credits_available": total,
+            "total_credits_available_dollars": views.cents_to_dollars(total),
+            "credit_memos_count": len(items),
+            "credit_memos": items,
+        },
+        200,
+    )

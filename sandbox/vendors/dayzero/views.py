@@ -125,3 +125,9 @@ def page_json(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
         "has_next": page.has_next,
         "has_prev": page.has_prev,
     }
+
+
+def success_envelope(body: Any) -> dict[str, Any]:
+    """The envelope of DayZero's rendered reference (reading ``wrapped`` of ``dayzero.envelope``).
+    Its pages name no values for ``message`` and ``code``: these are ours."""
+    return {"success": True, "message": "OK", "code": "success", "data": body}

@@ -1,0 +1,158 @@
+"""Profiles: each tenant is answered in the readings of the disputed points its profile picks.
+
+Proved over HTTP with response validation on, so a body that does not match the spec served
+for that profile fails the request; and with ``creditbox serve --profile FILE`` as a user runs it.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import httpx
+from starlette.testclient import TestClient
+
+from sandbox.app import create_app
+from specs.readings import Profile
+from tests.support.dayzero_client import DayZero
+from tests.support.processes import CREDITBOX, serving
+
+WRAPPED = {"readings": {"dayzero.envelope": "wrapped"}}
+ENVELOPE_KEYS = {"success", "message", "code", "data"}
+
+
+def second_tenant(client: TestClient) -> DayZero:
+    created = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()
+    credentials = created["credentials"]["dayzero"]
+    return DayZero(client, credentials["token"], credentials["business_id"])
+
+
+def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrapped(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    assert client.put("/_sandbox/tenants/demo/profile", json=WRAPPED).status_code == 200
+    created = dayzero.ok("POST", "/customers", 201, json={"name": "Acme"})
+    assert set(created) == ENVELOPE_KEYS and created["success"] is True
+    customer_id = created["data"]["id"]
+    memo = dayzero.memo(customer_id, 10000)["data"]
+    issued = dayzero.ok("POST", f"/credit-memos/{memo['id']}/issue", 201)
+    assert issued["data"]["status"] == "issued"
+    listed = dayzero.ok("GET", "/credit-memos", 200)
+    assert set(listed) == ENVELOPE_KEYS and listed["data"]["items"][0]["id"] == memo["id"]
+    credits = dayzero.ok("GET", f"/credit-memos/customers/{customer_id}/credits", 200)
+    assert credits["data"]["total_credits_available"] == 10000
+
+
+def test_errors_keep_their_shape_under_the_wrapped_envelope(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
+    missing = dayzero.call("GET", "/credit-memos/cm_missing")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Credit memo not found"}
+
+
+def test_a_tenants_profile_does_not_change_what_other_tenants_get(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    other = second_tenant(client)
+    client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
+    assert "data" in dayzero.customer()
+    bare = other.customer()
+    assert "data" not in bare and bare["name"] == "Acme Corp"
+
+
+def test_clearing_the_profile_brings_the_default_reading_back(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
+    cleared = client.delete("/_sandbox/tenants/demo/profile").json()
+    assert cleared == {"chosen": {}, "readings": Profile.of().choices()}
+    assert "data" not in dayzero.customer()
+
+
+def test_an_unknown_point_or_reading_is_refused_and_changes_nothing(client: TestClient) -> None:
+    for readings, named in (
+        ({"dayzero.envelop": "wrapped"}, "no disputed point named 'dayzero.envelop'"),
+        ({"dayzero.envelope": "boxed"}, "dayzero.envelope has no reading 'boxed'"),
+    ):
+        refused = client.put("/_sandbox/tenants/demo/profile", json={"readings": readings})
+        assert refused.status_code == 400 and named in refused.json()["detail"]
+    assert client.get("/_sandbox/tenants/demo/profile").json()["chosen"] == {}
+
+
+def test_the_disputed_points_name_their_readings_evidence_and_the_served_reading(
+    client: TestClient,
+) -> None:
+    points = {p["name"]: p for p in client.get("/_sandbox/disputed-points").json()["points"]}
+    envelope = points["dayzero.envelope"]
+    assert envelope["served"] == envelope["default"] == "bare"
+    readings = {reading["name"]: reading for reading in envelope["readings"]}
+    assert set(readings) == {"bare", "wrapped"}
+    assert all(reading["evidence"] for reading in readings.values())
+
+
+def test_a_server_profile_changes_the_served_spec_and_a_tenant_can_choose_back() -> None:
+    served = Profile.of({"dayzero.envelope": "wrapped"})
+    with TestClient(create_app(None, validate_responses=True, profile=served)) as client:
+        spec = client.get("/dayzero/openapi.json").json()
+        create = spec["paths"]["/api/v1/credit-memos"]["post"]["responses"]["201"]
+        schema = create["content"]["application/json"]["schema"]
+        assert set(schema["required"]) == ENVELOPE_KEYS
+        dayzero = DayZero(client)
+        assert "data" in dayzero.customer()
+        bare = {"readings": {"dayzero.envelope": "bare"}}
+        client.put("/_sandbox/tenants/demo/profile", json=bare)
+        assert "data" not in dayzero.customer()
+
+
+def test_a_fixture_sets_the_tenants_profile_once_its_data_has_loaded(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    fixture = {
+        "profile": {"dayzero.envelope": "wrapped"},
+        "dayzero": {"customers": [{"ref": "acme", "name": "Acme"}]},
+    }
+    assert client.post("/_sandbox/tenants/demo/fixtures", json=fixture).status_code == 201
+    listed = dayzero.ok("GET", "/customers", 200)
+    assert [c["name"] for c in listed["data"]["items"]] == ["Acme"]
+
+
+def test_a_fixture_with_an_unknown_reading_loads_nothing(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    fixture = {
+        "profile": {"dayzero.envelope": "boxed"},
+        "dayzero": {"customers": [{"ref": "acme", "name": "Acme"}]},
+    }
+    refused = client.post("/_sandbox/tenants/demo/fixtures", json=fixture)
+    assert refused.status_code == 400 and "profile: dayzero.envelope" in refused.json()["detail"]
+    assert dayzero.ok("GET", "/customers", 200)["items"] == []
+
+
+def test_a_snapshot_carries_the_tenants_profile(client: TestClient) -> None:
+    client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
+    snapshot = client.get("/_sandbox/tenants/demo/snapshot").json()
+    assert snapshot["profile"] == WRAPPED["readings"]
+    assert client.put("/_sandbox/tenants/copy/snapshot", json=snapshot).status_code in (200, 201)
+    assert client.get("/_sandbox/tenants/copy/profile").json()["chosen"] == WRAPPED["readings"]
+
+
+def test_serve_answers_in_the_profile_file_it_is_given(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("readings:\n  dayzero.envelope: wrapped\n", encoding="utf-8")
+    with serving(("--in-memory", "--profile", str(profile))) as base_url:
+        created = DayZero(httpx.Client(base_url=base_url)).customer()
+        assert set(created) == ENVELOPE_KEYS
+
+
+def test_serve_refuses_a_profile_file_naming_an_unknown_point(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("readings:\n  dayzero.wrapping: yes\n", encoding="utf-8")
+    done = subprocess.run(
+        [CREDITBOX, "serve", "--in-memory", "--profile", str(profile)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "--profile: no disputed point named 'dayzero.wrapping'" in done.stderr
