@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from specs.readings import Profile, ProfileError, load_profile
+
 CONFIG_FILE = "creditbox.toml"
 APIS = ("dayzero", "count", "solvimon", "kojo")
 # the credentials each API needs: (flag, setting)
@@ -164,6 +166,14 @@ OPTIONS = (
     Option("report_dir", Path, Path("creditbox-report"), "where report.md, report.html go"),
     Option("baseline", Path, None, "accepted deviations (YAML), see the README"),
     Option("target_name", str, None, "the target's name in the baseline (default: the base URL)"),
+    Option(
+        "profile",
+        Path,
+        None,
+        "the readings of the disputed points the target should speak (YAML, the file `creditbox "
+        "serve --profile` reads; docs/disputed-points.md); --in-process serves them "
+        "(default: every point's default reading)",
+    ),
 )
 
 
@@ -198,10 +208,16 @@ class Settings:
     report_dir: Path
     baseline: Path | None
     target_name: str | None
+    profile: Path | None
 
     @property
     def target(self) -> str:
         return self.target_name or self.base_url or "in-process sandbox"
+
+    @property
+    def expected(self) -> Profile:
+        """The readings of disputed points the target should speak."""
+        return load_profile(self.profile) if self.profile else Profile.of()
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -270,7 +286,7 @@ def resolve(
 # Paths a run writes or reads. Schemathesis runs in a scratch directory, so each is made
 # absolute here, against the directory ``creditbox`` was started from: nothing lands in (and
 # is lost with) that scratch directory.
-PATH_OPTIONS = ("report_dir", "junit", "baseline")
+PATH_OPTIONS = ("report_dir", "junit", "baseline", "profile")
 
 
 def _absolute(path: Path, cwd: Path | None) -> Path:
@@ -287,6 +303,11 @@ def _check(settings: Settings) -> None:
         missing = [flag for flag, name in REQUIRED[settings.api] if not getattr(settings, name)]
         if missing:
             raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
+    if settings.profile is not None:
+        try:
+            load_profile(settings.profile)
+        except ProfileError as problem:
+            raise UsageError(f"--profile: {problem}") from None
     if settings.max_requests < 1 or (settings.max_time is not None and settings.max_time < 1):
         raise UsageError("--max-requests and --max-time must be positive")
     rate = settings.rate_limit

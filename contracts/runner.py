@@ -22,13 +22,13 @@ from typing import Any
 
 import httpx
 
-from contracts import baseline, config, schema_layer
+from contracts import baseline, checks, config, schema_layer
 from contracts.apis import ADAPTERS, Credentials
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit
 from contracts.report.terminal import Terminal
-from contracts.rules import Verdict, catalogue, run_rules
+from contracts.rules import FAIL, Verdict, catalogue, run_rules
 from contracts.traffic import RuleTraffic
 
 CONFORMS, DRIFT, USAGE = 0, 1, 2
@@ -67,7 +67,7 @@ def open_target(settings: Settings, adapter: Any) -> Iterator[Target]:
         return
     from sandbox.embedded import EmbeddedSandbox
 
-    with EmbeddedSandbox() as sandbox:
+    with EmbeddedSandbox(profile=settings.expected) as sandbox:
         yield Target(
             f"{sandbox.base_url}/{settings.api}",
             _sandbox_tenant(sandbox.base_url, settings.api),
@@ -148,6 +148,7 @@ def check(
         started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     adapter = ADAPTERS[settings.api]
+    checks.expect(settings.expected)
     with open_target(settings, adapter) as target:
         target = _logged_in(target, adapter)
         _probe(target, adapter)
@@ -159,7 +160,9 @@ def check(
         if settings.in_process or (settings.allow_writes and "schema" in settings.layers):
             # Objects for Schemathesis to read; the run's own sandbox starts empty and gets
             # them even on a read-only run, or the invariants would have nothing to check.
-            adapter.prepare(target.base_url, target.credentials, limits())
+            for verdict in _prepared(adapter, target, limits()):
+                settle(verdict)
+                report.verdicts.append(verdict)
         if "rules" in settings.layers:
             terminal.line("Documented-behaviour rules")
             report.verdicts += _rules_layer(settings, adapter, target, limits(), terminal, settle)
@@ -170,6 +173,29 @@ def check(
         report.verdicts += found
     report.seconds = time.monotonic() - started
     return report
+
+
+def _prepared(adapter: Any, target: Target, limits: Limits) -> list[Verdict]:
+    """Seed the objects the schema layer reads. A target whose answers the seeding cannot read
+    (a body in another shape, a refused documented call) has drifted: that is a failed verdict,
+    and the run goes on; only an unreachable target stops it."""
+    try:
+        adapter.prepare(target.base_url, target.credentials, limits)
+    except httpx.HTTPError as error:
+        raise Unreachable(f"cannot reach {target.base_url}: {error}") from None
+    except (AssertionError, LookupError, TypeError, ValueError) as drift:
+        return [
+            Verdict(
+                "SEEDING",
+                "rules",
+                "The API's documented calls create the objects the schema layer reads "
+                "(customers, invoices, memos in each state)",
+                f"contracts/apis.py ({adapter.name}: prepare)",
+                FAIL,
+                reason=f"{type(drift).__name__}: {drift}"[:500],
+            )
+        ]
+    return []
 
 
 def _rules_layer(

@@ -20,10 +20,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV
+import yaml
+
+from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV, READINGS_ENV
 from contracts.config import Settings
 from contracts.rules import FAIL, PASS, SKIP, Verdict
 from specs import spec_path
+from specs.readings import served_spec
 
 HOOKS_MODULE = "contracts.st_hooks"
 # Without a time budget a run still ends: this long past its start, it is stopped and reported.
@@ -98,7 +101,7 @@ def command(
         "-m",
         "schemathesis.cli",
         "run",
-        str(spec_path(spec)),
+        str(served_spec_file(settings, spec, out)),
         "--url",
         base_url.rstrip("/"),
         "--phases",
@@ -133,6 +136,23 @@ def command(
     if settings.seed is not None:
         args += ["--seed", str(settings.seed)]
     return args
+
+
+def served_spec_file(settings: Settings, spec: str, out: Path) -> Path:
+    """The spec in the readings the target should speak: the packaged file when they are the
+    defaults, else the spec with the readings' overlays applied, written beside the reports."""
+    readings = settings.expected
+    if not spec.endswith((".yaml", ".json")) or not any(
+        point.startswith(f"{settings.api}.") for point in readings.differences()
+    ):
+        return spec_path(spec)
+    base = yaml.safe_load(spec_path(spec).read_text(encoding="utf-8"))
+    served = out / f"served-{spec}"
+    served.write_text(
+        yaml.safe_dump(served_spec(base, settings.api, readings), sort_keys=False),
+        encoding="utf-8",
+    )
+    return served
 
 
 def schemathesis_rate(per_second: float) -> str:
@@ -175,6 +195,7 @@ def run(
         "PYTHONUNBUFFERED": "1",
         COUNTS_ENV: str(counts),
         **({CHECKS_MODULE_ENV: checks.__name__} if checks else {}),
+        READINGS_ENV: json.dumps(settings.expected.choices()),
         **{_header_variable(number): value for number, value in enumerate(headers.values())},
         **(env or {}),
     }

@@ -23,7 +23,8 @@ from typing import Any
 import requests
 import schemathesis
 
-from contracts.checks import CHECKS_MODULE_ENV, COUNT_SECRET_ENV, COUNTS_ENV
+from contracts.checks import CHECKS_MODULE_ENV, COUNT_SECRET_ENV, COUNTS_ENV, READINGS_ENV, expect
+from specs.readings import Profile
 
 _checked: Counter[str] = Counter()
 
@@ -42,7 +43,7 @@ def _has_body(response: Any) -> bool:
 
 def _make_check(module: ModuleType, name: str) -> Any:
     def check(ctx: Any, response: Any, case: Any) -> None:
-        if 200 <= response.status_code < 300:
+        if 200 <= response.status_code < 300 and _has_body(response):
             _checked[name] += module.run_check(name, _json_body(response))
 
     check.__name__ = name
@@ -127,6 +128,8 @@ def _register(module: ModuleType) -> None:
         schemathesis.check(_make_positive_check(module, name))
 
 
+if os.environ.get(READINGS_ENV):
+    expect(Profile.of(json.loads(os.environ[READINGS_ENV])))
 if os.environ.get(CHECKS_MODULE_ENV):
     _register(importlib.import_module(os.environ[CHECKS_MODULE_ENV]))
 atexit.register(_write_counts)

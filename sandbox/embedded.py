@@ -16,6 +16,8 @@ from types import TracebackType
 
 import uvicorn
 
+from specs.readings import Profile
+
 
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as sock:
@@ -31,13 +33,14 @@ class EmbeddedSandbox:
         data_dir: Path | None = None,
         host: str = "127.0.0.1",
         planted_bugs: Iterable[str] = (),
+        profile: Profile | None = None,
     ) -> None:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from sandbox.app import create_app
 
         self.port = free_port(host)
         self.base_url = f"http://{host}:{self.port}"
-        app = create_app(data_dir, planted_bugs=planted_bugs)
+        app = create_app(data_dir, planted_bugs=planted_bugs, profile=profile)
         config = uvicorn.Config(app, host=host, port=self.port, log_level="error")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from specs.readings import Profile
+
 JSON = dict[str, Any]
 # A check returns False when the object lacks what it judges (the check does not apply to it).
 Check = Callable[[JSON], bool | None]
@@ -15,6 +17,21 @@ COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
 CHECKS_MODULE_ENV = "CREDITBOX_CHECKS_MODULE"
 # Where the Schemathesis process finds COUNT's client secret, to sign what it sends.
 COUNT_SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+# The readings of disputed points the run expects (JSON {point: reading}; see expect()).
+READINGS_ENV = "CREDITBOX_READINGS"
+
+_expected = [Profile.of()]
+
+
+def expect(profile: Profile) -> None:
+    """The readings of disputed points (``specs/readings.py``) the target is expected to speak:
+    the checks read bodies in them, and judge a body that speaks another as drift. Set once per
+    run (``creditbox contracts --profile``; in the Schemathesis process, from READINGS_ENV)."""
+    _expected[0] = profile
+
+
+def expected(point: str) -> str:
+    return _expected[0].reading(point)
 
 
 def every_object(body: Any) -> Iterator[JSON]:

@@ -8,11 +8,11 @@ memos and invoices inside any DayZero response (a memo, a page of them, a custom
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from contracts.checks import JSON, Check, judge
+from contracts.checks import JSON, Check, expected, judge
 
 _DOLLARS = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -31,6 +31,43 @@ def _dollars_match(obj: JSON, cents_field: str, dollars_field: str) -> None:
     assert Decimal(dollars) * 100 == Decimal(cents), (
         f"{_label(obj)}: {dollars_field}={dollars!r} does not equal {cents_field}={cents}"
     )
+
+
+# --- the envelope (disputed point dayzero.envelope) ----------------------------------------
+
+ENVELOPE = "dayzero.envelope"
+ENVELOPE_KEYS = {"success", "message", "code", "data"}
+
+
+def _is_envelope(body: Any) -> bool:
+    return isinstance(body, dict) and {"success", "data"} <= body.keys()
+
+
+def resource(body: Any) -> Any:
+    """What a 2xx body carries, read in the expected reading of ``dayzero.envelope``: the body
+    itself, or what is under ``data``. A body in the other reading is given back as it is (and
+    :func:`envelope_as_expected` fails it)."""
+    if expected(ENVELOPE) == "wrapped" and _is_envelope(body):
+        return body["data"]
+    return body
+
+
+def envelope_as_expected(body: Any) -> int:
+    """Every 2xx JSON body is in the expected reading of ``dayzero.envelope``."""
+    if expected(ENVELOPE) == "wrapped":
+        assert isinstance(body, dict) and body.keys() >= ENVELOPE_KEYS, (
+            f"the body is not in the envelope {{success, message, code, data}} that the reading "
+            f"'wrapped' expects: keys {sorted(body) if isinstance(body, dict) else type(body)}"
+        )
+        assert body["success"] is True, f"envelope success={body['success']!r} on a 2xx"
+        for field in ("message", "code"):
+            assert isinstance(body[field], str), f"envelope {field}={body[field]!r}: not a string"
+    else:
+        assert not _is_envelope(body), (
+            "the body is wrapped in {success, message, code, data}, but the reading 'bare' "
+            "expects the resource itself"
+        )
+    return 1
 
 
 # --- credit memos ---------------------------------------------------------------------------
@@ -125,7 +162,15 @@ INVOICE_CHECKS: dict[str, Check] = {
     ),
     "dayzero_invoice_dollar_strings_equal_cents": invoice_dollar_strings_equal_cents,
 }
-ALL_CHECKS: dict[str, Check] = {**MEMO_CHECKS, **INVOICE_CHECKS}
+# checks of a whole body rather than of the memos and invoices in it
+BODY_CHECKS: dict[str, Callable[[Any], int]] = {
+    "dayzero_envelope_as_expected": envelope_as_expected,
+}
+ALL_CHECKS: dict[str, Check | Callable[[Any], int]] = {
+    **MEMO_CHECKS,
+    **INVOICE_CHECKS,
+    **BODY_CHECKS,
+}
 
 _ISSUE = "seeds/001_434e80bb61e1accb.txt (CreditMemoResponse)"
 STATEMENTS: dict[str, tuple[str, str]] = {
@@ -161,6 +206,11 @@ STATEMENTS: dict[str, tuple[str, str]] = {
         "An invoice's dollar strings equal its cents",
         "vendor-facts.md, DayZero: invoices",
     ),
+    "dayzero_envelope_as_expected": (
+        "Every 2xx body is in the expected reading of dayzero.envelope (bare by default)",
+        "specs/disputed-points.yaml dayzero.envelope: seeds 001/004 and DayZero's OpenAPI slices"
+        " (bare); https://ondayzero.com/docs/reference/credit-memos/create-credit-memo (wrapped)",
+    ),
 }
 
 _MEMO_FIELDS = {"amount", "amount_applied", "amount_remaining", "status", "can_be_deleted"}
@@ -190,6 +240,8 @@ def checks_for(kind: str) -> dict[str, Check]:
 
 def run_check(name: str, body: Any) -> int:
     """Run one named check over every object of its kind in ``body``; return how many it judged."""
+    if name in BODY_CHECKS:
+        return BODY_CHECKS[name](body)
     kind = "memo" if name in MEMO_CHECKS else "invoice"
-    objects = (obj for found, obj in objects_in(body) if found == kind)
-    return judge(ALL_CHECKS[name], objects, _label, kind)
+    objects = (obj for found, obj in objects_in(resource(body)) if found == kind)
+    return judge(checks_for(kind)[name], objects, _label, kind)

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from contracts.checks.dayzero import resource
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
 from contracts.rules.paging import assert_each_once
@@ -68,7 +69,7 @@ class DayZeroApi:
             f"{method} {path} answered {response.status_code}, expected {status}: "
             f"{response.text[:300]}"
         )
-        return response.json() if response.content else None
+        return resource(response.json()) if response.content else None
 
     # building blocks ------------------------------------------------------------------------
 
@@ -98,7 +99,7 @@ class DayZeroApi:
             f"POST /credit-memos answered {response.status_code}, expected 201: "
             f"{response.text[:300]}"
         )
-        return response.json()
+        return resource(response.json())
 
     def issued(self, customer_id: str, cents: int, **fields: Any) -> dict[str, Any]:
         memo = self.draft(customer_id, cents, **fields)
@@ -208,7 +209,7 @@ class DayZeroSession(RuleSession):
 
 def _json_or_none(response: httpx.Response) -> Any:
     try:
-        return response.json()
+        return resource(response.json())
     except ValueError:
         return None
 
@@ -217,7 +218,7 @@ def _clean_up_memo(api: DayZeroApi, memo_id: str) -> None:
     response = api.call("GET", f"/credit-memos/{memo_id}")
     if response.status_code == 404:
         return
-    memo = response.json()
+    memo = resource(response.json())
     for invoice_id in {application["invoice_id"] for application in memo["applications"]}:
         api.expect("POST", f"/credit-memos/{memo_id}/unapply", 201, json={"invoice_id": invoice_id})
     if memo["status"] == "draft":

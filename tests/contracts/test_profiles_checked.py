@@ -1,0 +1,94 @@
+"""The harness checks a deployment against the readings of disputed points it is told to expect
+(``--profile``): a sandbox served in a reading conforms when that reading is expected, and drifts,
+under the check named for the point, when another one is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from contracts.checks import dayzero as dayzero_checks
+from contracts.checks import expect
+from specs.readings import Profile
+from tests.contracts.support import demo_args, run_cli
+from tests.support.processes import serving
+
+WRAPPED = "readings:\n  dayzero.envelope: wrapped\n"
+
+
+def _profile(tmp_path: Path) -> Path:
+    path = tmp_path / "wrapped.yaml"
+    path.write_text(WRAPPED, encoding="utf-8")
+    return path
+
+
+def test_a_sandbox_in_the_wrapped_reading_conforms_when_the_wrapped_reading_is_expected(
+    tmp_path: Path,
+) -> None:
+    profile = _profile(tmp_path)
+    with serving(["--in-memory", "--profile", str(profile)]) as base_url:
+        args = demo_args(base_url, tmp_path, "--allow-writes", "--max-examples", "5")
+        result = run_cli([*args, "--profile", str(profile)])
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
+    assert "PASS     dayzero_envelope_as_expected" in result.stdout
+
+
+def test_a_wrapping_deployment_drifts_from_the_default_bare_reading(tmp_path: Path) -> None:
+    profile = _profile(tmp_path)
+    with serving(["--in-memory", "--profile", str(profile)]) as base_url:
+        result = run_cli(demo_args(base_url, tmp_path, "--allow-writes", "--max-examples", "5"))
+    assert result.returncode == 1, result.stdout[-4000:]
+    assert "FAIL     dayzero_envelope_as_expected" in result.stdout
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "the body is wrapped in {success, message, code, data}" in report
+
+
+def test_a_bare_deployment_drifts_from_the_expected_wrapped_reading(tmp_path: Path) -> None:
+    profile = _profile(tmp_path)
+    with serving(["--in-memory"]) as base_url:
+        args = demo_args(base_url, tmp_path, "--layers", "rules")
+        result = run_cli([*args, "--profile", str(profile)])
+    assert result.returncode == 1, result.stdout[-4000:]
+    assert "FAIL     dayzero_envelope_as_expected" in result.stdout
+
+
+def test_in_process_serves_the_expected_profile(tmp_path: Path) -> None:
+    profile = _profile(tmp_path)
+    args = ["contracts", "--api", "dayzero", "--in-process", "--max-examples", "5"]
+    result = run_cli([*args, "--report-dir", str(tmp_path), "--profile", str(profile)])
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert "PASS     dayzero_envelope_as_expected" in result.stdout
+
+
+def test_a_profile_naming_an_unknown_point_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("readings:\n  dayzero.envelop: wrapped\n", encoding="utf-8")
+    args = ["contracts", "--api", "dayzero", "--in-process", "--profile", str(bad)]
+    result = run_cli(args)
+    assert result.returncode == 2
+    assert "--profile: no disputed point named 'dayzero.envelop'" in result.stderr
+
+
+def test_the_envelope_check_reads_each_reading_and_fails_the_other() -> None:
+    memo = {"id": "cm_1", "amount": 5}
+    wrapped = {"success": True, "message": "OK", "code": "success", "data": memo}
+    try:
+        expect(Profile.of({"dayzero.envelope": "wrapped"}))
+        assert dayzero_checks.envelope_as_expected(wrapped) == 1
+        assert dayzero_checks.resource(wrapped) == memo
+        for drifted in (memo, {**wrapped, "success": False}, {"data": memo, "success": True}):
+            try:
+                dayzero_checks.envelope_as_expected(drifted)
+            except AssertionError:
+                continue
+            raise AssertionError(f"{drifted} passed the wrapped reading")
+        expect(Profile.of())
+        assert dayzero_checks.envelope_as_expected(memo) == 1
+        assert dayzero_checks.resource(wrapped) == wrapped
+        try:
+            dayzero_checks.envelope_as_expected(wrapped)
+        except AssertionError:
+            return
+        raise AssertionError("a wrapped body passed the bare reading")
+    finally:
+        expect(Profile.of())
