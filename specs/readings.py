@@ -182,3 +182,43 @@ def served_spec(spec: Mapping[str, Any], vendor: str, profile: Profile) -> dict[
         if overlay is not None:
             apply_overlay(served, copy.deepcopy(_overlay(overlay)))
     return served
+
+
+def markdown() -> str:
+    """docs/disputed-points.md: the registry written out for people (``python -m
+    specs.readings > docs/disputed-points.md``; a test keeps the two in step)."""
+    lines = [
+        "# Disputed points",
+        "",
+        "Where the vendors' public sources disagree about what their API does, creditbox does not",
+        "pick one silently: each such point has named readings, and the sandbox serves every one.",
+        "A profile picks one reading per point; a point it does not name keeps its default.",
+        "",
+        "- Server-wide: `creditbox serve --profile profile.yaml`, a file such as",
+        "  `readings: {dayzero.envelope: wrapped}`.",
+        '- Per tenant: `PUT /_sandbox/tenants/{id}/profile` with `{"readings": {...}}`, or a',
+        "  fixture's `profile:` section. A tenant's choice overrides the server's.",
+        "- The harness: `creditbox contracts --profile profile.yaml` checks a deployment against",
+        "  those readings (with `--in-process`, the sandbox it starts serves them).",
+        "",
+        "The default is the reading with the strongest evidence of what production does: the",
+        "vendor's own client code outweighs a rendered page, a page outweighs a guide's example.",
+        "A reading that changes the contract is an OpenAPI Overlay in `specs/overlays/`, so the",
+        "Swagger UI, request validation and the harness all see the variant served.",
+        f"This page is `specs/{REGISTRY}` written out (`python -m specs.readings`).",
+    ]
+    for point in points().values():
+        lines += ["", f"## `{point.name}`", "", point.question, ""]
+        lines += [f"**Default: `{point.default}`.** {point.why_default}"]
+        for reading in point.readings.values():
+            lines += ["", f"### `{point.name}: {reading.name}`", "", reading.says, ""]
+            if reading.overlay:
+                lines += [f"Overlay: `specs/{OVERLAY_DIR}/{reading.overlay}`.", ""]
+            for evidence in reading.evidence:
+                where = f" <{evidence.url}>" if evidence.url else ""
+                lines.append(f"- {evidence.source}{where}: {evidence.says}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
