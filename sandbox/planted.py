@@ -120,6 +120,14 @@ def _invoice_dollars_disagree(body: Any) -> None:
         invoice["total_in_dollars"] = _dollars(invoice["total"] + 1)
 
 
+def _wrapped_in_envelope(body: Any) -> None:
+    """The rendered reference's envelope, where the default reading expects the bare body."""
+    if isinstance(body, dict):
+        resource = dict(body)
+        body.clear()
+        body.update({"success": True, "message": "OK", "code": "success", "data": resource})
+
+
 def _required_field_missing(body: Any) -> None:
     for memo in _memos(body):
         memo.pop("reason_display", None)
@@ -210,6 +218,7 @@ RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
     "dayzero_invoice_due_off_by_one": _invoice_due_off_by_one,
     "dayzero_invoice_dollars_disagree": _invoice_dollars_disagree,
     "dayzero_required_field_missing": _required_field_missing,
+    "dayzero_wrapped_in_envelope": _wrapped_in_envelope,
 }
 # a refusal in the wrong shape: {"error": ...} instead of DayZero's {"detail": ...}
 WRONG_ERROR_BODY = "dayzero_wrong_error_body"

@@ -17,6 +17,7 @@ from contracts.rules import RecordedSession, Rule, Skipped, rule
 from contracts.sandbox_control import control_url, sandbox_tenant
 
 SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
+ERRORS_PAGE = "https://docs.kojo.tech/docs/standards/errors"
 FACTS = "vendor-facts.md, Kojo"
 MEMOS_NEEDED = 5
 
@@ -194,8 +195,11 @@ class KojoSession(RecordedSession):
 @rule(
     "kojo",
     "KJ-AUTH-REQUIRED",
-    statement="A query without a valid Bearer token is refused with errors and no data.",
-    source=f"{FACTS}: Authorization: Bearer <token> from POST /oauth2/token",
+    statement=(
+        "A query without a valid Bearer token is refused with errors and no data, with HTTP 200 "
+        "as every GraphQL result."
+    ),
+    source=f"{FACTS}: Authorization: Bearer <token> from POST /oauth2/token; {ERRORS_PAGE}",
     writes=False,
 )
 def auth_required(api: KojoApi) -> None:
@@ -204,6 +208,10 @@ def auth_required(api: KojoApi) -> None:
         body = response.json()
         assert body.get("errors"), f"a query with token {token!r} answered without errors"
         assert not (body.get("data") or {}).get("creditMemos"), "the refused query returned data"
+        assert response.status_code == 200, (
+            f"a query with token {token!r} was refused with HTTP {response.status_code}; Kojo "
+            "answers every GraphQL result, errors included, with HTTP 200"
+        )
 
 
 @rule(
@@ -235,14 +243,25 @@ def token_endpoint(api: KojoApi) -> None:
 @rule(
     "kojo",
     "KJ-ERROR-SHAPE",
-    statement="A malformed query is answered {errors: [{message, requestId}]}.",
-    source=f"{FACTS}: errors are HTTP 200 with {{errors: [{{message, requestId}}]}}",
+    statement=(
+        "A malformed query, and a body that is not a GraphQL request, are answered with HTTP 200 "
+        "and {errors: [{message, requestId}]}."
+    ),
+    source=f"{ERRORS_PAGE}: errors [{{message, requestId}}]; always HTTP 200",
     writes=False,
 )
 def error_shape(api: KojoApi) -> None:
     for query in ("{ creditMemos(limit: 1 { id } }", "{ creditMemos { noSuchField } }"):
         for error in api.errors(query):
             assert error.get("message") and error.get("requestId"), f"an error entry is {error}"
+    bearer = {"Authorization": f"Bearer {api.credentials.access_token}"}
+    for body in ({"query": "{ creditMemos(limit: 1 { id } }"}, {"variables": {}}):
+        response = api.http.request("POST", "/graphql", json=body, headers=bearer)
+        assert response.status_code == 200, (
+            f"{body} was refused with HTTP {response.status_code}; Kojo answers every GraphQL "
+            "result, errors included, with HTTP 200"
+        )
+        assert response.json().get("errors"), f"{body} answered without errors"
 
 
 @rule(

@@ -3,7 +3,7 @@ documents, not from the harness's rules: per vendor, a balance off by a minor un
 turned into a success, an error body in another shape, a duplicated page, and a derived field
 (a status, or where the vendor has none, a subtotal or a link) that disagrees with the amounts;
 and each vendor fact the sandbox once got wrong, read the wrong way again (DayZero's restocking
-fee). Each names the rule, invariant or check that must report it."""
+fee, Kojo's HTTP 200 for errors). Each names the rule, invariant or check that must report it."""
 
 from __future__ import annotations
 
@@ -158,6 +158,13 @@ def _kojo_error_shape(exchange: Exchange) -> None:
         body["errors"] = [{"message": error.get("message")} for error in body["errors"]]
 
 
+def _kojo_errors_as_http_400(exchange: Exchange) -> None:
+    """The REST habit Kojo documents against: a GraphQL result with errors sent as HTTP 400."""
+    body = exchange.body
+    if exchange.path == "/graphql" and isinstance(body, dict) and body.get("errors"):
+        exchange.status = 400
+
+
 def _kojo_duplicated_page(exchange: Exchange) -> None:
     data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
     if isinstance(data, dict):
@@ -303,6 +310,13 @@ DRIFTS = [
         "errors come without their requestId",
         _kojo_error_shape,
         "kojo_errors_carry_request_ids",
+    ),
+    Drift(
+        "errors-as-http-400",
+        "kojo",
+        "a GraphQL result with errors is sent with HTTP 400 instead of 200",
+        _kojo_errors_as_http_400,
+        "KJ-ERROR-SHAPE",
     ),
     Drift(
         "duplicated-page",

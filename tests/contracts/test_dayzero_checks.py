@@ -22,6 +22,7 @@ INVARIANT_BUGS = {
     "dayzero_applications_overstated": "dayzero_applications_sum_to_amount_applied",
     "dayzero_invoice_due_off_by_one": "dayzero_invoice_due_is_total_minus_paid_and_credited",
     "dayzero_invoice_dollars_disagree": "dayzero_invoice_dollar_strings_equal_cents",
+    "dayzero_wrapped_in_envelope": "dayzero_envelope_as_expected",
 }
 
 

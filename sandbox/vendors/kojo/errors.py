@@ -1,10 +1,18 @@
-"""Kojo's errors: HTTP 200 (GraphQL) or the refusal's status, with
-``{"errors": [{"message", "requestId", "extensions": {"code"}}]}``.
+"""Kojo's errors: ``{"errors": [{"message", "requestId", "extensions": {"code"}}]}`` with HTTP 200.
+
+Kojo's errors page (https://docs.kojo.tech/docs/standards/errors): "GraphQL APIs will always
+return HTTP code 200. Check for the existence of the errors key in each response." So a missing
+or expired token and a body that is not a GraphQL request are answered 200 with ``errors``; the
+documented exception is the rate limit's 429 (its own body,
+https://docs.kojo.tech/docs/getting-started/api-limits). What never reaches the GraphQL server
+keeps its HTTP status (ours: Kojo's pages say nothing of them): a body too large (413) or too
+slow (408), a path that is not Kojo's (404), a method ``/graphql`` does not take (405), and the
+server's own failures (5xx, as a fault injected in front of Kojo gives them).
 
 ``extensions.code`` says whose fault it is (``BAD_USER_INPUT``, ``UNAUTHENTICATED``,
 ``INTERNAL_SERVER_ERROR``, ...), as GraphQL servers commonly do; Kojo's documentation shows
-``message`` and ``requestId``. The token endpoint answers OAuth 2's own error body instead
-(RFC 6749 §5.2): ``{"error", "error_description"}``.
+``message`` and ``requestId``. The token endpoint is not GraphQL and answers OAuth 2's own error
+body and statuses instead (RFC 6749 §5.2): ``{"error", "error_description"}``.
 """
 
 from __future__ import annotations
@@ -39,16 +47,25 @@ _FRAMEWORK = {
 _CODES = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}
 
 
+# refusals Kojo answers as a GraphQL result, with HTTP 200 and ``errors``
+_GRAPHQL_RESULTS = {400, 401, 403, 415, 422}
+
+
 def request_id() -> str:
     return f"req_{cuid()}"
 
 
 class KojoError(VendorError):
+    """``status_code``: what the refusal is (401: no valid token, ...); the HTTP status sent is
+    200 for those Kojo answers as a GraphQL result."""
+
     code = "BAD_REQUEST"
 
     def __init__(self, message: str, status_code: int | None = None, code: str | None = None):
         super().__init__(message, status_code)
         self.code = code or self.code
+        if self.status_code in _GRAPHQL_RESULTS:
+            self.status_code = 200
 
     def body(self) -> Any:
         return {

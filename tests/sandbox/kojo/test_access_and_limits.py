@@ -58,14 +58,17 @@ def test_the_token_endpoint_refuses_in_oauths_words(
     assert (response.status_code, response.json()["error"]) == (status, error)
 
 
-def test_queries_need_a_valid_token(client: TestClient) -> None:
+def test_queries_need_a_valid_token_and_are_refused_with_http_200(client: TestClient) -> None:
+    """Kojo: "GraphQL APIs will always return HTTP code 200. Check for the existence of the
+    errors key" (https://docs.kojo.tech/docs/standards/errors)."""
     for headers in (
         {},
         {"Authorization": "Bearer kj_forged.0000"},
         {"Authorization": "Basic eA=="},
     ):
         response = client.post("/kojo/graphql", json=QUERY, headers=headers)
-        assert response.status_code == 401, headers
+        assert response.status_code == 200, headers
+        assert "data" not in response.json()
         [error] = response.json()["errors"]
         assert set(error) >= {"message", "requestId"}
         assert error["extensions"]["code"] == "UNAUTHENTICATED"
@@ -82,15 +85,18 @@ def test_a_malformed_query_gets_kojos_error_body(kojo: Kojo) -> None:
         assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
 
 
-def test_a_body_that_is_not_a_graphql_request_is_400(kojo: Kojo, client: TestClient) -> None:
+def test_a_body_that_is_not_a_graphql_request_gets_errors_with_http_200(
+    kojo: Kojo, client: TestClient
+) -> None:
     for body in ({"variables": {}}, {"query": 5}):
         response = client.post("/kojo/graphql", json=body, headers=kojo.headers)
-        assert response.status_code == 400
-        assert response.json()["errors"][0]["requestId"]
+        assert response.status_code == 200
+        [error] = response.json()["errors"]
+        assert error["requestId"] and error["extensions"]["code"] == "BAD_REQUEST"
     response = client.post(
         "/kojo/graphql", content=b"{", headers={**kojo.headers, "content-type": "application/json"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 200 and response.json()["errors"]
 
 
 def test_too_deep_a_query_is_refused(kojo: Kojo) -> None:
