@@ -30,9 +30,10 @@ Every request gets its answer within a few seconds: a 4xx, in the vendor's own e
 (``sandbox/vendors/<vendor>/errors.py``) whenever the request reached the application, or from
 the HTTP server itself (uvicorn: ``400 Invalid HTTP request received.``, or a closed connection)
 for requests too malformed to parse. Kojo answers what it refuses the GraphQL way, HTTP 200 with
-``errors`` (``sandbox/vendors/kojo/errors.py``), but for a body too large or too slow. Never a 5xx, never a hang. After
-every test the server still answers its health check, and the demo tenant's stored data is
-byte-for-byte what it was before (its snapshot, but for ``exported_at``). Hostile requests are
+``errors`` (``sandbox/vendors/kojo/errors.py``), but for a body too large or too slow. Never a
+5xx, never a hang. After every test the server still answers its health check, and the demo
+tenant's stored data is byte-for-byte what it was before (its snapshot, but for
+``exported_at``). Hostile requests are
 write attempts with the demo tenant's valid credentials wherever the route allows, so that a bug
 would store something.
 
