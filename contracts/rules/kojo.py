@@ -255,7 +255,8 @@ def error_shape(api: KojoApi) -> None:
         for error in api.errors(query):
             assert error.get("message") and error.get("requestId"), f"an error entry is {error}"
     bearer = {"Authorization": f"Bearer {api.credentials.access_token}"}
-    for body in ({"query": "{ creditMemos(limit: 1 { id } }"}, {"variables": {}}):
+    bodies: list[dict[str, Any]] = [{"query": "{ creditMemos(limit: 1 { id } }"}, {"variables": {}}]
+    for body in bodies:
         response = api.http.request("POST", "/graphql", json=body, headers=bearer)
         assert response.status_code == 200, (
             f"{body} was refused with HTTP {response.status_code}; Kojo answers every GraphQL "
