@@ -254,6 +254,66 @@ def apply_partial(api: CountApi) -> None:
 
 @rule(
     "count",
+    "CT-MEMO-LINKED-AT-CREATION",
+    statement="A credit memo created with appliedToInvoiceUuid, as a draft (the default), is "
+    "accepted and linked to that invoice at creation: the invoice's openBalance drops by the "
+    "memo's total.",
+    source=f"{SEED}: appliedToInvoiceUuid links the memo to an open invoice at creation; "
+    f"{FACTS}: neither source restricts it to non-drafts",
+    writes=True,
+)
+def memo_linked_at_creation(api: CountApi) -> None:
+    invoice = api.record("invoice", 100)
+    customer, product = api.basics()
+    body = {
+        "invoiceType": "memo",
+        "customerUuid": customer,
+        "date": "2026-01-15",
+        "products": [{"productUuid": product, "quantity": 1, "unitPrice": 25}],
+        "notes": api.tag,
+        "appliedToInvoiceUuid": invoice["id"],
+    }
+    response = api.call("POST", "/invoices", json=body)
+    created = response.json() if response.is_success else {}
+    if isinstance(created, dict) and isinstance(created.get("id"), str):
+        api.credit.append((invoice["id"], created["id"]))
+        api.drafts.append(created["id"])
+    assert response.status_code == 201, (
+        f"a draft memo with appliedToInvoiceUuid answered {response.status_code}: "
+        f"{response.text[:300]}"
+    )
+    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+    assert after.get("openBalance") == 75, (
+        f"the invoice's openBalance is {after.get('openBalance')} after a 25 memo was linked"
+    )
+
+
+@rule(
+    "count",
+    "CT-APPLY-DECIMAL-STRING",
+    statement="An apply body's amount may be a decimal string, as COUNT's client sends it.",
+    source="getcount/count-cli src/partner-mcp/schemas/bodies.ts: amount number | string",
+    writes=True,
+)
+def apply_decimal_string(api: CountApi) -> None:
+    invoice = api.record("invoice", 100)
+    memo = api.record("memo", 50)
+    response = api.call(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        json={"creditMemos": [{"id": memo["id"], "amount": "12.50"}]},
+    )
+    if response.is_success:
+        api.credit.append((invoice["id"], memo["id"]))
+    assert response.status_code == 200, (
+        f'amount "12.50" answered {response.status_code}: {response.text[:300]}'
+    )
+    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+    assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
+
+
+@rule(
+    "count",
     "CT-REMOVE-CREDIT-NOT-APPLIED-404",
     statement="remove-credit of a memo that is not applied to the invoice is 404.",
     source=f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied",

@@ -24,8 +24,9 @@ MEMO_NOT_FOUND = "Credit memo not found"
 NOT_APPLIED = "This credit memo is not applied to this invoice"
 NOT_AN_INVOICE = "Credit can only be applied to records of invoiceType invoice"
 NOT_A_MEMO = "Credit can only come from records of invoiceType memo"
-INVOICE_IS_DRAFT = "Approve the invoice before applying credit to it"
-MEMO_IS_DRAFT = "Approve the credit memo before applying it"
+TOTAL_BELOW_CREDIT = (
+    "The new total is below the credit already applied to or from this record: remove credit first"
+)
 CURRENCY_MISMATCH = "The credit memo and the invoice are in different currencies"
 OVER_OPEN_BALANCE = "The credit exceeds the invoice's open balance"
 OVER_REMAINING = "The credit exceeds the credit memo's remaining credit"
@@ -42,9 +43,6 @@ PUBLIC_LINK_NOT_FOUND = "This public link does not exist"
 TEMPLATE_NOT_FOUND = "Recurring invoice template not found"
 TEMPLATE_ALREADY_PAUSED = "The template is already paused"
 TEMPLATE_NOT_PAUSED = "The template is not paused"
-CREDIT_AT_CREATE_NEEDS_APPROVED = (
-    "Credit at creation (applyCredit, appliedToInvoiceUuid) needs isDraft: false"
-)
 
 RATE_LIMITED = "Rate limit exceeded for this client; retry in {seconds} s"
 

@@ -55,9 +55,10 @@ class InvoiceBackend:
             raise errors.BadRequest(errors.APPLIED_TO_NEEDS_MEMO)
         if fields.get("applyCredit") and kind != "invoice":
             raise errors.BadRequest(errors.APPLY_CREDIT_NEEDS_INVOICE)
+        # A draft takes part in credit like any record: neither COUNT's reference nor its client
+        # restricts appliedToInvoiceUuid, applyCredit or the apply routes to approved records,
+        # and the seed creates a memo linked at creation without approving it first.
         is_draft = fields.get("isDraft", True)
-        if (fields.get("applyCredit") or fields.get("appliedToInvoiceUuid")) and is_draft:
-            raise errors.BadRequest(errors.CREDIT_AT_CREATE_NEEDS_APPROVED)
         stamp = clock.timestamp()
         with self._store.transaction(ws.tenant_id) as db:
             record: dict[str, Any] = {
@@ -97,6 +98,8 @@ class InvoiceBackend:
             if not self._planted.on("count_patch_after_approve"):
                 rules.require("update", self._status(db, record))
             changes = self.editable(db, ws, fields, record)
+            if rules.total({**record, **changes}) < rules.credited(self._credits(db, record)):
+                raise errors.BadRequest(errors.TOTAL_BELOW_CREDIT)
             if fields.get("invoiceNumber"):
                 changes["invoice_number"] = fields["invoiceNumber"]
             updated = self._update(db, record, changes)
@@ -207,10 +210,6 @@ class InvoiceBackend:
                 raise errors.BadRequest(errors.NOT_A_MEMO)
             if invoice["invoice_type"] != "invoice":
                 raise errors.BadRequest(errors.NOT_AN_INVOICE)
-            if memo["is_draft"]:
-                raise errors.BadRequest(errors.MEMO_IS_DRAFT)
-            if invoice["is_draft"]:
-                raise errors.BadRequest(errors.INVOICE_IS_DRAFT)
             if memo["currency"] != invoice["currency"]:
                 raise errors.BadRequest(errors.CURRENCY_MISMATCH)
             memo_left.setdefault(memo["id"], rules.balance(memo, self._credits(db, memo)))

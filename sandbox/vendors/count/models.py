@@ -24,7 +24,9 @@ CUSTOMERS = "count_customers"
 PRODUCTS = "count_products"
 
 
-def to_cents(amount: float | int) -> int:
+def to_cents(amount: float | int | str) -> int:
+    """An amount as COUNT takes it (a number, or a decimal string as its client sends) in
+    cents."""
     return int((Decimal(str(amount)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 

@@ -129,8 +129,6 @@ def test_a_memo_cannot_give_more_than_it_has(count: Count, setup: dict[str, Any]
 @pytest.mark.parametrize(
     ("kind_of_trouble", "message"),
     [
-        ("draft_invoice", "Approve the invoice before applying credit to it"),
-        ("draft_memo", "Approve the credit memo before applying it"),
         ("currency", "The credit memo and the invoice are in different currencies"),
         ("memo_as_invoice", "Credit can only be applied to records of invoiceType invoice"),
     ],
@@ -138,16 +136,8 @@ def test_a_memo_cannot_give_more_than_it_has(count: Count, setup: dict[str, Any]
 def test_credit_refusals(
     count: Count, setup: dict[str, Any], kind_of_trouble: str, message: str
 ) -> None:
-    invoice = (
-        record(count, setup, 100)
-        if kind_of_trouble == "draft_invoice"
-        else approved(count, setup, 100)
-    )
-    memo = (
-        record(count, setup, 30, "memo")
-        if kind_of_trouble == "draft_memo"
-        else approved(count, setup, 30, "memo")
-    )
+    invoice = approved(count, setup, 100)
+    memo = approved(count, setup, 30, "memo")
     if kind_of_trouble == "currency":
         euro = record(count, setup, 30, "memo", currency="EUR")
         memo = count.ok("PATCH", f"/invoices/{euro['id']}/approve", 200)
@@ -158,6 +148,62 @@ def test_credit_refusals(
         json={"creditMemos": [{"id": memo["id"], "amount": 1}]},
     )
     assert (refused.status_code, refused.json()["message"]) == (400, message)
+
+
+def test_drafts_give_and_take_credit_as_approved_records_do(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
+    count.ok(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo["id"], "amount": 30}]},
+    )
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 70.0
+    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 0.0
+
+
+def test_apply_takes_amounts_as_decimal_strings_as_counts_client_sends_them(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
+    count.ok(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo["id"], "amount": "12.50"}]},
+    )
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 87.5
+    for bad in ("0.00", "12.345", "-1", "twelve"):
+        refused = count.call(
+            "PATCH",
+            f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+            json={"creditMemos": [{"id": memo["id"], "amount": bad}]},
+        )
+        assert refused.status_code == 400, bad
+        assert set(refused.json()) == {"message", "statusCode"}, bad
+
+
+def test_a_draft_cannot_be_edited_below_the_credit_it_carries(
+    count: Count, setup: dict[str, Any]
+) -> None:
+    invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
+    count.ok(
+        "PATCH",
+        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
+        200,
+        json={"creditMemos": [{"id": memo["id"], "amount": 30}]},
+    )
+    lines = [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 20}]
+    for record_id in (invoice["id"], memo["id"]):
+        refused = count.call("PATCH", f"/invoices/{record_id}", json={"products": lines})
+        assert (refused.status_code, refused.json()["message"]) == (
+            400,
+            "The new total is below the credit already applied to or from this record: "
+            "remove credit first",
+        )
+    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["total"] == 30.0
 
 
 def test_remove_credit_of_a_memo_not_applied_is_404(count: Count, setup: dict[str, Any]) -> None:
@@ -242,6 +288,10 @@ def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
     memo = record(count, setup, 40, "memo", isDraft=False, appliedToInvoiceUuid=invoice["id"])
     assert (memo["appliedToInvoiceUuid"], memo["remainingCredit"]) == (invoice["id"], 0.0)
     assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 60.0
+    # the seed's own flow: a memo created (a draft, by default) and linked at once
+    draft = record(count, setup, 10, "memo", appliedToInvoiceUuid=invoice["id"])
+    assert (draft["isDraft"], draft["remainingCredit"]) == (True, 0.0)
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 50.0
     on_invoice = count.call(
         "POST",
         "/invoices",
