@@ -9,6 +9,7 @@ sent the same requests at its own mount-less paths.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -127,7 +128,15 @@ def prepare_sandbox(base_url: str) -> dict[str, Request]:
         requests = dayzero_requests(f"{base_url}/dayzero", dayzero, ids)
 
         count = credentials["count"]
-        customer = _ok(_count(http, count, "POST", "/customers", {"customer": "Bench"}))
+        customer = _ok(
+            _count(
+                http,
+                count,
+                "POST",
+                "/customers",
+                {"customer": "Bench", "email": f"{uuid.uuid4().hex}@bench.example"},
+            )
+        )
         product = _ok(_count(http, count, "POST", "/products", {"name": "Hour", "unitPrice": 1}))
         line = {"productUuid": product["id"], "quantity": 1, "unitPrice": 100}
         body = {"customerUuid": customer["id"], "date": "2026-03-01", "products": [line]}

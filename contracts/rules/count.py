@@ -7,6 +7,7 @@ removed. COUNT cannot delete an approved record, so those stay, tagged.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,10 @@ class CountApi:
 
     def basics(self) -> tuple[str, str]:
         """A tagged customer and product to put on records."""
-        customer = self.expect("POST", "/customers", 201, json={"customer": self.tag})
+        email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
+        customer = self.expect(
+            "POST", "/customers", 201, json={"customer": self.tag, "email": email}
+        )
         product = self.expect("POST", "/products", 201, json={"name": self.tag, "unitPrice": 1})
         return customer["id"], product["id"]
 
@@ -310,6 +314,48 @@ def apply_decimal_string(api: CountApi) -> None:
     )
     after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
     assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
+
+
+CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/create-customer"
+
+
+@rule(
+    "count",
+    "CT-CUSTOMER-EMAIL-REQUIRED-UNIQUE",
+    statement="A customer needs an email (400 without one), unique in the workspace (409 on a "
+    "duplicate, whatever its case).",
+    source=f"{CUSTOMERS_PAGE}: required customer and email; unique within your team (409)",
+    writes=True,
+)
+def customer_email_required_unique(api: CountApi) -> None:
+    missing = api.call("POST", "/customers", json={"customer": api.tag})
+    assert missing.status_code == 400, f"a customer without email answered {missing.status_code}"
+    email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
+    api.expect("POST", "/customers", 201, json={"customer": api.tag, "email": email})
+    again = api.call("POST", "/customers", json={"customer": api.tag, "email": email.upper()})
+    assert again.status_code == 409, f"a duplicate email answered {again.status_code}"
+
+
+@rule(
+    "count",
+    "CT-CUSTOMERS-BY-NAME",
+    statement="Customers are listed by name ascending by default, and orderDirection DESC "
+    "reverses it.",
+    source="https://developers.getcount.com/rest-api-reference/customers/list-customers: "
+    "orderBy default customer, orderDirection default ASC",
+    writes=True,
+)
+def customers_by_name(api: CountApi) -> None:
+    for name in ("c", "a", "b"):
+        email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
+        api.expect(
+            "POST", "/customers", 201, json={"customer": f"{api.tag} {name}", "email": email}
+        )
+    for params, order in (({}, ["a", "b", "c"]), ({"orderDirection": "DESC"}, ["c", "b", "a"])):
+        listed = api.expect("GET", "/customers", 200, params={"search": api.tag, **params})
+        rows = listed.get("customers") or listed.get("records") or []
+        names = [row.get("customer", "")[-1:] for row in rows]
+        assert names == order, f"with {params or 'the defaults'} the names came as {names}"
 
 
 @rule(

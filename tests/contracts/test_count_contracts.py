@@ -42,7 +42,9 @@ def test_count_needs_its_own_credentials(tmp_path: Path) -> None:
 @pytest.fixture
 def records(client: TestClient) -> list[Any]:
     count = Count(client)
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )["id"]
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
 
     def new(kind: str, amount: float) -> Any:

@@ -46,7 +46,9 @@ def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
         count = Count(http)
-        customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+        customer = count.ok(
+            "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+        )["id"]
         product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
         for kind, draft in (("invoice", False), ("memo", False), ("invoice", True)):
             body = {

@@ -64,7 +64,9 @@ def test_a_write_the_disk_refuses_is_503_and_kept_nowhere(tmp_path: Path) -> Non
 
         refused = {
             "dayzero": dayzero.call("POST", "/customers", json={"name": "Refused"}),
-            "count": count.call("POST", "/customers", json={"customer": "Refused"}),
+            "count": count.call(
+                "POST", "/customers", json={"customer": "Refused", "email": "ap@refused.example"}
+            ),
             "solvimon": solvimon.credit(invoice),
             "control": http.post("/_sandbox/tenants", json={"id": "refused"}),
         }

@@ -260,7 +260,7 @@ class Target:
                 "amount_cents": 500,
                 "description": "Café crème",
             },
-            "count": {"customer": "Café crème"},
+            "count": {"customer": "Café crème", "email": "café@crème.example"},
             "solvimon": {"note": "Café crème"},
             "kojo": {"query": '{ creditMemos(invoiceId: "café") { id } }'},
         }
@@ -673,7 +673,7 @@ def _huge_number(vendor: str) -> Case:
     extra property, which COUNT would ignore; Kojo: a variable)."""
     text = {
         "dayzero": '{"customer_id": "%s", "amount_cents": %s}',
-        "count": '{"customer": "Acme", "addresses": [], "extra": %s}',
+        "count": '{"customer": "Acme", "email": "ap@acme.example", "extra": %s}',
         "solvimon": '{"periods": [{"period_order": %s}]}',
         "kojo": '{"query": "{ __typename }", "variables": {"n": %s}}',
     }[vendor]
@@ -953,7 +953,7 @@ def uploads(target: Target) -> Uploads:
         assert answer.status in (200, 201), answer
         return answer.json()
 
-    customer = ok("POST", "/customers", {"customer": "Uploads"})["id"]
+    customer = ok("POST", "/customers", {"customer": "Uploads", "email": "ap@uploads.example"})["id"]
     product = ok("POST", "/products", {"name": "Hour", "unitPrice": 1})["id"]
     line = {"productUuid": product, "quantity": 1, "unitPrice": 1}
     invoice = ok(

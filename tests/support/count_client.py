@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -39,7 +40,12 @@ class Count:
 
     def approved(self, kind: str, amount: float) -> str:
         """A new approved record (``invoice`` or ``memo``) of one line, for a new customer."""
-        customer = self.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+        customer = self.ok(
+            "POST",
+            "/customers",
+            201,
+            json={"customer": "Acme", "email": f"{uuid.uuid4().hex}@acme.example"},
+        )["id"]
         product = self.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
         body = {
             "invoiceType": kind,

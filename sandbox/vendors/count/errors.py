@@ -15,6 +15,7 @@ WORKSPACE_NOT_AUTHORISED = "Workspace not authorised for this client"
 CUSTOMER_NOT_FOUND = "Customer not found"
 PRODUCT_NOT_FOUND = "Product not found"
 DUPLICATE_EMAIL = "A customer with this email already exists in the workspace"
+ONE_PRIMARY_CONTACT = "Only one contact can be the primary contact (isPrimary: true)"
 INVOICE_NOT_FOUND = "Invoice not found"
 AMBIGUOUS_UUID = (
     "UUID {uuid} is ambiguous in this workspace: legacy duplicate records share it. "

@@ -23,8 +23,17 @@ def _backend() -> CountBackend:
     return CountBackend(current().store)
 
 
-def list_customers(page: int = 1, limit: int = 20, search: str | None = None) -> Response:
-    found = _backend().list_customers(workspace(), page, limit, search)
+def list_customers(
+    page: int = 1, limit: int = 20, search: str | None = None, **order: str
+) -> Response:
+    found = _backend().list_customers(
+        workspace(),
+        page,
+        limit,
+        search,
+        order.get("orderBy", "customer"),
+        order.get("orderDirection", "ASC"),
+    )
     return views.page_json("customers", found, [views.customer_json(c) for c in found.items]), 200
 
 

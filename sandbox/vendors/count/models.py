@@ -56,16 +56,32 @@ class CountBackend:
         with self._store.transaction(ws.tenant_id) as db:
             return _one(db, CUSTOMERS, ws, customer_id, errors.CUSTOMER_NOT_FOUND)
 
-    def list_customers(self, ws: Workspace, page: int, limit: int, search: str | None) -> PageOf:
+    def list_customers(
+        self,
+        ws: Workspace,
+        page: int,
+        limit: int,
+        search: str | None,
+        order_by: str = "customer",
+        direction: str = "ASC",
+    ) -> PageOf:
+        """COUNT's list: by name ascending unless asked otherwise; search over name, email and
+        main phone. Ties keep creation order, so a page never repeats or skips a customer."""
         needle = (search or "").lower()
         with self._store.transaction(ws.tenant_id) as db:
             found = [
                 customer
                 for customer in db.table(CUSTOMERS).search(Query().workspace_id == ws.workspace_id)
-                if needle in customer["customer"].lower()
-                or needle in (customer["email"] or "").lower()
+                if any(
+                    needle in (customer.get(field) or "").lower()
+                    for field in ("customer", "email", "main_phone")
+                )
             ]
-        return _page(found, page, limit)
+        field = _CUSTOMER_ORDER[order_by]
+        found.sort(key=lambda c: c.doc_id)
+        found.sort(key=lambda c: (c.get(field) or "").lower(), reverse=direction == "DESC")
+        start = (page - 1) * limit
+        return PageOf(found[start : start + limit], len(found), page, limit)
 
     def update_customer(
         self, ws: Workspace, customer_id: str, fields: Mapping[str, Any]
@@ -130,12 +146,43 @@ def _new_record(ws: Workspace, fields: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+# the list's orderBy → the stored field
+_CUSTOMER_ORDER = {
+    "customer": "customer",
+    "email": "email",
+    "createdAt": "created_at",
+    "updatedAt": "updated_at",
+}
+ADDRESS_FIELDS = ("street", "city", "state", "zipCode", "country")
+
+
+def _address(address: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if address is None:
+        return None
+    return {field: address.get(field) for field in ADDRESS_FIELDS}
+
+
 def _customer_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    contacts = [
+        {
+            "name": contact.get("name"),
+            "email": contact.get("email"),
+            "phone": contact.get("phone"),
+            "is_primary": bool(contact.get("isPrimary")),
+        }
+        for contact in fields.get("contacts") or []
+    ]
+    if sum(contact["is_primary"] for contact in contacts) > 1:
+        raise errors.BadRequest(errors.ONE_PRIMARY_CONTACT)
     return {
         "customer": fields["customer"],
         "email": fields.get("email"),
-        "addresses": [dict(address) for address in fields.get("addresses") or []],
-        "contacts": [dict(contact) for contact in fields.get("contacts") or []],
+        "main_phone": fields.get("mainPhone"),
+        "website": fields.get("website"),
+        "status": fields.get("status") or "active",
+        "billing_address": _address(fields.get("billingAddress")),
+        "shipping_address": _address(fields.get("shippingAddress")),
+        "contacts": contacts,
     }
 
 

@@ -16,12 +16,26 @@ def dollars(cents: int) -> float:
 
 
 def customer_json(customer: Mapping[str, Any]) -> dict[str, Any]:
+    """A customer as COUNT's customers pages describe it (records stored before a field existed
+    read it as null, or active for ``status``)."""
     return {
         "id": customer["id"],
         "customer": customer["customer"],
-        "email": customer["email"],
-        "addresses": customer["addresses"],
-        "contacts": customer["contacts"],
+        "email": customer.get("email"),
+        "mainPhone": customer.get("main_phone"),
+        "website": customer.get("website"),
+        "status": customer.get("status") or "active",
+        "billingAddress": customer.get("billing_address"),
+        "shippingAddress": customer.get("shipping_address"),
+        "contacts": [
+            {
+                "name": contact.get("name"),
+                "email": contact.get("email"),
+                "phone": contact.get("phone"),
+                "isPrimary": bool(contact.get("is_primary", contact.get("isPrimary"))),
+            }
+            for contact in customer.get("contacts") or []
+        ],
         "createdAt": customer["created_at"],
         "updatedAt": customer["updated_at"],
     }

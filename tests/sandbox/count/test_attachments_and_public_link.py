@@ -26,7 +26,9 @@ def _new(count: Count, customer: str, product: str, kind: str, amount: float) ->
 
 
 def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Count) -> None:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )["id"]
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 100})["id"]
     invoice = _new(count, customer, product, "invoice", 100)["id"]
     memo = _new(count, customer, product, "memo", 30)["id"]
@@ -99,7 +101,9 @@ def test_public_link_needs_no_partner_auth_but_a_real_token(client: TestClient) 
 
 
 def test_upload_limits(count: Count) -> None:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )["id"]
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
     invoice = _new(count, customer, product, "invoice", 1)["id"]
     big = count.call(
@@ -122,7 +126,9 @@ def test_upload_limits(count: Count) -> None:
 
 
 def test_attachment_urls_must_be_http(count: Count) -> None:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )["id"]
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
     invoice = _new(count, customer, product, "invoice", 1)["id"]
     refused = count.call(
@@ -134,7 +140,9 @@ def test_attachment_urls_must_be_http(count: Count) -> None:
 
 
 def test_broken_multipart_is_a_400_not_a_500(count: Count) -> None:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )["id"]
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
     invoice = _new(count, customer, product, "invoice", 1)["id"]
     broken_header = b"--b\r\nContent-Dispos\xc2ition: form-data\r\n\r\nx\r\n--b--\r\n"

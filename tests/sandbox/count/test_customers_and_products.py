@@ -6,15 +6,41 @@ from starlette.testclient import TestClient
 
 from tests.support.count_client import Count
 
+FULL = {
+    "customer": "Acme",
+    "email": "ap@acme.example",
+    "mainPhone": "+1 555 0100",
+    "website": "https://acme.example",
+    "status": "inactive",
+    "billingAddress": {
+        "street": "1 Main St",
+        "city": "Springfield",
+        "state": "IL",
+        "zipCode": "62701",
+        "country": "US",
+    },
+    "shippingAddress": {"city": "Shelbyville"},
+    "contacts": [
+        {"name": "Pat", "email": "pat@acme.example", "phone": "+1 555 0101", "isPrimary": True},
+        {"name": "Sam"},
+    ],
+}
+
 
 def test_customer_lifecycle(client: TestClient) -> None:
     count = Count(client)
     created = count.ok(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
     )
+    assert (created["status"], created["billingAddress"], created["contacts"]) == (
+        "active",
+        None,
+        [],
+    )
     assert count.ok("GET", f"/customers/{created['id']}", 200) == created
-    updated = count.ok("PUT", f"/customers/{created['id']}", 200, json={"customer": "Acme Inc"})
-    assert (updated["customer"], updated["email"]) == ("Acme Inc", None)
+    renamed = {"customer": "Acme Inc", "email": "billing@acme.example"}
+    updated = count.ok("PUT", f"/customers/{created['id']}", 200, json=renamed)
+    assert (updated["customer"], updated["email"]) == ("Acme Inc", "billing@acme.example")
     listed = count.ok("GET", "/customers", 200)
     assert (listed["totalRecords"], [c["id"] for c in listed["customers"]]) == (1, [created["id"]])
     assert count.ok("DELETE", f"/customers/{created['id']}", 200) == {
@@ -28,6 +54,47 @@ def test_customer_lifecycle(client: TestClient) -> None:
     )
 
 
+def test_every_documented_customer_field_is_kept_and_read_back(client: TestClient) -> None:
+    count = Count(client)
+    created = count.ok("POST", "/customers", 201, json=FULL)
+    expected_contacts = [
+        FULL["contacts"][0],
+        {"name": "Sam", "email": None, "phone": None, "isPrimary": False},
+    ]
+    shipping = {"street": None, "city": "Shelbyville", "state": None, "zipCode": None}
+    assert created == {
+        **FULL,
+        "shippingAddress": {**shipping, "country": None},
+        "contacts": expected_contacts,
+        "id": created["id"],
+        "createdAt": created["createdAt"],
+        "updatedAt": created["updatedAt"],
+    }
+    assert count.ok("GET", f"/customers/{created['id']}", 200) == created
+
+
+def test_email_is_required_and_valid(client: TestClient) -> None:
+    count = Count(client)
+    for body, problem in (
+        ({"customer": "Acme"}, "email: Field required"),
+        ({"customer": "Acme", "email": "not-an-email"}, "email"),
+    ):
+        refused = count.call("POST", "/customers", json=body)
+        assert refused.status_code == 400, body
+        assert problem in refused.json()["message"], refused.json()
+
+
+def test_only_one_contact_may_be_primary(client: TestClient) -> None:
+    two = [{"name": "A", "isPrimary": True}, {"name": "B", "isPrimary": True}]
+    body = {"customer": "Acme", "email": "ap@acme.example", "contacts": two}
+    refused = Count(client).call("POST", "/customers", json=body)
+    assert (refused.status_code, refused.json()["message"]) == (
+        400,
+        "Only one contact can be the primary contact (isPrimary: true)",
+    )
+    assert Count(client).ok("GET", "/customers", 200)["totalRecords"] == 0
+
+
 def test_duplicate_email_in_a_workspace_is_409(client: TestClient) -> None:
     count = Count(client)
     count.ok("POST", "/customers", 201, json={"customer": "A", "email": "same@example.com"})
@@ -37,14 +104,35 @@ def test_duplicate_email_in_a_workspace_is_409(client: TestClient) -> None:
     assert (duplicate.status_code, duplicate.json()["statusCode"]) == (409, 409)
 
 
-def test_customers_list_pages_and_searches(client: TestClient) -> None:
+def test_customers_list_by_name_ascending_pages_and_searches(client: TestClient) -> None:
     count = Count(client)
-    for name in ("Alpha", "Beta", "Gamma"):
-        count.ok("POST", "/customers", 201, json={"customer": name})
+    for name, phone in (("gamma", "+44 20"), ("Alpha", None), ("Beta", "+1 555")):
+        body = {"customer": name, "email": f"{name.lower()}@example.com", "mainPhone": phone}
+        count.ok("POST", "/customers", 201, json=body)
+    first = count.ok("GET", "/customers", 200, params={"limit": 2})
+    assert [c["customer"] for c in first["customers"]] == ["Alpha", "Beta"]
     page = count.ok("GET", "/customers", 200, params={"page": 2, "limit": 2})
-    assert ([c["customer"] for c in page["customers"]], page["totalRecords"]) == (["Alpha"], 3)
+    assert ([c["customer"] for c in page["customers"]], page["totalRecords"]) == (["gamma"], 3)
     found = count.ok("GET", "/customers", 200, params={"search": "et"})
     assert [c["customer"] for c in found["customers"]] == ["Beta"]
+    by_phone = count.ok("GET", "/customers", 200, params={"search": "+44"})
+    assert [c["customer"] for c in by_phone["customers"]] == ["gamma"]
+
+
+def test_customers_list_sorts_by_the_field_and_direction_asked(client: TestClient) -> None:
+    count = Count(client)
+    for name, email in (("A", "z@example.com"), ("B", "y@example.com"), ("C", "x@example.com")):
+        count.ok("POST", "/customers", 201, json={"customer": name, "email": email})
+    for params, names in (
+        ({"orderBy": "email"}, ["C", "B", "A"]),
+        ({"orderBy": "email", "orderDirection": "DESC"}, ["A", "B", "C"]),
+        ({"orderBy": "createdAt", "orderDirection": "DESC"}, ["C", "B", "A"]),
+        ({"orderDirection": "DESC"}, ["C", "B", "A"]),
+    ):
+        listed = count.ok("GET", "/customers", 200, params=params)
+        assert [c["customer"] for c in listed["customers"]] == names, params
+    refused = count.call("GET", "/customers", params={"orderBy": "website"})
+    assert refused.status_code == 400
 
 
 def test_product_lifecycle_keeps_money_exact(client: TestClient) -> None:
@@ -68,7 +156,8 @@ def test_invalid_body_is_400_with_a_message(client: TestClient) -> None:
 
 
 def test_another_workspace_cannot_see_my_records(client: TestClient) -> None:
-    mine = Count(client).ok("POST", "/customers", 201, json={"customer": "Mine"})
+    body = {"customer": "Mine", "email": "ap@mine.example"}
+    mine = Count(client).ok("POST", "/customers", 201, json=body)
     other = Count(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
     assert other.call("GET", f"/customers/{mine['id']}").status_code == 404
     assert other.ok("GET", "/customers", 200)["customers"] == []

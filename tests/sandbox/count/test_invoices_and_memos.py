@@ -17,7 +17,9 @@ def count(client: TestClient) -> Count:
 
 @pytest.fixture
 def setup(count: Count) -> dict[str, Any]:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})
     return {"customer": customer["id"], "product": product["id"]}
 
@@ -222,7 +224,9 @@ def test_another_workspaces_invoice_is_404_in_a_body(
 ) -> None:
     memo = approved(count, setup, 30, "memo")
     other = Count(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
-    customer = other.ok("POST", "/customers", 201, json={"customer": "Theirs"})
+    customer = other.ok(
+        "POST", "/customers", 201, json={"customer": "Theirs", "email": "ap@theirs.example"}
+    )
     product = other.ok("POST", "/products", 201, json={"name": "Theirs", "unitPrice": 1})
     theirs = record(
         other, {"customer": customer["id"], "product": product["id"]}, 100, isDraft=False

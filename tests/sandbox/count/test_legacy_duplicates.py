@@ -10,7 +10,9 @@ from tests.support.count_client import Count
 
 
 def _records(count: Count) -> dict[str, Any]:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
 
     def make(kind: str) -> Any:

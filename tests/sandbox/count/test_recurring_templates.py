@@ -17,7 +17,9 @@ def count(client: TestClient) -> Count:
 
 @pytest.fixture
 def body(count: Count) -> dict[str, Any]:
-    customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )
     product = count.ok("POST", "/products", 201, json={"name": "Plan", "unitPrice": 99})
     return {
         "customerUuid": customer["id"],

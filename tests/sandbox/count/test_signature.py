@@ -66,17 +66,19 @@ def test_refusals_say_why(timestamp: str, now: float, secret: str, reason: str) 
 
 
 def test_a_signed_client_is_served(client: TestClient) -> None:
-    created = Count(client).ok("POST", "/customers", 201, json={"customer": "Acme"})
+    created = Count(client).ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )
     assert created["customer"] == "Acme"
 
 
 def test_the_exact_bytes_are_signed_not_the_reserialised_json(client: TestClient) -> None:
-    body = b'{ "customer" :   "Spaced\\u0020Out" }'
+    body = b'{ "customer" :   "Spaced\\u0020Out", "email": "ap@spaced.example" }'
     accepted = client.post(
         "/count/partners/customers", content=body, headers=_headers("POST", "/customers", body)
     )
     assert accepted.status_code == 201, accepted.text
-    reserialised = b'{"customer": "Spaced Out"}'
+    reserialised = b'{"customer": "Spaced Out", "email": "ap@spaced.example"}'
     refused = client.post(
         "/count/partners/customers",
         content=body,
