@@ -232,6 +232,8 @@ def objects_in(body: Any) -> Iterator[tuple[str, JSON]]:
     for key in ("items", "credit_memos"):
         if isinstance(body.get(key), list):
             yield from objects_in(body[key])
+    if isinstance(body.get("credit_memo"), dict):  # an unapply's CreditMemoUnapplyResponse
+        yield from objects_in(body["credit_memo"])
 
 
 def checks_for(kind: str) -> dict[str, Check]:

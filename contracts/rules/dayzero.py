@@ -524,8 +524,11 @@ def unapply_not_applied(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-VOID-ONLY-UNAPPLIED",
-    statement="A memo with applications cannot be voided (400); once unapplied it can.",
-    source=f"{SEED_ISSUE}: can_be_voided, status void, voided_at, voided_reason",
+    statement="A memo with applications cannot be voided (400); once unapplied it can, and so "
+    "can a draft.",
+    source=f"{SEED_ISSUE}: can_be_voided, status void, voided_at, voided_reason; "
+    "https://www.ondayzero.com/docs/reference/vendor-credits/void-vendor-credit: only unapplied "
+    "(draft or issued) credits",
     writes=True,
 )
 def void_only_unapplied(api: DayZeroApi) -> None:
@@ -540,6 +543,10 @@ def void_only_unapplied(api: DayZeroApi) -> None:
     voided = api.expect("POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": api.tag})
     assert voided["status"] == "void", f"a voided memo has status {voided['status']!r}"
     assert voided["voided_at"], "a voided memo has no voided_at"
+    draft = api.draft(customer["id"], 500)
+    assert draft["can_be_voided"] is True, "a draft says it cannot be voided"
+    voided = api.expect("POST", f"/credit-memos/{draft['id']}/void", 201, json={"reason": api.tag})
+    assert voided["status"] == "void", f"a voided draft has status {voided['status']!r}"
 
 
 @rule(

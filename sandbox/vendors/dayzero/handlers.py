@@ -148,8 +148,8 @@ def apply_credit_memo_api_v1_credit_memos__credit_memo_id__apply_post(
 def unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post(
     credit_memo_id: str, body: dict[str, Any]
 ) -> Response:
-    view = _backend().unapply_memo(business_scope(), credit_memo_id, body["invoice_id"])
-    return _answer(views.memo_json(view), 201)
+    view, cents, at = _backend().unapply_memo(business_scope(), credit_memo_id, body["invoice_id"])
+    return _answer(views.unapply_json(view, body["invoice_id"], cents, at), 201)
 
 
 def void_credit_memo_api_v1_credit_memos__credit_memo_id__void_post(

@@ -239,7 +239,7 @@ class DayZeroBackend:
                     for memo in found
                     if (customer_id is None or memo["customer_id"] == customer_id)
                     and (status is None or memo_status(memo) == status)
-                    and (not has_remaining_balance or memo_can_be_applied(memo))
+                    and (not has_remaining_balance or memo_remaining(memo) > 0)
                     and (needle is None or needle in (memo["number"] or "").lower())
                 ]
             page = self._page(found, cursor, limit)
@@ -308,8 +308,11 @@ class DayZeroBackend:
                 "invoice_number": invoice["number"],
             }
 
-    def unapply_memo(self, scope: BusinessScope, memo_id: str, invoice_id: str) -> MemoView:
-        """Remove every application of the memo to the invoice and restore both balances."""
+    def unapply_memo(
+        self, scope: BusinessScope, memo_id: str, invoice_id: str
+    ) -> tuple[MemoView, int, str]:
+        """Remove every application of the memo to the invoice and restore both balances; the
+        memo afterwards, the cents unapplied and when."""
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
             removed = [a for a in memo["applications"] if a["invoice_id"] == invoice_id]
@@ -322,7 +325,8 @@ class DayZeroBackend:
             credited = int(invoice["amount_credited"]) - sum(int(a["amount"]) for a in removed)
             if not self._planted.on("dayzero_unapply_keeps_invoice_due"):
                 self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
-            return self._view(db, scope, memo)
+            unapplied = sum(int(a["amount"]) for a in removed)
+            return self._view(db, scope, memo), unapplied, stamp
 
     def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:

@@ -22,9 +22,11 @@ MEMO_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"issued", "partially_applied"}),
         "Only issued or partially applied credit memos can be applied",
     ),
+    # DayZero's void page says only "Requires a reason"; its vendor-credit void page allows
+    # "unapplied (draft or issued) credits", and the sandbox reads credit memos the same way.
     "void": (
-        frozenset({"issued"}),
-        "Only issued credit memos with no applications can be voided",
+        frozenset({"draft", "issued"}),
+        "Only draft or issued credit memos with no applications can be voided",
     ),
 }
 # Where each operation leaves the stored lifecycle state (the rest is derived from amounts).

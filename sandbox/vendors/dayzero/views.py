@@ -61,6 +61,20 @@ def application_json(
     }
 
 
+def unapply_json(view: MemoView, invoice_id: str, cents: int, at: str) -> dict[str, Any]:
+    """DayZero's ``CreditMemoUnapplyResponse``. Its reference page names the schema but not its
+    fields (ours): what was unapplied, mirroring the application's own fields, and the memo as
+    it stands afterwards."""
+    return {
+        "credit_memo_id": view.memo["id"],
+        "invoice_id": invoice_id,
+        "amount_unapplied": cents,
+        "amount_unapplied_dollars": cents_to_dollars(cents),
+        "unapplied_at": at,
+        "credit_memo": memo_json(view),
+    }
+
+
 def memo_json(view: MemoView) -> dict[str, Any]:
     memo = view.memo
     amount = rules.memo_amount(memo)

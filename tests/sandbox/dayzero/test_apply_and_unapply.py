@@ -48,7 +48,10 @@ def test_one_memo_across_two_invoices_and_unapply_restores_only_one(dayzero: Day
     dayzero.apply(memo["id"], second["id"], 500)
     assert dayzero.get_memo(memo["id"])["status"] == "fully_applied"
 
-    after = dayzero.unapply(memo["id"], first["id"]).json()
+    unapplied = dayzero.unapply(memo["id"], first["id"]).json()
+    assert (unapplied["credit_memo_id"], unapplied["invoice_id"]) == (memo["id"], first["id"])
+    assert (unapplied["amount_unapplied"], unapplied["amount_unapplied_dollars"]) == (1000, "10.00")
+    after = unapplied["credit_memo"]
     assert (after["status"], after["amount_applied"], after["amount_remaining"]) == (
         "partially_applied",
         500,
@@ -65,7 +68,9 @@ def test_unapply_removes_every_application_to_that_invoice(dayzero: DayZero) -> 
     memo = dayzero.issued_memo(customer["id"], 1000)
     dayzero.apply(memo["id"], invoice["id"], 300)
     dayzero.apply(memo["id"], invoice["id"], 700)
-    after = dayzero.unapply(memo["id"], invoice["id"]).json()
+    unapplied = dayzero.unapply(memo["id"], invoice["id"]).json()
+    assert unapplied["amount_unapplied"] == 1000
+    after = unapplied["credit_memo"]
     assert (after["status"], after["applications"], after["applied_date"]) == ("issued", [], None)
     invoice = dayzero.get_invoice(invoice["id"])
     assert (invoice["status"], invoice["amount_due"]) == ("open", 1000)

@@ -57,7 +57,7 @@ def test_create_returns_a_draft_with_every_derived_field(dayzero: DayZero) -> No
     }
     assert flags == {
         "can_be_applied": False,
-        "can_be_voided": False,
+        "can_be_voided": True,
         "can_be_deleted": True,
         "has_applications": False,
     }
@@ -114,11 +114,21 @@ def test_delete_removes_a_draft(dayzero: DayZero) -> None:
     assert (gone.status_code, gone.json()) == (404, {"detail": "Credit memo not found"})
 
 
-@pytest.mark.parametrize("state", ["draft", "partially_applied", "void"])
-def test_void_is_refused_unless_issued_with_nothing_applied(dayzero: DayZero, state: str) -> None:
+def test_a_draft_can_be_voided_as_an_unapplied_credit(dayzero: DayZero) -> None:
+    draft = dayzero.memo(dayzero.customer()["id"])
+    voided = dayzero.ok("POST", f"/credit-memos/{draft['id']}/void", 201, json={"reason": "x"})
+    assert (voided["status"], voided["can_be_voided"], voided["can_be_deleted"]) == (
+        "void",
+        False,
+        False,
+    )
+
+
+@pytest.mark.parametrize("state", ["partially_applied", "void"])
+def test_void_is_refused_once_applied_or_void(dayzero: DayZero, state: str) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"])
-    memo = dayzero.memo(customer["id"]) if state == "draft" else dayzero.issued_memo(customer["id"])
+    memo = dayzero.issued_memo(customer["id"])
     if state == "partially_applied":
         assert dayzero.apply(memo["id"], invoice["id"], 100).status_code == 201
     if state == "void":
@@ -127,7 +137,7 @@ def test_void_is_refused_unless_issued_with_nothing_applied(dayzero: DayZero, st
     refused = dayzero.call("POST", f"/credit-memos/{memo['id']}/void", json={"reason": "again"})
     assert refused.status_code == 400
     assert refused.json() == {
-        "detail": "Only issued credit memos with no applications can be voided"
+        "detail": "Only draft or issued credit memos with no applications can be voided"
     }
     assert dayzero.get_memo(memo["id"]) == before
 
