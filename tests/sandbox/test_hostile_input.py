@@ -953,7 +953,9 @@ def uploads(target: Target) -> Uploads:
         assert answer.status in (200, 201), answer
         return answer.json()
 
-    customer = ok("POST", "/customers", {"customer": "Uploads", "email": "ap@uploads.example"})["id"]
+    customer = ok("POST", "/customers", {"customer": "Uploads", "email": "ap@uploads.example"})[
+        "id"
+    ]
     product = ok("POST", "/products", {"name": "Hour", "unitPrice": 1})["id"]
     line = {"productUuid": product, "quantity": 1, "unitPrice": 1}
     invoice = ok(
