@@ -1,4 +1,4 @@
-"""Keyset cursor pagination over TinyDB documents, newest first.
+"""Keyset cursor pagination over TinyDB documents: newest first, or by a field either way.
 
 Cursors name a document id, not an offset, so a page never repeats or skips an item while other
 items are created or deleted. TinyDB document ids only ever grow within a table, which gives the
@@ -11,9 +11,9 @@ import base64
 import binascii
 import bisect
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class HasDocId(Protocol):
@@ -45,61 +45,112 @@ class Page(Generic[T]):
         return self.prev_cursor is not None
 
 
-def _encode(direction: str, doc_id: int) -> str:
-    raw = json.dumps({"d": direction, "k": doc_id}, separators=(",", ":")).encode()
+@dataclass(frozen=True)
+class Order:
+    """How a list is ordered: by document id (creation order, the default) or by ``key`` (a
+    stored value; ties keep creation order), newest or largest first unless ``descending`` is
+    False. ``name`` is what a cursor remembers, so a cursor from another order is refused."""
+
+    name: str = "created_at"
+    descending: bool = True
+    key: Callable[[Any], Any] | None = None
+
+
+CREATION = Order()
+
+
+def _encode(direction: str, order: Order, key: Any, inclusive: bool = False) -> str:
+    data = {"d": direction, "k": key, "s": order.name, "o": "desc" if order.descending else "asc"}
+    if inclusive:
+        data["i"] = 1
+    raw = json.dumps(data, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode(cursor: str) -> tuple[str, int]:
+def _decode(cursor: str, order: Order) -> tuple[str, Any, bool]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")))
-        direction, key = data["d"], data["k"]
-    except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error) as exc:
+        direction, key, inclusive = data["d"], data["k"], data.get("i") == 1
+        same_order = (data.get("s", CREATION.name), data.get("o", "desc")) == (
+            order.name,
+            "desc" if order.descending else "asc",
+        )
+    except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, AttributeError) as exc:
         raise InvalidCursor(cursor) from exc
-    if direction not in ("next", "prev") or not isinstance(key, int) or isinstance(key, bool):
+    if direction not in ("next", "prev") or not same_order:
         raise InvalidCursor(cursor)
-    return direction, key
+    if order.key is None:
+        if not isinstance(key, int) or isinstance(key, bool):
+            raise InvalidCursor(cursor)
+        return direction, key, inclusive
+    if not (isinstance(key, list) and len(key) == 2 and isinstance(key[1], int)):
+        raise InvalidCursor(cursor)
+    return direction, (key[0], key[1]), inclusive
 
 
-def paginate(documents: Sequence[T], cursor: str | None, limit: int) -> Page[T]:
-    """Cut one page out of ``documents``, newest first.
+def paginate(
+    documents: Sequence[T],
+    cursor: str | None,
+    limit: int,
+    order: Order = CREATION,
+    direction: str | None = None,
+) -> Page[T]:
+    """Cut one page out of ``documents`` in ``order``.
 
-    ``documents`` may come in any order. A store selection (anything with ``doc_ids``, ascending)
-    is cut without reading more than the page: the cost of a page does not grow with the data.
+    ``documents`` may come in any order. In creation order, a store selection (anything with
+    ``doc_ids``, ascending) is cut without reading more than the page: the cost of a page does
+    not grow with the data. Another order sorts the selection first. ``direction`` (``next`` or
+    ``prev``) overrides the way the cursor points; without a cursor it changes nothing.
     """
-    ids: Sequence[int] | None = getattr(documents, "doc_ids", None)
-    if ids is None:
-        documents = sorted(documents, key=lambda doc: doc.doc_id)
-        ids = [doc.doc_id for doc in documents]
-    count = len(ids)
+    keys: Sequence[Any] | None = getattr(documents, "doc_ids", None) if order.key is None else None
+    if keys is None:
+        sort_key = order.key
+        if sort_key is None:
+            documents = sorted(documents, key=lambda doc: doc.doc_id)
+            keys = [doc.doc_id for doc in documents]
+        else:
+            decorated = sorted(((sort_key(doc), doc.doc_id), doc) for doc in documents)
+            documents = [doc for _, doc in decorated]
+            keys = [key for key, _ in decorated]
+    count = len(keys)
+    # positions [low, high) of the ascending keys, shown from high to low when descending
     if cursor is None:
-        high = count
-        low = max(0, high - limit)
+        low, high = (max(0, count - limit), count) if order.descending else (0, min(count, limit))
+        key = None
+        going = "next"
     else:
-        direction, key = _decode(cursor)
-        if direction == "next":  # older than the key
-            high = bisect.bisect_left(ids, key)
+        going, key, inclusive = _decode(cursor, order)
+        going = direction or going
+        towards_start_of_keys = (going == "next") == order.descending
+        if towards_start_of_keys:
+            high = (bisect.bisect_right if inclusive else bisect.bisect_left)(keys, key)
             low = max(0, high - limit)
-        else:  # newer than the key, the oldest of those first
-            low = bisect.bisect_right(ids, key)
+        else:
+            low = (bisect.bisect_left if inclusive else bisect.bisect_right)(keys, key)
             high = min(count, low + limit)
-    items = [documents[position] for position in range(high - 1, low - 1, -1)]
-    if items:
-        newest, oldest = items[0].doc_id, items[-1].doc_id
-        has_prev, has_next = high < count, low > 0
-    elif cursor is None:
-        newest = oldest = 0
-        has_prev = has_next = False
-    else:
-        # An empty page past either end: point back at what lies on the other side of the key.
-        newest, oldest = key - 1, key + 1
-        has_prev = direction == "next" and bisect.bisect_left(ids, key) < count
-        has_next = direction == "prev" and bisect.bisect_right(ids, key) > 0
-    return Page(
-        items=items,
-        total=count,
-        limit=limit,
-        next_cursor=_encode("next", oldest) if has_next else None,
-        prev_cursor=_encode("prev", newest) if has_prev else None,
+    positions = range(high - 1, low - 1, -1) if order.descending else range(low, high)
+    items = [documents[position] for position in positions]
+    before_start, after_end = low > 0, high < count
+    has_next, has_prev = (
+        (before_start, after_end) if order.descending else (after_end, before_start)
     )
+    first_key = last_key = key
+    inclusive_back = False
+    if items:
+        first_key, last_key = keys[positions[0]], keys[positions[-1]]
+    elif cursor is not None:
+        # an empty page past either end: its one cursor points back across the key, the key's
+        # own document (if it is still there) included
+        has_next = has_next and going == "prev"
+        has_prev = has_prev and going == "next"
+        inclusive_back = True
+    next_cursor = _encode("next", order, _plain(last_key), inclusive_back) if has_next else None
+    prev_cursor = _encode("prev", order, _plain(first_key), inclusive_back) if has_prev else None
+    return Page(
+        items=items, total=count, limit=limit, next_cursor=next_cursor, prev_cursor=prev_cursor
+    )
+
+
+def _plain(key: Any) -> Any:
+    return list(key) if isinstance(key, tuple) else key

@@ -27,6 +27,8 @@ FACTS = "vendor-facts.md, DayZero"
 OURS = "creditbox's documented choice (specs/dayzero.yaml)"
 NEEDS_OTHER_BUSINESS = "needs a second business: pass --other-token and --other-business-id"
 PAGE_KEYS = {"items", "total", "limit", "next_cursor", "prev_cursor", "has_next", "has_prev"}
+GUIDE_PAGE_KEYS = {"has_more"}  # the pagination guide's name for has_next
+PAGINATION_GUIDE = "https://www.ondayzero.com/docs/guides/pagination"
 
 
 @dataclass(frozen=True)
@@ -259,18 +261,30 @@ def foreign_business(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-LIST-PAGE-SHAPE",
-    statement="Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev.",
-    source=f"{SEED_LIST}: 200 Successful Response",
+    statement="Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev "
+    "(and has_more); total is null unless include_total_count=true asks for it.",
+    source=f"{SEED_LIST}: 200 Successful Response, total null when not calculated; "
+    f"{PAGINATION_GUIDE}: include_total_count default false, has_more",
     writes=False,
 )
 def list_page_shape(api: DayZeroApi) -> None:
     page = api.expect("GET", "/credit-memos", 200, params={"limit": 5})
     missing = {"items", "has_next", "has_prev"} - page.keys()
     assert not missing, f"the page lacks required {sorted(missing)}"
-    unknown = page.keys() - PAGE_KEYS
+    unknown = page.keys() - PAGE_KEYS - GUIDE_PAGE_KEYS
     assert not unknown, f"the page has undocumented keys {sorted(unknown)}"
     assert isinstance(page["has_next"], bool) and isinstance(page["has_prev"], bool)
     assert len(page["items"]) <= 5, f"limit=5 returned {len(page['items'])} items"
+    assert page.get("total") is None, (
+        f"total is {page.get('total')!r} though include_total_count was not asked for"
+    )
+    counted = api.expect(
+        "GET", "/credit-memos", 200, params={"limit": 5, "include_total_count": "true"}
+    )
+    assert isinstance(counted.get("total"), int), (
+        f"include_total_count=true gave total {counted.get('total')!r}"
+    )
+    assert counted["total"] >= len(counted["items"]), "total is below the items on the page"
 
 
 @rule(
@@ -304,8 +318,9 @@ def unknown_memo(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-PAGINATION-EXACTLY-ONCE",
-    statement="Following next_cursor returns every memo exactly once, and as many as total says.",
-    source=f"{SEED_LIST}: cursor, limit, next_cursor, has_next, total",
+    statement="Following next_cursor returns every memo exactly once, and as many as total "
+    "(include_total_count=true) says.",
+    source=f"{SEED_LIST}: cursor, limit, next_cursor, has_next, total; {PAGINATION_GUIDE}",
     writes=False,
 )
 def pagination_exactly_once(api: DayZeroApi) -> None:
@@ -315,7 +330,9 @@ def pagination_exactly_once(api: DayZeroApi) -> None:
         for cents in (101, 102, 103):
             api.draft(customer["id"], cents)  # enough memos to cross page boundaries
     seen: list[str] = []
-    page = api.expect("GET", "/credit-memos", 200, params={"limit": 2})
+    page = api.expect(
+        "GET", "/credit-memos", 200, params={"limit": 2, "include_total_count": "true"}
+    )
     total = page.get("total")
     for _ in range(50):
         seen += [memo["id"] for memo in page["items"]]

@@ -11,7 +11,7 @@ from typing import Any
 from sandbox.runtime import current, reading
 from sandbox.vendors.dayzero import views
 from sandbox.vendors.dayzero.auth import business_scope
-from sandbox.vendors.dayzero.models import DayZeroBackend
+from sandbox.vendors.dayzero.models import DayZeroBackend, listing
 
 Response = tuple[Any, int]
 
@@ -31,9 +31,18 @@ def _backend() -> DayZeroBackend:
 # customers --------------------------------------------------------------------------------
 
 
-def list_customers_api_v1_customers_get(limit: int = 50, cursor: str | None = None) -> Response:
-    page = _backend().list_customers(business_scope(), cursor, limit)
-    return _answer(views.page_json(page, [views.customer_json(c) for c in page.items]), 200)
+def list_customers_api_v1_customers_get(
+    limit: int = 50,
+    cursor: str | None = None,
+    direction: str | None = None,
+    sort_by: str = "created_at",
+    descending: bool = True,
+    include_total_count: bool = False,
+) -> Response:
+    paging = listing("customers", cursor, limit, sort_by, descending, direction)
+    page = _backend().list_customers(business_scope(), paging)
+    items = [views.customer_json(c) for c in page.items]
+    return _answer(views.page_json(page, items, include_total_count, direction == "prev"), 200)
 
 
 def create_customer_api_v1_customers_post(body: dict[str, Any]) -> Response:
@@ -57,10 +66,16 @@ def list_invoices_api_v1_invoices_get(
     status: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
+    direction: str | None = None,
+    sort_by: str = "created_at",
+    descending: bool = True,
+    include_total_count: bool = False,
 ) -> Response:
     backend = _backend()
-    page = backend.list_invoices(business_scope(), customer_id, status, cursor, limit)
-    return _answer(views.page_json(page, _invoices_json(backend, page.items)), 200)
+    paging = listing("invoices", cursor, limit, sort_by, descending, direction)
+    page = backend.list_invoices(business_scope(), customer_id, status, paging)
+    items = _invoices_json(backend, page.items)
+    return _answer(views.page_json(page, items, include_total_count, direction == "prev"), 200)
 
 
 def create_invoice_api_v1_invoices_post(body: dict[str, Any]) -> Response:
@@ -91,6 +106,10 @@ def list_credit_memos_api_v1_credit_memos_get(
     search: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
+    direction: str | None = None,
+    sort_by: str = "created_at",
+    descending: bool = True,
+    include_total_count: bool = False,
 ) -> Response:
     page, memo_views = _backend().list_memos(
         business_scope(),
@@ -98,11 +117,10 @@ def list_credit_memos_api_v1_credit_memos_get(
         status=status,
         has_remaining_balance=has_remaining_balance,
         search=search,
-        cursor=cursor,
-        limit=limit,
+        listing=listing("memos", cursor, limit, sort_by, descending, direction),
     )
     items = [views.memo_json(memo_views[memo["id"]]) for memo in page.items]
-    return _answer(views.page_json(page, items), 200)
+    return _answer(views.page_json(page, items, include_total_count, direction == "prev"), 200)
 
 
 def create_credit_memo_api_v1_credit_memos_post(body: dict[str, Any]) -> Response:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -29,7 +29,7 @@ from tinydb.table import Document
 
 from sandbox import clock
 from sandbox.money import line_amount
-from sandbox.pagination import InvalidCursor, Page, paginate
+from sandbox.pagination import CREATION, InvalidCursor, Order, Page, paginate
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.dayzero import errors
@@ -65,6 +65,50 @@ class MemoView:
     invoice_numbers: Mapping[str, str | None]
 
 
+@dataclass(frozen=True)
+class Listing:
+    """A list request's paging (DayZero's pagination guide): cursor, limit, direction, order."""
+
+    cursor: str | None = None
+    limit: int = 50
+    order: Order = CREATION
+    direction: str | None = None
+
+
+def _stored(field: str) -> Callable[[Document], Any]:
+    return lambda document: document[field]
+
+
+# sort_by → the stored value it sorts on (created_at: creation order, the document id)
+SORTS: dict[str, dict[str, Callable[[Document], Any] | None]] = {
+    "memos": {
+        "created_at": None,
+        "updated_at": _stored("updated_at"),
+        "issue_date": _stored("issue_date"),
+        "amount": _stored("amount_cents"),
+        "number": lambda memo: memo["number"] or "",  # a memo without a number sorts first
+    },
+    "invoices": {
+        "created_at": None,
+        "updated_at": _stored("updated_at"),
+        "total": _stored("total"),
+    },
+    "customers": {"created_at": None, "updated_at": _stored("updated_at"), "name": _stored("name")},
+}
+
+
+def listing(
+    kind: str,
+    cursor: str | None,
+    limit: int,
+    sort_by: str = "created_at",
+    descending: bool = True,
+    direction: str | None = None,
+) -> Listing:
+    order = Order(sort_by, descending, SORTS[kind][sort_by])
+    return Listing(cursor, limit, order, direction)
+
+
 class DayZeroBackend:
     """All of DayZero's state transitions. Raises :mod:`errors` types; never shapes HTTP."""
 
@@ -95,12 +139,10 @@ class DayZeroBackend:
         with self._store.transaction(scope.tenant_id) as db:
             return self._customer(db, scope, customer_id)
 
-    def list_customers(
-        self, scope: BusinessScope, cursor: str | None, limit: int
-    ) -> Page[Document]:
+    def list_customers(self, scope: BusinessScope, listing: Listing) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
             found = db.table(CUSTOMERS).select(Query().business_id == scope.business_id)
-            return self._page(found, cursor, limit)
+            return self._page(found, listing)
 
     # invoices -----------------------------------------------------------------------------
 
@@ -148,8 +190,7 @@ class DayZeroBackend:
         scope: BusinessScope,
         customer_id: str | None,
         status: str | None,
-        cursor: str | None,
-        limit: int,
+        listing: Listing,
     ) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
             found: Sequence[Document] = db.table(INVOICES).select(
@@ -162,7 +203,7 @@ class DayZeroBackend:
                     if (customer_id is None or invoice["customer_id"] == customer_id)
                     and (status is None or invoice_status(invoice) == status)
                 ]
-            return self._page(found, cursor, limit)
+            return self._page(found, listing)
 
     def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
@@ -224,8 +265,7 @@ class DayZeroBackend:
         status: str | None,
         has_remaining_balance: bool,
         search: str | None,
-        cursor: str | None,
-        limit: int,
+        listing: Listing,
     ) -> tuple[Page[Document], MemoViews]:
         needle = search.lower() if search else None
         filtered = customer_id or status or has_remaining_balance or needle is not None
@@ -242,7 +282,7 @@ class DayZeroBackend:
                     and (not has_remaining_balance or memo_remaining(memo) > 0)
                     and (needle is None or needle in (memo["number"] or "").lower())
                 ]
-            page = self._page(found, cursor, limit)
+            page = self._page(found, listing)
             return page, self._views(db, scope, page.items)
 
     def update_memo(
@@ -405,14 +445,14 @@ class DayZeroBackend:
         db.table(table).update(updated, doc_ids=[record.doc_id])
         return Document(updated, record.doc_id)
 
-    def _page(
-        self, documents: Sequence[Document], cursor: str | None, limit: int
-    ) -> Page[Document]:
+    def _page(self, documents: Sequence[Document], listing: Listing) -> Page[Document]:
         try:
-            page = paginate(documents, cursor or None, limit)
+            page = paginate(
+                documents, listing.cursor or None, listing.limit, listing.order, listing.direction
+            )
         except InvalidCursor:
             raise errors.BadRequest(errors.INVALID_CURSOR) from None
-        if cursor and self._planted.on("dayzero_pagination_skips"):
+        if listing.cursor and self._planted.on("dayzero_pagination_skips"):
             page = replace(page, items=page.items[1:])
         return page
 

@@ -129,15 +129,24 @@ def memo_json(view: MemoView) -> dict[str, Any]:
     }
 
 
-def page_json(page: Page[Any], items: list[dict[str, Any]]) -> dict[str, Any]:
+def page_json(
+    page: Page[Any],
+    items: list[dict[str, Any]],
+    include_total: bool = False,
+    backwards: bool = False,
+) -> dict[str, Any]:
+    """A page as DayZero's list pages show it: ``total`` only when asked for (null "when not
+    calculated for performance"), ``has_more`` as its pagination guide shows it beside
+    ``has_next``/``has_prev``."""
     return {
         "items": items,
-        "total": page.total,
+        "total": page.total if include_total else None,
         "limit": page.limit,
         "next_cursor": page.next_cursor,
         "prev_cursor": page.prev_cursor,
         "has_next": page.has_next,
         "has_prev": page.has_prev,
+        "has_more": page.has_prev if backwards else page.has_next,
     }
 
 

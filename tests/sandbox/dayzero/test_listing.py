@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from tests.support.dayzero_client import DayZero
 
-PAGE_KEYS = {"items", "total", "limit", "next_cursor", "prev_cursor", "has_next", "has_prev"}
+PAGE_KEYS = {
+    "items",
+    "total",
+    "limit",
+    "next_cursor",
+    "prev_cursor",
+    "has_next",
+    "has_prev",
+    "has_more",
+}
 
 
 def _numbers(page: dict) -> list[str]:
@@ -19,11 +28,13 @@ def test_page_has_the_seed_shape_newest_first(dayzero: DayZero) -> None:
     assert set(page) == PAGE_KEYS
     assert _numbers(page) == ["CM-0003", "CM-0002", "CM-0001"]
     assert (page["total"], page["limit"], page["has_next"], page["has_prev"]) == (
-        3,
+        None,
         50,
         False,
         False,
     )
+    counted = dayzero.ok("GET", "/credit-memos", 200, params={"include_total_count": "true"})
+    assert counted["total"] == 3
 
 
 def test_filters_by_customer_status_remaining_balance_and_number(dayzero: DayZero) -> None:
@@ -80,7 +91,43 @@ def test_cursors_walk_forward_and_back(dayzero: DayZero) -> None:
     back = dayzero.ok(
         "GET", "/credit-memos", 200, params={"limit": 2, "cursor": third["prev_cursor"]}
     )
-    assert _numbers(back) == ["CM-0003", "CM-0002"]
+    assert (_numbers(back), back["has_more"]) == (["CM-0003", "CM-0002"], True)
+    # the guide's direction parameter turns a cursor around
+    turned = dayzero.ok(
+        "GET",
+        "/credit-memos",
+        200,
+        params={"limit": 2, "cursor": second["next_cursor"], "direction": "prev"},
+    )
+    assert _numbers(turned) == ["CM-0004", "CM-0003"]
+
+
+def test_sort_by_and_descending_order_the_list_and_cursors_follow(dayzero: DayZero) -> None:
+    customer = dayzero.customer()
+    for cents in (300, 100, 200, 100):
+        dayzero.memo(customer["id"], cents)
+
+    def amounts(**query: object) -> list[int]:
+        page = dayzero.ok("GET", "/credit-memos", 200, params=query)
+        return [memo["amount"] for memo in page["items"]]
+
+    assert amounts(sort_by="amount") == [300, 200, 100, 100]
+    assert amounts(sort_by="amount", descending="false") == [100, 100, 200, 300]
+    oldest_first = dayzero.ok("GET", "/credit-memos", 200, params={"descending": "false"})
+    assert [memo["amount"] for memo in oldest_first["items"]] == [300, 100, 200, 100]
+    first = dayzero.ok("GET", "/credit-memos", 200, params={"sort_by": "amount", "limit": 3})
+    rest = dayzero.ok(
+        "GET",
+        "/credit-memos",
+        200,
+        params={"sort_by": "amount", "limit": 3, "cursor": first["next_cursor"]},
+    )
+    seen = [m["id"] for m in first["items"] + rest["items"]]
+    assert len(set(seen)) == 4 and rest["has_more"] is False
+    other_sort = dayzero.call(
+        "GET", "/credit-memos", params={"limit": 3, "cursor": first["next_cursor"]}
+    )
+    assert (other_sort.status_code, other_sort.json()) == (400, {"detail": "Invalid cursor"})
 
 
 def test_pages_neither_repeat_nor_skip_while_memos_come_and_go(dayzero: DayZero) -> None:
