@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from contracts.checks import expected
 from contracts.checks.dayzero import resource
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
@@ -209,6 +210,12 @@ class DayZeroSession(RuleSession):
         self.http.close()
 
 
+def conflict_status() -> int:
+    """What a status conflict answers in the expected reading of ``dayzero.conflict-status``:
+    400 as the reference pages list it, or 409 as the error-handling guide names it."""
+    return 409 if expected("dayzero.conflict-status") == "conflict" else 400
+
+
 def _json_or_none(response: httpx.Response) -> Any:
     try:
         return resource(response.json())
@@ -285,6 +292,34 @@ def list_page_shape(api: DayZeroApi) -> None:
         f"include_total_count=true gave total {counted.get('total')!r}"
     )
     assert counted["total"] >= len(counted["items"]), "total is below the items on the page"
+
+
+@rule(
+    "dayzero",
+    "DZ-BUSINESS-HEADER-AS-EXPECTED",
+    statement="A call without x-business-id acts on the token's business (reading optional of "
+    "dayzero.business-header), or is a 422 (reading required).",
+    source="https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json"
+    ": x-business-id required false; https://www.ondayzero.com/docs/guides/authentication",
+    writes=False,
+)
+def business_header_as_expected(api: DayZeroApi) -> None:
+    with_header = api.expect("GET", "/credit-memos", 200, params={"limit": 5})
+    bare = {"Authorization": f"Bearer {api.credentials.token}"}
+    response = api.http.request("GET", "/api/v1/credit-memos", params={"limit": 5}, headers=bare)
+    if expected("dayzero.business-header") == "required":
+        assert response.status_code == 422, (
+            f"a call without x-business-id answered {response.status_code}; the reading "
+            "'required' expects 422"
+        )
+        return
+    assert response.status_code == 200, (
+        f"a call without x-business-id answered {response.status_code}: {response.text[:200]}"
+    )
+    listed = resource(response.json())
+    assert [m.get("id") for m in listed["items"]] == [m["id"] for m in with_header["items"]], (
+        "without x-business-id the call listed other memos than the token's business has"
+    )
 
 
 @rule(
@@ -377,7 +412,8 @@ def create_draft(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-ISSUE-FROM-DRAFT-ONLY",
-    statement="Issuing a draft makes it issued and applicable; issuing it again is refused (400).",
+    statement="Issuing a draft makes it issued and applicable; issuing it again is refused "
+    "(400; 409 under dayzero.conflict-status: conflict).",
     source=f"{SEED_ISSUE}: Issue a draft credit memo, making it available for application",
     writes=True,
 )
@@ -387,7 +423,9 @@ def issue_from_draft_only(api: DayZeroApi) -> None:
     assert issued["status"] == "issued", f"issued memo has status {issued['status']!r}"
     assert issued["can_be_applied"] is True, "an issued memo says it cannot be applied"
     again = api.call("POST", f"/credit-memos/{memo['id']}/issue")
-    assert again.status_code == 400, f"issuing twice answered {again.status_code}"
+    assert again.status_code == conflict_status(), (
+        f"issuing twice answered {again.status_code}, expected {conflict_status()}"
+    )
 
 
 @rule(
@@ -541,8 +579,8 @@ def unapply_not_applied(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-VOID-ONLY-UNAPPLIED",
-    statement="A memo with applications cannot be voided (400); once unapplied it can, and so "
-    "can a draft.",
+    statement="A memo with applications cannot be voided (400; 409 under "
+    "dayzero.conflict-status: conflict); once unapplied it can, and so can a draft.",
     source=f"{SEED_ISSUE}: can_be_voided, status void, voided_at, voided_reason; "
     "https://www.ondayzero.com/docs/reference/vendor-credits/void-vendor-credit: only unapplied "
     "(draft or issued) credits",
@@ -555,7 +593,9 @@ def void_only_unapplied(api: DayZeroApi) -> None:
     assert api.apply(memo["id"], invoice["id"], 1000).status_code == 201
     assert api.memo(memo["id"])["can_be_voided"] is False, "an applied memo says it can be voided"
     refused = api.call("POST", f"/credit-memos/{memo['id']}/void", json={"reason": api.tag})
-    assert refused.status_code == 400, f"voiding an applied memo answered {refused.status_code}"
+    assert refused.status_code == conflict_status(), (
+        f"voiding an applied memo answered {refused.status_code}, expected {conflict_status()}"
+    )
     assert api.unapply(memo["id"], invoice["id"]).status_code == 201
     voided = api.expect("POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": api.tag})
     assert voided["status"] == "void", f"a voided memo has status {voided['status']!r}"
@@ -569,7 +609,8 @@ def void_only_unapplied(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-DELETE-ONLY-DRAFTS",
-    statement="A draft can be deleted (then 404); an issued memo cannot (400).",
+    statement="A draft can be deleted (then 404); an issued memo cannot "
+    "(400; 409 under dayzero.conflict-status: conflict).",
     source=f"{SEED_ISSUE}: can_be_deleted (drafts only)",
     writes=True,
 )
@@ -577,7 +618,9 @@ def delete_only_drafts(api: DayZeroApi) -> None:
     customer = api.customer()
     issued = api.issued(customer["id"], 1000)
     refused = api.call("DELETE", f"/credit-memos/{issued['id']}")
-    assert refused.status_code == 400, f"deleting an issued memo answered {refused.status_code}"
+    assert refused.status_code == conflict_status(), (
+        f"deleting an issued memo answered {refused.status_code}, expected {conflict_status()}"
+    )
     draft = api.draft(customer["id"], 1000)
     api.expect("DELETE", f"/credit-memos/{draft['id']}", 204)
     gone = api.call("GET", f"/credit-memos/{draft['id']}")
@@ -587,7 +630,8 @@ def delete_only_drafts(api: DayZeroApi) -> None:
 @rule(
     "dayzero",
     "DZ-UPDATE-ONLY-DRAFTS",
-    statement="A draft can be updated; an issued memo cannot (400).",
+    statement="A draft can be updated; an issued memo cannot "
+    "(400; 409 under dayzero.conflict-status: conflict).",
     source=f"{FACTS}: PUT /api/v1/credit-memos/{{id}} (drafts only)",
     writes=True,
 )
@@ -598,7 +642,9 @@ def update_only_drafts(api: DayZeroApi) -> None:
     assert updated["amount"] == 900, f"the update left amount at {updated['amount']}"
     issued = api.expect("POST", f"/credit-memos/{draft['id']}/issue", 201)
     refused = api.call("PUT", f"/credit-memos/{issued['id']}", json={"amount_cents": 800})
-    assert refused.status_code == 400, f"updating an issued memo answered {refused.status_code}"
+    assert refused.status_code == conflict_status(), (
+        f"updating an issued memo answered {refused.status_code}, expected {conflict_status()}"
+    )
 
 
 @rule(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from contracts.checks import dayzero as dayzero_checks
 from contracts.checks import expect
-from specs.readings import Profile
+from specs.readings import Profile, dump_profile, vendor_points
 from tests.contracts.support import demo_args, run_cli
 from tests.support.processes import serving
 
@@ -58,6 +58,21 @@ def test_in_process_serves_the_expected_profile(tmp_path: Path) -> None:
     result = run_cli([*args, "--report-dir", str(tmp_path), "--profile", str(profile)])
     assert result.returncode == 0, result.stdout[-4000:]
     assert "PASS     dayzero_envelope_as_expected" in result.stdout
+
+
+def test_the_sandbox_conforms_under_every_other_dayzero_reading_at_once(tmp_path: Path) -> None:
+    others = {
+        point.name: next(r for r in point.readings if r != point.default)
+        for point in vendor_points("dayzero")
+    }
+    profile = tmp_path / "others.yaml"
+    profile.write_text(dump_profile(Profile.of(others)), encoding="utf-8")
+    args = ["contracts", "--api", "dayzero", "--in-process", "--allow-writes"]
+    result = run_cli(
+        [*args, "--max-examples", "5", "--report-dir", str(tmp_path), "--profile", str(profile)]
+    )
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
 
 
 def test_a_profile_naming_an_unknown_point_is_a_usage_error(tmp_path: Path) -> None:

@@ -156,3 +156,25 @@ def test_serve_refuses_a_profile_file_naming_an_unknown_point(tmp_path: Path) ->
     )
     assert done.returncode == 2
     assert "--profile: no disputed point named 'dayzero.wrapping'" in done.stderr
+
+
+def test_a_status_conflict_is_400_by_default_and_409_under_the_conflict_reading(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    customer = dayzero.customer()["id"]
+    issued = dayzero.issued_memo(customer)
+    again = dayzero.call("POST", f"/credit-memos/{issued['id']}/issue")
+    assert (again.status_code, again.json()) == (
+        400,
+        {"detail": "Only draft credit memos can be issued"},
+    )
+    conflict = {"readings": {"dayzero.conflict-status": "conflict"}}
+    client.put("/_sandbox/tenants/demo/profile", json=conflict)
+    again = dayzero.call("POST", f"/credit-memos/{issued['id']}/issue")
+    assert (again.status_code, again.json()) == (
+        409,
+        {"detail": "Only draft credit memos can be issued"},
+    )
+    # a refusal that is not about status stays 400
+    over = dayzero.apply(issued["id"], dayzero.open_invoice(customer, 100)["id"], 5000)
+    assert over.status_code == 400

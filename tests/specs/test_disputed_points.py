@@ -65,12 +65,15 @@ def _success_schemas(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def test_under_the_wrapped_dayzero_reading_every_success_body_is_the_envelope() -> None:
     wrapped = Profile.of({"dayzero.envelope": "wrapped"})
-    spec = served_spec(_parsed_spec("dayzero.yaml"), "dayzero", wrapped)
+    base = _parsed_spec("dayzero.yaml")
+    spec = served_spec(base, "dayzero", wrapped)
     schemas = spec["components"]["schemas"]
+    bare = dict(_success_schemas(base))
     for where, schema in _success_schemas(spec):
         name = schema["$ref"].rsplit("/", 1)[-1]
         assert name.startswith("SuccessEnvelope_"), where
         assert set(schemas[name]["required"]) == {"success", "message", "code", "data"}, where
+        assert schemas[name]["properties"]["data"] == bare[where], f"{where}: not what it wraps"
     links = [
         value
         for operations in spec["paths"].values()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.errors import VendorError
+from sandbox.runtime import reading
 
 NOT_AUTHENTICATED = "Not authenticated"
 NOT_ENOUGH_PERMISSIONS = "Not enough permissions"
@@ -54,6 +55,16 @@ class Forbidden(DayZeroError):
 
 class NotFound(DayZeroError):
     status_code = 404
+
+
+class StateConflict(DayZeroError):
+    """An operation the record's status does not allow. The reference pages list 400 for it;
+    DayZero's error-handling guide names 409 for "state conflict (e.g. voiding a paid invoice)":
+    the disputed point ``dayzero.conflict-status`` (docs/disputed-points.md) picks the status."""
+
+    def __init__(self, message: str) -> None:
+        conflict = reading("dayzero.conflict-status") == "conflict"
+        super().__init__(message, 409 if conflict else 400)
 
 
 class ValidationFailed(DayZeroError):

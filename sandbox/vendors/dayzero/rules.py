@@ -107,4 +107,4 @@ def invoice_status(invoice: Mapping[str, Any]) -> str:
 def require(allowed_by: tuple[frozenset[str], str], status: str) -> None:
     allowed, refusal = allowed_by
     if status not in allowed:
-        raise errors.BadRequest(refusal)
+        raise errors.StateConflict(refusal)

@@ -35,14 +35,33 @@ def test_a_business_that_is_not_the_tokens_own_is_403(client: TestClient, dayzer
     assert (response.status_code, response.json()) == (403, {"detail": "Not enough permissions"})
 
 
-def test_missing_or_malformed_business_id_is_422(client: TestClient) -> None:
+def test_a_malformed_business_id_is_422(client: TestClient) -> None:
     auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
-    missing = client.get(MEMOS, headers=auth)
     malformed = client.get(MEMOS, headers={**auth, "x-business-id": "not-a-uuid"})
-    assert missing.status_code == malformed.status_code == 422
+    assert malformed.status_code == 422
+    assert malformed.json()["detail"][0]["loc"] == ["header", "x-business-id"]
+    assert malformed.json()["detail"][0]["type"] == "string_pattern_mismatch"
+
+
+def test_without_a_business_id_the_call_acts_on_the_tokens_business(
+    client: TestClient, dayzero: DayZero
+) -> None:
+    """Reading ``optional`` of ``dayzero.business-header`` (the default): DayZero's OpenAPI
+    slices declare the header optional."""
+    memo = dayzero.memo(dayzero.customer()["id"])
+    auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
+    listed = client.get(MEMOS, headers=auth)
+    assert listed.status_code == 200
+    assert [m["id"] for m in listed.json()["items"]] == [memo["id"]]
+
+
+def test_under_the_required_reading_a_missing_business_id_is_422(client: TestClient) -> None:
+    required = {"readings": {"dayzero.business-header": "required"}}
+    assert client.put("/_sandbox/tenants/demo/profile", json=required).status_code == 200
+    missing = client.get(MEMOS, headers={"Authorization": f"Bearer {DEMO_TOKEN}"})
+    assert missing.status_code == 422
     assert missing.json()["detail"][0]["loc"] == ["header", "x-business-id"]
     assert missing.json()["detail"][0]["type"] == "missing"
-    assert malformed.json()["detail"][0]["type"] == "string_pattern_mismatch"
 
 
 def test_another_tenants_objects_are_404_and_invisible(
