@@ -162,7 +162,7 @@ def _profile_app(
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 
     error_shapes = error_handlers.ErrorShapes(shapes, control.SHAPE)
-    error_handlers.install(app, error_shapes, allowed)
+    error_handlers.install(app, error_shapes, allowed, profile)
     app.add_middleware(
         _SandboxInScope,
         position=MiddlewarePosition.BEFORE_EXCEPTION,

@@ -29,6 +29,7 @@ from starlette.exceptions import HTTPException
 from sandbox.errors import ErrorShape, VendorError
 from sandbox.store import StoreWriteError
 from sandbox.validation import RequestInvalid
+from specs.readings import Profile
 
 log = logging.getLogger("creditbox")
 # A write the disk refused (full, read-only): the vendor's 503, since retrying once there is room
@@ -75,26 +76,32 @@ class ErrorShapes:
         return self._fallback
 
 
-def render(error: VendorError, extra_headers: Mapping[str, str] | None = None) -> ConnexionResponse:
+def render(
+    error: VendorError, profile: Profile, extra_headers: Mapping[str, str] | None = None
+) -> ConnexionResponse:
     return ConnexionResponse(
         status_code=error.status_code,
         mimetype="application/json",
         content_type="application/json",
-        body=json.dumps(error.body()),
+        body=json.dumps(error.body_in(profile)),
         headers={**error.headers(), **(extra_headers or {})},
     )
 
 
-def install(app: AsyncApp, shapes: ErrorShapes, allowed: AllowedMethods) -> None:
-    """Register the handlers on ``app``; the most specific exception class wins."""
+def install(app: AsyncApp, shapes: ErrorShapes, allowed: AllowedMethods, profile: Profile) -> None:
+    """Register the handlers on ``app`` (which answers in ``profile``'s readings); the most
+    specific exception class wins."""
+
+    def answer(error: VendorError, extra: Mapping[str, str] | None = None) -> ConnexionResponse:
+        return render(error, profile, extra)
 
     def vendor_error(request: Any, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, VendorError)
-        return render(exc)
+        return answer(exc)
 
     def invalid_request(request: Any, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, RequestInvalid)
-        return render(shapes.for_path(request.url.path).invalid_request(exc.issues))
+        return answer(shapes.for_path(request.url.path).invalid_request(exc.issues))
 
     def framework_refusal(request: Any, exc: Exception) -> ConnexionResponse:
         assert isinstance(exc, HTTPException)
@@ -103,16 +110,16 @@ def install(app: AsyncApp, shapes: ErrorShapes, allowed: AllowedMethods) -> None
         if exc.status_code >= 500:
             log.error("sandbox error on %s %s: %s", request.method, path, detail)
         extra = {"Allow": ", ".join(allowed.for_path(path))} if exc.status_code == 405 else None
-        return render(shapes.for_path(path).http_error(exc.status_code, detail), extra)
+        return answer(shapes.for_path(path).http_error(exc.status_code, detail), extra)
 
     def not_saved(request: Any, exc: Exception) -> ConnexionResponse:
         log.error("write refused by the disk on %s %s: %s", request.method, request.url.path, exc)
         refusal = shapes.for_path(request.url.path).http_error(503, NOT_SAVED.format(reason=exc))
-        return render(refusal.retrying_after(NOT_SAVED_RETRY_SECONDS))
+        return answer(refusal.retrying_after(NOT_SAVED_RETRY_SECONDS))
 
     def unexpected(request: Any, exc: Exception) -> ConnexionResponse:
         log.exception("sandbox bug on %s %s", request.method, request.url.path, exc_info=exc)
-        return render(shapes.for_path(request.url.path).http_error(500, None))
+        return answer(shapes.for_path(request.url.path).http_error(500, None))
 
     handlers: Iterable[tuple[type[Exception], Any]] = (
         (VendorError, vendor_error),

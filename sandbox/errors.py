@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from specs.readings import Profile
+
 
 class VendorError(Exception):
     """An error a client can trigger: carries the HTTP status and the vendor-shaped JSON body."""
@@ -26,6 +28,11 @@ class VendorError(Exception):
 
     def body(self) -> Any:
         raise NotImplementedError
+
+    def body_in(self, profile: Profile) -> Any:
+        """The body in the readings of ``profile`` (``specs/readings.py``), for a vendor whose
+        sources disagree on the error shape; the one shape otherwise."""
+        return self.body()
 
     def headers(self) -> dict[str, str]:
         return {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}

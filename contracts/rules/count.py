@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from contracts.auth.count import CountSigner
+from contracts.checks import expected
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
@@ -159,10 +160,24 @@ class CountSession(RuleSession):
         self.http.close()
 
 
+def assert_error_body(body: Any, status: int) -> None:
+    """``body`` is an error in the expected reading of ``count.error-body``."""
+    assert isinstance(body, dict), f"the error body is {body!r}"
+    if expected("count.error-body") == "reference":
+        assert body.get("status") == "error" and isinstance(body.get("code"), str), (
+            f"the error body {body} is not the reference pages' {{status: error, message, code}}"
+        )
+    else:
+        assert body.get("statusCode") == status, (
+            f"the error body {body} is not the client's {{message, statusCode: {status}}}"
+        )
+
+
 @rule(
     "count",
     "CT-AUTH-BAD-SIGNATURE",
-    statement="A request whose x-signature does not sign it is refused: 401 {message, statusCode}.",
+    statement="A request whose x-signature does not sign it is refused: 401 in the expected error "
+    "body ({message, statusCode}, or the reference pages' {status: error, message, code}).",
     source=f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature",
     writes=False,
 )
@@ -171,9 +186,8 @@ def bad_signature(api: CountApi) -> None:
     response = api.call("GET", "/invoices", params={"limit": 1}, auth=wrong)
     assert response.status_code == 401, f"a wrong signature answered {response.status_code}"
     body = response.json()
-    assert body.get("statusCode") == 401 and isinstance(body.get("message"), str), (
-        f"401 body is {body}"
-    )
+    assert_error_body(body, 401)
+    assert isinstance(body.get("message"), str), f"401 body is {body}"
 
 
 @rule(

@@ -9,7 +9,7 @@ from pathlib import Path
 from contracts.checks import dayzero as dayzero_checks
 from contracts.checks import expect
 from specs.readings import Profile, dump_profile, vendor_points
-from tests.contracts.support import demo_args, run_cli
+from tests.contracts.support import count_args, demo_args, run_cli
 from tests.support.processes import serving
 
 WRAPPED = "readings:\n  dayzero.envelope: wrapped\n"
@@ -107,3 +107,17 @@ def test_the_envelope_check_reads_each_reading_and_fails_the_other() -> None:
         raise AssertionError("a wrapped body passed the bare reading")
     finally:
         expect(Profile.of())
+
+
+def test_a_count_deployment_with_the_reference_error_body_drifts_from_the_clients(
+    tmp_path: Path,
+) -> None:
+    profile = tmp_path / "reference.yaml"
+    profile.write_text("readings:\n  count.error-body: reference\n", encoding="utf-8")
+    with serving(["--in-memory", "--profile", str(profile)]) as base_url:
+        args = count_args(base_url, tmp_path, "--layers", "rules")
+        drifted = run_cli(args)
+        expected = run_cli([*args, "--profile", str(profile)])
+    assert drifted.returncode == 1, drifted.stdout[-3000:]
+    assert "FAIL     CT-AUTH-BAD-SIGNATURE" in drifted.stdout
+    assert expected.returncode == 0, expected.stdout[-3000:]

@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 
 from sandbox.app import create_app
 from specs.readings import Profile
+from tests.support.count_client import Count
 from tests.support.dayzero_client import DayZero
 from tests.support.processes import CREDITBOX, serving
 
@@ -178,3 +179,29 @@ def test_a_status_conflict_is_400_by_default_and_409_under_the_conflict_reading(
     # a refusal that is not about status stays 400
     over = dayzero.apply(issued["id"], dayzero.open_invoice(customer, 100)["id"], 5000)
     assert over.status_code == 400
+
+
+def test_count_errors_are_the_clients_by_default_and_the_reference_pages_under_reference(
+    client: TestClient,
+) -> None:
+    count = Count(client)
+    client_reading = count.call("POST", "/customers", json={"customer": "Acme"})
+    assert client_reading.json() == {"message": "email: Field required", "statusCode": 400}
+    reference = {"readings": {"count.error-body": "reference"}}
+    client.put("/_sandbox/tenants/demo/profile", json=reference)
+    refused = count.call("POST", "/customers", json={"customer": "Acme"})
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "status": "error",
+            "message": "email: Field required",
+            "code": "VALIDATION_ERROR",
+            "errors": [{"field": "email", "message": "Field required"}],
+        },
+    )
+    missing = count.call("GET", "/invoices/00000000-0000-4000-8000-000000000000")
+    assert missing.json() == {
+        "status": "error",
+        "message": "Invoice not found",
+        "code": "NOT_FOUND",
+    }

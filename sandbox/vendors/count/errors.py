@@ -1,11 +1,21 @@
-"""COUNT's errors: ``{"message": "<text>", "statusCode": <status>}``; a 401 may add
-``error`` / ``error_description`` (e.g. ``invalid_token``)."""
+"""COUNT's errors, in the reading of the disputed point ``count.error-body``
+(docs/disputed-points.md):
+
+- ``client`` (default): ``{"message": "<text>", "statusCode": <status>}``, a 401 adding ``error``
+  (e.g. ``invalid_token``), a 429 ``type: RATE_LIMITED``: what COUNT's own client reads
+  (getcount/count-cli ``CountApiErrorBody``);
+- ``reference``: ``{"status": "error", "message", "code", "details"?, "errors"?}``, as COUNT's
+  REST reference pages document every error. The pages name no codes the sandbox can give (their
+  one, ``token_expired``, needs expiring tokens): these are ours, one per kind of refusal, and
+  ``errors`` lists a validation failure's fields.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sandbox.errors import VendorError
+from specs.readings import Profile
 
 MISSING_HMAC_HEADERS = "x-client-id, x-timestamp and x-signature are required"
 UNKNOWN_CLIENT = "Unknown client id"
@@ -59,13 +69,47 @@ _FRAMEWORK_MESSAGE = {
 }
 
 
+# the reference reading's machine-readable codes, by status (ours: the pages list none of these)
+_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHORIZED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    408: "REQUEST_TIMEOUT",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    429: "RATE_LIMITED",
+    503: "SERVICE_UNAVAILABLE",
+}
+
+
 class CountError(VendorError):
-    def __init__(self, message: str, status_code: int | None = None, **extra: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        status_code: int | None = None,
+        fields: list[dict[str, str]] | None = None,
+        **extra: str,
+    ) -> None:
         super().__init__(message, status_code)
         self.extra = extra
+        self.fields = fields or []
 
     def body(self) -> Any:
         return {"message": self.message, "statusCode": self.status_code, **self.extra}
+
+    def body_in(self, profile: Profile) -> Any:
+        if profile.reading("count.error-body") != "reference":
+            return self.body()
+        code = _CODES.get(self.status_code, "INTERNAL_ERROR")
+        body: dict[str, Any] = {"status": "error", "message": self.message, "code": code}
+        if self.fields:
+            body["code"], body["errors"] = "VALIDATION_ERROR", self.fields
+        if self.retry_after is not None:
+            body["details"] = {"retryAfter": self.retry_after}
+        return body
 
 
 class BadRequest(CountError):
@@ -92,11 +136,12 @@ class CountShape:
     """:class:`sandbox.errors.ErrorShape` for COUNT: validation failures are 400 with a message."""
 
     def invalid_request(self, issues: list[dict[str, Any]]) -> VendorError:
-        parts = []
+        fields = []
         for issue in issues:
             where = ".".join(str(step) for step in issue["loc"][1:]) or str(issue["loc"][0])
-            parts.append(f"{where}: {issue['msg']}")
-        return BadRequest("; ".join(parts) or "Invalid request")
+            fields.append({"field": where, "message": str(issue["msg"])})
+        message = "; ".join(f"{f['field']}: {f['message']}" for f in fields)
+        return BadRequest(message or "Invalid request", fields=fields)
 
     def http_error(self, status: int, detail: str | None) -> VendorError:
         if status == 401:  # the bearer check (signatures are refused before it, in their words)
