@@ -81,6 +81,8 @@ class CountApi:
         self.drafts.append(created["id"])
         if not approve:
             return created
+        if kind == "memo" and expected("count.memo-draft-approve") == "client":
+            return self.expect("POST", f"/invoices/{created['id']}/send", 200, json={})
         return self.expect("PATCH", f"/invoices/{created['id']}/approve", 200)
 
     def seed_examples(self) -> None:
@@ -328,6 +330,30 @@ def apply_decimal_string(api: CountApi) -> None:
     )
     after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
     assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
+
+
+@rule(
+    "count",
+    "CT-MEMO-DRAFT-AS-EXPECTED",
+    statement="A credit memo draft is approved like an invoice (reading reference of "
+    "count.memo-draft-approve), or refused approval and sent as it is (reading client).",
+    source=f"{SEED}: Approve and send, same rules as invoices; getcount/count-cli "
+    "src/partner-mcp/tools/definitions.ts: not valid for memo drafts, update + send",
+    writes=True,
+)
+def memo_draft_as_expected(api: CountApi) -> None:
+    memo = api.record("memo", 10, approve=False)
+    approve = api.call("PATCH", f"/invoices/{memo['id']}/approve")
+    if expected("count.memo-draft-approve") == "client":
+        assert approve.status_code == 400, (
+            f"approving a memo draft answered {approve.status_code}; the client's reading "
+            "refuses it"
+        )
+        sent = api.expect("POST", f"/invoices/{memo['id']}/send", 200, json={})
+        assert sent.get("isDraft") is False, "a sent memo draft is still a draft"
+        return
+    assert approve.status_code == 200, f"approving a memo draft answered {approve.status_code}"
+    assert approve.json().get("status") == "approved", f"the memo is {approve.json().get('status')}"
 
 
 CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/create-customer"

@@ -7,7 +7,9 @@ for that profile fails the request; and with ``creditbox serve --profile FILE`` 
 from __future__ import annotations
 
 import subprocess
+import uuid
 from pathlib import Path
+from typing import Any
 
 import httpx
 from starlette.testclient import TestClient
@@ -205,3 +207,36 @@ def test_count_errors_are_the_clients_by_default_and_the_reference_pages_under_r
         "message": "Invoice not found",
         "code": "NOT_FOUND",
     }
+
+
+def _count_memo(count: Count) -> dict[str, Any]:
+    email = f"{uuid.uuid4().hex}@a.example"
+    customer = count.ok("POST", "/customers", 201, json={"customer": "A", "email": email})
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+    body = {
+        "invoiceType": "memo",
+        "customerUuid": customer["id"],
+        "date": "2026-03-01",
+        "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
+    }
+    return count.ok("POST", "/invoices", 201, json=body)
+
+
+def test_a_count_memo_draft_is_approved_by_default_and_sent_unapproved_under_the_client_reading(
+    client: TestClient,
+) -> None:
+    count = Count(client)
+    memo = _count_memo(count)
+    assert count.ok("PATCH", f"/invoices/{memo['id']}/approve", 200)["status"] == "approved"
+    client.put(
+        "/_sandbox/tenants/demo/profile",
+        json={"readings": {"count.memo-draft-approve": "client"}},
+    )
+    draft = _count_memo(count)
+    refused = count.call("PATCH", f"/invoices/{draft['id']}/approve")
+    assert (refused.status_code, refused.json()["message"]) == (
+        400,
+        "Credit memo drafts are not approved: update the memo and send it (sending finalises it)",
+    )
+    sent = count.ok("POST", f"/invoices/{draft['id']}/send", 200, json={})
+    assert (sent["isDraft"], sent["status"]) == (False, "sent")

@@ -35,6 +35,9 @@ MEMO_NOT_FOUND = "Credit memo not found"
 NOT_APPLIED = "This credit memo is not applied to this invoice"
 NOT_AN_INVOICE = "Credit can only be applied to records of invoiceType invoice"
 NOT_A_MEMO = "Credit can only come from records of invoiceType memo"
+MEMO_DRAFTS_NOT_APPROVED = (
+    "Credit memo drafts are not approved: update the memo and send it (sending finalises it)"
+)
 TOTAL_BELOW_CREDIT = (
     "The new total is below the credit already applied to or from this record: remove credit first"
 )

@@ -8,7 +8,7 @@ from typing import Any
 from connexion import request
 from starlette.responses import Response as RawResponse
 
-from sandbox.runtime import current
+from sandbox.runtime import current, reading
 from sandbox.vendors.count import views
 from sandbox.vendors.count.attachments import AttachmentBackend, Upload
 from sandbox.vendors.count.auth import workspace
@@ -108,12 +108,17 @@ def delete_invoice(uuid: str) -> Response:
     return {"id": uuid, "deleted": True}, 200
 
 
+def _memos_approved() -> bool:
+    return reading("count.memo-draft-approve") == "reference"
+
+
 def approve_invoice(uuid: str) -> Response:
-    return views.record_json(_invoices().approve(workspace(), uuid)), 200
+    return views.record_json(_invoices().approve(workspace(), uuid, _memos_approved())), 200
 
 
 def send_invoice(uuid: str, body: dict[str, Any] | None = None) -> Response:
-    return views.record_json(_invoices().send(workspace(), uuid, body or {})), 200
+    view = _invoices().send(workspace(), uuid, body or {}, _memos_approved())
+    return views.record_json(view), 200
 
 
 def apply_multiple_credit_to_invoice(uuid: str, body: dict[str, Any]) -> Response:

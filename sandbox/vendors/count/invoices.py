@@ -133,20 +133,37 @@ class InvoiceBackend:
 
     # lifecycle ----------------------------------------------------------------------------
 
-    def approve(self, ws: Workspace, record_id: str) -> RecordView:
+    def approve(self, ws: Workspace, record_id: str, memos_approved: bool = True) -> RecordView:
+        """``memos_approved``: the reading of ``count.memo-draft-approve`` the request is in;
+        False (COUNT's client's reading) refuses to approve a credit memo draft."""
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+            if record["invoice_type"] == "memo" and not memos_approved:
+                raise errors.BadRequest(errors.MEMO_DRAFTS_NOT_APPROVED)
             rules.require("approve", self._status(db, record))
             updated = self._update(db, record, {"is_draft": False, "approved": True})
             self._audit(db, ws, record_id, "approve", {"approved": True})
             return self.view(db, ws, updated)
 
-    def send(self, ws: Workspace, record_id: str, message: Mapping[str, Any]) -> RecordView:
+    def send(
+        self,
+        ws: Workspace,
+        record_id: str,
+        message: Mapping[str, Any],
+        memos_approved: bool = True,
+    ) -> RecordView:
+        """``memos_approved`` False (COUNT's client's reading of ``count.memo-draft-approve``):
+        a credit memo draft is sent as it is, and sending finalises it."""
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            if not self._planted.on("count_send_draft"):
-                rules.require("send", self._status(db, record))
-            updated = self._update(db, record, {"is_sent": True})
+            status = self._status(db, record)
+            memo_draft = record["invoice_type"] == "memo" and status == "draft"
+            changes: dict[str, Any] = {"is_sent": True}
+            if memo_draft and not memos_approved:
+                changes |= {"is_draft": False, "approved": True}
+            elif not self._planted.on("count_send_draft"):
+                rules.require("send", status)
+            updated = self._update(db, record, changes)
             recipients = list(message.get("recipients") or [])
             self._audit(db, ws, record_id, "send", {"recipients": recipients})
             return self.view(db, ws, updated)
