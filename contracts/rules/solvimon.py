@@ -522,6 +522,44 @@ QUERY_PARAMETERS = "docs.solvimon.com/docs/query-parameters (filtering, ordering
 PAGE_LIMIT = 2  # small pages, so that a few invoices already cross page boundaries
 
 
+ORDER_FIELDS = (
+    "created_at",
+    "invoice_number",
+    "invoice_date",
+    "due_date",
+    "invoice_amount_including_tax",
+    "status",
+)
+
+
+def _order_value(invoice: dict[str, Any], order_by: str) -> Any:
+    value = invoice.get(order_by)
+    if order_by == "invoice_amount_including_tax" and isinstance(value, dict):
+        return Decimal(str(value.get("quantity")))
+    return (0, "") if value is None else (1, value)
+
+
+@rule(
+    "solvimon",
+    "SV-ORDER-BY-DOCUMENTED",
+    statement="GET /v1/invoices sorts by each order_by Solvimon documents for invoices "
+    "(invoice_number, invoice_date, due_date, invoice_amount_including_tax, status, created_at), "
+    "both ways.",
+    source=QUERY_PARAMETERS,
+    writes=False,
+)
+def order_by_documented(api: SolvimonApi) -> None:
+    for order_by in ORDER_FIELDS:
+        for direction in ("asc", "desc"):
+            params = {"order_by": order_by, "order_direction": direction, "limit": 100}
+            rows = api.expect("GET", "/invoices", 200, params=params)["data"]
+            values = [_order_value(invoice, order_by) for invoice in rows]
+            expected_order = sorted(values, reverse=direction == "desc")
+            assert values == expected_order, (
+                f"order_by={order_by} {direction} listed {order_by} as {values[:6]}"
+            )
+
+
 @rule(
     "solvimon",
     "SV-LIST-EXACTLY-ONCE",

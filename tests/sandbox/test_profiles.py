@@ -19,6 +19,7 @@ from specs.readings import Profile
 from tests.support.count_client import Count
 from tests.support.dayzero_client import DayZero
 from tests.support.processes import CREDITBOX, serving
+from tests.support.solvimon_client import Solvimon, eur, one_period
 
 WRAPPED = {"readings": {"dayzero.envelope": "wrapped"}}
 ENVELOPE_KEYS = {"success", "message", "code", "data"}
@@ -240,3 +241,19 @@ def test_a_count_memo_draft_is_approved_by_default_and_sent_unapproved_under_the
     )
     sent = count.ok("POST", f"/invoices/{draft['id']}/send", 200, json={})
     assert (sent["isDraft"], sent["status"]) == (False, "sent")
+
+
+def test_under_the_reference_page_reading_solvimon_takes_force_init_on_hold_camel_cased(
+    client: TestClient,
+) -> None:
+    solvimon = Solvimon(client)
+    invoice = solvimon.seed(one_period("100.00"))
+    client.put(
+        "/_sandbox/tenants/demo/profile",
+        json={"readings": {"solvimon.on-hold-field": "reference-page"}},
+    )
+    part = [{"period_order": 1, "amount": eur("1.00")}]
+    held = solvimon.credit(invoice["id"], {"forceInitOnHold": True, "periods": part})
+    assert (held.status_code, held.json()["on_hold"]) == (200, True)
+    ignored = solvimon.credit(invoice["id"], {"force_init_on_hold": True, "periods": part})
+    assert (ignored.status_code, ignored.json()["on_hold"]) == (200, False)

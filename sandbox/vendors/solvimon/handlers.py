@@ -8,7 +8,7 @@ from typing import Any
 from connexion import request
 
 from sandbox.idempotency import AlreadyInFlight, fingerprint
-from sandbox.runtime import current
+from sandbox.runtime import current, reading
 from sandbox.vendors.solvimon import errors, views
 from sandbox.vendors.solvimon.auth import CREDIT, ONE_OFF_CREATE, VIEW, Caller, caller
 from sandbox.vendors.solvimon.invoices import IdempotentRequest, InvoiceBackend, Listing
@@ -50,7 +50,21 @@ def get_invoice(version: str, resourceId: str) -> Response:
 
 def credit_invoice(version: str, resourceId: str, body: dict[str, Any]) -> Response:
     who = caller(CREDIT)
-    return _idempotent(who, body, lambda key: _backend().credit(who, resourceId, body, key))
+    request = _credit_request(body)
+    return _idempotent(who, body, lambda key: _backend().credit(who, resourceId, request, key))
+
+
+def _credit_request(body: dict[str, Any]) -> dict[str, Any]:
+    """The credit body in the request's reading of ``solvimon.on-hold-field``: the on-hold flag
+    is ``force_init_on_hold`` (Solvimon's schema) or ``forceInitOnHold`` (its reference page);
+    the other spelling is a field the schema does not know, and is ignored as any such is."""
+    named = (
+        "forceInitOnHold"
+        if reading("solvimon.on-hold-field") == "reference-page"
+        else "force_init_on_hold"
+    )
+    known = {k: v for k, v in body.items() if k not in ("force_init_on_hold", "forceInitOnHold")}
+    return {**known, "force_init_on_hold": body.get(named)}
 
 
 def credit_and_copy_invoice(

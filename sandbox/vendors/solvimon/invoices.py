@@ -146,7 +146,7 @@ class InvoiceBackend:
                 if _matches(invoice, book, filters)
             ]
             found.sort(
-                key=lambda entry: (entry[1][listing.order_by] or "", entry[0]),
+                key=lambda entry: (_sort_value(entry[1], listing.order_by), entry[0]),
                 reverse=listing.direction == "desc",
             )
             start = (page - 1) * limit
@@ -323,6 +323,15 @@ class InvoiceBackend:
 
 
 # helpers ----------------------------------------------------------------------------------------
+
+
+def _sort_value(invoice: Json, order_by: str) -> Any:
+    """What ``order_by`` sorts on; the amount including tax is an invoice's lines summed. A
+    value an invoice lacks (no due date) sorts before every other."""
+    if order_by == "invoice_amount_including_tax":
+        return (1, rules.total(invoice))
+    value = invoice.get(order_by)
+    return (0, "") if value is None else (1, value)
 
 
 def _book(db: TinyDB, platform_id: str) -> dict[str, Json]:

@@ -207,7 +207,6 @@ def test_an_amount_must_equal_the_sum_of_its_parts(solvimon: Solvimon) -> None:
         ({"periods": [{"period_order": 1}]}, "periods.0.amount"),
         ({"periods": [], "note": "x"}, "periods"),
         ({"periods": [{"period_order": 1, "amount": eur("1.00")}], "groups": []}, "groups"),
-        ({"forceInitOnHold": True}, "forceInitOnHold"),
         ({"delivery_date": "2026-03-01T09:00:00.157Z"}, "delivery_date"),
     ],
 )
@@ -220,6 +219,23 @@ def test_a_request_the_invoice_cannot_take_names_the_field(
     assert refused.json()["type"] == "INVALID_REQUEST"
     assert refused.json()["field"] == field
     assert solvimon.invoice(invoice["id"])["linked_invoices"] == []
+
+
+def test_the_on_hold_flag_is_spelled_as_the_schema_spells_it_and_the_page_spelling_is_ignored(
+    solvimon: Solvimon,
+) -> None:
+    invoice = solvimon.seed(one_period("100.00", "50.00"))
+    page_spelling = solvimon.credit(
+        invoice["id"],
+        {"forceInitOnHold": True, "periods": [{"period_order": 1, "amount": eur("1.00")}]},
+    )
+    assert page_spelling.status_code == 200, page_spelling.text
+    assert page_spelling.json()["on_hold"] is False
+    schema_spelling = solvimon.credit(
+        invoice["id"],
+        {"force_init_on_hold": True, "periods": [{"period_order": 1, "amount": eur("1.00")}]},
+    )
+    assert schema_spelling.json()["on_hold"] is True
 
 
 def test_deprecated_groups_credit_the_first_period(solvimon: Solvimon) -> None:
