@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from contracts.checks import expected
 from contracts.checks.solvimon import EXPONENTS
 from contracts.http import Limits, RecordingClient
 from contracts.rules import RecordedSession, Rule, Skipped, rule
@@ -427,6 +428,36 @@ def credit_never_twice(api: SolvimonApi) -> None:
     assert len(credit_links(api.invoice(invoice["id"])) - credit_links(invoice)) == 2, (
         "the original does not list exactly its two credits"
     )
+
+
+@rule(
+    "solvimon",
+    "SV-ON-HOLD-AS-EXPECTED",
+    statement="The credit body's on-hold flag, spelled as the expected reading of "
+    "solvimon.on-hold-field spells it, starts the credit invoice on hold; the other spelling is "
+    "accepted and ignored.",
+    source=f"{SEED}: forceInitOnHold; Solvimon's OpenAPI: force_init_on_hold; "
+    "docs/disputed-points.md",
+    writes=True,
+)
+def on_hold_as_expected(api: SolvimonApi) -> None:
+    invoice = api.final_invoice()
+    line = first_line(invoice)
+    spelled, other = "force_init_on_hold", "forceInitOnHold"
+    if expected("solvimon.on-hold-field") == "reference-page":
+        spelled, other = other, spelled
+    piece = line.smallest
+    held = api.credit(invoice["id"], {**line.credit(piece, api.tag), spelled: True})
+    assert held.status_code == 200, f"{spelled}: true answered {held.status_code}"
+    assert held.json().get("on_hold") is True, (
+        f"{spelled}: true left on_hold {held.json().get('on_hold')}"
+    )
+    ignored = api.credit(invoice["id"], {**line.credit(piece, api.tag), other: True})
+    assert ignored.status_code == 200, (
+        f"{other}, a field the body does not know, answered {ignored.status_code}: "
+        f"{ignored.text[:200]}"
+    )
+    assert ignored.json().get("on_hold") is False, f"{other} was not ignored"
 
 
 @rule(
