@@ -3,10 +3,10 @@ never negative, and the derived status agrees with the raw fields and the balanc
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from contracts.checks import JSON, Check, judge
+from contracts.checks import JSON, Check, expected, judge
 
 CENT = 0.005  # money is decimal in COUNT's JSON: compare to the cent
 
@@ -69,12 +69,47 @@ def status_agrees_with_raw_fields(record: JSON) -> bool | None:
     return True
 
 
-ALL_CHECKS: dict[str, Check] = {
+# --- the envelope (disputed point count.envelope) -----------------------------------------
+
+ENVELOPE = "count.envelope"
+
+
+def _is_envelope(body: Any) -> bool:
+    return isinstance(body, dict) and body.get("status") == "success" and "data" in body
+
+
+def resource(body: Any) -> Any:
+    """What a 2xx body carries, read in the expected reading of ``count.envelope``."""
+    if expected(ENVELOPE) == "wrapped" and _is_envelope(body):
+        return body["data"]
+    return body
+
+
+def envelope_as_expected(body: Any) -> int:
+    """Every 2xx JSON body is in the expected reading of ``count.envelope``."""
+    if expected(ENVELOPE) == "wrapped":
+        assert _is_envelope(body) and isinstance(body.get("message"), str), (
+            "the body is not the reference pages' {status: success, message, data}: "
+            f"{str(body)[:120]}"
+        )
+    else:
+        assert not _is_envelope(body), (
+            "the body is wrapped in {status: success, message, data}, but the reading 'bare' "
+            "expects the record itself"
+        )
+    return 1
+
+
+RECORD_CHECKS: dict[str, Check] = {
     "count_total_is_lines_minus_discount": total_is_lines_minus_discount,
     "count_balance_follows_credit": balance_follows_credit,
     "count_balance_never_negative": balance_never_negative,
     "count_status_agrees_with_raw_fields": status_agrees_with_raw_fields,
 }
+BODY_CHECKS: dict[str, Callable[[Any], int]] = {
+    "count_envelope_as_expected": envelope_as_expected,
+}
+ALL_CHECKS: dict[str, Check | Callable[[Any], int]] = {**RECORD_CHECKS, **BODY_CHECKS}
 _SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
 STATEMENTS: dict[str, tuple[str, str]] = {
     "count_total_is_lines_minus_discount": (
@@ -93,6 +128,11 @@ STATEMENTS: dict[str, tuple[str, str]] = {
         "The derived status agrees with isDraft and the balances",
         f"{_SEED}: the same derived status field as invoices",
     ),
+    "count_envelope_as_expected": (
+        "Every 2xx body is in the expected reading of count.envelope (bare by default)",
+        "specs/disputed-points.yaml count.envelope: getcount/count-cli (bare first); "
+        "https://developers.getcount.com/rest-api-reference/customers/list-customers (wrapped)",
+    ),
 }
 
 
@@ -107,4 +147,6 @@ def records_in(body: Any) -> Iterator[JSON]:
 
 def run_check(name: str, body: Any) -> int:
     """Run one named check over every record in ``body``; return how many it judged."""
-    return judge(ALL_CHECKS[name], records_in(body), _label, "record")
+    if name in BODY_CHECKS:
+        return BODY_CHECKS[name](body)
+    return judge(RECORD_CHECKS[name], records_in(resource(body)), _label, "record")

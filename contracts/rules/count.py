@@ -15,6 +15,7 @@ import httpx
 
 from contracts.auth.count import CountSigner
 from contracts.checks import expected
+from contracts.checks.count import resource
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
@@ -57,7 +58,8 @@ class CountApi:
             f"{method} {path} answered {response.status_code}, expected {status}: "
             f"{response.text[:300]}"
         )
-        return response.json()
+        body = response.json()
+        return resource(body) if response.is_success else body
 
     def basics(self) -> tuple[str, str]:
         """A tagged customer and product to put on records."""
@@ -224,7 +226,8 @@ def recurring_memo_refused(api: CountApi) -> None:
     }
     response = api.call("POST", "/recurring-invoice-templates", json=body)
     if response.is_success:
-        api.call("DELETE", f"/recurring-invoice-templates/{response.json().get('id')}")
+        created_template = resource(response.json())
+        api.call("DELETE", f"/recurring-invoice-templates/{created_template.get('id')}")
     assert response.status_code == 400, f"a memo template answered {response.status_code}"
 
 
@@ -294,7 +297,7 @@ def memo_linked_at_creation(api: CountApi) -> None:
         "appliedToInvoiceUuid": invoice["id"],
     }
     response = api.call("POST", "/invoices", json=body)
-    created = response.json() if response.is_success else {}
+    created = resource(response.json()) if response.is_success else {}
     if isinstance(created, dict) and isinstance(created.get("id"), str):
         api.credit.append((invoice["id"], created["id"]))
         api.drafts.append(created["id"])
@@ -353,7 +356,8 @@ def memo_draft_as_expected(api: CountApi) -> None:
         assert sent.get("isDraft") is False, "a sent memo draft is still a draft"
         return
     assert approve.status_code == 200, f"approving a memo draft answered {approve.status_code}"
-    assert approve.json().get("status") == "approved", f"the memo is {approve.json().get('status')}"
+    approved = resource(approve.json())
+    assert approved.get("status") == "approved", f"the memo is {approved.get('status')}"
 
 
 CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/create-customer"

@@ -121,3 +121,15 @@ def test_a_count_deployment_with_the_reference_error_body_drifts_from_the_client
     assert drifted.returncode == 1, drifted.stdout[-3000:]
     assert "FAIL     CT-AUTH-BAD-SIGNATURE" in drifted.stdout
     assert expected.returncode == 0, expected.stdout[-3000:]
+
+
+def test_a_wrapping_count_deployment_drifts_from_the_bare_reading(tmp_path: Path) -> None:
+    profile = tmp_path / "wrapped.yaml"
+    profile.write_text("readings:\n  count.envelope: wrapped\n", encoding="utf-8")
+    with serving(["--in-memory", "--profile", str(profile)]) as base_url:
+        args = count_args(base_url, tmp_path, "--allow-writes", "--max-examples", "3")
+        drifted = run_cli(args)
+        expected = run_cli([*args, "--profile", str(profile)])
+    assert drifted.returncode == 1, drifted.stdout[-3000:]
+    assert "FAIL     count_envelope_as_expected" in drifted.stdout
+    assert expected.returncode == 0, expected.stdout[-3000:]

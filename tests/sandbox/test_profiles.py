@@ -211,6 +211,7 @@ def test_count_errors_are_the_clients_by_default_and_the_reference_pages_under_r
 
 
 def _count_memo(count: Count) -> dict[str, Any]:
+    """A COUNT memo draft, made while the tenant speaks the default (bare) readings."""
     email = f"{uuid.uuid4().hex}@a.example"
     customer = count.ok("POST", "/customers", 201, json={"customer": "A", "email": email})
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
@@ -257,3 +258,18 @@ def test_under_the_reference_page_reading_solvimon_takes_force_init_on_hold_came
     assert (held.status_code, held.json()["on_hold"]) == (200, True)
     ignored = solvimon.credit(invoice["id"], {"force_init_on_hold": True, "periods": part})
     assert (ignored.status_code, ignored.json()["on_hold"]) == (200, False)
+
+
+def test_count_bodies_are_bare_by_default_and_wrapped_under_the_wrapped_reading(
+    client: TestClient,
+) -> None:
+    count = Count(client)
+    bare = _count_memo(count)
+    assert bare["invoiceType"] == "memo" and "data" not in bare
+    client.put("/_sandbox/tenants/demo/profile", json={"readings": {"count.envelope": "wrapped"}})
+    got = count.ok("GET", f"/invoices/{bare['id']}", 200)
+    assert (got["status"], got["message"], got["data"]["id"]) == ("success", "Success", bare["id"])
+    listed = count.ok("GET", "/invoices", 200)
+    assert listed["data"]["totalRecords"] == 1
+    missing = count.call("GET", "/invoices/00000000-0000-4000-8000-000000000000")
+    assert missing.json() == {"message": "Invoice not found", "statusCode": 404}

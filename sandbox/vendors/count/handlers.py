@@ -19,6 +19,14 @@ from sandbox.vendors.count.templates import TemplateBackend
 Response = tuple[Any, int]
 
 
+def _answer(body: Any, status: int) -> Response:
+    """A 2xx body in the request's reading of ``count.envelope``: as it is, or under ``data`` in
+    the reference pages' ``{status: "success", message, data}``."""
+    if reading("count.envelope") == "wrapped":
+        return views.success_envelope(body), status
+    return body, status
+
+
 def _backend() -> CountBackend:
     return CountBackend(current().store)
 
@@ -34,46 +42,50 @@ def list_customers(
         order.get("orderBy", "customer"),
         order.get("orderDirection", "ASC"),
     )
-    return views.page_json("customers", found, [views.customer_json(c) for c in found.items]), 200
+    return _answer(
+        views.page_json("customers", found, [views.customer_json(c) for c in found.items]), 200
+    )
 
 
 def create_customer(body: dict[str, Any]) -> Response:
-    return views.customer_json(_backend().create_customer(workspace(), body)), 201
+    return _answer(views.customer_json(_backend().create_customer(workspace(), body)), 201)
 
 
 def get_customer(uuid: str) -> Response:
-    return views.customer_json(_backend().get_customer(workspace(), uuid)), 200
+    return _answer(views.customer_json(_backend().get_customer(workspace(), uuid)), 200)
 
 
 def update_customer(uuid: str, body: dict[str, Any]) -> Response:
-    return views.customer_json(_backend().update_customer(workspace(), uuid, body)), 200
+    return _answer(views.customer_json(_backend().update_customer(workspace(), uuid, body)), 200)
 
 
 def delete_customer(uuid: str) -> Response:
     _backend().delete_customer(workspace(), uuid)
-    return {"id": uuid, "deleted": True}, 200
+    return _answer({"id": uuid, "deleted": True}, 200)
 
 
 def list_products(page: int = 1, limit: int = 20) -> Response:
     found = _backend().list_products(workspace(), page, limit)
-    return views.page_json("products", found, [views.product_json(p) for p in found.items]), 200
+    return _answer(
+        views.page_json("products", found, [views.product_json(p) for p in found.items]), 200
+    )
 
 
 def create_product(body: dict[str, Any]) -> Response:
-    return views.product_json(_backend().create_product(workspace(), body)), 201
+    return _answer(views.product_json(_backend().create_product(workspace(), body)), 201)
 
 
 def get_product(uuid: str) -> Response:
-    return views.product_json(_backend().get_product(workspace(), uuid)), 200
+    return _answer(views.product_json(_backend().get_product(workspace(), uuid)), 200)
 
 
 def update_product(uuid: str, body: dict[str, Any]) -> Response:
-    return views.product_json(_backend().update_product(workspace(), uuid, body)), 200
+    return _answer(views.product_json(_backend().update_product(workspace(), uuid, body)), 200)
 
 
 def delete_product(uuid: str) -> Response:
     _backend().delete_product(workspace(), uuid)
-    return {"id": uuid, "deleted": True}, 200
+    return _answer({"id": uuid, "deleted": True}, 200)
 
 
 # invoices, estimates and credit memos ----------------------------------------------------------
@@ -87,25 +99,25 @@ def list_invoices(page: int = 1, limit: int = 20, **filters: Any) -> Response:
     backend, ws = _invoices(), workspace()
     found = backend.search(ws, filters, page, limit)
     items = [views.record_json(view) for view in backend.views(ws, found.items)]
-    return views.page_json("invoices", found, items), 200
+    return _answer(views.page_json("invoices", found, items), 200)
 
 
 def create_invoice(body: dict[str, Any]) -> Response:
-    return views.record_json(_invoices().create(workspace(), body)), 201
+    return _answer(views.record_json(_invoices().create(workspace(), body)), 201)
 
 
 def get_invoice(uuid: str) -> Response:
-    return views.record_json(_invoices().get(workspace(), uuid)), 200
+    return _answer(views.record_json(_invoices().get(workspace(), uuid)), 200)
 
 
 def update_invoice(uuid: str, body: dict[str, Any]) -> Response:
     view, warnings = _invoices().update(workspace(), uuid, body)
-    return views.record_json(view, warnings), 200
+    return _answer(views.record_json(view, warnings), 200)
 
 
 def delete_invoice(uuid: str) -> Response:
     _invoices().delete(workspace(), uuid)
-    return {"id": uuid, "deleted": True}, 200
+    return _answer({"id": uuid, "deleted": True}, 200)
 
 
 def _memos_approved() -> bool:
@@ -113,30 +125,34 @@ def _memos_approved() -> bool:
 
 
 def approve_invoice(uuid: str) -> Response:
-    return views.record_json(_invoices().approve(workspace(), uuid, _memos_approved())), 200
+    return _answer(
+        views.record_json(_invoices().approve(workspace(), uuid, _memos_approved())), 200
+    )
 
 
 def send_invoice(uuid: str, body: dict[str, Any] | None = None) -> Response:
     view = _invoices().send(workspace(), uuid, body or {}, _memos_approved())
-    return views.record_json(view), 200
+    return _answer(views.record_json(view), 200)
 
 
 def apply_multiple_credit_to_invoice(uuid: str, body: dict[str, Any]) -> Response:
     view = _invoices().apply_memos_to_invoice(workspace(), uuid, body["creditMemos"])
-    return views.record_json(view), 200
+    return _answer(views.record_json(view), 200)
 
 
 def apply_credit_to_multiple_invoices(uuid: str, body: dict[str, Any]) -> Response:
     view = _invoices().apply_memo_to_invoices(workspace(), uuid, body["invoices"])
-    return views.record_json(view), 200
+    return _answer(views.record_json(view), 200)
 
 
 def remove_credit(uuid: str, body: dict[str, Any]) -> Response:
-    return views.record_json(_invoices().remove_credit(workspace(), uuid, body["memoId"])), 200
+    return _answer(
+        views.record_json(_invoices().remove_credit(workspace(), uuid, body["memoId"])), 200
+    )
 
 
 def get_audit_log(uuid: str) -> Response:
-    return views.audit_json(uuid, _invoices().audit_log(workspace(), uuid)), 200
+    return _answer(views.audit_json(uuid, _invoices().audit_log(workspace(), uuid)), 200)
 
 
 # recurring invoice templates -------------------------------------------------------------------
@@ -148,32 +164,34 @@ def _templates() -> TemplateBackend:
 
 def list_templates(page: int = 1, limit: int = 20, isDraft: str = "false") -> Response:
     found = _templates().search(workspace(), isDraft, page, limit)
-    return views.page_json("templates", found, [views.template_json(t) for t in found.items]), 200
+    return _answer(
+        views.page_json("templates", found, [views.template_json(t) for t in found.items]), 200
+    )
 
 
 def create_template(body: dict[str, Any]) -> Response:
-    return views.template_json(_templates().create(workspace(), body)), 201
+    return _answer(views.template_json(_templates().create(workspace(), body)), 201)
 
 
 def get_template(uuid: str) -> Response:
-    return views.template_json(_templates().get(workspace(), uuid)), 200
+    return _answer(views.template_json(_templates().get(workspace(), uuid)), 200)
 
 
 def update_template(uuid: str, body: dict[str, Any]) -> Response:
-    return views.template_json(_templates().update(workspace(), uuid, body)), 200
+    return _answer(views.template_json(_templates().update(workspace(), uuid, body)), 200)
 
 
 def delete_template(uuid: str) -> Response:
     _templates().delete(workspace(), uuid)
-    return {"id": uuid, "deleted": True}, 200
+    return _answer({"id": uuid, "deleted": True}, 200)
 
 
 def pause_template(uuid: str) -> Response:
-    return views.template_json(_templates().set_paused(workspace(), uuid, True)), 200
+    return _answer(views.template_json(_templates().set_paused(workspace(), uuid, True)), 200)
 
 
 def resume_template(uuid: str) -> Response:
-    return views.template_json(_templates().set_paused(workspace(), uuid, False)), 200
+    return _answer(views.template_json(_templates().set_paused(workspace(), uuid, False)), 200)
 
 
 # attachments and public links ------------------------------------------------------------------
@@ -189,19 +207,19 @@ def _attachment_list(uuid: str, attachments: list[Any]) -> dict[str, Any]:
 
 def add_attachments(uuid: str, body: dict[str, Any]) -> Response:
     added = _attachments().add_links(workspace(), uuid, body["attachments"])
-    return _attachment_list(uuid, added), 201
+    return _answer(_attachment_list(uuid, added), 201)
 
 
 def upload_attachments(uuid: str, documents: list[Any] | Any = None) -> Response:
     files = documents if isinstance(documents, list) else [documents] if documents else []
     uploads = [Upload(f.filename or "", f.content_type or "", f.file.read()) for f in files]
-    return _attachment_list(uuid, _attachments().upload(workspace(), uuid, uploads)), 201
+    return _answer(_attachment_list(uuid, _attachments().upload(workspace(), uuid, uploads)), 201)
 
 
 def get_public_link(uuid: str) -> Response:
     token = _attachments().public_link(workspace(), uuid)
     base = str(request.base_url).rstrip("/")
-    return {"publicToken": token, "publicUrl": f"{base}/count/public/{token}"}, 200
+    return _answer({"publicToken": token, "publicUrl": f"{base}/count/public/{token}"}, 200)
 
 
 def get_public_record(token: str) -> Response:

@@ -192,3 +192,9 @@ def public_json(
     body["remainingCredit" if full["invoiceType"] == "memo" else "openBalance"] = dollars(balance)
     body["attachments"] = [attachment_json(a) for a in attachments]
     return body
+
+
+def success_envelope(body: Any) -> dict[str, Any]:
+    """COUNT's REST reference envelope (reading ``wrapped`` of ``count.envelope``). Its pages
+    show ``message`` as free text ("Success on exchanging access token."); this one is ours."""
+    return {"status": "success", "message": "Success", "data": body}
