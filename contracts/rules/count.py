@@ -70,16 +70,30 @@ class CountApi:
         product = self.expect("POST", "/products", 201, json={"name": self.tag, "unitPrice": 1})
         return customer["id"], product["id"]
 
-    def record(self, kind: str, amount: float, approve: bool = True) -> dict[str, Any]:
-        customer, product = self.basics()
-        body = {
+    def create_body(
+        self, kind: str, customer: str, product: str, amount: float
+    ) -> tuple[dict[str, Any], int]:
+        """A create body in the expected reading of ``count.create``, and the status it gets."""
+        body: dict[str, Any] = {
             "invoiceType": kind,
             "customerUuid": customer,
             "date": "2026-01-15",
-            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
             "notes": self.tag,
         }
-        created = self.expect("POST", "/invoices", 201, json=body)
+        if expected("count.create") == "reference":
+            line = {"productUuid": product, "description": self.tag, "quantity": 1, "price": amount}
+            number = f"CBX-{uuid.uuid4().hex[:12]}"
+            reference = {"invoiceNumber": number, "dueDate": "2026-02-14", "isDraft": True}
+            return {**body, **reference, "products": [{**line, "taxes": []}]}, 200
+        return {
+            **body,
+            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
+        }, 201
+
+    def record(self, kind: str, amount: float, approve: bool = True) -> dict[str, Any]:
+        customer, product = self.basics()
+        body, status = self.create_body(kind, customer, product, amount)
+        created = self.expect("POST", "/invoices", status, json=body)
         self.drafts.append(created["id"])
         if not approve:
             return created
@@ -288,20 +302,13 @@ def apply_partial(api: CountApi) -> None:
 def memo_linked_at_creation(api: CountApi) -> None:
     invoice = api.record("invoice", 100)
     customer, product = api.basics()
-    body = {
-        "invoiceType": "memo",
-        "customerUuid": customer,
-        "date": "2026-01-15",
-        "products": [{"productUuid": product, "quantity": 1, "unitPrice": 25}],
-        "notes": api.tag,
-        "appliedToInvoiceUuid": invoice["id"],
-    }
-    response = api.call("POST", "/invoices", json=body)
+    body, status = api.create_body("memo", customer, product, 25)
+    response = api.call("POST", "/invoices", json={**body, "appliedToInvoiceUuid": invoice["id"]})
     created = resource(response.json()) if response.is_success else {}
     if isinstance(created, dict) and isinstance(created.get("id"), str):
         api.credit.append((invoice["id"], created["id"]))
         api.drafts.append(created["id"])
-    assert response.status_code == 201, (
+    assert response.status_code == status, (
         f"a draft memo with appliedToInvoiceUuid answered {response.status_code}: "
         f"{response.text[:300]}"
     )
@@ -333,6 +340,41 @@ def apply_decimal_string(api: CountApi) -> None:
     )
     after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
     assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
+
+
+@rule(
+    "count",
+    "CT-CREATE-AS-EXPECTED",
+    statement="POST /partners/invoices takes the create body of the expected reading of "
+    "count.create (the client's: 201; the reference's, price lines and more required fields: "
+    "200) and refuses the other reading's body with 400.",
+    source="getcount/count-cli src/partner-mcp/schemas/bodies.ts; "
+    "https://developers.getcount.com/rest-api-reference/invoices/create-invoice",
+    writes=True,
+)
+def create_as_expected(api: CountApi) -> None:
+    customer, product = api.basics()
+    body, status = api.create_body("invoice", customer, product, 40)
+    created = api.expect("POST", "/invoices", status, json=body)
+    api.drafts.append(created["id"])
+    assert created.get("total") == 40, f"the created invoice's total is {created.get('total')}"
+    if status == 201:  # the client's reading: the reference's line has no unitPrice
+        line = {"productUuid": product, "quantity": 1, "price": 40}
+        other = {k: v for k, v in body.items() if k != "products"} | {"products": [line]}
+    else:  # the reference's reading: the client's body lacks invoiceNumber, dueDate, isDraft
+        line = {"productUuid": product, "quantity": 1, "unitPrice": 40}
+        other = {
+            "customerUuid": customer,
+            "date": "2026-01-15",
+            "notes": api.tag,
+            "products": [line],
+        }
+    refused = api.call("POST", "/invoices", json=other)
+    if refused.is_success:
+        api.drafts.append(resource(refused.json()).get("id"))
+    assert refused.status_code == 400, (
+        f"the other reading's create body answered {refused.status_code}"
+    )
 
 
 @rule(

@@ -75,6 +75,19 @@ def test_the_sandbox_conforms_under_every_other_dayzero_reading_at_once(tmp_path
     assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
 
 
+def test_the_sandbox_conforms_under_every_other_count_reading_at_once(tmp_path: Path) -> None:
+    others = {
+        point.name: next(r for r in point.readings if r != point.default)
+        for point in vendor_points("count")
+    }
+    profile = tmp_path / "others.yaml"
+    profile.write_text(dump_profile(Profile.of(others)), encoding="utf-8")
+    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--max-examples", "5"]
+    result = run_cli([*args, "--report-dir", str(tmp_path), "--profile", str(profile)])
+    assert result.returncode == 0, result.stdout[-4000:]
+    assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
+
+
 def test_a_profile_naming_an_unknown_point_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("readings:\n  dayzero.envelop: wrapped\n", encoding="utf-8")

@@ -273,3 +273,42 @@ def test_count_bodies_are_bare_by_default_and_wrapped_under_the_wrapped_reading(
     assert listed["data"]["totalRecords"] == 1
     missing = count.call("GET", "/invoices/00000000-0000-4000-8000-000000000000")
     assert missing.json() == {"message": "Invoice not found", "statusCode": 404}
+
+
+def test_count_create_takes_the_clients_body_by_default_and_the_references_under_reference(
+    client: TestClient,
+) -> None:
+    count = Count(client)
+    email = f"{uuid.uuid4().hex}@a.example"
+    customer = count.ok("POST", "/customers", 201, json={"customer": "A", "email": email})["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+    client_body = {
+        "customerUuid": customer,
+        "date": "2026-03-01",
+        "products": [{"uuid": product, "quantity": 2, "unitPrice": 50}],
+        "discount": "10.00",
+    }
+    created = count.ok("POST", "/invoices", 201, json=client_body)
+    assert (created["total"], created["invoiceType"]) == (90.0, "invoice")
+    client.put("/_sandbox/tenants/demo/profile", json={"readings": {"count.create": "reference"}})
+    refused = count.call("POST", "/invoices", json=client_body)
+    assert refused.status_code == 400 and "invoiceNumber" in refused.json()["message"]
+    reference_body = {
+        "customerUuid": customer,
+        "invoiceNumber": "Q-1",
+        "date": "2026-03-01",
+        "dueDate": "2026-03-31",
+        "isDraft": True,
+        "invoiceType": "quote",
+        "products": [
+            {
+                "productUuid": product,
+                "description": "Hours",
+                "quantity": 2,
+                "price": 50,
+                "taxes": [],
+            }
+        ],
+    }
+    quote = count.ok("POST", "/invoices", 200, json=reference_body)
+    assert (quote["invoiceType"], quote["invoiceNumber"], quote["total"]) == ("quote", "Q-1", 100.0)

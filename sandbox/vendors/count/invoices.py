@@ -29,7 +29,9 @@ RECORDS = "count_invoices"
 CREDITS = "count_credits"
 AUDIT = "count_audit"
 COUNTERS = "count_counters"
-PREFIXES = {"invoice": "INV", "estimate": "EST", "memo": "CM"}
+# numbering per type (ours: COUNT's pages show no numbers); quote only under the reference
+# reading of count.create
+PREFIXES = {"invoice": "INV", "estimate": "EST", "quote": "QUO", "memo": "CM"}
 DEFAULT_CURRENCY = "USD"
 
 
@@ -367,8 +369,9 @@ class InvoiceBackend:
         }
 
     def _line(self, db: TinyDB, ws: Workspace, line: Mapping[str, Any]) -> dict[str, Any]:
+        product_id = line.get("productUuid") or line.get("uuid")  # COUNT's client sends either
         product = db.table(PRODUCTS).get(
-            (Query().id == line["productUuid"]) & (Query().workspace_id == ws.workspace_id)
+            (Query().id == product_id) & (Query().workspace_id == ws.workspace_id)
         )
         if not isinstance(product, Document):
             raise errors.NotFound(errors.PRODUCT_NOT_FOUND)
