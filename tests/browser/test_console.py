@@ -29,7 +29,12 @@ def count_invoice_due_in_ten_days(base_url: str) -> str:
     """A sent COUNT invoice, due ten days from now: its number."""
     with httpx.Client(base_url=base_url) as http:
         count = Count(http)
-        customer = count.ok("POST", "/customers", 201, json={"customer": "Browser Test Co"})
+        customer = count.ok(
+            "POST",
+            "/customers",
+            201,
+            json={"customer": "Browser Test Co", "email": "ap@browser.example"},
+        )
         product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
         today = datetime.now(UTC).date()
         body = {

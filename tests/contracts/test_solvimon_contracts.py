@@ -66,7 +66,7 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
         assert "--final-invoices" in skipped["SV-PARTIAL-CREDIT-EXACT"], printed
         assert "--view-only-api-key" in skipped["SV-CREDIT-PERMISSION-403"]
 
-        finals = ",".join(solvimon.seed()["id"] for _ in range(7))
+        finals = ",".join(solvimon.seed()["id"] for _ in range(8))
         draft = solvimon.seed(status="DRAFT")["id"]
         given = ["--final-invoices", finals, "--open-invoice", draft, "--view-only-api-key", viewer]
         report, printed = check_quietly([*args, *given])

@@ -217,7 +217,9 @@ def test_a_body_sent_too_slowly_is_408_and_others_are_served_meanwhile(
 def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
     with httpx.Client(base_url=base_url) as http:
         count = Count(http)
-        customer = count.ok("POST", "/customers", 201, json={"customer": "Uploads"})["id"]
+        customer = count.ok(
+            "POST", "/customers", 201, json={"customer": "Uploads", "email": "ap@uploads.example"}
+        )["id"]
         product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
         body = {
             "customerUuid": customer,

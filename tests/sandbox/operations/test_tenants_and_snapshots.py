@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from starlette.testclient import TestClient
@@ -28,7 +29,10 @@ def fill(client: TestClient, tenant: str = "demo") -> None:
     memo = dayzero.issued_memo(customer)["id"]
     dayzero.apply(memo, invoice, 2000)
     count = Count(client, credentials["count"])
-    count_customer = count.ok("POST", "/customers", 201, json={"customer": "Acme"})["id"]
+    email = f"{uuid.uuid4().hex}@acme.example"
+    count_customer = count.ok("POST", "/customers", 201, json={"customer": "Acme", "email": email})[
+        "id"
+    ]
     product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})["id"]
     lines = [{"productUuid": product, "quantity": 2, "unitPrice": 50}]
     body = {"customerUuid": count_customer, "date": "2026-03-01", "products": lines}
