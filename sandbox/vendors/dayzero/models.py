@@ -92,6 +92,8 @@ SORTS: dict[str, dict[str, Callable[[Document], Any] | None]] = {
         "created_at": None,
         "updated_at": _stored("updated_at"),
         "total": _stored("total"),
+        # DayZero's invoices guide sorts by due_date; an invoice without one sorts first
+        "due_date": lambda invoice: invoice.get("due_date") or "",
     },
     "customers": {"created_at": None, "updated_at": _stored("updated_at"), "name": _stored("name")},
 }

@@ -188,3 +188,18 @@ def test_customer_credits_sum_what_can_still_be_applied(dayzero: DayZero) -> Non
 def test_customer_credits_of_an_unknown_customer_is_404(dayzero: DayZero) -> None:
     refused = dayzero.call("GET", "/credit-memos/customers/nobody/credits")
     assert (refused.status_code, refused.json()) == (404, {"detail": "Customer not found"})
+
+
+def test_invoices_sort_by_due_date_as_dayzeros_invoices_guide_does(dayzero: DayZero) -> None:
+    customer = dayzero.customer()["id"]
+    for due in ("2026-03-31", "2026-01-31", "2026-02-28"):
+        body = {
+            "customer_id": customer,
+            "due_date": due,
+            "line_items": [{"description": "Hours", "quantity": 1, "unit_price": 100}],
+        }
+        dayzero.ok("POST", "/invoices", 201, json=body)
+    page = dayzero.ok(
+        "GET", "/invoices", 200, params={"sort_by": "due_date", "descending": "false"}
+    )
+    assert [i["due_date"] for i in page["items"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
