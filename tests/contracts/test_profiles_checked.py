@@ -26,7 +26,7 @@ def test_a_sandbox_in_the_wrapped_reading_conforms_when_the_wrapped_reading_is_e
 ) -> None:
     profile = _profile(tmp_path)
     with serving(["--in-memory", "--profile", str(profile)]) as base_url:
-        args = demo_args(base_url, tmp_path, "--allow-writes", "--max-examples", "5")
+        args = demo_args(base_url, tmp_path, "--allow-writes", "--max-examples", "3")
         result = run_cli([*args, "--profile", str(profile)])
     assert result.returncode == 0, result.stdout[-4000:]
     assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
@@ -36,7 +36,8 @@ def test_a_sandbox_in_the_wrapped_reading_conforms_when_the_wrapped_reading_is_e
 def test_a_wrapping_deployment_drifts_from_the_default_bare_reading(tmp_path: Path) -> None:
     profile = _profile(tmp_path)
     with serving(["--in-memory", "--profile", str(profile)]) as base_url:
-        result = run_cli(demo_args(base_url, tmp_path, "--allow-writes", "--max-examples", "5"))
+        # the invariants judge the rules' own exchanges too: the rules layer alone sees it
+        result = run_cli(demo_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"))
     assert result.returncode == 1, result.stdout[-4000:]
     assert "FAIL     dayzero_envelope_as_expected" in result.stdout
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
@@ -54,7 +55,7 @@ def test_a_bare_deployment_drifts_from_the_expected_wrapped_reading(tmp_path: Pa
 
 def test_in_process_serves_the_expected_profile(tmp_path: Path) -> None:
     profile = _profile(tmp_path)
-    args = ["contracts", "--api", "dayzero", "--in-process", "--max-examples", "5"]
+    args = ["contracts", "--api", "dayzero", "--in-process", "--max-examples", "3"]
     result = run_cli([*args, "--report-dir", str(tmp_path), "--profile", str(profile)])
     assert result.returncode == 0, result.stdout[-4000:]
     assert "PASS     dayzero_envelope_as_expected" in result.stdout
@@ -69,7 +70,7 @@ def test_the_sandbox_conforms_under_every_other_dayzero_reading_at_once(tmp_path
     profile.write_text(dump_profile(Profile.of(others)), encoding="utf-8")
     args = ["contracts", "--api", "dayzero", "--in-process", "--allow-writes"]
     result = run_cli(
-        [*args, "--max-examples", "5", "--report-dir", str(tmp_path), "--profile", str(profile)]
+        [*args, "--max-examples", "3", "--report-dir", str(tmp_path), "--profile", str(profile)]
     )
     assert result.returncode == 0, result.stdout[-4000:]
     assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
@@ -82,7 +83,7 @@ def test_the_sandbox_conforms_under_every_other_count_reading_at_once(tmp_path: 
     }
     profile = tmp_path / "others.yaml"
     profile.write_text(dump_profile(Profile.of(others)), encoding="utf-8")
-    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--max-examples", "5"]
+    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--max-examples", "3"]
     result = run_cli([*args, "--report-dir", str(tmp_path), "--profile", str(profile)])
     assert result.returncode == 0, result.stdout[-4000:]
     assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
@@ -140,7 +141,7 @@ def test_a_wrapping_count_deployment_drifts_from_the_bare_reading(tmp_path: Path
     profile = tmp_path / "wrapped.yaml"
     profile.write_text("readings:\n  count.envelope: wrapped\n", encoding="utf-8")
     with serving(["--in-memory", "--profile", str(profile)]) as base_url:
-        args = count_args(base_url, tmp_path, "--allow-writes", "--max-examples", "3")
+        args = count_args(base_url, tmp_path, "--allow-writes", "--layers", "rules")
         drifted = run_cli(args)
         expected = run_cli([*args, "--profile", str(profile)])
     assert drifted.returncode == 1, drifted.stdout[-3000:]
