@@ -2,9 +2,9 @@
 against a faithful sandbox, both ``--in-process`` and over ``--base-url`` to a served one, under
 several Schemathesis seeds, exits 0 every time.
 
-``CREDITBOX_FALSE_ALARM_SEEDS`` runs per vendor (2 in ``make test``: one in process, one over a
-URL; 20 in ``make soak``), the seeds alternating between the two ways; each run's outcome is
-recorded for ``docs/reliability.md``.
+``CREDITBOX_FALSE_ALARM_SEEDS`` runs per vendor (1 in ``make test``: DayZero and Solvimon in
+process, COUNT and Kojo over a URL; 20 in ``make soak``), the seeds alternating between the two
+ways; each run's outcome is recorded for ``docs/reliability.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tests.contracts import support
 from tests.support.figures import record
 from tests.support.processes import serving
 
-SEEDS = int(os.environ.get("CREDITBOX_FALSE_ALARM_SEEDS", "2"))
+SEEDS = int(os.environ.get("CREDITBOX_FALSE_ALARM_SEEDS", "1"))
 URL_ARGS = {
     "dayzero": support.demo_args,
     "count": support.count_args,
@@ -27,8 +27,8 @@ URL_ARGS = {
     "kojo": support.kojo_args,
 }
 RUNS = [
-    (vendor, seed, "in-process" if seed % 2 else "base-url")
-    for vendor in URL_ARGS
+    (vendor, seed, "in-process" if (seed + number) % 2 else "base-url")
+    for number, vendor in enumerate(URL_ARGS)
     for seed in range(1, SEEDS + 1)
 ]
 _FAILED = re.compile(r"^\s+\[\s*\d+/\d+\]\s+FAIL\s+(\S+)\s*(.*)$", re.M)
