@@ -109,6 +109,23 @@ def _book(db: TinyDB) -> KojoBook:
     return KojoBook(invoices, memos)
 
 
+# Kojo's Invoice fields about who did what (https://docs.kojo.tech/docs/graphql-api-reference/invoices),
+# kept as seeded
+PEOPLE_AND_FLAGS = (
+    "approvedById",
+    "paidById",
+    "flaggedAt",
+    "flaggedById",
+    "flagMessage",
+    "rejectedAt",
+    "rejectedById",
+    "rejectedReason",
+    "salesperson",
+)
+# who created an invoice seeded without a createdById (ours: Kojo's createdById is never null)
+SEEDING_USER_ID = "ckojosandboxseedinguser00"
+
+
 class KojoBackend:
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -131,6 +148,9 @@ class KojoBackend:
             "approvedAt": fields.get("approvedAt"),
             "paidAt": fields.get("paidAt"),
             "category": fields.get("category"),
+            "createdById": fields.get("createdById") or SEEDING_USER_ID,
+            **{field: fields.get(field) for field in PEOPLE_AND_FLAGS},
+            "exceptions": list(fields.get("exceptions") or []),
             "payments_cents": cents(fields.get("payments") or 0, "payments"),
             "tax_cents": cents(fields.get("tax") or 0, "tax"),
             "shipping_cents": cents(fields.get("shippingCost") or 0, "shippingCost"),

@@ -79,6 +79,45 @@ def test_an_invoice_lists_its_items_and_memos(kojo: Kojo) -> None:
     assert [m["id"] for m in found["creditMemos"]] == [first["id"], second["id"]]
 
 
+PEOPLE_AND_FLAGS = (
+    "createdById approvedById paidById exceptions flaggedAt flaggedById flagMessage "
+    "rejectedAt rejectedById rejectedReason salesperson"
+)
+
+
+def test_an_invoice_has_every_field_kojos_invoice_reference_lists(kojo: Kojo) -> None:
+    query = f"query ($id: ID!) {{ invoice(id: $id) {{ {PEOPLE_AND_FLAGS} }} }}"
+    plain = kojo.data(query, {"id": kojo.invoice((1, 10.0))["id"]})["invoice"]
+    assert plain["createdById"] and plain["exceptions"] == []
+    assert [name for name, value in plain.items() if value is None] == [
+        "approvedById",
+        "paidById",
+        "flaggedAt",
+        "flaggedById",
+        "flagMessage",
+        "rejectedAt",
+        "rejectedById",
+        "rejectedReason",
+        "salesperson",
+    ]
+    flagged = kojo.invoice(
+        (1, 10.0),
+        createdById="ckmnpybisiy5x08abky4g2d1f",
+        flaggedAt="2026-03-24T17:26:46.983Z",
+        flagMessage="Urgent",
+        exceptions=["totalDue", "subtotal"],
+        salesperson="Pat",
+    )
+    found = kojo.data(query, {"id": flagged["id"]})["invoice"]
+    assert (found["createdById"], found["flagMessage"], found["salesperson"]) == (
+        "ckmnpybisiy5x08abky4g2d1f",
+        "Urgent",
+        "Pat",
+    )
+    assert found["exceptions"] == ["totalDue", "subtotal"]
+    assert found["flaggedAt"].startswith("2026-03-24T17:26:46")
+
+
 def test_seeding_keeps_kojos_rules(kojo: Kojo) -> None:
     invoice = kojo.invoice((3, 10.0))
     other = kojo.invoice((5, 1.0))
