@@ -320,6 +320,26 @@ def order_direction(api: KojoApi) -> None:
     assert stamps == sorted(stamps), "orderBy: updatedAt is not in updatedAt order"
 
 
+@rule(
+    "kojo",
+    "KJ-ORDER-BY-ANY-SCALAR",
+    statement="orderBy takes a number field too: credit memos by totalDue come in totalDue order "
+    "both ways.",
+    source="https://seller.kojo.tech/docs/standards/filters: orderBy any string, numeric or "
+    "date-time field",
+    writes=False,
+)
+def order_by_any_scalar(api: KojoApi) -> None:
+    api.enough_memos()
+    for direction in ("ASC", "DESC"):
+        arguments = f"limit: 100, orderBy: totalDue, direction: {direction}"
+        query = f"{{ creditMemos({arguments}) {{ totalDue }} }}"
+        dues = [memo["totalDue"] for memo in api.data(query)["creditMemos"]]
+        assert dues == sorted(dues, reverse=direction == "DESC"), (
+            f"orderBy: totalDue {direction} listed totalDue as {dues[:8]}"
+        )
+
+
 EVERYTHING = """{
   creditMemos(limit: 100) {
     id invoiceId creditMemoNumber subtotal tax shippingCostFloat payments totalDue

@@ -105,11 +105,18 @@ def _page(
         doc for doc in found if updated_after is None or _moment(doc["updatedAt"]) > updated_after
     ]
     field = order_by or "createdAt"
+
+    def value(doc: Json) -> Any:
+        """The field's value as Kojo shows it: money fields are computed from stored cents."""
+        if field in MONEY_FIELDS:
+            return _money(doc, info)[MONEY_FIELDS[field]]
+        return doc.get(field)
+
     # ties keep the order of creation; nulls sort first
     chosen.sort(
         key=lambda doc: (
-            doc.get(field) is not None,
-            doc.get(field) or "",
+            value(doc) is not None,
+            value(doc) if value(doc) is not None else "",
             doc["createdAt"],
             doc["id"],
         )
@@ -188,15 +195,18 @@ def resolve_invoices(
 # money on memos and invoices --------------------------------------------------------------------
 
 
+# a money field as Kojo shows it → its key in ``money_fields``
+MONEY_FIELDS = {
+    "payments": "payments",
+    "shippingCostFloat": "shipping",
+    "subtotal": "subtotal",
+    "tax": "tax",
+    "totalDue": "total_due",
+}
+
+
 def _bind_money(kind: ObjectType) -> None:
-    names = {
-        "payments": "payments",
-        "shippingCostFloat": "shipping",
-        "subtotal": "subtotal",
-        "tax": "tax",
-        "totalDue": "total_due",
-    }
-    for name, key in names.items():
+    for name, key in MONEY_FIELDS.items():
         kind.set_field(name, lambda doc, info, key=key: _float(_money(doc, info)[key]))
 
 

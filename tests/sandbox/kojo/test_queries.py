@@ -195,3 +195,13 @@ def test_explicit_nulls_take_the_defaults(kojo: Kojo, memos: list[str]) -> None:
         "{ creditMemos(limit: null, offset: null, orderBy: null, direction: null) { id } }"
     )
     assert [m["id"] for m in found["creditMemos"]] == memos
+
+
+def test_order_by_takes_number_and_string_fields(kojo: Kojo) -> None:
+    for price, person in ((30.0, "Bo"), (10.0, "Al"), (20.0, "Cy")):
+        invoice = kojo.invoice((1, price), salesperson=person)
+        kojo.memo(invoice, (0, 1))
+    memos = kojo.data("{ creditMemos(orderBy: totalDue, direction: DESC) { totalDue } }")
+    assert [m["totalDue"] for m in memos["creditMemos"]] == [30.0, 20.0, 10.0]
+    invoices = kojo.data("{ invoices(orderBy: salesperson) { salesperson } }")["invoices"]
+    assert [i["salesperson"] for i in invoices] == ["Al", "Bo", "Cy"]
