@@ -136,13 +136,21 @@ STATEMENTS: dict[str, tuple[str, str]] = {
 }
 
 
+def rows(page: Any, key: str) -> list[Any]:
+    """A list page's rows in the expected reading of ``count.list-rows``: under ``key``
+    (``invoices``, ``customers``, ...) or under ``records``."""
+    if not isinstance(page, dict):
+        return []
+    found = page.get("records" if expected("count.list-rows") == "reference" else key)
+    return found if isinstance(found, list) else []
+
+
 def records_in(body: Any) -> Iterator[JSON]:
     if isinstance(body, dict):
         if "invoiceType" in body and "total" in body and "status" in body:
             yield body
-        for key in ("invoices",):
-            for item in body.get(key) or []:
-                yield from records_in(item)
+        for item in rows(body, "invoices"):
+            yield from records_in(item)
 
 
 def run_check(name: str, body: Any) -> int:

@@ -15,7 +15,7 @@ import httpx
 
 from contracts.auth.count import CountSigner
 from contracts.checks import expected
-from contracts.checks.count import resource
+from contracts.checks.count import resource, rows
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
@@ -217,7 +217,7 @@ def bad_signature(api: CountApi) -> None:
 )
 def list_memos_only(api: CountApi) -> None:
     page = api.expect("GET", "/invoices", 200, params={"invoiceType": "memo", "limit": 100})
-    others = [r["id"] for r in page["invoices"] if r["invoiceType"] != "memo"]
+    others = [r["id"] for r in rows(page, "invoices") if r["invoiceType"] != "memo"]
     assert not others, f"invoiceType=memo returned other records: {others[:5]}"
     assert isinstance(page.get("totalRecords"), int), "the page has no totalRecords"
 
@@ -439,8 +439,7 @@ def customers_by_name(api: CountApi) -> None:
         )
     for params, order in (({}, ["a", "b", "c"]), ({"orderDirection": "DESC"}, ["c", "b", "a"])):
         listed = api.expect("GET", "/customers", 200, params={"search": api.tag, **params})
-        rows = listed.get("customers") or listed.get("records") or []
-        names = [row.get("customer", "")[-1:] for row in rows]
+        names = [row.get("customer", "")[-1:] for row in rows(listed, "customers")]
         assert names == order, f"with {params or 'the defaults'} the names came as {names}"
 
 
@@ -555,9 +554,9 @@ def pagination_exactly_once(api: CountApi) -> None:
         raise Skipped(f"{total} records: more than {MAX_PAGES} pages of {PAGE_LIMIT} to walk")
 
     def page(number: int) -> list[str]:
-        rows = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
-        return [record["id"] for record in rows["invoices"]]
+        listed = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
+        return [record["id"] for record in rows(listed, "invoices")]
 
-    seen = walk_numbered_pages([record["id"] for record in first["invoices"]], pages, page)
+    seen = walk_numbered_pages([record["id"] for record in rows(first, "invoices")], pages, page)
     assert_each_once(seen, "records")
     assert len(seen) == total, f"walked {len(seen)} records but totalRecords says {total}"

@@ -312,3 +312,17 @@ def test_count_create_takes_the_clients_body_by_default_and_the_references_under
     }
     quote = count.ok("POST", "/invoices", 200, json=reference_body)
     assert (quote["invoiceType"], quote["invoiceNumber"], quote["total"]) == ("quote", "Q-1", 100.0)
+
+
+def test_count_list_rows_are_named_by_default_and_records_under_the_reference_reading(
+    client: TestClient,
+) -> None:
+    count = Count(client)
+    memo = _count_memo(count)
+    assert [r["id"] for r in count.ok("GET", "/invoices", 200)["invoices"]] == [memo["id"]]
+    client.put(
+        "/_sandbox/tenants/demo/profile", json={"readings": {"count.list-rows": "reference"}}
+    )
+    listed = count.ok("GET", "/invoices", 200)
+    assert "invoices" not in listed and [r["id"] for r in listed["records"]] == [memo["id"]]
+    assert count.ok("GET", "/customers", 200)["records"][0]["customer"] == "A"

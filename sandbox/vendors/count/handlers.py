@@ -27,6 +27,13 @@ def _answer(body: Any, status: int) -> Response:
     return body, status
 
 
+def _page_json(key: str, page: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A list page, its rows under ``key`` or, in the reference reading of ``count.list-rows``,
+    under ``records``."""
+    rows = "records" if reading("count.list-rows") == "reference" else key
+    return views.page_json(rows, page, items)
+
+
 def _backend() -> CountBackend:
     return CountBackend(current().store)
 
@@ -43,7 +50,7 @@ def list_customers(
         order.get("orderDirection", "ASC"),
     )
     return _answer(
-        views.page_json("customers", found, [views.customer_json(c) for c in found.items]), 200
+        _page_json("customers", found, [views.customer_json(c) for c in found.items]), 200
     )
 
 
@@ -66,9 +73,7 @@ def delete_customer(uuid: str) -> Response:
 
 def list_products(page: int = 1, limit: int = 20) -> Response:
     found = _backend().list_products(workspace(), page, limit)
-    return _answer(
-        views.page_json("products", found, [views.product_json(p) for p in found.items]), 200
-    )
+    return _answer(_page_json("products", found, [views.product_json(p) for p in found.items]), 200)
 
 
 def create_product(body: dict[str, Any]) -> Response:
@@ -99,7 +104,7 @@ def list_invoices(page: int = 1, limit: int = 20, **filters: Any) -> Response:
     backend, ws = _invoices(), workspace()
     found = backend.search(ws, filters, page, limit)
     items = [views.record_json(view) for view in backend.views(ws, found.items)]
-    return _answer(views.page_json("invoices", found, items), 200)
+    return _answer(_page_json("invoices", found, items), 200)
 
 
 def create_invoice(body: dict[str, Any]) -> Response:
@@ -170,7 +175,7 @@ def _templates() -> TemplateBackend:
 def list_templates(page: int = 1, limit: int = 20, isDraft: str = "false") -> Response:
     found = _templates().search(workspace(), isDraft, page, limit)
     return _answer(
-        views.page_json("templates", found, [views.template_json(t) for t in found.items]), 200
+        _page_json("templates", found, [views.template_json(t) for t in found.items]), 200
     )
 
 
