@@ -322,7 +322,10 @@ class KojoAdapter(Adapter):
         from contracts.rules.kojo import KojoCredentials, KojoSession
 
         own = KojoCredentials(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
+            credentials["client_id"],
+            credentials["client_secret"],
+            credentials["access_token"],
+            legacy_api_key=settings.api_key if settings else None,
         )
         return KojoSession(base_url, own, limits, run_id)
 

@@ -111,7 +111,9 @@ OPTIONS = (
     Option(
         "ambiguous_uuid", str, None, "COUNT: a UUID the target answers 409 for (legacy duplicate)"
     ),
-    Option("api_key", str, None, "Solvimon: the API key (X-API-KEY)"),
+    Option(
+        "api_key", str, None, "Solvimon: the API key (X-API-KEY); Kojo: a legacy API key (optional)"
+    ),
     Option("platform_id", str, None, "Solvimon: the platform to act on (x-platform-id)"),
     Option(
         "other_platform_id", str, None, "Solvimon: a second platform the key reaches (isolation)"

@@ -94,8 +94,10 @@ def create_app(
     planted = PlantedBugs(planted_bugs)
     store = Store(data_dir)
     tenants = TenantRegistry(store, {v.name: v.new_credentials for v in VENDORS})
+    demo_credentials = {v.name: v.demo_credentials for v in VENDORS}
     if demo:
-        tenants.ensure(DEMO_TENANT_ID, "Demo tenant", {v.name: v.demo_credentials for v in VENDORS})
+        tenants.ensure(DEMO_TENANT_ID, "Demo tenant", demo_credentials)
+    tenants.add_missing_credentials(demo_credentials)
     sandbox = Sandbox(
         store=store,
         tenants=tenants,

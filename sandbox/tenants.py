@@ -94,18 +94,18 @@ class TenantRegistry:
             self.create(name=name, tenant_id=tenant_id, credentials=credentials)
 
     def add_missing_credentials(self, demo: Mapping[str, Credentials]) -> None:
-        """Give tenants made before a vendor was added credentials for it (kept on disk)."""
+        """Give tenants made before a vendor, or one of its credentials (Kojo's legacy API key),
+        was added what they lack; what they have is kept (on disk too)."""
         updated: dict[str, dict[str, Any]] = {}
         with self._store.registry() as registry:
             table = registry.table("tenants")
             for tenant in table.all():
-                missing = {
-                    vendor: dict(demo[vendor]) if tenant["id"] == DEMO_TENANT_ID else factory()
-                    for vendor, factory in self._factories.items()
-                    if vendor not in tenant["credentials"]
-                }
-                if missing:
-                    credentials = {**tenant["credentials"], **missing}
+                credentials = dict(tenant["credentials"])
+                for vendor, factory in self._factories.items():
+                    fresh = dict(demo[vendor]) if tenant["id"] == DEMO_TENANT_ID else factory()
+                    have = credentials.get(vendor) or {}
+                    credentials[vendor] = {**fresh, **have}
+                if credentials != tenant["credentials"]:
                     table.update({"credentials": credentials}, doc_ids=[tenant.doc_id])
                     updated[tenant["id"]] = {**tenant, "credentials": credentials}
         self._tenants.update(updated)

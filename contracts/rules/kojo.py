@@ -27,6 +27,8 @@ class KojoCredentials:
     client_id: str
     client_secret: str
     access_token: str
+    # a legacy API key (--api-key), which Kojo takes as a bearer token that never expires
+    legacy_api_key: str | None = None
 
 
 class KojoApi:
@@ -152,6 +154,19 @@ class KojoApi:
             assert memo.status_code == 201, f"seeding a credit memo answered {memo.status_code}"
         return True
 
+    def legacy_api_key(self) -> str:
+        """The legacy API key given (--api-key), else on a sandbox the tenant's own."""
+        if self.credentials.legacy_api_key:
+            return self.credentials.legacy_api_key
+        found = sandbox_tenant(
+            self.http, self.control_url, "kojo", "client_id", self.credentials.client_id
+        )
+        if found is None or not found[1].get("api_key"):
+            raise Skipped("needs a legacy API key: pass --api-key")
+        key = str(found[1]["api_key"])
+        self.http.secrets.add(key)
+        return key
+
     def _tenant(self) -> str | None:
         found = sandbox_tenant(
             self.http, self.control_url, "kojo", "client_id", self.credentials.client_id
@@ -212,6 +227,24 @@ def auth_required(api: KojoApi) -> None:
             f"a query with token {token!r} was refused with HTTP {response.status_code}; Kojo "
             "answers every GraphQL result, errors included, with HTTP 200"
         )
+
+
+@rule(
+    "kojo",
+    "KJ-LEGACY-API-KEY",
+    statement="A legacy API key, sent as the Bearer token, is accepted: the query answers data "
+    "and no errors.",
+    source="https://docs.kojo.tech/docs (authentication): an OAuth 2.0 access token or a legacy "
+    "API key; legacy keys never expire",
+    writes=False,
+)
+def legacy_api_key(api: KojoApi) -> None:
+    response = api.post("{ creditMemos(limit: 1) { id } }", token=api.legacy_api_key())
+    body = response.json()
+    assert response.status_code == 200 and not body.get("errors"), (
+        f"a query with the legacy API key answered {response.status_code}: {str(body)[:200]}"
+    )
+    assert isinstance((body.get("data") or {}).get("creditMemos"), list), "no creditMemos came"
 
 
 @rule(

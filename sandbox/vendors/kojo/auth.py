@@ -1,4 +1,6 @@
-"""Kojo authentication: OAuth 2 client credentials for a Bearer token valid 3600 seconds.
+"""Kojo authentication: a Bearer token from OAuth 2 client credentials (valid 3600 seconds), or
+a legacy API key, which never expires (Kojo's authentication page, https://docs.kojo.tech/docs).
+The key's format is ours: Kojo's pages do not show one.
 
 Tokens are self-contained (the tenant and the expiry, signed with the tenant's client secret),
 so they survive a restart of the sandbox and need no table; a token stops working when it
@@ -25,14 +27,20 @@ from sandbox.vendors.kojo import errors
 VENDOR = "kojo"
 TOKEN_SECONDS = 3600
 PREFIX = "kj_"
+LEGACY_KEY_PREFIX = "kjk_"
 DEMO_CREDENTIALS = {
     "client_id": "kojo_demo_client",
     "client_secret": "kojo_demo_secret_0123456789abcdef",
+    "api_key": f"{LEGACY_KEY_PREFIX}demo_0123456789abcdef",
 }
 
 
 def new_credentials() -> dict[str, str]:
-    return {"client_id": f"kojo_{secrets.token_hex(8)}", "client_secret": secrets.token_hex(24)}
+    return {
+        "client_id": f"kojo_{secrets.token_hex(8)}",
+        "client_secret": secrets.token_hex(24),
+        "api_key": f"{LEGACY_KEY_PREFIX}{secrets.token_hex(20)}",
+    }
 
 
 def _signature(secret: str, payload: str) -> str:
@@ -54,7 +62,10 @@ def issue_token(tenants: TenantRegistry, client_id: str, client_secret: str) -> 
 
 
 def tenant_of(tenants: TenantRegistry, token: str) -> str | None:
-    """The tenant a token was issued to, if it is genuine; raises when it has expired."""
+    """The tenant a token was issued to, if it is genuine, or whose legacy API key it is; raises
+    when a token has expired (a legacy key never does)."""
+    if token.startswith(LEGACY_KEY_PREFIX):
+        return by_credential(VENDOR, "api_key", token, tenants)
     claims = _genuine_claims(tenants, token)
     if claims is None:
         return None
@@ -69,6 +80,8 @@ def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
     token request's Basic credentials. A token request that sends its credentials in the form
     body names no tenant here; ``issue_token`` still stamps it with the tenant's clock."""
     token = bearer_token(headers)
+    if token and token.startswith(LEGACY_KEY_PREFIX):
+        return by_credential(VENDOR, "api_key", token, tenants)
     if token:
         claims = _genuine_claims(tenants, token)
         return None if claims is None else claims[0]

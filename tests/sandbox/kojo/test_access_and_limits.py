@@ -153,3 +153,14 @@ def test_the_explorer_is_served_on_get(client: TestClient) -> None:
     response = client.get("/kojo/graphql")
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_a_legacy_api_key_is_a_bearer_token_that_never_expires(client: TestClient) -> None:
+    key = client.get("/_sandbox/tenants/demo").json()["credentials"]["kojo"]["api_key"]
+    headers = {"Authorization": f"Bearer {key}"}
+    assert "errors" not in client.post("/kojo/graphql", json=QUERY, headers=headers).json()
+    client.post("/_sandbox/tenants/demo/clock/advance", json={"days": 400})
+    later = client.post("/kojo/graphql", json=QUERY, headers=headers)
+    assert later.status_code == 200 and "errors" not in later.json(), later.text
+    wrong = client.post("/kojo/graphql", json=QUERY, headers={"Authorization": "Bearer kjk_nope"})
+    assert wrong.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
