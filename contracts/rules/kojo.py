@@ -373,8 +373,9 @@ def order_by_any_scalar(api: KojoApi) -> None:
         )
 
 
+# five memos with everything nested: well within Kojo's 100 entities a request
 EVERYTHING = """{
-  creditMemos(limit: 100) {
+  creditMemos(limit: 5) {
     id invoiceId creditMemoNumber subtotal tax shippingCostFloat payments totalDue
     invoice { id }
     creditMemoItems {

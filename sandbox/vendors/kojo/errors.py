@@ -31,6 +31,10 @@ LIMIT_RANGE = "limit must be between 1 and {maximum}; got {limit}"
 OFFSET_RANGE = "offset must be 0 or more; got {offset}"
 TOO_DEEP = "Query depth {depth} exceeds the limit of {limit}"
 TOO_COSTLY = "The query exceeds the maximum cost of {limit}"
+TOO_MANY_ENTITIES = (
+    "The query returns {count} entities (anything with an id); the maximum is {limit} at a time: "
+    "page with limit and offset"
+)
 NOT_JSON = 'The body must be JSON: {"query": "...", "variables": {...}}'
 INTERNAL = "Internal server error"
 RATE_LIMIT = "Rate limit exceeded; retry in {seconds} s"

@@ -62,6 +62,15 @@ def run_query(body: dict[str, Any]) -> Response:
         debug=False,
         logger="creditbox.kojo.graphql",
     )
+    entities = schema.entities_in(result.get("data"))
+    if entities > schema.MAX_ENTITIES:
+        refusal = errors.TOO_MANY_ENTITIES.format(count=entities, limit=schema.MAX_ENTITIES)
+        entry = {
+            "message": refusal,
+            "requestId": request_id,
+            "extensions": {"code": "BAD_USER_INPUT"},
+        }
+        return {"errors": [entry]}, 200
     return result, 200
 
 

@@ -38,6 +38,8 @@ from specs import spec_path
 MAX_LIMIT = 100
 MAX_DEPTH = 8
 MAX_COST = 5000
+# Kojo's api-limits page: "a maximum of 100 entities (anything with an id field) at a time"
+MAX_ENTITIES = 100
 log = logging.getLogger("creditbox.kojo")
 
 
@@ -424,3 +426,17 @@ def formatter(request_id: str) -> Callable[[GraphQLError, bool], dict[str, Any]]
         return entry
 
     return format_error
+
+
+def entities_in(data: Any) -> int:
+    """How many entities a result returns: every object under the root, as every object type of
+    Kojo's schema has an id (a credit memo's invoice counts again where it appears again)."""
+
+    def count(value: Any) -> int:
+        if isinstance(value, dict):
+            return 1 + sum(count(inner) for inner in value.values())
+        if isinstance(value, list):
+            return sum(count(inner) for inner in value)
+        return 0
+
+    return sum(count(value) for value in data.values()) if isinstance(data, dict) else 0

@@ -164,3 +164,18 @@ def test_a_legacy_api_key_is_a_bearer_token_that_never_expires(client: TestClien
     assert later.status_code == 200 and "errors" not in later.json(), later.text
     wrong = client.post("/kojo/graphql", json=QUERY, headers={"Authorization": "Bearer kjk_nope"})
     assert wrong.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_a_result_of_more_than_100_entities_is_refused_with_a_hint_to_page(kojo: Kojo) -> None:
+    """Kojo's api-limits page: "a maximum of 100 entities (anything with an id field) at a time"."""
+    kojo.invoice(*[(1, 1.0)] * 120)
+    too_many = kojo.post("{ invoices { id invoiceItems { id } } }")
+    assert too_many.status_code == 200 and "data" not in too_many.json()
+    [error] = too_many.json()["errors"]
+    assert error["message"].startswith("The query returns 121 entities")
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    # an entity counts whether or not its id is selected
+    assert kojo.post("{ invoices { invoiceItems { lineNumber } } }").json()["errors"]
+    smaller = kojo.invoice(*[(1, 1.0)] * 50)
+    query = "query ($id: ID!) { invoice(id: $id) { id invoiceItems { id } } }"
+    assert len(kojo.data(query, {"id": smaller["id"]})["invoice"]["invoiceItems"]) == 50
