@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from contracts.checks import dayzero as dayzero_checks
 from contracts.checks import expect
-from specs.readings import Profile, dump_profile, vendor_points
+from specs.readings import Profile, dump_profile, points, vendor_points
 from tests.contracts.support import count_args, demo_args, run_cli
 from tests.support.processes import serving
 
@@ -61,29 +63,17 @@ def test_in_process_serves_the_expected_profile(tmp_path: Path) -> None:
     assert "PASS     dayzero_envelope_as_expected" in result.stdout
 
 
-def test_the_sandbox_conforms_under_every_other_dayzero_reading_at_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("vendor", sorted({point.vendor for point in points().values()}))
+def test_the_sandbox_conforms_under_every_other_reading_of_a_vendor_at_once(
+    vendor: str, tmp_path: Path
+) -> None:
     others = {
         point.name: next(r for r in point.readings if r != point.default)
-        for point in vendor_points("dayzero")
+        for point in vendor_points(vendor)
     }
     profile = tmp_path / "others.yaml"
     profile.write_text(dump_profile(Profile.of(others)), encoding="utf-8")
-    args = ["contracts", "--api", "dayzero", "--in-process", "--allow-writes"]
-    result = run_cli(
-        [*args, "--max-examples", "3", "--report-dir", str(tmp_path), "--profile", str(profile)]
-    )
-    assert result.returncode == 0, result.stdout[-4000:]
-    assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
-
-
-def test_the_sandbox_conforms_under_every_other_count_reading_at_once(tmp_path: Path) -> None:
-    others = {
-        point.name: next(r for r in point.readings if r != point.default)
-        for point in vendor_points("count")
-    }
-    profile = tmp_path / "others.yaml"
-    profile.write_text(dump_profile(Profile.of(others)), encoding="utf-8")
-    args = ["contracts", "--api", "count", "--in-process", "--allow-writes", "--max-examples", "3"]
+    args = ["contracts", "--api", vendor, "--in-process", "--allow-writes", "--max-examples", "3"]
     result = run_cli([*args, "--report-dir", str(tmp_path), "--profile", str(profile)])
     assert result.returncode == 0, result.stdout[-4000:]
     assert " 0 fail" in result.stdout and " 0 skip" in result.stdout
