@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.fixtures import INTERNAL_HEADER
 from sandbox.runtime import Sandbox
-from sandbox.tenant_requests import VendorMounts
+from sandbox.tenant_requests import VendorMounts, named_tenant
 from specs.readings import Profile
 
 AppBuilder = Callable[[Profile], ASGIApp]
@@ -65,7 +65,7 @@ class ProfiledApps:
         if headers.get(INTERNAL_HEADER) == self._sandbox.loopback.token:
             return Profile.of()
         vendor, _ = found
-        return self.profile_of(vendor.tenant_of(self._sandbox.tenants, headers))
+        return self.profile_of(named_tenant(scope, vendor, self._sandbox.tenants, headers))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):  # lifespan: the server profile's app

@@ -30,8 +30,11 @@ from sandbox.faults import FaultSettings
 from sandbox.fixtures import INTERNAL_HEADER
 from sandbox.request_tenant import TenantOf
 from sandbox.runtime import Sandbox
+from sandbox.tenants import TenantRegistry
 
 TENANT_KEY = "creditbox.tenant"
+# the tenant a vendor request's credentials name, once named (``named_tenant``)
+NAMED_TENANT_KEY = "creditbox.named_tenant"
 VENDOR_KEY = "creditbox.vendor"
 INTERNAL_KEY = "creditbox.internal"
 _CONTROL_TENANT = re.compile(r"^/_sandbox/tenants/([^/]+)/")
@@ -42,6 +45,18 @@ class MountedVendor:
     name: str
     base_path: str
     tenant_of: TenantOf
+
+
+def named_tenant(
+    scope: Scope, vendor: MountedVendor, tenants: TenantRegistry, headers: Headers
+) -> str | None:
+    """The tenant the request's credentials name, worked out once per request: the profile
+    dispatch (``sandbox.profiled_apps``) and ``TenantRequests`` both ask, and naming a Kojo
+    tenant checks a token's signature."""
+    if NAMED_TENANT_KEY not in scope:
+        scope[NAMED_TENANT_KEY] = vendor.tenant_of(tenants, headers)
+    named: str | None = scope[NAMED_TENANT_KEY]
+    return named
 
 
 class VendorMounts:
@@ -75,7 +90,7 @@ class TenantRequests:
             return
         vendor, path = found
         headers = Headers(scope=scope)
-        tenant_id = vendor.tenant_of(tenants, headers)
+        tenant_id = named_tenant(scope, vendor, tenants, headers)
         if headers.get(INTERNAL_HEADER) == self._sandbox.loopback.token:
             scope[INTERNAL_KEY] = True  # the sandbox's own request: no faults, no journal
         if tenant_id is None:

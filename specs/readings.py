@@ -100,7 +100,9 @@ class Profile:
 
     @classmethod
     def of(cls, choices: Mapping[str, str] | None = None) -> Profile:
-        chosen = check_choices(choices or {})
+        if not choices:
+            return _default_profile()
+        chosen = check_choices(choices)
         return cls(tuple((name, chosen.get(name, p.default)) for name, p in points().items()))
 
     def reading(self, point: str) -> str:
@@ -119,14 +121,23 @@ class Profile:
         }
 
     def overriding(self, choices: Mapping[str, str]) -> Profile:
-        """This profile with ``choices`` (e.g. a tenant's own) taking precedence."""
-        return Profile.of({**self.choices(), **check_choices(choices)})
+        """This profile with ``choices`` (e.g. a tenant's own) taking precedence. Asked on every
+        request of a tenant with its own choices, so the merge is remembered."""
+        return _merged(self, tuple(sorted(choices.items())))
 
     def for_vendor(self, vendor: str) -> dict[str, str]:
         return {point.name: self.reading(point.name) for point in vendor_points(vendor)}
 
 
-DEFAULT = Profile.of  # ``DEFAULT()``: every point at its default reading
+@functools.cache
+def _default_profile() -> Profile:
+    """Every point at its default reading."""
+    return Profile(tuple((name, point.default) for name, point in points().items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _merged(base: Profile, choices: tuple[tuple[str, str], ...]) -> Profile:
+    return Profile.of({**base.choices(), **check_choices(dict(choices))})
 
 
 def check_choices(choices: Any) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from contracts.checks import JSON, Check, expected, judge
+from contracts.checks import JSON, Check, expected, judge, unwrapped
 
 CENT = 0.005  # money is decimal in COUNT's JSON: compare to the cent
 
@@ -80,9 +80,7 @@ def _is_envelope(body: Any) -> bool:
 
 def resource(body: Any) -> Any:
     """What a 2xx body carries, read in the expected reading of ``count.envelope``."""
-    if expected(ENVELOPE) == "wrapped" and _is_envelope(body):
-        return body["data"]
-    return body
+    return unwrapped(ENVELOPE, _is_envelope, body)
 
 
 def envelope_as_expected(body: Any) -> int:

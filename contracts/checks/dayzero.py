@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from contracts.checks import JSON, Check, expected, judge
+from contracts.checks import JSON, Check, expected, judge, unwrapped
 
 _DOLLARS = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -44,12 +44,8 @@ def _is_envelope(body: Any) -> bool:
 
 
 def resource(body: Any) -> Any:
-    """What a 2xx body carries, read in the expected reading of ``dayzero.envelope``: the body
-    itself, or what is under ``data``. A body in the other reading is given back as it is (and
-    :func:`envelope_as_expected` fails it)."""
-    if expected(ENVELOPE) == "wrapped" and _is_envelope(body):
-        return body["data"]
-    return body
+    """What a 2xx body carries, read in the expected reading of ``dayzero.envelope``."""
+    return unwrapped(ENVELOPE, _is_envelope, body)
 
 
 def envelope_as_expected(body: Any) -> int:

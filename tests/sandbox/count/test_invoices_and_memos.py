@@ -37,6 +37,18 @@ def record(
     return count.ok("POST", "/invoices", 201, json=body)
 
 
+def apply(
+    count: Count, invoice: Any, memo: Any, amount: float | str, status: int | None = 200
+) -> Any:
+    """Apply ``amount`` of ``memo`` to ``invoice``; the response when ``status`` is None, else
+    its body, once the status is as expected."""
+    path = f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice"
+    body = {"creditMemos": [{"id": memo["id"], "amount": amount}]}
+    if status is None:
+        return count.call("PATCH", path, json=body)
+    return count.ok("PATCH", path, status, json=body)
+
+
 def approved(count: Count, setup: dict[str, Any], amount: float, kind: str = "invoice") -> Any:
     created = record(count, setup, amount, kind)
     return count.ok("PATCH", f"/invoices/{created['id']}/approve", 200)
@@ -156,12 +168,7 @@ def test_drafts_give_and_take_credit_as_approved_records_do(
     count: Count, setup: dict[str, Any]
 ) -> None:
     invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
-    count.ok(
-        "PATCH",
-        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
-        200,
-        json={"creditMemos": [{"id": memo["id"], "amount": 30}]},
-    )
+    apply(count, invoice, memo, 30)
     assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 70.0
     assert count.ok("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 0.0
 
@@ -170,19 +177,10 @@ def test_apply_takes_amounts_as_decimal_strings_as_counts_client_sends_them(
     count: Count, setup: dict[str, Any]
 ) -> None:
     invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
-    count.ok(
-        "PATCH",
-        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
-        200,
-        json={"creditMemos": [{"id": memo["id"], "amount": "12.50"}]},
-    )
+    apply(count, invoice, memo, "12.50")
     assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 87.5
     for bad in ("0.00", "12.345", "-1", "twelve"):
-        refused = count.call(
-            "PATCH",
-            f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
-            json={"creditMemos": [{"id": memo["id"], "amount": bad}]},
-        )
+        refused = apply(count, invoice, memo, bad, status=None)
         assert refused.status_code == 400, bad
         assert set(refused.json()) == {"message", "statusCode"}, bad
 
@@ -191,12 +189,7 @@ def test_a_draft_cannot_be_edited_below_the_credit_it_carries(
     count: Count, setup: dict[str, Any]
 ) -> None:
     invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
-    count.ok(
-        "PATCH",
-        f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
-        200,
-        json={"creditMemos": [{"id": memo["id"], "amount": 30}]},
-    )
+    apply(count, invoice, memo, 30)
     lines = [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 20}]
     for record_id in (invoice["id"], memo["id"]):
         refused = count.call("PATCH", f"/invoices/{record_id}", json={"products": lines})
