@@ -5,7 +5,7 @@ against the schema walks every node with every rule of the GraphQL spec: more th
 Kojo request's time here. The result depends only on the schema and the query text, so it is
 remembered (for the most recent texts, up to a size), as Ariadne's documentation of
 ``query_validator`` suggests. The one rule that reads the request's
-variables (``schema.CostLimit``: a list's ``limit`` may be a variable) still runs on every request.
+variables (``limits.CostLimit``: a list's ``limit`` may be a variable) still runs on every request.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from graphql.utilities.type_info import TypeInfo
 from graphql.validation import ASTValidationRule
 
-from sandbox.vendors.kojo.schema import CostLimit
+from sandbox.vendors.kojo.limits import CostLimit
 
 CACHED_TEXTS = 256
 LONGEST_CACHED_TEXT = 16 * 1024  # a longer query is parsed and validated every time

@@ -32,8 +32,8 @@ OFFSET_RANGE = "offset must be 0 or more; got {offset}"
 TOO_DEEP = "Query depth {depth} exceeds the limit of {limit}"
 TOO_COSTLY = "The query exceeds the maximum cost of {limit}"
 TOO_MANY_ENTITIES = (
-    "The query returns {count} entities (anything with an id); the maximum is {limit} at a time: "
-    "page with limit and offset"
+    "The query returns more than {limit} entities (anything with an id); the maximum is {limit} "
+    "at a time: page with limit and offset"
 )
 NOT_JSON = 'The body must be JSON: {"query": "...", "variables": {...}}'
 INTERNAL = "Internal server error"

@@ -14,7 +14,7 @@ from connexion.context import context as request_context
 from starlette.responses import HTMLResponse
 
 from sandbox.runtime import current
-from sandbox.vendors.kojo import auth, documents, errors, schema
+from sandbox.vendors.kojo import auth, documents, errors, limits, schema
 from sandbox.vendors.kojo.models import KojoBackend
 
 Response = tuple[Any, int]
@@ -51,26 +51,21 @@ def run_query(body: dict[str, Any]) -> Response:
     request_id = errors.request_id()
     book = KojoBackend(current().store).book(tenant_id)
     context = schema.Context(book, request_id, current().planted)
+    executor = limits.counting_executor()
     _, result = graphql_sync(
         _schema(),
         body,
         context_value=context,
-        validation_rules=schema.validation_rules(body.get("variables")),
+        validation_rules=limits.validation_rules(body.get("variables")),
         query_parser=documents.parse_query,
         query_validator=documents.validate_query,
         error_formatter=schema.formatter(request_id),
         debug=False,
         logger="creditbox.kojo.graphql",
+        execution_context_class=executor,
     )
-    entities = schema.entities_in(result.get("data"))
-    if entities > schema.MAX_ENTITIES:
-        refusal = errors.TOO_MANY_ENTITIES.format(count=entities, limit=schema.MAX_ENTITIES)
-        entry = {
-            "message": refusal,
-            "requestId": request_id,
-            "extensions": {"code": "BAD_USER_INPUT"},
-        }
-        return {"errors": [entry]}, 200
+    if executor.refused:
+        result.pop("data", None)
     return result, 200
 
 

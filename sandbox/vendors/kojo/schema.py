@@ -5,8 +5,7 @@ field comes from it, and Ariadne refuses to start if a resolver names a field it
 only read: Kojo's public API has no credit memo mutations (data is seeded through the control
 API). Each request reads the tenant's data once (``KojoBook``) and resolves from it.
 
-Limits keep a hostile query from exhausting the server: depth at most 8 (introspection exempt)
-and a cost of at most 5,000, a list counting as many times as its ``limit``.
+Kojo's limits on a query's size are in ``limits``.
 """
 
 from __future__ import annotations
@@ -16,19 +15,10 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any
 
 from ariadne import ObjectType, QueryType, ScalarType, load_schema_from_path, make_executable_schema
 from graphql import GraphQLError, GraphQLSchema
-from graphql.language import (
-    FieldNode,
-    FragmentSpreadNode,
-    InlineFragmentNode,
-    IntValueNode,
-    SelectionSetNode,
-    VariableNode,
-)
-from graphql.validation import ASTValidationRule, ValidationRule
 
 from sandbox.planted import PlantedBugs
 from sandbox.vendors.kojo import errors
@@ -36,10 +26,6 @@ from sandbox.vendors.kojo.models import SEEDING_USER_ID, Json, KojoBook, ext_cen
 from specs import spec_path
 
 MAX_LIMIT = 100
-MAX_DEPTH = 8
-MAX_COST = 5000
-# Kojo's api-limits page: "a maximum of 100 entities (anything with an id field) at a time"
-MAX_ENTITIES = 100
 log = logging.getLogger("creditbox.kojo")
 
 
@@ -299,91 +285,6 @@ def resolve_credited_quantity(ref: InvoiceItem, info: Any) -> float:
     return float(credited)
 
 
-# limits -----------------------------------------------------------------------------------------
-
-
-class DepthLimit(ValidationRule):
-    """Refuses operations nested deeper than ``MAX_DEPTH`` (introspection fields exempt)."""
-
-    def enter_operation_definition(self, node: Any, *_: Any) -> None:
-        depth = self._depth(node.selection_set, set())
-        if depth > MAX_DEPTH:
-            self.report_error(
-                GraphQLError(errors.TOO_DEEP.format(depth=depth, limit=MAX_DEPTH), node)
-            )
-
-    def _depth(self, selections: SelectionSetNode | None, seen: set[str]) -> int:
-        deepest = 0
-        for selection in selections.selections if selections else ():
-            if isinstance(selection, FieldNode):
-                if selection.name.value.startswith("__"):
-                    continue
-                deepest = max(deepest, 1 + self._depth(selection.selection_set, seen))
-            elif isinstance(selection, InlineFragmentNode):
-                deepest = max(deepest, self._depth(selection.selection_set, seen))
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                fragment = self.context.get_fragment(selection.name.value)
-                if fragment is not None:
-                    inner = seen | {selection.name.value}
-                    deepest = max(deepest, self._depth(fragment.selection_set, inner))
-        return deepest
-
-
-class CostLimit(ValidationRule):
-    """Refuses operations that could return more than ``MAX_COST`` fields: each field counts once
-    for every item of the lists around it, a list as long as its ``limit`` (100 when not given).
-    Introspection fields are exempt."""
-
-    variables: ClassVar[dict[str, Any]] = {}
-
-    def enter_operation_definition(self, node: Any, *_: Any) -> None:
-        cost = self._cost(node.selection_set, 1, set())
-        if cost > MAX_COST:
-            self.report_error(GraphQLError(errors.TOO_COSTLY.format(limit=MAX_COST), node))
-
-    def _cost(self, selections: SelectionSetNode | None, weight: int, seen: set[str]) -> int:
-        total = 0
-        for selection in selections.selections if selections else ():
-            if isinstance(selection, FieldNode):
-                if selection.name.value.startswith("__"):
-                    continue
-                inner = weight * self._limit(selection)
-                total += inner + self._cost(selection.selection_set, inner, seen)
-            elif isinstance(selection, InlineFragmentNode):
-                total += self._cost(selection.selection_set, weight, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                fragment = self.context.get_fragment(selection.name.value)
-                if fragment is not None:
-                    inner_seen = seen | {selection.name.value}
-                    total += self._cost(fragment.selection_set, weight, inner_seen)
-            if total > MAX_COST:
-                break
-        return total
-
-    def _limit(self, field: FieldNode) -> int:
-        if field.name.value not in LISTS_WITH_LIMIT:
-            return 1
-        for argument in field.arguments or ():
-            if argument.name.value != "limit":
-                continue
-            value = argument.value
-            if isinstance(value, IntValueNode):
-                return max(1, int(value.value))
-            if isinstance(value, VariableNode):
-                given = self.variables.get(value.name.value)
-                return max(1, given) if isinstance(given, int) else MAX_LIMIT
-        return MAX_LIMIT
-
-
-LISTS_WITH_LIMIT = frozenset({"creditMemos", "invoices"})
-
-
-def validation_rules(variables: Any) -> list[type[ASTValidationRule]]:
-    given = variables if isinstance(variables, dict) else {}
-    cost = type("CostLimitForRequest", (CostLimit,), {"variables": given})
-    return [DepthLimit, cost]
-
-
 def build() -> GraphQLSchema:
     type_defs = load_schema_from_path(str(spec_path("kojo.graphql")))
     bindables: list[Any] = [
@@ -426,17 +327,3 @@ def formatter(request_id: str) -> Callable[[GraphQLError, bool], dict[str, Any]]
         return entry
 
     return format_error
-
-
-def entities_in(data: Any) -> int:
-    """How many entities a result returns: every object under the root, as every object type of
-    Kojo's schema has an id (a credit memo's invoice counts again where it appears again)."""
-
-    def count(value: Any) -> int:
-        if isinstance(value, dict):
-            return 1 + sum(count(inner) for inner in value.values())
-        if isinstance(value, list):
-            return sum(count(inner) for inner in value)
-        return 0
-
-    return sum(count(value) for value in data.values()) if isinstance(data, dict) else 0

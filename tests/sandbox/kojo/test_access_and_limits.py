@@ -4,10 +4,16 @@ depth and cost limits, and tenants that never see each other's data."""
 from __future__ import annotations
 
 import base64
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from sandbox.embedded import EmbeddedSandbox
 from tests.support.kojo_client import DEMO, Kojo
 
 QUERY = {"query": "{ creditMemos { id } }"}
@@ -172,10 +178,57 @@ def test_a_result_of_more_than_100_entities_is_refused_with_a_hint_to_page(kojo:
     too_many = kojo.post("{ invoices { id invoiceItems { id } } }")
     assert too_many.status_code == 200 and "data" not in too_many.json()
     [error] = too_many.json()["errors"]
-    assert error["message"].startswith("The query returns 121 entities")
+    assert error["message"].startswith("The query returns more than 100 entities")
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     # an entity counts whether or not its id is selected
     assert kojo.post("{ invoices { invoiceItems { lineNumber } } }").json()["errors"]
+    # entities behind fragments count; a list under @skip(if: true) does not
+    spread = "{ invoices { ...Items } } fragment Items on Invoice { invoiceItems { id } }"
+    assert kojo.post(spread).json()["errors"]
+    assert kojo.data("{ invoices { id invoiceItems @skip(if: true) { id } } }")["invoices"]
     smaller = kojo.invoice(*[(1, 1.0)] * 50)
     query = "query ($id: ID!) { invoice(id: $id) { id invoiceItems { id } } }"
     assert len(kojo.data(query, {"id": smaller["id"]})["invoice"]["invoiceItems"]) == 50
+
+
+HOSTILE = (
+    "{ invoices(limit: 100) { invoiceItems { id description quantity unitPriceFloat "
+    "invoice { invoiceItems { id } } } } }"
+)
+
+
+def test_a_query_of_a_million_values_is_refused_before_it_runs_and_other_tenants_are_served(
+    tmp_path: Path,
+) -> None:
+    """30 invoices of 200 items: the query above would return 30 x 200 x 200 items. It is refused
+    as soon as its 101st entity is counted, so it costs about what a one-invoice query costs (a
+    ratio against that reference, measured in the same run), and another tenant's queries, sent
+    while it is in flight, are answered."""
+    with (
+        EmbeddedSandbox(tmp_path) as served,
+        httpx.Client(base_url=served.base_url, timeout=120) as http,
+    ):
+        created = http.post("/_sandbox/tenants", json={"id": "big"}).json()["credentials"]
+        big = Kojo(http, {k: created["kojo"][k] for k in DEMO}, tenant="big")
+        for _ in range(30):
+            big.invoice(*[(1, 1.0)] * 200)
+        demo = Kojo(http)
+
+        def seconds(query: str) -> tuple[float, Any]:
+            started = time.perf_counter()
+            response = big.post(query)
+            return time.perf_counter() - started, response
+
+        reference = min(seconds("{ invoices(limit: 1) { id } }")[0] for _ in range(5))
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            hostile = pool.submit(seconds, HOSTILE)
+            meanwhile = [demo.post("{ invoices(limit: 5) { id } }") for _ in range(3)]
+            took, refused = hostile.result()
+        assert refused.status_code == 200 and "data" not in refused.json()
+        [error] = refused.json()["errors"]
+        assert error["message"].startswith("The query returns more than 100 entities")
+        assert set(error) == {"message", "requestId", "extensions"}
+        assert all(r.status_code == 200 and "errors" not in r.json() for r in meanwhile)
+        assert took < 20 * reference, (
+            f"refused in {took:.3f} s; a one-invoice query takes {reference:.3f} s"
+        )
