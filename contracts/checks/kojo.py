@@ -108,16 +108,19 @@ def errors_carry_request_ids(body: Any) -> int:
     return len(body["errors"])
 
 
-# The server's documented limits (specs/kojo.graphql): a schema-valid query past them is refused.
+# The server's documented limits (specs/kojo.graphql, and Kojo's api-limits page for the
+# entities): a schema-valid query past them is refused.
 LIMIT_REFUSALS = (
+    re.compile(r"\bmore than \d+ entities\b"),
     re.compile(r"^Query depth \d+ exceeds the limit of \d+$"),
     re.compile(r"^The query exceeds the maximum cost of \d+$"),
 )
 
 
 def valid_query_accepted(body: Any) -> int:
-    """A query the schema allows gets data, not errors (unless it is past the documented depth or
-    cost limits). Stands in for Schemathesis' positive_data_acceptance, which cannot know them."""
+    """A query the schema allows gets data, not errors (unless it is past the documented entity,
+    depth or cost limits). Stands in for Schemathesis' positive_data_acceptance, which cannot
+    know them."""
     if not isinstance(body, dict):
         raise AssertionError(f"the response is not a GraphQL result: {str(body)[:200]}")
     others = [
