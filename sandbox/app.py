@@ -160,6 +160,8 @@ def _profile_app(
     control_spec = _load_spec("control.yaml")
     if sandbox.admin_token is None:
         control_spec = control_access.unguarded(control_spec)
+    else:
+        control_spec = control_access.guarded(control_spec)
     app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 

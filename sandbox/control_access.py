@@ -6,8 +6,10 @@ port. ``creditbox serve`` on a non-loopback address therefore always runs with a
 (given, or generated and printed); on loopback it stays open unless a token is given.
 
 The token is checked by the control spec's own security scheme (``AdminToken``, a bearer token),
-so the API docs page offers it under "Authorize". Without a token the scheme is taken out of the
-spec before it is served. Vendor credentials are never compared with it: a DayZero token or a
+so the API docs page offers it under "Authorize". specs/control.yaml ships the token as optional
+(``security: [{}, {AdminToken: []}]``), so clients generated from it and Prism in front of it work
+with a sandbox on loopback; a sandbox with a token serves the spec with it required
+(``guarded``), and one without takes the scheme out (``unguarded``). Vendor credentials are never compared with it: a DayZero token or a
 Solvimon key sent as a bearer token is just a wrong admin token.
 """
 
@@ -48,6 +50,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def guarded(spec: dict[str, Any]) -> dict[str, Any]:
+    """The control spec with the admin token required: for a sandbox that has one."""
+    spec["security"] = [{SCHEME: []}]
+    return spec
 
 
 def unguarded(spec: dict[str, Any]) -> dict[str, Any]:
