@@ -9,8 +9,9 @@ The token is checked by the control spec's own security scheme (``AdminToken``, 
 so the API docs page offers it under "Authorize". specs/control.yaml ships the token as optional
 (``security: [{}, {AdminToken: []}]``), so clients generated from it and Prism in front of it work
 with a sandbox on loopback; a sandbox with a token serves the spec with it required
-(``guarded``), and one without takes the scheme out (``unguarded``). Vendor credentials are never compared with it: a DayZero token or a
-Solvimon key sent as a bearer token is just a wrong admin token.
+(``guarded``), and one without takes the scheme out (``unguarded``). Vendor credentials are
+never compared with it: a DayZero token or a Solvimon key sent as a bearer token is just a wrong
+admin token.
 """
 
 from __future__ import annotations

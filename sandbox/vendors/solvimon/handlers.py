@@ -110,7 +110,12 @@ def _moment(text: str, *, start_of_day: bool) -> str | None:
         return None
     try:
         if "T" in text:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+            local = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            try:
+                moment = local.astimezone(UTC)
+            except OverflowError:  # within a day of year 1 or 9999: the ends of time in UTC
+                moment = datetime.min if local.year == 1 else datetime.max
+                moment = moment.replace(tzinfo=UTC)
         else:
             day = datetime.fromisoformat(text).date()
             moment = datetime.combine(day, time.min if start_of_day else time.max, UTC)

@@ -36,6 +36,18 @@ def test_filters(solvimon: Solvimon) -> None:
     assert found(invoice_date="2026-03-01") == {final["id"]}
     assert found(invoice_date="[2026-03-01,2026-04-01]") == {final["id"], paid["id"]}
     assert found(invoice_date="[2026-03-02T00:00:00Z,]") == {paid["id"], draft["id"]}
+    # an end of time with an offset is still a moment, not a server error
+    assert len(found(invoice_date="[0001-01-01T00:00:00+01:00,9999-12-31T23:59:59-01:00]")) == 3
+
+
+def test_invoice_date_that_is_no_calendar_day_is_refused_as_the_spec_says(
+    solvimon: Solvimon,
+) -> None:
+    """The spec's pattern admits only real dates: what it refuses, the sandbox refuses too."""
+    for text in ("0000-00-00", "2023-02-29", "2026-04-31", "2026-03-01T24:00:00Z"):
+        response = solvimon.call("GET", "/invoices", params={"invoice_date": text})
+        assert response.status_code == 400, (text, response.text)
+    assert solvimon.ok("GET", "/invoices", params={"invoice_date": "2024-02-29"})["data"] == []
 
 
 def test_newest_first_by_default_and_other_orders(solvimon: Solvimon) -> None:
