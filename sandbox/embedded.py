@@ -34,13 +34,16 @@ class EmbeddedSandbox:
         host: str = "127.0.0.1",
         planted_bugs: Iterable[str] = (),
         profile: Profile | None = None,
+        admin_token: str | None = None,
     ) -> None:
         warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
         from sandbox.app import create_app
 
         self.port = free_port(host)
         self.base_url = f"http://{host}:{self.port}"
-        app = create_app(data_dir, planted_bugs=planted_bugs, profile=profile)
+        app = create_app(
+            data_dir, planted_bugs=planted_bugs, profile=profile, admin_token=admin_token
+        )
         config = uvicorn.Config(app, host=host, port=self.port, log_level="error")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

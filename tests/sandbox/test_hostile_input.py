@@ -751,7 +751,7 @@ def _with_header(
 
 # vendor, header, the status for a non-ASCII value and for a 64 KB one
 HEADER_VALUES: list[tuple[str, str, int, int, str | None]] = [
-    ("dayzero", "x-business-id", 422, 422),
+    ("dayzero", "x-business-id", 403, 422),
     ("dayzero", "authorization", 401, 401),
     ("count", "x-client-id", 401, 401),
     ("count", "x-timestamp", 401, 401),
