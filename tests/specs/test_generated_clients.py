@@ -50,8 +50,8 @@ def test_the_generated_solvimon_client_parses_the_sandboxs_invoices(tmp_path: Pa
     sys.path.insert(0, str(generated))
     try:
         client_module: Any = importlib.import_module(package)
-        list_invoices: Any = importlib.import_module(f"{package}.api.default.list_invoices")
-        get_invoice: Any = importlib.import_module(f"{package}.api.default.get_invoice")
+        list_invoices: Any = importlib.import_module(f"{package}.api.invoices.list_invoices")
+        get_invoice: Any = importlib.import_module(f"{package}.api.invoices.get_invoice")
         with EmbeddedSandbox() as sandbox:
             control = f"{sandbox.base_url}/_sandbox/tenants/demo/solvimon/invoices"
             body = {"status": "DRAFT", "periods": one_period("100.00")}
