@@ -8,6 +8,12 @@ PORT ?= 8000
 DATA_DIR ?= .data
 # The browser tests (tests/browser) drive Debian's chromium; Playwright never downloads one.
 CHROMIUM := /usr/bin/chromium
+# Spectral lints every OpenAPI spec in specs/ with its OAS ruleset (.spectral.yaml); npm installs it
+# into .lint/ on first use, never globally.
+SPECTRAL_DIR := .lint/spectral
+SPECTRAL := $(SPECTRAL_DIR)/node_modules/.bin/spectral
+SPECTRAL_PACKAGE := @stoplight/spectral-cli@6
+OPENAPI_SPECS := $(shell grep -l '^openapi:' specs/*.yaml)
 
 .PHONY: run test lint browser bench soak clean
 
@@ -20,10 +26,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/creditbox serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --fixture fixtures/demo.yaml
 
-lint: $(STAMP)
+lint: $(STAMP) $(SPECTRAL)
 	$(BIN)/ruff check sandbox contracts specs tests bench
 	$(BIN)/ruff format --check sandbox contracts specs tests bench
 	$(BIN)/mypy
+	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(OPENAPI_SPECS)
+
+$(SPECTRAL):
+	@command -v npm >/dev/null 2>&1 || { echo "make lint: npm is missing: install Node.js \
+	(with npm) for Spectral, which lints the OpenAPI specs" >&2; exit 1; }
+	npm install --prefix $(SPECTRAL_DIR) --no-audit --no-fund --loglevel=error $(SPECTRAL_PACKAGE)
 
 # Installs Debian's chromium only when it is missing, so it costs nothing once installed.
 browser: $(CHROMIUM)
