@@ -78,4 +78,4 @@ soak: $(STAMP)
 	$(BIN)/python -m tests.support.reliability_report $(SOAK_FIGURES) docs/reliability.md
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .lint build *.egg-info .pytest_cache .mypy_cache .ruff_cache
