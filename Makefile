@@ -50,8 +50,12 @@ $(CHROMIUM):
 	else tail -n 20 $$log >&2; rm -f $$log; \
 	     echo "make browser: apt-get install chromium failed" >&2; exit 1; fi
 
+# Two workers (pytest-xdist), each taking whole test files so that a file's shared sandbox and
+# clients are built once: most tests wait on a server or a subprocess, so two keep both cores busy.
+TEST_WORKERS ?= 2
+
 test: lint browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The sandbox against Prism and plain Starlette, and how it scales: writes docs/benchmarks.md.
 # Installs wrk (apt-get) and Prism (npm, into .bench/) when missing. BENCH_ARGS=--quick: a short run.
