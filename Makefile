@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 # into .lint/ on first use, never globally.
 SPECTRAL_DIR := .lint/spectral
 SPECTRAL := $(SPECTRAL_DIR)/node_modules/.bin/spectral
-SPECTRAL_PACKAGE := @stoplight/spectral-cli@6
+SPECTRAL_PACKAGE := @stoplight/spectral-cli@6.16.3
 OPENAPI_SPECS := $(shell grep -l '^openapi:' specs/*.yaml)
 
 .PHONY: run test lint browser bench soak clean

@@ -111,7 +111,7 @@ def errors_carry_request_ids(body: Any) -> int:
 # The server's documented limits (specs/kojo.graphql, and Kojo's api-limits page for the
 # entities): a schema-valid query past them is refused.
 LIMIT_REFUSALS = (
-    re.compile(r"\bmore than \d+ entities\b"),
+    re.compile(r"^The query returns more than \d+ entities\b"),
     re.compile(r"^Query depth \d+ exceeds the limit of \d+$"),
     re.compile(r"^The query exceeds the maximum cost of \d+$"),
 )

@@ -12,6 +12,7 @@ import pytest
 from contracts.checks import kojo as checks
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.planted import RESPONSE_BUGS
+from sandbox.vendors.kojo.errors import TOO_MANY_ENTITIES
 from tests.contracts.support import (
     check_quietly,
     failing_checks,
@@ -109,3 +110,5 @@ def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:
         checks.valid_query_accepted({"errors": [{"message": "limit must be between 1 and 100"}]})
     past = {"errors": [{"message": "Query depth 9 exceeds the limit of 8", "requestId": "r"}]}
     assert checks.valid_query_accepted(past) == 1
+    too_many = {"errors": [{"message": TOO_MANY_ENTITIES.format(limit=100), "requestId": "r"}]}
+    assert checks.valid_query_accepted(too_many) == 1

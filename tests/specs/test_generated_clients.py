@@ -9,6 +9,7 @@ spec describes what the sandbox answers."""
 
 from __future__ import annotations
 
+import base64
 import compileall
 import enum
 import importlib
@@ -293,7 +294,8 @@ def test_solvimon_invoice_credited_through_a_generated_client(
     original = seeded.parsed.to_dict()["id"]
     credit = call("credit_invoice", resource_id=original, body=line_credit(1, 1, 1, "20.00"))
     credit_invoice = parsed(credit, 200, "Invoice")
-    assert credit_invoice.type_ == "CREDIT_INVOICE" or credit_invoice.id != original
+    assert (credit_invoice.type_, credit_invoice.status) == ("CREDIT", "DRAFT")
+    assert [link.id for link in credit_invoice.linked_invoices] == [original]
     page = parsed(call("list_invoices"), 200, "InvoicePage")
     assert {invoice.id for invoice in page.data} == {original, credit_invoice.id}
     read = parsed(call("get_invoice", resource_id=credit_invoice.id), 200, "Invoice")
@@ -334,7 +336,7 @@ def test_kojo_token_and_query_through_a_generated_client(
     }
     token = parsed(kojo.call(plain, "issue_token", body=form), 200, "IssueTokenResponse200")
     refused = kojo.call(plain, "issue_token", body={**form, "client_secret": "wrong"})
-    parsed(refused, 401, "IssueTokenResponse401")
+    parsed(refused, 401, "OAuthErrorBody")
     client = kojo.client(f"{sandbox.base_url}/kojo", token=token.access_token)
 
     def query(text: str) -> Any:
@@ -344,11 +346,19 @@ def test_kojo_token_and_query_through_a_generated_client(
     assert answer.to_dict()["data"] == {"invoices": []}
     parsed(query("{ nope }"), 200, "GraphQLResponse")
     parsed(query("{ invoices { id } }" + " " * (2 * 1024 * 1024)), 413, "Errors")
+    # a token request with Basic credentials names its tenant, whose faults then apply
+    basic = base64.b64encode(f"{form['client_id']}:{form['client_secret']}".encode()).decode()
+    basic_client = kojo.client(
+        f"{sandbox.base_url}/kojo", headers={"Authorization": f"Basic {basic}"}
+    )
+    grant = {"grant_type": "client_credentials"}
     control.faults(tenant, rules=[{"vendor": "kojo", "error_rate": 1.0, "error_status": 500}])
     parsed(query("{ invoices { id } }"), 500, "Errors")
+    parsed(kojo.call(basic_client, "issue_token", body=grant), 500, "OAuthErrorBody")
     control.faults(tenant, rate_limits=[{"vendor": "kojo", "limit": 1, "window_seconds": 60}])
     query("{ invoices { id } }")
     parsed(query("{ invoices { id } }"), 429, "RateLimited")
+    parsed(kojo.call(basic_client, "issue_token", body=grant), 429, "RateLimited")
     control.faults(tenant)
 
 

@@ -55,8 +55,10 @@ class BusinessScope:
 def business_scope() -> BusinessScope:
     """The scope of the current request: its ``x-business-id`` must be the token's business.
 
-    The header's format (and, under the ``required`` reading of ``dayzero.business-header``, its
-    presence) is checked against the spec before this runs (422). Left out, the call acts on
+    The header is a plain string, as DayZero's OpenAPI slices declare it: one that is no UUID is
+    refused here like any business that is not the token's (403). Its length (and, under the
+    ``required`` reading of ``dayzero.business-header``, its presence) is checked against the
+    spec before this runs (422). Left out, the call acts on
     the token's own business: DayZero's OpenAPI slices declare the header optional and no page
     says what a call without it does (ours; a sandbox token has exactly one business).
     """

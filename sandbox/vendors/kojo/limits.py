@@ -23,6 +23,8 @@ from graphql import (
     GraphQLObjectType,
     default_field_resolver,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet, collect_subfields
 from graphql.execution.values import get_argument_values
@@ -135,14 +137,16 @@ class EntityCountingExecutor(Executor):
     docstring) and answers Kojo's error instead of executing when there are more than 100.
 
     The count reads data through the same resolvers that execution uses, for object fields only,
-    so a list has exactly the entities it would have in the result. A resolver that refuses its
-    arguments (a ``limit`` out of range) is passed by: execution reports that error itself.
+    so a list has exactly the entities it would have in the result. A resolver that fails (a
+    ``limit`` out of range, or a bug) is passed by: execution reports that error itself, at the
+    field's path.
 
     A refusal is a request error, so the answer has no ``data`` (the GraphQL spec's rule for
     errors raised before execution): ``refused`` tells the handler, one class per request as
     ``counting_executor`` makes them."""
 
-    refused: ClassVar[list[bool]] = []
+    # only the per-request subclasses of ``counting_executor`` have one
+    refused: ClassVar[list[bool]]
 
     def execute_collected_root_fields(
         self, root_type: GraphQLObjectType, root_value: Any, grouped: GroupedFieldSet, *rest: Any
@@ -168,7 +172,9 @@ class EntityCountingExecutor(Executor):
                 continue
             assert field is not None
             found = self._resolve(field, name, parent, field_details)
-            entities = found if isinstance(found, list) else [] if found is None else [found]
+            if found is None:
+                continue
+            entities = list(found) if is_list_type(get_nullable_type(field.type)) else [found]
             if not entities:
                 continue
             sub = collect_subfields(
@@ -192,7 +198,7 @@ class EntityCountingExecutor(Executor):
         try:
             arguments = get_argument_values(field, field_details[0].node, self.variable_values)
             return (field.resolve or default_field_resolver)(parent, info, **arguments)
-        except (GraphQLError, ValueError, KeyError):
+        except Exception:  # execution reports it, at the field, in Kojo's error shape
             return None
 
 
