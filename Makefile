@@ -14,6 +14,8 @@ SPECTRAL_DIR := .lint/spectral
 SPECTRAL := $(SPECTRAL_DIR)/node_modules/.bin/spectral
 SPECTRAL_PACKAGE := @stoplight/spectral-cli@6.16.3
 OPENAPI_SPECS := $(shell grep -l '^openapi:' specs/*.yaml)
+# each spec as served under each disputed reading other than the default (specs/readings.py)
+SERVED_VARIANTS := .lint/served
 
 .PHONY: run test lint browser bench soak clean
 
@@ -31,6 +33,9 @@ lint: $(STAMP) $(SPECTRAL)
 	$(BIN)/ruff format --check sandbox contracts specs tests bench
 	$(BIN)/mypy
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(OPENAPI_SPECS)
+	rm -rf $(SERVED_VARIANTS)
+	$(BIN)/python -m specs.readings --served $(SERVED_VARIANTS) >/dev/null
+	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn '$(SERVED_VARIANTS)/*.json'
 
 $(SPECTRAL):
 	@command -v npm >/dev/null 2>&1 || { echo "make lint: npm is missing: install Node.js \

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,6 +197,24 @@ def served_spec(spec: Mapping[str, Any], vendor: str, profile: Profile) -> dict[
     return served
 
 
+def write_served_variants(directory: Path) -> list[Path]:
+    """Every spec as served under each reading other than its point's default, one reading at a
+    time, written as ``<point>.<reading>.json`` into ``directory``: ``make lint`` runs Spectral
+    on them, so what a profile serves is linted like the shipped specs."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for point in points().values():
+        spec = yaml.safe_load(spec_path(f"{point.vendor}.yaml").read_text(encoding="utf-8"))
+        for reading in point.readings:
+            if reading == point.default:
+                continue
+            served = served_spec(spec, point.vendor, Profile.of({point.name: reading}))
+            path = directory / f"{point.name}.{reading}.json"
+            path.write_text(json.dumps(served, indent=1), encoding="utf-8")
+            written.append(path)
+    return written
+
+
 def markdown() -> str:
     """docs/disputed-points.md: the registry written out for people (``python -m
     specs.readings > docs/disputed-points.md``; a test keeps the two in step)."""
@@ -232,4 +252,9 @@ def markdown() -> str:
 
 
 if __name__ == "__main__":
-    print(markdown(), end="")
+    # ``python -m specs.readings``: the markdown page; ``--served DIR``: the variants for Spectral
+    if sys.argv[1:2] == ["--served"] and len(sys.argv) == 3:
+        for written in write_served_variants(Path(sys.argv[2])):
+            print(written)
+    else:
+        print(markdown(), end="")
