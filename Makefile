@@ -32,6 +32,7 @@ lint: $(STAMP) $(SPECTRAL)
 	$(BIN)/ruff check sandbox contracts specs tests bench
 	$(BIN)/ruff format --check sandbox contracts specs tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(OPENAPI_SPECS)
 	rm -rf $(SERVED_VARIANTS)
 	$(BIN)/python -m specs.readings --served $(SERVED_VARIANTS) >/dev/null

@@ -266,8 +266,8 @@ def test_a_restored_export_reads_back_the_same(tmp_path: Path) -> None:
 
 
 def test_backend_keeps_its_own_copy_of_what_it_stores() -> None:
-    from sandbox.vendors.dayzero.auth import BusinessScope
     from sandbox.vendors.dayzero.models import DayZeroBackend
+    from sandbox.vendors.dayzero.scope import BusinessScope
 
     backend = DayZeroBackend(Store(None))
     scope = BusinessScope("alpha", "b1")

@@ -22,8 +22,8 @@ from tinydb.table import Document
 from sandbox import clock
 from sandbox.store import Store, valid_tenant_id
 from sandbox.vendors.count import errors
-from sandbox.vendors.count.auth import Workspace
 from sandbox.vendors.count.invoices import RECORDS, InvoiceBackend, RecordView
+from sandbox.vendors.count.scope import Workspace
 
 ATTACHMENTS = "count_attachments"
 MAX_FILES = 10

@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from connexion.context import context as request_context
@@ -22,6 +21,7 @@ from sandbox.request_tenant import by_credential
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.count import errors
+from sandbox.vendors.count.scope import Workspace
 from sandbox.vendors.count.signature import SignatureError, verify
 
 VENDOR = "count"
@@ -119,13 +119,6 @@ def signed_header_info(value: str, required_scopes: Any = None) -> dict[str, str
     """Connexion's ``x-apikeyInfoFunc`` for the HMAC headers: SignatureMiddleware has already
     verified them over the exact body, so here their presence is all that is left to check."""
     return {"value": value}
-
-
-@dataclass(frozen=True)
-class Workspace:
-    tenant_id: str
-    workspace_id: str
-    client_id: str
 
 
 def workspace() -> Workspace:

@@ -22,8 +22,8 @@ from sandbox import clock
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.count import errors, rules
-from sandbox.vendors.count.auth import Workspace
 from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
+from sandbox.vendors.count.scope import Workspace
 
 RECORDS = "count_invoices"
 CREDITS = "count_credits"

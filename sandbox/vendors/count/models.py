@@ -18,7 +18,7 @@ from tinydb.table import Document
 from sandbox import clock
 from sandbox.store import Store
 from sandbox.vendors.count import errors
-from sandbox.vendors.count.auth import Workspace
+from sandbox.vendors.count.scope import Workspace
 
 CUSTOMERS = "count_customers"
 PRODUCTS = "count_products"

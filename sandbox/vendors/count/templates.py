@@ -17,9 +17,9 @@ from sandbox import clock
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.count import errors
-from sandbox.vendors.count.auth import Workspace
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import PageOf
+from sandbox.vendors.count.scope import Workspace
 
 TEMPLATES = "count_templates"
 _SETTINGS = {

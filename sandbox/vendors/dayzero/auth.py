@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from connexion import request as current_request
@@ -19,6 +18,7 @@ from sandbox.request_tenant import bearer_token, by_credential
 from sandbox.runtime import current, sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.dayzero.errors import Forbidden
+from sandbox.vendors.dayzero.scope import BusinessScope
 
 VENDOR = "dayzero"
 DEMO_CREDENTIALS = {
@@ -42,14 +42,6 @@ def token_info(token: str, request: Any) -> dict[str, Any] | None:
     if tenant is None:
         return None
     return {"sub": tenant["id"], "business_id": tenant["credentials"][VENDOR]["business_id"]}
-
-
-@dataclass(frozen=True)
-class BusinessScope:
-    """The tenant partition and the business a call acts on."""
-
-    tenant_id: str
-    business_id: str
 
 
 def business_scope() -> BusinessScope:

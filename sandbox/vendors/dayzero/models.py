@@ -33,7 +33,6 @@ from sandbox.pagination import CREATION, InvalidCursor, Order, Page, paginate
 from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.dayzero import errors
-from sandbox.vendors.dayzero.auth import BusinessScope
 from sandbox.vendors.dayzero.rules import (
     INVOICE_TRANSITIONS,
     MEMO_STATE_AFTER,
@@ -45,6 +44,7 @@ from sandbox.vendors.dayzero.rules import (
     memo_status,
     require,
 )
+from sandbox.vendors.dayzero.scope import BusinessScope
 
 CUSTOMERS = "dayzero_customers"
 INVOICES = "dayzero_invoices"

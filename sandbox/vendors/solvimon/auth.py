@@ -13,7 +13,6 @@ user tokens; the sandbox accepts any of the tenant's API keys as a Bearer token.
 from __future__ import annotations
 
 import secrets
-import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,7 @@ from sandbox.request_tenant import bearer_token
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.solvimon import errors
+from sandbox.vendors.solvimon.scope import Caller, random_id
 
 VENDOR = "solvimon"
 VIEW = "INVOICE.VIEW"
@@ -39,13 +39,6 @@ DEMO_CREDENTIALS: dict[str, Any] = {
     "platform_ids": ["plat_demo_main", "plat_demo_second"],
     "api_keys": [],
 }
-
-_ALPHABET = string.ascii_letters + string.digits
-
-
-def random_id(prefix: str, length: int = 20) -> str:
-    """Solvimon-style ids: a short type prefix and random letters and digits."""
-    return f"{prefix}_{''.join(secrets.choice(_ALPHABET) for _ in range(length))}"
 
 
 def new_credentials() -> dict[str, Any]:
@@ -124,14 +117,6 @@ def api_key_info(api_key: str, request: Any) -> dict[str, Any] | None:
 def bearer_info(token: str, request: Any) -> dict[str, Any] | None:
     """Connexion's ``x-bearerInfoFunc``: the sandbox takes the tenant's API keys as tokens."""
     return api_key_info(token, request)
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who a request acts for: the tenant and the platform picked for this call."""
-
-    tenant_id: str
-    platform_id: str
 
 
 def caller(*any_of: str) -> Caller:

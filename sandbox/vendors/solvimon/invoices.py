@@ -25,8 +25,8 @@ from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.solvimon import errors, rules, views
 from sandbox.vendors.solvimon.amounts import to_minor
-from sandbox.vendors.solvimon.auth import Caller, random_id
 from sandbox.vendors.solvimon.credit_plan import CreditPlanner, Plan
+from sandbox.vendors.solvimon.scope import Caller, random_id
 
 INVOICES = "solvimon_invoices"
 IDEMPOTENCY = "solvimon_idempotency"
