@@ -203,8 +203,12 @@ def write_served_variants(directory: Path) -> list[Path]:
     on them, so what a profile serves is linted like the shipped specs."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
+    specs: dict[str, Any] = {}
     for point in points().values():
-        spec = yaml.safe_load(spec_path(f"{point.vendor}.yaml").read_text(encoding="utf-8"))
+        if point.vendor not in specs:
+            text = spec_path(f"{point.vendor}.yaml").read_text(encoding="utf-8")
+            specs[point.vendor] = yaml.safe_load(text)
+        spec = specs[point.vendor]
         for reading in point.readings:
             if reading == point.default:
                 continue

@@ -55,6 +55,10 @@ class Generated:
         self.root = root
         [self.package_dir] = [p for p in root.iterdir() if (p / "__init__.py").exists()]
         self.package: Any = None
+        # operation module → the tag folder the generator put it in
+        self.folders = {
+            module.stem: module.parent.name for module in self.package_dir.glob("api/*/*.py")
+        }
 
     def load(self) -> None:
         self.package = importlib.import_module(self.package_dir.name)
@@ -69,8 +73,7 @@ class Generated:
     def operation(self, operation_id: str) -> ModuleType:
         """The module of an operation, whatever tag folder the generator put it in."""
         name = operation_id.replace(".", "_")
-        [found] = list((self.package_dir / "api").glob(f"*/{name}.py"))
-        return importlib.import_module(f"{self.package_dir.name}.api.{found.parent.name}.{name}")
+        return importlib.import_module(f"{self.package_dir.name}.api.{self.folders[name]}.{name}")
 
     def call(self, client: Any, operation_id: str, **arguments: Any) -> Any:
         """``sync_detailed`` with plain values turned into the generated types it takes."""

@@ -51,7 +51,6 @@ def run_query(body: dict[str, Any]) -> Response:
     request_id = errors.request_id()
     book = KojoBackend(current().store).book(tenant_id)
     context = schema.Context(book, request_id, current().planted)
-    executor = limits.counting_executor()
     _, result = graphql_sync(
         _schema(),
         body,
@@ -62,9 +61,9 @@ def run_query(body: dict[str, Any]) -> Response:
         error_formatter=schema.formatter(request_id),
         debug=False,
         logger="creditbox.kojo.graphql",
-        execution_context_class=executor,
+        execution_context_class=limits.EntityCountingExecutor,
     )
-    if executor.refused:
+    if context.refusals:
         result.pop("data", None)
     return result, 200
 

@@ -142,11 +142,8 @@ class EntityCountingExecutor(Executor):
     field's path.
 
     A refusal is a request error, so the answer has no ``data`` (the GraphQL spec's rule for
-    errors raised before execution): ``refused`` tells the handler, one class per request as
-    ``counting_executor`` makes them."""
-
-    # only the per-request subclasses of ``counting_executor`` have one
-    refused: ClassVar[list[bool]]
+    errors raised before execution): the refusal is noted in the request's
+    ``schema.Context.refusals`` for the handler to see."""
 
     def execute_collected_root_fields(
         self, root_type: GraphQLObjectType, root_value: Any, grouped: GroupedFieldSet, *rest: Any
@@ -154,11 +151,9 @@ class EntityCountingExecutor(Executor):
         try:
             self._count(root_type, root_value, grouped, [0])
         except TooManyEntities:
-            self.refused.append(True)
-            raise GraphQLError(
-                errors.TOO_MANY_ENTITIES.format(limit=MAX_ENTITIES),
-                extensions={"code": "BAD_USER_INPUT"},
-            ) from None
+            refusal = errors.TOO_MANY_ENTITIES.format(limit=MAX_ENTITIES)
+            self.context_value.refusals.append(refusal)
+            raise GraphQLError(refusal, extensions={"code": "BAD_USER_INPUT"}) from None
         return super().execute_collected_root_fields(root_type, root_value, grouped, *rest)
 
     def _count(
@@ -200,8 +195,3 @@ class EntityCountingExecutor(Executor):
             return (field.resolve or default_field_resolver)(parent, info, **arguments)
         except Exception:  # execution reports it, at the field, in Kojo's error shape
             return None
-
-
-def counting_executor() -> type[EntityCountingExecutor]:
-    """An ``EntityCountingExecutor`` class of its own for one request, with its own ``refused``."""
-    return type("EntityCountingExecutorForRequest", (EntityCountingExecutor,), {"refused": []})

@@ -34,6 +34,8 @@ class Context:
     book: KojoBook
     request_id: str
     planted: PlantedBugs = field(default_factory=PlantedBugs)
+    # what ``limits.EntityCountingExecutor`` refused before executing (the answer has no data)
+    refusals: list[str] = field(default_factory=list)
 
 
 def _bug(info: Any, name: str) -> bool:
