@@ -159,8 +159,6 @@ class DayZeroBackend:
             for line in fields["line_items"]
         ]
         total = sum(line["amount"] for line in lines)
-        if total <= 0:
-            raise errors.BadRequest(errors.INVOICE_TOTAL_ZERO)
         stamp = clock.timestamp()
         record = {
             "id": str(uuid.uuid4()),
@@ -179,7 +177,7 @@ class DayZeroBackend:
             "updated_at": stamp,
         }
         with self._store.transaction(scope.tenant_id) as db:
-            self._referenced_customer(db, scope, fields["customer_id"])
+            self._customer(db, scope, fields["customer_id"])
             doc_id = db.table(INVOICES).insert(record)
             return Document(record, doc_id)
 
@@ -321,7 +319,7 @@ class DayZeroBackend:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
             require(MEMO_TRANSITIONS["apply"], memo_status(memo))
-            invoice = self._referenced_invoice(db, scope, invoice_id)
+            invoice = self._invoice(db, scope, invoice_id)
             require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
@@ -410,18 +408,12 @@ class DayZeroBackend:
     def _memo(self, db: TinyDB, scope: BusinessScope, memo_id: str) -> Document:
         return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
 
-    def _referenced_customer(self, db: TinyDB, scope: BusinessScope, customer_id: str) -> Document:
-        return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND, errors.BadRequest)
-
-    def _referenced_invoice(self, db: TinyDB, scope: BusinessScope, invoice_id: str) -> Document:
-        return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND, errors.BadRequest)
-
     def _check_memo_fields(self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any]) -> str:
         """Validate a memo's references and amounts; return the currency the memo takes."""
-        self._referenced_customer(db, scope, memo["customer_id"])
+        self._customer(db, scope, memo["customer_id"])
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
-        invoice = self._referenced_invoice(db, scope, memo["invoice_id"])
+        invoice = self._invoice(db, scope, memo["invoice_id"])
         if invoice["customer_id"] != memo["customer_id"]:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
@@ -507,15 +499,15 @@ def _one(
     scope: BusinessScope,
     record_id: str,
     missing: str,
-    refusal: type[errors.DayZeroError] = errors.NotFound,
 ) -> Document:
-    """The business's record with this id; ``refusal(missing)`` if there is none.
+    """The business's record with this id; a 404 ``missing`` if there is none.
 
-    A record named in the path that does not exist is a 404. **Ours:** one named in the request
-    body is a 400, so that a 404 always means the addressed resource is missing.
+    That holds for a record named in the request body too: the create-memo reference page, whose
+    path names no record, lists "404 Not Found - Resource does not exist"
+    (https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json).
     """
     query = (Query().id == record_id) & (Query().business_id == scope.business_id)
     found = db.table(table).get(query)
     if not isinstance(found, Document):
-        raise refusal(missing)
+        raise errors.NotFound(missing)
     return found

@@ -136,21 +136,21 @@ def _unknown_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
 
 
 @pytest.mark.parametrize(
-    ("setup", "detail"),
+    ("setup", "status", "detail"),
     [
-        (_draft_memo, "Only issued or partially applied credit memos can be applied"),
-        (_void_memo, "Only issued or partially applied credit memos can be applied"),
-        (_draft_invoice, "Credit can only be applied to an open invoice"),
-        (_other_customer, "Invoice belongs to a different customer"),
-        (_other_currency, "Credit memo and invoice currencies differ"),
-        (_over_memo, "Amount exceeds the credit memo's remaining balance"),
-        (_over_invoice, "Amount exceeds the invoice's amount due"),
-        (_unknown_invoice, "Invoice not found"),
+        (_draft_memo, 400, "Only issued or partially applied credit memos can be applied"),
+        (_void_memo, 400, "Only issued or partially applied credit memos can be applied"),
+        (_draft_invoice, 400, "Credit can only be applied to an open invoice"),
+        (_other_customer, 400, "Invoice belongs to a different customer"),
+        (_other_currency, 400, "Credit memo and invoice currencies differ"),
+        (_over_memo, 400, "Amount exceeds the credit memo's remaining balance"),
+        (_over_invoice, 400, "Amount exceeds the invoice's amount due"),
+        (_unknown_invoice, 404, "Invoice not found"),
     ],
     ids=lambda value: getattr(value, "__name__", "")[1:],
 )
-def test_refused_apply_is_400_and_changes_nothing(
-    dayzero: DayZero, setup: Setup, detail: str
+def test_refused_apply_is_400_or_404_and_changes_nothing(
+    dayzero: DayZero, setup: Setup, status: int, detail: str
 ) -> None:
     customer = dayzero.customer()
     memo_id, invoice_id, cents = setup(dayzero, customer)
@@ -159,7 +159,7 @@ def test_refused_apply_is_400_and_changes_nothing(
 
     refused = dayzero.apply(memo_id, invoice_id, cents)
 
-    assert (refused.status_code, refused.json()) == (400, {"detail": detail})
+    assert (refused.status_code, refused.json()) == (status, {"detail": detail})
     assert dayzero.ok("GET", "/credit-memos", 200) == memos_before
     assert dayzero.ok("GET", "/invoices", 200) == invoices_before
 

@@ -191,7 +191,8 @@ def test_create_refuses_references_that_do_not_exist(
     customer = dayzero.customer()
     body = {"customer_id": customer["id"], "amount_cents": 100, **fields}
     refused = dayzero.call("POST", "/credit-memos", json=body)
-    assert (refused.status_code, refused.json()) == (400, {"detail": detail})
+    assert (refused.status_code, refused.json()) == (404, {"detail": detail})
+    assert dayzero.ok("GET", "/credit-memos", 200)["items"] == []
 
 
 def test_create_refuses_an_invoice_of_another_customer(dayzero: DayZero) -> None:
