@@ -107,7 +107,7 @@ def test_response_bug_is_caught_by_its_invariant(bug: str) -> None:
 
 def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:
     with pytest.raises(AssertionError, match="schema-valid query was refused"):
-        checks.valid_query_accepted({"errors": [{"message": "limit must be between 1 and 100"}]})
+        checks.valid_query_accepted({"errors": [{"message": "limit must be between 0 and 100"}]})
     past = {"errors": [{"message": "Query depth 9 exceeds the limit of 8", "requestId": "r"}]}
     assert checks.valid_query_accepted(past) == 1
     too_many = {"errors": [{"message": TOO_MANY_ENTITIES.format(limit=100), "requestId": "r"}]}

@@ -27,7 +27,7 @@ from sandbox.vendors.kojo.ids import cuid
 MISSING_TOKEN = "Send a token: Authorization: Bearer <access_token> (from POST /oauth2/token)"
 INVALID_TOKEN = "The access token is not valid"
 EXPIRED_TOKEN = "The access token has expired; request a new one from POST /oauth2/token"
-LIMIT_RANGE = "limit must be between 1 and {maximum}; got {limit}"
+LIMIT_RANGE = "limit must be between 0 and {maximum}; got {limit}"
 OFFSET_RANGE = "offset must be 0 or more; got {offset}"
 TOO_DEEP = "Query depth {depth} exceeds the limit of {limit}"
 TOO_COSTLY = "The query exceeds the maximum cost of {limit}"

@@ -87,7 +87,9 @@ def _page(
         limit = MAX_LIMIT
     if _bug(info, "kojo_offset_ignored"):
         offset = 0
-    if not 1 <= limit <= MAX_LIMIT:
+    # Kojo's pagination page: limit is "the maximum number of records to return", so 0 returns
+    # none (https://docs.kojo.tech/docs/standards/pagination); below 0 means nothing, and is refused
+    if not 0 <= limit <= MAX_LIMIT:
         raise bad_input(errors.LIMIT_RANGE.format(maximum=MAX_LIMIT, limit=limit))
     if offset < 0:
         raise bad_input(errors.OFFSET_RANGE.format(offset=offset))
