@@ -120,6 +120,9 @@ def _describe(error: ValidationError) -> tuple[str, str, list[str | int]]:
     if kind in simple:
         code, render = simple[kind]
         return code, render(value), []
+    if kind == "not" and isinstance(schema.get("description"), str):
+        # a rule across fields, stated as "not this combination": its description says it
+        return "value_error", schema["description"], []
     return kind, error.message, []
 
 

@@ -302,6 +302,41 @@ def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
     assert on_invoice.status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("kind", "field", "message"),
+    [
+        (None, "appliedToInvoiceUuid", "appliedToInvoiceUuid is only for credit memos"),
+        ("invoice", "appliedToInvoiceUuid", "appliedToInvoiceUuid is only for credit memos"),
+        ("estimate", "appliedToInvoiceUuid", "appliedToInvoiceUuid is only for credit memos"),
+        ("memo", "applyCredit", "applyCredit is only for invoices"),
+        ("estimate", "applyCredit", "applyCredit is only for invoices"),
+    ],
+)
+def test_a_field_of_another_kind_of_record_is_refused_and_nothing_is_created(
+    count: Count, setup: dict[str, Any], kind: str | None, field: str, message: str
+) -> None:
+    """The spec states both rules (``not`` under ``InvoiceCreate.allOf``), so a generator that
+    follows it never sends these; request validation refuses them in COUNT's body."""
+    invoice = approved(count, setup, 100)
+    memo = approved(count, setup, 10, "memo")
+    values = {
+        "appliedToInvoiceUuid": invoice["id"],
+        "applyCredit": {"creditMemo": {"id": memo["id"], "amount": 5}},
+    }
+    body = {
+        "customerUuid": setup["customer"],
+        "date": "2026-03-01",
+        "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 20}],
+        field: values[field],
+        **({} if kind is None else {"invoiceType": kind}),
+    }
+    refused = count.call("POST", "/invoices", json=body)
+    assert refused.json() == {"message": f"body: {message}", "statusCode": 400}
+    listed = count.ok("GET", "/invoices", 200)
+    assert sorted(row["id"] for row in listed["invoices"]) == sorted([invoice["id"], memo["id"]])
+    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100
+
+
 def test_list_filters_memos_only(count: Count, setup: dict[str, Any]) -> None:
     record(count, setup, 100)
     memo = record(count, setup, 30, "memo")
