@@ -259,9 +259,9 @@ class KojoAdapter(Adapter):
     schema_path: str = "/graphql"
     reads_only: bool = True
     checks: ModuleType = kojo_checks
-    # limit must be 1..100, a rule GraphQL's types cannot say: keep generated limits in range
+    # limit must be 0..100, a rule GraphQL's types cannot say: keep generated limits in range
     # (the 100 limit itself is KJ-LIMIT-MAX-100's to check). Schemathesis' own "valid query
-    # refused" check cannot know the documented depth and cost limits: the invariant
+    # refused" check cannot know the entity, field and depth limits: the invariant
     # kojo_valid_queries_accepted takes its place.
     generation_toml: str = ""
     operations_toml: str = (
@@ -269,7 +269,7 @@ class KojoAdapter(Adapter):
         'include-name-regex = "^Query\\\\."\n'
         "checks.positive_data_acceptance.enabled = false\n"
         "[dictionaries.kojo_limits]\n"
-        "values = [1, 2, 50, 100]\n"
+        "values = [0, 1, 2, 50, 100]\n"
         '[parameters."Query.*.limit"]\n'
         'dictionary = "kojo_limits"\n'
         "probability = 1.0\n"

@@ -113,14 +113,14 @@ def errors_carry_request_ids(body: Any) -> int:
 LIMIT_REFUSALS = (
     re.compile(r"^The query returns more than \d+ entities\b"),
     re.compile(r"^Query depth \d+ exceeds the limit of \d+$"),
-    re.compile(r"^The query exceeds the maximum cost of \d+$"),
+    re.compile(r"^The query returns more than \d+ fields\b"),
 )
 
 
 def valid_query_accepted(body: Any) -> int:
-    """A query the schema allows gets data, not errors (unless it is past the documented entity,
-    depth or cost limits). Stands in for Schemathesis' positive_data_acceptance, which cannot
-    know them."""
+    """A query the schema allows gets data, not errors (unless it is past the documented entity
+    limit, or the sandbox's field and depth limits). Stands in for Schemathesis'
+    positive_data_acceptance, which cannot know them."""
     if not isinstance(body, dict):
         raise AssertionError(f"the response is not a GraphQL result: {str(body)[:200]}")
     others = [
@@ -171,7 +171,7 @@ STATEMENTS: dict[str, tuple[str, str]] = {
         f"{_FACTS}: errors are {{errors: [{{message, requestId}}]}}",
     ),
     "kojo_valid_queries_accepted": (
-        "A query the SDL allows gets data, unless it is past the depth or cost limit",
+        "A query the SDL allows gets data, unless it is past the entity, field or depth limit",
         "specs/kojo.graphql (limits); Schemathesis' positive_data_acceptance, limits excepted",
     ),
 }

@@ -20,8 +20,9 @@ of the four vendors (DayZero, COUNT, Solvimon, Kojo) this proves that
    CR or LF, empty or only dots are refused with COUNT's 400 or stored under a harmless name
    (one path component of ``[A-Za-z0-9._-]``, served back under that name), and no file is
    written anywhere but the sandbox's own data files;
-6. Kojo refuses GraphQL past its depth and cost limits, a 200 KB query, 10,000 aliases or
-   identical fields, fragment cycles, selections or variables nested deeply, a batched (array)
+6. Kojo refuses GraphQL past its depth limit or its answer-size limit (3,000 fields by alias),
+   a 200 KB query and 10,000 identical fields, answers 10,000 aliases on an unknown id with null,
+   and refuses fragment cycles, selections or variables nested deeply, a batched (array)
    body and a mutation (Kojo's API has none);
 7. an unknown content type, JSON sent as ``text/plain``, multipart sent to a JSON route, an empty
    JSON body, a body without any content type, and unknown or malformed methods are refused.
@@ -1066,7 +1067,7 @@ def _gql(name: str, body: Any, statuses: int, shape: str, message: str | None = 
 _DEEP_ITEMS = "id"
 for _ in range(5):
     _DEEP_ITEMS = f"creditMemoItems {{ creditMemo {{ {_DEEP_ITEMS} }} }}"
-_SIXTY_FIELDS = " ".join(f"a{n}: id" for n in range(60))
+_ROOT_ALIASES = " ".join(f"a{_b36(n)}:__typename" for n in range(3_000))
 _ALIASES = " ".join(f"a{_b36(n)}:id" for n in range(10_000))
 
 GRAPHQL = [
@@ -1078,11 +1079,11 @@ GRAPHQL = [
         "exceeds the limit of 8",
     ),
     _gql(
-        "cost-over-limit",
-        {"query": f"{{ creditMemos(limit: 100) {{ {_SIXTY_FIELDS} }} }}"},
+        "3000-fields-by-alias",
+        {"query": f"{{ {_ROOT_ALIASES} }}"},
         200,
         "graphql-refusal",
-        "maximum cost of 5000",
+        "more than 2904 fields",
     ),
     _gql(
         "query-200kb",
@@ -1095,8 +1096,7 @@ GRAPHQL = [
         "10000-aliases",
         {"query": f'{{ creditMemo(id: "x") {{ {_ALIASES} }} }}'},
         200,
-        "graphql-refusal",
-        "maximum cost of 5000",
+        "graphql-null",
     ),
     _gql(
         "10000-identical-fields",

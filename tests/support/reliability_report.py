@@ -116,7 +116,7 @@ AREAS = (
         "tests/sandbox/test_hostile_input.py, tests/sandbox/test_body_limits.py",
         "Bodies that are not UTF-8, JSON nested 1,000 and 100,000 deep, 5,000-digit numbers, "
         "very long strings and ids, bad bytes in headers and query strings, path-traversal and "
-        "absurd upload names, GraphQL past the depth and cost limits, wrong content types, "
+        "absurd upload names, GraphQL past the depth and answer-size limits, wrong content types, "
         "bodies over the size limit (413) and bodies sent too slowly (408): each gets a 4xx, "
         "the server keeps serving, and the stored data is byte for byte unchanged.",
         {"requests": "hostile requests sent"},

@@ -4,8 +4,8 @@ A client sends the same few queries again and again, with other variables. Valid
 against the schema walks every node with every rule of the GraphQL spec: more than half of a
 Kojo request's time here. The result depends only on the schema and the query text, so it is
 remembered (for the most recent texts, up to a size), as Ariadne's documentation of
-``query_validator`` suggests. The one rule that reads the request's
-variables (``limits.CostLimit``: a list's ``limit`` may be a variable) still runs on every request.
+``query_validator`` suggests. No rule reads the request's variables: the limits that depend on
+them, and on the tenant's data, are counted when the query runs (``limits``).
 """
 
 from __future__ import annotations
@@ -17,8 +17,6 @@ from typing import Any
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, validate
 from graphql.utilities.type_info import TypeInfo
 from graphql.validation import ASTValidationRule
-
-from sandbox.vendors.kojo.limits import CostLimit
 
 CACHED_TEXTS = 256
 LONGEST_CACHED_TEXT = 16 * 1024  # a longer query is parsed and validated every time
@@ -49,14 +47,9 @@ def validate_query(
     max_errors: int | None = None,
     type_info: TypeInfo | None = None,
 ) -> list[GraphQLError]:
-    """Ariadne's ``query_validator``: every rule's errors, the per-request ones run afresh."""
-    per_request = tuple(rule for rule in rules or () if issubclass(rule, CostLimit))
-    static = tuple(rule for rule in rules or () if rule not in per_request)
+    """Ariadne's ``query_validator``: every rule's errors, remembered per query text."""
+    static = tuple(rules or ())
     source = document_ast.loc.source.body if document_ast.loc else None
     if source is not None and len(source) <= LONGEST_CACHED_TEXT:
-        errors = list(_static_errors(schema, source, static))
-    else:
-        errors = validate(schema, document_ast, static, max_errors)
-    if errors or not per_request:
-        return errors
-    return validate(schema, document_ast, per_request, max_errors)
+        return list(_static_errors(schema, source, static))
+    return validate(schema, document_ast, static, max_errors)

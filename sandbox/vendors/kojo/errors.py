@@ -30,7 +30,10 @@ EXPIRED_TOKEN = "The access token has expired; request a new one from POST /oaut
 LIMIT_RANGE = "limit must be between 0 and {maximum}; got {limit}"
 OFFSET_RANGE = "offset must be 0 or more; got {offset}"
 TOO_DEEP = "Query depth {depth} exceeds the limit of {limit}"
-TOO_COSTLY = "The query exceeds the maximum cost of {limit}"
+TOO_MANY_FIELDS = (
+    "The query returns more than {limit} fields (aliases included): ask for each field once, "
+    "or page with limit and offset"
+)
 TOO_MANY_ENTITIES = (
     "The query returns more than {limit} entities (anything with an id); the maximum is {limit} "
     "at a time: page with limit and offset"

@@ -55,7 +55,7 @@ def run_query(body: dict[str, Any]) -> Response:
         _schema(),
         body,
         context_value=context,
-        validation_rules=limits.validation_rules(body.get("variables")),
+        validation_rules=limits.VALIDATION_RULES,
         query_parser=documents.parse_query,
         query_validator=documents.validate_query,
         error_formatter=schema.formatter(request_id),

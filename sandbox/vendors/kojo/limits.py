@@ -1,26 +1,32 @@
 """Kojo's limits, checked before a query's result is built: a hostile query is refused at once in
 Kojo's error shape and never stalls the sandbox for other tenants.
 
-- ``DepthLimit``: nested at most 8 levels (introspection exempt).
-- ``CostLimit``: at most 5,000 fields, a list counting as many times as its ``limit``.
+- ``DepthLimit`` (ours): nested at most 8 levels (introspection exempt).
 - ``EntityCountingExecutor``: at most 100 entities (objects with an id: every object type of
   Kojo's schema has one) per request, as Kojo's api-limits page says ("a maximum of 100 entities
   (anything with an id field) at a time"). Nested lists have no ``limit``, so how many entities a
   query returns depends on the tenant's data: before executing, it walks the query's object
   fields over the tenant's data and stops at the 101st entity, so refusing an enormous query
   costs no more than counting 101 entities. No scalar field is read and no result is built.
+- The same walk counts the fields the answer would have (ours): aliases can ask for one field
+  many times over, which no entity limit bounds. The budget is 100 entities with every field of
+  Kojo's widest type, so only a query that repeats fields under aliases can pass it: every query
+  Kojo serves without aliases is served here too. Counting the real answer, not a list's
+  ``limit``, is what keeps a query of few entities from being refused for what it might return.
 """
 
 from __future__ import annotations
 
+import functools
 from types import SimpleNamespace
-from typing import Any, ClassVar
+from typing import Any
 
 from graphql import (
     Executor,
     GraphQLError,
     GraphQLField,
     GraphQLObjectType,
+    GraphQLSchema,
     default_field_resolver,
     get_named_type,
     get_nullable_type,
@@ -32,17 +38,13 @@ from graphql.language import (
     FieldNode,
     FragmentSpreadNode,
     InlineFragmentNode,
-    IntValueNode,
     SelectionSetNode,
-    VariableNode,
 )
 from graphql.validation import ASTValidationRule, ValidationRule
 
 from sandbox.vendors.kojo import errors
-from sandbox.vendors.kojo.schema import MAX_LIMIT
 
 MAX_DEPTH = 8
-MAX_COST = 5000
 MAX_ENTITIES = 100
 
 
@@ -73,68 +75,52 @@ class DepthLimit(ValidationRule):
         return deepest
 
 
-class CostLimit(ValidationRule):
-    """Refuses operations that could return more than ``MAX_COST`` fields: each field counts once
-    for every item of the lists around it, a list as long as its ``limit`` (100 when not given).
-    Introspection fields are exempt."""
-
-    variables: ClassVar[dict[str, Any]] = {}
-
-    def enter_operation_definition(self, node: Any, *_: Any) -> None:
-        cost = self._cost(node.selection_set, 1, set())
-        if cost > MAX_COST:
-            self.report_error(GraphQLError(errors.TOO_COSTLY.format(limit=MAX_COST), node))
-
-    def _cost(self, selections: SelectionSetNode | None, weight: int, seen: set[str]) -> int:
-        total = 0
-        for selection in selections.selections if selections else ():
-            if isinstance(selection, FieldNode):
-                if selection.name.value.startswith("__"):
-                    continue
-                inner = weight * self._limit(selection)
-                total += inner + self._cost(selection.selection_set, inner, seen)
-            elif isinstance(selection, InlineFragmentNode):
-                total += self._cost(selection.selection_set, weight, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
-                fragment = self.context.get_fragment(selection.name.value)
-                if fragment is not None:
-                    inner_seen = seen | {selection.name.value}
-                    total += self._cost(fragment.selection_set, weight, inner_seen)
-            if total > MAX_COST:
-                break
-        return total
-
-    def _limit(self, field: FieldNode) -> int:
-        if field.name.value not in LISTS_WITH_LIMIT:
-            return 1
-        for argument in field.arguments or ():
-            if argument.name.value != "limit":
-                continue
-            value = argument.value
-            if isinstance(value, IntValueNode):
-                return max(1, int(value.value))
-            if isinstance(value, VariableNode):
-                given = self.variables.get(value.name.value)
-                return max(1, given) if isinstance(given, int) else MAX_LIMIT
-        return MAX_LIMIT
+# validation rules Ariadne runs on each document, besides the GraphQL spec's own
+VALIDATION_RULES: list[type[ASTValidationRule]] = [DepthLimit]
 
 
-LISTS_WITH_LIMIT = frozenset({"creditMemos", "invoices"})
+class TooLarge(Exception):
+    """Raised by the count as soon as the answer passes a limit: ``message`` says which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def validation_rules(variables: Any) -> list[type[ASTValidationRule]]:
-    given = variables if isinstance(variables, dict) else {}
-    cost = type("CostLimitForRequest", (CostLimit,), {"variables": given})
-    return [DepthLimit, cost]
+@functools.cache
+def max_fields(schema: GraphQLSchema) -> int:
+    """100 entities with every field of the schema's widest object type, plus the root fields."""
+    widest = max(
+        len(kind.fields)
+        for name, kind in schema.type_map.items()
+        if isinstance(kind, GraphQLObjectType) and not name.startswith("__")
+    )
+    root = schema.query_type
+    return MAX_ENTITIES * widest + (len(root.fields) if root is not None else 0)
 
 
-class TooManyEntities(Exception):
-    """Raised by the count as soon as it passes ``MAX_ENTITIES``."""
+class _Spent:
+    """What the count has found so far, refused as soon as it passes a limit."""
+
+    def __init__(self, field_budget: int) -> None:
+        self.entities = 0
+        self.fields = 0
+        self.field_budget = field_budget
+
+    def entity(self) -> None:
+        self.entities += 1
+        if self.entities > MAX_ENTITIES:
+            raise TooLarge(errors.TOO_MANY_ENTITIES.format(limit=MAX_ENTITIES))
+
+    def add_fields(self, count: int) -> None:
+        self.fields += count
+        if self.fields > self.field_budget:
+            raise TooLarge(errors.TOO_MANY_FIELDS.format(limit=self.field_budget))
 
 
 class EntityCountingExecutor(Executor):
-    """graphql-core's executor, which first counts the entities the query returns (see the module
-    docstring) and answers Kojo's error instead of executing when there are more than 100.
+    """graphql-core's executor, which first counts the entities and fields the query returns (see
+    the module docstring) and answers Kojo's error instead of executing when there are too many.
 
     The count reads data through the same resolvers that execution uses, for object fields only,
     so a list has exactly the entities it would have in the result. A resolver that fails (a
@@ -149,15 +135,16 @@ class EntityCountingExecutor(Executor):
         self, root_type: GraphQLObjectType, root_value: Any, grouped: GroupedFieldSet, *rest: Any
     ) -> Any:
         try:
-            self._count(root_type, root_value, grouped, [0])
-        except TooManyEntities:
-            refusal = errors.TOO_MANY_ENTITIES.format(limit=MAX_ENTITIES)
-            self.context_value.refusals.append(refusal)
-            raise GraphQLError(refusal, extensions={"code": "BAD_USER_INPUT"}) from None
+            spent = _Spent(max_fields(self.schema))
+            spent.add_fields(len(grouped))
+            self._count(root_type, root_value, grouped, spent)
+        except TooLarge as refusal:
+            self.context_value.refusals.append(refusal.message)
+            raise GraphQLError(refusal.message, extensions={"code": "BAD_USER_INPUT"}) from None
         return super().execute_collected_root_fields(root_type, root_value, grouped, *rest)
 
     def _count(
-        self, kind: GraphQLObjectType, parent: Any, grouped: GroupedFieldSet, spent: list[int]
+        self, kind: GraphQLObjectType, parent: Any, grouped: GroupedFieldSet, spent: _Spent
     ) -> None:
         for field_details in grouped.values():
             name = field_details[0].node.name.value
@@ -181,9 +168,8 @@ class EntityCountingExecutor(Executor):
                 field_details,
             ).grouped_field_set
             for entity in entities:
-                spent[0] += 1
-                if spent[0] > MAX_ENTITIES:
-                    raise TooManyEntities
+                spent.entity()
+                spent.add_fields(len(sub))
                 self._count(inner, entity, sub, spent)
 
     def _resolve(
