@@ -1,4 +1,5 @@
-"""Keyset cursors: stable under inserts and deletes, opaque, refused when forged."""
+"""Keyset cursors: stable under inserts and deletes; every string of their form is a position, and
+any other string is refused."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import base64
 from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from sandbox.pagination import InvalidCursor, paginate
+from sandbox.pagination import CURSOR_PATTERN, InvalidCursor, Order, paginate
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,25 @@ def test_cursor_holds_while_documents_come_and_go() -> None:
 def test_forged_cursors_are_refused(cursor: str) -> None:
     with pytest.raises(InvalidCursor):
         paginate([Doc(1)], cursor, 10)
+
+
+BY_NAME = Order("name", descending=True, key=lambda doc: f"name {doc.doc_id % 3}")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(CURSOR_PATTERN, fullmatch=True), st.sampled_from(["next", "prev", None]))
+def test_every_string_of_the_cursors_form_is_a_position(cursor: str, direction: str | None) -> None:
+    """What a generator following the spec's pattern sends gets a page, in either order."""
+    docs = [Doc(i) for i in range(1, 8)]
+    for order in (Order(), BY_NAME):
+        page = paginate(docs, cursor or None, 3, order, direction)
+        assert len(page.items) <= 3 and page.total == 7
+
+
+def test_a_cursor_made_for_one_order_is_a_position_in_another() -> None:
+    docs = [Doc(i) for i in range(1, 8)]
+    by_name = paginate(docs, None, 3, BY_NAME)
+    assert by_name.next_cursor is not None and "~" in by_name.next_cursor
+    by_creation = paginate(docs, by_name.next_cursor, 3)
+    last_id = by_name.items[-1].doc_id
+    assert ids(by_creation.items) == [i for i in range(7, 0, -1) if i < last_id][:3]

@@ -124,10 +124,12 @@ def test_sort_by_and_descending_order_the_list_and_cursors_follow(dayzero: DayZe
     )
     seen = [m["id"] for m in first["items"] + rest["items"]]
     assert len(set(seen)) == 4 and rest["has_more"] is False
-    other_sort = dayzero.call(
-        "GET", "/credit-memos", params={"limit": 3, "cursor": first["next_cursor"]}
+    # a cursor made for another sort is a position in this one: after the last memo of the first
+    # page (the fourth created), newest first
+    other_sort = dayzero.ok(
+        "GET", "/credit-memos", 200, params={"limit": 3, "cursor": first["next_cursor"]}
     )
-    assert (other_sort.status_code, other_sort.json()) == (400, {"detail": "Invalid cursor"})
+    assert [memo["amount"] for memo in other_sort["items"]] == [200, 100, 300]
 
 
 def test_pages_neither_repeat_nor_skip_while_memos_come_and_go(dayzero: DayZero) -> None:
@@ -149,9 +151,23 @@ def test_an_empty_cursor_means_the_first_page(dayzero: DayZero) -> None:
     assert _numbers(dayzero.ok("GET", "/credit-memos", 200, params={"cursor": ""})) == ["CM-0001"]
 
 
-def test_a_cursor_the_api_did_not_issue_is_400(dayzero: DayZero) -> None:
+def test_a_cursor_of_the_cursors_form_is_a_position_and_any_other_is_422(dayzero: DayZero) -> None:
+    """Every string of the form the spec's pattern gives is a page, issued or not; anything else
+    is refused by request validation, in DayZero's 422 body."""
+    customer = dayzero.customer()
+    numbers = [dayzero.memo(customer["id"])["number"] for _ in range(3)]
+    after_all = dayzero.ok("GET", "/credit-memos", 200, params={"cursor": "n999999999"})
+    assert [memo["number"] for memo in after_all["items"]] == numbers[::-1]
+    before_all = dayzero.ok("GET", "/credit-memos", 200, params={"cursor": "p999999999"})
+    assert before_all["items"] == [] and before_all["has_next"] is True
+    by_amount = dayzero.ok(
+        "GET", "/credit-memos", 200, params={"cursor": "n1~7a7a", "sort_by": "amount"}
+    )
+    assert len(by_amount["items"]) == 3
     refused = dayzero.call("GET", "/credit-memos", params={"cursor": "not-a-cursor"})
-    assert (refused.status_code, refused.json()) == (400, {"detail": "Invalid cursor"})
+    assert refused.status_code == 422
+    [issue] = refused.json()["detail"]
+    assert (issue["loc"], issue["type"]) == (["query", "cursor"], "string_pattern_mismatch")
 
 
 def test_limit_outside_1_to_1000_is_a_validation_error(dayzero: DayZero) -> None:
