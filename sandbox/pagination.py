@@ -159,4 +159,3 @@ def paginate(
     return Page(
         items=items, total=count, limit=limit, next_cursor=next_cursor, prev_cursor=prev_cursor
     )
-
