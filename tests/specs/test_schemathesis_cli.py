@@ -49,13 +49,19 @@ _KOJO_RANGE = (
 STORED_STATE_RULES: dict[str, tuple[tuple[str, str], ...]] = {
     "dayzero": (
         (r"Only draft credit memos can be (issued|updated|deleted)$", _DAYZERO_CONFLICTS),
-        (r"Only draft or issued credit memos with no applications can be voided$", _DAYZERO_CONFLICTS),
+        (
+            r"Only draft or issued credit memos with no applications can be voided$",
+            _DAYZERO_CONFLICTS,
+        ),
         (r"Only issued or partially applied credit memos can be applied$", _DAYZERO_CONFLICTS),
         (r"Only draft invoices can be finalized$", _DAYZERO_CONFLICTS),
         (r"Credit can only be applied to an open invoice$", _DAYZERO_CONFLICTS),
         (r"Invoice belongs to a different customer$", _DAYZERO_BUSINESS),
         (r"Credit memo and invoice currencies differ$", _DAYZERO_BUSINESS),
-        (r"Amount exceeds the (credit memo's remaining balance|invoice's amount due)$", _DAYZERO_BUSINESS),
+        (
+            r"Amount exceeds the (credit memo's remaining balance|invoice's amount due)$",
+            _DAYZERO_BUSINESS,
+        ),
     ),
     "count": (
         (r"Only drafts can be (updated|deleted); this record is approved$", _COUNT_STATUS),
