@@ -641,7 +641,7 @@ def _rest_ids(vendor: str) -> list[Case]:
 def _long_query_value(vendor: str) -> Case:
     """A 10,000-character id where each REST vendor's list takes a string in its query."""
     method, path, name, status = {
-        "dayzero": ("GET", "/credit-memos", "cursor", 400),
+        "dayzero": ("GET", "/credit-memos", "cursor", 422),
         "count": ("GET", "/customers", "search", 400),
         "solvimon": ("GET", "/invoices", "customer_id", 400),
     }[vendor]
