@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
-from collections.abc import Iterable
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,9 @@ from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
 from sandbox.operations import SandboxApp
-from sandbox.planted import PlantedBugs, ResponseBugs
 from sandbox.profiled_apps import ProfiledApps
 from sandbox.runtime import PROFILE_KEY, SCOPE_KEY, Sandbox
+from sandbox.seams import Seams
 from sandbox.store import Store
 from sandbox.tenant_requests import FaultInjection, MountedVendor, TenantRequests, VendorMounts
 from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
@@ -74,7 +74,7 @@ def create_app(
     *,
     demo: bool = True,
     validate_responses: bool = False,
-    planted_bugs: Iterable[str] = (),
+    stand_ins: Mapping[Any, Any] | None = None,
     journal_size: int = DEFAULT_JOURNAL_SIZE,
     admin_token: str | None = None,
     limits: RequestLimits | None = None,
@@ -84,14 +84,14 @@ def create_app(
 
     ``validate_responses`` makes every response be checked against the spec (a mismatch is a 500):
     the test suite turns it on so that drift between the sandbox and its specs cannot pass.
-    ``planted_bugs`` switches on deliberate defects (``sandbox/planted.py``), for proving that the
-    contract harness finds them; never use it for anything else. ``admin_token``: the control API
-    asks for it as a bearer token (``sandbox.control_access``); without one the control API is
-    open, as it should be only on loopback. ``limits``: body sizes and the time a body may take
-    (``sandbox.body_limits``). ``profile``: the readings of the disputed points the server answers
-    in (``specs/readings.py``), where a tenant has not chosen its own; default readings if None.
+    ``stand_ins`` puts a caller's classes and functions in place of the sandbox's own
+    (``sandbox/seams.py``): the tests use it to serve a drifted deployment on purpose.
+    ``admin_token``: the control API asks for it as a bearer token (``sandbox.control_access``);
+    without one the control API is open, as it should be only on loopback. ``limits``: body
+    sizes and the time a body may take (``sandbox.body_limits``). ``profile``: the readings of
+    the disputed points the server answers in (``specs/readings.py``), where a tenant has not
+    chosen its own; default readings if None.
     """
-    planted = PlantedBugs(planted_bugs)
     store = Store(data_dir)
     tenants = TenantRegistry(store, {v.name: v.new_credentials for v in VENDORS})
     demo_credentials = {v.name: v.demo_credentials for v in VENDORS}
@@ -102,7 +102,7 @@ def create_app(
         store=store,
         tenants=tenants,
         vendors=tuple(v.name for v in VENDORS),
-        planted=planted,
+        seams=Seams(stand_ins),
         journal=RequestJournal(journal_size),
         admin_token=admin_token,
         profile=profile or Profile.of(),
@@ -143,8 +143,7 @@ def _profile_app(
     allowed = error_handlers.AllowedMethods()
     shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}
     for vendor in VENDORS:
-        spec = served_spec(_parsed_spec(vendor.spec), vendor.name, profile)
-        spec = sandbox.planted.loosen(vendor.name, spec)
+        spec = sandbox.seams.of(served_spec)(_parsed_spec(vendor.spec), vendor.name, profile)
         app.add_api(
             spec,
             base_path=vendor.base_path,
@@ -189,10 +188,6 @@ def _profile_app(
         sandbox=sandbox,
         shapes=error_shapes,
     )
-    if sandbox.planted:
-        app.add_middleware(
-            ResponseBugs, position=MiddlewarePosition.BEFORE_EXCEPTION, bugs=sandbox.planted
-        )
     for vendor in VENDORS:
         if vendor.stamp_responses is not None:
             for position in (

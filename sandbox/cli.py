@@ -17,7 +17,6 @@ from sandbox import control_access
 from sandbox.body_limits import RequestLimits
 from sandbox.fixtures import FixtureError, read
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
-from sandbox.planted import ALL_BUGS
 from sandbox.store import StoreCorruptError, StoreUnwritableError
 from sandbox.tenants import DEMO_TENANT_ID
 from specs.readings import ProfileError, load_profile
@@ -52,13 +51,6 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "--in-memory",
         action="store_true",
         help="keep everything in memory and write nothing: for throwaway runs",
-    )
-    parser.add_argument(  # test-only: deliberate defects, see sandbox/planted.py
-        "--planted-bug",
-        action="append",
-        default=[],
-        choices=sorted(ALL_BUGS),
-        help=argparse.SUPPRESS,
     )
     parser.add_argument(
         "--fixture",
@@ -169,7 +161,6 @@ def serve(args: argparse.Namespace) -> int:
         app = create_app(
             data_dir=data_dir,
             demo=not args.no_demo,
-            planted_bugs=args.planted_bug,
             journal_size=args.journal_size,
             admin_token=token,
             limits=RequestLimits(args.max_body_bytes, args.max_upload_bytes, args.body_timeout),
@@ -203,9 +194,5 @@ def serve(args: argparse.Namespace) -> int:
         + ("send Authorization: Bearer <admin token>" if token else "open (loopback, no token)"),
         flush=True,
     )
-    if args.planted_bug:
-        print(
-            f"PLANTED BUGS ON (for testing the harness): {', '.join(args.planted_bug)}", flush=True
-        )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

@@ -10,11 +10,13 @@ import socket
 import threading
 import time
 import warnings
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
+from starlette.types import ASGIApp
 
 from specs.readings import Profile
 
@@ -26,13 +28,17 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 class EmbeddedSandbox:
-    """``with EmbeddedSandbox() as sandbox: sandbox.base_url`` serves a fresh sandbox."""
+    """``with EmbeddedSandbox() as sandbox: sandbox.base_url`` serves a fresh sandbox.
+
+    ``stand_ins`` go to ``create_app`` (``sandbox/seams.py``); ``wrap``, when given, is put
+    around the whole app, as a proxy in front of a deployment would be."""
 
     def __init__(
         self,
         data_dir: Path | None = None,
         host: str = "127.0.0.1",
-        planted_bugs: Iterable[str] = (),
+        stand_ins: Mapping[Any, Any] | None = None,
+        wrap: Callable[[ASGIApp], ASGIApp] | None = None,
         profile: Profile | None = None,
         admin_token: str | None = None,
     ) -> None:
@@ -41,9 +47,11 @@ class EmbeddedSandbox:
 
         self.port = free_port(host)
         self.base_url = f"http://{host}:{self.port}"
-        app = create_app(
-            data_dir, planted_bugs=planted_bugs, profile=profile, admin_token=admin_token
+        app: ASGIApp = create_app(
+            data_dir, stand_ins=stand_ins, profile=profile, admin_token=admin_token
         )
+        if wrap is not None:
+            app = wrap(app)
         config = uvicorn.Config(app, host=host, port=self.port, log_level="error")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -19,7 +19,7 @@ from connexion.context import scope as current_scope
 from sandbox.faults import RateLimiter
 from sandbox.idempotency import InFlightKeys
 from sandbox.journal import RequestJournal
-from sandbox.planted import PlantedBugs
+from sandbox.seams import Seams
 from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
 from specs.readings import Profile
@@ -49,7 +49,8 @@ class Sandbox:
     store: Store
     tenants: TenantRegistry
     vendors: tuple[str, ...]
-    planted: PlantedBugs = field(default_factory=PlantedBugs)
+    # what stands in for the sandbox's own classes and functions (none unless a test asks)
+    seams: Seams = field(default_factory=Seams)
     # Idempotency keys of requests being handled right now (never stored)
     in_flight: InFlightKeys = field(default_factory=InFlightKeys)
     # the last requests of each tenant (never stored)

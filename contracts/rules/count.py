@@ -496,12 +496,12 @@ def ambiguous_uuid(api: CountApi) -> None:
         return
     tenant = _sandbox_tenant_of(api)
     record = api.record("invoice", 5)
-    planted = api.http.request(
+    duplicated = api.http.request(
         "POST",
         f"{api.control_url}/tenants/{tenant}/count/legacy-duplicates",
         json={"uuid": record["id"]},
     )
-    assert planted.status_code == 201, f"planting a duplicate answered {planted.status_code}"
+    assert duplicated.status_code == 201, f"making a duplicate answered {duplicated.status_code}"
     try:
         response = api.call("GET", f"/invoices/{record['id']}")
         assert response.status_code == 409, f"a duplicated UUID answered {response.status_code}"

@@ -21,6 +21,7 @@ from sandbox.embedded import EmbeddedSandbox
 from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
 from tests.support.kojo_client import DEMO as KOJO_DEMO
+from tests.support.planted import sandbox_args
 from tests.support.processes import CREDITBOX
 from tests.support.solvimon_client import DEMO_KEY as SOLVIMON_DEMO_KEY
 
@@ -109,7 +110,7 @@ ArgsFor = Callable[..., list[str]]
 
 def rules_with_bug(args_for: ArgsFor, bug: str, report_dir: Path) -> tuple[RunReport, str]:
     """The rules layer, writes allowed, against a sandbox with ``bug`` planted."""
-    with EmbeddedSandbox(planted_bugs=[bug]) as sandbox:
+    with EmbeddedSandbox(**sandbox_args([bug])) as sandbox:
         return check_quietly(
             args_for(sandbox.base_url, report_dir, "--layers", "rules", "--allow-writes")
         )
@@ -124,7 +125,7 @@ def schema_layer_with_bugs(
 ) -> tuple[RunReport, str]:
     """The schema layer (examples and fuzzing) against a sandbox with ``bugs`` planted, after
     ``seed_with(base_url)`` has given Schemathesis something to read."""
-    with EmbeddedSandbox(planted_bugs=bugs) as sandbox:
+    with EmbeddedSandbox(**sandbox_args(bugs)) as sandbox:
         seed_with(sandbox.base_url)
         return check_quietly(
             args_for(

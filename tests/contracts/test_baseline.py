@@ -12,6 +12,7 @@ from contracts.cli import main
 from contracts.config import UsageError
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import demo_args
+from tests.support.planted import sandbox_args
 
 RULE = "DZ-APPLY-OVER-REMAINING"
 # The over-apply leaves a memo applied past its amount, which this invariant sees on the rule's
@@ -34,7 +35,7 @@ def _baseline(path: Path, expires: dt.date, target: str | None = None) -> Path:
 
 
 def _run(tmp_path: Path, baseline: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    with EmbeddedSandbox(planted_bugs=["dayzero_over_apply_accepted"]) as sandbox:
+    with EmbeddedSandbox(**sandbox_args(["dayzero_over_apply_accepted"])) as sandbox:
         args = demo_args(sandbox.base_url, tmp_path, "--layers", "rules", "--allow-writes")
         code = main([*args, "--baseline", str(baseline)])
     return code, capsys.readouterr().out

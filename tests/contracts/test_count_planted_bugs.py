@@ -11,7 +11,6 @@ import pytest
 
 from contracts.checks import count as checks
 from sandbox.embedded import EmbeddedSandbox
-from sandbox.planted import RESPONSE_BUGS
 from tests.contracts.support import (
     count_args,
     failing_checks,
@@ -20,6 +19,7 @@ from tests.contracts.support import (
     schema_layer_with_bugs,
 )
 from tests.support.count_client import Count
+from tests.support.planted import RESPONSE_BUGS
 
 COUNT_RULE_BUGS = {
     "count_over_apply_accepted": "CT-OVER-APPLY-400",

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from contracts.checks import dayzero as checks
-from sandbox.planted import RESPONSE_BUGS
 from tests.contracts.support import failing_checks
 from tests.support.dayzero_client import DayZero
+from tests.support.planted import RESPONSE_BUGS
 
 # each response bug of the sandbox that breaks an invariant -> the check that must catch it
 INVARIANT_BUGS = {

@@ -11,7 +11,6 @@ import pytest
 
 from contracts.checks import kojo as checks
 from sandbox.embedded import EmbeddedSandbox
-from sandbox.planted import RESPONSE_BUGS
 from sandbox.vendors.kojo.errors import TOO_MANY_ENTITIES
 from tests.contracts.support import (
     check_quietly,
@@ -22,6 +21,7 @@ from tests.contracts.support import (
     run_cli,
 )
 from tests.support.kojo_client import DEMO, Kojo
+from tests.support.planted import RESPONSE_BUGS
 from tests.support.processes import serving
 
 KOJO_RULE_BUGS = {

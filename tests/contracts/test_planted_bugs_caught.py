@@ -11,7 +11,6 @@ from contracts.http import Limits
 from contracts.rules import catalogue, run_rules
 from contracts.rules.dayzero import Credentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
-from sandbox.planted import ALL_BUGS, BEHAVIOUR_BUGS, RESPONSE_BUGS, WRONG_ERROR_BODY
 from tests.contracts.support import (
     check_quietly,
     demo_args,
@@ -21,6 +20,7 @@ from tests.contracts.support import (
     seed,
 )
 from tests.contracts.test_dayzero_checks import INVARIANT_BUGS
+from tests.support.planted import ALL_BUGS, BEHAVIOUR_BUGS, RESPONSE_BUGS, WRONG_ERROR_BODY
 
 # bugs the documented-behaviour rules must catch -> the rule that catches each
 RULE_BUGS = {

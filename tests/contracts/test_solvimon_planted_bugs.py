@@ -11,7 +11,6 @@ import pytest
 
 from contracts.checks import solvimon as checks
 from sandbox.embedded import EmbeddedSandbox
-from sandbox.planted import NO_REQUEST_ID, RESPONSE_BUGS
 from tests.contracts.support import (
     failing_checks,
     outcomes,
@@ -19,6 +18,7 @@ from tests.contracts.support import (
     schema_layer_with_bugs,
     solvimon_args,
 )
+from tests.support.planted import NO_REQUEST_ID, RESPONSE_BUGS, sandbox_args
 from tests.support.solvimon_client import Solvimon, line_credit
 
 SOLVIMON_RULE_BUGS = {
@@ -45,7 +45,7 @@ def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 
 
 def test_a_credit_without_its_original_also_fails_the_invariant(tmp_path: Path) -> None:
-    with EmbeddedSandbox(planted_bugs=["solvimon_credit_unlinked"]) as sandbox:
+    with EmbeddedSandbox(**sandbox_args(["solvimon_credit_unlinked"])) as sandbox:
         bodies = _responses(sandbox.base_url)
     assert "solvimon_credit_names_its_original" in failing_checks(checks, bodies)
 

@@ -1,15 +1,21 @@
-"""Planted bugs are off unless named, and on when named, in every way the sandbox starts."""
+"""Planted bugs live in the tests: a named bug's stand-in answers in an embedded sandbox, the
+sandbox itself has none, and `creditbox serve` offers no way to switch one on."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
 
-from contracts.cli import build_parser
-from sandbox.app import create_app
-from sandbox.planted import PlantedBugs
+from sandbox.embedded import EmbeddedSandbox
+from sandbox.seams import Seams
 from tests.support.dayzero_client import DayZero
-from tests.support.processes import serving
+from tests.support.planted import sandbox_args
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _over_apply_status(dayzero: DayZero) -> int:
@@ -19,9 +25,11 @@ def _over_apply_status(dayzero: DayZero) -> int:
     return int(dayzero.apply(memo["id"], invoice["id"], 5000).status_code)
 
 
-def test_serve_switches_on_a_named_bug() -> None:
-    args = ["--in-memory", "--planted-bug", "dayzero_over_apply_accepted"]
-    with serving(args) as base_url, httpx.Client(base_url=base_url) as http:
+def test_a_named_bugs_stand_in_answers_in_the_embedded_sandbox() -> None:
+    with (
+        EmbeddedSandbox(**sandbox_args(["dayzero_over_apply_accepted"])) as sandbox,
+        httpx.Client(base_url=sandbox.base_url) as http,
+    ):
         assert _over_apply_status(DayZero(http)) == 201
 
 
@@ -29,11 +37,31 @@ def test_the_faithful_sandbox_refuses_the_same_request(dayzero: DayZero) -> None
     assert _over_apply_status(dayzero) == 400
 
 
-def test_no_bug_is_on_by_default() -> None:
-    assert not PlantedBugs()
-    assert build_parser().parse_args(["serve"]).planted_bug == []
+def test_nothing_stands_in_by_default_and_serve_has_no_bug_switch() -> None:
+    assert not Seams()
+    creditbox = str(Path(sys.executable).parent / "creditbox")
+    done = subprocess.run(
+        [creditbox, "serve", "--in-memory", "--planted-bug", "x"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    assert done.returncode == 2 and "unrecognized arguments: --planted-bug" in done.stderr
 
 
 def test_an_unknown_bug_name_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown planted bugs"):
-        create_app(None, planted_bugs=["dayzero_everything_broken"])
+        sandbox_args(["dayzero_everything_broken"])
+
+
+def test_nothing_in_the_product_speaks_of_planted_bugs() -> None:
+    found = [
+        str(path.relative_to(ROOT))
+        for package in ("sandbox", "contracts")
+        for path in (ROOT / package).rglob("*")
+        if path.is_file()
+        and path.suffix in (".py", ".yaml", ".html")
+        and "planted" in path.read_text(encoding="utf-8").lower()
+    ]
+    assert found == []

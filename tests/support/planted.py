@@ -1,18 +1,16 @@
-"""Planted bugs: switchable, deliberate defects that prove the contract harness finds drift.
+"""Planted bugs: deliberate defects that prove the contract harness finds drift.
 
-Test-only. Never on by default: a bug is on only when named in ``create_app(planted_bugs=...)``
-(or ``creditbox serve --planted-bug NAME``, a flag left out of ``--help``), and the server says so
-at start-up. Each bug breaks one documented behaviour, and the test suite proves that a named
-rule or check catches each one.
-
-Two kinds:
-
-- *behaviour* bugs change what a vendor backend does (it asks :meth:`PlantedBugs.on`);
-- *response* bugs rewrite a vendor's JSON (or headers) on the way out (:class:`ResponseBugs`).
+Test code only. The sandbox knows nothing of them: a behaviour bug is a stand-in for one of the
+sandbox's classes or functions (a subclass that bends one rule, or a wrapper), passed to
+``create_app`` through ``sandbox.seams``; a response bug rewrites a vendor's answers on the way
+out, as a proxy in front of a drifted deployment would. ``sandbox_args(bugs)`` gives what
+``EmbeddedSandbox`` takes to serve them. Each bug breaks one documented behaviour, and the test
+suite proves that a named rule or check catches each one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -228,50 +226,15 @@ NO_REQUEST_ID = "solvimon_request_id_missing"
 ALL_BUGS = frozenset({*BEHAVIOUR_BUGS, *RESPONSE_BUGS, WRONG_ERROR_BODY, NO_REQUEST_ID})
 
 
-def _templates_take_any_kind(spec: dict[str, Any]) -> None:
-    kind = spec["components"]["schemas"]["TemplateCreate"]["properties"]["invoiceType"]
-    kind["enum"] = ["invoice", "estimate", "memo"]
-
-
-# behaviour bugs whose refusal the spec states too: how each loosens its vendor's spec
-SPEC_LOOSENINGS: dict[str, tuple[tuple[str, Callable[[dict[str, Any]], None]], ...]] = {
-    "count_recurring_memo_accepted": (("count", _templates_take_any_kind),),
-}
-
-
-class PlantedBugs:
-    """The bugs switched on for one app. Empty, and so harmless, unless a test asks."""
-
-    def __init__(self, names: Iterable[str] = ()) -> None:
-        self.names = frozenset(names)
-        unknown = self.names - ALL_BUGS
-        if unknown:
-            raise ValueError(f"unknown planted bugs: {', '.join(sorted(unknown))}")
-
-    def on(self, name: str) -> bool:
-        return name in self.names
-
-    def loosen(self, vendor: str, spec: dict[str, Any]) -> dict[str, Any]:
-        """``spec`` as served with this app's bugs: a behaviour bug that accepts what the spec
-        refuses must get past request validation first (``spec`` is changed in place)."""
-        for name in self.names:
-            for bug_vendor, loosen in SPEC_LOOSENINGS.get(name, ()):
-                if bug_vendor == vendor:
-                    loosen(spec)
-        return spec
-
-    def __bool__(self) -> bool:
-        return bool(self.names)
-
-
 class ResponseBugs:
-    """ASGI middleware: rewrites vendor responses through the response bugs switched on."""
+    """ASGI middleware around the whole app: rewrites vendor responses through the response bugs
+    switched on."""
 
-    def __init__(self, app: ASGIApp, bugs: PlantedBugs) -> None:
+    def __init__(self, app: ASGIApp, bugs: frozenset[str]) -> None:
         self.app = app
-        self.rewrites = {name: rewrite for name, rewrite in RESPONSE_BUGS.items() if bugs.on(name)}
-        self.wrong_errors = bugs.on(WRONG_ERROR_BODY)
-        self.no_request_id = bugs.on(NO_REQUEST_ID)
+        self.rewrites = {name: rewrite for name, rewrite in RESPONSE_BUGS.items() if name in bugs}
+        self.wrong_errors = WRONG_ERROR_BODY in bugs
+        self.no_request_id = NO_REQUEST_ID in bugs
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(
@@ -316,3 +279,225 @@ class ResponseBugs:
         elif self.wrong_errors and isinstance(data, dict) and "detail" in data:
             data = {"error": data["detail"]}
         return json.dumps(data).encode()
+
+
+# behaviour bugs as stand-ins ------------------------------------------------------------------
+# each: (the sandbox's class or function, how to make a stand-in of what stands there so far);
+# several bugs on one original stack
+
+
+def _subclass(name: str, **attributes: Any) -> Callable[[Any], Any]:
+    return lambda base: type(name, (base,), attributes)
+
+
+def _every_memo_status_may(operation: str) -> Callable[[Any], Any]:
+    def make(base: Any) -> Any:
+        _, refusal = base.memo_transitions[operation]
+        statuses = frozenset({"draft", "issued", "partially_applied", "fully_applied", "void"})
+        if operation == "void":  # voiding while credit is applied, not voiding twice
+            statuses = statuses - {"void"}
+        table = {**base.memo_transitions, operation: (statuses, refusal)}
+        return type(f"{operation.title()}Anything", (base,), {"memo_transitions": table})
+
+    return make
+
+
+def _count_skips(operation: str) -> Callable[[Any], Any]:
+    def make(base: Any) -> Any:
+        _, refusal = base.transitions[operation]
+        statuses = frozenset({"draft", "approved", "sent", "partial", "paid", "overdue"})
+        table = {**base.transitions, operation: (statuses, refusal)}
+        return type(f"{operation.title()}Anything", (base,), {"transitions": table})
+
+    return make
+
+
+def _dayzero_pages_skip(base: Any) -> Any:
+    def _page(self: Any, documents: Any, listing: Any) -> Any:
+        page = base._page(self, documents, listing)
+        return dataclasses.replace(page, items=page.items[1:]) if listing.cursor else page
+
+    return type("PagesSkip", (base,), {"_page": _page})
+
+
+def _dayzero_unapply_keeps_due(base: Any) -> Any:
+    return type("KeepsDue", (base,), {"_give_back": lambda self, *_: None})
+
+
+def _dayzero_over_apply(base: Any) -> Any:
+    return type("OverApply", (base,), {"credit_left": lambda self, memo: 10**12})
+
+
+def _count_recurring_memo(base: Any) -> Any:
+    def check_kind(self: Any, kind: str) -> None:
+        base.check_kind(self, "invoice" if kind == "memo" else kind)
+
+    return type("RecurringMemo", (base,), {"check_kind": check_kind})
+
+
+def _count_spec_takes_memo_templates(served: Any) -> Any:
+    def loosened(spec: Any, vendor: str, profile: Any) -> Any:
+        found = served(spec, vendor, profile)
+        if vendor == "count":
+            kind = found["components"]["schemas"]["TemplateCreate"]["properties"]["invoiceType"]
+            kind["enum"] = ["invoice", "estimate", "memo"]
+        return found
+
+    return loosened
+
+
+def _solvimon_replay_runs_again(base: Any) -> Any:
+    def replay(self: Any, stored: Any, idempotent: Any) -> Any:
+        base.replay(self, stored, idempotent)  # a reused key is still refused
+        return None
+
+    return type("ReplayRunsAgain", (base,), {"replay": replay})
+
+
+def _solvimon_key_reuse_accepted(base: Any) -> Any:
+    def replay(self: Any, stored: Any, idempotent: Any) -> Any:
+        if stored["fingerprint"] != idempotent.fingerprint:
+            return None  # run anew
+        return base.replay(self, stored, idempotent)
+
+    return type("KeyReuseAccepted", (base,), {"replay": replay})
+
+
+def _kojo_page(change: Callable[[dict[str, Any]], None]) -> Callable[[Any], Any]:
+    def make(page: Any) -> Any:
+        names = ("found", "limit", "offset", "order_by", "direction", "updated_after")
+
+        def changed(info: Any, *args: Any) -> Any:
+            given = dict(zip(names, args, strict=True))
+            change(given)
+            return page(info, *(given[name] for name in names))
+
+        return changed
+
+    return make
+
+
+def _cut_limit(given: dict[str, Any]) -> None:
+    if given["limit"] is not None and given["limit"] > 100:
+        given["limit"] = 100
+
+
+def _no_offset(given: dict[str, Any]) -> None:
+    given["offset"] = 0
+
+
+def _no_direction(given: dict[str, Any]) -> None:
+    given["direction"] = None
+
+
+def _kojo_total_due_ignores_payments(money: Any) -> Any:
+    def wrong(doc: Any) -> Any:
+        found = money(doc)
+        return {**found, "total_due": found["total_due"] + found["payments"]}
+
+    return wrong
+
+
+def _kojo_first_invoice(memo_invoice: Any) -> Any:
+    return lambda book, memo: next(iter(book.invoices.values()), None)
+
+
+def _kojo_lines_from_zero(line_number: Any) -> Any:
+    return lambda ref: line_number(ref) - 1
+
+
+def _kojo_any_token(tenant_of: Any) -> Any:
+    return lambda tenants, token: tenant_of(tenants, token) or "demo"
+
+
+def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
+    from sandbox.vendors.count import auth as count_auth
+    from sandbox.vendors.count.invoices import InvoiceBackend as CountInvoices
+    from sandbox.vendors.count.templates import TemplateBackend
+    from sandbox.vendors.dayzero import auth as dayzero_auth
+    from sandbox.vendors.dayzero.models import DayZeroBackend
+    from sandbox.vendors.kojo import auth as kojo_auth
+    from sandbox.vendors.kojo import schema as kojo_schema
+    from sandbox.vendors.solvimon import auth as solvimon_auth
+    from sandbox.vendors.solvimon.invoices import InvoiceBackend as SolvimonInvoices
+    from specs.readings import served_spec
+
+    def _nothing(*_: Any) -> None:
+        return None
+
+    return {
+        "dayzero_over_apply_accepted": ((DayZeroBackend, _dayzero_over_apply),),
+        "dayzero_void_after_apply": ((DayZeroBackend, _every_memo_status_may("void")),),
+        "dayzero_delete_issued": ((DayZeroBackend, _every_memo_status_may("delete")),),
+        "dayzero_unapply_keeps_invoice_due": ((DayZeroBackend, _dayzero_unapply_keeps_due),),
+        "dayzero_foreign_business_allowed": (
+            (dayzero_auth.may_act_for, lambda _: lambda given, own: True),
+        ),
+        "dayzero_pagination_skips": ((DayZeroBackend, _dayzero_pages_skip),),
+        "count_over_apply_accepted": (
+            (CountInvoices, _subclass("OverApply", _over_open_balance=_nothing)),
+        ),
+        "count_recurring_memo_accepted": (
+            (TemplateBackend, _count_recurring_memo),
+            (served_spec, _count_spec_takes_memo_templates),
+        ),
+        "count_ambiguous_uuid_served": (
+            (CountInvoices, _subclass("Ambiguous", _ambiguous=lambda self, _, found: found[0])),
+        ),
+        "count_remove_credit_unapplied_ok": (
+            (
+                CountInvoices,
+                _subclass(
+                    "RemovesNothing",
+                    _nothing_to_remove=lambda self, db, ws, invoice: self.view(db, ws, invoice),
+                ),
+            ),
+        ),
+        "count_patch_after_approve": ((CountInvoices, _count_skips("update")),),
+        "count_send_draft": ((CountInvoices, _count_skips("send")),),
+        "count_bad_signature_accepted": ((count_auth.refuse_signature, lambda _: _nothing),),
+        "solvimon_credit_any_status": (
+            (SolvimonInvoices, _subclass("AnyStatus", require_creditable=_nothing)),
+        ),
+        "solvimon_over_credit": (
+            (SolvimonInvoices, _subclass("OverCredit", credited=lambda *_: {})),
+        ),
+        "solvimon_partial_credit_ignored": (
+            (SolvimonInvoices, _subclass("Everything", asked=lambda *_: {})),
+        ),
+        "solvimon_permission_ignored": (
+            (solvimon_auth.granted, lambda _: lambda permissions, any_of: True),
+        ),
+        "solvimon_replay_runs_again": ((SolvimonInvoices, _solvimon_replay_runs_again),),
+        "solvimon_key_reuse_accepted": ((SolvimonInvoices, _solvimon_key_reuse_accepted),),
+        "solvimon_credit_unlinked": (
+            (SolvimonInvoices, _subclass("Unlinked", credit_details=lambda *_: None)),
+        ),
+        "kojo_limit_silently_cut": ((kojo_schema.page, _kojo_page(_cut_limit)),),
+        "kojo_offset_ignored": ((kojo_schema.page, _kojo_page(_no_offset)),),
+        "kojo_direction_ignored": ((kojo_schema.page, _kojo_page(_no_direction)),),
+        "kojo_any_token_accepted": ((kojo_auth.tenant_of, _kojo_any_token),),
+        "kojo_total_due_ignores_payments": (
+            (kojo_schema.money_fields, _kojo_total_due_ignores_payments),
+        ),
+        "kojo_line_numbers_from_zero": ((kojo_schema.line_number, _kojo_lines_from_zero),),
+        "kojo_nested_invoice_mismatch": ((kojo_schema.memo_invoice, _kojo_first_invoice),),
+    }
+
+
+def sandbox_args(bugs: Iterable[str]) -> dict[str, Any]:
+    """What ``EmbeddedSandbox`` (or ``create_app``'s ``stand_ins``) takes to serve ``bugs``."""
+    names = frozenset(bugs)
+    unknown = names - ALL_BUGS
+    if unknown:
+        raise ValueError(f"unknown planted bugs: {', '.join(sorted(unknown))}")
+    stand_ins: dict[Any, Any] = {}
+    for name, changes in _stand_ins().items():
+        if name in names:
+            for original, make in changes:
+                stand_ins[original] = make(stand_ins.get(original, original))
+    responses = names - set(BEHAVIOUR_BUGS)
+    args: dict[str, Any] = {"stand_ins": stand_ins}
+    if responses:
+        args["wrap"] = lambda app: ResponseBugs(app, responses)
+    return args

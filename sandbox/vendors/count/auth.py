@@ -94,9 +94,13 @@ class SignatureMiddleware:
                 window=self.window,
             )
         except SignatureError as refusal:
-            if not sandbox_of(scope).planted.on("count_bad_signature_accepted"):
-                raise errors.Unauthorized(str(refusal)) from None
+            sandbox_of(scope).seams.of(refuse_signature)(refusal)
         return str(tenant["id"])
+
+
+def refuse_signature(refusal: SignatureError) -> None:
+    """A request whose signature does not verify is COUNT's 401."""
+    raise errors.Unauthorized(str(refusal)) from None
 
 
 def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:

@@ -97,7 +97,7 @@ def delete_product(uuid: str) -> Response:
 
 
 def _invoices() -> InvoiceBackend:
-    return InvoiceBackend(current().store, current().planted)
+    return current().seams.of(InvoiceBackend)(current().store)
 
 
 def list_invoices(page: int = 1, limit: int = 20, **filters: Any) -> Response:
@@ -169,7 +169,7 @@ def get_audit_log(uuid: str) -> Response:
 
 
 def _templates() -> TemplateBackend:
-    return TemplateBackend(current().store, current().planted)
+    return current().seams.of(TemplateBackend)(current().store)
 
 
 def list_templates(page: int = 1, limit: int = 20, isDraft: str = "false") -> Response:

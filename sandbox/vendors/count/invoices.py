@@ -19,7 +19,6 @@ from tinydb import Query, TinyDB
 from tinydb.table import Document
 
 from sandbox import clock
-from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.count import errors, rules
 from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
@@ -45,9 +44,16 @@ class RecordView:
 
 
 class InvoiceBackend:
-    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
+    """COUNT's invoices, estimates and credit memos, and the credit between them.
+
+    The statuses each operation accepts are the class's ``transitions``, and a few checks are
+    methods, so that a subclass can change a rule as a drifted deployment would (the tests'
+    ``sandbox.seams`` stand-ins)."""
+
+    transitions = rules.TRANSITIONS
+
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._planted = planted or PlantedBugs()
 
     # create, read, update, delete ---------------------------------------------------------
 
@@ -97,8 +103,7 @@ class InvoiceBackend:
         """Change a draft; return it and the warnings for the fields that were ignored."""
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            if not self._planted.on("count_patch_after_approve"):
-                rules.require("update", self._status(db, record))
+            rules.require("update", self._status(db, record), self.transitions)
             changes = self.editable(db, ws, fields, record)
             if rules.total({**record, **changes}) < rules.credited(self._credits(db, record)):
                 raise errors.BadRequest(errors.TOTAL_BELOW_CREDIT)
@@ -112,7 +117,7 @@ class InvoiceBackend:
     def delete(self, ws: Workspace, record_id: str) -> None:
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            rules.require("delete", self._status(db, record))
+            rules.require("delete", self._status(db, record), self.transitions)
             db.table(RECORDS).remove(doc_ids=[record.doc_id])
             self._audit(db, ws, record_id, "delete", {})
 
@@ -142,7 +147,7 @@ class InvoiceBackend:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
             if record["invoice_type"] == "memo" and not memos_approved:
                 raise errors.BadRequest(errors.MEMO_DRAFTS_NOT_APPROVED)
-            rules.require("approve", self._status(db, record))
+            rules.require("approve", self._status(db, record), self.transitions)
             updated = self._update(db, record, {"is_draft": False, "approved": True})
             self._audit(db, ws, record_id, "approve", {"approved": True})
             return self.view(db, ws, updated)
@@ -163,8 +168,8 @@ class InvoiceBackend:
             changes: dict[str, Any] = {"is_sent": True}
             if memo_draft and not memos_approved:
                 changes |= {"is_draft": False, "approved": True}
-            elif not self._planted.on("count_send_draft"):
-                rules.require("send", status)
+            else:
+                rules.require("send", status, self.transitions)
             updated = self._update(db, record, changes)
             recipients = list(message.get("recipients") or [])
             self._audit(db, ws, record_id, "send", {"recipients": recipients})
@@ -201,10 +206,8 @@ class InvoiceBackend:
             invoice = self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND)
             pair = (Query().invoice_id == invoice_id) & (Query().memo_id == memo_id)
             entries = db.table(CREDITS).search(pair & (Query().workspace_id == ws.workspace_id))
-            if not entries and self._planted.on("count_remove_credit_unapplied_ok"):
-                return self.view(db, ws, invoice)
             if not entries:
-                raise errors.NotFound(errors.NOT_APPLIED)
+                return self._nothing_to_remove(db, ws, invoice)
             db.table(CREDITS).remove(doc_ids=[entry.doc_id for entry in entries])
             amount = sum(int(entry["amount"]) for entry in entries)
             change = {"memoId": memo_id, "invoiceId": invoice_id, "amount": amount}
@@ -235,9 +238,8 @@ class InvoiceBackend:
             invoice_left.setdefault(invoice_id, rules.balance(invoice, self._credits(db, invoice)))
             memo_left[memo["id"]] -= amount
             invoice_left[invoice_id] -= amount
-            over_ok = self._planted.on("count_over_apply_accepted")
-            if invoice_left[invoice_id] < 0 and not over_ok:
-                raise errors.BadRequest(errors.OVER_OPEN_BALANCE)
+            if invoice_left[invoice_id] < 0:
+                self._over_open_balance()
             if memo_left[memo["id"]] < 0:
                 raise errors.BadRequest(errors.OVER_REMAINING)
         stamp = clock.timestamp()
@@ -278,9 +280,21 @@ class InvoiceBackend:
         found = db.table(RECORDS).search(query)
         if not found:
             raise errors.NotFound(missing)
-        if len(found) > 1 and not self._planted.on("count_ambiguous_uuid_served"):
-            raise errors.Conflict(errors.AMBIGUOUS_UUID.format(uuid=record_id))
+        if len(found) > 1:
+            return self._ambiguous(record_id, found)
         return found[0]
+
+    def _ambiguous(self, record_id: str, found: list[Document]) -> Document:
+        """A UUID that legacy duplicates share answers 409 until they are migrated."""
+        raise errors.Conflict(errors.AMBIGUOUS_UUID.format(uuid=record_id))
+
+    def _nothing_to_remove(self, db: TinyDB, ws: Workspace, invoice: Document) -> RecordView:
+        """Removing credit a memo never gave the invoice is a 404."""
+        raise errors.NotFound(errors.NOT_APPLIED)
+
+    def _over_open_balance(self) -> None:
+        """Credit beyond what the invoice owes is refused."""
+        raise errors.BadRequest(errors.OVER_OPEN_BALANCE)
 
     def locate(self, db: TinyDB, ws: Workspace, record_id: str) -> Document:
         """For sibling backends (attachments): the record, with the same 404 and 409."""
@@ -297,7 +311,7 @@ class InvoiceBackend:
         credits = self._credits(db, record)
         return rules.status(record, credits, clock.today()), rules.balance(record, credits)
 
-    # legacy duplicates (planted and migrated through the control API) ----------------------
+    # legacy duplicates (made and migrated through the control API) -------------------------
 
     def plant_duplicate(self, tenant_id: str, record_id: str) -> dict[str, Any]:
         """Add a second record with an existing UUID, as a legacy import once did."""

@@ -62,7 +62,9 @@ def status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], toda
     return "sent" if record["is_sent"] else "approved"
 
 
-def require(operation: str, current: str) -> None:
-    allowed, refusal = TRANSITIONS[operation]
+def require(
+    operation: str, current: str, table: Mapping[str, tuple[frozenset[str], str]] = TRANSITIONS
+) -> None:
+    allowed, refusal = table[operation]
     if current not in allowed:
         raise errors.BadRequest(refusal)

@@ -14,7 +14,6 @@ from tinydb import Query, TinyDB
 from tinydb.table import Document
 
 from sandbox import clock
-from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.invoices import InvoiceBackend
@@ -30,19 +29,21 @@ _SETTINGS = {
 
 
 class TemplateBackend:
-    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
+    """COUNT's recurring templates: invoices only (``check_kind``)."""
+
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._planted = planted or PlantedBugs()
         self._records = InvoiceBackend(store)
 
-    def create(self, ws: Workspace, fields: Mapping[str, Any]) -> Document:
-        kind = fields.get("invoiceType") or "invoice"
-        if kind == "memo" and not self._planted.on("count_recurring_memo_accepted"):
-            raise errors.BadRequest(errors.MEMO_NOT_RECURRING)
+    def check_kind(self, kind: str) -> None:
+        """Credit memos (the seed) and estimates cannot be recurring."""
         if kind == "memo":
-            kind = "invoice"  # the planted bug stores it as if it were an invoice
+            raise errors.BadRequest(errors.MEMO_NOT_RECURRING)
         if kind != "invoice":
             raise errors.BadRequest(errors.ONLY_INVOICES_RECUR)
+
+    def create(self, ws: Workspace, fields: Mapping[str, Any]) -> Document:
+        self.check_kind(fields.get("invoiceType") or "invoice")
         stamp = clock.timestamp()
         with self._store.transaction(ws.tenant_id) as db:
             record = {

@@ -25,7 +25,7 @@ def _answer(body: Any, status: int) -> Response:
 
 def _backend() -> DayZeroBackend:
     sandbox = current()
-    return DayZeroBackend(sandbox.store, sandbox.planted)
+    return sandbox.seams.of(DayZeroBackend)(sandbox.store)
 
 
 # customers --------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from tinydb import Query, TinyDB
@@ -30,7 +30,6 @@ from tinydb.table import Document
 from sandbox import clock
 from sandbox.money import line_amount
 from sandbox.pagination import CREATION, InvalidCursor, Order, Page, paginate
-from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.dayzero import errors
 from sandbox.vendors.dayzero.rules import (
@@ -112,11 +111,15 @@ def listing(
 
 
 class DayZeroBackend:
-    """All of DayZero's state transitions. Raises :mod:`errors` types; never shapes HTTP."""
+    """All of DayZero's state transitions. Raises :mod:`errors` types; never shapes HTTP.
 
-    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
+    The statuses each memo operation accepts are the class's ``memo_transitions``, so a subclass
+    can change a rule as a drifted deployment would (the tests' ``sandbox.seams`` stand-ins)."""
+
+    memo_transitions = MEMO_TRANSITIONS
+
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._planted = planted or PlantedBugs()
 
     # customers ----------------------------------------------------------------------------
 
@@ -290,7 +293,7 @@ class DayZeroBackend:
     ) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            require(MEMO_TRANSITIONS["update"], memo_status(memo))
+            require(self.memo_transitions["update"], memo_status(memo))
             changes = {k: copy.deepcopy(v) for k, v in fields.items() if k in _UPDATABLE}
             if changes.get("restocking_fee_cents") is None:
                 changes.pop("restocking_fee_cents", None)
@@ -301,14 +304,13 @@ class DayZeroBackend:
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            if not self._planted.on("dayzero_delete_issued"):
-                require(MEMO_TRANSITIONS["delete"], memo_status(memo))
+            require(self.memo_transitions["delete"], memo_status(memo))
             db.table(MEMOS).remove(doc_ids=[memo.doc_id])
 
     def issue_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            require(MEMO_TRANSITIONS["issue"], memo_status(memo))
+            require(self.memo_transitions["issue"], memo_status(memo))
             changes = {"state": MEMO_STATE_AFTER["issue"]}
             return self._view(db, scope, self._update(db, MEMOS, memo, changes))
 
@@ -318,15 +320,14 @@ class DayZeroBackend:
         """Apply ``amount`` cents of the memo to the invoice; returns the application record."""
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            require(MEMO_TRANSITIONS["apply"], memo_status(memo))
+            require(self.memo_transitions["apply"], memo_status(memo))
             invoice = self._invoice(db, scope, invoice_id)
             require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
             if invoice["currency"] != memo["currency"]:
                 raise errors.BadRequest(errors.CURRENCY_MISMATCH)
-            over_apply_ok = self._planted.on("dayzero_over_apply_accepted")
-            if amount > memo_remaining(memo) and not over_apply_ok:
+            if amount > self.credit_left(memo):
                 raise errors.BadRequest(errors.EXCEEDS_MEMO_REMAINING)
             if amount > invoice_due(invoice):
                 raise errors.BadRequest(errors.EXCEEDS_INVOICE_DUE)
@@ -362,17 +363,14 @@ class DayZeroBackend:
             stamp = clock.timestamp()
             kept = [a for a in memo["applications"] if a["invoice_id"] != invoice_id]
             memo = self._update(db, MEMOS, memo, {"applications": kept}, stamp)
-            credited = int(invoice["amount_credited"]) - sum(int(a["amount"]) for a in removed)
-            if not self._planted.on("dayzero_unapply_keeps_invoice_due"):
-                self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
             unapplied = sum(int(a["amount"]) for a in removed)
+            self._give_back(db, invoice, unapplied, stamp)
             return self._view(db, scope, memo), unapplied, stamp
 
     def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
-            if not self._planted.on("dayzero_void_after_apply") or memo["state"] != "issued":
-                require(MEMO_TRANSITIONS["void"], memo_status(memo))
+            require(self.memo_transitions["void"], memo_status(memo))
             stamp = clock.timestamp()
             changes = {
                 "state": MEMO_STATE_AFTER["void"],
@@ -380,6 +378,15 @@ class DayZeroBackend:
                 "voided_reason": reason,
             }
             return self._view(db, scope, self._update(db, MEMOS, memo, changes, stamp))
+
+    def credit_left(self, memo: Mapping[str, Any]) -> int:
+        """The cents the memo can still give."""
+        return memo_remaining(memo)
+
+    def _give_back(self, db: TinyDB, invoice: Document, cents: int, stamp: str) -> None:
+        """Unapplied credit raises the invoice's amount due again."""
+        credited = int(invoice["amount_credited"]) - cents
+        self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
 
     def customer_credits(
         self, scope: BusinessScope, customer_id: str
@@ -446,8 +453,6 @@ class DayZeroBackend:
             )
         except InvalidCursor:
             raise errors.BadRequest(errors.INVALID_CURSOR) from None
-        if listing.cursor and self._planted.on("dayzero_pagination_skips"):
-            page = replace(page, items=page.items[1:])
         return page
 
     def _view(self, db: TinyDB, scope: BusinessScope, memo: Document) -> MemoView:

@@ -50,7 +50,7 @@ def run_query(body: dict[str, Any]) -> Response:
     tenant_id = request_context["token_info"]["sub"]
     request_id = errors.request_id()
     book = KojoBackend(current().store).book(tenant_id)
-    context = schema.Context(book, request_id, current().planted)
+    context = schema.Context(book, request_id, current().seams)
     _, result = graphql_sync(
         _schema(),
         body,

@@ -19,7 +19,7 @@ REPLAYED = {"Idempotent-Replayed": "true"}
 
 
 def _backend() -> InvoiceBackend:
-    return InvoiceBackend(current().store, current().planted)
+    return current().seams.of(InvoiceBackend)(current().store)
 
 
 def list_invoices(

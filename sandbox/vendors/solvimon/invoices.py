@@ -21,7 +21,6 @@ from tinydb import Query, TinyDB
 
 from sandbox import clock
 from sandbox.idempotency import expired
-from sandbox.planted import PlantedBugs
 from sandbox.store import Store
 from sandbox.vendors.solvimon import errors, rules, views
 from sandbox.vendors.solvimon.amounts import to_minor
@@ -58,9 +57,12 @@ class Listing:
 
 
 class InvoiceBackend:
-    def __init__(self, store: Store, planted: PlantedBugs | None = None) -> None:
+    """Solvimon's invoices and their credits. The crediting rules are small methods, so that a
+    subclass can change one as a drifted deployment would (the tests' ``sandbox.seams``
+    stand-ins)."""
+
+    def __init__(self, store: Store) -> None:
         self._store = store
-        self._planted = planted or PlantedBugs()
 
     # seeding (control API) ------------------------------------------------------------------
 
@@ -209,16 +211,9 @@ class InvoiceBackend:
         original: Json,
         request: Mapping[str, Any],
     ) -> Json:
-        if not self._planted.on("solvimon_credit_any_status"):
-            rules.require("credit", original)
-        credited = rules.credited_by_line(views.credits_of(original, book))
-        if self._planted.on("solvimon_over_credit"):
-            credited = {}
-        creditable = rules.creditable_by_line(original, credited)
-        asked = {k: v for k, v in request.items() if k in ("periods", "groups")}
-        if self._planted.on("solvimon_partial_credit_ignored"):
-            asked = {}
-        plan = CreditPlanner(original, creditable).plan(asked)
+        self.require_creditable(original)
+        creditable = rules.creditable_by_line(original, self.credited(original, book))
+        plan = CreditPlanner(original, creditable).plan(self.asked(request))
         now = stamp()
         credit: Json = {
             "id": random_id("invo"),
@@ -241,20 +236,34 @@ class InvoiceBackend:
             "paid": 0,
             "notes": [request["note"]] if request.get("note") else [],
             "periods": _credit_periods(original, plan),
-            "credit": {
-                "original_invoice_id": original["id"],
-                "original_invoice_number": original["invoice_number"],
-                "note": request.get("note"),
-                "credit_details_source": request.get("credit_details_source") or "CURRENT",
-            },
+            "credit": self.credit_details(original, request),
             "links": [{"id": original["id"], "link_type": rules.ORIGINAL_INVOICE}],
         }
-        if self._planted.on("solvimon_credit_unlinked"):
-            credit["credit"] = None
         db.table(INVOICES).insert(credit)
         book[credit["id"]] = credit
         _link(db, book, original, credit["id"], rules.CREDIT_INVOICE)
         return credit
+
+    def require_creditable(self, original: Json) -> None:
+        """Only a FINAL invoice that is not itself a credit can be credited."""
+        rules.require("credit", original)
+
+    def credited(self, original: Json, book: dict[str, Json]) -> dict[Any, int]:
+        """What earlier credits took from each of the original's lines."""
+        return rules.credited_by_line(views.credits_of(original, book))
+
+    def asked(self, request: Mapping[str, Any]) -> dict[str, Any]:
+        """The periods (or deprecated groups) the request credits; none: everything left."""
+        return {k: v for k, v in request.items() if k in ("periods", "groups")}
+
+    def credit_details(self, original: Json, request: Mapping[str, Any]) -> Json | None:
+        """The credit invoice's ``credit`` object: which invoice it credits, and why."""
+        return {
+            "original_invoice_id": original["id"],
+            "original_invoice_number": original["invoice_number"],
+            "note": request.get("note"),
+            "credit_details_source": request.get("credit_details_source") or "CURRENT",
+        }
 
     def _copy(self, db: TinyDB, original: Json, final: bool) -> Json:
         now = stamp()
@@ -279,6 +288,15 @@ class InvoiceBackend:
 
     # idempotency ----------------------------------------------------------------------------
 
+    def replay(self, stored: Json, idempotent: IdempotentRequest) -> Json | None:
+        """The stored answer to a request sent again with its Idempotency-Key; the same key with
+        another body is refused (422). ``None`` would run the request anew: the sandbox never
+        answers it, a stand-in for a drifted deployment may."""
+        if stored["fingerprint"] != idempotent.fingerprint:
+            raise errors.IdempotencyKeyReused()
+        response: Json = stored["response"]
+        return response
+
     def _idempotently(
         self, caller: Caller, idempotent: IdempotentRequest | None, run: Callable[[TinyDB], Json]
     ) -> tuple[Json, bool]:
@@ -291,11 +309,9 @@ class InvoiceBackend:
             if isinstance(stored, dict) and not expired(
                 stored["stored_at"], clock.now(), KEEP_KEYS
             ):
-                reused = stored["fingerprint"] != idempotent.fingerprint
-                if reused and not self._planted.on("solvimon_key_reuse_accepted"):
-                    raise errors.IdempotencyKeyReused()
-                if not reused and not self._planted.on("solvimon_replay_runs_again"):
-                    return stored["response"], True
+                replayed = self.replay(stored, idempotent)
+                if replayed is not None:
+                    return replayed, True
             table.remove(where)
             response = run(db)
             table.insert(
