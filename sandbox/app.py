@@ -23,15 +23,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import control, control_access, error_handlers
 from sandbox.body_limits import BodyLimits, RequestLimits
+from sandbox.connexion_app import SandboxApp
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
-from sandbox.operations import SandboxApp
 from sandbox.profiled_apps import ProfiledApps
 from sandbox.runtime import PROFILE_KEY, SCOPE_KEY, Sandbox
 from sandbox.seams import Seams
 from sandbox.store import Store
-from sandbox.tenant_requests import FaultInjection, MountedVendor, TenantRequests, VendorMounts
+from sandbox.tenant_middleware import FaultInjection, MountedVendor, TenantRequests, VendorMounts
 from sandbox.tenants import DEMO_TENANT_ID, TenantRegistry
 from sandbox.validation import VALIDATOR_MAP
 from sandbox.vendors import VENDORS

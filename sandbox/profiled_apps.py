@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.fixtures import INTERNAL_HEADER
 from sandbox.runtime import Sandbox
-from sandbox.tenant_requests import VendorMounts, named_tenant
+from sandbox.tenant_middleware import VendorMounts, named_tenant
 from specs.readings import Profile
 
 AppBuilder = Callable[[Profile], ASGIApp]

@@ -8,8 +8,8 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
+from sandbox.credential_lookup import TenantOf
 from sandbox.errors import ErrorShape
-from sandbox.request_tenant import TenantOf
 from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.dayzero import auth as dayzero_auth
@@ -29,7 +29,7 @@ class VendorMount:
     shape: ErrorShape
     new_credentials: Callable[[], dict[str, Any]]
     demo_credentials: dict[str, Any]
-    # which tenant a request's credentials name, before they are checked (sandbox.request_tenant)
+    # which tenant a request's credentials name, before they are checked (sandbox.credential_lookup)
     tenant_of_request: TenantOf
     # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
     before_security: Callable[[ASGIApp], ASGIApp] | None = None

@@ -19,7 +19,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from sandbox.app import _parsed_spec, create_app
-from tests.sandbox.operations.test_fixtures import SAMPLE
+from tests.sandbox.control_api.test_fixtures import SAMPLE
 from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_TOKEN
 from tests.support.figures import record

@@ -59,7 +59,7 @@ def test_what_a_restart_reads_back_is_exactly_what_was_served(tmp_path: Path) ->
     from starlette.testclient import TestClient
 
     from sandbox.app import create_app
-    from tests.sandbox.operations.test_fixtures import load, sample
+    from tests.sandbox.control_api.test_fixtures import load, sample
 
     with TestClient(create_app(tmp_path)) as client:
         assert load(client, sample()).status_code == 201

@@ -1,6 +1,6 @@
 """Every spec the sandbox serves is valid OpenAPI, by Connexion's own meta-schema check.
 
-The sandbox adds its specs without that check at start-up (``sandbox/operations.py``): this is
+The sandbox adds its specs without that check at start-up (``sandbox/connexion_app.py``): this is
 where a broken spec is caught instead.
 """
 
@@ -13,7 +13,7 @@ from connexion.exceptions import InvalidSpecification
 from connexion.spec import Specification
 
 from sandbox.app import _parsed_spec
-from sandbox.operations import SandboxApp
+from sandbox.connexion_app import SandboxApp
 from sandbox.vendors import VENDORS
 
 SPECS = [vendor.spec for vendor in VENDORS] + ["control.yaml"]

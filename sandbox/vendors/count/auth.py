@@ -17,7 +17,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox.asgi_body import read_body, replaying
-from sandbox.request_tenant import by_credential
+from sandbox.credential_lookup import by_credential
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.count import errors

@@ -14,7 +14,7 @@ from connexion import request as current_request
 from connexion.context import context as request_context
 from starlette.datastructures import Headers
 
-from sandbox.request_tenant import bearer_token, by_credential
+from sandbox.credential_lookup import bearer_token, by_credential
 from sandbox.runtime import current, sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.dayzero.errors import Forbidden
@@ -32,7 +32,7 @@ def new_credentials() -> dict[str, str]:
 
 
 def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
-    """The tenant whose bearer token the request carries (see ``sandbox.request_tenant``)."""
+    """The tenant whose bearer token the request carries (see ``sandbox.credential_lookup``)."""
     return by_credential(VENDOR, "token", bearer_token(headers), tenants)
 
 

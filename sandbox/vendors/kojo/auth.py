@@ -19,7 +19,7 @@ from typing import Any
 from starlette.datastructures import Headers
 
 from sandbox import clock
-from sandbox.request_tenant import bearer_token, by_credential
+from sandbox.credential_lookup import bearer_token, by_credential
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.kojo import errors

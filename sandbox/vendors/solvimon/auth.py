@@ -21,7 +21,7 @@ from connexion.context import context as request_context
 from starlette.datastructures import Headers
 
 from sandbox import clock
-from sandbox.request_tenant import bearer_token
+from sandbox.credential_lookup import bearer_token
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.solvimon import errors

@@ -13,7 +13,7 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
-from tests.sandbox.operations.test_tenants_and_snapshots import view
+from tests.sandbox.control_api.test_tenants_and_snapshots import view
 from tests.support.count_client import Count
 from tests.support.dayzero_client import DayZero
 from tests.support.processes import CREDITBOX, serving

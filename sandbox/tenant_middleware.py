@@ -25,10 +25,10 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox import clock
+from sandbox.credential_lookup import TenantOf
 from sandbox.error_handlers import ErrorShapes
 from sandbox.faults import FaultSettings
 from sandbox.fixtures import INTERNAL_HEADER
-from sandbox.request_tenant import TenantOf
 from sandbox.runtime import Sandbox
 from sandbox.tenants import TenantRegistry
 
