@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from contracts import baseline, checks, config, schema_layer
-from contracts.apis import ADAPTERS, Credentials
+from contracts.adapters import ADAPTERS, Credentials
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit
@@ -190,7 +190,7 @@ def _prepared(adapter: Any, target: Target, limits: Limits) -> list[Verdict]:
                 "rules",
                 "The API's documented calls create the objects the schema layer reads "
                 "(customers, invoices, memos in each state)",
-                f"contracts/apis.py ({adapter.name}: prepare)",
+                f"contracts/adapters.py ({adapter.name}: prepare)",
                 FAIL,
                 reason=f"{type(drift).__name__}: {drift}"[:500],
             )
