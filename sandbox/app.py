@@ -101,7 +101,7 @@ def create_app(
     sandbox = Sandbox(
         store=store,
         tenants=tenants,
-        vendors=tuple(v.name for v in VENDORS),
+        vendors=tuple(v.traits for v in VENDORS),
         seams=Seams(stand_ins),
         journal=RequestJournal(journal_size),
         admin_token=admin_token,

@@ -105,7 +105,7 @@ def health() -> Response:
         "status": "ok",
         "storage": "memory" if store.in_memory else "disk",
         "data_dir": None if store.data_dir is None else str(store.data_dir),
-        "vendors": sorted(sandbox.vendors),
+        "vendors": sorted(vendor.name for vendor in sandbox.vendors),
     }, 200
 
 
@@ -355,7 +355,7 @@ def export_tenant(tenant_id: str) -> Response:
     tenant = sandbox.tenants.find(tenant_id)
     if tenant is None:
         raise TenantNotFound()
-    return snapshots.export(sandbox.store, sandbox.tenants, tenant), 200
+    return snapshots.export(sandbox.store, sandbox.tenants, tenant, sandbox.vendors), 200
 
 
 def import_tenant(tenant_id: str, body: dict[str, Any]) -> Response:

@@ -5,9 +5,9 @@ A tenant's fault settings (stored in its registry record, so they survive a rest
 - **rules**: added latency (fixed plus uniform jitter) and an error rate answered with the
   vendor's own 5xx body, each for every request of the tenant or only for one vendor, one method
   and the paths matching a glob (``fnmatch``) under the vendor's mount;
-- **rate limits**: per vendor, a sliding window of real time. COUNT's and Kojo's documented
-  limits (100 requests a minute per client id; 20 a second) apply when a tenant names the vendor
-  without a limit of its own; DayZero and Solvimon document none, so a limit must be given.
+- **rate limits**: per vendor, a sliding window of real time. A vendor's documented limit (its
+  ``VendorTraits.documented_rate_limit``) applies when a tenant names the vendor without a limit
+  of its own; for a vendor that documents none, a limit must be given.
 
 Faults act before the vendor's handler runs: a faulted request changes no stored data. Latency is
 added before the handler, so it delays the whole request as a slow network or service would.
@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from sandbox.vendor_traits import VendorTraits
+
 ERROR_STATUSES = (500, 502, 503, 504)
-# The vendors' documented limits: (requests, window in seconds)
-DOCUMENTED_RATE_LIMITS = {"count": (100, 60.0), "kojo": (20, 1.0)}
 MAX_LATENCY_MS = 60_000
 
 
@@ -65,10 +65,11 @@ class FaultSettings:
     rate_limits: tuple[RateLimit, ...] = ()
 
     @classmethod
-    def parse(cls, body: Mapping[str, Any], vendors: Iterable[str]) -> FaultSettings:
+    def parse(cls, body: Mapping[str, Any], vendors: Iterable[VendorTraits]) -> FaultSettings:
         """Settings from the control API's body (already checked against its schema); raises
         :class:`FaultSettingsInvalid` for what the schema cannot say."""
-        known = set(vendors)
+        documented_limits = {vendor.name: vendor.documented_rate_limit for vendor in vendors}
+        known = set(documented_limits)
         rules = []
         for number, rule in enumerate(body.get("rules") or []):
             parsed = FaultRule(**rule)
@@ -86,7 +87,7 @@ class FaultSettings:
             vendor = entry["vendor"]
             if vendor not in known:
                 raise FaultSettingsInvalid(f"rate_limits.{number}.vendor: no vendor {vendor!r}")
-            documented = DOCUMENTED_RATE_LIMITS.get(vendor)
+            documented = documented_limits[vendor]
             limit = entry.get("limit") or (documented[0] if documented else None)
             window = entry.get("window_seconds") or (documented[1] if documented else None)
             if limit is None or window is None:

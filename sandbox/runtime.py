@@ -22,6 +22,7 @@ from sandbox.journal import RequestJournal
 from sandbox.seams import Seams
 from sandbox.store import Store
 from sandbox.tenants import TenantRegistry
+from sandbox.vendor_traits import VendorTraits
 from specs.readings import Profile
 
 SCOPE_KEY = "creditbox.sandbox"
@@ -48,7 +49,7 @@ class Loopback:
 class Sandbox:
     store: Store
     tenants: TenantRegistry
-    vendors: tuple[str, ...]
+    vendors: tuple[VendorTraits, ...]
     # what stands in for the sandbox's own classes and functions (none unless a test asks)
     seams: Seams = field(default_factory=Seams)
     # Idempotency keys of requests being handled right now (never stored)

@@ -2,10 +2,10 @@
 
 A snapshot holds every table of the tenant's partition as TinyDB stores it, the tenant's clock
 offset, faults and own readings of disputed points, and the non-secret credential fields its data
-refers to (``IDENTITY_FIELDS``): a DayZero memo names its business, COUNT records their
-workspace, Solvimon invoices their platform. A tenant restored from a snapshot takes those
-identities, so every object reads back exactly as exported; it keeps its own secrets (tokens,
-keys, client secrets), which are never exported.
+refers to (each vendor's ``VendorTraits.identity_fields``: the business, workspace or platform
+its records name). A tenant restored from a snapshot takes those identities, so every object
+reads back exactly as exported; it keeps its own secrets (tokens, keys, client secrets), which
+are never exported.
 """
 
 from __future__ import annotations
@@ -18,24 +18,23 @@ from sandbox import clock
 from sandbox.faults import FaultSettings, FaultSettingsInvalid
 from sandbox.store import Store
 from sandbox.tenants import LATEST_YEAR, TenantRegistry
+from sandbox.vendor_traits import VendorTraits
 from specs import readings
 
 FORMAT = "creditbox-tenant/1"
 MAX_OFFSET_SECONDS = 1000 * 366 * 86400
-IDENTITY_FIELDS = {
-    "dayzero": ("business_id",),
-    "count": ("workspace_id",),
-    "solvimon": ("platform_id", "platform_ids"),
-}
-# Every table name starts with its vendor's name (see each vendor's backend)
-_TABLE_PREFIXES = tuple(f"{vendor}_" for vendor in ("dayzero", "count", "solvimon", "kojo"))
 
 
 class SnapshotInvalid(ValueError):
     """The document is not a snapshot this sandbox can restore (the control API's 400)."""
 
 
-def export(store: Store, tenants: TenantRegistry, tenant: Mapping[str, Any]) -> dict[str, Any]:
+def export(
+    store: Store,
+    tenants: TenantRegistry,
+    tenant: Mapping[str, Any],
+    vendors: Iterable[VendorTraits],
+) -> dict[str, Any]:
     credentials = tenant["credentials"]
     return {
         "format": FORMAT,
@@ -45,9 +44,9 @@ def export(store: Store, tenants: TenantRegistry, tenant: Mapping[str, Any]) -> 
         "faults": tenants.faults(tenant["id"]) or FaultSettings().to_json(),
         "profile": tenants.profile(tenant["id"]),
         "identities": {
-            vendor: {name: credentials[vendor][name] for name in names}
-            for vendor, names in IDENTITY_FIELDS.items()
-            if vendor in credentials
+            vendor.name: {name: credentials[vendor.name][name] for name in vendor.identity_fields}
+            for vendor in vendors
+            if vendor.identity_fields and vendor.name in credentials
         },
         "data": store.export_tenant(tenant["id"]),
     }
@@ -58,10 +57,12 @@ def restore(
     tenants: TenantRegistry,
     tenant_id: str,
     snapshot: Mapping[str, Any],
-    vendors: Iterable[str],
+    vendors: Iterable[VendorTraits],
 ) -> None:
     """Replace the tenant's state with the snapshot's, creating the tenant if it is missing."""
-    data = _checked_data(snapshot)
+    vendors = tuple(vendors)
+    identity_fields = {vendor.name: vendor.identity_fields for vendor in vendors}
+    data = _checked_data(snapshot, tuple(vendor.table_prefix for vendor in vendors))
     offset = snapshot.get("clock_offset_seconds") or 0
     if not isinstance(offset, int | float) or not 0 <= offset <= MAX_OFFSET_SECONDS:
         raise SnapshotInvalid("clock_offset_seconds: a number of seconds, 0 or more")
@@ -79,16 +80,16 @@ def restore(
         name = (snapshot.get("tenant") or {}).get("name") or tenant_id
         tenants.create(name=str(name), tenant_id=tenant_id)
     for vendor, fields in (snapshot.get("identities") or {}).items():
-        if vendor in IDENTITY_FIELDS:
+        if identity_fields.get(vendor):
             own = tenants.get(tenant_id)["credentials"][vendor]
-            adopted = {name: fields[name] for name in IDENTITY_FIELDS[vendor] if name in fields}
+            adopted = {name: fields[name] for name in identity_fields[vendor] if name in fields}
             tenants.update_credentials(tenant_id, vendor, {**own, **adopted})
     store.import_tenant(tenant_id, data)
     tenants.restore_settings(tenant_id, float(offset), faults)
     tenants.set_profile(tenant_id, choices)
 
 
-def _checked_data(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+def _checked_data(snapshot: Mapping[str, Any], table_prefixes: tuple[str, ...]) -> dict[str, Any]:
     """The snapshot's tables, if they look like this sandbox's: ``{table: {doc id: doc}}``."""
     if snapshot.get("format") != FORMAT:
         raise SnapshotInvalid(f"format: this sandbox restores {FORMAT} snapshots")
@@ -96,7 +97,7 @@ def _checked_data(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SnapshotInvalid("data: an object of tables")
     for table, documents in data.items():
-        if not table.startswith(_TABLE_PREFIXES):
+        if not table.startswith(table_prefixes):
             raise SnapshotInvalid(f"data.{table}: not a table of this sandbox")
         if not isinstance(documents, dict):
             raise SnapshotInvalid(f"data.{table}: an object of documents by id")

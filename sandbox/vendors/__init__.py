@@ -10,6 +10,7 @@ from starlette.types import ASGIApp
 
 from sandbox.credential_lookup import TenantOf
 from sandbox.errors import ErrorShape
+from sandbox.vendor_traits import VendorTraits
 from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.dayzero import auth as dayzero_auth
@@ -39,10 +40,19 @@ class VendorMount:
     stamp_responses: Callable[[ASGIApp], ASGIApp] | None = None
     # error shapes for parts of the mount that answer in another shape (path under the mount)
     other_shapes: tuple[tuple[str, ErrorShape], ...] = ()
+    # the rate limit the vendor documents: (requests, window in seconds)
+    documented_rate_limit: tuple[int, float] | None = None
+    # the non-secret credential fields its stored data refers to (kept by snapshots)
+    identity_fields: tuple[str, ...] = ()
 
     @property
     def base_path(self) -> str:
         return f"/{self.name}"
+
+    @property
+    def traits(self) -> VendorTraits:
+        """What the sandbox's shared parts (faults, snapshots) read of the vendor."""
+        return VendorTraits(self.name, self.documented_rate_limit, self.identity_fields)
 
 
 VENDORS: tuple[VendorMount, ...] = (
@@ -54,6 +64,7 @@ VENDORS: tuple[VendorMount, ...] = (
         new_credentials=dayzero_auth.new_credentials,
         demo_credentials=dayzero_auth.DEMO_CREDENTIALS,
         tenant_of_request=dayzero_auth.tenant_of_request,
+        identity_fields=("business_id",),
     ),
     VendorMount(
         name="count",
@@ -64,6 +75,9 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=count_auth.DEMO_CREDENTIALS,
         tenant_of_request=count_auth.tenant_of_request,
         before_security=count_auth.SignatureMiddleware,
+        # 100 requests a minute per client id: COUNT's getting-started/important-note page
+        documented_rate_limit=(100, 60.0),
+        identity_fields=("workspace_id",),
     ),
     VendorMount(
         name="solvimon",
@@ -75,6 +89,7 @@ VENDORS: tuple[VendorMount, ...] = (
         tenant_of_request=solvimon_auth.tenant_of_request,
         before_security=solvimon_middleware.VersionGuard,
         stamp_responses=solvimon_middleware.RequestIds,
+        identity_fields=("platform_id", "platform_ids"),
     ),
     VendorMount(
         name="kojo",
@@ -85,5 +100,7 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=kojo_auth.DEMO_CREDENTIALS,
         tenant_of_request=kojo_auth.tenant_of_request,
         other_shapes=(("/oauth2", kojo_errors.OAUTH_SHAPE),),
+        # 20 requests a second per organisation: Kojo's getting-started/api-limits page
+        documented_rate_limit=(20, 1.0),
     ),
 )
