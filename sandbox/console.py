@@ -18,8 +18,7 @@ from typing import Any
 
 import httpx
 
-from sandbox.fixtures import INTERNAL_HEADER
-from sandbox.runtime import Sandbox, current
+from sandbox.runtime import INTERNAL_HEADER, Sandbox, current
 from sandbox.vendors.count.signature import sign
 
 Json = dict[str, Any]

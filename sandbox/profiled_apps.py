@@ -23,8 +23,7 @@ from collections.abc import Callable
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from sandbox.fixtures import INTERNAL_HEADER
-from sandbox.runtime import Sandbox
+from sandbox.runtime import INTERNAL_HEADER, Sandbox
 from sandbox.tenant_middleware import VendorMounts, named_tenant
 from specs.readings import Profile
 

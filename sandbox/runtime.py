@@ -26,6 +26,8 @@ from sandbox.vendor_traits import VendorTraits
 from specs.readings import Profile
 
 SCOPE_KEY = "creditbox.sandbox"
+# marks the sandbox's own requests (fixtures, the console): see ``Loopback``
+INTERNAL_HEADER = "x-creditbox-internal"
 PROFILE_KEY = "creditbox.profile"
 
 

@@ -28,8 +28,7 @@ from sandbox import clock
 from sandbox.credential_lookup import TenantOf
 from sandbox.error_handlers import ErrorShapes
 from sandbox.faults import FaultSettings
-from sandbox.fixtures import INTERNAL_HEADER
-from sandbox.runtime import Sandbox
+from sandbox.runtime import INTERNAL_HEADER, Sandbox
 from sandbox.tenants import TenantRegistry
 
 TENANT_KEY = "creditbox.tenant"

@@ -1,0 +1,65 @@
+"""COUNT's section of a fixture: customers, products and records (invoices, estimates, credit
+memos: ``approve``, ``send``, ``apply``), each made through COUNT's own API, signed as a
+partner's client signs."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from sandbox.fixture_loader import FixtureLoader, Json, body, entries, listed
+from sandbox.vendors.count.signature import sign
+
+# what a reference names: (the section of earlier entries, the API's field for the id)
+CUSTOMER = ("count.customers", "customerUuid")
+PRODUCT = ("count.products", "productUuid")
+
+
+async def load(loader: FixtureLoader, section: Json) -> None:
+    credentials = loader.credentials["count"]
+
+    async def call(where: str, method: str, path: str, sent: Json | None = None) -> Json:
+        raw = b"" if sent is None else json.dumps(sent).encode()
+        stamp = str(int(time.time()))
+        headers = {
+            "x-client-id": credentials["client_id"],
+            "x-timestamp": stamp,
+            "x-signature": sign(credentials["client_secret"], method, path, stamp, raw),
+            "Authorization": f"Bearer {credentials['access_token']}",
+        }
+        return await loader.call(where, method, f"/count/partners{path}", headers, sent, raw)
+
+    for where, entry in entries(section, "count", "customers"):
+        created = await call(where, "POST", "/customers", body(entry))
+        loader.remember(where, entry, created["id"])
+    for where, entry in entries(section, "count", "products"):
+        created = await call(where, "POST", "/products", body(entry))
+        loader.remember(where, entry, created["id"])
+    for where, entry in entries(section, "count", "invoices"):
+        lines = []
+        for number, line in enumerate(listed(entry.get("products"), f"{where}.products")):
+            line_where = f"{where}.products[{number}]"
+            product = loader.ref_fields(line_where, line, product=PRODUCT)
+            lines.append({**body(line, "product"), **product})
+        record_body = {
+            **body(entry, "approve", "send", "apply", "products", "customer"),
+            **loader.ref_fields(where, entry, customer=CUSTOMER),
+            "products": lines,
+        }
+        record = (await call(where, "POST", "/invoices", record_body))["id"]
+        loader.remember(where, entry, record)
+        onwards = entry.get("approve") or entry.get("send") or entry.get("apply")
+        if onwards and record_body.get("isDraft", True):
+            await call(where, "PATCH", f"/invoices/{record}/approve")
+        if entry.get("send"):
+            message = entry["send"] if isinstance(entry["send"], dict) else None
+            await call(where, "POST", f"/invoices/{record}/send", message)
+        applies = []
+        for number, step in enumerate(listed(entry.get("apply"), f"{where}.apply")):
+            step_where = f"{where}.apply[{number}]"
+            target = loader.refs(step_where, step, invoice="count.invoices")["invoice"]
+            applies.append({"id": target, "amount": step.get("amount")})
+        if applies:
+            credit = {"invoices": applies}
+            path = f"/invoices/{record}/apply-credit-to-multiple-invoices"
+            await call(where, "PATCH", path, credit)

@@ -1,0 +1,52 @@
+"""DayZero's section of a fixture: customers, invoices (``finalize``) and credit memos
+(``issue``, ``apply``, ``void``), each made through DayZero's own API."""
+
+from __future__ import annotations
+
+from sandbox.fixture_loader import FixtureLoader, Json, body, entries, listed
+
+# what a reference names: (the section of earlier entries, the API's field for the id)
+CUSTOMER = ("dayzero.customers", "customer_id")
+INVOICE = ("dayzero.invoices", "invoice_id")
+
+
+async def load(loader: FixtureLoader, section: Json) -> None:
+    credentials = loader.credentials["dayzero"]
+    headers = {
+        "Authorization": f"Bearer {credentials['token']}",
+        "x-business-id": credentials["business_id"],
+    }
+
+    async def call(where: str, method: str, path: str, sent: Json | None = None) -> Json:
+        return await loader.call(where, method, f"/dayzero/api/v1{path}", headers, sent)
+
+    for where, entry in entries(section, "dayzero", "customers"):
+        created = await call(where, "POST", "/customers", body(entry))
+        loader.remember(where, entry, created["id"])
+    for where, entry in entries(section, "dayzero", "invoices"):
+        customer = loader.ref_fields(where, entry, customer=CUSTOMER)
+        created = await call(
+            where, "POST", "/invoices", {**body(entry, "finalize", "customer"), **customer}
+        )
+        if entry.get("finalize"):
+            await call(where, "POST", f"/invoices/{created['id']}/finalize")
+        loader.remember(where, entry, created["id"])
+    for where, entry in entries(section, "dayzero", "credit_memos"):
+        memo_body = {
+            **body(entry, "issue", "apply", "void", "customer", "invoice"),
+            **loader.ref_fields(where, entry, customer=CUSTOMER, invoice=INVOICE),
+        }
+        memo = (await call(where, "POST", "/credit-memos", memo_body))["id"]
+        loader.remember(where, entry, memo)
+        if entry.get("issue") or entry.get("apply"):
+            await call(where, "POST", f"/credit-memos/{memo}/issue")
+        for number, step in enumerate(listed(entry.get("apply"), f"{where}.apply")):
+            step_where = f"{where}.apply[{number}]"
+            apply = {
+                **body(step, "invoice"),
+                **loader.ref_fields(step_where, step, invoice=INVOICE),
+            }
+            await call(step_where, "POST", f"/credit-memos/{memo}/apply", apply)
+        if entry.get("void"):
+            reason = {"reason": str(entry["void"])}
+            await call(where, "POST", f"/credit-memos/{memo}/void", reason)
