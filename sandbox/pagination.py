@@ -66,7 +66,8 @@ CREATION = Order()
 
 
 CURSOR_PATTERN = r"^([np]i?[0-9]{1,15}(~([0-9a-f]{2})*)?)?$"
-_CURSOR = re.compile(CURSOR_PATTERN)
+# the same, without the anchors' leniency: ``$`` also matches before a final newline
+_CURSOR = re.compile(r"([np]i?[0-9]{1,15}(~([0-9a-f]{2})*)?)?")
 
 
 def sort_text(value: Any) -> str:
@@ -83,11 +84,12 @@ def _encode(direction: str, order: Order, key: Any, inclusive: bool = False) -> 
     if order.key is None:
         return f"{way}{key}"
     text, doc_id = key
-    return f"{way}{doc_id}~{text.encode().hex()}"
+    # a value may hold a lone surrogate (JSON can escape one): it is kept as it is
+    return f"{way}{doc_id}~{text.encode('utf-8', 'surrogatepass').hex()}"
 
 
 def _decode(cursor: str, order: Order) -> tuple[str, Any, bool]:
-    if not _CURSOR.match(cursor) or not cursor:
+    if not cursor or not _CURSOR.fullmatch(cursor):
         raise InvalidCursor(cursor)
     direction = "next" if cursor[0] == "n" else "prev"
     inclusive = cursor[1:2] == "i"
@@ -95,7 +97,16 @@ def _decode(cursor: str, order: Order) -> tuple[str, Any, bool]:
     doc_id = int(digits)
     if order.key is None:
         return direction, doc_id, inclusive
-    return direction, (bytes.fromhex(text).decode("utf-8", "replace"), doc_id), inclusive
+    return direction, (_text(bytes.fromhex(text)), doc_id), inclusive
+
+
+def _text(raw: bytes) -> str:
+    """A cursor's value: what ``_encode`` wrote, or, for bytes it could not have written, the
+    nearest text (any string of the cursor's form is a position)."""
+    try:
+        return raw.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def paginate(

@@ -1,4 +1,5 @@
-"""Every planted bug in the sandbox is caught by a named rule or check; the faithful one passes."""
+"""Every planted bug (tests/support/planted.py) is caught by a named rule or check; the faithful
+sandbox passes."""
 
 from __future__ import annotations
 

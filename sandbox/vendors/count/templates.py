@@ -36,7 +36,9 @@ class TemplateBackend:
         self._records = InvoiceBackend(store)
 
     def check_kind(self, kind: str) -> None:
-        """Credit memos (the seed) and estimates cannot be recurring."""
+        """Credit memos (the seed) and estimates cannot be recurring. The spec says so too
+        (``TemplateCreate.invoiceType``), so request validation refuses them first; this keeps the
+        rule in the model for every caller."""
         if kind == "memo":
             raise errors.BadRequest(errors.MEMO_NOT_RECURRING)
         if kind != "invoice":

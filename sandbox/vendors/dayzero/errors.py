@@ -23,7 +23,6 @@ CURRENCY_MISMATCH = "Credit memo and invoice currencies differ"
 EXCEEDS_MEMO_REMAINING = "Amount exceeds the credit memo's remaining balance"
 EXCEEDS_INVOICE_DUE = "Amount exceeds the invoice's amount due"
 INVOICE_NOT_DRAFT = "Only draft invoices can be finalized"
-INVALID_CURSOR = "Invalid cursor"
 
 
 class DayZeroError(VendorError):

@@ -29,7 +29,7 @@ from tinydb.table import Document
 
 from sandbox import clock
 from sandbox.money import line_amount
-from sandbox.pagination import CREATION, InvalidCursor, Order, Page, paginate
+from sandbox.pagination import CREATION, CURSOR_PATTERN, InvalidCursor, Order, Page, paginate
 from sandbox.store import Store
 from sandbox.vendors.dayzero import errors
 from sandbox.vendors.dayzero.rules import (
@@ -451,8 +451,14 @@ class DayZeroBackend:
             page = paginate(
                 documents, listing.cursor or None, listing.limit, listing.order, listing.direction
             )
-        except InvalidCursor:
-            raise errors.BadRequest(errors.INVALID_CURSOR) from None
+        except InvalidCursor:  # request validation checks the form first; this is what it says
+            issue = {
+                "loc": ["query", "cursor"],
+                "msg": f"String should match pattern '{CURSOR_PATTERN}'",
+                "type": "string_pattern_mismatch",
+                "input": listing.cursor,
+            }
+            raise errors.ValidationFailed([issue]) from None
         return page
 
     def _view(self, db: TinyDB, scope: BusinessScope, memo: Document) -> MemoView:

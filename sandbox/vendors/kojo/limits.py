@@ -99,6 +99,11 @@ def max_fields(schema: GraphQLSchema) -> int:
     return MAX_ENTITIES * widest + (len(root.fields) if root is not None else 0)
 
 
+def _answered_fields(grouped: GroupedFieldSet) -> int:
+    """The fields of one object of the answer, introspection (``__typename``…) left out."""
+    return sum(not details[0].node.name.value.startswith("__") for details in grouped.values())
+
+
 class _Spent:
     """What the count has found so far, refused as soon as it passes a limit."""
 
@@ -136,7 +141,7 @@ class EntityCountingExecutor(Executor):
     ) -> Any:
         try:
             spent = _Spent(max_fields(self.schema))
-            spent.add_fields(len(grouped))
+            spent.add_fields(_answered_fields(grouped))
             self._count(root_type, root_value, grouped, spent)
         except TooLarge as refusal:
             self.context_value.refusals.append(refusal.message)
@@ -167,9 +172,10 @@ class EntityCountingExecutor(Executor):
                 inner,
                 field_details,
             ).grouped_field_set
+            fields = _answered_fields(sub)
             for entity in entities:
                 spent.entity()
-                spent.add_fields(len(sub))
+                spent.add_fields(fields)
                 self._count(inner, entity, sub, spent)
 
     def _resolve(

@@ -219,3 +219,19 @@ def test_invoices_sort_by_due_date_as_dayzeros_invoices_guide_does(dayzero: DayZ
         "GET", "/invoices", 200, params={"sort_by": "due_date", "descending": "false"}
     )
     assert [i["due_date"] for i in page["items"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
+
+
+def test_a_cursor_holds_a_sorted_value_with_a_lone_surrogate(dayzero: DayZero) -> None:
+    """JSON may escape a lone surrogate in a name; a cursor after that name still works."""
+    odd = dayzero.ok(
+        "POST",
+        "/customers",
+        201,
+        content=b'{"name": "a\\ud800b"}',
+        headers={"content-type": "application/json"},
+    )
+    plain = dayzero.customer("b")
+    query = {"sort_by": "name", "descending": "false", "limit": 1}
+    first = dayzero.ok("GET", "/customers", 200, params=query)
+    second = dayzero.ok("GET", "/customers", 200, params={**query, "cursor": first["next_cursor"]})
+    assert [c["id"] for c in first["items"] + second["items"]] == [odd["id"], plain["id"]]
