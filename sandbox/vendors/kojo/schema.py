@@ -73,19 +73,6 @@ def bad_input(message: str) -> GraphQLError:
     return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
 
 
-def _page(
-    info: Any,
-    found: Iterable[Json],
-    limit: int | None,
-    offset: int | None,
-    order_by: str | None,
-    direction: str | None,
-    updated_after: dt.datetime | None,
-) -> list[Json]:
-    args = (found, limit, offset, order_by, direction, updated_after)
-    return _seams(info).of(page)(info, *args)
-
-
 def page(
     info: Any,
     found: Iterable[Json],
@@ -173,7 +160,7 @@ def resolve_credit_memos(
         for memo in _book(info).memos.values()
         if invoiceId is None or memo["invoiceId"] == invoiceId
     ]
-    return _page(info, memos, limit, offset, orderBy, direction, updatedAfter)
+    return _seams(info).of(page)(info, memos, limit, offset, orderBy, direction, updatedAfter)
 
 
 @query.field("invoice")
@@ -192,7 +179,7 @@ def resolve_invoices(
     updatedAfter: dt.datetime | None = None,
 ) -> list[Json]:
     invoices = _book(info).invoices.values()
-    return _page(info, invoices, limit, offset, orderBy, direction, updatedAfter)
+    return _seams(info).of(page)(info, invoices, limit, offset, orderBy, direction, updatedAfter)
 
 
 # money on memos and invoices --------------------------------------------------------------------
