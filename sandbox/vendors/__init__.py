@@ -8,20 +8,25 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
+from sandbox.console_reader import ConsoleReader, ConsoleSection
 from sandbox.credential_lookup import TenantOf
 from sandbox.errors import ErrorShape
 from sandbox.fixture_loader import FixtureLoader
 from sandbox.vendor_traits import VendorTraits
 from sandbox.vendors.count import auth as count_auth
+from sandbox.vendors.count import console as count_console
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.count import fixtures as count_fixtures
 from sandbox.vendors.dayzero import auth as dayzero_auth
+from sandbox.vendors.dayzero import console as dayzero_console
 from sandbox.vendors.dayzero import errors as dayzero_errors
 from sandbox.vendors.dayzero import fixtures as dayzero_fixtures
 from sandbox.vendors.kojo import auth as kojo_auth
+from sandbox.vendors.kojo import console as kojo_console
 from sandbox.vendors.kojo import errors as kojo_errors
 from sandbox.vendors.kojo import fixtures as kojo_fixtures
 from sandbox.vendors.solvimon import auth as solvimon_auth
+from sandbox.vendors.solvimon import console as solvimon_console
 from sandbox.vendors.solvimon import errors as solvimon_errors
 from sandbox.vendors.solvimon import fixtures as solvimon_fixtures
 from sandbox.vendors.solvimon import middleware as solvimon_middleware
@@ -39,6 +44,8 @@ class VendorMount:
     tenant_of_request: TenantOf
     # loads the vendor's section of a fixture (sandbox/vendors/<name>/fixtures.py)
     load_fixture: Callable[[FixtureLoader, dict[str, Any]], Awaitable[None]]
+    # reads the vendor's part of the demo console (sandbox/vendors/<name>/console.py)
+    read_console: Callable[[ConsoleReader], Awaitable[ConsoleSection]]
     # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
     before_security: Callable[[ASGIApp], ASGIApp] | None = None
     # ASGI middleware that stamps headers on every response (e.g. Solvimon's X-REQUEST-ID):
@@ -72,6 +79,7 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=dayzero_auth.DEMO_CREDENTIALS,
         tenant_of_request=dayzero_auth.tenant_of_request,
         load_fixture=dayzero_fixtures.load,
+        read_console=dayzero_console.read,
         identity_fields=("business_id",),
     ),
     VendorMount(
@@ -83,6 +91,7 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=count_auth.DEMO_CREDENTIALS,
         tenant_of_request=count_auth.tenant_of_request,
         load_fixture=count_fixtures.load,
+        read_console=count_console.read,
         before_security=count_auth.SignatureMiddleware,
         # 100 requests a minute per client id: COUNT's getting-started/important-note page
         documented_rate_limit=(100, 60.0),
@@ -97,6 +106,7 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=solvimon_auth.DEMO_CREDENTIALS,
         tenant_of_request=solvimon_auth.tenant_of_request,
         load_fixture=solvimon_fixtures.load,
+        read_console=solvimon_console.read,
         before_security=solvimon_middleware.VersionGuard,
         stamp_responses=solvimon_middleware.RequestIds,
         identity_fields=("platform_id", "platform_ids"),
@@ -110,6 +120,7 @@ VENDORS: tuple[VendorMount, ...] = (
         demo_credentials=kojo_auth.DEMO_CREDENTIALS,
         tenant_of_request=kojo_auth.tenant_of_request,
         load_fixture=kojo_fixtures.load,
+        read_console=kojo_console.read,
         other_shapes=(("/oauth2", kojo_errors.OAUTH_SHAPE),),
         # 20 requests a second per organisation: Kojo's getting-started/api-limits page
         documented_rate_limit=(20, 1.0),

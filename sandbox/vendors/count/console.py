@@ -1,0 +1,45 @@
+"""COUNT's part of the demo console: its records, and the newest entries of their audit logs
+(``count_audit_log`` in the overview), read through its API, signed as a partner's client signs."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sandbox.console_reader import LIMIT, ConsoleReader, ConsoleSection, Json, row
+from sandbox.vendors.count.signature import sign
+
+AUDIT_ENTRIES = 50
+
+
+def _headers(reader: ConsoleReader, path: str) -> dict[str, str]:
+    own = reader.credentials["count"]
+    stamp = str(int(time.time()))
+    return {
+        "x-client-id": own["client_id"],
+        "x-timestamp": stamp,
+        "x-signature": sign(own["client_secret"], "GET", path, stamp, b""),
+        "Authorization": f"Bearer {own['access_token']}",
+    }
+
+
+async def read(reader: ConsoleReader) -> ConsoleSection:
+    found = await reader.get("/count/partners/invoices", _headers(reader, "/invoices"), limit=LIMIT)
+    rows = [
+        row("count", "memo" if r["invoiceType"] == "memo" else r["invoiceType"], r["id"],
+            r.get("invoiceNumber"), r["status"], r["currency"], r["total"],
+            r.get("remainingCredit") if r["invoiceType"] == "memo" else r.get("openBalance"),
+            (r.get("customer") or {}).get("customer"))
+        for r in found["invoices"]
+    ]  # fmt: skip
+    return ConsoleSection(rows, {"count_audit_log": await _audit(reader, rows)})
+
+
+async def _audit(reader: ConsoleReader, rows: list[Json]) -> list[Any]:
+    entries = []
+    for record in rows:
+        path = f"/invoices/{record['id']}/audit-log"
+        log = await reader.get(f"/count/partners{path}", _headers(reader, path))
+        entries += [{**entry, "record": record["number"]} for entry in log["auditLog"]]
+    entries.sort(key=lambda entry: entry["at"], reverse=True)
+    return entries[:AUDIT_ENTRIES]
