@@ -3,24 +3,16 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sandbox.console_reader import LIMIT, ConsoleReader, ConsoleSection, Json, row
-from sandbox.vendors.count.signature import sign
+from sandbox.vendors.count.signature import signed_headers
 
 AUDIT_ENTRIES = 50
 
 
 def _headers(reader: ConsoleReader, path: str) -> dict[str, str]:
-    own = reader.credentials["count"]
-    stamp = str(int(time.time()))
-    return {
-        "x-client-id": own["client_id"],
-        "x-timestamp": stamp,
-        "x-signature": sign(own["client_secret"], "GET", path, stamp, b""),
-        "Authorization": f"Bearer {own['access_token']}",
-    }
+    return signed_headers(reader.credentials["count"], "GET", path, b"")
 
 
 async def read(reader: ConsoleReader) -> ConsoleSection:

@@ -5,10 +5,9 @@ partner's client signs."""
 from __future__ import annotations
 
 import json
-import time
 
 from sandbox.fixture_loader import FixtureLoader, Json, body, entries, listed
-from sandbox.vendors.count.signature import sign
+from sandbox.vendors.count.signature import signed_headers
 
 # what a reference names: (the section of earlier entries, the API's field for the id)
 CUSTOMER = ("count.customers", "customerUuid")
@@ -20,13 +19,7 @@ async def load(loader: FixtureLoader, section: Json) -> None:
 
     async def call(where: str, method: str, path: str, sent: Json | None = None) -> Json:
         raw = b"" if sent is None else json.dumps(sent).encode()
-        stamp = str(int(time.time()))
-        headers = {
-            "x-client-id": credentials["client_id"],
-            "x-timestamp": stamp,
-            "x-signature": sign(credentials["client_secret"], method, path, stamp, raw),
-            "Authorization": f"Bearer {credentials['access_token']}",
-        }
+        headers = signed_headers(credentials, method, path, raw)
         return await loader.call(where, method, f"/count/partners{path}", headers, sent, raw)
 
     for where, entry in entries(section, "count", "customers"):

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 
 EMPTY_OBJECT_HASH = hashlib.sha256(b"{}").hexdigest()
 DEFAULT_WINDOW_SECONDS = 300
@@ -37,6 +38,20 @@ def sign(secret: str, method: str, path: str, timestamp: str, body: bytes) -> st
     """The signature a client sends in ``x-signature``."""
     message = string_to_sign(method, path, timestamp, body_hash(body))
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def signed_headers(
+    credentials: Mapping[str, str], method: str, path: str, body: bytes
+) -> dict[str, str]:
+    """Every header a partner's request carries, signed now with the client's secret: what
+    COUNT's client sends, and what the sandbox's own requests (fixtures, console) send."""
+    stamp = str(int(time.time()))
+    return {
+        "x-client-id": credentials["client_id"],
+        "x-timestamp": stamp,
+        "x-signature": sign(credentials["client_secret"], method, path, stamp, body),
+        "Authorization": f"Bearer {credentials['access_token']}",
+    }
 
 
 def timestamp_seconds(value: str) -> float:
