@@ -8,7 +8,6 @@ sent the same requests at its own mount-less paths.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import httpx
 
 from bench.load import Request
-from sandbox.vendors.count.signature import sign
+from sandbox.vendors.count.signature import signed_headers
 
 DZ = "/api/v1"
 BIG = 2_000_000_000  # cents: room for a cent-sized apply on every request of a run
@@ -49,13 +48,7 @@ def dayzero_headers(credentials: Mapping[str, str]) -> dict[str, str]:
 
 def count_headers(credentials: Mapping[str, str], path: str) -> dict[str, str]:
     """Signed for a GET of ``path`` (under /partners); valid for COUNT's 300 s window."""
-    stamp = str(int(time.time()))
-    return {
-        "x-client-id": credentials["client_id"],
-        "x-timestamp": stamp,
-        "x-signature": sign(credentials["client_secret"], "GET", path, stamp, b""),
-        "Authorization": f"Bearer {credentials['access_token']}",
-    }
+    return signed_headers(credentials, "GET", path, b"")
 
 
 def new_tenant(http: httpx.Client, tenant_id: str) -> dict[str, Any]:
@@ -175,14 +168,7 @@ def _count(
     import json
 
     raw = json.dumps(body).encode()
-    stamp = str(int(time.time()))
-    headers = {
-        "x-client-id": credentials["client_id"],
-        "x-timestamp": stamp,
-        "x-signature": sign(credentials["client_secret"], method, path, stamp, raw),
-        "Authorization": f"Bearer {credentials['access_token']}",
-        "Content-Type": "application/json",
-    }
+    headers = {**signed_headers(credentials, method, path, raw), "Content-Type": "application/json"}
     return http.request(method, f"/count/partners{path}", content=raw, headers=headers)
 
 
