@@ -1067,7 +1067,7 @@ def _gql(name: str, body: Any, statuses: int, shape: str, message: str | None = 
 _DEEP_ITEMS = "id"
 for _ in range(5):
     _DEEP_ITEMS = f"creditMemoItems {{ creditMemo {{ {_DEEP_ITEMS} }} }}"
-_ROOT_ALIASES = " ".join(f"a{_b36(n)}:__typename" for n in range(3_000))
+_ROOT_ALIASES = " ".join(f'a{_b36(n)}:creditMemo(id:"x"){{id}}' for n in range(3_000))
 _ALIASES = " ".join(f"a{_b36(n)}:id" for n in range(10_000))
 
 GRAPHQL = [
