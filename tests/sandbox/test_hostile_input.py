@@ -49,7 +49,6 @@ import contextlib
 import json
 import re
 import socket
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,7 +58,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from sandbox.vendors.count.signature import sign
+from sandbox.vendors.count.signature import signed_headers
 from tests.support.count_client import DEMO as COUNT_DEMO
 from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN
 from tests.support.figures import record
@@ -302,12 +301,10 @@ def count_auth(
     """COUNT's HMAC headers and partner token, signed over the path as sent (without the mount,
     ``/partners`` and the query) and the exact body bytes."""
     path = target.removeprefix("/count").removeprefix("/partners")
-    timestamp = str(int(time.time()))
+    # lower case, as the hostile cases name the header they replace
     return {
-        "x-client-id": credentials["client_id"],
-        "x-timestamp": timestamp,
-        "x-signature": sign(credentials["client_secret"], method, path, timestamp, body),
-        "authorization": f"Bearer {credentials['access_token']}",
+        name.lower(): value
+        for name, value in signed_headers(credentials, method, path, body).items()
     }
 
 
