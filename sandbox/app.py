@@ -110,8 +110,6 @@ def create_app(
 
     # Connexion logs a client's invalid multipart form as an error; it is the client's 400.
     logging.getLogger("connexion.validators.form_data").setLevel(logging.CRITICAL)
-    # Ariadne logs every refused GraphQL query; those are the client's errors, answered as such
-    logging.getLogger("creditbox.kojo.graphql").setLevel(logging.CRITICAL)
     mounts = VendorMounts(
         MountedVendor(vendor.name, vendor.base_path, vendor.tenant_of_request) for vendor in VENDORS
     )

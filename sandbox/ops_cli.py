@@ -58,7 +58,7 @@ def add_faults_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="VENDOR[:LIMIT/SECONDS]",
-        help="rate-limit a vendor: count and kojo alone take their documented limits",
+        help="rate-limit a vendor; one that documents a limit takes it unless one is given",
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import logging
 from importlib import resources
 from typing import Any
 
@@ -16,6 +17,10 @@ from starlette.responses import HTMLResponse
 from sandbox.runtime import current
 from sandbox.vendors.kojo import auth, documents, errors, limits, schema
 from sandbox.vendors.kojo.models import KojoBackend
+
+# Ariadne logs every refused GraphQL query; those are the client's errors, answered as such
+LOGGER = "creditbox.kojo.graphql"
+logging.getLogger(LOGGER).setLevel(logging.CRITICAL)
 
 Response = tuple[Any, int]
 
@@ -60,7 +65,7 @@ def run_query(body: dict[str, Any]) -> Response:
         query_validator=documents.validate_query,
         error_formatter=schema.formatter(request_id),
         debug=False,
-        logger="creditbox.kojo.graphql",
+        logger=LOGGER,
         execution_context_class=limits.EntityCountingExecutor,
     )
     if context.refusals:
