@@ -18,7 +18,8 @@ from typing import Any
 import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from connexion.resolver import RelativeResolver
+from connexion.resolver import RelativeResolver, Resolver
+from connexion.utils import get_function_from_name
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from sandbox import control, control_access, error_handlers
@@ -160,7 +161,12 @@ def _profile_app(
         control_spec = control_access.unguarded(control_spec)
     else:
         control_spec = control_access.guarded(control_spec)
-    app.add_api(control_spec, base_path=CONTROL_BASE_PATH, validate_responses=validate_responses)
+    app.add_api(
+        control_spec,
+        base_path=CONTROL_BASE_PATH,
+        resolver=Resolver(_control_route),
+        validate_responses=validate_responses,
+    )
     allowed.add_spec(CONTROL_BASE_PATH, control_spec)
 
     error_shapes = error_handlers.ErrorShapes(shapes, control.SHAPE)
@@ -195,6 +201,15 @@ def _profile_app(
                 app.add_middleware(vendor.stamp_responses, position=position)
     app.build_now()
     return app
+
+
+def _control_route(operation_id: str) -> Any:
+    """A control API route: a vendor's own (its registry entry's ``control_routes``), or the
+    function its operationId names (``sandbox.control``)."""
+    for vendor in VENDORS:
+        if operation_id in vendor.control_routes:
+            return vendor.control_routes[operation_id]
+    return get_function_from_name(operation_id)
 
 
 def demo_banner(base_url: str) -> str:

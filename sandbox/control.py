@@ -1,9 +1,9 @@
 """The ``/_sandbox`` control API (specs/control.yaml): health; tenants (create, list, delete,
-reset, snapshot and restore); each tenant's test clock, faults and request journal; and seeding
-what a vendor API cannot create itself (COUNT legacy duplicates, Solvimon invoices and keys,
-Kojo invoices and memos).
+reset, snapshot and restore); each tenant's test clock, faults and request journal.
 
-Not a vendor API, so its errors are a plain ``{"detail": "<text>"}``.
+Seeding what a vendor's API cannot create itself is the vendor's own ``control.py``, reached
+through its registry entry's ``control_routes``. Not a vendor API, so its errors are a plain
+``{"detail": "<text>"}`` (``sandbox/control_errors.py``).
 """
 
 from __future__ import annotations
@@ -12,61 +12,23 @@ from datetime import timedelta
 from typing import Any
 
 from sandbox import clock, fixtures, snapshots
+from sandbox.control_errors import (
+    AdminTokenNeeded,
+    ControlError,
+    TenantExists,
+    TenantNotFound,
+)
 from sandbox.errors import VendorError
 from sandbox.faults import FaultSettings, FaultSettingsInvalid
 from sandbox.profiled_apps import tenant_profile
 from sandbox.runtime import current
 from sandbox.store import valid_tenant_id
 from sandbox.tenants import UnknownTenant
-from sandbox.vendors.count.invoices import InvoiceBackend
-from sandbox.vendors.kojo.handlers import seeded_json
-from sandbox.vendors.kojo.models import KojoBackend, SeedError
-from sandbox.vendors.solvimon import auth as solvimon_auth
-from sandbox.vendors.solvimon.amounts import AmountError
-from sandbox.vendors.solvimon.invoices import InvoiceBackend as SolvimonInvoices
 from specs import readings
 
-TENANT_NOT_FOUND = "Tenant not found"
-RECORD_NOT_FOUND = "No COUNT record has this UUID in the tenant"
-NOT_DUPLICATED = "This UUID has no legacy duplicate to migrate"
-TENANT_EXISTS = "A tenant with this id already exists"
-ADMIN_TOKEN_NEEDED = (
-    "The control API needs this sandbox's admin token, as printed by creditbox serve: "
-    "Authorization: Bearer <admin token>"
-)
 INVALID_TENANT_ID = "A tenant id is 1-64 letters, digits, _ or -, starting with a letter or digit"
-PLATFORM_NOT_OURS = "{platform} is not one of the tenant's Solvimon platforms"
 
 Response = tuple[Any, int]
-
-
-class ControlError(VendorError):
-    def body(self) -> Any:
-        return {"detail": self.message}
-
-
-class TenantNotFound(ControlError):
-    status_code = 404
-
-    def __init__(self) -> None:
-        super().__init__(TENANT_NOT_FOUND)
-
-
-class AdminTokenNeeded(ControlError):
-    status_code = 401
-
-    def __init__(self) -> None:
-        super().__init__(ADMIN_TOKEN_NEEDED)
-
-    def headers(self) -> dict[str, str]:
-        return {"WWW-Authenticate": 'Bearer realm="creditbox control API"'}
-
-
-class TenantExists(ControlError):
-    status_code = 409
-
-    def __init__(self) -> None:
-        super().__init__(TENANT_EXISTS)
 
 
 def _tenant_json(tenant: dict[str, Any]) -> dict[str, Any]:
@@ -127,83 +89,6 @@ def get_tenant(tenant_id: str) -> Response:
     if tenant is None:
         raise TenantNotFound()
     return _tenant_json(tenant), 200
-
-
-def _count_records(tenant_id: str) -> InvoiceBackend:
-    sandbox = current()
-    if sandbox.tenants.find(tenant_id) is None:
-        raise TenantNotFound()
-    return InvoiceBackend(sandbox.store)
-
-
-def plant_count_duplicate(tenant_id: str, body: dict[str, Any]) -> Response:
-    try:
-        return _count_records(tenant_id).plant_duplicate(tenant_id, body["uuid"]), 201
-    except LookupError:
-        raise ControlError(RECORD_NOT_FOUND, 404) from None
-
-
-def migrate_count_duplicate(tenant_id: str, uuid: str) -> Response:
-    try:
-        return _count_records(tenant_id).migrate_duplicates(tenant_id, uuid), 200
-    except LookupError:
-        raise ControlError(NOT_DUPLICATED, 404) from None
-
-
-def _solvimon_credentials(tenant_id: str) -> dict[str, Any]:
-    tenant = current().tenants.find(tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
-    credentials: dict[str, Any] = tenant["credentials"][solvimon_auth.VENDOR]
-    return credentials
-
-
-def seed_solvimon_invoice(tenant_id: str, body: dict[str, Any]) -> Response:
-    credentials = _solvimon_credentials(tenant_id)
-    platform = body.get("platform_id") or credentials["platform_id"]
-    if platform not in credentials["platform_ids"]:
-        raise ControlError(PLATFORM_NOT_OURS.format(platform=platform), 400)
-    sandbox = current()
-    try:
-        invoice = SolvimonInvoices(sandbox.store).seed(tenant_id, platform, body)
-    except AmountError as problem:
-        raise ControlError(str(problem), 400) from None
-    return invoice, 201
-
-
-def create_solvimon_api_key(tenant_id: str, body: dict[str, Any]) -> Response:
-    credentials = _solvimon_credentials(tenant_id)
-    try:
-        key = solvimon_auth.new_key(
-            credentials, body["permissions"], body.get("platform_ids"), body.get("description")
-        )
-    except ValueError as problem:
-        raise ControlError(str(problem), 400) from None
-    credentials = {**credentials, "api_keys": [*credentials.get("api_keys", []), key]}
-    current().tenants.update_credentials(tenant_id, solvimon_auth.VENDOR, credentials)
-    return key, 201
-
-
-def _kojo(tenant_id: str) -> KojoBackend:
-    if current().tenants.find(tenant_id) is None:
-        raise TenantNotFound()
-    return KojoBackend(current().store)
-
-
-def seed_kojo_invoice(tenant_id: str, body: dict[str, Any]) -> Response:
-    try:
-        invoice = _kojo(tenant_id).seed_invoice(tenant_id, body)
-    except SeedError as problem:
-        raise ControlError(str(problem), 400) from None
-    return seeded_json(tenant_id, "invoice", invoice["id"]), 201
-
-
-def seed_kojo_credit_memo(tenant_id: str, body: dict[str, Any]) -> Response:
-    try:
-        memo = _kojo(tenant_id).seed_credit_memo(tenant_id, body)
-    except SeedError as problem:
-        raise ControlError(str(problem), 400) from None
-    return seeded_json(tenant_id, "creditMemo", memo["id"]), 201
 
 
 def reset_tenant(tenant_id: str) -> Response:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp
@@ -15,6 +15,7 @@ from sandbox.fixture_loader import FixtureLoader
 from sandbox.vendor_traits import VendorTraits
 from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import console as count_console
+from sandbox.vendors.count import control as count_control
 from sandbox.vendors.count import errors as count_errors
 from sandbox.vendors.count import fixtures as count_fixtures
 from sandbox.vendors.dayzero import auth as dayzero_auth
@@ -23,10 +24,12 @@ from sandbox.vendors.dayzero import errors as dayzero_errors
 from sandbox.vendors.dayzero import fixtures as dayzero_fixtures
 from sandbox.vendors.kojo import auth as kojo_auth
 from sandbox.vendors.kojo import console as kojo_console
+from sandbox.vendors.kojo import control as kojo_control
 from sandbox.vendors.kojo import errors as kojo_errors
 from sandbox.vendors.kojo import fixtures as kojo_fixtures
 from sandbox.vendors.solvimon import auth as solvimon_auth
 from sandbox.vendors.solvimon import console as solvimon_console
+from sandbox.vendors.solvimon import control as solvimon_control
 from sandbox.vendors.solvimon import errors as solvimon_errors
 from sandbox.vendors.solvimon import fixtures as solvimon_fixtures
 from sandbox.vendors.solvimon import middleware as solvimon_middleware
@@ -58,6 +61,8 @@ class VendorMount:
     documented_rate_limit: tuple[int, float] | None = None
     # the non-secret credential fields its stored data refers to (kept by snapshots)
     identity_fields: tuple[str, ...] = ()
+    # its routes on the control API (seeding what its API cannot create), by operationId
+    control_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
     @property
     def base_path(self) -> str:
@@ -92,6 +97,7 @@ VENDORS: tuple[VendorMount, ...] = (
         tenant_of_request=count_auth.tenant_of_request,
         load_fixture=count_fixtures.load,
         read_console=count_console.read,
+        control_routes=count_control.ROUTES,
         before_security=count_auth.SignatureMiddleware,
         # 100 requests a minute per client id: COUNT's getting-started/important-note page
         documented_rate_limit=(100, 60.0),
@@ -107,6 +113,7 @@ VENDORS: tuple[VendorMount, ...] = (
         tenant_of_request=solvimon_auth.tenant_of_request,
         load_fixture=solvimon_fixtures.load,
         read_console=solvimon_console.read,
+        control_routes=solvimon_control.ROUTES,
         before_security=solvimon_middleware.VersionGuard,
         stamp_responses=solvimon_middleware.RequestIds,
         identity_fields=("platform_id", "platform_ids"),
@@ -121,6 +128,7 @@ VENDORS: tuple[VendorMount, ...] = (
         tenant_of_request=kojo_auth.tenant_of_request,
         load_fixture=kojo_fixtures.load,
         read_console=kojo_console.read,
+        control_routes=kojo_control.ROUTES,
         other_shapes=(("/oauth2", kojo_errors.OAUTH_SHAPE),),
         # 20 requests a second per organisation: Kojo's getting-started/api-limits page
         documented_rate_limit=(20, 1.0),
