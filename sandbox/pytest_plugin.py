@@ -35,19 +35,16 @@ class VendorAccess:
 
     @property
     def headers(self) -> dict[str, str]:
-        """The headers that authenticate a request as the tenant (COUNT signs each request
-        instead: use ``contracts.auth.count.CountSigner`` with ``credentials``)."""
-        if self.name == "dayzero":
-            return {
-                "Authorization": f"Bearer {self.credentials['token']}",
-                "x-business-id": self.credentials["business_id"],
-            }
-        if self.name == "solvimon":
-            return {
-                "X-API-KEY": self.credentials["api_key"],
-                "x-platform-id": self.credentials["platform_id"],
-            }
-        raise KeyError(self.name)
+        """The headers that authenticate a request as the tenant, for a vendor whose requests
+        carry fixed ones (its registry entry's ``request_headers``). A vendor that signs each
+        request (COUNT: ``contracts.auth.count.CountSigner`` with ``credentials``) or needs a
+        token first (Kojo's client-credentials step) has none: ``KeyError``."""
+        from sandbox.vendors import VENDORS
+
+        found = next((v.request_headers for v in VENDORS if v.name == self.name), None)
+        if found is None:
+            raise KeyError(self.name)
+        return found(self.credentials)
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,9 @@ class VendorMount:
     documented_rate_limit: tuple[int, float] | None = None
     # the non-secret credential fields its stored data refers to (kept by snapshots)
     identity_fields: tuple[str, ...] = ()
+    # the fixed headers that authenticate a request as a tenant (none when each request is
+    # signed or needs a token first): the pytest plugin hands them to integrators' tests
+    request_headers: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
     # its routes on the control API (seeding what its API cannot create), by operationId
     control_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
 
@@ -85,6 +88,7 @@ VENDORS: tuple[VendorMount, ...] = (
         tenant_of_request=dayzero_auth.tenant_of_request,
         load_fixture=dayzero_fixtures.load,
         read_console=dayzero_console.read,
+        request_headers=dayzero_auth.request_headers,
         identity_fields=("business_id",),
     ),
     VendorMount(
@@ -113,6 +117,7 @@ VENDORS: tuple[VendorMount, ...] = (
         tenant_of_request=solvimon_auth.tenant_of_request,
         load_fixture=solvimon_fixtures.load,
         read_console=solvimon_console.read,
+        request_headers=solvimon_auth.request_headers,
         control_routes=solvimon_control.ROUTES,
         before_security=solvimon_middleware.VersionGuard,
         stamp_responses=solvimon_middleware.RequestIds,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from connexion import request as current_request
@@ -29,6 +30,14 @@ DEMO_CREDENTIALS = {
 
 def new_credentials() -> dict[str, str]:
     return {"token": f"dz_{secrets.token_hex(16)}", "business_id": str(uuid.uuid4())}
+
+
+def request_headers(credentials: Mapping[str, Any]) -> dict[str, str]:
+    """The headers that authenticate a request as the credentials' tenant."""
+    return {
+        "Authorization": f"Bearer {credentials['token']}",
+        "x-business-id": credentials["business_id"],
+    }
 
 
 def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:

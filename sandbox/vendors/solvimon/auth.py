@@ -101,6 +101,11 @@ def grant_for(tenants: TenantRegistry, key: str) -> Grant | None:
     return Grant(tenant["id"], frozenset(extra["permissions"]), tuple(extra["platform_ids"]))
 
 
+def request_headers(credentials: Mapping[str, Any]) -> dict[str, str]:
+    """The headers that authenticate a request as the credentials' tenant, on its platform."""
+    return {"X-API-KEY": credentials["api_key"], "x-platform-id": credentials["platform_id"]}
+
+
 def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
     """The tenant holding the request's API key (``X-API-KEY`` or a bearer token)."""
     key = headers.get("x-api-key") or bearer_token(headers)
