@@ -58,6 +58,11 @@ RULES_NO_SCHEMA_STATES: dict[str, tuple[tuple[str, str], ...]] = {
         (r"Only draft invoices can be finalized$", _DAYZERO_CONFLICTS),
         (r"Credit can only be applied to an open invoice$", _DAYZERO_CONFLICTS),
         (r"Invoice belongs to a different customer$", _DAYZERO_BUSINESS),
+        (
+            r"(Customer|Invoice) not found$",
+            "a record the body names must exist: 400 where the path names another record (ours; "
+            "a 404 there would say the addressed record is missing)",
+        ),
         (r"Credit memo and invoice currencies differ$", _DAYZERO_BUSINESS),
         (
             r"Amount exceeds the (credit memo's remaining balance|invoice's amount due)$",

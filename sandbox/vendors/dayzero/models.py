@@ -180,7 +180,7 @@ class DayZeroBackend:
             "updated_at": stamp,
         }
         with self._store.transaction(scope.tenant_id) as db:
-            self._customer(db, scope, fields["customer_id"])
+            self._referenced(db, scope, CUSTOMERS, fields["customer_id"], path_names_one=False)
             doc_id = db.table(INVOICES).insert(record)
             return Document(record, doc_id)
 
@@ -251,7 +251,7 @@ class DayZeroBackend:
             "updated_at": stamp,
         }
         with self._store.transaction(scope.tenant_id) as db:
-            record["currency"] = self._check_memo_fields(db, scope, record)
+            record["currency"] = self._check_memo_fields(db, scope, record, path_names_one=False)
             record["number"] = self._next_number(db, scope, "credit_memo", "CM")
             doc_id = db.table(MEMOS).insert(record)
             return self._view(db, scope, Document(record, doc_id))
@@ -298,7 +298,7 @@ class DayZeroBackend:
             if changes.get("restocking_fee_cents") is None:
                 changes.pop("restocking_fee_cents", None)
             merged = {**memo, **changes}
-            changes["currency"] = self._check_memo_fields(db, scope, merged)
+            changes["currency"] = self._check_memo_fields(db, scope, merged, path_names_one=True)
             return self._view(db, scope, self._update(db, MEMOS, memo, changes))
 
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
@@ -321,7 +321,7 @@ class DayZeroBackend:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
             require(self.memo_transitions["apply"], memo_status(memo))
-            invoice = self._invoice(db, scope, invoice_id)
+            invoice = self._referenced(db, scope, INVOICES, invoice_id, path_names_one=True)
             require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
@@ -415,12 +415,26 @@ class DayZeroBackend:
     def _memo(self, db: TinyDB, scope: BusinessScope, memo_id: str) -> Document:
         return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
 
-    def _check_memo_fields(self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any]) -> str:
+    def _referenced(
+        self, db: TinyDB, scope: BusinessScope, table: str, record_id: str, path_names_one: bool
+    ) -> Document:
+        """A record the request body names. Where the path names no record (a create), one that
+        does not exist is a 404: the create-memo page lists "404 Not Found - Resource does not
+        exist" (https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json),
+        and nothing else there can be missing. **Ours:** where the path names a record (update,
+        apply), it is a 400, so that a 404 there always means the addressed record is missing."""
+        missing = errors.CUSTOMER_NOT_FOUND if table == CUSTOMERS else errors.INVOICE_NOT_FOUND
+        refusal = errors.BadRequest if path_names_one else errors.NotFound
+        return _one(db, table, scope, record_id, missing, refusal)
+
+    def _check_memo_fields(
+        self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any], path_names_one: bool
+    ) -> str:
         """Validate a memo's references and amounts; return the currency the memo takes."""
-        self._customer(db, scope, memo["customer_id"])
+        self._referenced(db, scope, CUSTOMERS, memo["customer_id"], path_names_one)
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
-        invoice = self._invoice(db, scope, memo["invoice_id"])
+        invoice = self._referenced(db, scope, INVOICES, memo["invoice_id"], path_names_one)
         if invoice["customer_id"] != memo["customer_id"]:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
@@ -510,15 +524,11 @@ def _one(
     scope: BusinessScope,
     record_id: str,
     missing: str,
+    refusal: type[errors.DayZeroError] = errors.NotFound,
 ) -> Document:
-    """The business's record with this id; a 404 ``missing`` if there is none.
-
-    That holds for a record named in the request body too: the create-memo reference page, whose
-    path names no record, lists "404 Not Found - Resource does not exist"
-    (https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json).
-    """
+    """The business's record with this id; ``refusal(missing)`` (a 404) if there is none."""
     query = (Query().id == record_id) & (Query().business_id == scope.business_id)
     found = db.table(table).get(query)
     if not isinstance(found, Document):
-        raise errors.NotFound(missing)
+        raise refusal(missing)
     return found

@@ -145,11 +145,11 @@ def _unknown_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
         (_other_currency, 400, "Credit memo and invoice currencies differ"),
         (_over_memo, 400, "Amount exceeds the credit memo's remaining balance"),
         (_over_invoice, 400, "Amount exceeds the invoice's amount due"),
-        (_unknown_invoice, 404, "Invoice not found"),
+        (_unknown_invoice, 400, "Invoice not found"),
     ],
     ids=lambda value: getattr(value, "__name__", "")[1:],
 )
-def test_refused_apply_is_400_or_404_and_changes_nothing(
+def test_refused_apply_is_400_and_changes_nothing(
     dayzero: DayZero, setup: Setup, status: int, detail: str
 ) -> None:
     customer = dayzero.customer()

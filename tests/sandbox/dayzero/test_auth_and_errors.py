@@ -78,7 +78,7 @@ def test_another_tenants_objects_are_404_and_invisible(
     mine = dayzero.customer()
     my_memo = dayzero.issued_memo(mine["id"])
     refused = dayzero.apply(my_memo["id"], invoice["id"], 100)
-    assert (refused.status_code, refused.json()) == (404, {"detail": "Invoice not found"})
+    assert (refused.status_code, refused.json()) == (400, {"detail": "Invoice not found"})
     assert other.get_invoice(invoice["id"]) == invoice
 
 

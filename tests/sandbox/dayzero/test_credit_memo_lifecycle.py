@@ -195,6 +195,25 @@ def test_create_refuses_references_that_do_not_exist(
     assert dayzero.ok("GET", "/credit-memos", 200)["items"] == []
 
 
+@pytest.mark.parametrize(
+    ("fields", "detail"),
+    [
+        ({"customer_id": "no-such-customer"}, "Customer not found"),
+        ({"invoice_id": "no-such-invoice"}, "Invoice not found"),
+    ],
+)
+def test_update_refuses_references_that_do_not_exist_with_400(
+    dayzero: DayZero, fields: dict[str, str], detail: str
+) -> None:
+    """The path names the memo, so a 404 would say the memo is missing: a missing record named
+    in the body is a 400 here, and the memo is unchanged."""
+    customer = dayzero.customer()
+    memo = dayzero.memo(customer["id"], 100)
+    refused = dayzero.call("PUT", f"/credit-memos/{memo['id']}", json=fields)
+    assert (refused.status_code, refused.json()) == (400, {"detail": detail})
+    assert dayzero.ok("GET", f"/credit-memos/{memo['id']}", 200) == memo
+
+
 def test_create_refuses_an_invoice_of_another_customer(dayzero: DayZero) -> None:
     customer, other = dayzero.customer("A"), dayzero.customer("B")
     invoice = dayzero.open_invoice(other["id"])
