@@ -66,8 +66,8 @@ CREATION = Order()
 
 
 CURSOR_PATTERN = r"^([np]i?[0-9]{1,15}(~([0-9a-f]{2})*)?)?$"
-# the same, without the anchors' leniency: ``$`` also matches before a final newline
-_CURSOR = re.compile(r"([np]i?[0-9]{1,15}(~([0-9a-f]{2})*)?)?")
+# matched in full (``fullmatch``): ``$`` would also match before a final newline
+_CURSOR = re.compile(CURSOR_PATTERN.removeprefix("^").removesuffix("$"))
 
 
 def sort_text(value: Any) -> str:

@@ -290,26 +290,19 @@ def _subclass(name: str, **attributes: Any) -> Callable[[Any], Any]:
     return lambda base: type(name, (base,), attributes)
 
 
-def _every_memo_status_may(operation: str) -> Callable[[Any], Any]:
+def _allowed_from(table: str, operation: str, *statuses: str) -> Callable[[Any], Any]:
+    """A backend whose transition ``table`` lets ``operation`` run from ``statuses``."""
+
     def make(base: Any) -> Any:
-        _, refusal = base.memo_transitions[operation]
-        statuses = frozenset({"draft", "issued", "partially_applied", "fully_applied", "void"})
-        if operation == "void":  # voiding while credit is applied, not voiding twice
-            statuses = statuses - {"void"}
-        table = {**base.memo_transitions, operation: (statuses, refusal)}
-        return type(f"{operation.title()}Anything", (base,), {"memo_transitions": table})
+        _, refusal = getattr(base, table)[operation]
+        changed = {**getattr(base, table), operation: (frozenset(statuses), refusal)}
+        return type(f"{operation.title()}Anything", (base,), {table: changed})
 
     return make
 
 
-def _count_skips(operation: str) -> Callable[[Any], Any]:
-    def make(base: Any) -> Any:
-        _, refusal = base.transitions[operation]
-        statuses = frozenset({"draft", "approved", "sent", "partial", "paid", "overdue"})
-        table = {**base.transitions, operation: (statuses, refusal)}
-        return type(f"{operation.title()}Anything", (base,), {"transitions": table})
-
-    return make
+_DAYZERO_MEMO = ("draft", "issued", "partially_applied", "fully_applied")
+_COUNT_RECORD = ("draft", "approved", "sent", "partial", "paid", "overdue")
 
 
 def _dayzero_pages_skip(base: Any) -> Any:
@@ -427,8 +420,12 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
 
     return {
         "dayzero_over_apply_accepted": ((DayZeroBackend, _dayzero_over_apply),),
-        "dayzero_void_after_apply": ((DayZeroBackend, _every_memo_status_may("void")),),
-        "dayzero_delete_issued": ((DayZeroBackend, _every_memo_status_may("delete")),),
+        "dayzero_void_after_apply": (
+            (DayZeroBackend, _allowed_from("memo_transitions", "void", *_DAYZERO_MEMO)),
+        ),
+        "dayzero_delete_issued": (
+            (DayZeroBackend, _allowed_from("memo_transitions", "delete", *_DAYZERO_MEMO, "void")),
+        ),
         "dayzero_unapply_keeps_invoice_due": ((DayZeroBackend, _dayzero_unapply_keeps_due),),
         "dayzero_foreign_business_allowed": (
             (dayzero_auth.may_act_for, lambda _: lambda given, own: True),
@@ -453,8 +450,12 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
                 ),
             ),
         ),
-        "count_patch_after_approve": ((CountInvoices, _count_skips("update")),),
-        "count_send_draft": ((CountInvoices, _count_skips("send")),),
+        "count_patch_after_approve": (
+            (CountInvoices, _allowed_from("transitions", "update", *_COUNT_RECORD)),
+        ),
+        "count_send_draft": (
+            (CountInvoices, _allowed_from("transitions", "send", *_COUNT_RECORD)),
+        ),
         "count_bad_signature_accepted": ((count_auth.refuse_signature, lambda _: _nothing),),
         "solvimon_credit_any_status": (
             (SolvimonInvoices, _subclass("AnyStatus", require_creditable=_nothing)),

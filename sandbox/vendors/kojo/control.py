@@ -19,20 +19,23 @@ def _backend(tenant_id: str) -> KojoBackend:
     return KojoBackend(current().store)
 
 
-def seed_invoice(tenant_id: str, body: dict[str, Any]) -> Response:
+def _seeded(tenant_id: str, body: dict[str, Any], kind: str) -> Response:
+    """Seed an ``invoice`` or a ``creditMemo``; answer it as Kojo's API shows it."""
+    backend = _backend(tenant_id)
+    seed = backend.seed_invoice if kind == "invoice" else backend.seed_credit_memo
     try:
-        invoice = _backend(tenant_id).seed_invoice(tenant_id, body)
+        seeded = seed(tenant_id, body)
     except SeedError as problem:
         raise ControlError(str(problem), 400) from None
-    return seeded_json(tenant_id, "invoice", invoice["id"]), 201
+    return seeded_json(tenant_id, kind, seeded["id"]), 201
+
+
+def seed_invoice(tenant_id: str, body: dict[str, Any]) -> Response:
+    return _seeded(tenant_id, body, "invoice")
 
 
 def seed_credit_memo(tenant_id: str, body: dict[str, Any]) -> Response:
-    try:
-        memo = _backend(tenant_id).seed_credit_memo(tenant_id, body)
-    except SeedError as problem:
-        raise ControlError(str(problem), 400) from None
-    return seeded_json(tenant_id, "creditMemo", memo["id"]), 201
+    return _seeded(tenant_id, body, "creditMemo")
 
 
 # operationId in specs/control.yaml -> the route
