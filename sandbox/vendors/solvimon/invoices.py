@@ -189,10 +189,14 @@ class InvoiceBackend:
         request: Mapping[str, Any],
         idempotent: IdempotentRequest | None,
     ) -> tuple[Json, bool]:
+        # Its body has none of a credit's fields but the details source: it credits everything
+        # left. Other fields are unknown to it, and are ignored as any such is.
+        credit_request = {"credit_details_source": request.get("credit_details_source")}
+
         def run(db: TinyDB) -> Json:
             book = _book(db, caller.platform_id)
             original = _find(book, invoice_id)
-            credit = self._credit(db, book, original, request)
+            credit = self._credit(db, book, original, credit_request)
             if request.get("update_credit_invoice_to_final"):
                 _finalise(db, credit)
             copy = self._copy(db, original, final=bool(request.get("update_new_invoice_to_final")))

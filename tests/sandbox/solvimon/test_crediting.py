@@ -307,6 +307,22 @@ def test_credit_and_copy_credits_everything_and_copies_the_original(solvimon: So
     assert amounts(solvimon.invoice(original["id"]))[1] == "0.00"
 
 
+def test_credit_and_copy_ignores_the_credit_fields_its_body_does_not_have(
+    solvimon: Solvimon,
+) -> None:
+    """Its body has no periods, note or on-hold flag: sent anyway, they are unknown fields and
+    change nothing (a period without period_order was once read, and was a 500)."""
+    original = solvimon.seed(one_period("100.00", "50.00"))
+    response = solvimon.call(
+        "POST",
+        f"/invoices/{original['id']}/credit_and_copy",
+        json={"periods": [{}], "groups": [{}], "note": "x", "force_init_on_hold": True},
+    )
+    assert response.status_code == 200, response.text
+    credit = solvimon.invoice(response.json()["credit_invoice_id"])
+    assert (amounts(credit)[0], credit["on_hold"], credit["notes"]) == ("-150.00", False, [])
+
+
 def test_an_unknown_invoice_is_404(solvimon: Solvimon) -> None:
     response = solvimon.credit("invo_doesnotexist")
     assert response.status_code == 404
