@@ -11,75 +11,22 @@ import argparse
 import math
 import os
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from contracts.options import Option, merged, switch
+from contracts.vendors import ADAPTERS
 from specs.readings import Profile, ProfileError, load_profile
 
 CONFIG_FILE = "creditbox.toml"
-APIS = ("dayzero", "count", "solvimon", "kojo")
-# the credentials each API needs: (flag, setting)
-REQUIRED = {
-    "dayzero": (("--token", "token"), ("--business-id", "business_id")),
-    "count": (
-        ("--client-id", "client_id"),
-        ("--client-secret", "client_secret"),
-        ("--token", "token"),
-    ),
-    "solvimon": (("--api-key", "api_key"),),
-    "kojo": (("--client-id", "client_id"), ("--client-secret", "client_secret")),
-}
+APIS = tuple(ADAPTERS)
 LAYERS = ("rules", "schema")
 
 
 class UsageError(ValueError):
     """The settings do not add up; the message says what to change (exit code 2)."""
-
-
-def _flag(value: str) -> bool:
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off", ""}:
-        return False
-    raise ValueError(f"not a yes/no value: {value!r}")
-
-
-@dataclass(frozen=True)
-class Option:
-    name: str
-    parse: Callable[[str], Any]
-    default: Any
-    help: str
-    is_switch: bool = False
-
-    def coerce(self, raw: Any) -> Any:
-        """A value from the config file: strings are parsed like flags; others must fit."""
-        if isinstance(raw, str):
-            return self.parse(raw)
-        if self.is_switch and isinstance(raw, bool):
-            return raw
-        if self.parse is int and isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        if self.parse is float and isinstance(raw, int | float) and not isinstance(raw, bool):
-            return float(raw)
-        strings = isinstance(raw, list) and all(isinstance(x, str) for x in raw)
-        if self.parse in (_layers, _ids) and strings:
-            return self.parse(",".join(raw))
-        raise ValueError(f"{raw!r} is not a valid value")
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.name.replace("_", "-")
-
-    @property
-    def env(self) -> str:
-        return "CREDITBOX_" + self.name.upper()
-
-
-def _ids(value: str) -> tuple[str, ...]:
-    return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
 def _layers(value: str) -> tuple[str, ...]:
@@ -90,57 +37,31 @@ def _layers(value: str) -> tuple[str, ...]:
     return chosen
 
 
+# the credentials and test data of every vendor's API, as its adapter lists them
+VENDOR_OPTIONS = merged({adapter.title: adapter.options for adapter in ADAPTERS.values()})
+
 OPTIONS = (
     Option("api", str, None, f"which vendor API: {', '.join(APIS)}"),
-    Option("base_url", str, None, "the API's base URL, e.g. http://127.0.0.1:8000/dayzero"),
+    Option("base_url", str, None, f"the API's base URL, e.g. http://127.0.0.1:8000/{APIS[0]}"),
     Option(
         "in_process",
-        _flag,
+        switch,
         False,
         "start a fresh sandbox inside this process and check it (no --base-url)",
         True,
     ),
-    Option("token", str, None, "the API token: DayZero's, or COUNT's partner access token"),
-    Option("business_id", str, None, "DayZero: the business UUID (x-business-id)"),
-    Option("other_token", str, None, "DayZero: a second business's token, for isolation rules"),
-    Option("other_business_id", str, None, "DayZero: the second business's UUID"),
-    Option(
-        "client_id", str, None, "COUNT: the partner client id (x-client-id); Kojo: OAuth client"
-    ),
-    Option("client_secret", str, None, "COUNT: the secret that signs requests; Kojo: OAuth secret"),
-    Option(
-        "ambiguous_uuid", str, None, "COUNT: a UUID the target answers 409 for (legacy duplicate)"
-    ),
-    Option(
-        "api_key", str, None, "Solvimon: the API key (X-API-KEY); Kojo: a legacy API key (optional)"
-    ),
-    Option("platform_id", str, None, "Solvimon: the platform to act on (x-platform-id)"),
-    Option(
-        "other_platform_id", str, None, "Solvimon: a second platform the key reaches (isolation)"
-    ),
-    Option(
-        "view_only_api_key",
-        str,
-        None,
-        "Solvimon: a key without INVOICE.CREDIT.CREATE, for the permission rule",
-    ),
-    Option(
-        "final_invoices",
-        _ids,
-        (),
-        "Solvimon: comma-separated FINAL invoices the rules may credit (one used up per rule)",
-    ),
-    Option("open_invoice", str, None, "Solvimon: an invoice that is not FINAL yet"),
+    *VENDOR_OPTIONS,
     Option(
         "admin_token",
         str,
         None,
         "a creditbox sandbox's admin token, for its control API (seeding what the rules need); "
         "only when the sandbox has one (off loopback)",
+        header=True,
     ),
     Option(
         "allow_writes",
-        _flag,
+        switch,
         False,
         "let rules and Schemathesis create, change and delete data on the target",
         True,
@@ -151,9 +72,15 @@ OPTIONS = (
         float,
         None,
         "requests per second at most, 0 for no cap (default: 10, or on a URL the vendor's "
-        "documented limit where lower: COUNT 100 a minute; no cap --in-process)",
+        "documented limit where lower; no cap --in-process)",
     ),
-    Option("layers", _layers, LAYERS, "which layers to run: rules,schema (default: both)"),
+    Option(
+        "layers",
+        _layers,
+        LAYERS,
+        "which layers to run: rules,schema (default: both)",
+        takes_list=True,
+    ),
     Option("phases", str, "examples,coverage,fuzzing,stateful", "Schemathesis phases"),
     Option("max_examples", int, 25, "Schemathesis examples per operation (default: 25)"),
     Option(
@@ -184,19 +111,6 @@ class Settings:
     api: str
     base_url: str | None
     in_process: bool
-    token: str | None
-    business_id: str | None
-    other_token: str | None
-    other_business_id: str | None
-    client_id: str | None
-    client_secret: str | None
-    ambiguous_uuid: str | None
-    api_key: str | None
-    platform_id: str | None
-    other_platform_id: str | None
-    view_only_api_key: str | None
-    final_invoices: tuple[str, ...]
-    open_invoice: str | None
     admin_token: str | None
     allow_writes: bool
     max_requests: int
@@ -211,6 +125,14 @@ class Settings:
     baseline: Path | None
     target_name: str | None
     profile: Path | None
+    # the vendors' own options (VENDOR_OPTIONS), by name: ``settings.business_id``
+    vendor: Mapping[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        vendor = self.__dict__.get("vendor", {})
+        if name in vendor:
+            return vendor[name]
+        raise AttributeError(name)
 
     @property
     def target(self) -> str:
@@ -280,7 +202,8 @@ def resolve(
     for name in PATH_OPTIONS:
         if values[name] is not None:
             values[name] = _absolute(values[name], cwd)
-    settings = Settings(**values)
+    vendor = {option.name: values.pop(option.name) for option in VENDOR_OPTIONS}
+    settings = Settings(**values, vendor=vendor)
     _check(settings)
     return settings
 
@@ -302,7 +225,8 @@ def _check(settings: Settings) -> None:
     if bool(settings.base_url) == settings.in_process:
         raise UsageError("give either --base-url or --in-process")
     if not settings.in_process:
-        missing = [flag for flag, name in REQUIRED[settings.api] if not getattr(settings, name)]
+        needed = [option for option in ADAPTERS[settings.api].options if option.required]
+        missing = [option.flag for option in needed if not getattr(settings, option.name)]
         if missing:
             raise UsageError(f"--api {settings.api} needs {' and '.join(missing)}")
     if settings.profile is not None:
@@ -315,18 +239,7 @@ def _check(settings: Settings) -> None:
     rate = settings.rate_limit
     if rate is not None and (not math.isfinite(rate) or not (rate == 0 or 0.01 <= rate <= 10_000)):
         raise UsageError("--rate-limit is requests per second: 0 (no cap) or 0.01 to 10000")
-    for flag, value in (
-        ("--token", settings.token),
-        ("--business-id", settings.business_id),
-        ("--other-token", settings.other_token),
-        ("--other-business-id", settings.other_business_id),
-        ("--client-id", settings.client_id),
-        ("--client-secret", settings.client_secret),
-        ("--api-key", settings.api_key),
-        ("--platform-id", settings.platform_id),
-        ("--other-platform-id", settings.other_platform_id),
-        ("--view-only-api-key", settings.view_only_api_key),
-        ("--admin-token", settings.admin_token),
-    ):
+    for option in OPTIONS:
+        value = getattr(settings, option.name) if option.header else None
         if value is not None and not (value.isascii() and value.isprintable()):
-            raise UsageError(f"{flag} must be printable ASCII, as HTTP headers are")
+            raise UsageError(f"{option.flag} must be printable ASCII, as HTTP headers are")

@@ -23,13 +23,14 @@ from typing import Any
 import httpx
 
 from contracts import baseline, checks, config, schema_layer
-from contracts.adapters import ADAPTERS, Credentials
+from contracts.adapter import Credentials
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit
 from contracts.report.terminal import Terminal
 from contracts.rules import FAIL, Verdict, catalogue, run_rules
 from contracts.traffic import RuleTraffic
+from contracts.vendors import ADAPTERS
 
 CONFORMS, DRIFT, USAGE = 0, 1, 2
 
@@ -190,7 +191,7 @@ def _prepared(adapter: Any, target: Target, limits: Limits) -> list[Verdict]:
                 "rules",
                 "The API's documented calls create the objects the schema layer reads "
                 "(customers, invoices, memos in each state)",
-                f"contracts/adapters.py ({adapter.name}: prepare)",
+                f"{type(adapter).__module__} (prepare)",
                 FAIL,
                 reason=f"{type(drift).__name__}: {drift}"[:500],
             )

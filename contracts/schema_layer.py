@@ -41,7 +41,7 @@ REPORT_FILES = ("run.json", "requests.har", "junit.xml", "schemathesis.txt")
 # - the longest documented workflow (customer → invoice → finalize → memo → issue → apply →
 #   unapply → void) has eight steps, and only the spec's own links follow it: links Schemathesis
 #   infers on top spread the walks so thin that they almost never reach an apply;
-# - each API's own settings come from its adapter (contracts/adapters.py).
+# - each API's own settings come from its adapter (contracts/vendors/<v>/adapter.py).
 CONFIG_TOML = """\
 [generation]
 allow-extra-parameters = false

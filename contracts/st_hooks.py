@@ -1,4 +1,4 @@
-"""Schemathesis hooks module: creditbox's invariant checks, and COUNT's request signing.
+"""Schemathesis hooks module: creditbox's invariant checks, and the API's own hooks.
 
 Loaded by the Schemathesis process that ``creditbox contracts`` starts (``SCHEMATHESIS_HOOKS``),
 so each invariant runs on every response and a failure is reported under the invariant's name,
@@ -20,10 +20,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import requests
 import schemathesis
 
-from contracts.checks import CHECKS_MODULE_ENV, COUNT_SECRET_ENV, COUNTS_ENV, READINGS_ENV, expect
+from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV, READINGS_ENV, VENDOR_HOOKS_ENV, expect
 from specs.readings import Profile
 
 _checked: Counter[str] = Counter()
@@ -75,52 +74,6 @@ def _write_counts() -> None:
         Path(path).write_text(json.dumps(dict(_checked)), encoding="utf-8")
 
 
-class _CountHmac(requests.auth.AuthBase):
-    """Signs the prepared bytes of every request that carries ``x-client-id``.
-
-    The client id and the partner token come as plain headers; Schemathesis drops them when it
-    tests a request without credentials, and then nothing is signed, as a client that forgot
-    its credentials would send it.
-    """
-
-    def __init__(self, secret: str) -> None:
-        from contracts.auth.count import CountSigner
-
-        self.signer = CountSigner("", secret, "")
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        from urllib.parse import urlsplit
-
-        from contracts.auth.count import signed_path
-
-        if "x-client-id" not in request.headers:
-            return request
-        body = request.body or b""
-        body = body.encode() if isinstance(body, str) else body
-        if not isinstance(body, bytes):
-            return request
-        timestamp = str(int(self.signer.clock()))
-        path = signed_path(urlsplit(request.url or "").path)
-        request.headers["x-timestamp"] = timestamp
-        request.headers["x-signature"] = self.signer.signature(
-            request.method or "GET", path, timestamp, body
-        )
-        return request
-
-
-def _sign_count_requests(secret: str) -> None:
-    from schemathesis.engine import context
-
-    make_session = context.make_session
-
-    def signed_session(*args: Any, **kwargs: Any) -> requests.Session:
-        session = make_session(*args, **kwargs)
-        session.auth = _CountHmac(secret)
-        return session
-
-    context.make_session = signed_session
-
-
 def _register(module: ModuleType) -> None:
     for name in module.ALL_CHECKS:
         schemathesis.check(_make_check(module, name))
@@ -133,5 +86,6 @@ if os.environ.get(READINGS_ENV):
 if os.environ.get(CHECKS_MODULE_ENV):
     _register(importlib.import_module(os.environ[CHECKS_MODULE_ENV]))
 atexit.register(_write_counts)
-if os.environ.get(COUNT_SECRET_ENV):
-    _sign_count_requests(os.environ[COUNT_SECRET_ENV])
+if os.environ.get(VENDOR_HOOKS_ENV):
+    # the API's own hooks (e.g. signing every request), from its adapter's schema_env
+    importlib.import_module(os.environ[VENDOR_HOOKS_ENV])

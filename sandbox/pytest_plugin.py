@@ -37,7 +37,8 @@ class VendorAccess:
     def headers(self) -> dict[str, str]:
         """The headers that authenticate a request as the tenant, for a vendor whose requests
         carry fixed ones (its registry entry's ``request_headers``). A vendor that signs each
-        request (COUNT: ``contracts.auth.count.CountSigner`` with ``credentials``) or needs a
+        request (COUNT: ``contracts.vendors.count.signing.CountSigner`` with ``credentials``) or
+        needs a
         token first (Kojo's client-credentials step) has none: ``KeyError``."""
         from sandbox.vendors import VENDORS
 
@@ -60,15 +61,17 @@ class SandboxTenant:
         path = values.pop("base_url")
         return VendorAccess(name, f"{self.base_url}{path}", values)
 
-    def seed_solvimon_invoice(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Seed a Solvimon invoice (any status, with its periods, groups and lines): Solvimon's
-        API cannot create one. The body is described in the control API's spec."""
+    def seed(self, vendor: str, kind: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Seed a record the vendor's own API cannot create, through the control API's seeding
+        route ``/_sandbox/tenants/{id}/{vendor}/{kind}`` (e.g. a Solvimon invoice in any status:
+        ``seed("solvimon", "invoices", body)``). The bodies are described in the control API's
+        spec; a refused body raises ``httpx.HTTPStatusError``."""
         response = httpx.post(
-            f"{self.base_url}/_sandbox/tenants/{self.tenant_id}/solvimon/invoices", json=body
+            f"{self.base_url}/_sandbox/tenants/{self.tenant_id}/{vendor}/{kind}", json=body
         )
         response.raise_for_status()
-        invoice: dict[str, Any] = response.json()
-        return invoice
+        seeded: dict[str, Any] = response.json()
+        return seeded
 
     def reset(self) -> None:
         """Delete the tenant's data; its credentials keep working."""

@@ -222,6 +222,8 @@ def write_served_variants(directory: Path) -> list[Path]:
 def markdown() -> str:
     """docs/disputed-points.md: the registry written out for people (``python -m
     specs.readings > docs/disputed-points.md``; a test keeps the two in step)."""
+    first = next(iter(points().values()))
+    example = f"{first.name}: {next(r for r in first.readings if r != first.default)}"
     lines = [
         "# Disputed points",
         "",
@@ -230,7 +232,7 @@ def markdown() -> str:
         "A profile picks one reading per point; a point it does not name keeps its default.",
         "",
         "- Server-wide: `creditbox serve --profile profile.yaml`, a file such as",
-        "  `readings: {dayzero.envelope: wrapped}`.",
+        f"  `readings: {{{example}}}`.",
         '- Per tenant: `PUT /_sandbox/tenants/{id}/profile` with `{"readings": {...}}`, or a',
         "  fixture's `profile:` section. A tenant's choice overrides the server's.",
         "- The harness: `creditbox contracts --profile profile.yaml` checks a deployment against",

@@ -1,6 +1,6 @@
 """One place per vendor: code outside a vendor's own modules and the two registries
-(``sandbox/vendors/__init__.py`` for the sandbox, ``contracts/adapters.py`` for the harness) does
-not name a vendor. It reads what it needs of each vendor from a registry entry.
+(``sandbox/vendors/__init__.py`` for the sandbox, ``contracts/vendors/__init__.py`` for the
+harness) does not name a vendor. It reads what it needs of each vendor from a registry entry.
 
 "Naming" is code, not prose: an import of a vendor's module, or a string in the code (not a
 docstring) that is a vendor's name or a path or dotted name made with it. Docstrings and comments
@@ -19,27 +19,20 @@ from sandbox.vendors import VENDORS
 
 ROOT = Path(__file__).resolve().parents[1]
 NAMES = tuple(vendor.name for vendor in VENDORS)
-REGISTRIES = {"sandbox/vendors/__init__.py", "contracts/adapters.py"}
-# the harness's per-vendor modules
-HARNESS_VENDOR_DIRS = ("contracts/rules", "contracts/checks", "contracts/auth")
+REGISTRIES = {"sandbox/vendors/__init__.py", "contracts/vendors/__init__.py"}
+# each half keeps a vendor in one package
+VENDOR_PACKAGES = ("sandbox/vendors/", "contracts/vendors/")
 
 STILL_NAMING = {
     "bench/__main__.py": "the benchmark's workload and Prism mocks, per vendor",
     "bench/report.py": "the benchmark's operations, named per vendor",
     "bench/scaling.py": "the benchmark's operations, named per vendor",
     "bench/workload.py": "the benchmark's requests, per vendor",
-    "contracts/config.py": "the harness's per-vendor settings and flags",
-    "contracts/rules/__init__.py": "the rules' catalogue: one import and one branch per vendor",
-    "contracts/st_hooks.py": "COUNT's signing hook for Schemathesis' CLI",
-    "sandbox/pytest_plugin.py": "seed_solvimon_invoice, part of the plugin's public API",
-    "specs/readings.py": "an example of a profile in the --profile help text",
 }
 
 
 def _vendor_module(path: str) -> bool:
-    if path.startswith("sandbox/vendors/") and path.count("/") >= 3:
-        return True
-    return any(path == f"{folder}/{name}.py" for folder in HARNESS_VENDOR_DIRS for name in NAMES)
+    return any(path.startswith(folder) and path.count("/") >= 3 for folder in VENDOR_PACKAGES)
 
 
 def _names_a_vendor(text: str) -> bool:

@@ -15,8 +15,8 @@ Check = Callable[[JSON], bool | None]
 COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
 # The module of the API under test's invariants: the only checks the Schemathesis process runs.
 CHECKS_MODULE_ENV = "CREDITBOX_CHECKS_MODULE"
-# Where the Schemathesis process finds COUNT's client secret, to sign what it sends.
-COUNT_SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+# A module of the API's own Schemathesis hooks (adapter.schema_env), imported by st_hooks.
+VENDOR_HOOKS_ENV = "CREDITBOX_VENDOR_HOOKS"
 # The readings of disputed points the run expects (JSON {point: reading}; see expect()).
 READINGS_ENV = "CREDITBOX_READINGS"
 

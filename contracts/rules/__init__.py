@@ -8,6 +8,7 @@ Each vendor's catalogue lives in its own module and registers with :func:`rule`.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -69,14 +70,10 @@ def rule(
 
 
 def catalogue(api: str) -> list[Rule]:
-    if api == "dayzero":
-        import contracts.rules.dayzero
-    if api == "count":
-        import contracts.rules.count
-    if api == "solvimon":
-        import contracts.rules.solvimon
-    if api == "kojo":
-        import contracts.rules.kojo  # noqa: F401
+    """The rules of ``api``: its adapter names the module whose import registers them."""
+    from contracts.vendors import ADAPTERS
+
+    importlib.import_module(ADAPTERS[api].rules)
     return list(CATALOGUE.get(api, []))
 
 

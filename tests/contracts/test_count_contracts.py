@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from contracts.checks import count as checks
+from contracts.vendors.count import checks as checks
 from tests.contracts.support import check_quietly, count_args, run_cli
 from tests.support.count_client import DEMO, Count
 from tests.support.processes import serving

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import count as checks
+from contracts.vendors.count import checks as checks
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     count_args,

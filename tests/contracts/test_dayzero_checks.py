@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from contracts.checks import dayzero as checks
+from contracts.vendors.dayzero import checks as checks
 from tests.contracts.support import failing_checks
 from tests.support.dayzero_client import DayZero
 from tests.support.planted import RESPONSE_BUGS

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from contracts.checks import dayzero as dayzero_checks
-from contracts.checks import solvimon as solvimon_checks
 from contracts.rules import FAIL
+from contracts.vendors.dayzero import checks as dayzero_checks
+from contracts.vendors.solvimon import checks as solvimon_checks
 from tests.contracts.support import check_quietly, har_entries, outcomes
 from tests.support.figures import record
 

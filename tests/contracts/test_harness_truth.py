@@ -16,10 +16,10 @@ import httpx
 
 from contracts import baseline, schema_layer
 from contracts.checks import CHECKS_MODULE_ENV
-from contracts.checks import dayzero as dayzero_checks
 from contracts.http import Exchange
 from contracts.rules import ACCEPTED, FAIL, PASS, SKIP
 from contracts.traffic import RuleTraffic
+from contracts.vendors.dayzero import checks as dayzero_checks
 from tests.contracts.support import settings_for
 
 STATEMENTS = dayzero_checks.STATEMENTS
@@ -53,7 +53,7 @@ def test_only_the_api_under_tests_checks_are_registered_with_schemathesis() -> N
         "from schemathesis.checks import CHECKS\n"
         "print(' '.join(CHECKS.get_all_names()))\n"
     )
-    env = {**os.environ, CHECKS_MODULE_ENV: "contracts.checks.dayzero"}
+    env = {**os.environ, CHECKS_MODULE_ENV: "contracts.vendors.dayzero.checks"}
     names = subprocess.run(
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     ).stdout.split()

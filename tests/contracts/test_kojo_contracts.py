@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import kojo as checks
+from contracts.vendors.kojo import checks as checks
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.vendors.kojo.errors import TOO_MANY_ENTITIES
 from tests.contracts.support import (

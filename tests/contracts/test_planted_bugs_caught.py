@@ -10,7 +10,7 @@ import pytest
 
 from contracts.http import Limits
 from contracts.rules import catalogue, run_rules
-from contracts.rules.dayzero import Credentials, DayZeroSession
+from contracts.vendors.dayzero.rules import Credentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     check_quietly,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from contracts.checks import dayzero as dayzero_checks
 from contracts.checks import expect
+from contracts.vendors.dayzero import checks as dayzero_checks
 from specs.readings import Profile, dump_profile, points, vendor_points
 from tests.contracts.support import count_args, demo_args, run_cli
 from tests.support.processes import serving

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from contracts.checks import solvimon as checks
+from contracts.vendors.solvimon import checks as checks
 from tests.contracts.support import (
     check_quietly,
     failing_checks,

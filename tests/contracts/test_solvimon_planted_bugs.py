@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from contracts.checks import solvimon as checks
+from contracts.vendors.solvimon import checks as checks
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     failing_checks,

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from contracts.auth.count import CountSigner
+from contracts.vendors.count.signing import CountSigner
 
 DEMO = {
     "client_id": "cnt_demo_client",

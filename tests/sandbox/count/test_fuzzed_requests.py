@@ -8,7 +8,7 @@ from collections import Counter
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from contracts.auth.count import CountRequestsSigner
+from contracts.vendors.count.signing import CountRequestsSigner
 from sandbox.app import create_app
 from specs import spec_path
 from tests.support.count_client import signer

@@ -17,11 +17,11 @@ from typing import Any
 import httpx
 
 from contracts.checks import expected
-from contracts.checks.solvimon import EXPONENTS
 from contracts.http import Limits, RecordingClient
 from contracts.rules import RecordedSession, Rule, Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
 from contracts.sandbox_control import control_url, sandbox_tenant
+from contracts.vendors.solvimon.checks import EXPONENTS
 
 SEED = "seeds/003_f1170f6edce73760.txt (Create a credit invoice)"
 FACTS = "vendor-facts.md, Solvimon"

@@ -398,7 +398,7 @@ EVERYTHING = """{
     writes=False,
 )
 def memo_arithmetic(api: KojoApi) -> None:
-    from contracts.checks import kojo as checks
+    from contracts.vendors.kojo import checks as checks
 
     api.enough_memos()
     body = {"data": api.data(EVERYTHING)}

@@ -13,13 +13,13 @@ from typing import Any
 
 import httpx
 
-from contracts.auth.count import CountSigner
 from contracts.checks import expected
-from contracts.checks.count import resource, rows
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
 from contracts.sandbox_control import control_url, sandbox_tenant
+from contracts.vendors.count.checks import resource, rows
+from contracts.vendors.count.signing import CountSigner
 
 SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
 FACTS = "vendor-facts.md, COUNT"

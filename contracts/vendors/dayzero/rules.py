@@ -16,11 +16,11 @@ from typing import Any
 import httpx
 
 from contracts.checks import expected
-from contracts.checks.dayzero import resource
 from contracts.http import Exchange, Limits, RecordingClient
 from contracts.rules import Rule, RuleSession, Skipped, rule
 from contracts.rules.paging import assert_each_once
 from contracts.sandbox_control import control_url
+from contracts.vendors.dayzero.checks import resource
 
 SEED_ISSUE = "seeds/001_434e80bb61e1accb.txt (Issue credit memo)"
 SEED_LIST = "seeds/004_48734ccb9abe615e.txt (List credit memos)"

@@ -1,0 +1,90 @@
+"""What the harness needs to know about a vendor's API, as one object: its spec, the settings it
+takes, how a client authenticates, how to tell a wrong target early, its rules and invariants,
+and what Schemathesis needs to test it. Each vendor's adapter lives in its package
+(``contracts/vendors/<v>/adapter.py``) and is listed once in ``contracts/vendors/__init__.py``;
+the runner, the settings and the Schemathesis hooks read only this interface."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from contracts.http import Limits
+from contracts.options import Option
+
+if TYPE_CHECKING:
+    from contracts.config import Settings
+    from contracts.rules import RuleSession
+
+Credentials = Mapping[str, str]
+
+
+class Adapter:
+    """What every vendor's adapter does unless it says otherwise."""
+
+    name: str  # the --api value and the sandbox mount
+    title: str  # the vendor's name as people write it, for help texts
+    spec: str  # the spec file in specs/
+    checks: ModuleType  # the invariants: ALL_CHECKS (and POSITIVE_CHECKS), run_check
+    rules: str  # the module whose import registers the vendor's rules
+    # the credentials and test data the API takes: flags, environment variables, config keys
+    options: tuple[Option, ...] = ()
+    # where the schema layer sends requests, under the base URL (GraphQL: the endpoint)
+    schema_path: str = ""
+    # every operation only reads: a read-only run need not be narrowed to GET
+    reads_only: bool = False
+    probe_path: str = ""
+    # the vendor's documented rate limit in requests per second: a URL target is paced to it
+    documented_rate: float | None = None
+    # Schemathesis settings only this API needs (see schema_layer.CONFIG_TOML for the common ones)
+    generation_toml: str = ""
+    operations_toml: str = ""
+
+    def credentials(self, settings: Settings) -> dict[str, str]:
+        raise NotImplementedError
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        raise NotImplementedError
+
+    def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
+        return None
+
+    def login(self, base_url: str, credentials: Credentials) -> Credentials:
+        """Credentials to use from here on; an API with a login step adds its token."""
+        return credentials
+
+    def probe(self, url: str, credentials: Credentials) -> httpx.Response:
+        """One cheap authenticated read, to tell an unreachable or wrong target early."""
+        return httpx.get(
+            url,
+            headers=self.headers(credentials),
+            params={"limit": 1},
+            auth=self.probe_auth(credentials),
+            timeout=15,
+        )
+
+    def schema_env(self, credentials: Credentials) -> dict[str, str]:
+        """Environment for the Schemathesis process (e.g. a hooks module that signs requests)."""
+        return {}
+
+    def other(self, settings: Settings) -> dict[str, str] | None:
+        """A second tenant's credentials, for the isolation rules, when the settings give one."""
+        return None
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """Nothing to prepare: Schemathesis creates what it needs through the API."""
+
+    def session(
+        self,
+        settings: Settings,
+        base_url: str,
+        credentials: Credentials,
+        other: Credentials | None,
+        limits: Limits,
+        run_id: str,
+    ) -> RuleSession | Any:
+        """What the rules get: a client of the target, with cleanup after each rule."""
+        raise NotImplementedError

@@ -1,0 +1,1 @@
+"""COUNT, to the contract harness: its adapter, client, rules and invariants."""

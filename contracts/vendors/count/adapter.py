@@ -1,0 +1,109 @@
+"""COUNT's adapter: what the harness needs to check a COUNT API (see contracts/adapter.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+import httpx
+
+from contracts.adapter import Adapter, Credentials
+from contracts.checks import VENDOR_HOOKS_ENV
+from contracts.http import Limits
+from contracts.options import Option
+from contracts.vendors.count import checks, schemathesis_signing
+
+if TYPE_CHECKING:
+    from contracts.config import Settings
+    from contracts.rules import RuleSession
+
+
+@dataclass(frozen=True)
+class CountAdapter(Adapter):
+    name: str = "count"
+    title: str = "COUNT"
+    rules: str = "contracts.vendors.count.rules"
+    options: tuple[Option, ...] = (
+        Option(
+            "client_id",
+            str,
+            None,
+            "the partner client id (x-client-id)",
+            header=True,
+            required=True,
+        ),
+        Option(
+            "client_secret",
+            str,
+            None,
+            "the secret that signs requests",
+            header=True,
+            required=True,
+        ),
+        Option("token", str, None, "the partner access token", header=True, required=True),
+        Option("ambiguous_uuid", str, None, "a UUID the target answers 409 for (legacy duplicate)"),
+    )
+    spec: str = "count.yaml"
+    probe_path: str = "/partners/invoices"
+    documented_rate: float | None = 100 / 60  # 100 requests a minute per client id
+    checks: ModuleType = checks
+    # COUNT signs every request: Schemathesis must not generate the signature headers itself.
+    generation_toml: str = "with-security-parameters = false\n"
+    operations_toml: str = ""
+
+    def credentials(self, settings: Settings) -> dict[str, str]:
+        return {
+            "client_id": settings.client_id or "",
+            "client_secret": settings.client_secret or "",
+            "access_token": settings.token or "",
+        }
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {credentials['access_token']}",
+            "x-client-id": credentials["client_id"],
+        }
+
+    def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
+        from contracts.vendors.count.signing import CountSigner
+
+        return CountSigner(
+            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
+        )
+
+    def schema_env(self, credentials: Credentials) -> dict[str, str]:
+        return {
+            VENDOR_HOOKS_ENV: schemathesis_signing.__name__,
+            schemathesis_signing.SECRET_ENV: credentials["client_secret"],
+        }
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """An invoice and a memo applied to it, made through COUNT's own API, for Schemathesis
+        to read."""
+        from contracts.vendors.count.rules import CountApi, CountCredentials, CountSession
+
+        own = CountCredentials(
+            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
+        )
+        session = CountSession(base_url, own, limits, run_id="schema")
+        try:
+            CountApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
+        finally:
+            session.close()
+
+    def session(
+        self,
+        settings: Settings,
+        base_url: str,
+        credentials: Credentials,
+        other: Credentials | None,
+        limits: Limits,
+        run_id: str,
+    ) -> RuleSession:
+        from contracts.vendors.count.rules import CountCredentials, CountSession
+
+        own = CountCredentials(
+            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
+        )
+        return CountSession(base_url, own, limits, run_id, ambiguous_uuid=settings.ambiguous_uuid)

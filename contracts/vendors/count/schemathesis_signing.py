@@ -1,0 +1,59 @@
+"""Schemathesis hooks for COUNT: sign every request the Schemathesis process sends, as COUNT's
+client does. Imported by ``contracts/st_hooks.py`` when the adapter's ``schema_env`` names this
+module; the client secret comes in ``SECRET_ENV``."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+
+from contracts.vendors.count.signing import CountSigner, signed_path
+
+SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+
+
+class SigningAuth(requests.auth.AuthBase):
+    """Signs the prepared bytes of every request that carries ``x-client-id``.
+
+    The client id and the partner token come as plain headers; Schemathesis drops them when it
+    tests a request without credentials, and then nothing is signed, as a client that forgot
+    its credentials would send it.
+    """
+
+    def __init__(self, secret: str) -> None:
+        self.signer = CountSigner("", secret, "")
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        if "x-client-id" not in request.headers:
+            return request
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body
+        if not isinstance(body, bytes):
+            return request
+        timestamp = str(int(self.signer.clock()))
+        path = signed_path(urlsplit(request.url or "").path)
+        request.headers["x-timestamp"] = timestamp
+        request.headers["x-signature"] = self.signer.signature(
+            request.method or "GET", path, timestamp, body
+        )
+        return request
+
+
+def sign_requests(secret: str) -> None:
+    from schemathesis.engine import context
+
+    make_session = context.make_session
+
+    def signed_session(*args: Any, **kwargs: Any) -> requests.Session:
+        session = make_session(*args, **kwargs)
+        session.auth = SigningAuth(secret)
+        return session
+
+    context.make_session = signed_session
+
+
+if os.environ.get(SECRET_ENV):
+    sign_requests(os.environ[SECRET_ENV])

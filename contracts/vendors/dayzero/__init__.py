@@ -1,0 +1,1 @@
+"""DayZero, to the contract harness: its adapter, client, rules and invariants."""

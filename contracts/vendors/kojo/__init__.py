@@ -1,0 +1,1 @@
+"""Kojo, to the contract harness: its adapter, client, rules and invariants."""

@@ -1,0 +1,104 @@
+"""Kojo's adapter: what the harness needs to check a Kojo API (see contracts/adapter.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from contracts.adapter import Adapter, Credentials
+from contracts.http import Limits
+from contracts.options import Option
+from contracts.vendors.kojo import checks
+
+if TYPE_CHECKING:
+    from contracts.config import Settings
+
+
+@dataclass(frozen=True)
+class KojoAdapter(Adapter):
+    name: str = "kojo"
+    title: str = "Kojo"
+    rules: str = "contracts.vendors.kojo.rules"
+    options: tuple[Option, ...] = (
+        Option("client_id", str, None, "OAuth client", header=True, required=True),
+        Option("client_secret", str, None, "OAuth secret", header=True, required=True),
+        Option("api_key", str, None, "a legacy API key (optional)", header=True),
+    )
+    spec: str = "kojo.graphql"
+    probe_path: str = "/graphql"
+    documented_rate: float | None = 20.0  # 20 requests a second per organisation
+    schema_path: str = "/graphql"
+    reads_only: bool = True
+    checks: ModuleType = checks
+    # limit must be 0..100, a rule GraphQL's types cannot say: keep generated limits in range
+    # (the 100 limit itself is KJ-LIMIT-MAX-100's to check). Schemathesis' own "valid query
+    # refused" check cannot know the entity, field and depth limits: the invariant
+    # kojo_valid_queries_accepted takes its place.
+    generation_toml: str = ""
+    operations_toml: str = (
+        "[[operations]]\n"
+        'include-name-regex = "^Query\\\\."\n'
+        "checks.positive_data_acceptance.enabled = false\n"
+        "[dictionaries.kojo_limits]\n"
+        "values = [0, 1, 2, 50, 100]\n"
+        '[parameters."Query.*.limit"]\n'
+        'dictionary = "kojo_limits"\n'
+        "probability = 1.0\n"
+        "[dictionaries.kojo_offsets]\n"
+        "values = [0, 1, 5]\n"
+        '[parameters."Query.*.offset"]\n'
+        'dictionary = "kojo_offsets"\n'
+        "probability = 1.0\n"
+    )
+
+    def credentials(self, settings: Settings) -> dict[str, str]:
+        return {
+            "client_id": settings.client_id or "",
+            "client_secret": settings.client_secret or "",
+        }
+
+    def login(self, base_url: str, credentials: Credentials) -> Credentials:
+        """Kojo's OAuth 2 client-credentials step: a Bearer token for the run (valid an hour)."""
+        from contracts.vendors.kojo.oauth import fetch_token
+
+        token = fetch_token(base_url, credentials["client_id"], credentials["client_secret"])
+        return {**credentials, "access_token": token}
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """On a creditbox sandbox, seed invoices and credit memos for Schemathesis to read."""
+        session = self.session(None, base_url, credentials, None, limits, "schema")
+        try:
+            api = session.begin_examples()
+            api.seed_examples()
+        finally:
+            session.close()
+
+    def probe(self, url: str, credentials: Credentials) -> httpx.Response:
+        return httpx.post(
+            url, json={"query": "{ __typename }"}, headers=self.headers(credentials), timeout=15
+        )
+
+    def session(
+        self,
+        settings: Settings | None,
+        base_url: str,
+        credentials: Credentials,
+        other: Credentials | None,
+        limits: Limits,
+        run_id: str,
+    ) -> Any:
+        from contracts.vendors.kojo.rules import KojoCredentials, KojoSession
+
+        own = KojoCredentials(
+            credentials["client_id"],
+            credentials["client_secret"],
+            credentials["access_token"],
+            legacy_api_key=settings.api_key if settings else None,
+        )
+        return KojoSession(base_url, own, limits, run_id)

@@ -1,0 +1,1 @@
+"""Solvimon, to the contract harness: its adapter, client, rules and invariants."""

@@ -1,0 +1,106 @@
+"""Solvimon's adapter: what the harness needs to check a Solvimon API (see contracts/adapter.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from contracts.adapter import Adapter, Credentials
+from contracts.http import Limits
+from contracts.options import Option, ids
+from contracts.vendors.solvimon import checks
+
+if TYPE_CHECKING:
+    from contracts.config import Settings
+    from contracts.rules import RuleSession
+
+
+@dataclass(frozen=True)
+class SolvimonAdapter(Adapter):
+    name: str = "solvimon"
+    title: str = "Solvimon"
+    rules: str = "contracts.vendors.solvimon.rules"
+    options: tuple[Option, ...] = (
+        Option("api_key", str, None, "the API key (X-API-KEY)", header=True, required=True),
+        Option("platform_id", str, None, "the platform to act on (x-platform-id)", header=True),
+        Option(
+            "other_platform_id",
+            str,
+            None,
+            "a second platform the key reaches (isolation)",
+            header=True,
+        ),
+        Option(
+            "view_only_api_key",
+            str,
+            None,
+            "a key without INVOICE.CREDIT.CREATE, for the permission rule",
+            header=True,
+        ),
+        Option(
+            "final_invoices",
+            ids,
+            (),
+            "comma-separated FINAL invoices the rules may credit (one used up per rule)",
+            takes_list=True,
+        ),
+        Option("open_invoice", str, None, "an invoice that is not FINAL yet"),
+    )
+    spec: str = "solvimon.yaml"
+    probe_path: str = "/v1/invoices"
+    checks: ModuleType = checks
+    generation_toml: str = ""
+    operations_toml: str = ""
+    # invoices seeded on a sandbox target so that Schemathesis' links have something to credit
+    seeded_invoices: int = 6
+
+    def credentials(self, settings: Settings) -> dict[str, str]:
+        return {"api_key": settings.api_key or "", "platform_id": settings.platform_id or ""}
+
+    def headers(self, credentials: Credentials) -> dict[str, str]:
+        headers = {"X-API-KEY": credentials["api_key"]}
+        if credentials.get("platform_id"):
+            headers["x-platform-id"] = credentials["platform_id"]
+        return headers
+
+    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
+        """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them) and
+        credit one through Solvimon's own API, so that credit invoices and their links exist."""
+        from contracts.vendors.solvimon.rules import SolvimonCredentials, SolvimonSession, Supplies
+
+        session = SolvimonSession(
+            base_url,
+            SolvimonCredentials(credentials["api_key"], credentials.get("platform_id") or None),
+            Supplies(),
+            limits,
+            "schema",
+        )
+        try:
+            api = session.api("creditbox-contracts schema layer")
+            if api.on_sandbox():
+                seeded = [api.final_invoice() for _ in range(self.seeded_invoices + 1)]
+                credited = api.credit(seeded[0]["id"], {"note": api.tag})
+                assert credited.status_code == 200, f"crediting answered {credited.status_code}"
+        finally:
+            session.close()
+
+    def session(
+        self,
+        settings: Settings,
+        base_url: str,
+        credentials: Credentials,
+        other: Credentials | None,
+        limits: Limits,
+        run_id: str,
+    ) -> RuleSession:
+        from contracts.vendors.solvimon.rules import SolvimonCredentials, SolvimonSession, Supplies
+
+        own = SolvimonCredentials(
+            credentials["api_key"],
+            credentials.get("platform_id") or None,
+            settings.other_platform_id,
+            settings.view_only_api_key,
+        )
+        supplies = Supplies(list(settings.final_invoices), settings.open_invoice)
+        return SolvimonSession(base_url, own, supplies, limits, run_id)
