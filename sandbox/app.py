@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sandbox import control, control_access, error_handlers
 from sandbox.body_limits import BodyLimits, RequestLimits
 from sandbox.connexion_app import SandboxApp
+from sandbox.control_spec import with_vendors as control_spec_with_vendors
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
@@ -156,7 +157,7 @@ def _profile_app(
             shapes[vendor.base_path + path] = shape
         if vendor.before_security is not None:
             app.add_middleware(vendor.before_security, position=MiddlewarePosition.BEFORE_SECURITY)
-    control_spec = _load_spec("control.yaml")
+    control_spec = control_spec_with_vendors(_load_spec("control.yaml"), VENDORS)
     if sandbox.admin_token is None:
         control_spec = control_access.unguarded(control_spec)
     else:

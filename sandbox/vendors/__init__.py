@@ -1,18 +1,12 @@
-"""The vendor APIs the sandbox mounts, each from its spec: ``/<name>`` + the vendor's own paths."""
+"""The sandbox's registry: the vendor APIs it mounts, each at ``/<name>`` with the vendor's own
+paths. A vendor is one package (``sandbox/vendors/<v>/``) and one entry below; another installed
+package adds one through the ``creditbox.vendors`` entry point (docs/adding-a-vendor.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from importlib.metadata import entry_points
 
-from starlette.types import ASGIApp
-
-from sandbox.console_reader import ConsoleReader, ConsoleSection
-from sandbox.credential_lookup import TenantOf
-from sandbox.errors import ErrorShape
-from sandbox.fixture_loader import FixtureLoader
-from sandbox.vendor_traits import VendorTraits
+from sandbox.vendor_mount import VendorMount
 from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import console as count_console
 from sandbox.vendors.count import control as count_control
@@ -34,50 +28,7 @@ from sandbox.vendors.solvimon import errors as solvimon_errors
 from sandbox.vendors.solvimon import fixtures as solvimon_fixtures
 from sandbox.vendors.solvimon import middleware as solvimon_middleware
 
-
-@dataclass(frozen=True)
-class VendorMount:
-    name: str
-    spec: str
-    handlers: str
-    shape: ErrorShape
-    new_credentials: Callable[[], dict[str, Any]]
-    demo_credentials: dict[str, Any]
-    # which tenant a request's credentials name, before they are checked (sandbox.credential_lookup)
-    tenant_of_request: TenantOf
-    # loads the vendor's section of a fixture (sandbox/vendors/<name>/fixtures.py)
-    load_fixture: Callable[[FixtureLoader, dict[str, Any]], Awaitable[None]]
-    # reads the vendor's part of the demo console (sandbox/vendors/<name>/console.py)
-    read_console: Callable[[ConsoleReader], Awaitable[ConsoleSection]]
-    # ASGI middleware that must see the raw request before security (e.g. COUNT's HMAC check)
-    before_security: Callable[[ASGIApp], ASGIApp] | None = None
-    # ASGI middleware that stamps headers on every response (e.g. Solvimon's X-REQUEST-ID):
-    # installed around error handling, for refusals, and inside response validation, so that a
-    # handler's response is validated with the header on
-    stamp_responses: Callable[[ASGIApp], ASGIApp] | None = None
-    # error shapes for parts of the mount that answer in another shape (path under the mount)
-    other_shapes: tuple[tuple[str, ErrorShape], ...] = ()
-    # the rate limit the vendor documents: (requests, window in seconds)
-    documented_rate_limit: tuple[int, float] | None = None
-    # the non-secret credential fields its stored data refers to (kept by snapshots)
-    identity_fields: tuple[str, ...] = ()
-    # the fixed headers that authenticate a request as a tenant (none when each request is
-    # signed or needs a token first): the pytest plugin hands them to integrators' tests
-    request_headers: Callable[[Mapping[str, Any]], dict[str, str]] | None = None
-    # its routes on the control API (seeding what its API cannot create), by operationId
-    control_routes: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
-
-    @property
-    def base_path(self) -> str:
-        return f"/{self.name}"
-
-    @property
-    def traits(self) -> VendorTraits:
-        """What the sandbox's shared parts (faults, snapshots) read of the vendor."""
-        return VendorTraits(self.name, self.documented_rate_limit, self.identity_fields)
-
-
-VENDORS: tuple[VendorMount, ...] = (
+BUILT_IN: tuple[VendorMount, ...] = (
     VendorMount(
         name="dayzero",
         spec="dayzero.yaml",
@@ -139,3 +90,23 @@ VENDORS: tuple[VendorMount, ...] = (
         documented_rate_limit=(20, 1.0),
     ),
 )
+
+# the group other packages register a VendorMount under (``name = "module:MOUNT"``)
+ENTRY_POINT_GROUP = "creditbox.vendors"
+
+
+def _installed() -> tuple[VendorMount, ...]:
+    """The vendors other installed packages add, in name order; one that reuses a built-in
+    name is refused, so a plugin cannot silently replace a vendor."""
+    added = []
+    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda found: found.name):
+        mount = entry.load()
+        if not isinstance(mount, VendorMount) or mount.name != entry.name:
+            raise TypeError(f"entry point {entry.value}: not a VendorMount named {entry.name!r}")
+        if any(vendor.name == mount.name for vendor in BUILT_IN):
+            raise ValueError(f"entry point {entry.value}: {mount.name!r} is a built-in vendor")
+        added.append(mount)
+    return tuple(added)
+
+
+VENDORS: tuple[VendorMount, ...] = BUILT_IN + _installed()

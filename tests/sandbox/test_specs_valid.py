@@ -14,7 +14,8 @@ from connexion.spec import Specification
 
 from sandbox.app import _parsed_spec
 from sandbox.connexion_app import SandboxApp
-from sandbox.vendors import VENDORS
+from sandbox.control_spec import with_vendors
+from sandbox.vendors import BUILT_IN, VENDORS
 
 SPECS = [vendor.spec for vendor in VENDORS] + ["control.yaml"]
 
@@ -30,3 +31,15 @@ def test_the_check_is_on_again_after_the_sandbox_adds_its_specs() -> None:
     SandboxApp(__name__).add_api(copy.deepcopy(broken))  # added unchecked
     with pytest.raises(InvalidSpecification):
         Specification.load(broken)
+
+
+def test_the_shipped_control_spec_describes_exactly_the_built_in_vendors() -> None:
+    """A client generated from specs/control.yaml knows every built-in vendor's fixture section
+    and credentials; the served spec adds vendors other packages register (control_spec.py)."""
+    schemas = _parsed_spec("control.yaml")["components"]["schemas"]
+    names = [vendor.name for vendor in BUILT_IN]
+    assert sorted(schemas["Fixture"]["properties"]) == sorted([*names, "profile"])
+    credentials = schemas["Tenant"]["properties"]["credentials"]
+    assert sorted(credentials["required"]) == sorted(credentials["properties"]) == sorted(names)
+    served = with_vendors(copy.deepcopy(_parsed_spec("control.yaml")), BUILT_IN)
+    assert served["components"]["schemas"] == schemas
