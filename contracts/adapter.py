@@ -28,7 +28,9 @@ class Adapter:
     name: str  # the --api value and the sandbox mount
     title: str  # the vendor's name as people write it, for help texts
     spec: str  # the spec file in specs/
-    checks: ModuleType  # the invariants: ALL_CHECKS (and POSITIVE_CHECKS), run_check
+    # the invariants: ALL_CHECKS {name: check}, STATEMENTS {name: (statement, source)},
+    # run_check(name, body) -> objects judged; optionally POSITIVE_CHECKS for generated queries
+    checks: ModuleType
     rules: str  # the module whose import registers the vendor's rules
     # the credentials and test data the API takes: flags, environment variables, config keys
     options: tuple[Option, ...] = ()
