@@ -29,10 +29,10 @@ run: $(STAMP)
 	$(BIN)/creditbox serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --fixture fixtures/demo.yaml
 
 lint: $(STAMP) $(SPECTRAL)
-	$(BIN)/ruff check sandbox contracts specs tests bench
-	$(BIN)/ruff format --check sandbox contracts specs tests bench
+	$(BIN)/ruff check sandbox contracts specs tests bench lint
+	$(BIN)/ruff format --check sandbox contracts specs tests bench lint
 	$(BIN)/mypy
-	$(BIN)/lint-imports --no-cache
+	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(OPENAPI_SPECS)
 	rm -rf $(SERVED_VARIANTS)
 	$(BIN)/python -m specs.readings --served $(SERVED_VARIANTS) >/dev/null

@@ -16,11 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.table import Document
+from tinydb import Query
 
 from sandbox import clock
-from sandbox.store import Store, valid_tenant_id
+from sandbox.store import Database, Document, Store, valid_tenant_id
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.invoices import RECORDS, InvoiceBackend, RecordView
 from sandbox.vendors.count.scope import Workspace
@@ -133,7 +132,7 @@ class AttachmentBackend:
         raise errors.NotFound(errors.PUBLIC_LINK_NOT_FOUND)
 
     def _insert(
-        self, db: TinyDB, ws: Workspace, record: Document, fields: Mapping[str, Any]
+        self, db: Database, ws: Workspace, record: Document, fields: Mapping[str, Any]
     ) -> None:
         db.table(ATTACHMENTS).insert(
             {
@@ -150,6 +149,6 @@ class AttachmentBackend:
         )
 
 
-def _of(db: TinyDB, ws: Workspace, record_id: str) -> list[Document]:
+def _of(db: Database, ws: Workspace, record_id: str) -> list[Document]:
     query = (Query().record_id == record_id) & (Query().workspace_id == ws.workspace_id)
     return sorted(db.table(ATTACHMENTS).search(query), key=lambda doc: doc.doc_id)

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.table import Document
+from tinydb import Query
 
 from sandbox import clock
-from sandbox.store import Store
+from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors, rules
 from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
 from sandbox.vendors.count.scope import Workspace
@@ -218,7 +217,7 @@ class InvoiceBackend:
                     self._update(db, record, {})
             return self.view(db, ws, self._find(db, ws, invoice_id, errors.INVOICE_NOT_FOUND))
 
-    def _apply(self, db: TinyDB, ws: Workspace, pairs: list[tuple[Document, str, int]]) -> None:
+    def _apply(self, db: Database, ws: Workspace, pairs: list[tuple[Document, str, int]]) -> None:
         """Check every (memo, invoice id, cents) line, then write them all; or refuse them all."""
         memo_left: dict[str, int] = {}
         invoice_left: dict[str, int] = {}
@@ -268,13 +267,13 @@ class InvoiceBackend:
             )
             return [dict(entry) for entry in sorted(entries, key=lambda e: e.doc_id)]
 
-    def _find_any(self, db: TinyDB, ws: Workspace, record_id: str) -> None:
+    def _find_any(self, db: Database, ws: Workspace, record_id: str) -> None:
         """A deleted record keeps its audit log; only a never-known id is 404."""
         query = (Query().record_id == record_id) & (Query().workspace_id == ws.workspace_id)
         if not db.table(AUDIT).contains(query):
             raise errors.NotFound(errors.INVOICE_NOT_FOUND)
 
-    def _find(self, db: TinyDB, ws: Workspace, record_id: str, missing: str) -> Document:
+    def _find(self, db: Database, ws: Workspace, record_id: str, missing: str) -> Document:
         """The record with this UUID, in the path or in a body; 409 while it is ambiguous."""
         query = (Query().id == record_id) & (Query().workspace_id == ws.workspace_id)
         found = db.table(RECORDS).search(query)
@@ -288,7 +287,7 @@ class InvoiceBackend:
         """A UUID that legacy duplicates share answers 409 until they are migrated."""
         raise errors.Conflict(errors.AMBIGUOUS_UUID.format(uuid=record_id))
 
-    def _nothing_to_remove(self, db: TinyDB, ws: Workspace, invoice: Document) -> RecordView:
+    def _nothing_to_remove(self, db: Database, ws: Workspace, invoice: Document) -> RecordView:
         """Removing credit a memo never gave the invoice is a 404."""
         raise errors.NotFound(errors.NOT_APPLIED)
 
@@ -296,17 +295,17 @@ class InvoiceBackend:
         """Credit beyond what the invoice owes is refused."""
         raise errors.BadRequest(errors.OVER_OPEN_BALANCE)
 
-    def locate(self, db: TinyDB, ws: Workspace, record_id: str) -> Document:
+    def locate(self, db: Database, ws: Workspace, record_id: str) -> Document:
         """For sibling backends (attachments): the record, with the same 404 and 409."""
         return self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
 
     def record_change(
-        self, db: TinyDB, ws: Workspace, record_id: str, action: str, changes: Mapping[str, Any]
+        self, db: Database, ws: Workspace, record_id: str, action: str, changes: Mapping[str, Any]
     ) -> None:
         """For sibling backends: append to the record's audit log."""
         self._audit(db, ws, record_id, action, changes)
 
-    def status_of(self, db: TinyDB, record: Mapping[str, Any]) -> tuple[str, int]:
+    def status_of(self, db: Database, record: Mapping[str, Any]) -> tuple[str, int]:
         """For sibling backends: the derived status and balance (open or remaining)."""
         credits = self._credits(db, record)
         return rules.status(record, credits, clock.today()), rules.balance(record, credits)
@@ -338,14 +337,14 @@ class InvoiceBackend:
                     moved.append(new_id)
             return {"uuid": record_id, "records": 1, "migrated_to": moved}
 
-    def _credits(self, db: TinyDB, record: Mapping[str, Any]) -> list[Document]:
+    def _credits(self, db: Database, record: Mapping[str, Any]) -> list[Document]:
         side = "memo_id" if record["invoice_type"] == "memo" else "invoice_id"
         return db.table(CREDITS).search(Query()[side] == record["id"])
 
-    def _status(self, db: TinyDB, record: Mapping[str, Any]) -> str:
+    def _status(self, db: Database, record: Mapping[str, Any]) -> str:
         return rules.status(record, self._credits(db, record), clock.today())
 
-    def view(self, db: TinyDB, ws: Workspace, record: Document) -> RecordView:
+    def view(self, db: Database, ws: Workspace, record: Document) -> RecordView:
         customer = db.table(CUSTOMERS).get(
             (Query().id == record["customer_id"]) & (Query().workspace_id == ws.workspace_id)
         )
@@ -354,7 +353,7 @@ class InvoiceBackend:
         return RecordView(record, name, credits)
 
     def editable(
-        self, db: TinyDB, ws: Workspace, fields: Mapping[str, Any], current: Mapping[str, Any]
+        self, db: Database, ws: Workspace, fields: Mapping[str, Any], current: Mapping[str, Any]
     ) -> dict[str, Any]:
         """The editable facts, from ``fields`` or else ``current``; references must exist."""
         customer_id = fields.get("customerUuid", current.get("customer_id"))
@@ -382,7 +381,7 @@ class InvoiceBackend:
             "tag_uuids": list(fields.get("tagUuids", current.get("tag_uuids") or [])),
         }
 
-    def _line(self, db: TinyDB, ws: Workspace, line: Mapping[str, Any]) -> dict[str, Any]:
+    def _line(self, db: Database, ws: Workspace, line: Mapping[str, Any]) -> dict[str, Any]:
         product_id = line.get("productUuid") or line.get("uuid")  # COUNT's client sends either
         product = db.table(PRODUCTS).get(
             (Query().id == product_id) & (Query().workspace_id == ws.workspace_id)
@@ -400,7 +399,7 @@ class InvoiceBackend:
             "total": int(amount.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
         }
 
-    def _number(self, db: TinyDB, ws: Workspace, kind: str) -> str:
+    def _number(self, db: Database, ws: Workspace, kind: str) -> str:
         key = f"{kind}:{ws.workspace_id}"
         current = db.table(COUNTERS).get(Query().key == key)
         value = int(current["value"]) + 1 if isinstance(current, Document) else 1
@@ -408,14 +407,14 @@ class InvoiceBackend:
         return f"{PREFIXES[kind]}-{value:04d}"
 
     def _update(
-        self, db: TinyDB, record: Document, changes: Mapping[str, Any], stamp: str | None = None
+        self, db: Database, record: Document, changes: Mapping[str, Any], stamp: str | None = None
     ) -> Document:
         updated = {**record, **changes, "updated_at": stamp or clock.timestamp()}
         db.table(RECORDS).update(updated, doc_ids=[record.doc_id])
         return Document(updated, record.doc_id)
 
     def _audit(
-        self, db: TinyDB, ws: Workspace, record_id: str, action: str, changes: Mapping[str, Any]
+        self, db: Database, ws: Workspace, record_id: str, action: str, changes: Mapping[str, Any]
     ) -> None:
         db.table(AUDIT).insert(
             {
@@ -463,7 +462,7 @@ def _warnings(fields: Mapping[str, Any]) -> list[dict[str, str]]:
     return warnings
 
 
-def _names(db: TinyDB, ws: Workspace) -> dict[str, str]:
+def _names(db: Database, ws: Workspace) -> dict[str, str]:
     customers = db.table(CUSTOMERS).search(Query().workspace_id == ws.workspace_id)
     return {customer["id"]: customer["customer"] for customer in customers}
 

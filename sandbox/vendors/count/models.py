@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.table import Document
+from tinydb import Query
 
 from sandbox import clock
-from sandbox.store import Store
+from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.scope import Workspace
 
@@ -98,7 +97,7 @@ class CountBackend:
             db.table(CUSTOMERS).remove(doc_ids=[customer.doc_id])
 
     def _refuse_duplicate_email(
-        self, db: TinyDB, ws: Workspace, email: str | None, own_id: str | None
+        self, db: Database, ws: Workspace, email: str | None, own_id: str | None
     ) -> None:
         if not email:
             return
@@ -194,7 +193,7 @@ def _product_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _one(db: TinyDB, table: str, ws: Workspace, record_id: str, missing: str) -> Document:
+def _one(db: Database, table: str, ws: Workspace, record_id: str, missing: str) -> Document:
     query = (Query().id == record_id) & (Query().workspace_id == ws.workspace_id)
     found = db.table(table).get(query)
     if not isinstance(found, Document):
@@ -202,7 +201,7 @@ def _one(db: TinyDB, table: str, ws: Workspace, record_id: str, missing: str) ->
     return found
 
 
-def _update(db: TinyDB, table: str, record: Document, changes: Mapping[str, Any]) -> Document:
+def _update(db: Database, table: str, record: Document, changes: Mapping[str, Any]) -> Document:
     updated = {**record, **changes, "updated_at": clock.timestamp()}
     db.table(table).update(updated, doc_ids=[record.doc_id])
     return Document(updated, record.doc_id)

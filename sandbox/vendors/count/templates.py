@@ -10,11 +10,10 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.table import Document
+from tinydb import Query
 
 from sandbox import clock
-from sandbox.store import Store
+from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import PageOf
@@ -101,7 +100,7 @@ class TemplateBackend:
             return _update(db, template, {"paused": paused})
 
 
-def _find(db: TinyDB, ws: Workspace, template_id: str) -> Document:
+def _find(db: Database, ws: Workspace, template_id: str) -> Document:
     query = (Query().id == template_id) & (Query().workspace_id == ws.workspace_id)
     found = db.table(TEMPLATES).get(query)
     if not isinstance(found, Document):
@@ -109,7 +108,7 @@ def _find(db: TinyDB, ws: Workspace, template_id: str) -> Document:
     return found
 
 
-def _update(db: TinyDB, template: Document, changes: Mapping[str, Any]) -> Document:
+def _update(db: Database, template: Document, changes: Mapping[str, Any]) -> Document:
     updated = {**template, **changes, "updated_at": clock.timestamp()}
     db.table(TEMPLATES).update(updated, doc_ids=[template.doc_id])
     return Document(updated, template.doc_id)

@@ -24,13 +24,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from tinydb import Query, TinyDB
-from tinydb.table import Document
+from tinydb import Query
 
 from sandbox import clock
 from sandbox.money import line_amount
 from sandbox.pagination import CREATION, CURSOR_PATTERN, InvalidCursor, Order, Page, paginate
-from sandbox.store import Store
+from sandbox.store import Database, Document, Store
 from sandbox.vendors.dayzero import errors
 from sandbox.vendors.dayzero.rules import (
     INVOICE_TRANSITIONS,
@@ -383,7 +382,7 @@ class DayZeroBackend:
         """The cents the memo can still give."""
         return memo_remaining(memo)
 
-    def _give_back(self, db: TinyDB, invoice: Document, cents: int, stamp: str) -> None:
+    def _give_back(self, db: Database, invoice: Document, cents: int, stamp: str) -> None:
         """Unapplied credit raises the invoice's amount due again."""
         credited = int(invoice["amount_credited"]) - cents
         self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
@@ -406,17 +405,17 @@ class DayZeroBackend:
 
     # helpers ------------------------------------------------------------------------------
 
-    def _customer(self, db: TinyDB, scope: BusinessScope, customer_id: str) -> Document:
+    def _customer(self, db: Database, scope: BusinessScope, customer_id: str) -> Document:
         return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND)
 
-    def _invoice(self, db: TinyDB, scope: BusinessScope, invoice_id: str) -> Document:
+    def _invoice(self, db: Database, scope: BusinessScope, invoice_id: str) -> Document:
         return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND)
 
-    def _memo(self, db: TinyDB, scope: BusinessScope, memo_id: str) -> Document:
+    def _memo(self, db: Database, scope: BusinessScope, memo_id: str) -> Document:
         return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
 
     def _referenced(
-        self, db: TinyDB, scope: BusinessScope, table: str, record_id: str, path_names_one: bool
+        self, db: Database, scope: BusinessScope, table: str, record_id: str, path_names_one: bool
     ) -> Document:
         """A record the request body names. Where the path names no record (a create), one that
         does not exist is a 404: the create-memo page lists "404 Not Found - Resource does not
@@ -428,7 +427,7 @@ class DayZeroBackend:
         return _one(db, table, scope, record_id, missing, refusal)
 
     def _check_memo_fields(
-        self, db: TinyDB, scope: BusinessScope, memo: Mapping[str, Any], path_names_one: bool
+        self, db: Database, scope: BusinessScope, memo: Mapping[str, Any], path_names_one: bool
     ) -> str:
         """Validate a memo's references and amounts; return the currency the memo takes."""
         self._referenced(db, scope, CUSTOMERS, memo["customer_id"], path_names_one)
@@ -439,7 +438,7 @@ class DayZeroBackend:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
 
-    def _next_number(self, db: TinyDB, scope: BusinessScope, kind: str, prefix: str) -> str:
+    def _next_number(self, db: Database, scope: BusinessScope, kind: str, prefix: str) -> str:
         """Per-business sequence: CM-0001, CM-0002, … Numbers of deleted drafts are not reused."""
         counters = db.table(COUNTERS)
         key = f"{kind}:{scope.business_id}"
@@ -450,7 +449,7 @@ class DayZeroBackend:
 
     def _update(
         self,
-        db: TinyDB,
+        db: Database,
         table: str,
         record: Document,
         changes: Mapping[str, Any],
@@ -475,10 +474,10 @@ class DayZeroBackend:
             raise errors.ValidationFailed([issue]) from None
         return page
 
-    def _view(self, db: TinyDB, scope: BusinessScope, memo: Document) -> MemoView:
+    def _view(self, db: Database, scope: BusinessScope, memo: Document) -> MemoView:
         return self._views(db, scope, [memo])[memo["id"]]
 
-    def _views(self, db: TinyDB, scope: BusinessScope, memos: list[Document]) -> MemoViews:
+    def _views(self, db: Database, scope: BusinessScope, memos: list[Document]) -> MemoViews:
         """Resolve names and numbers for a batch of memos with one query per table."""
         customer_ids = {memo["customer_id"] for memo in memos}
         invoice_ids = {memo["invoice_id"] for memo in memos if memo["invoice_id"]}
@@ -519,7 +518,7 @@ _UPDATABLE = frozenset(
 
 
 def _one(
-    db: TinyDB,
+    db: Database,
     table: str,
     scope: BusinessScope,
     record_id: str,

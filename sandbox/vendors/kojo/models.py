@@ -14,10 +14,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from tinydb import TinyDB
-
 from sandbox import clock
-from sandbox.store import Store
+from sandbox.store import Database, Store
 from sandbox.vendors.kojo.ids import cuid
 
 INVOICES = "kojo_invoices"
@@ -103,7 +101,7 @@ class KojoBook:
         return credited
 
 
-def _book(db: TinyDB) -> KojoBook:
+def _book(db: Database) -> KojoBook:
     invoices = {doc["id"]: dict(doc) for doc in db.table(INVOICES).all()}
     memos = {doc["id"]: dict(doc) for doc in db.table(MEMOS).all()}
     return KojoBook(invoices, memos)

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import Query
 
 from sandbox import clock
 from sandbox.idempotency import expired
-from sandbox.store import Store
+from sandbox.store import Database, Store
 from sandbox.vendors.solvimon import errors, rules, views
 from sandbox.vendors.solvimon.amounts import to_minor
 from sandbox.vendors.solvimon.credit_plan import CreditPlanner, Plan
@@ -174,7 +174,7 @@ class InvoiceBackend:
     ) -> tuple[Json, bool]:
         """The credit invoice's JSON, and whether it is a replay of an earlier response."""
 
-        def run(db: TinyDB) -> Json:
+        def run(db: Database) -> Json:
             book = _book(db, caller.platform_id)
             original = _find(book, invoice_id)
             credit = self._credit(db, book, original, request)
@@ -193,7 +193,7 @@ class InvoiceBackend:
         # left. Other fields are unknown to it, and are ignored as any such is.
         credit_request = {"credit_details_source": request.get("credit_details_source")}
 
-        def run(db: TinyDB) -> Json:
+        def run(db: Database) -> Json:
             book = _book(db, caller.platform_id)
             original = _find(book, invoice_id)
             credit = self._credit(db, book, original, credit_request)
@@ -210,7 +210,7 @@ class InvoiceBackend:
 
     def _credit(
         self,
-        db: TinyDB,
+        db: Database,
         book: dict[str, Json],
         original: Json,
         request: Mapping[str, Any],
@@ -269,7 +269,7 @@ class InvoiceBackend:
             "credit_details_source": request.get("credit_details_source") or "CURRENT",
         }
 
-    def _copy(self, db: TinyDB, original: Json, final: bool) -> Json:
+    def _copy(self, db: Database, original: Json, final: bool) -> Json:
         now = stamp()
         copy: Json = {
             **original,
@@ -302,7 +302,7 @@ class InvoiceBackend:
         return response
 
     def _idempotently(
-        self, caller: Caller, idempotent: IdempotentRequest | None, run: Callable[[TinyDB], Json]
+        self, caller: Caller, idempotent: IdempotentRequest | None, run: Callable[[Database], Json]
     ) -> tuple[Json, bool]:
         with self._store.transaction(caller.tenant_id) as db:
             if idempotent is None:
@@ -329,7 +329,7 @@ class InvoiceBackend:
             )
             return response, False
 
-    def _number(self, db: TinyDB, platform_id: str, kind: str) -> str:
+    def _number(self, db: Database, platform_id: str, kind: str) -> str:
         prefix = NUMBER_PREFIX[kind]
         counters = db.table(COUNTERS)
         where = (Query().platform_id == platform_id) & (Query().prefix == prefix)
@@ -354,7 +354,7 @@ def _sort_value(invoice: Json, order_by: str) -> Any:
     return (0, "") if value is None else (1, value)
 
 
-def _book(db: TinyDB, platform_id: str) -> dict[str, Json]:
+def _book(db: Database, platform_id: str) -> dict[str, Json]:
     """Every invoice of the platform by id, as it stands now (drafts past their grace period
     are FINAL)."""
     now = stamp()
@@ -371,14 +371,16 @@ def _find(book: Mapping[str, Json], invoice_id: str) -> Json:
     return invoice
 
 
-def _link(db: TinyDB, book: dict[str, Json], invoice: Json, other_id: str, link_type: str) -> None:
+def _link(
+    db: Database, book: dict[str, Json], invoice: Json, other_id: str, link_type: str
+) -> None:
     links = [*invoice.get("links", []), {"id": other_id, "link_type": link_type}]
     db.table(INVOICES).update({"links": links, "updated_at": stamp()}, Query().id == invoice["id"])
     invoice["links"] = links
     book[invoice["id"]] = invoice
 
 
-def _finalise(db: TinyDB, invoice: Json) -> None:
+def _finalise(db: Database, invoice: Json) -> None:
     now = stamp()
     changes = {
         "status": "FINAL",

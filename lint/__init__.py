@@ -1,0 +1,1 @@
+"""Checks for ``make lint`` that the linters cannot express on their own."""
