@@ -30,7 +30,7 @@ from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
 from sandbox.profiled_apps import ProfiledApps
-from sandbox.runtime import PROFILE_KEY, SCOPE_KEY, Sandbox
+from sandbox.runtime import SCOPE_KEY, Sandbox, serving
 from sandbox.seams import Seams
 from sandbox.store import Store
 from sandbox.tenant_middleware import FaultInjection, MountedVendor, TenantRequests, VendorMounts
@@ -54,8 +54,8 @@ class _SandboxInScope:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[SCOPE_KEY] = self._sandbox
-        scope[PROFILE_KEY] = self._profile
-        await self._app(scope, receive, send)
+        with serving(self._sandbox, self._profile):
+            await self._app(scope, receive, send)
 
 
 @functools.cache

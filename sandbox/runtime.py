@@ -1,20 +1,23 @@
 """What a request handler needs from the running sandbox, found through the request itself.
 
-The app factory stores one :class:`Sandbox` in every request's ASGI scope, so handlers (plain
-module functions, as Connexion resolves them from ``operationId``) reach the store of the app
-that is serving them. Several apps can live in one process, as they do in the tests.
+The app factory stores one :class:`Sandbox` in every request's ASGI scope, and the sandbox and
+profile serving the request in a context variable (:func:`serving`), so handlers and the
+vendors' errors (plain module functions, as Connexion resolves them from ``operationId``) reach
+the store of the app that is serving them without importing the web framework. Several apps can
+live in one process, as they do in the tests.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from connexion.context import scope as current_scope
 
 from sandbox.faults import RateLimiter
 from sandbox.idempotency import InFlightKeys
@@ -28,7 +31,6 @@ from specs.readings import Profile
 SCOPE_KEY = "creditbox.sandbox"
 # marks the sandbox's own requests (fixtures, the console): see ``Loopback``
 INTERNAL_HEADER = "x-creditbox-internal"
-PROFILE_KEY = "creditbox.profile"
 
 
 @dataclass
@@ -74,13 +76,26 @@ def sandbox_of(scope: MutableMapping[str, Any]) -> Sandbox:
     return sandbox
 
 
+_serving: ContextVar[tuple[Sandbox, Profile]] = ContextVar("creditbox.serving")
+
+
+@contextmanager
+def serving(sandbox: Sandbox, profile: Profile) -> Iterator[None]:
+    """While a request is handled: the sandbox and the profile answering it (nested requests of
+    the sandbox's own, through :class:`Loopback`, put back the outer ones when done)."""
+    token = _serving.set((sandbox, profile))
+    try:
+        yield
+    finally:
+        _serving.reset(token)
+
+
 def current() -> Sandbox:
     """The sandbox serving the request being handled."""
-    return sandbox_of(current_scope)
+    return _serving.get()[0]
 
 
 def reading(point: str) -> str:
     """The reading of a disputed point (``specs/readings.py``) the current request is answered
     in: its tenant's profile over the server's."""
-    profile: Profile = current_scope[PROFILE_KEY]
-    return profile.reading(point)
+    return _serving.get()[1].reading(point)
