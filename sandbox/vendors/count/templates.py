@@ -20,6 +20,14 @@ from sandbox.vendors.count.models import PageOf
 from sandbox.vendors.count.scope import Workspace
 
 TEMPLATES = "count_templates"
+# the invoice fields a template's body has (TemplateCreate, TemplatePatch): an invoice's other
+# fields (discount, tags) sent to a template are unknown there, and ignored as any such is
+_INVOICE_FIELDS = ("customerUuid", "date", "dueDate", "currency", "products", "notes")
+
+
+def _invoice_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if name in _INVOICE_FIELDS}
+
 _SETTINGS = {
     "recurrencePattern": "recurrence_pattern",
     "recurrenceInterval": "recurrence_interval",
@@ -57,7 +65,7 @@ class TemplateBackend:
                 "in_advance_creation_days": fields.get("inAdvanceCreationDays", 0),
                 "created_at": stamp,
                 "updated_at": stamp,
-                **self._records.editable(db, ws, fields, {}),
+                **self._records.editable(db, ws, _invoice_fields(fields), {}),
             }
             return Document(record, db.table(TEMPLATES).insert(record))
 
@@ -78,7 +86,7 @@ class TemplateBackend:
     def update(self, ws: Workspace, template_id: str, fields: Mapping[str, Any]) -> Document:
         with self._store.transaction(ws.tenant_id) as db:
             template = _find(db, ws, template_id)
-            changes = self._records.editable(db, ws, fields, template)
+            changes = self._records.editable(db, ws, _invoice_fields(fields), template)
             changes |= {
                 stored: fields[given] for given, stored in _SETTINGS.items() if given in fields
             }

@@ -96,3 +96,19 @@ def test_recurrence_pattern_is_required_and_checked(count: Count, body: dict[str
     )
     assert missing.status_code == wrong.status_code == 400
     assert "recurrencePattern" in missing.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "unknown",
+    [{"discount": "abc"}, {"discount": "NaN"}, {"discount": None}, {"tagUuids": None}],
+    ids=["discount-text", "discount-nan", "discount-null", "tags-null"],
+)
+def test_an_invoice_field_a_template_does_not_have_is_ignored(
+    count: Count, body: dict[str, Any], unknown: dict[str, Any]
+) -> None:
+    """A template's body has no discount or tags: sent anyway, they change nothing (they were
+    read as an invoice's, unvalidated, and were a 500)."""
+    template = count.ok("POST", "/recurring-invoice-templates", 201, json={**body, **unknown})
+    assert template["total"] == 99.0
+    path = f"/recurring-invoice-templates/{template['id']}"
+    assert count.ok("PATCH", path, 200, json=unknown)["total"] == 99.0
