@@ -107,6 +107,27 @@ def test_a_body_that_is_not_a_graphql_request_gets_errors_with_http_200(
     assert response.status_code == 200 and response.json()["errors"]
 
 
+def _forged(claims: str) -> str:
+    return "kj_" + base64.urlsafe_b64encode(claims.encode()).decode().rstrip("=") + ".x"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    ['{"t": "demo", "e": Infinity}', '{"t": "demo", "e": 1e400}', '{"t": "demo", "e": -Infinity}',
+     "[" * 5000, '{"t": "demo", "e": true}', '{"t": "demo", "e": 1.5}'],
+    ids=["infinity", "huge", "minus-infinity", "deep", "boolean", "fraction"],
+)  # fmt: skip
+def test_a_forged_token_of_any_claims_is_unauthenticated(client: TestClient, claims: str) -> None:
+    """Its claims are read before its signature can be checked (they name the tenant whose
+    secret signs them): claims no genuine token has are refused like any forgery (they were
+    a 500 with no body)."""
+    headers = {"Authorization": f"Bearer {_forged(claims)}"}
+    response = client.post("/kojo/graphql", json=QUERY, headers=headers)
+    assert response.status_code == 200, response.text
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+
+
 def test_too_deep_a_query_is_refused(kojo: Kojo) -> None:
     nested = "id"
     for _ in range(5):
