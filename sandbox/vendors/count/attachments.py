@@ -37,6 +37,19 @@ class Upload:
     data: bytes
 
 
+# a media type as a header carries it: type/subtype, with parameters (RFC 9110 tokens)
+_TOKEN = r"[A-Za-z0-9!#$%&'*+.^_`|~-]+"
+_MEDIA_TYPE = re.compile(rf'{_TOKEN}/{_TOKEN}(\s*;\s*{_TOKEN}=({_TOKEN}|"[^"\x00-\x1f\x7f]*"))*')
+
+
+def media_type(given: str | None) -> str:
+    """The upload's declared type, if a response header can carry it back on download; else
+    ``application/octet-stream``, as for an upload that declares none."""
+    if given and _MEDIA_TYPE.fullmatch(given):
+        return given
+    return "application/octet-stream"
+
+
 def safe_name(filename: str) -> str:
     """The last path component, with anything outside ``[A-Za-z0-9._-]`` turned into ``_``."""
     base = re.split(r"[\\\\/]", filename or "")[-1]
@@ -92,7 +105,7 @@ class AttachmentBackend:
                         "kind": "file",
                         "title": name,
                         "file_name": name,
-                        "content_type": upload.content_type or "application/octet-stream",
+                        "content_type": media_type(upload.content_type),
                         "size": len(upload.data),
                         "data": base64.b64encode(upload.data).decode("ascii"),
                     },

@@ -28,6 +28,7 @@ _INVOICE_FIELDS = ("customerUuid", "date", "dueDate", "currency", "products", "n
 def _invoice_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in fields.items() if name in _INVOICE_FIELDS}
 
+
 _SETTINGS = {
     "recurrencePattern": "recurrence_pattern",
     "recurrenceInterval": "recurrence_interval",

@@ -100,6 +100,26 @@ def test_public_link_needs_no_partner_auth_but_a_real_token(client: TestClient) 
     assert (response.status_code, response.json()["statusCode"]) == (404, 404)
 
 
+@pytest.mark.parametrize("declared", ["text/plain\x01", "text/plain\x7f", "not a type", ""])
+def test_an_upload_whose_type_no_header_can_carry_is_kept_as_octet_stream(
+    client: TestClient, count: Count, declared: str
+) -> None:
+    """The download sends the stored type back as its Content-Type: a type with control
+    characters would break the response (the server dropped the connection)."""
+    customer = count.ok(
+        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
+    )["id"]
+    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    invoice = _new(count, customer, product, "invoice", 1)["id"]
+    path = f"/invoices/{invoice}/attachments/upload"
+    uploaded = count.ok("POST", path, 201, files=[("documents", ("a.txt", b"x", declared))])
+    stored = uploaded["attachments"][-1]
+    assert stored["contentType"] == "application/octet-stream"
+    token = count.ok("GET", f"/invoices/{invoice}/public-link", 200)["publicToken"]
+    download = client.get(f"/count/public/{token}/attachments/{stored['id']}")
+    assert download.headers["content-type"] == "application/octet-stream"
+
+
 def test_upload_limits(count: Count) -> None:
     customer = count.ok(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
