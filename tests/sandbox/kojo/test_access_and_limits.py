@@ -198,6 +198,21 @@ def test_the_same_query_text_is_judged_afresh_by_each_requests_variables(kojo: K
         assert error["locations"] == [{"line": 1, "column": 17}]
 
 
+def test_fragments_that_each_spread_the_next_twice_are_judged_at_once(kojo: Kojo) -> None:
+    """Forty fragments, each spreading the next twice: a walk of every path through them is
+    2**40 steps. The depth limit measures each fragment once, so the query is answered (it
+    stalled the sandbox for every tenant, 40 s of CPU for 22 fragments)."""
+    chain = " ".join(
+        f"fragment F{n} on CreditMemo {{ id ...F{n + 1} ...F{n + 1} }}" for n in range(40)
+    )
+    query = f"{{ creditMemos(limit: 1) {{ ...F0 }} }} {chain} fragment F40 on CreditMemo {{ id }}"
+    answered: list[Any] = []
+    worker = threading.Thread(target=lambda: answered.append(kojo.data(query)), daemon=True)
+    worker.start()
+    worker.join(timeout=120)  # a hang guard, not a speed target
+    assert answered and "creditMemos" in answered[0]
+
+
 def test_introspection_is_not_limited_by_depth(kojo: Kojo) -> None:
     found = kojo.data(
         "{ __schema { queryType { fields { name args { name type { name ofType { name } } } } } } }"
