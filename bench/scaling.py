@@ -9,9 +9,7 @@ its API and exported through its control API.
 
 from __future__ import annotations
 
-import copy
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -21,14 +19,9 @@ from typing import Any
 import httpx
 
 from bench import load, servers, workload
+from bench.vendors import Tables, Tenant, dayzero
 
-Tables = dict[str, dict[str, dict[str, Any]]]
-MEASURED = (
-    "DayZero get memo",
-    "DayZero list memos (limit 50)",
-    "DayZero create memo",
-    "DayZero apply",
-)
+MEASURED = (dayzero.GET, dayzero.LIST, dayzero.CREATE, dayzero.APPLY)
 
 
 @dataclass(frozen=True)
@@ -41,7 +34,7 @@ def template(data_dir: Path) -> Template:
     """A customer, an open invoice and an issued memo, made through the API of a sandbox."""
     with servers.sandbox(data_dir) as server, httpx.Client(base_url=server.base_url) as http:
         credentials = workload.new_tenant(http, "scale")
-        workload.dayzero_basics(http, credentials["dayzero"])
+        dayzero.basics(Tenant(http, "scale", credentials["dayzero"], server.base_url, "/dayzero"))
         snapshot = http.get("/_sandbox/tenants/scale/snapshot")
         snapshot.raise_for_status()
     return Template(snapshot.json()["data"], credentials)
@@ -49,34 +42,9 @@ def template(data_dir: Path) -> Template:
 
 def tables_for(template: Template, business_id: str, memos: int) -> tuple[Tables, dict[str, str]]:
     """A tenant's DayZero tables with ``memos`` draft memos beside the big ones; and its ids."""
-    old_business = template.credentials["dayzero"]["business_id"]
-    text = json.dumps(template.tables).replace(old_business, business_id)
-    tables: Tables = json.loads(text)
-    customer = next(iter(tables["dayzero_customers"].values()))
-    invoice = next(iter(tables["dayzero_invoices"].values()))
-    big = next(iter(tables["dayzero_credit_memos"].values()))
-    for document in (customer, invoice, big):
-        old_id, new_id = document["id"], str(uuid.uuid4())
-        tables = json.loads(json.dumps(tables).replace(old_id, new_id))
-    customer = next(iter(tables["dayzero_customers"].values()))
-    invoice = next(iter(tables["dayzero_invoices"].values()))
-    big = next(iter(tables["dayzero_credit_memos"].values()))
-    draft = {**copy.deepcopy(big), "state": "draft", "amount_cents": 1000, "applications": []}
-    memo_table = {"1": big}
-    for number in range(2, memos + 2):
-        memo_table[str(number)] = {**draft, "id": str(uuid.uuid4()), "number": f"CM-{number:04d}"}
-    tables["dayzero_credit_memos"] = memo_table
-    for counter in tables["dayzero_counters"].values():
-        if counter["key"].startswith("credit_memo:"):
-            counter["value"] = memos + 1
-    middle = memo_table[str(memos // 2 + 2)]["id"]
-    ids = {
-        "customer": customer["id"],
-        "invoice": invoice["id"],
-        "big_memo": big["id"],
-        "memo": middle,
-    }
-    return tables, ids
+    return dayzero.tables(
+        template.tables, template.credentials["dayzero"], {"business_id": business_id}, memos
+    )
 
 
 def write(data_dir: Path, tenant_id: str, tables: Tables) -> None:
@@ -104,7 +72,7 @@ def measure(
 ) -> SizeResult:
     with start(data_dir) as server:
         rss_start = server.rss_mb()
-        requests = workload.dayzero_requests(f"{server.base_url}/dayzero", credentials, ids)
+        requests = dayzero.requests(f"{server.base_url}/dayzero", credentials, ids)
         results = {name: load.run(requests[name], seconds) for name in MEASURED}
         return SizeResult(label, server.seconds_to_ready, rss_start, server.rss_mb(), results)
 

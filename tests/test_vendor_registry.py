@@ -22,12 +22,12 @@ NAMES = tuple(vendor.name for vendor in VENDORS)
 REGISTRIES = {"sandbox/vendors/__init__.py", "contracts/adapters.py"}
 # the harness's per-vendor modules
 HARNESS_VENDOR_DIRS = ("contracts/rules", "contracts/checks", "contracts/auth")
+# the benchmark's per-vendor modules (bench/vendors/__init__.py finds them through the registry)
+BENCH_VENDOR_DIR = "bench/vendors"
 
 STILL_NAMING = {
-    "bench/__main__.py": "the benchmark's workload and Prism mocks, per vendor",
     "bench/report.py": "the benchmark's operations, named per vendor",
     "bench/scaling.py": "the benchmark's operations, named per vendor",
-    "bench/workload.py": "the benchmark's requests, per vendor",
     "contracts/config.py": "the harness's per-vendor settings and flags",
     "contracts/rules/__init__.py": "the rules' catalogue: one import and one branch per vendor",
     "contracts/st_hooks.py": "COUNT's signing hook for Schemathesis' CLI",
@@ -39,7 +39,8 @@ STILL_NAMING = {
 def _vendor_module(path: str) -> bool:
     if path.startswith("sandbox/vendors/") and path.count("/") >= 3:
         return True
-    return any(path == f"{folder}/{name}.py" for folder in HARNESS_VENDOR_DIRS for name in NAMES)
+    folders = (*HARNESS_VENDOR_DIRS, BENCH_VENDOR_DIR)
+    return any(path == f"{folder}/{name}.py" for folder in folders for name in NAMES)
 
 
 def _names_a_vendor(text: str) -> bool:
