@@ -119,8 +119,7 @@ def main(argv: list[str] | None = None) -> int:
             ceiling=ceiling(workload.sandbox_requests(prepared), seconds),
         )
         print("scaling", flush=True)
-        results.scaling = list(scaling.one_tenant(root, sizes, scaling_seconds))
-        results.scaling.append(scaling.many_tenants(root, tenants, 100, scaling_seconds))
+        results.scaling = scaling.run(root, sizes, tenants, 100, scaling_seconds)
         print("contract runs", flush=True)
         results.contracts = contract_runs(root)
     args.output.write_text(report.markdown(results), encoding="utf-8")

@@ -26,8 +26,6 @@ HARNESS_VENDOR_DIRS = ("contracts/rules", "contracts/checks", "contracts/auth")
 BENCH_VENDOR_DIR = "bench/vendors"
 
 STILL_NAMING = {
-    "bench/report.py": "the benchmark's operations, named per vendor",
-    "bench/scaling.py": "the benchmark's operations, named per vendor",
     "contracts/config.py": "the harness's per-vendor settings and flags",
     "contracts/rules/__init__.py": "the rules' catalogue: one import and one branch per vendor",
     "contracts/st_hooks.py": "COUNT's signing hook for Schemathesis' CLI",

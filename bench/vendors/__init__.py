@@ -2,8 +2,9 @@
 
 A vendor is benchmarked when ``bench/vendors/<name>.py`` exists for its entry in
 ``sandbox.vendors.VENDORS``; the module's ``BENCH`` (a ``VendorBench``) says what is measured,
-how the data for it is made in a sandbox tenant, and which targets apply to it. A vendor
-without a module is not benchmarked. The shared parts of ``bench/`` read vendors only from here.
+how the data for it is made in a sandbox tenant, which targets apply to it, and, when it has
+one, how its operations are measured as its data grows (a ``ScalingWorkload``). A vendor without
+a module is not benchmarked. The shared parts of ``bench/`` read vendors only from here.
 """
 
 from __future__ import annotations
@@ -50,6 +51,33 @@ class Tenant:
 
 
 @dataclass(frozen=True)
+class ScalingWorkload:
+    """How a vendor's operations are measured as its data grows (``bench/scaling.py``).
+
+    Putting the data in through the API would take as long as what is measured, so a sandbox
+    makes a template through the API (``seed``), the template is exported with the control API,
+    and ``tables`` writes as many records as each size needs into a tenant's snapshot."""
+
+    # what the report's scaling table measures: "<title> on one tenant, …"
+    title: str
+    # what a size counts ("memos"): in the report's labels and targets
+    unit: str
+    # each operation measured → its column in the report's scaling table, in the table's order
+    columns: Mapping[str, str]
+    # the records the template starts from, made through the API of a fresh tenant
+    seed: Callable[[Tenant], object]
+    # (the template tenant's snapshot, its credentials, the credentials of the tenant to fill,
+    # the size) → that tenant's tables, and the ids its requests name
+    tables: Callable[[Tables, Mapping[str, Any], Mapping[str, Any], int], tuple[Tables, Ids]]
+    # (the vendor's mount URL, the tenant's credentials, the ids) → a request per operation
+    requests: Callable[[str, Mapping[str, Any], Ids], dict[str, Request]]
+
+    @property
+    def operations(self) -> tuple[str, ...]:
+        return tuple(self.columns)
+
+
+@dataclass(frozen=True)
 class VendorBench:
     """One vendor's part of the benchmark (the ``BENCH`` of ``bench/vendors/<name>.py``)."""
 
@@ -64,9 +92,12 @@ class VendorBench:
     over_prism: tuple[str, ...] = ()
     # operations with a throughput target over plain Starlette → the target's label
     over_ceiling: Mapping[str, str] = field(default_factory=dict)
+    scaling: ScalingWorkload | None = None
 
     def __post_init__(self) -> None:
         named = {*self.writes, *self.over_prism, *self.over_ceiling}
+        if self.scaling:
+            named |= set(self.scaling.operations)
         if unknown := sorted(named - set(self.operations)):
             raise ValueError(f"not among the vendor's operations: {unknown}")
 

@@ -1,4 +1,4 @@
-"""DayZero in the benchmark: get, list, create and apply; the tables its scaling runs fill.
+"""DayZero in the benchmark: get, list, create and apply, and how they scale with the memos.
 
 Every operation acts on real data of one tenant: a memo to read, 60 memos to list 50 of, a
 customer to credit, and an issued memo and an open invoice large enough to take a cent-sized
@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bench.load import Request
-from bench.vendors import Ids, Tables, Tenant, VendorBench, ok
+from bench.vendors import Ids, ScalingWorkload, Tables, Tenant, VendorBench, ok
 
 API = "/api/v1"
 BIG = 2_000_000_000  # cents: room for a cent-sized apply on every request of a run
@@ -134,4 +134,12 @@ BENCH = VendorBench(
     prepare=prepare,
     over_prism=(GET, CREATE),
     over_ceiling={GET: "get memo"},
+    scaling=ScalingWorkload(
+        title="DayZero operations",
+        unit="memos",
+        columns={GET: "get", LIST: "list (50)", CREATE: "create", APPLY: "apply"},
+        seed=basics,
+        tables=tables,
+        requests=requests,
+    ),
 )
