@@ -7,6 +7,8 @@ on this machine, and write ``docs/benchmarks.md``.
    1,000 tenants of 100 memos; resident memory and start-up time at each size.
 3. Start-up time with all four APIs; the default contract run of each vendor, in process.
 
+What is measured of each vendor, and the data it needs, is in ``bench/vendors/<name>.py``.
+
 ``--quick`` shortens every run and stops scaling at 1,000 memos, for trying the script out.
 """
 
@@ -22,37 +24,33 @@ import time
 from pathlib import Path
 
 from bench import load, report, scaling, servers, tools, workload
+from bench.vendors import benchmarked
+from sandbox.vendors import VENDORS
 
 SPECS = tools.ROOT / "specs"
-PRISM_SPECS = {
-    "DayZero": "dayzero.yaml",
-    "COUNT": "count.yaml",
-    "Solvimon": "solvimon.yaml",
-    "Kojo": "kojo.yaml",
-}
-VENDORS = ("dayzero", "count", "solvimon", "kojo")
 
 
 def throughput(
     root: Path, seconds: float
-) -> tuple[float, float, dict[str, load.Measured], dict[str, load.Request]]:
+) -> tuple[float, float, dict[str, load.Measured], list[workload.Prepared]]:
     with servers.sandbox(root / "throughput") as sandbox:
-        requests = workload.prepare_sandbox(sandbox.base_url)
+        prepared = workload.prepare_sandbox(sandbox.base_url)
         measured = {}
-        for operation, request in requests.items():
+        for operation, request in workload.sandbox_requests(prepared).items():
             print(f"  sandbox: {operation}", flush=True)
             measured[operation] = load.run(request, seconds)
-        return sandbox.seconds_to_ready, sandbox.rss_mb(), measured, requests
+        return sandbox.seconds_to_ready, sandbox.rss_mb(), measured, prepared
 
 
-def prism(requests: dict[str, load.Request], seconds: float) -> dict[str, load.Measured]:
+def prism(prepared: list[workload.Prepared], seconds: float) -> dict[str, load.Measured]:
+    """Prism's mock of each benchmarked vendor's spec, one process per spec."""
     with contextlib.ExitStack() as stack:
         roots = {
-            vendor: stack.enter_context(servers.prism(SPECS / spec)).base_url
-            for vendor, spec in PRISM_SPECS.items()
+            vendor.name: stack.enter_context(servers.prism(SPECS / vendor.mount.spec)).base_url
+            for vendor in benchmarked()
         }
         measured = {}
-        for operation, request in workload.prism_requests(roots, requests).items():
+        for operation, request in workload.prism_requests(roots, prepared).items():
             print(f"  Prism: {operation}", flush=True)
             measured[operation] = load.run(request, seconds)
         return measured
@@ -69,7 +67,7 @@ def ceiling(requests: dict[str, load.Request], seconds: float) -> dict[str, load
 
 def contract_runs(root: Path) -> dict[str, tuple[float, int]]:
     runs = {}
-    for vendor in VENDORS:
+    for vendor in (mount.name for mount in VENDORS):
         print(f"  contracts: {vendor}", flush=True)
         command = [
             str(servers.BIN / "creditbox"),
@@ -106,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="creditbox-bench-") as tmp:
         root = Path(tmp)
         print("throughput and latency", flush=True)
-        ready, rss, ours, requests = throughput(root, seconds)
+        ready, rss, ours, prepared = throughput(root, seconds)
         results = report.Results(
             when=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             machine=tools.machine(),
@@ -117,12 +115,11 @@ def main(argv: list[str] | None = None) -> int:
             seconds_to_ready=ready,
             rss_mb_after_load=rss,
             sandbox=ours,
-            prism=prism(requests, seconds),
-            ceiling=ceiling(requests, seconds),
+            prism=prism(prepared, seconds),
+            ceiling=ceiling(workload.sandbox_requests(prepared), seconds),
         )
         print("scaling", flush=True)
-        results.scaling = list(scaling.one_tenant(root, sizes, scaling_seconds))
-        results.scaling.append(scaling.many_tenants(root, tenants, 100, scaling_seconds))
+        results.scaling = scaling.run(root, sizes, tenants, 100, scaling_seconds)
         print("contract runs", flush=True)
         results.contracts = contract_runs(root)
     args.output.write_text(report.markdown(results), encoding="utf-8")

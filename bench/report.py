@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import Measured
-from bench.scaling import MEASURED, SizeResult
+from bench.scaling import Scaling
+from bench.vendors import benchmarked
 
 FINDINGS = Path(__file__).with_name("findings.md")
 
@@ -28,7 +29,7 @@ class Results:
     sandbox: dict[str, Measured]
     prism: dict[str, Measured]
     ceiling: dict[str, Measured]
-    scaling: list[SizeResult] = field(default_factory=list)
+    scaling: list[Scaling] = field(default_factory=list)
     contracts: dict[str, tuple[float, int]] = field(default_factory=dict)  # seconds, exit code
 
 
@@ -51,22 +52,16 @@ def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def targets(results: Results) -> list[tuple[str, str, bool]]:
+def _scaling_targets(scaling: Scaling) -> list[tuple[str, str, bool]]:
     rows = []
-    for operation in ("DayZero get memo", "DayZero create memo"):
-        ours, prism = results.sandbox[operation], results.prism[operation]
-        ratio = ours.requests_per_second / prism.requests_per_second
-        rows.append((f"{operation}: ≥ 1.5x Prism's throughput", f"{ratio:.2f}x", ratio >= 1.5))
-    get = results.sandbox["DayZero get memo"].requests_per_second
-    ceiling = results.ceiling["DayZero get memo"].requests_per_second
-    rows.append(("get memo: ≥ 0.2x plain Starlette", f"{get / ceiling:.2f}x", get / ceiling >= 0.2))
-    by_label = {size.label: size for size in results.scaling}
-    smallest, largest = results.scaling[0] if results.scaling else None, None
-    for size in results.scaling:
+    unit = scaling.workload.unit
+    smallest = scaling.sizes[0] if scaling.sizes else None
+    largest = None
+    for size in scaling.sizes:
         if size.label.startswith("100,000"):
             largest = size
     if smallest and largest:
-        for operation in MEASURED:
+        for operation in scaling.workload.operations:
             small = smallest.operations[operation].p50_ms
             large = largest.operations[operation].p50_ms
             growth = large / small if small else math.inf
@@ -77,13 +72,31 @@ def targets(results: Results) -> list[tuple[str, str, bool]]:
                 rows.append((name, f"{growth:.2f}x", growth <= 1.3))
         rows.append(
             (
-                "resident memory at 100k memos ≤ 400 MB",
+                f"resident memory at 100k {unit} ≤ 400 MB",
                 f"{largest.rss_mb_end:.0f} MB",
                 largest.rss_mb_end <= 400,
             )
         )
-    elif by_label:
-        rows.append(("scaling to 100k memos", "not measured (--quick)", False))
+    elif scaling.sizes:
+        rows.append((f"scaling to 100k {unit}", "not measured (--quick)", False))
+    return rows
+
+
+def targets(results: Results) -> list[tuple[str, str, bool]]:
+    rows = []
+    vendors = benchmarked()
+    for vendor in vendors:
+        for operation in vendor.bench.over_prism:
+            ours, prism = results.sandbox[operation], results.prism[operation]
+            ratio = ours.requests_per_second / prism.requests_per_second
+            rows.append((f"{operation}: ≥ 1.5x Prism's throughput", f"{ratio:.2f}x", ratio >= 1.5))
+    for vendor in vendors:
+        for operation, label in vendor.bench.over_ceiling.items():
+            rps = results.sandbox[operation].requests_per_second
+            ratio = rps / results.ceiling[operation].requests_per_second
+            rows.append((f"{label}: ≥ 0.2x plain Starlette", f"{ratio:.2f}x", ratio >= 0.2))
+    for scaling in results.scaling:
+        rows += _scaling_targets(scaling)
     rows.append(
         (
             "ready ≤ 1.5 s after start, all four APIs",
@@ -149,29 +162,34 @@ def markdown(results: Results) -> str:
         f"Ready to serve (process start to a healthy answer, all four APIs): "
         f"{results.seconds_to_ready:.2f} s. Resident memory after the load: "
         f"{results.rss_mb_after_load:.0f} MB.",
-        "",
-        "## Scaling with the data",
-        "",
-        f"DayZero operations on one tenant, p50 / p99 in ms ({results.scaling_seconds:g} s each);",
-        "memory at start and after the load; time from start to healthy.",
-        "",
-        "| data | get | list (50) | create | apply | memory | ready in |",
-        "|---|---|---|---|---|---|---|",
     ]
-    for size in results.scaling:
-        cells = [
-            f"{_ms(size.operations[name].p50_ms)} / {_ms(size.operations[name].p99_ms)}"
-            + (
-                f" ({size.operations[name].failures} failed)"
-                if size.operations[name].failures
-                else ""
-            )
-            for name in MEASURED
+    if results.scaling:
+        lines += ["", "## Scaling with the data"]
+    for scaling in results.scaling:
+        workload = scaling.workload
+        lines += [
+            "",
+            f"{workload.title} on one tenant, p50 / p99 in ms ({results.scaling_seconds:g} s "
+            "each);",
+            "memory at start and after the load; time from start to healthy.",
+            "",
+            f"| data | {' | '.join(workload.columns.values())} | memory | ready in |",
+            "|---" * (len(workload.columns) + 3) + "|",
         ]
-        lines.append(
-            f"| {size.label} | {' | '.join(cells)} | {size.rss_mb_start:.0f} → "
-            f"{size.rss_mb_end:.0f} MB | {size.seconds_to_ready:.2f} s |"
-        )
+        for size in scaling.sizes:
+            cells = [
+                f"{_ms(size.operations[name].p50_ms)} / {_ms(size.operations[name].p99_ms)}"
+                + (
+                    f" ({size.operations[name].failures} failed)"
+                    if size.operations[name].failures
+                    else ""
+                )
+                for name in workload.operations
+            ]
+            lines.append(
+                f"| {size.label} | {' | '.join(cells)} | {size.rss_mb_start:.0f} → "
+                f"{size.rss_mb_end:.0f} MB | {size.seconds_to_ready:.2f} s |"
+            )
     lines += [
         "",
         "## Contract runs",

@@ -5,7 +5,12 @@ from __future__ import annotations
 import math
 
 from bench import load, report
-from bench.scaling import MEASURED, SizeResult
+from bench.scaling import Scaling, SizeResult
+from bench.vendors.dayzero import BENCH as DAYZERO
+
+assert DAYZERO.scaling is not None
+SCALING = DAYZERO.scaling
+MEASURED = SCALING.operations
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/dayzero/api/v1/credit-memos/x
   2 threads and 20 connections
@@ -68,7 +73,7 @@ def _results(sandbox_rps: float, growth: float) -> report.Results:
         sandbox={name: _measured(sandbox_rps) for name in operations},
         prism={name: _measured(1000) for name in operations},
         ceiling={name: _measured(10_000) for name in operations},
-        scaling=sizes,
+        scaling=[Scaling(SCALING, sizes)],
         contracts={"dayzero": (20.0, 0), "count": (50.0, 0)},
     )
 
@@ -90,6 +95,10 @@ def test_the_document_names_every_operation_and_keeps_the_findings() -> None:
     text = report.markdown(_results(1600, 1.2))
     assert "| DayZero create memo | 1,600 (10.0 / 30.0) | 1,000" in text
     assert "**not met**" in text and "| met |" in text
+    assert "DayZero operations on one tenant, p50 / p99 in ms (5 s each);" in text
+    assert "| data | get | list (50) | create | apply | memory | ready in |\n|---|---|---|" in text
+    row = "| 100,000 memos | " + "12.0 / 36.0 | " * 4 + "60 → 500 MB | 1.00 s |"
+    assert row in text
     if report.FINDINGS.exists():
         assert report.FINDINGS.read_text(encoding="utf-8").strip() in text
 
@@ -101,6 +110,6 @@ def test_a_run_where_nothing_completed_measures_no_latency() -> None:
     measured = load.parse(output)
     assert measured.requests == 0 and math.isnan(measured.p50_ms)
     results = _results(1600, 1.2)
-    results.scaling[1].operations["DayZero apply"] = measured
+    results.scaling[0].sizes[1].operations["DayZero apply"] = measured
     verdicts = {name: (value, ok) for name, value, ok in report.targets(results)}
     assert verdicts["DayZero apply: p50 at 100k ≤ 1.3x p50 at 100"] == ("none completed", False)

@@ -1,0 +1,145 @@
+"""DayZero in the benchmark: get, list, create and apply, and how they scale with the memos.
+
+Every operation acts on real data of one tenant: a memo to read, 60 memos to list 50 of, a
+customer to credit, and an issued memo and an open invoice large enough to take a cent-sized
+apply on every request of the run.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from bench.load import Request
+from bench.vendors import Ids, ScalingWorkload, Tables, Tenant, VendorBench, ok
+
+API = "/api/v1"
+BIG = 2_000_000_000  # cents: room for a cent-sized apply on every request of a run
+MEMO_BODY_CENTS = 1000
+GET = "DayZero get memo"
+LIST = "DayZero list memos (limit 50)"
+CREATE = "DayZero create memo"
+APPLY = "DayZero apply"
+
+
+def headers(credentials: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "Authorization": f"Bearer {credentials['token']}",
+        "x-business-id": credentials["business_id"],
+    }
+
+
+def basics(tenant: Tenant) -> Ids:
+    """A customer, an open invoice of ``BIG`` cents and an issued memo of ``BIG`` cents."""
+    http, api, auth = tenant.http, f"{tenant.mount}{API}", headers(tenant.credentials)
+    customer = ok(http.post(f"{api}/customers", json={"name": "Bench"}, headers=auth))
+    line = {"description": "Bench", "quantity": 1, "unit_price": BIG}
+    invoice = ok(
+        http.post(
+            f"{api}/invoices",
+            json={"customer_id": customer["id"], "line_items": [line]},
+            headers=auth,
+        )
+    )
+    ok(http.post(f"{api}/invoices/{invoice['id']}/finalize", headers=auth))
+    memo = ok(
+        http.post(
+            f"{api}/credit-memos",
+            json={"customer_id": customer["id"], "amount_cents": BIG},
+            headers=auth,
+        )
+    )
+    ok(http.post(f"{api}/credit-memos/{memo['id']}/issue", headers=auth))
+    return {"customer": customer["id"], "invoice": invoice["id"], "big_memo": memo["id"]}
+
+
+def requests(
+    base: str, credentials: Mapping[str, str], ids: Mapping[str, str]
+) -> dict[str, Request]:
+    """The four operations against ``base`` (the mount, or Prism's root)."""
+    auth = headers(credentials)
+    return {
+        GET: Request("GET", f"{base}{API}/credit-memos/{ids['memo']}", auth),
+        LIST: Request("GET", f"{base}{API}/credit-memos?limit=50", auth),
+        CREATE: Request(
+            "POST",
+            f"{base}{API}/credit-memos",
+            auth,
+            {"customer_id": ids["customer"], "amount_cents": MEMO_BODY_CENTS},
+        ),
+        APPLY: Request(
+            "POST",
+            f"{base}{API}/credit-memos/{ids['big_memo']}/apply",
+            auth,
+            {"invoice_id": ids["invoice"], "amount_cents": 1},
+        ),
+    }
+
+
+def prepare(tenant: Tenant) -> dict[str, Request]:
+    ids = basics(tenant)
+    auth = headers(tenant.credentials)
+    for _ in range(60):
+        body = {"customer_id": ids["customer"], "amount_cents": MEMO_BODY_CENTS}
+        memo = ok(tenant.http.post(f"{tenant.mount}{API}/credit-memos", json=body, headers=auth))
+    ids["memo"] = memo["id"]
+    return requests(tenant.mount_url, tenant.credentials, ids)
+
+
+def tables(
+    snapshot: Tables,
+    template_credentials: Mapping[str, Any],
+    credentials: Mapping[str, Any],
+    memos: int,
+) -> tuple[Tables, Ids]:
+    """A tenant's tables from the template's, with ``memos`` draft memos beside the big one
+    (new ids throughout, the tenant's business id); and the ids its requests name."""
+    text = json.dumps(snapshot).replace(
+        template_credentials["business_id"], credentials["business_id"]
+    )
+    tables: Tables = json.loads(text)
+    customer = next(iter(tables["dayzero_customers"].values()))
+    invoice = next(iter(tables["dayzero_invoices"].values()))
+    big = next(iter(tables["dayzero_credit_memos"].values()))
+    for document in (customer, invoice, big):
+        old_id, new_id = document["id"], str(uuid.uuid4())
+        tables = json.loads(json.dumps(tables).replace(old_id, new_id))
+    customer = next(iter(tables["dayzero_customers"].values()))
+    invoice = next(iter(tables["dayzero_invoices"].values()))
+    big = next(iter(tables["dayzero_credit_memos"].values()))
+    draft = {**copy.deepcopy(big), "state": "draft", "amount_cents": 1000, "applications": []}
+    memo_table = {"1": big}
+    for number in range(2, memos + 2):
+        memo_table[str(number)] = {**draft, "id": str(uuid.uuid4()), "number": f"CM-{number:04d}"}
+    tables["dayzero_credit_memos"] = memo_table
+    for counter in tables["dayzero_counters"].values():
+        if counter["key"].startswith("credit_memo:"):
+            counter["value"] = memos + 1
+    middle = memo_table[str(memos // 2 + 2)]["id"]
+    ids = {
+        "customer": customer["id"],
+        "invoice": invoice["id"],
+        "big_memo": big["id"],
+        "memo": middle,
+    }
+    return tables, ids
+
+
+BENCH = VendorBench(
+    operations=(GET, LIST, CREATE, APPLY),
+    writes=frozenset({CREATE, APPLY}),
+    prepare=prepare,
+    over_prism=(GET, CREATE),
+    over_ceiling={GET: "get memo"},
+    scaling=ScalingWorkload(
+        title="DayZero operations",
+        unit="memos",
+        columns={GET: "get", LIST: "list (50)", CREATE: "create", APPLY: "apply"},
+        seed=basics,
+        tables=tables,
+        requests=requests,
+    ),
+)
