@@ -25,8 +25,7 @@ VENDOR_PACKAGES = ("sandbox/vendors/", "contracts/vendors/")
 # the benchmark's per-vendor modules (bench/vendors/__init__.py finds them through the registry)
 BENCH_VENDOR_DIR = "bench/vendors"
 
-STILL_NAMING: dict[str, str] = {
-}
+STILL_NAMING: dict[str, str] = {}
 
 
 def _vendor_module(path: str) -> bool:
