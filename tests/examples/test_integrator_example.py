@@ -45,8 +45,11 @@ def test_each_test_gets_a_tenant_of_its_own(creditbox_sandbox):
 
 
 def test_a_solvimon_credit_lowers_what_is_open_on_the_original(creditbox_sandbox):
-    original = creditbox_sandbox.seed_solvimon_invoice(
-        {"status": "FINAL", "periods": [{"groups": [{"lines": [{"amount": "100.00"}]}]}]}
+    # Solvimon's API cannot create an invoice: the sandbox's control API seeds one
+    original = creditbox_sandbox.seed(
+        "solvimon",
+        "invoices",
+        {"status": "FINAL", "periods": [{"groups": [{"lines": [{"amount": "100.00"}]}]}]},
     )
     solvimon = creditbox_sandbox.vendor("solvimon")
     with httpx.Client(base_url=solvimon.base_url, headers=solvimon.headers) as api:
