@@ -371,3 +371,11 @@ def test_an_unpaid_invoice_past_its_due_date_is_overdue(
     assert (paid["status"], paid["paymentStatus"], paid["openBalance"]) == ("paid", "paid", 0.0)
     overdue = count.ok("GET", "/invoices", 200, params={"status": "overdue"})
     assert overdue["totalRecords"] == 0
+
+
+def test_a_deleted_records_audit_log_is_gone_with_it(count: Count, setup: dict[str, Any]) -> None:
+    draft = record(count, setup, 100)
+    assert count.ok("GET", f"/invoices/{draft['id']}/audit-log", 200)["auditLog"]
+    count.ok("DELETE", f"/invoices/{draft['id']}", 200)
+    gone = count.call("GET", f"/invoices/{draft['id']}/audit-log")
+    assert (gone.status_code, gone.json()["statusCode"]) == (404, 404)
