@@ -179,10 +179,12 @@ def test_apply_takes_amounts_as_decimal_strings_as_counts_client_sends_them(
     invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
     apply(count, invoice, memo, "12.50")
     assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 87.5
-    for bad in ("0.00", "12.345", "-1", "twelve"):
+    for bad in ("0.00", "12.345", "-1", "twelve", 0.001, 0):
         refused = apply(count, invoice, memo, bad, status=None)
         assert refused.status_code == 400, bad
         assert set(refused.json()) == {"message", "statusCode"}, bad
+    audit = count.ok("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
+    assert [entry["action"] for entry in audit].count("apply_credit") == 1
 
 
 def test_a_draft_cannot_be_edited_below_the_credit_it_carries(
