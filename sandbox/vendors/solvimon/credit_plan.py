@@ -35,6 +35,10 @@ class CreditPlanner:
         if periods is not None and groups is not None:
             raise errors.InvalidField(errors.PERIODS_AND_GROUPS, field="groups")
         if groups is not None:
+            if not groups:
+                raise errors.InvalidField(
+                    "groups: give at least one group to credit", field="groups"
+                )
             if not self._invoice["periods"]:
                 raise errors.InvalidField(errors.NO_PERIOD_FOR_GROUPS, field="groups")
             first = self._invoice["periods"][0]["period_order"]

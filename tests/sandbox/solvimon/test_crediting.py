@@ -206,6 +206,7 @@ def test_an_amount_must_equal_the_sum_of_its_parts(solvimon: Solvimon) -> None:
         (line_credit(1, 1, 1, "0.00"), "periods.0.groups.0.lines.0.amount.quantity"),
         ({"periods": [{"period_order": 1}]}, "periods.0.amount"),
         ({"periods": [], "note": "x"}, "periods"),
+        ({"groups": [], "note": "x"}, "groups"),
         ({"periods": [{"period_order": 1, "amount": eur("1.00")}], "groups": []}, "groups"),
         ({"delivery_date": "2026-03-01T09:00:00.157Z"}, "delivery_date"),
     ],
