@@ -312,6 +312,10 @@ def test_count_create_takes_the_clients_body_by_default_and_the_references_under
     }
     quote = count.ok("POST", "/invoices", 200, json=reference_body)
     assert (quote["invoiceType"], quote["invoiceNumber"], quote["total"]) == ("quote", "Q-1", 100.0)
+    # the client's `uuid` is no field of the reference's line: it does not name the product
+    line = {**reference_body["products"][0], "productUuid": "", "uuid": product}
+    unnamed = count.call("POST", "/invoices", json={**reference_body, "products": [line]})
+    assert unnamed.status_code == 404, unnamed.text
 
 
 def test_count_list_rows_are_named_by_default_and_records_under_the_reference_reading(

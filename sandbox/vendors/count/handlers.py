@@ -110,7 +110,12 @@ def list_invoices(page: int = 1, limit: int = 20, **filters: Any) -> Response:
 def create_invoice(body: dict[str, Any]) -> Response:
     if reading("count.create") == "reference":
         # the reference's lines name the unit price `price`; `taxes` are taken and not modelled
-        lines = [{**line, "unitPrice": line["price"]} for line in body["products"]]
+        # and have no `uuid` (the client's other name for the product): sent anyway, it is a
+        # field the line does not have, and ignored as any such is
+        lines = [
+            {**{k: v for k, v in line.items() if k != "uuid"}, "unitPrice": line["price"]}
+            for line in body["products"]
+        ]
         view = _invoices().create(workspace(), {**body, "products": lines})
         return _answer(views.record_json(view), 200)
     return _answer(views.record_json(_invoices().create(workspace(), body)), 201)
