@@ -14,7 +14,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.http import BudgetExhausted, Exchange, RecordingClient
+import httpx
+
+from contracts.http import BudgetExhausted, Exchange, Limits, RecordingClient
+from contracts.sandbox_control import control_url
 
 PASS, FAIL, SKIP, ACCEPTED = "pass", "fail", "skip", "accepted"
 
@@ -94,19 +97,53 @@ class RuleSession:
 
 
 class RecordedSession(RuleSession):
-    """A session whose rules only leave what the API cannot undo: nothing to clean up, every
-    exchange kept as the rule's evidence. Subclasses set ``self.http``."""
+    """A session over one :class:`RecordingClient` to ``base_url``: a rule's exchanges are its
+    evidence; after it, :meth:`clean_up` undoes what it left where the API allows (paced, but
+    never refused for the budget) and says what it could not."""
 
-    http: RecordingClient
+    def __init__(
+        self,
+        base_url: str,
+        limits: Limits,
+        run_id: str,
+        secrets: Iterable[str | None] = (),
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.http = RecordingClient(base_url, limits, transport=transport)
+        self.http.secrets |= {secret for secret in secrets if secret}
+        self.run_id = run_id
+        self.control_url = control_url(base_url)
+
+    def tag(self, current: Rule | None = None) -> str:
+        """What the records a rule creates are tagged with: the run, and the rule."""
+        return f"creditbox-contracts {self.run_id}" + (f" {current.id}" if current else "")
 
     def end(self) -> tuple[list[Exchange], str]:
-        return self.http.take_exchanges(), ""
+        evidence = self.http.take_exchanges()
+        with self.http.unbudgeted():
+            trouble = self.clean_up()
+        self.http.take_exchanges()
+        return evidence, "; ".join(trouble)
+
+    def clean_up(self) -> list[str]:
+        """Undo what the last rule created; what could not be undone, in words."""
+        return []
 
     def mask(self, text: str) -> str:
         return self.http.mask(text)
 
     def close(self) -> None:
         self.http.close()
+
+
+def attempt(step: Callable[[], Any], trouble: list[str], what: str) -> None:
+    """One best-effort cleanup step: a failure is added to ``trouble`` (the report says what is
+    left) instead of raised."""
+    try:
+        step()
+    except Exception as error:
+        trouble.append(f"{what} not cleaned up: {type(error).__name__}: {error}")
 
 
 def run_rules(

@@ -18,12 +18,16 @@ from contracts.report import RunReport
 from contracts.report.terminal import Terminal
 from contracts.runner import check
 from sandbox.embedded import EmbeddedSandbox
-from tests.support.count_client import DEMO as COUNT_DEMO
-from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
-from tests.support.kojo_client import DEMO as KOJO_DEMO
+from tests.support.clients import (
+    COUNT_DEMO,
+    DEMO_BUSINESS_ID,
+    DEMO_TOKEN,
+    KOJO_DEMO,
+    SOLVIMON_KEY,
+    dayzero_client,
+)
 from tests.support.planted import sandbox_args
 from tests.support.processes import CREDITBOX
-from tests.support.solvimon_client import DEMO_KEY as SOLVIMON_DEMO_KEY
 
 
 def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
@@ -96,7 +100,7 @@ def solvimon_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
         "--base-url",
         f"{base_url}/solvimon",
         "--api-key",
-        SOLVIMON_DEMO_KEY,
+        SOLVIMON_KEY,
         "--rate-limit",
         "0",
         "--report-dir",
@@ -184,10 +188,4 @@ def har_entries(report_dir: Path) -> list[dict]:
 def seed(base_url: str) -> None:
     """Give the demo tenant memos in every state and an applied credit."""
     with httpx.Client(base_url=base_url) as http:
-        dayzero = DayZero(http)
-        customer = dayzero.customer()
-        invoice = dayzero.open_invoice(customer["id"], 10000)
-        dayzero.memo(customer["id"], 700)
-        dayzero.issued_memo(customer["id"], 500)
-        applied = dayzero.issued_memo(customer["id"], 3000)
-        assert dayzero.apply(applied["id"], invoice["id"], 2000).status_code == 201
+        assert dayzero_client(http).seed_examples().status_code == 201

@@ -16,7 +16,7 @@ from contracts.vendors.count import checks, schemathesis_signing
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.rules import RuleSession
+    from contracts.vendors.count.client import CountSession
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,9 @@ class CountAdapter(Adapter):
         }
 
     def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
-        from contracts.vendors.count.signing import CountSigner
+        from contracts.vendors.count.client import CountCredentials
 
-        return CountSigner(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
-        )
+        return CountCredentials.of(credentials).signer()
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {
@@ -81,29 +79,23 @@ class CountAdapter(Adapter):
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
         """An invoice and a memo applied to it, made through COUNT's own API, for Schemathesis
         to read."""
-        from contracts.vendors.count.rules import CountApi, CountCredentials, CountSession
-
-        own = CountCredentials(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
-        )
-        session = CountSession(base_url, own, limits, run_id="schema")
+        session = self.session(None, base_url, credentials, None, limits, "schema")
         try:
-            CountApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
+            session.client(session.tag()).seed_examples()
         finally:
             session.close()
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> RuleSession:
-        from contracts.vendors.count.rules import CountCredentials, CountSession
+    ) -> CountSession:
+        from contracts.vendors.count.client import CountCredentials, CountSession
 
-        own = CountCredentials(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
-        )
-        return CountSession(base_url, own, limits, run_id, ambiguous_uuid=settings.ambiguous_uuid)
+        ambiguous = settings.ambiguous_uuid if settings else None
+        own = CountCredentials.of(credentials)
+        return CountSession(base_url, own, limits, run_id, ambiguous_uuid=ambiguous)

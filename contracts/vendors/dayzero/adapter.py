@@ -13,7 +13,7 @@ from contracts.vendors.dayzero import checks
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.rules import RuleSession
+    from contracts.vendors.dayzero.client import DayZeroSession
 
 
 @dataclass(frozen=True)
@@ -66,28 +66,23 @@ class DayZeroAdapter(Adapter):
 
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
         """Memos in each state, made through DayZero's own API, for Schemathesis to read."""
-        from contracts.vendors.dayzero.rules import Credentials as DzCredentials
-        from contracts.vendors.dayzero.rules import DayZeroApi, DayZeroSession
-
-        own = DzCredentials(credentials["token"], credentials["business_id"])
-        session = DayZeroSession(base_url, own, limits, run_id="schema")
+        session = self.session(None, base_url, credentials, None, limits, "schema")
         try:
-            DayZeroApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
+            session.client(session.tag()).seed_examples()
         finally:
             session.close()
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> RuleSession:
-        from contracts.vendors.dayzero.rules import Credentials as DzCredentials
-        from contracts.vendors.dayzero.rules import DayZeroSession
+    ) -> DayZeroSession:
+        from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 
-        second = DzCredentials(other["token"], other["business_id"]) if other else None
-        own = DzCredentials(credentials["token"], credentials["business_id"])
+        second = DayZeroCredentials.of(other) if other else None
+        own = DayZeroCredentials.of(credentials)
         return DayZeroSession(base_url, own, limits, run_id=run_id, other=second)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -15,6 +15,7 @@ from contracts.vendors.kojo import checks
 
 if TYPE_CHECKING:
     from contracts.config import Settings
+    from contracts.vendors.kojo.client import KojoSession
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,7 @@ class KojoAdapter(Adapter):
         """On a creditbox sandbox, seed invoices and credit memos for Schemathesis to read."""
         session = self.session(None, base_url, credentials, None, limits, "schema")
         try:
-            api = session.begin_examples()
-            api.seed_examples()
+            session.client(session.tag()).seed_examples()
         finally:
             session.close()
 
@@ -92,13 +92,9 @@ class KojoAdapter(Adapter):
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> Any:
-        from contracts.vendors.kojo.rules import KojoCredentials, KojoSession
+    ) -> KojoSession:
+        from contracts.vendors.kojo.client import KojoCredentials, KojoSession
 
-        own = KojoCredentials(
-            credentials["client_id"],
-            credentials["client_secret"],
-            credentials["access_token"],
-            legacy_api_key=settings.api_key if settings else None,
-        )
+        legacy = settings.api_key if settings else None
+        own = KojoCredentials.of({**credentials, "legacy_api_key": legacy})
         return KojoSession(base_url, own, limits, run_id)

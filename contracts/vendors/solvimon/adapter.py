@@ -13,7 +13,7 @@ from contracts.vendors.solvimon import checks
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.rules import RuleSession
+    from contracts.vendors.solvimon.client import SolvimonSession
 
 
 @dataclass(frozen=True)
@@ -67,17 +67,9 @@ class SolvimonAdapter(Adapter):
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
         """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them) and
         credit one through Solvimon's own API, so that credit invoices and their links exist."""
-        from contracts.vendors.solvimon.rules import SolvimonCredentials, SolvimonSession, Supplies
-
-        session = SolvimonSession(
-            base_url,
-            SolvimonCredentials(credentials["api_key"], credentials.get("platform_id") or None),
-            Supplies(),
-            limits,
-            "schema",
-        )
+        session = self.session(None, base_url, credentials, None, limits, "schema")
         try:
-            api = session.api("creditbox-contracts schema layer")
+            api = session.client(session.tag())
             if api.on_sandbox():
                 seeded = [api.final_invoice() for _ in range(self.seeded_invoices + 1)]
                 credited = api.credit(seeded[0]["id"], {"note": api.tag})
@@ -87,20 +79,28 @@ class SolvimonAdapter(Adapter):
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> RuleSession:
-        from contracts.vendors.solvimon.rules import SolvimonCredentials, SolvimonSession, Supplies
+    ) -> SolvimonSession:
+        from contracts.vendors.solvimon.client import (
+            SolvimonCredentials,
+            SolvimonSession,
+            Supplies,
+        )
 
         own = SolvimonCredentials(
             credentials["api_key"],
             credentials.get("platform_id") or None,
-            settings.other_platform_id,
-            settings.view_only_api_key,
+            settings.other_platform_id if settings else None,
+            settings.view_only_api_key if settings else None,
         )
-        supplies = Supplies(list(settings.final_invoices), settings.open_invoice)
+        supplies = (
+            Supplies(list(settings.final_invoices), settings.open_invoice)
+            if settings
+            else Supplies()
+        )
         return SolvimonSession(base_url, own, supplies, limits, run_id)
