@@ -18,7 +18,7 @@ from tests.contracts.support import (
     rules_with_bug,
     schema_layer_with_bugs,
 )
-from tests.support.count_client import Count
+from tests.support.clients import count_client
 from tests.support.planted import RESPONSE_BUGS
 
 COUNT_RULE_BUGS = {
@@ -45,11 +45,13 @@ def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
-        count = Count(http)
-        customer = count.ok(
+        count = count_client(http)
+        customer = count.expect(
             "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
         )["id"]
-        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+        product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})[
+            "id"
+        ]
         for kind, draft in (("invoice", False), ("memo", False), ("invoice", True)):
             body = {
                 "invoiceType": kind,
@@ -58,8 +60,8 @@ def _responses(base_url: str) -> list[Any]:
                 "products": [{"productUuid": product, "quantity": 1, "unitPrice": 40}],
                 "isDraft": draft,
             }
-            count.ok("POST", "/invoices", 201, json=body)
-        return [count.ok("GET", "/invoices", 200)]
+            count.expect("POST", "/invoices", 201, json=body)
+        return [count.expect("GET", "/invoices", 200)]
 
 
 @pytest.mark.parametrize("bug", sorted(COUNT_INVARIANT_BUGS))

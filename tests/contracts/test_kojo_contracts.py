@@ -20,7 +20,7 @@ from tests.contracts.support import (
     rules_with_bug,
     run_cli,
 )
-from tests.support.kojo_client import DEMO, Kojo
+from tests.support.clients import KOJO_DEMO, kojo_client
 from tests.support.planted import RESPONSE_BUGS
 from tests.support.processes import serving
 
@@ -54,7 +54,7 @@ def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
         result = run_cli(kojo_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"))
     assert result.returncode == 0, result.stdout[-3000:]
     assert "PASS     KJ-MEMO-ARITHMETIC" in result.stdout
-    assert DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
+    assert KOJO_DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
 
 
 def test_wrong_client_credentials_are_a_usage_error(tmp_path: Path) -> None:
@@ -73,9 +73,9 @@ def test_each_kojo_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
-        kojo = Kojo(http)
-        invoice = kojo.invoice((3, 10.0), (2, 7.5), (1, 100.0))
-        kojo.memo(invoice, (0, 2), (2, 1), tax=1, payments=5)
+        kojo = kojo_client(http)
+        invoice = kojo.seed_invoice((3, 10.0), (2, 7.5), (1, 100.0))
+        kojo.seed_memo(invoice, (0, 2), (2, 1), tax=1, payments=5)
         everything = (
             "{ creditMemos { id invoiceId subtotal tax shippingCostFloat payments totalDue "
             "invoice { id } creditMemoItems { lineNumber quantity unitPriceFloat extPriceFloat "

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from contracts.vendors.solvimon import checks as checks
+from contracts.vendors.solvimon.client import line_credit
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     failing_checks,
@@ -18,8 +19,8 @@ from tests.contracts.support import (
     schema_layer_with_bugs,
     solvimon_args,
 )
+from tests.support.clients import solvimon_client
 from tests.support.planted import NO_REQUEST_ID, RESPONSE_BUGS, sandbox_args
-from tests.support.solvimon_client import Solvimon, line_credit
 
 SOLVIMON_RULE_BUGS = {
     "solvimon_credit_any_status": "SV-CREDIT-NON-FINAL-400",
@@ -52,11 +53,11 @@ def test_a_credit_without_its_original_also_fails_the_invariant(tmp_path: Path) 
 
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
-        solvimon = Solvimon(http)
-        invoice = solvimon.seed()
+        solvimon = solvimon_client(http)
+        invoice = solvimon.seed_invoice()
         solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"))
         return [
-            solvimon.ok("GET", "/invoices", params={"include_periods": "true"}),
+            solvimon.expect("GET", "/invoices", 200, params={"include_periods": "true"}),
             solvimon.invoice(invoice["id"]),
         ]
 

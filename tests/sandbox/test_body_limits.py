@@ -19,11 +19,15 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.support.count_client import Count, signer
-from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN
+from tests.support.clients import (
+    DEMO_BUSINESS_ID,
+    DEMO_TOKEN,
+    SOLVIMON_KEY,
+    count_client,
+    count_signer,
+)
 from tests.support.figures import record
 from tests.support.processes import serving
-from tests.support.solvimon_client import DEMO_KEY
 
 JSON_LIMIT = 4_000
 UPLOAD_LIMIT = 60_000
@@ -48,7 +52,7 @@ def dayzero_headers() -> dict[str, str]:
 # Each vendor: a write route, the headers it needs (COUNT's are signed over the body, so they are
 # made per body), and how its refusal body says what happened.
 def count_headers(path: str) -> Callable[[bytes], dict[str, str]]:
-    demo = signer()
+    demo = count_signer()
 
     def headers(body: bytes) -> dict[str, str]:
         request = httpx.Request("POST", f"http://sandbox{path}", content=body)
@@ -71,7 +75,7 @@ VENDORS: dict[str, tuple[str, Callable[[bytes], dict[str, str]], Callable[[Any],
     ),
     "solvimon": (
         "/solvimon/v1/invoices/inv_none/credit",
-        lambda body: {"X-API-KEY": DEMO_KEY},
+        lambda body: {"X-API-KEY": SOLVIMON_KEY},
         lambda answer: f"{answer['code']} {answer['message']}",
     ),
     "kojo": (
@@ -216,17 +220,19 @@ def test_a_body_sent_too_slowly_is_408_and_others_are_served_meanwhile(
 
 def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
     with httpx.Client(base_url=base_url) as http:
-        count = Count(http)
-        customer = count.ok(
+        count = count_client(http)
+        customer = count.expect(
             "POST", "/customers", 201, json={"customer": "Uploads", "email": "ap@uploads.example"}
         )["id"]
-        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+        product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})[
+            "id"
+        ]
         body = {
             "customerUuid": customer,
             "date": "2026-03-01",
             "products": [{"productUuid": product, "quantity": 1, "unitPrice": 1}],
         }
-        invoice = count.ok("POST", "/invoices", 201, json=body)["id"]
+        invoice = count.expect("POST", "/invoices", 201, json=body)["id"]
         route = f"/invoices/{invoice}/attachments/upload"
         under = ("documents", ("a.pdf", b"%PDF" + b"x" * (JSON_LIMIT * 2), "application/pdf"))
         assert count.call("POST", route, files=[under]).status_code == 201
@@ -235,7 +241,7 @@ def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
         assert refused.status_code == 413
         limit = f"Request body too large: at most {UPLOAD_LIMIT} bytes here"
         assert refused.json() == {"message": limit, "statusCode": 413}
-        files = count.ok("GET", f"/invoices/{invoice}", 200).get("attachments") or []
+        files = count.expect("GET", f"/invoices/{invoice}", 200).get("attachments") or []
         assert [f.get("name") or f.get("title") for f in files if "b.pdf" in json.dumps(f)] == []
     record("hostile_input", requests=2)
 

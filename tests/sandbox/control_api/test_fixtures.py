@@ -14,8 +14,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from tests.sandbox.control_api.test_tenants_and_snapshots import view
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import count_client, dayzero_client
 from tests.support.processes import CREDITBOX, serving
 
 SAMPLE = Path(__file__).resolve().parents[3] / "fixtures" / "demo.yaml"
@@ -33,8 +32,8 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
     answer = load(client, sample())
     assert answer.status_code == 201, answer.text
     assert answer.json()["created"]["dayzero.customers"].keys() == {"acme", "globex", "initech"}
-    dayzero = DayZero(client)
-    memos = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 100})["items"]
+    dayzero = dayzero_client(client)
+    memos = dayzero.expect("GET", "/credit-memos", 200, params={"limit": 100})["items"]
     assert Counter(m["status"] for m in memos) == {
         "draft": 1,
         "issued": 1,
@@ -42,9 +41,9 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
         "fully_applied": 1,
         "void": 1,
     }
-    invoices = dayzero.ok("GET", "/invoices", 200, params={"limit": 100})["items"]
+    invoices = dayzero.expect("GET", "/invoices", 200, params={"limit": 100})["items"]
     assert {i["status"] for i in invoices} >= {"draft", "open", "partially_paid"}
-    count = Count(client).ok("GET", "/invoices", 200, params={"limit": 100})["invoices"]
+    count = count_client(client).expect("GET", "/invoices", 200, params={"limit": 100})["invoices"]
     assert {(r["invoiceType"], r["status"]) for r in count} >= {
         ("invoice", "draft"),
         ("invoice", "approved"),
@@ -90,13 +89,13 @@ def test_a_broken_fixture_is_a_clear_400(client: TestClient, broken: Any, named:
 def test_a_tenants_faults_do_not_fail_its_fixture(client: TestClient) -> None:
     client.put("/_sandbox/tenants/demo/faults", json={"rules": [{"error_rate": 1}]})
     assert load(client, sample()).status_code == 201
-    assert DayZero(client).call("GET", "/customers").status_code == 500
+    assert dayzero_client(client).call("GET", "/customers").status_code == 500
 
 
 def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
     data_dir = str(tmp_path / "data")
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
-        memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
+        memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
         assert len(memos["items"]) == 5
         httpx.post(f"{base_url}/_sandbox/tenants", json={"id": "ci"})
         seeded = subprocess.run(
@@ -123,7 +122,7 @@ def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
         )
         assert advanced.returncode == 0 and "172800 s ahead" in advanced.stdout
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
-        memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
+        memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
         assert len(memos["items"]) == 5  # a restart does not load the fixture twice
 
 

@@ -7,54 +7,55 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
+from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_client
 
 
 @pytest.fixture
-def count(client: TestClient) -> Count:
-    return Count(client)
+def count(client: TestClient) -> CountClient:
+    return count_client(client)
 
 
-def _new(count: Count, customer: str, product: str, kind: str, amount: float) -> Any:
+def _new(count: CountClient, customer: str, product: str, kind: str, amount: float) -> Any:
     body = {
         "invoiceType": kind,
         "customerUuid": customer,
         "date": "2026-03-01",
         "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
     }
-    return count.ok("POST", "/invoices", 201, json=body)
+    return count.expect("POST", "/invoices", 201, json=body)
 
 
-def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Count) -> None:
-    customer = count.ok(
+def test_signed_client_walk_through_with_audit_log(client: TestClient, count: CountClient) -> None:
+    customer = count.expect(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
     )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 100})["id"]
+    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 100})["id"]
     invoice = _new(count, customer, product, "invoice", 100)["id"]
     memo = _new(count, customer, product, "memo", 30)["id"]
-    count.ok("PATCH", f"/invoices/{invoice}/approve", 200)
-    count.ok("POST", f"/invoices/{invoice}/send", 200)
-    count.ok("PATCH", f"/invoices/{memo}/approve", 200)
-    count.ok(
+    count.expect("PATCH", f"/invoices/{invoice}/approve", 200)
+    count.expect("POST", f"/invoices/{invoice}/send", 200)
+    count.expect("PATCH", f"/invoices/{memo}/approve", 200)
+    count.expect(
         "PATCH",
         f"/invoices/{invoice}/apply-multiple-credit-to-invoice",
         200,
         json={"creditMemos": [{"id": memo, "amount": 10}]},
     )
-    count.ok(
+    count.expect(
         "PATCH",
         f"/invoices/{memo}/apply-credit-to-multiple-invoices",
         200,
         json={"invoices": [{"id": invoice, "amount": 5}]},
     )
-    count.ok("PATCH", f"/invoices/{invoice}/remove-credit", 200, json={"memoId": memo})
-    count.ok(
+    count.expect("PATCH", f"/invoices/{invoice}/remove-credit", 200, json={"memoId": memo})
+    count.expect(
         "POST",
         f"/invoices/{invoice}/attachments",
         201,
         json={"attachments": [{"url": "https://files.example/po.pdf", "title": "PO"}]},
     )
-    uploaded = count.ok(
+    uploaded = count.expect(
         "POST",
         f"/invoices/{invoice}/attachments/upload",
         201,
@@ -67,8 +68,8 @@ def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Co
         13,
     )
 
-    link = count.ok("GET", f"/invoices/{invoice}/public-link", 200)
-    assert count.ok("GET", f"/invoices/{invoice}/public-link", 200) == link
+    link = count.expect("GET", f"/invoices/{invoice}/public-link", 200)
+    assert count.expect("GET", f"/invoices/{invoice}/public-link", 200) == link
     public = client.get(link["publicUrl"].split("testserver", 1)[-1])
     assert public.status_code == 200, public.text
     view = public.json()
@@ -80,7 +81,7 @@ def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Co
         "application/pdf",
     )
 
-    log = count.ok("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"]
+    log = count.expect("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"]
     assert [entry["action"] for entry in log] == [
         "create",
         "approve",
@@ -100,11 +101,11 @@ def test_public_link_needs_no_partner_auth_but_a_real_token(client: TestClient) 
     assert (response.status_code, response.json()["statusCode"]) == (404, 404)
 
 
-def test_upload_limits(count: Count) -> None:
-    customer = count.ok(
+def test_upload_limits(count: CountClient) -> None:
+    customer = count.expect(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
     )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
     invoice = _new(count, customer, product, "invoice", 1)["id"]
     big = count.call(
         "POST",
@@ -121,15 +122,16 @@ def test_upload_limits(count: Count) -> None:
     )
     assert many.status_code == 400
     assert (
-        count.ok("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"][-1]["action"] == "create"
+        count.expect("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"][-1]["action"]
+        == "create"
     )
 
 
-def test_attachment_urls_must_be_http(count: Count) -> None:
-    customer = count.ok(
+def test_attachment_urls_must_be_http(count: CountClient) -> None:
+    customer = count.expect(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
     )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
     invoice = _new(count, customer, product, "invoice", 1)["id"]
     refused = count.call(
         "POST",
@@ -139,11 +141,11 @@ def test_attachment_urls_must_be_http(count: Count) -> None:
     assert refused.status_code == 400
 
 
-def test_broken_multipart_is_a_400_not_a_500(count: Count) -> None:
-    customer = count.ok(
+def test_broken_multipart_is_a_400_not_a_500(count: CountClient) -> None:
+    customer = count.expect(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
     )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
     invoice = _new(count, customer, product, "invoice", 1)["id"]
     broken_header = b"--b\r\nContent-Dispos\xc2ition: form-data\r\n\r\nx\r\n--b--\r\n"
     cut_short = b"--b\r\nContent-Disposition: form-d"
