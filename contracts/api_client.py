@@ -13,7 +13,7 @@ when not given; ``None`` on any other target).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import fields
 from typing import Any, Self
 
@@ -42,6 +42,15 @@ def expect_status(response: httpx.Response, status: int, what: str) -> None:
     assert response.status_code == status, (
         f"{what} answered {response.status_code}, expected {status}: {response.text[:SHOWN]}"
     )
+
+
+def attempt(step: Callable[[], Any], trouble: list[str], what: str) -> None:
+    """One best-effort cleanup step: a failure is added to ``trouble`` (the report says what is
+    left) instead of raised."""
+    try:
+        step()
+    except Exception as error:
+        trouble.append(f"{what} not cleaned up: {type(error).__name__}: {error}")
 
 
 class ApiClient:
@@ -118,6 +127,13 @@ class ApiClient:
             return None
         body = response.json()
         return self.read(body) if response.is_success else body
+
+    def seed_examples(self) -> Any:
+        """Objects for the schema layer to read, made through the API; none by default."""
+
+    def clean_up(self) -> list[str]:
+        """Undo what this client created, where the API allows; what it could not, in words."""
+        return []
 
     # a creditbox sandbox's control API ------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """Documented-behaviour rules: deterministic scenarios, each tied to the statement it checks.
 
-A rule has an id (``DZ-APPLY-OVER-REMAINING``), the statement in words, its source (a seed file or
-a vendor fact), whether it writes, and a function that makes requests and raises
-``AssertionError`` when the target drifts, or :class:`Skipped` with the reason it cannot run.
+A rule has an id (``DZ-APPLY-OVER-REMAINING``), the statement in words (its function's
+docstring), its source (a seed file or a vendor fact), whether it writes, and a function that
+makes requests and raises ``AssertionError`` when the target drifts, or :class:`Skipped` with the
+reason it cannot run.
 Each vendor's catalogue lives in its own module and registers with :func:`rule`.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from contracts.api_client import ApiClient
 from contracts.http import BudgetExhausted, Exchange, Limits, RecordingClient
 from contracts.sandbox_control import control_url
 
@@ -58,14 +60,16 @@ class Verdict:
 CATALOGUE: dict[str, list[Rule]] = {}
 
 
-def rule(
-    api: str, rule_id: str, *, statement: str, source: str, writes: bool
-) -> Callable[..., Any]:
-    """Register the decorated function as a rule of ``api``'s catalogue."""
+def rule(api: str, rule_id: str, *, source: str, writes: bool = False) -> Callable[..., Any]:
+    """Register the decorated function as a rule of ``api``'s catalogue; its docstring is the
+    statement the rule checks."""
 
     def register(check: Callable[[Any], None]) -> Callable[[Any], None]:
         if any(existing.id == rule_id for existing in CATALOGUE.get(api, [])):
             raise ValueError(f"duplicate rule id {rule_id}")
+        if not check.__doc__:
+            raise ValueError(f"rule {rule_id} has no docstring to state what it checks")
+        statement = " ".join(check.__doc__.split())
         CATALOGUE.setdefault(api, []).append(Rule(rule_id, api, statement, source, writes, check))
         return check
 
@@ -83,6 +87,13 @@ def catalogue(api: str) -> list[Rule]:
 class RuleSession:
     """What a rule gets: an API client for the target, plus cleanup after the rule."""
 
+    def seed_examples(self) -> None:
+        """Objects for the schema layer to read, made through the API (an adapter's
+        ``prepare``); nothing by default: Schemathesis creates what it needs itself."""
+
+    def close(self) -> None:
+        """Let go of the session's connections."""
+
     def begin(self, rule: Rule, allow_writes: bool) -> Any:
         """The API object the rule gets; ``allow_writes`` says whether it may add test data."""
         raise NotImplementedError
@@ -97,9 +108,10 @@ class RuleSession:
 
 
 class RecordedSession(RuleSession):
-    """A session over one :class:`RecordingClient` to ``base_url``: a rule's exchanges are its
-    evidence; after it, :meth:`clean_up` undoes what it left where the API allows (paced, but
-    never refused for the budget) and says what it could not."""
+    """A session over one :class:`RecordingClient` to ``base_url``: each rule gets a vendor's
+    client (:meth:`client`) tagging what it creates; the rule's exchanges are its evidence; after
+    it, every client the rule used undoes what it created where the API allows (paced, but never
+    refused for the budget) and says what it could not."""
 
     def __init__(
         self,
@@ -114,6 +126,20 @@ class RecordedSession(RuleSession):
         self.http.secrets |= {secret for secret in secrets if secret}
         self.run_id = run_id
         self.control_url = control_url(base_url)
+        self.clients: list[ApiClient] = []  # the clients the current rule uses
+
+    def client(self, tag: str) -> Any:
+        """The vendor's client of the target, tagging what it creates with ``tag``."""
+        raise NotImplementedError
+
+    def begin(self, current: Rule, allow_writes: bool) -> Any:
+        api = self.client(self.tag(current))
+        api.writes_allowed = allow_writes
+        self.clients = [api]
+        return api
+
+    def seed_examples(self) -> None:
+        self.client(self.tag()).seed_examples()
 
     def tag(self, current: Rule | None = None) -> str:
         """What the records a rule creates are tagged with: the run, and the rule."""
@@ -128,22 +154,15 @@ class RecordedSession(RuleSession):
 
     def clean_up(self) -> list[str]:
         """Undo what the last rule created; what could not be undone, in words."""
-        return []
+        trouble = [problem for api in self.clients for problem in api.clean_up()]
+        self.clients = []
+        return trouble
 
     def mask(self, text: str) -> str:
         return self.http.mask(text)
 
     def close(self) -> None:
         self.http.close()
-
-
-def attempt(step: Callable[[], Any], trouble: list[str], what: str) -> None:
-    """One best-effort cleanup step: a failure is added to ``trouble`` (the report says what is
-    left) instead of raised."""
-    try:
-        step()
-    except Exception as error:
-        trouble.append(f"{what} not cleaned up: {type(error).__name__}: {error}")
 
 
 def run_rules(

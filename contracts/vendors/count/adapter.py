@@ -13,10 +13,10 @@ from contracts.checks import VENDOR_HOOKS_ENV
 from contracts.http import Limits
 from contracts.options import Option
 from contracts.vendors.count import checks, schemathesis_signing
+from contracts.vendors.count.client import CountCredentials, CountSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.vendors.count.client import CountSession
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,6 @@ class CountAdapter(Adapter):
         }
 
     def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
-        from contracts.vendors.count.client import CountCredentials
-
         return CountCredentials.of(credentials).signer()
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
@@ -75,15 +73,6 @@ class CountAdapter(Adapter):
             VENDOR_HOOKS_ENV: schemathesis_signing.__name__,
             schemathesis_signing.SECRET_ENV: credentials["client_secret"],
         }
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """An invoice and a memo applied to it, made through COUNT's own API, for Schemathesis
-        to read."""
-        session = self.session(None, base_url, credentials, None, limits, "schema")
-        try:
-            session.client(session.tag()).seed_examples()
-        finally:
-            session.close()
 
     def session(
         self,
@@ -94,8 +83,6 @@ class CountAdapter(Adapter):
         limits: Limits,
         run_id: str,
     ) -> CountSession:
-        from contracts.vendors.count.client import CountCredentials, CountSession
-
         ambiguous = settings.ambiguous_uuid if settings else None
         own = CountCredentials.of(credentials)
         return CountSession(base_url, own, limits, run_id, ambiguous_uuid=ambiguous)

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 
-from contracts.api_client import ApiClient, ClientCredentials
+from contracts.api_client import ApiClient, ClientCredentials, attempt
 from contracts.checks import expected
 from contracts.http import Limits, Requester
-from contracts.rules import RecordedSession, Rule, attempt
+from contracts.rules import RecordedSession
 from contracts.vendors.count.checks import resource
 from contracts.vendors.count.signing import CountSigner, signed_path
 
@@ -195,17 +195,8 @@ class CountSession(RecordedSession):
         super().__init__(base_url, limits, run_id, secrets)
         self.credentials = credentials
         self.ambiguous_uuid = ambiguous_uuid
-        self._api: CountClient | None = None
 
     def client(self, tag: str) -> CountClient:
-        return CountClient(self.http, self.credentials, tag=tag, control=self.control_url)
-
-    def begin(self, current: Rule, allow_writes: bool) -> CountClient:
-        api = self._api = self.client(self.tag(current))
-        api.writes_allowed = allow_writes
+        api = CountClient(self.http, self.credentials, tag=tag, control=self.control_url)
         api.ambiguous_uuid = self.ambiguous_uuid
         return api
-
-    def clean_up(self) -> list[str]:
-        api, self._api = self._api, None
-        return [] if api is None else api.clean_up()

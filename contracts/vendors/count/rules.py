@@ -44,12 +44,11 @@ def assert_error_body(body: Any, status: int) -> None:
 
 @count_rule(
     "CT-AUTH-BAD-SIGNATURE",
-    statement="A request whose x-signature does not sign it is refused: 401 in the expected error "
-    "body ({message, statusCode}, or the reference pages' {status: error, message, code}).",
     source=f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature",
-    writes=False,
 )
 def bad_signature(api: CountClient) -> None:
+    """A request whose x-signature does not sign it is refused: 401 in the expected error body
+    ({message, statusCode}, or the reference pages' {status: error, message, code})."""
     wrong = api.credentials.signer(client_secret="not-the-secret")
     response = api.call("GET", "/invoices", params={"limit": 1}, auth=wrong)
     expect_status(response, 401, "a wrong signature")
@@ -58,13 +57,9 @@ def bad_signature(api: CountClient) -> None:
     assert isinstance(body.get("message"), str), f"401 body is {body}"
 
 
-@count_rule(
-    "CT-LIST-MEMOS-ONLY",
-    statement="GET /partners/invoices?invoiceType=memo lists credit memos and nothing else.",
-    source=f"{SEED}: List credit memos",
-    writes=False,
-)
+@count_rule("CT-LIST-MEMOS-ONLY", source=f"{SEED}: List credit memos")
 def list_memos_only(api: CountClient) -> None:
+    """GET /partners/invoices?invoiceType=memo lists credit memos and nothing else."""
     page = api.invoices(invoiceType="memo", limit=100)
     others = [r["id"] for r in rows(page, "invoices") if r["invoiceType"] != "memo"]
     assert not others, f"invoiceType=memo returned other records: {others[:5]}"
@@ -73,11 +68,11 @@ def list_memos_only(api: CountClient) -> None:
 
 @count_rule(
     "CT-RECURRING-MEMO-400",
-    statement="A recurring template with invoiceType memo is refused with 400.",
     source=f"{SEED}: Recurring: credit memos cannot be recurring",
     writes=True,
 )
 def recurring_memo_refused(api: CountClient) -> None:
+    """A recurring template with invoiceType memo is refused with 400."""
     customer, product = api.basics()
     body = {
         "invoiceType": "memo",
@@ -95,11 +90,11 @@ def recurring_memo_refused(api: CountClient) -> None:
 
 @count_rule(
     "CT-OVER-APPLY-400",
-    statement="Credit beyond the invoice's open balance is refused (400) and nothing is applied.",
     source=f"{SEED}: apply credit; {FACTS}: credit never exceeds the open balance, all or nothing",
     writes=True,
 )
 def over_apply_refused(api: CountClient) -> None:
+    """Credit beyond the invoice's open balance is refused (400) and nothing is applied."""
     invoice, memo = invoice_and_memo(api, 20, 50)
     expect_status(api.apply(invoice["id"], memo["id"], 30), 400, "applying 30 to an invoice of 20")
     after = api.get(invoice["id"])
@@ -110,12 +105,12 @@ def over_apply_refused(api: CountClient) -> None:
 
 @count_rule(
     "CT-APPLY-PARTIAL",
-    statement="Applying part of a memo lowers the invoice's openBalance and the memo's "
-    "remainingCredit by that amount; the invoice is then partial.",
     source=f"{SEED}: Apply credit lowers both balances; {FACTS}: derived status partial",
     writes=True,
 )
 def apply_partial(api: CountClient) -> None:
+    """Applying part of a memo lowers the invoice's openBalance and the memo's remainingCredit by
+    that amount; the invoice is then partial."""
     invoice, memo = invoice_and_memo(api, 100, 50)
     expect_status(api.apply(invoice["id"], memo["id"], 30), 200, "applying 30 of 50")
     after = api.get(invoice["id"])
@@ -131,14 +126,13 @@ def apply_partial(api: CountClient) -> None:
 
 @count_rule(
     "CT-MEMO-LINKED-AT-CREATION",
-    statement="A credit memo created with appliedToInvoiceUuid, as a draft (the default), is "
-    "accepted and linked to that invoice at creation: the invoice's openBalance drops by the "
-    "memo's total.",
     source=f"{SEED}: appliedToInvoiceUuid links the memo to an open invoice at creation; "
     f"{FACTS}: neither source restricts it to non-drafts",
     writes=True,
 )
 def memo_linked_at_creation(api: CountClient) -> None:
+    """A credit memo created with appliedToInvoiceUuid, as a draft (the default), is accepted and
+    linked to that invoice at creation: the invoice's openBalance drops by the memo's total."""
     invoice = api.record("invoice", 100)
     customer, product = api.basics()
     body, status = api.create_body("memo", customer, product, 25)
@@ -155,11 +149,11 @@ def memo_linked_at_creation(api: CountClient) -> None:
 
 @count_rule(
     "CT-APPLY-DECIMAL-STRING",
-    statement="An apply body's amount may be a decimal string, as COUNT's client sends it.",
     source="getcount/count-cli src/partner-mcp/schemas/bodies.ts: amount number | string",
     writes=True,
 )
 def apply_decimal_string(api: CountClient) -> None:
+    """An apply body's amount may be a decimal string, as COUNT's client sends it."""
     invoice, memo = invoice_and_memo(api, 100, 50)
     expect_status(api.apply(invoice["id"], memo["id"], "12.50"), 200, 'amount "12.50"')
     after = api.get(invoice["id"])
@@ -168,14 +162,14 @@ def apply_decimal_string(api: CountClient) -> None:
 
 @count_rule(
     "CT-CREATE-AS-EXPECTED",
-    statement="POST /partners/invoices takes the create body of the expected reading of "
-    "count.create (the client's: 201; the reference's, price lines and more required fields: "
-    "200) and refuses the other reading's body with 400.",
     source="getcount/count-cli src/partner-mcp/schemas/bodies.ts; "
     "https://developers.getcount.com/rest-api-reference/invoices/create-invoice",
     writes=True,
 )
 def create_as_expected(api: CountClient) -> None:
+    """POST /partners/invoices takes the create body of the expected reading of count.create (the
+    client's: 201; the reference's, price lines and more required fields: 200) and refuses the other
+    reading's body with 400."""
     customer, product = api.basics()
     body, status = api.create_body("invoice", customer, product, 40)
     created = api.answer(api.create(body), status, "POST /invoices")
@@ -196,13 +190,13 @@ def create_as_expected(api: CountClient) -> None:
 
 @count_rule(
     "CT-MEMO-DRAFT-AS-EXPECTED",
-    statement="A credit memo draft is approved like an invoice (reading reference of "
-    "count.memo-draft-approve), or refused approval and sent as it is (reading client).",
     source=f"{SEED}: Approve and send, same rules as invoices; getcount/count-cli "
     "src/partner-mcp/tools/definitions.ts: not valid for memo drafts, update + send",
     writes=True,
 )
 def memo_draft_as_expected(api: CountClient) -> None:
+    """A credit memo draft is approved like an invoice (reading reference of
+    count.memo-draft-approve), or refused approval and sent as it is (reading client)."""
     memo = api.record("memo", 10, approve=False)
     approve = api.approve(memo["id"])
     if expected("count.memo-draft-approve") == "client":
@@ -223,12 +217,12 @@ CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/c
 
 @count_rule(
     "CT-CUSTOMER-EMAIL-REQUIRED-UNIQUE",
-    statement="A customer needs an email (400 without one), unique in the workspace (409 on a "
-    "duplicate, whatever its case).",
     source=f"{CUSTOMERS_PAGE}: required customer and email; unique within your team (409)",
     writes=True,
 )
 def customer_email_required_unique(api: CountClient) -> None:
+    """A customer needs an email (400 without one), unique in the workspace (409 on a duplicate,
+    whatever its case)."""
     missing = api.call("POST", "/customers", json={"customer": api.tag})
     assert missing.status_code == 400, f"a customer without email answered {missing.status_code}"
     email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
@@ -239,13 +233,12 @@ def customer_email_required_unique(api: CountClient) -> None:
 
 @count_rule(
     "CT-CUSTOMERS-BY-NAME",
-    statement="Customers are listed by name ascending by default, and orderDirection DESC "
-    "reverses it.",
     source="https://developers.getcount.com/rest-api-reference/customers/list-customers: "
     "orderBy default customer, orderDirection default ASC",
     writes=True,
 )
 def customers_by_name(api: CountClient) -> None:
+    """Customers are listed by name ascending by default, and orderDirection DESC reverses it."""
     for name in ("c", "a", "b"):
         api.customer(f"{api.tag} {name}")
     for params, order in (({}, ["a", "b", "c"]), ({"orderDirection": "DESC"}, ["c", "b", "a"])):
@@ -256,22 +249,22 @@ def customers_by_name(api: CountClient) -> None:
 
 @count_rule(
     "CT-REMOVE-CREDIT-NOT-APPLIED-404",
-    statement="remove-credit of a memo that is not applied to the invoice is 404.",
     source=f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied",
     writes=True,
 )
 def remove_credit_not_applied(api: CountClient) -> None:
+    """remove-credit of a memo that is not applied to the invoice is 404."""
     invoice, memo = invoice_and_memo(api, 20, 5)
     expect_status(api.remove_credit(invoice["id"], memo["id"]), 404, "removing credit not applied")
 
 
 @count_rule(
     "CT-PATCH-AFTER-APPROVE-400",
-    statement="An approved record cannot be changed with PATCH (400).",
     source=f"{SEED}: Invalid field updates return 400; {FACTS}: PATCH only on drafts",
     writes=True,
 )
 def patch_after_approve(api: CountClient) -> None:
+    """An approved record cannot be changed with PATCH (400)."""
     approved = api.record("memo", 5)
     response = api.call("PATCH", f"/invoices/{approved['id']}", json={"notes": api.tag + " late"})
     assert response.status_code == 400, f"PATCH after approve answered {response.status_code}"
@@ -279,11 +272,11 @@ def patch_after_approve(api: CountClient) -> None:
 
 @count_rule(
     "CT-SEND-DRAFT-400",
-    statement="A draft cannot be sent (400).",
     source=f"{SEED}: approve and send, same rules as invoices (non-draft)",
     writes=True,
 )
 def send_draft_refused(api: CountClient) -> None:
+    """A draft cannot be sent (400)."""
     draft = api.record("invoice", 5, approve=False)
     response = api.call("POST", f"/invoices/{draft['id']}/send")
     assert response.status_code == 400, f"sending a draft answered {response.status_code}"
@@ -291,11 +284,11 @@ def send_draft_refused(api: CountClient) -> None:
 
 @count_rule(
     "CT-AMBIGUOUS-UUID-409",
-    statement="A UUID that names two records in a workspace (legacy duplicates) answers 409.",
     source=f"{SEED}: Errors and UUIDs: ambiguous invoice UUID can yield 409 until migrated",
     writes=True,
 )
 def ambiguous_uuid(api: CountClient) -> None:
+    """A UUID that names two records in a workspace (legacy duplicates) answers 409."""
     if api.ambiguous_uuid:
         response = api.call("GET", f"/invoices/{api.ambiguous_uuid}")
         assert response.status_code == 409, f"the ambiguous UUID answered {response.status_code}"
@@ -317,15 +310,13 @@ PAGE_LIMIT = 2  # small pages, so that a few records already cross page boundari
 
 @count_rule(
     "CT-PAGINATION-EXACTLY-ONCE",
-    statement="Paging GET /partners/invoices by page and limit returns every record exactly "
-    "once, and as many as totalRecords says.",
     source=f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
     "until it has fetched totalRecords",
-    writes=False,
 )
 def pagination_exactly_once(api: CountClient) -> None:
-    """Last in the catalogue: on a write run, the records the other rules left are pages to
-    walk."""
+    """Paging GET /partners/invoices by page and limit returns every record exactly once, and as
+    many as totalRecords says."""
+    # Last in the catalogue: on a write run, the records the other rules left are pages to walk.
     first = api.invoices(page=1, limit=PAGE_LIMIT)
     total = first.get("totalRecords")
     assert isinstance(total, int), f"the page has no totalRecords: {str(first)[:200]}"

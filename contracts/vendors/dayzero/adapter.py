@@ -10,10 +10,10 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option
 from contracts.vendors.dayzero import checks
+from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.vendors.dayzero.client import DayZeroSession
 
 
 @dataclass(frozen=True)
@@ -59,18 +59,7 @@ class DayZeroAdapter(Adapter):
         return None
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {credentials['token']}",
-            "x-business-id": credentials["business_id"],
-        }
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """Memos in each state, made through DayZero's own API, for Schemathesis to read."""
-        session = self.session(None, base_url, credentials, None, limits, "schema")
-        try:
-            session.client(session.tag()).seed_examples()
-        finally:
-            session.close()
+        return DayZeroCredentials.of(credentials).headers()
 
     def session(
         self,
@@ -81,8 +70,6 @@ class DayZeroAdapter(Adapter):
         limits: Limits,
         run_id: str,
     ) -> DayZeroSession:
-        from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
-
         second = DayZeroCredentials.of(other) if other else None
         own = DayZeroCredentials.of(credentials)
         return DayZeroSession(base_url, own, limits, run_id=run_id, other=second)

@@ -15,9 +15,9 @@ from typing import Any
 
 import httpx
 
-from contracts.api_client import ApiClient, ClientCredentials, expect_status
+from contracts.api_client import ApiClient, ClientCredentials, attempt, expect_status
 from contracts.http import Limits, Requester
-from contracts.rules import RecordedSession, Rule, Skipped, attempt
+from contracts.rules import RecordedSession, Skipped
 from contracts.vendors.dayzero.checks import resource
 
 NEEDS_OTHER_BUSINESS = "needs a second business: pass --other-token and --other-business-id"
@@ -27,6 +27,9 @@ NEEDS_OTHER_BUSINESS = "needs a second business: pass --other-token and --other-
 class DayZeroCredentials(ClientCredentials):
     token: str
     business_id: str
+
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}", "x-business-id": self.business_id}
 
 
 class DayZeroClient(ApiClient):
@@ -52,10 +55,7 @@ class DayZeroClient(ApiClient):
 
     @property
     def headers(self) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {self.credentials.token}",
-            "x-business-id": self.credentials.business_id,
-        }
+        return self.credentials.headers()
 
     def read(self, body: Any) -> Any:
         return resource(body)
@@ -156,7 +156,13 @@ class DayZeroClient(ApiClient):
             raise Skipped(NEEDS_OTHER_BUSINESS)
         return self._other_business()
 
-    def clean_up(self, memo_id: str) -> None:
+    def clean_up(self) -> list[str]:
+        trouble: list[str] = []
+        for memo_id in reversed(self.created_memos):
+            attempt(lambda: self.undo(memo_id), trouble, memo_id)  # noqa: B023
+        return trouble
+
+    def undo(self, memo_id: str) -> None:
         """Undo a memo as far as DayZero allows: unapply it, then delete a draft or void it."""
         response = self.call("GET", f"/credit-memos/{memo_id}")
         if response.status_code == 404:
@@ -192,25 +198,17 @@ class DayZeroSession(RecordedSession):
         super().__init__(base_url, limits, run_id, secrets, transport)
         self.credentials = credentials
         self.other = other
-        self._clients: list[DayZeroClient] = []
 
-    def client(
-        self, tag: str, credentials: DayZeroCredentials | None = None, **options: Any
-    ) -> DayZeroClient:
+    def client(self, tag: str, credentials: DayZeroCredentials | None = None) -> DayZeroClient:
+        """The client of a rule (of the second business, with its ``credentials``)."""
+        second = None if credentials else (lambda: self._as_other_business(tag))
         own = credentials or self.credentials
-        made = DayZeroClient(self.http, own, tag=tag, tag_memos=True, **options)
-        self._clients.append(made)
-        return made
-
-    def begin(self, current: Rule, allow_writes: bool) -> DayZeroClient:
-        tag = self.tag(current)
-        self._clients = []
-        api = self.client(tag, other_business=lambda: self._as_other_business(tag))
-        api.writes_allowed = allow_writes
-        return api
+        return DayZeroClient(self.http, own, tag=tag, tag_memos=True, other_business=second)
 
     def _as_other_business(self, tag: str) -> DayZeroClient:
-        return self.client(tag, self.other or self._sandbox_tenant())
+        api = self.client(tag, self.other or self._sandbox_tenant())
+        self.clients.append(api)
+        return api
 
     def _sandbox_tenant(self) -> DayZeroCredentials:
         """On a creditbox sandbox, a fresh tenant serves as the other business."""
@@ -224,11 +222,3 @@ class DayZeroSession(RecordedSession):
         credentials = response.json()["credentials"]["dayzero"]
         self.http.secrets.add(credentials["token"])
         return DayZeroCredentials.of(credentials)
-
-    def clean_up(self) -> list[str]:
-        trouble: list[str] = []
-        for api in self._clients:
-            for memo_id in reversed(api.created_memos):
-                attempt(lambda: api.clean_up(memo_id), trouble, memo_id)  # noqa: B023
-        self._clients = []
-        return trouble

@@ -67,37 +67,31 @@ def applied(api: DayZeroClient, memo: dict[str, Any], invoice: dict[str, Any], c
 # --- read-only rules -------------------------------------------------------------------------
 
 
-@dayzero_rule(
-    "DZ-AUTH-UNKNOWN-TOKEN",
-    statement="A request with an unknown API token is refused with 401 and a {detail} body.",
-    source=f"{SEED_ISSUE}: 401 Unauthorized; {FACTS}: errors",
-    writes=False,
-)
+@dayzero_rule("DZ-AUTH-UNKNOWN-TOKEN", source=f"{SEED_ISSUE}: 401 Unauthorized; {FACTS}: errors")
 def unknown_token(api: DayZeroClient) -> None:
+    """A request with an unknown API token is refused with 401 and a {detail} body."""
     response = api.call("GET", "/credit-memos", headers={"Authorization": "Bearer dz_not_a_token"})
     assert_refused(response, 401, "an unknown token")
 
 
 @dayzero_rule(
     "DZ-AUTH-FOREIGN-BUSINESS",
-    statement="A business id the token may not act on is refused with 403.",
     source=f"{SEED_ISSUE}: 403 Forbidden; authentication via x-business-id",
-    writes=False,
 )
 def foreign_business(api: DayZeroClient) -> None:
+    """A business id the token may not act on is refused with 403."""
     response = api.call("GET", "/credit-memos", headers={"x-business-id": str(uuid.uuid4())})
     assert_refused(response, 403, "a foreign business id")
 
 
 @dayzero_rule(
     "DZ-LIST-PAGE-SHAPE",
-    statement="Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev "
-    "(and has_more); total is null unless include_total_count=true asks for it.",
     source=f"{SEED_LIST}: 200 Successful Response, total null when not calculated; "
     f"{PAGINATION_GUIDE}: include_total_count default false, has_more",
-    writes=False,
 )
 def list_page_shape(api: DayZeroClient) -> None:
+    """Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev (and
+    has_more); total is null unless include_total_count=true asks for it."""
     page = api.memos(limit=5)
     missing = {"items", "has_next", "has_prev"} - page.keys()
     assert not missing, f"the page lacks required {sorted(missing)}"
@@ -117,13 +111,12 @@ def list_page_shape(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-BUSINESS-HEADER-AS-EXPECTED",
-    statement="A call without x-business-id acts on the token's business (reading optional of "
-    "dayzero.business-header), or is a 422 (reading required).",
     source="https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json"
     ": x-business-id required false; https://www.ondayzero.com/docs/guides/authentication",
-    writes=False,
 )
 def business_header_as_expected(api: DayZeroClient) -> None:
+    """A call without x-business-id acts on the token's business (reading optional of
+    dayzero.business-header), or is a 422 (reading required)."""
     with_header = api.memos(limit=5)
     bare = {"Authorization": f"Bearer {api.credentials.token}"}
     response = api.http.request("GET", api.url("/credit-memos"), params={"limit": 5}, headers=bare)
@@ -142,11 +135,10 @@ def business_header_as_expected(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-LIST-UNKNOWN-STATUS-422",
-    statement="A status filter outside CreditMemoStatusEnum is a 422 with the detail list.",
     source=f"{SEED_LIST}: status CreditMemoStatusEnum; 422 Validation Error",
-    writes=False,
 )
 def unknown_status_filter(api: DayZeroClient) -> None:
+    """A status filter outside CreditMemoStatusEnum is a 422 with the detail list."""
     response = api.call("GET", "/credit-memos", params={"status": "voided"})
     expect_status(response, 422, "status=voided")
     detail = response.json().get("detail")
@@ -154,24 +146,19 @@ def unknown_status_filter(api: DayZeroClient) -> None:
     assert {"loc", "msg", "type"} <= detail[0].keys(), f"422 item is {detail[0]}"
 
 
-@dayzero_rule(
-    "DZ-MEMO-NOT-FOUND-404",
-    statement="A credit memo id that does not exist is 404 with a {detail} body.",
-    source=f"{SEED_ISSUE}: 404 Not Found",
-    writes=False,
-)
+@dayzero_rule("DZ-MEMO-NOT-FOUND-404", source=f"{SEED_ISSUE}: 404 Not Found")
 def unknown_memo(api: DayZeroClient) -> None:
+    """A credit memo id that does not exist is 404 with a {detail} body."""
     assert_refused(api.call("GET", f"/credit-memos/{uuid.uuid4()}"), 404, "an unknown memo")
 
 
 @dayzero_rule(
     "DZ-PAGINATION-EXACTLY-ONCE",
-    statement="Following next_cursor returns every memo exactly once, and as many as total "
-    "(include_total_count=true) says.",
     source=f"{SEED_LIST}: cursor, limit, next_cursor, has_next, total; {PAGINATION_GUIDE}",
-    writes=False,
 )
 def pagination_exactly_once(api: DayZeroClient) -> None:
+    """Following next_cursor returns every memo exactly once, and as many as total
+    (include_total_count=true) says."""
     first = api.memos(limit=3)
     if len(first["items"]) < 3 and api.writes_allowed:
         customer = api.customer()
@@ -211,11 +198,11 @@ def walk(
 
 @dayzero_rule(
     "DZ-CREATE-DRAFT",
-    statement="A new credit memo is a draft with a number; only drafts can be deleted.",
     source=f"{FACTS}: POST /api/v1/credit-memos creates a draft; {SEED_ISSUE}: can_be_deleted",
     writes=True,
 )
 def create_draft(api: DayZeroClient) -> None:
+    """A new credit memo is a draft with a number; only drafts can be deleted."""
     memo = api.memo(api.customer()["id"], 1500)
     assert memo["status"] == "draft", f"a new memo has status {memo['status']!r}"
     assert memo["number"], "a new memo has no number"
@@ -228,12 +215,12 @@ def create_draft(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-ISSUE-FROM-DRAFT-ONLY",
-    statement="Issuing a draft makes it issued and applicable; issuing it again is refused "
-    "(400; 409 under dayzero.conflict-status: conflict).",
     source=f"{SEED_ISSUE}: Issue a draft credit memo, making it available for application",
     writes=True,
 )
 def issue_from_draft_only(api: DayZeroClient) -> None:
+    """Issuing a draft makes it issued and applicable; issuing it again is refused (400; 409 under
+    dayzero.conflict-status: conflict)."""
     memo = api.memo(api.customer()["id"], 1500)
     issued = api.expect("POST", f"/credit-memos/{memo['id']}/issue", 201)
     assert issued["status"] == "issued", f"issued memo has status {issued['status']!r}"
@@ -243,11 +230,11 @@ def issue_from_draft_only(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-APPLY-PARTIAL",
-    statement="Applying part of a memo leaves it partially_applied and lowers the invoice's due.",
     source=f"{SEED_ISSUE}: status, amount_applied, amount_remaining; {FACTS}: apply",
     writes=True,
 )
 def apply_partial(api: DayZeroClient) -> None:
+    """Applying part of a memo leaves it partially_applied and lowers the invoice's due."""
     memo, invoice = memo_and_invoice(api, 10000, 3000)
     applied(api, memo, invoice, 2000)
     memo, invoice = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
@@ -260,11 +247,11 @@ def apply_partial(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-APPLY-FULL",
-    statement="Applying all of a memo leaves it fully_applied with nothing left to apply.",
     source=f"{SEED_ISSUE}: status fully_applied, can_be_applied",
     writes=True,
 )
 def apply_full(api: DayZeroClient) -> None:
+    """Applying all of a memo leaves it fully_applied with nothing left to apply."""
     memo, invoice = memo_and_invoice(api, 5000, 3000)
     applied(api, memo, invoice, 3000)
     memo = api.get_memo(memo["id"])
@@ -278,13 +265,13 @@ CREATE_PAGE = "https://ondayzero.com/docs/reference/credit-memos/create-credit-m
 
 @dayzero_rule(
     "DZ-RESTOCKING-FEE-WITHHELD",
-    statement="A restocking fee is withheld beside the credit: a memo of amount_cents 10000 with "
-    "a fee of 1500 has amount 10000 and can apply all 10000.",
     source=f"{CREATE_PAGE}: restocking_fee_cents is withheld and recognised as income; the gross "
     "value reversed is amount_cents + the fee",
     writes=True,
 )
 def restocking_fee_withheld(api: DayZeroClient) -> None:
+    """A restocking fee is withheld beside the credit: a memo of amount_cents 10000 with a fee of
+    1500 has amount 10000 and can apply all 10000."""
     memo, invoice = memo_and_invoice(api, 10000, 10000, restocking_fee_cents=1500)
     assert memo["amount"] == 10000, f"amount is {memo['amount']}: the fee was taken from the credit"
     applied(api, memo, invoice, 10000)
@@ -303,11 +290,11 @@ def _refused_without_change(
 
 @dayzero_rule(
     "DZ-APPLY-OVER-REMAINING",
-    statement="Applying more than the remaining credit is refused (400) and changes nothing.",
     source=f"{SEED_ISSUE}: amount_remaining; {SEED_ISSUE}: 400 Bad Request",
     writes=True,
 )
 def apply_over_remaining(api: DayZeroClient) -> None:
+    """Applying more than the remaining credit is refused (400) and changes nothing."""
     memo, invoice = memo_and_invoice(api, 10000, 3000)
     applied(api, memo, invoice, 2000)
     _refused_without_change(api, memo, invoice, 1500)
@@ -315,21 +302,21 @@ def apply_over_remaining(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-APPLY-OVER-INVOICE-DUE",
-    statement="Applying more than the invoice still owes is refused (400) and changes nothing.",
     source=f"{OURS}: a credit never exceeds the invoice's amount due",
     writes=True,
 )
 def apply_over_invoice_due(api: DayZeroClient) -> None:
+    """Applying more than the invoice still owes is refused (400) and changes nothing."""
     _refused_without_change(api, *memo_and_invoice(api, 1000, 3000), 1001)
 
 
 @dayzero_rule(
     "DZ-UNAPPLY-RESTORES",
-    statement="Unapplying restores the memo's and the invoice's balances and statuses.",
     source=f"{FACTS}: POST /credit-memos/{{id}}/unapply restores balances",
     writes=True,
 )
 def unapply_restores(api: DayZeroClient) -> None:
+    """Unapplying restores the memo's and the invoice's balances and statuses."""
     memo, invoice = memo_and_invoice(api, 10000, 3000)
     memo_before, invoice_before = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
     applied(api, memo, invoice, 2000)
@@ -345,27 +332,23 @@ def unapply_restores(api: DayZeroClient) -> None:
         )
 
 
-@dayzero_rule(
-    "DZ-UNAPPLY-NOT-APPLIED-404",
-    statement="Unapplying a memo from an invoice it is not applied to is 404.",
-    source=OURS,
-    writes=True,
-)
+@dayzero_rule("DZ-UNAPPLY-NOT-APPLIED-404", source=OURS, writes=True)
 def unapply_not_applied(api: DayZeroClient) -> None:
+    """Unapplying a memo from an invoice it is not applied to is 404."""
     memo, invoice = memo_and_invoice(api, 1000, 500)
     expect_status(api.unapply(memo["id"], invoice["id"]), 404, "unapply of a memo not applied")
 
 
 @dayzero_rule(
     "DZ-VOID-ONLY-UNAPPLIED",
-    statement="A memo with applications cannot be voided (400; 409 under "
-    "dayzero.conflict-status: conflict); once unapplied it can, and so can a draft.",
     source=f"{SEED_ISSUE}: can_be_voided, status void, voided_at, voided_reason; "
     "https://www.ondayzero.com/docs/reference/vendor-credits/void-vendor-credit: only unapplied "
     "(draft or issued) credits",
     writes=True,
 )
 def void_only_unapplied(api: DayZeroClient) -> None:
+    """A memo with applications cannot be voided (400; 409 under dayzero.conflict-status: conflict);
+    once unapplied it can, and so can a draft."""
     memo, invoice = memo_and_invoice(api, 10000, 3000)
     applied(api, memo, invoice, 1000)
     assert api.get_memo(memo["id"])["can_be_voided"] is False, (
@@ -384,12 +367,12 @@ def void_only_unapplied(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-DELETE-ONLY-DRAFTS",
-    statement="A draft can be deleted (then 404); an issued memo cannot "
-    "(400; 409 under dayzero.conflict-status: conflict).",
     source=f"{SEED_ISSUE}: can_be_deleted (drafts only)",
     writes=True,
 )
 def delete_only_drafts(api: DayZeroClient) -> None:
+    """A draft can be deleted (then 404); an issued memo cannot (400; 409 under
+    dayzero.conflict-status: conflict)."""
     customer = api.customer()
     issued = api.issued_memo(customer["id"], 1000)
     assert_conflict(api.delete(issued["id"]), "deleting an issued memo")
@@ -401,12 +384,12 @@ def delete_only_drafts(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-UPDATE-ONLY-DRAFTS",
-    statement="A draft can be updated; an issued memo cannot "
-    "(400; 409 under dayzero.conflict-status: conflict).",
     source=f"{FACTS}: PUT /api/v1/credit-memos/{{id}} (drafts only)",
     writes=True,
 )
 def update_only_drafts(api: DayZeroClient) -> None:
+    """A draft can be updated; an issued memo cannot (400; 409 under dayzero.conflict-status:
+    conflict)."""
     draft = api.memo(api.customer()["id"], 1000)
     updated = api.expect("PUT", f"/credit-memos/{draft['id']}", 200, json={"amount_cents": 900})
     assert updated["amount"] == 900, f"the update left amount at {updated['amount']}"
@@ -416,11 +399,11 @@ def update_only_drafts(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-FILTERS-EXACTLY-ONCE",
-    statement="customer_id, status and search filters return each matching memo exactly once.",
     source=f"{SEED_LIST}: customer_id, status, search, cursor, limit",
     writes=True,
 )
 def filters_exactly_once(api: DayZeroClient) -> None:
+    """customer_id, status and search filters return each matching memo exactly once."""
     customer = api.customer()
     drafts = [api.memo(customer["id"], 100 + n) for n in range(3)]
     issued = api.issued_memo(customer["id"], 500)
@@ -439,11 +422,11 @@ def filters_exactly_once(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-CUSTOMER-CREDITS",
-    statement="A customer's credits sum the remaining amount of the memos that can be applied.",
     source=f"{FACTS}: GET /api/v1/credit-memos/customers/{{customer_id}}/credits",
     writes=True,
 )
 def customer_credits(api: DayZeroClient) -> None:
+    """A customer's credits sum the remaining amount of the memos that can be applied."""
     partly, invoice = memo_and_invoice(api, 10000, 3000)
     api.memo(partly["customer_id"], 9999)
     applied(api, partly, invoice, 1000)
@@ -459,11 +442,11 @@ def customer_credits(api: DayZeroClient) -> None:
 
 @dayzero_rule(
     "DZ-TENANT-ISOLATION",
-    statement="Another business's credit memo is 404, and never listed.",
     source=f"{SEED_ISSUE}: 404 Not Found; x-business-id selects the business",
     writes=True,
 )
 def tenant_isolation(api: DayZeroClient) -> None:
+    """Another business's credit memo is 404, and never listed."""
     other = api.other_business()
     foreign = other.memo(other.customer()["id"], 700)
     response = api.call("GET", f"/credit-memos/{foreign['id']}")

@@ -12,10 +12,10 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option
 from contracts.vendors.kojo import checks
+from contracts.vendors.kojo.client import KojoCredentials, KojoSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.vendors.kojo.client import KojoSession
 
 
 @dataclass(frozen=True)
@@ -71,14 +71,6 @@ class KojoAdapter(Adapter):
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
 
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """On a creditbox sandbox, seed invoices and credit memos for Schemathesis to read."""
-        session = self.session(None, base_url, credentials, None, limits, "schema")
-        try:
-            session.client(session.tag()).seed_examples()
-        finally:
-            session.close()
-
     def probe(self, url: str, credentials: Credentials) -> httpx.Response:
         return httpx.post(
             url, json={"query": "{ __typename }"}, headers=self.headers(credentials), timeout=15
@@ -93,8 +85,6 @@ class KojoAdapter(Adapter):
         limits: Limits,
         run_id: str,
     ) -> KojoSession:
-        from contracts.vendors.kojo.client import KojoCredentials, KojoSession
-
         legacy = settings.api_key if settings else None
         own = KojoCredentials.of({**credentials, "legacy_api_key": legacy})
         return KojoSession(base_url, own, limits, run_id)

@@ -14,7 +14,7 @@ import httpx
 
 from contracts.api_client import ApiClient, ClientCredentials, expect_status
 from contracts.http import Limits, Requester
-from contracts.rules import RecordedSession, Rule, Skipped
+from contracts.rules import RecordedSession, Skipped
 
 MEMOS_NEEDED = 5
 
@@ -196,8 +196,3 @@ class KojoSession(RecordedSession):
 
     def client(self, tag: str) -> KojoClient:
         return KojoClient(self.http, self.credentials, tag=tag, control=self.control_url)
-
-    def begin(self, current: Rule, allow_writes: bool) -> KojoClient:
-        api = self.client(self.tag(current))
-        api.writes_allowed = allow_writes
-        return api

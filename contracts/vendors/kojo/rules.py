@@ -26,14 +26,11 @@ kojo_rule = partial(rule, "kojo")
 
 @kojo_rule(
     "KJ-AUTH-REQUIRED",
-    statement=(
-        "A query without a valid Bearer token is refused with errors and no data, with HTTP 200 "
-        "as every GraphQL result."
-    ),
     source=f"{FACTS}: Authorization: Bearer <token> from POST /oauth2/token; {ERRORS_PAGE}",
-    writes=False,
 )
 def auth_required(api: KojoClient) -> None:
+    """A query without a valid Bearer token is refused with errors and no data, with HTTP 200 as
+    every GraphQL result."""
     for token in ("", "not-a-token"):
         response = api.post("{ creditMemos(limit: 1) { id } }", token=token)
         body = response.json()
@@ -47,13 +44,12 @@ def auth_required(api: KojoClient) -> None:
 
 @kojo_rule(
     "KJ-LEGACY-API-KEY",
-    statement="A legacy API key, sent as the Bearer token, is accepted: the query answers data "
-    "and no errors.",
     source="https://docs.kojo.tech/docs (authentication): an OAuth 2.0 access token or a legacy "
     "API key; legacy keys never expire",
-    writes=False,
 )
 def legacy_api_key(api: KojoClient) -> None:
+    """A legacy API key, sent as the Bearer token, is accepted: the query answers data and no
+    errors."""
     response = api.post("{ creditMemos(limit: 1) { id } }", token=api.legacy_api_key())
     body = response.json()
     assert response.status_code == 200 and not body.get("errors"), (
@@ -64,11 +60,10 @@ def legacy_api_key(api: KojoClient) -> None:
 
 @kojo_rule(
     "KJ-TOKEN-CLIENT-CREDENTIALS",
-    statement="POST /oauth2/token (client_credentials) answers a bearer token valid 3600 seconds.",
     source=f"{FACTS}: client_credentials → {{access_token, token_type: bearer, expires_in: 3600}}",
-    writes=False,
 )
 def token_endpoint(api: KojoClient) -> None:
+    """POST /oauth2/token (client_credentials) answers a bearer token valid 3600 seconds."""
     response = api.request_token()
     expect_status(response, 200, "the token endpoint")
     body = response.json()
@@ -81,14 +76,11 @@ def token_endpoint(api: KojoClient) -> None:
 
 @kojo_rule(
     "KJ-ERROR-SHAPE",
-    statement=(
-        "A malformed query, and a body that is not a GraphQL request, are answered with HTTP 200 "
-        "and {errors: [{message, requestId}]}."
-    ),
     source=f"{ERRORS_PAGE}: errors [{{message, requestId}}]; always HTTP 200",
-    writes=False,
 )
 def error_shape(api: KojoClient) -> None:
+    """A malformed query, and a body that is not a GraphQL request, are answered with HTTP 200 and
+    {errors: [{message, requestId}]}."""
     for query in ("{ creditMemos(limit: 1 { id } }", "{ creditMemos { noSuchField } }"):
         for error in api.errors(query):
             assert error.get("message") and error.get("requestId"), f"an error entry is {error}"
@@ -102,13 +94,9 @@ def error_shape(api: KojoClient) -> None:
         assert response.json().get("errors"), f"{body} answered without errors"
 
 
-@kojo_rule(
-    "KJ-LIMIT-MAX-100",
-    statement="A limit above 100 is an error, not a silent cut to 100.",
-    source=f"{FACTS}: limit (default and maximum 100)",
-    writes=False,
-)
+@kojo_rule("KJ-LIMIT-MAX-100", source=f"{FACTS}: limit (default and maximum 100)")
 def limit_max(api: KojoClient) -> None:
+    """A limit above 100 is an error, not a silent cut to 100."""
     response = api.post("{ creditMemos(limit: 101) { id } }")
     body = response.json()
     assert body.get("errors"), (
@@ -118,11 +106,10 @@ def limit_max(api: KojoClient) -> None:
 
 @kojo_rule(
     "KJ-PAGINATION-EXACTLY-ONCE",
-    statement="Paging with limit and offset returns every credit memo exactly once, in order.",
     source=f"{FACTS}: plural fields take limit and offset (default 0)",
-    writes=False,
 )
 def pagination(api: KojoClient) -> None:
+    """Paging with limit and offset returns every credit memo exactly once, in order."""
     everything = api.enough_memos()
     paged: list[str] = []
     for offset in range(0, len(everything), 2):
@@ -135,11 +122,10 @@ def pagination(api: KojoClient) -> None:
 
 @kojo_rule(
     "KJ-ORDER-DIRECTION",
-    statement="direction DESC lists credit memos in the reverse order of ASC (default createdAt).",
     source=f"{FACTS}: orderBy (default createdAt), direction (ASC|DESC, default ASC)",
-    writes=False,
 )
 def order_direction(api: KojoClient) -> None:
+    """direction DESC lists credit memos in the reverse order of ASC (default createdAt)."""
     ascending = api.enough_memos()
     descending = api.memo_ids("limit: 100, direction: DESC")
     if len(ascending) == 100:
@@ -156,13 +142,12 @@ def order_direction(api: KojoClient) -> None:
 
 @kojo_rule(
     "KJ-ORDER-BY-ANY-SCALAR",
-    statement="orderBy takes a number field too: credit memos by totalDue come in totalDue order "
-    "both ways.",
     source="https://seller.kojo.tech/docs/standards/filters: orderBy any string, numeric or "
     "date-time field",
-    writes=False,
 )
 def order_by_any_scalar(api: KojoClient) -> None:
+    """orderBy takes a number field too: credit memos by totalDue come in totalDue order both
+    ways."""
     api.enough_memos()
     for direction in ("ASC", "DESC"):
         arguments = f"limit: 100, orderBy: totalDue, direction: {direction}"
@@ -189,14 +174,11 @@ EVERYTHING = """{
 
 @kojo_rule(
     "KJ-MEMO-ARITHMETIC",
-    statement=(
-        "Queried in full, every credit memo's items, prices, subtotal and total due add up, and "
-        "every nested object is the one its id names."
-    ),
     source=f"{SEED}: CreditMemo and CreditMemoItem fields; specs/kojo.graphql (totalDue)",
-    writes=False,
 )
 def memo_arithmetic(api: KojoClient) -> None:
+    """Queried in full, every credit memo's items, prices, subtotal and total due add up, and every
+    nested object is the one its id names."""
     from contracts.vendors.kojo import checks as checks
 
     api.enough_memos()

@@ -10,10 +10,10 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option, ids
 from contracts.vendors.solvimon import checks
+from contracts.vendors.solvimon.client import SolvimonCredentials, SolvimonSession, Supplies
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.vendors.solvimon.client import SolvimonSession
 
 
 @dataclass(frozen=True)
@@ -52,30 +52,12 @@ class SolvimonAdapter(Adapter):
     checks: ModuleType = checks
     generation_toml: str = ""
     operations_toml: str = ""
-    # invoices seeded on a sandbox target so that Schemathesis' links have something to credit
-    seeded_invoices: int = 6
 
     def credentials(self, settings: Settings) -> dict[str, str]:
         return {"api_key": settings.api_key or "", "platform_id": settings.platform_id or ""}
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        headers = {"X-API-KEY": credentials["api_key"]}
-        if credentials.get("platform_id"):
-            headers["x-platform-id"] = credentials["platform_id"]
-        return headers
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them) and
-        credit one through Solvimon's own API, so that credit invoices and their links exist."""
-        session = self.session(None, base_url, credentials, None, limits, "schema")
-        try:
-            api = session.client(session.tag())
-            if api.on_sandbox():
-                seeded = [api.final_invoice() for _ in range(self.seeded_invoices + 1)]
-                credited = api.credit(seeded[0]["id"], {"note": api.tag})
-                assert credited.status_code == 200, f"crediting answered {credited.status_code}"
-        finally:
-            session.close()
+        return SolvimonCredentials.of(credentials).headers()
 
     def session(
         self,
@@ -86,12 +68,6 @@ class SolvimonAdapter(Adapter):
         limits: Limits,
         run_id: str,
     ) -> SolvimonSession:
-        from contracts.vendors.solvimon.client import (
-            SolvimonCredentials,
-            SolvimonSession,
-            Supplies,
-        )
-
         own = SolvimonCredentials(
             credentials["api_key"],
             credentials.get("platform_id") or None,

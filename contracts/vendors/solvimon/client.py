@@ -17,7 +17,7 @@ import httpx
 
 from contracts.api_client import ApiClient, ClientCredentials
 from contracts.http import Limits, Requester
-from contracts.rules import RecordedSession, Rule, Skipped
+from contracts.rules import RecordedSession, Skipped
 
 CREDIT_PERMISSION = "INVOICE.CREDIT.CREATE"
 
@@ -28,6 +28,14 @@ class SolvimonCredentials(ClientCredentials):
     platform_id: str | None = None
     other_platform_id: str | None = None
     view_only_api_key: str | None = None
+
+    def headers(self, key: str | None = None, platform: str | None = None) -> dict[str, str]:
+        """The headers of a call with ``key`` on ``platform`` (by default, these)."""
+        headers = {"X-API-KEY": key or self.api_key}
+        chosen = platform or self.platform_id
+        if chosen:
+            headers["x-platform-id"] = chosen
+        return headers
 
 
 @dataclass
@@ -68,15 +76,7 @@ class SolvimonClient(ApiClient):
 
     @property
     def headers(self) -> dict[str, str]:
-        return self.headers_for()
-
-    def headers_for(self, key: str | None = None, platform: str | None = None) -> dict[str, str]:
-        """The headers of a call with ``key`` on ``platform`` (by default, the credentials')."""
-        headers = {"X-API-KEY": key or self.credentials.api_key}
-        chosen = platform or self.credentials.platform_id
-        if chosen:
-            headers["x-platform-id"] = chosen
-        return headers
+        return self.credentials.headers()
 
     def tenant_value(self) -> str:
         return self.credentials.api_key
@@ -92,7 +92,7 @@ class SolvimonClient(ApiClient):
         **kwargs: Any,
     ) -> httpx.Response:
         """``method`` on ``path``, with ``key`` on ``platform`` when given."""
-        merged = {**self.headers_for(key, platform), **(headers or {})}
+        merged = {**self.credentials.headers(key, platform), **(headers or {})}
         return self.http.request(method, self.url(path), headers=merged, **kwargs)
 
     def invoice(self, invoice_id: str, platform: str | None = None) -> Any:
@@ -129,7 +129,16 @@ class SolvimonClient(ApiClient):
             body["platform_ids"] = platform_ids
         return self.keep_secret(str(self.seed("api-keys", body)["api_key"]))
 
-    # invoices and keys the rules test with ------------------------------------------------
+    # what the harness does with them -------------------------------------------------------
+
+    def seed_examples(self, invoices: int = 6) -> None:
+        """On a creditbox sandbox, ``invoices`` FINAL invoices (Solvimon's API cannot create
+        them) for Schemathesis' links to credit, and one more credited through Solvimon's own
+        API, so that credit invoices and their links exist."""
+        if self.on_sandbox():
+            seeded = [self.final_invoice() for _ in range(invoices + 1)]
+            credited = self.credit(seeded[0]["id"], {"note": self.tag})
+            assert credited.status_code == 200, f"crediting answered {credited.status_code}"
 
     def final_invoice(self, platform: str | None = None) -> Any:
         """A FINAL invoice nobody has credited: seeded on a sandbox, else the next configured."""
@@ -208,6 +217,3 @@ class SolvimonSession(RecordedSession):
         return SolvimonClient(
             self.http, self.credentials, self.supplies, tag=tag, control=self.control_url
         )
-
-    def begin(self, current: Rule, allow_writes: bool) -> SolvimonClient:
-        return self.client(self.tag(current))

@@ -111,11 +111,10 @@ def assert_nothing_credited(api: SolvimonClient, invoice: dict[str, Any]) -> dic
 
 @solvimon_rule(
     "SV-AUTH-MISSING-KEY-401",
-    statement="A call without X-API-KEY or Bearer token is refused: 401 {type, code, message}.",
     source=f"{SEED}: Authentication (X-API-KEY or Authorization: Bearer); Errors: 401",
-    writes=False,
 )
 def missing_key(api: SolvimonClient) -> None:
+    """A call without X-API-KEY or Bearer token is refused: 401 {type, code, message}."""
     response = api.http.request("GET", api.url("/invoices"), params={"limit": 1})
     assert response.status_code == 401, f"no credentials answered {response.status_code}"
     body = response.json()
@@ -124,23 +123,18 @@ def missing_key(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-UNREACHABLE-PLATFORM-403",
-    statement="x-platform-id naming a platform the key cannot reach is refused with 403.",
     source=f"{SEED}: Headers: x-platform-id; {FACTS}: x-platform-id picks the platform",
-    writes=False,
 )
 def unreachable_platform(api: SolvimonClient) -> None:
+    """x-platform-id naming a platform the key cannot reach is refused with 403."""
     stranger = f"plat_creditbox_{uuid.uuid4().hex[:12]}"
     response = api.call("GET", "/invoices", platform=stranger, params={"limit": 1})
     assert response.status_code == 403, f"platform {stranger} answered {response.status_code}"
 
 
-@solvimon_rule(
-    "SV-UNKNOWN-VERSION-404",
-    statement="Only API version 1 exists: /v2/... is 404 in Solvimon's error shape.",
-    source=f"{SEED}: Path parameters: version (defaults to 1)",
-    writes=False,
-)
+@solvimon_rule("SV-UNKNOWN-VERSION-404", source=f"{SEED}: Path parameters: version (defaults to 1)")
 def unknown_version(api: SolvimonClient) -> None:
+    """Only API version 1 exists: /v2/... is 404 in Solvimon's error shape."""
     response = api.http.request("GET", f"{api.prefix}/v2/invoices", headers=api.headers)
     assert response.status_code == 404, f"/v2/invoices answered {response.status_code}"
     assert {"type", "code", "message"} <= set(response.json()), f"404 body is {response.text}"
@@ -148,11 +142,11 @@ def unknown_version(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-CREDIT-NON-FINAL-400",
-    statement="Crediting an invoice that is not FINAL is refused with 400 and creates nothing.",
     source=f"{FACTS}: only FINAL invoices can be credited (400 INVALID_OPERATION otherwise)",
     writes=True,
 )
 def credit_non_final(api: SolvimonClient) -> None:
+    """Crediting an invoice that is not FINAL is refused with 400 and creates nothing."""
     invoice = api.open_invoice()
     assert invoice["status"] != "FINAL", f"{invoice['id']} is FINAL"
     credited(api, invoice, {"note": api.tag}, 400, f"crediting a {invoice['status']} invoice")
@@ -161,11 +155,11 @@ def credit_non_final(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-CREDIT-PERMISSION-403",
-    statement="A key without INVOICE.CREDIT.CREATE cannot credit: 403, and nothing is created.",
     source=f"{SEED}: Requires the INVOICE.CREDIT.CREATE permission; Errors: 403",
     writes=True,
 )
 def credit_needs_permission(api: SolvimonClient) -> None:
+    """A key without INVOICE.CREDIT.CREATE cannot credit: 403, and nothing is created."""
     key = api.view_only_key()
     invoice, line = final_line(api)
     body = line.credit(line.smallest, api.tag)
@@ -175,11 +169,11 @@ def credit_needs_permission(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-OVER-CREDIT-400",
-    statement="A credit for more than a line still has is refused with 400; nothing is created.",
     source=f"{FACTS}: a credit never exceeds what is still creditable",
     writes=True,
 )
 def over_credit(api: SolvimonClient) -> None:
+    """A credit for more than a line still has is refused with 400; nothing is created."""
     invoice, line = final_line(api)
     credited(api, invoice, line.credit(line.amount + line.smallest, api.tag), 400, "an over-credit")
     after = assert_nothing_credited(api, invoice)
@@ -190,14 +184,12 @@ def over_credit(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-PARTIAL-CREDIT-EXACT",
-    statement=(
-        "A credit by periods credits exactly the amounts given; the original's open amount "
-        "drops and its closed amount rises by that much."
-    ),
     source=f"{SEED}: Request: periods; {FACTS}: periods[{{period_order, groups[{{lines}}]}}]",
     writes=True,
 )
 def partial_credit_exact(api: SolvimonClient) -> None:
+    """A credit by periods credits exactly the amounts given; the original's open amount drops and
+    its closed amount rises by that much."""
     invoice, line = final_line(api)
     part = half_of(line)
     credit = credited(api, invoice, line.credit(part, api.tag), 200, "a partial credit")
@@ -224,14 +216,12 @@ def partial_credit_exact(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-CREDIT-NEVER-TWICE",
-    statement=(
-        "Without periods the rest still creditable is credited (earlier credits counted); "
-        "a further credit is refused with 400."
-    ),
     source=f"{SEED}: Request: periods (optional); {FACTS}: never more than is creditable",
     writes=True,
 )
 def credit_never_twice(api: SolvimonClient) -> None:
+    """Without periods the rest still creditable is credited (earlier credits counted); a further
+    credit is refused with 400."""
     invoice, line = final_line(api)
     total = quantity(invoice, "invoice_amount_including_tax")
     part = half_of(line)
@@ -247,14 +237,13 @@ def credit_never_twice(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-ON-HOLD-AS-EXPECTED",
-    statement="The credit body's on-hold flag, spelled as the expected reading of "
-    "solvimon.on-hold-field spells it, starts the credit invoice on hold; the other spelling is "
-    "accepted and ignored.",
     source=f"{SEED}: forceInitOnHold; Solvimon's OpenAPI: force_init_on_hold; "
     "docs/disputed-points.md",
     writes=True,
 )
 def on_hold_as_expected(api: SolvimonClient) -> None:
+    """The credit body's on-hold flag, spelled as the expected reading of solvimon.on-hold-field
+    spells it, starts the credit invoice on hold; the other spelling is accepted and ignored."""
     invoice, line = final_line(api)
     spelled, other = "force_init_on_hold", "forceInitOnHold"
     if expected("solvimon.on-hold-field") == "reference-page":
@@ -269,14 +258,12 @@ def on_hold_as_expected(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-LINKS-BOTH-WAYS",
-    statement=(
-        "The credit invoice names its original (credit.original_invoice_id, linked_invoices) "
-        "and the original lists the credit invoice in linked_invoices."
-    ),
     source=f"{SEED}: Response: credit, linked_invoices; {FACTS}: credit detail",
     writes=True,
 )
 def links_both_ways(api: SolvimonClient) -> None:
+    """The credit invoice names its original (credit.original_invoice_id, linked_invoices) and the
+    original lists the credit invoice in linked_invoices."""
     invoice, line = final_line(api)
     made = credited(api, invoice, line.credit(line.smallest, api.tag), 200, "a credit")
     credit = api.invoice(made["id"])
@@ -296,14 +283,12 @@ def links_both_ways(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-IDEMPOTENT-REPLAY",
-    statement=(
-        "The same Idempotency-Key and body sent again answers the same credit invoice and "
-        "creates no second one."
-    ),
     source=f"{FACTS}: Idempotency-Key; a replay returns the stored response",
     writes=True,
 )
 def idempotent_replay(api: SolvimonClient) -> None:
+    """The same Idempotency-Key and body sent again answers the same credit invoice and creates no
+    second one."""
     invoice, line = final_line(api)
     body = line.credit(line.smallest, api.tag)
     key = {"Idempotency-Key": str(uuid.uuid4())}
@@ -316,11 +301,11 @@ def idempotent_replay(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-IDEMPOTENCY-KEY-REUSE-409",
-    statement="An Idempotency-Key reused with a different body is refused with 409.",
     source=f"{FACTS}: the same key with a different body is 409 IDEMPOTENCY_CHECK_FAILED",
     writes=True,
 )
 def key_reused(api: SolvimonClient) -> None:
+    """An Idempotency-Key reused with a different body is refused with 409."""
     invoice, line = final_line(api)
     key = {"Idempotency-Key": str(uuid.uuid4())}
     credited(
@@ -335,11 +320,11 @@ def key_reused(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-OTHER-PLATFORM-404",
-    statement="An invoice of another platform is 404 on this one, and found on its own.",
     source=f"{SEED}: Headers: x-platform-id; {FACTS}: x-platform-id picks the platform",
     writes=True,
 )
 def other_platform(api: SolvimonClient) -> None:
+    """An invoice of another platform is 404 on this one, and found on its own."""
     platform = api.other_platform()
     invoice = api.final_invoice(platform)
     hidden = api.call("GET", f"/invoices/{invoice['id']}")
@@ -368,15 +353,10 @@ def _order_value(invoice: dict[str, Any], order_by: str) -> Any:
     return (0, "") if value is None else (1, value)
 
 
-@solvimon_rule(
-    "SV-ORDER-BY-DOCUMENTED",
-    statement="GET /v1/invoices sorts by each order_by Solvimon documents for invoices "
-    "(invoice_number, invoice_date, due_date, invoice_amount_including_tax, status, created_at), "
-    "both ways.",
-    source=QUERY_PARAMETERS,
-    writes=False,
-)
+@solvimon_rule("SV-ORDER-BY-DOCUMENTED", source=QUERY_PARAMETERS)
 def order_by_documented(api: SolvimonClient) -> None:
+    """GET /v1/invoices sorts by each order_by Solvimon documents for invoices (invoice_number,
+    invoice_date, due_date, invoice_amount_including_tax, status, created_at), both ways."""
     for order_by in ORDER_FIELDS:
         for direction in ("asc", "desc"):
             params = {"order_by": order_by, "order_direction": direction, "limit": 100}
@@ -390,14 +370,13 @@ def order_by_documented(api: SolvimonClient) -> None:
 
 @solvimon_rule(
     "SV-LIST-EXACTLY-ONCE",
-    statement="Paging GET /v1/invoices by page and limit returns every invoice exactly once, "
-    "in as many pages as total_number_of_pages says.",
     source=f"{FACTS}: list {{data, page, limit, total_number_of_pages, links}}; {QUERY_PARAMETERS}",
-    writes=False,
 )
 def list_exactly_once(api: SolvimonClient) -> None:
-    """Last in the catalogue: on a write run, the invoices the other rules seeded and credited
-    are pages to walk."""
+    """Paging GET /v1/invoices by page and limit returns every invoice exactly once, in as many
+    pages as total_number_of_pages says."""
+    # Last in the catalogue: on a write run, the invoices the other rules seeded and credited are
+    # pages to walk.
     first = api.invoices(page=1, limit=PAGE_LIMIT)
     pages = first.get("total_number_of_pages")
     assert isinstance(pages, int), f"the page has no total_number_of_pages: {str(first)[:200]}"
