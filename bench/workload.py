@@ -15,7 +15,10 @@ from typing import Any
 import httpx
 
 from bench.load import Request
-from sandbox.vendors.count.signature import signed_headers
+from contracts.vendors.count.client import CountClient, CountCredentials
+from contracts.vendors.dayzero.client import DayZeroClient, DayZeroCredentials
+from contracts.vendors.kojo.client import KojoClient, KojoCredentials
+from contracts.vendors.solvimon.client import SolvimonClient, SolvimonCredentials
 
 DZ = "/api/v1"
 BIG = 2_000_000_000  # cents: room for a cent-sized apply on every request of a run
@@ -40,15 +43,12 @@ def _ok(response: httpx.Response) -> Any:
 
 
 def dayzero_headers(credentials: Mapping[str, str]) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {credentials['token']}",
-        "x-business-id": credentials["business_id"],
-    }
+    return DayZeroCredentials.of(credentials).headers()
 
 
 def count_headers(credentials: Mapping[str, str], path: str) -> dict[str, str]:
     """Signed for a GET of ``path`` (under /partners); valid for COUNT's 300 s window."""
-    return signed_headers(credentials, "GET", path, b"")
+    return CountCredentials.of(credentials).signer().headers("GET", path, b"")
 
 
 def new_tenant(http: httpx.Client, tenant_id: str) -> dict[str, Any]:
@@ -58,28 +58,17 @@ def new_tenant(http: httpx.Client, tenant_id: str) -> dict[str, Any]:
     return credentials
 
 
+def dayzero_client(http: httpx.Client, credentials: Mapping[str, str]) -> DayZeroClient:
+    return DayZeroClient(http, DayZeroCredentials.of(credentials), prefix="/dayzero", tag="Bench")
+
+
 def dayzero_basics(http: httpx.Client, credentials: Mapping[str, str]) -> dict[str, str]:
     """A customer, an open invoice of ``BIG`` cents and an issued memo of ``BIG`` cents."""
-    headers = dayzero_headers(credentials)
-    customer = _ok(http.post(f"/dayzero{DZ}/customers", json={"name": "Bench"}, headers=headers))
-    line = {"description": "Bench", "quantity": 1, "unit_price": BIG}
-    invoice = _ok(
-        http.post(
-            f"/dayzero{DZ}/invoices",
-            json={"customer_id": customer["id"], "line_items": [line]},
-            headers=headers,
-        )
-    )
-    _ok(http.post(f"/dayzero{DZ}/invoices/{invoice['id']}/finalize", headers=headers))
-    memo = _ok(
-        http.post(
-            f"/dayzero{DZ}/credit-memos",
-            json={"customer_id": customer["id"], "amount_cents": BIG},
-            headers=headers,
-        )
-    )
-    _ok(http.post(f"/dayzero{DZ}/credit-memos/{memo['id']}/issue", headers=headers))
-    return {"customer": customer["id"], "invoice": invoice["id"], "big_memo": memo["id"]}
+    dayzero = dayzero_client(http, credentials)
+    customer = dayzero.customer()["id"]
+    invoice = dayzero.open_invoice(customer, BIG)["id"]
+    memo = dayzero.issued_memo(customer, BIG)["id"]
+    return {"customer": customer, "invoice": invoice, "big_memo": memo}
 
 
 def dayzero_requests(
@@ -111,65 +100,40 @@ def prepare_sandbox(base_url: str) -> dict[str, Request]:
     """Data for every operation in a new tenant of a running sandbox; the requests to send."""
     with httpx.Client(base_url=base_url, timeout=60) as http:
         credentials = new_tenant(http, "bench")
-        dayzero = credentials["dayzero"]
-        ids = dayzero_basics(http, dayzero)
-        headers = dayzero_headers(dayzero)
+        ids = dayzero_basics(http, credentials["dayzero"])
+        dayzero = dayzero_client(http, credentials["dayzero"])
         for _ in range(60):
-            body = {"customer_id": ids["customer"], "amount_cents": MEMO_BODY_CENTS}
-            memo = _ok(http.post(f"/dayzero{DZ}/credit-memos", json=body, headers=headers))
+            memo = dayzero.memo(ids["customer"], MEMO_BODY_CENTS)
         ids["memo"] = memo["id"]
-        requests = dayzero_requests(f"{base_url}/dayzero", dayzero, ids)
+        requests = dayzero_requests(f"{base_url}/dayzero", credentials["dayzero"], ids)
 
-        count = credentials["count"]
-        customer = _ok(
-            _count(
-                http,
-                count,
-                "POST",
-                "/customers",
-                {"customer": "Bench", "email": f"{uuid.uuid4().hex}@bench.example"},
-            )
-        )
-        product = _ok(_count(http, count, "POST", "/products", {"name": "Hour", "unitPrice": 1}))
-        line = {"productUuid": product["id"], "quantity": 1, "unitPrice": 100}
+        count = CountClient(http, CountCredentials.of(credentials["count"]), prefix="/count")
+        customer = count.customer("Bench", f"{uuid.uuid4().hex}@bench.example")
+        line = {"productUuid": count.product("Hour", 1)["id"], "quantity": 1, "unitPrice": 100}
         body = {"customerUuid": customer["id"], "date": "2026-03-01", "products": [line]}
-        invoice = _ok(_count(http, count, "POST", "/invoices", body))
-        path = f"/invoices/{invoice['id']}"
+        path = f"/invoices/{count.expect('POST', '/invoices', 201, json=body)['id']}"
         requests["COUNT get invoice (signed)"] = Request(
-            "GET", f"{base_url}/count/partners{path}", count_headers(count, path)
+            "GET", f"{base_url}/count/partners{path}", count_headers(credentials["count"], path)
         )
 
-        seeded = {"periods": [{"groups": [{"lines": [{"amount": "100.00"}]}]}]}
-        solvimon = _ok(http.post("/_sandbox/tenants/bench/solvimon/invoices", json=seeded))
+        solvimon = SolvimonClient(
+            http,
+            SolvimonCredentials.of(credentials["solvimon"]),
+            prefix="/solvimon",
+            tenant="bench",
+        )
+        invoice = solvimon.seed_invoice([{"groups": [{"lines": [{"amount": "100.00"}]}]}])["id"]
         requests["Solvimon get invoice"] = Request(
-            "GET",
-            f"{base_url}/solvimon/v1/invoices/{solvimon['id']}",
-            {"X-API-KEY": credentials["solvimon"]["api_key"]},
+            "GET", base_url + solvimon.url(f"/invoices/{invoice}"), solvimon.headers
         )
 
-        items = [{"quantity": 10, "unitPrice": 5.5}]
-        kojo = _ok(http.post("/_sandbox/tenants/bench/kojo/invoices", json={"items": items}))
-        memo_body = {
-            "invoiceId": kojo["id"],
-            "items": [{"invoiceItemId": kojo["invoiceItems"][0]["id"], "quantity": 1}],
-        }
-        _ok(http.post("/_sandbox/tenants/bench/kojo/credit-memos", json=memo_body))
-        form = {"grant_type": "client_credentials", **credentials["kojo"]}
-        token = _ok(http.post("/kojo/oauth2/token", data=form))["access_token"]
+        kojo_credentials = KojoCredentials.of(credentials["kojo"])
+        kojo = KojoClient(http, kojo_credentials, prefix="/kojo", tenant="bench").login()
+        kojo.seed_memo(kojo.seed_invoice((10, 5.5)), (0, 1))
         requests["Kojo one query"] = Request(
-            "POST", f"{base_url}/kojo/graphql", {"Authorization": f"Bearer {token}"}, KOJO_QUERY
+            "POST", base_url + kojo.url("/graphql"), kojo.headers, KOJO_QUERY
         )
     return requests
-
-
-def _count(
-    http: httpx.Client, credentials: Mapping[str, str], method: str, path: str, body: Any
-) -> httpx.Response:
-    import json
-
-    raw = json.dumps(body).encode()
-    headers = {**signed_headers(credentials, method, path, raw), "Content-Type": "application/json"}
-    return http.request(method, f"/count/partners{path}", content=raw, headers=headers)
 
 
 def prism_requests(roots: Mapping[str, str], sandbox: Mapping[str, Request]) -> dict[str, Request]:

@@ -32,9 +32,9 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from contracts.vendors.count.signing import CountSigner
 from contracts.vendors.dayzero.client import DayZeroClient
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
-from sandbox.vendors.count.signature import sign
 from tests.support.clients import (
     COUNT_DEMO,
     DEMO_BUSINESS_ID,
@@ -89,15 +89,13 @@ def _count_headers(
     token: str | None = None,
 ) -> dict[str, str]:
     """COUNT's headers for ``POST /customers``, each part overridable to go wrong."""
-    stamp = timestamp or str(int(time.time()))
-    key = secret or credentials["client_secret"]
-    return {
-        "x-client-id": client_id or credentials["client_id"],
-        "x-timestamp": stamp,
-        "x-signature": sign(key, "POST", "/customers", stamp, signed_body),
-        "Authorization": f"Bearer {token or credentials['access_token']}",
-        "content-type": "application/json",
-    }
+    signer = CountSigner(
+        client_id or credentials["client_id"],
+        secret or credentials["client_secret"],
+        token or credentials["access_token"],
+    )
+    signed = signer.headers("POST", "/customers", signed_body, timestamp)
+    return {**signed, "content-type": "application/json"}
 
 
 def _count_customers(client: TestClient, credentials: Credentials) -> int:
@@ -450,7 +448,7 @@ DAYZERO_REFUSALS = [
 
 
 def _dayzero_memos(dayzero: DayZeroClient) -> int:
-    return len(dayzero.expect("GET", "/credit-memos", 200, params={"limit": 1000})["items"])
+    return len(dayzero.memos(limit=1000)["items"])
 
 
 def _dayzero_world(client: TestClient) -> tuple[DayZeroClient, DayZeroClient, Credentials, str]:

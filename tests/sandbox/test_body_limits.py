@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from contracts.vendors.count.signing import signed_path
+from contracts.vendors.dayzero.client import DayZeroCredentials
 from tests.support.clients import (
     DEMO_BUSINESS_ID,
     DEMO_TOKEN,
@@ -46,20 +48,13 @@ def base_url() -> Iterator[str]:
 
 
 def dayzero_headers() -> dict[str, str]:
-    return {"Authorization": f"Bearer {DEMO_TOKEN}", "x-business-id": DEMO_BUSINESS_ID}
+    return DayZeroCredentials(DEMO_TOKEN, DEMO_BUSINESS_ID).headers()
 
 
 # Each vendor: a write route, the headers it needs (COUNT's are signed over the body, so they are
 # made per body), and how its refusal body says what happened.
 def count_headers(path: str) -> Callable[[bytes], dict[str, str]]:
-    demo = count_signer()
-
-    def headers(body: bytes) -> dict[str, str]:
-        request = httpx.Request("POST", f"http://sandbox{path}", content=body)
-        signed = next(demo.auth_flow(request))
-        return {k: v for k, v in signed.headers.items() if k.lower().startswith(("x-", "auth"))}
-
-    return headers
+    return lambda body: count_signer().headers("POST", signed_path(path), body)
 
 
 VENDORS: dict[str, tuple[str, Callable[[bytes], dict[str, str]], Callable[[Any], str]]] = {
@@ -221,12 +216,8 @@ def test_a_body_sent_too_slowly_is_408_and_others_are_served_meanwhile(
 def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
     with httpx.Client(base_url=base_url) as http:
         count = count_client(http)
-        customer = count.expect(
-            "POST", "/customers", 201, json={"customer": "Uploads", "email": "ap@uploads.example"}
-        )["id"]
-        product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})[
-            "id"
-        ]
+        customer = count.customer("Uploads", "ap@uploads.example")["id"]
+        product = count.product("Hour", 1)["id"]
         body = {
             "customerUuid": customer,
             "date": "2026-03-01",
