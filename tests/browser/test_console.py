@@ -29,13 +29,8 @@ def count_invoice_due_in_ten_days(base_url: str) -> str:
     """A sent COUNT invoice, due ten days from now: its number."""
     with httpx.Client(base_url=base_url) as http:
         count = count_client(http)
-        customer = count.expect(
-            "POST",
-            "/customers",
-            201,
-            json={"customer": "Browser Test Co", "email": "ap@browser.example"},
-        )
-        product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+        customer = count.customer("Browser Test Co", "ap@browser.example")
+        product = count.product("Hour", 10)
         today = datetime.now(UTC).date()
         body = {
             "customerUuid": customer["id"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import json
 import subprocess
@@ -26,87 +27,44 @@ from tests.support.clients import (
     SOLVIMON_KEY,
     dayzero_client,
 )
-from tests.support.planted import sandbox_args
+from tests.support.planted import RESPONSE_BUGS, sandbox_args
 from tests.support.processes import CREDITBOX
 
 
-def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+def contract_args(
+    api: str, base_url: str, report_dir: Path, credentials: list[str], extra: tuple[str, ...]
+) -> list[str]:
+    """``creditbox contracts --api API`` against a sandbox's mount of it, with ``credentials``,
+    no rate cap, reports in ``report_dir``, then ``extra``."""
     return [
-        "contracts",
-        "--api",
-        "dayzero",
-        "--base-url",
-        f"{base_url}/dayzero",
-        "--token",
-        DEMO_TOKEN,
-        "--business-id",
-        DEMO_BUSINESS_ID,
-        "--report-dir",
-        str(report_dir),
-        "--rate-limit",
-        "0",
-        *extra,
+        *("contracts", "--api", api, "--base-url", f"{base_url}/{api}", *credentials),
+        *("--rate-limit", "0", "--report-dir", str(report_dir), *extra),
     ]
+
+
+def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
+    """``creditbox contracts --api dayzero`` against a sandbox, as its demo tenant."""
+    credentials = ["--token", DEMO_TOKEN, "--business-id", DEMO_BUSINESS_ID]
+    return contract_args("dayzero", base_url, report_dir, credentials, extra)
 
 
 def count_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     """``creditbox contracts --api count`` against a sandbox, as its demo tenant."""
-    return [
-        "contracts",
-        "--api",
-        "count",
-        "--base-url",
-        f"{base_url}/count",
-        "--client-id",
-        COUNT_DEMO["client_id"],
-        "--client-secret",
-        COUNT_DEMO["client_secret"],
-        "--token",
-        COUNT_DEMO["access_token"],
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
+    credentials = ["--client-id", COUNT_DEMO["client_id"], "--client-secret"]
+    credentials += [COUNT_DEMO["client_secret"], "--token", COUNT_DEMO["access_token"]]
+    return contract_args("count", base_url, report_dir, credentials, extra)
 
 
 def kojo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     """``creditbox contracts --api kojo`` against a sandbox, as its demo tenant."""
-    return [
-        "contracts",
-        "--api",
-        "kojo",
-        "--base-url",
-        f"{base_url}/kojo",
-        "--client-id",
-        KOJO_DEMO["client_id"],
-        "--client-secret",
-        KOJO_DEMO["client_secret"],
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
+    credentials = ["--client-id", KOJO_DEMO["client_id"], "--client-secret"]
+    credentials += [KOJO_DEMO["client_secret"]]
+    return contract_args("kojo", base_url, report_dir, credentials, extra)
 
 
 def solvimon_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     """``creditbox contracts --api solvimon`` against a sandbox, as its demo tenant."""
-    return [
-        "contracts",
-        "--api",
-        "solvimon",
-        "--base-url",
-        f"{base_url}/solvimon",
-        "--api-key",
-        SOLVIMON_KEY,
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
+    return contract_args("solvimon", base_url, report_dir, ["--api-key", SOLVIMON_KEY], extra)
 
 
 ArgsFor = Callable[..., list[str]]
@@ -143,6 +101,18 @@ def schema_layer_with_bugs(
                 str(max_time),
             )
         )
+
+
+def failing_with_bug(
+    checks: ModuleType, bug: str, responses_of: Callable[[str], list[Any]]
+) -> set[str]:
+    """The names of ``checks``' invariants that fail on the responses ``responses_of`` gets from
+    a faithful sandbox, once ``bug`` (a response bug) has changed them."""
+    with EmbeddedSandbox() as sandbox:
+        broken = copy.deepcopy(responses_of(sandbox.base_url))
+    for body in broken:
+        RESPONSE_BUGS[bug](body)
+    return failing_checks(checks, broken)
 
 
 def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:

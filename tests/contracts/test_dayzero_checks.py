@@ -40,7 +40,7 @@ def responses(dayzero: DayZeroClient) -> list[Any]:
     voided = dayzero.issued_memo(customer["id"], 200)
     dayzero.expect("POST", f"/credit-memos/{voided['id']}/void", 201, json={"reason": "x"})
     return [
-        dayzero.expect("GET", "/credit-memos", 200),
+        dayzero.memos(),
         dayzero.expect("GET", "/invoices", 200),
         dayzero.get_memo(applied["id"]),
         dayzero.expect("GET", f"/credit-memos/customers/{customer['id']}/credits", 200),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +14,13 @@ from sandbox.vendors.kojo.errors import TOO_MANY_ENTITIES
 from tests.contracts.support import (
     check_quietly,
     failing_checks,
+    failing_with_bug,
     kojo_args,
     outcomes,
     rules_with_bug,
     run_cli,
 )
 from tests.support.clients import KOJO_DEMO, kojo_client
-from tests.support.planted import RESPONSE_BUGS
 from tests.support.processes import serving
 
 KOJO_RULE_BUGS = {
@@ -97,12 +96,7 @@ def test_kojo_invariants_hold_on_real_responses() -> None:
 
 @pytest.mark.parametrize("bug", sorted(KOJO_INVARIANT_BUGS))
 def test_response_bug_is_caught_by_its_invariant(bug: str) -> None:
-    with EmbeddedSandbox() as sandbox:
-        bodies = _responses(sandbox.base_url)
-    broken = copy.deepcopy(bodies)
-    for body in broken:
-        RESPONSE_BUGS[bug](body)
-    assert KOJO_INVARIANT_BUGS[bug] in failing_checks(checks, broken)
+    assert KOJO_INVARIANT_BUGS[bug] in failing_with_bug(checks, bug, _responses)
 
 
 def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:

@@ -76,12 +76,6 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
     assert set(found.values()) == {"pass"}, printed
 
 
-def test_solvimon_needs_its_key(tmp_path: Path) -> None:
-    result = run_cli(["contracts", "--api", "solvimon", "--base-url", "http://127.0.0.1:9/x"])
-    assert result.returncode == 2
-    assert "needs --api-key" in result.stderr
-
-
 @pytest.fixture
 def bodies(client: TestClient) -> list[Any]:
     solvimon = solvimon_client(client)

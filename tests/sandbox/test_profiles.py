@@ -41,7 +41,7 @@ def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrap
     memo = dayzero.memo(customer_id, 10000)["data"]
     issued = dayzero.expect("POST", f"/credit-memos/{memo['id']}/issue", 201)
     assert issued["data"]["status"] == "issued"
-    listed = dayzero.expect("GET", "/credit-memos", 200)
+    listed = dayzero.memos()
     assert set(listed) == ENVELOPE_KEYS and listed["data"]["items"][0]["id"] == memo["id"]
     credits = dayzero.expect("GET", f"/credit-memos/customers/{customer_id}/credits", 200)
     assert credits["data"]["total_credits_available"] == 10000
@@ -213,8 +213,8 @@ def test_count_errors_are_the_clients_by_default_and_the_reference_pages_under_r
 def _count_memo(count: CountClient) -> dict[str, Any]:
     """A COUNT memo draft, made while the tenant speaks the default (bare) readings."""
     email = f"{uuid.uuid4().hex}@a.example"
-    customer = count.expect("POST", "/customers", 201, json={"customer": "A", "email": email})
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+    customer = count.customer("A", email)
+    product = count.product("Hour", 10)
     body = {
         "invoiceType": "memo",
         "customerUuid": customer["id"],
@@ -280,8 +280,8 @@ def test_count_create_takes_the_clients_body_by_default_and_the_references_under
 ) -> None:
     count = count_client(client)
     email = f"{uuid.uuid4().hex}@a.example"
-    customer = count.expect("POST", "/customers", 201, json={"customer": "A", "email": email})["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+    customer = count.customer("A", email)["id"]
+    product = count.product("Hour", 10)["id"]
     client_body = {
         "customerUuid": customer,
         "date": "2026-03-01",

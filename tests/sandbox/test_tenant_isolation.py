@@ -51,9 +51,7 @@ def world() -> Iterator[dict[str, Any]]:
             solvimon_client(client),
         )
         ids = {
-            "credit_memo_id": [
-                m["id"] for m in dayzero.expect("GET", "/credit-memos", 200)["items"]
-            ],
+            "credit_memo_id": [m["id"] for m in dayzero.memos()["items"]],
             "invoice_id": [i["id"] for i in dayzero.expect("GET", "/invoices", 200)["items"]],
             "customer_id": [c["id"] for c in dayzero.expect("GET", "/customers", 200)["items"]],
             "count_record": [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]],

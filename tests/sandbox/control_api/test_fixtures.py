@@ -33,7 +33,7 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
     assert answer.status_code == 201, answer.text
     assert answer.json()["created"]["dayzero.customers"].keys() == {"acme", "globex", "initech"}
     dayzero = dayzero_client(client)
-    memos = dayzero.expect("GET", "/credit-memos", 200, params={"limit": 100})["items"]
+    memos = dayzero.memos(limit=100)["items"]
     assert Counter(m["status"] for m in memos) == {
         "draft": 1,
         "issued": 1,

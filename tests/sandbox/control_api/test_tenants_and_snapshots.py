@@ -28,10 +28,8 @@ def fill(client: TestClient, tenant: str = "demo") -> None:
     dayzero.apply(memo, invoice, 2000)
     count = count_client(client, credentials["count"])
     email = f"{uuid.uuid4().hex}@acme.example"
-    count_customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": email}
-    )["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})["id"]
+    count_customer = count.customer("Acme", email)["id"]
+    product = count.product("Hour", 50)["id"]
     lines = [{"productUuid": product, "quantity": 2, "unitPrice": 50}]
     body = {"customerUuid": count_customer, "date": "2026-03-01", "products": lines}
     count_invoice = count.expect("POST", "/invoices", 201, json={**body, "isDraft": False})["id"]
@@ -62,7 +60,7 @@ def view(client: TestClient, tenant: str) -> dict[str, Any]:
     solvimon = solvimon_client(client, key=credentials["solvimon"]["api_key"], tenant=tenant)
     kojo = kojo_client(client, credentials["kojo"], tenant=tenant)
     return {
-        "dayzero_memos": dayzero.expect("GET", "/credit-memos", 200, params={"limit": 100}),
+        "dayzero_memos": dayzero.memos(limit=100),
         "dayzero_invoices": dayzero.expect("GET", "/invoices", 200, params={"limit": 100}),
         "count": count.expect("GET", "/invoices", 200, params={"limit": 100}),
         "count_audit": [

@@ -63,10 +63,8 @@ def test_a_count_invoice_turns_overdue_when_the_clock_passes_its_due_date(
     client: TestClient,
 ) -> None:
     count = count_client(client)
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})["id"]
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    product = count.product("Hour", 50)["id"]
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
     invoice = count.expect(
         "POST",

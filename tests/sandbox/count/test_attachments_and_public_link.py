@@ -8,12 +8,6 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client
-
-
-@pytest.fixture
-def count(client: TestClient) -> CountClient:
-    return count_client(client)
 
 
 def _new(count: CountClient, customer: str, product: str, kind: str, amount: float) -> Any:
@@ -26,11 +20,16 @@ def _new(count: CountClient, customer: str, product: str, kind: str, amount: flo
     return count.expect("POST", "/invoices", 201, json=body)
 
 
+@pytest.fixture
+def invoice(count: CountClient) -> str:
+    """A draft invoice of one line of 1, for a new customer."""
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    return str(_new(count, customer, count.product("Hour", 1)["id"], "invoice", 1)["id"])
+
+
 def test_signed_client_walk_through_with_audit_log(client: TestClient, count: CountClient) -> None:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 100})["id"]
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    product = count.product("Hour", 100)["id"]
     invoice = _new(count, customer, product, "invoice", 100)["id"]
     memo = _new(count, customer, product, "memo", 30)["id"]
     count.expect("PATCH", f"/invoices/{invoice}/approve", 200)
@@ -101,12 +100,7 @@ def test_public_link_needs_no_partner_auth_but_a_real_token(client: TestClient) 
     assert (response.status_code, response.json()["statusCode"]) == (404, 404)
 
 
-def test_upload_limits(count: CountClient) -> None:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
+def test_upload_limits(count: CountClient, invoice: str) -> None:
     big = count.call(
         "POST",
         f"/invoices/{invoice}/attachments/upload",
@@ -127,12 +121,7 @@ def test_upload_limits(count: CountClient) -> None:
     )
 
 
-def test_attachment_urls_must_be_http(count: CountClient) -> None:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
+def test_attachment_urls_must_be_http(count: CountClient, invoice: str) -> None:
     refused = count.call(
         "POST",
         f"/invoices/{invoice}/attachments",
@@ -141,12 +130,7 @@ def test_attachment_urls_must_be_http(count: CountClient) -> None:
     assert refused.status_code == 400
 
 
-def test_broken_multipart_is_a_400_not_a_500(count: CountClient) -> None:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
+def test_broken_multipart_is_a_400_not_a_500(count: CountClient, invoice: str) -> None:
     broken_header = b"--b\r\nContent-Dispos\xc2ition: form-data\r\n\r\nx\r\n--b--\r\n"
     cut_short = b"--b\r\nContent-Disposition: form-d"
     for content in (broken_header, cut_short):

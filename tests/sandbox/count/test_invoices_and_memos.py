@@ -12,16 +12,9 @@ from tests.support.clients import count_client
 
 
 @pytest.fixture
-def count(client: TestClient) -> CountClient:
-    return count_client(client)
-
-
-@pytest.fixture
 def setup(count: CountClient) -> dict[str, Any]:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})
+    customer = count.customer("Acme", "ap@acme.example")
+    product = count.product("Hour", 50)
     return {"customer": customer["id"], "product": product["id"]}
 
 
@@ -222,10 +215,8 @@ def test_another_workspaces_invoice_is_404_in_a_body(
 ) -> None:
     memo = approved(count, setup, 30, "memo")
     other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
-    customer = other.expect(
-        "POST", "/customers", 201, json={"customer": "Theirs", "email": "ap@theirs.example"}
-    )
-    product = other.expect("POST", "/products", 201, json={"name": "Theirs", "unitPrice": 1})
+    customer = other.customer("Theirs", "ap@theirs.example")
+    product = other.product("Theirs", 1)
     theirs = record(
         other, {"customer": customer["id"], "product": product["id"]}, 100, isDraft=False
     )

@@ -11,10 +11,8 @@ from tests.support.clients import count_client
 
 
 def _records(count: CountClient) -> dict[str, Any]:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )
-    product = count.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+    customer = count.customer("Acme", "ap@acme.example")
+    product = count.product("Hour", 10)
 
     def make(kind: str) -> Any:
         body = {

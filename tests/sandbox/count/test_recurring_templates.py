@@ -5,23 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client
-
-
-@pytest.fixture
-def count(client: TestClient) -> CountClient:
-    return count_client(client)
 
 
 @pytest.fixture
 def body(count: CountClient) -> dict[str, Any]:
-    customer = count.expect(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )
-    product = count.expect("POST", "/products", 201, json={"name": "Plan", "unitPrice": 99})
+    customer = count.customer("Acme", "ap@acme.example")
+    product = count.product("Plan", 99)
     return {
         "customerUuid": customer["id"],
         "date": "2026-04-01",

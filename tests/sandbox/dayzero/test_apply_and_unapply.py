@@ -154,13 +154,13 @@ def test_refused_apply_is_400_and_changes_nothing(
 ) -> None:
     customer = dayzero.customer()
     memo_id, invoice_id, cents = setup(dayzero, customer)
-    memos_before = dayzero.expect("GET", "/credit-memos", 200)
+    memos_before = dayzero.memos()
     invoices_before = dayzero.expect("GET", "/invoices", 200)
 
     refused = dayzero.apply(memo_id, invoice_id, cents)
 
     assert (refused.status_code, refused.json()) == (status, {"detail": detail})
-    assert dayzero.expect("GET", "/credit-memos", 200) == memos_before
+    assert dayzero.memos() == memos_before
     assert dayzero.expect("GET", "/invoices", 200) == invoices_before
 
 

@@ -79,7 +79,7 @@ def test_another_tenants_objects_are_404_and_invisible(
     assert dayzero.call("GET", f"/credit-memos/{memo['id']}").status_code == 404
     assert dayzero.call("GET", f"/invoices/{invoice['id']}").status_code == 404
     assert dayzero.call("GET", f"/customers/{customer['id']}").status_code == 404
-    assert dayzero.expect("GET", "/credit-memos", 200)["items"] == []
+    assert dayzero.memos()["items"] == []
     mine = dayzero.customer()
     my_memo = dayzero.issued_memo(mine["id"])
     refused = dayzero.apply(my_memo["id"], invoice["id"], 100)

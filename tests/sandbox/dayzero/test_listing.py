@@ -24,7 +24,7 @@ def test_page_has_the_seed_shape_newest_first(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     for _ in range(3):
         dayzero.memo(customer["id"])
-    page = dayzero.expect("GET", "/credit-memos", 200)
+    page = dayzero.memos()
     assert set(page) == PAGE_KEYS
     assert _numbers(page) == ["CM-0003", "CM-0002", "CM-0001"]
     assert (page["total"], page["limit"], page["has_next"], page["has_prev"]) == (
@@ -33,7 +33,7 @@ def test_page_has_the_seed_shape_newest_first(dayzero: DayZeroClient) -> None:
         False,
         False,
     )
-    counted = dayzero.expect("GET", "/credit-memos", 200, params={"include_total_count": "true"})
+    counted = dayzero.memos(include_total_count="true")
     assert counted["total"] == 3
 
 
@@ -70,35 +70,24 @@ def test_cursors_walk_forward_and_back(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     for _ in range(5):
         dayzero.memo(customer["id"])
-    first = dayzero.expect("GET", "/credit-memos", 200, params={"limit": 2})
+    first = dayzero.memos(limit=2)
     assert (_numbers(first), first["has_next"], first["has_prev"]) == (
         ["CM-0005", "CM-0004"],
         True,
         False,
     )
-    second = dayzero.expect(
-        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]}
-    )
+    second = dayzero.memos(limit=2, cursor=first["next_cursor"])
     assert (_numbers(second), second["has_next"], second["has_prev"]) == (
         ["CM-0003", "CM-0002"],
         True,
         True,
     )
-    third = dayzero.expect(
-        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": second["next_cursor"]}
-    )
+    third = dayzero.memos(limit=2, cursor=second["next_cursor"])
     assert (_numbers(third), third["has_next"], third["next_cursor"]) == (["CM-0001"], False, None)
-    back = dayzero.expect(
-        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": third["prev_cursor"]}
-    )
+    back = dayzero.memos(limit=2, cursor=third["prev_cursor"])
     assert (_numbers(back), back["has_more"]) == (["CM-0003", "CM-0002"], True)
     # the guide's direction parameter turns a cursor around
-    turned = dayzero.expect(
-        "GET",
-        "/credit-memos",
-        200,
-        params={"limit": 2, "cursor": second["next_cursor"], "direction": "prev"},
-    )
+    turned = dayzero.memos(limit=2, cursor=second["next_cursor"], direction="prev")
     assert _numbers(turned) == ["CM-0004", "CM-0003"]
 
 
@@ -113,34 +102,25 @@ def test_sort_by_and_descending_order_the_list_and_cursors_follow(dayzero: DayZe
 
     assert amounts(sort_by="amount") == [300, 200, 100, 100]
     assert amounts(sort_by="amount", descending="false") == [100, 100, 200, 300]
-    oldest_first = dayzero.expect("GET", "/credit-memos", 200, params={"descending": "false"})
+    oldest_first = dayzero.memos(descending="false")
     assert [memo["amount"] for memo in oldest_first["items"]] == [300, 100, 200, 100]
-    first = dayzero.expect("GET", "/credit-memos", 200, params={"sort_by": "amount", "limit": 3})
-    rest = dayzero.expect(
-        "GET",
-        "/credit-memos",
-        200,
-        params={"sort_by": "amount", "limit": 3, "cursor": first["next_cursor"]},
-    )
+    first = dayzero.memos(sort_by="amount", limit=3)
+    rest = dayzero.memos(sort_by="amount", limit=3, cursor=first["next_cursor"])
     seen = [m["id"] for m in first["items"] + rest["items"]]
     assert len(set(seen)) == 4 and rest["has_more"] is False
     # a cursor made for another sort is a position in this one: after the last memo of the first
     # page (the fourth created), newest first
-    other_sort = dayzero.expect(
-        "GET", "/credit-memos", 200, params={"limit": 3, "cursor": first["next_cursor"]}
-    )
+    other_sort = dayzero.memos(limit=3, cursor=first["next_cursor"])
     assert [memo["amount"] for memo in other_sort["items"]] == [200, 100, 300]
 
 
 def test_pages_neither_repeat_nor_skip_while_memos_come_and_go(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     memos = [dayzero.memo(customer["id"]) for _ in range(4)]
-    first = dayzero.expect("GET", "/credit-memos", 200, params={"limit": 2})
+    first = dayzero.memos(limit=2)
     dayzero.memo(customer["id"])  # a newer memo arrives
     dayzero.expect("DELETE", f"/credit-memos/{memos[3]['id']}", 204)  # one already seen goes
-    second = dayzero.expect(
-        "GET", "/credit-memos", 200, params={"limit": 2, "cursor": first["next_cursor"]}
-    )
+    second = dayzero.memos(limit=2, cursor=first["next_cursor"])
     assert _numbers(first) == ["CM-0004", "CM-0003"]
     assert _numbers(second) == ["CM-0002", "CM-0001"]
 
@@ -148,9 +128,7 @@ def test_pages_neither_repeat_nor_skip_while_memos_come_and_go(dayzero: DayZeroC
 def test_an_empty_cursor_means_the_first_page(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     dayzero.memo(customer["id"])
-    assert _numbers(dayzero.expect("GET", "/credit-memos", 200, params={"cursor": ""})) == [
-        "CM-0001"
-    ]
+    assert _numbers(dayzero.memos(cursor="")) == ["CM-0001"]
 
 
 def test_a_cursor_of_the_cursors_form_is_a_position_and_any_other_is_422(
@@ -160,13 +138,11 @@ def test_a_cursor_of_the_cursors_form_is_a_position_and_any_other_is_422(
     is refused by request validation, in DayZero's 422 body."""
     customer = dayzero.customer()
     numbers = [dayzero.memo(customer["id"])["number"] for _ in range(3)]
-    after_all = dayzero.expect("GET", "/credit-memos", 200, params={"cursor": "n999999999"})
+    after_all = dayzero.memos(cursor="n999999999")
     assert [memo["number"] for memo in after_all["items"]] == numbers[::-1]
-    before_all = dayzero.expect("GET", "/credit-memos", 200, params={"cursor": "p999999999"})
+    before_all = dayzero.memos(cursor="p999999999")
     assert before_all["items"] == [] and before_all["has_next"] is True
-    by_amount = dayzero.expect(
-        "GET", "/credit-memos", 200, params={"cursor": "n1~7a7a", "sort_by": "amount"}
-    )
+    by_amount = dayzero.memos(cursor="n1~7a7a", sort_by="amount")
     assert len(by_amount["items"]) == 3
     refused = dayzero.call("GET", "/credit-memos", params={"cursor": "not-a-cursor"})
     assert refused.status_code == 422

@@ -22,11 +22,6 @@ from tests.support.clients import KOJO_DEMO, kojo_client
 QUERY = {"query": "{ creditMemos { id } }"}
 
 
-@pytest.fixture
-def kojo(client: TestClient) -> KojoClient:
-    return kojo_client(client)
-
-
 def test_the_token_endpoint_answers_client_credentials(client: TestClient) -> None:
     response = client.post(
         "/kojo/oauth2/token", data={"grant_type": "client_credentials", **KOJO_DEMO}

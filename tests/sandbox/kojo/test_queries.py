@@ -4,10 +4,8 @@ lists with their paging and order, and the seeding rules."""
 from __future__ import annotations
 
 import pytest
-from starlette.testclient import TestClient
 
 from contracts.vendors.kojo.client import KojoClient
-from tests.support.clients import kojo_client
 
 MEMO_WITH_EVERYTHING = """
 query ($id: ID!) {
@@ -22,11 +20,6 @@ query ($id: ID!) {
   }
 }
 """
-
-
-@pytest.fixture
-def kojo(client: TestClient) -> KojoClient:
-    return kojo_client(client)
 
 
 def test_one_query_returns_the_memo_its_items_their_invoice_items_and_the_invoice(

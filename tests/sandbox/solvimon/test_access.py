@@ -12,11 +12,6 @@ from contracts.vendors.solvimon.client import SolvimonClient, line_credit
 from tests.support.clients import MAIN, SECOND, SOLVIMON_KEY, solvimon_client
 
 
-@pytest.fixture
-def solvimon(client: TestClient) -> SolvimonClient:
-    return solvimon_client(client)
-
-
 def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
     missing = client.get("/solvimon/v1/invoices")
     wrong = client.get("/solvimon/v1/invoices", headers={"X-API-KEY": "slv_wrong"})

@@ -6,15 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
-from tests.support.clients import eur, lines, one_period, solvimon_client
-
-
-@pytest.fixture
-def solvimon(client: TestClient) -> SolvimonClient:
-    return solvimon_client(client)
+from tests.support.clients import eur, lines, one_period
 
 
 def amounts(invoice: dict[str, Any]) -> tuple[str, str, str]:

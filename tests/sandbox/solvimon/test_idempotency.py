@@ -9,17 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
 from sandbox.embedded import EmbeddedSandbox
 from tests.support.clients import SECOND, solvimon_client
-
-
-@pytest.fixture
-def solvimon(client: TestClient) -> SolvimonClient:
-    return solvimon_client(client)
 
 
 def keyed(key: str) -> dict[str, Any]:

@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from starlette.testclient import TestClient
-
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
-from tests.support.clients import solvimon_client
-
-
-@pytest.fixture
-def solvimon(client: TestClient) -> SolvimonClient:
-    return solvimon_client(client)
 
 
 def ids(page: dict[str, Any]) -> list[str]:
