@@ -6,7 +6,6 @@ import argparse
 import copy
 import io
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -28,7 +27,6 @@ from tests.support.clients import (
     dayzero_client,
 )
 from tests.support.planted import RESPONSE_BUGS, sandbox_args
-from tests.support.processes import CREDITBOX
 
 
 def contract_args(
@@ -125,12 +123,6 @@ def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:
             except AssertionError:
                 failing.add(name)
     return failing
-
-
-def run_cli(args: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CREDITBOX, *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
 
 
 def settings_for(args: list[str], environ: dict[str, str] | None = None) -> config.Settings:

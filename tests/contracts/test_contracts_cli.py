@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from contracts.rules import catalogue
-from tests.contracts.support import demo_args, har_entries, run_cli, seed
-from tests.support.processes import serving
+from tests.contracts.support import demo_args, har_entries, seed
+from tests.support.processes import run_cli, serving
 
 
 def test_running_sandbox_conforms_on_every_rule_and_check(tmp_path: Path) -> None:

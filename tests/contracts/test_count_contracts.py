@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count import checks as checks
-from tests.contracts.support import check_quietly, count_args, run_cli
+from tests.contracts.support import check_quietly, count_args
 from tests.support.clients import COUNT_DEMO, count_client
-from tests.support.processes import serving
+from tests.support.processes import run_cli, serving
 
 
 def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:

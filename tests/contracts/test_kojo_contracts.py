@@ -18,10 +18,9 @@ from tests.contracts.support import (
     kojo_args,
     outcomes,
     rules_with_bug,
-    run_cli,
 )
 from tests.support.clients import KOJO_DEMO, kojo_client
-from tests.support.processes import serving
+from tests.support.processes import run_cli, serving
 
 KOJO_RULE_BUGS = {
     "kojo_limit_silently_cut": "KJ-LIMIT-MAX-100",

@@ -11,14 +11,9 @@ from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon import checks as checks
 from contracts.vendors.solvimon.client import line_credit
-from tests.contracts.support import (
-    check_quietly,
-    failing_checks,
-    run_cli,
-    solvimon_args,
-)
+from tests.contracts.support import check_quietly, failing_checks, solvimon_args
 from tests.support.clients import MAIN, SOLVIMON_KEY, lines, solvimon_client
-from tests.support.processes import serving
+from tests.support.processes import run_cli, serving
 
 
 def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:

@@ -134,6 +134,17 @@ def request_head(path: str, headers: dict[str, str], extra: str) -> bytes:
     return ("\r\n".join([*lines, extra]) + "\r\n\r\n").encode()
 
 
+def assert_raw_413(base_url: str, vendor: str, framing: str, parts: list[bytes]) -> None:
+    """An empty JSON body's headers with ``framing``, then ``parts``, on a socket: a 413 in
+    the vendor's shape."""
+    path, headers_for, say = VENDORS[vendor]
+    head = request_head(path, headers_for(b"{}"), framing)
+    status, answer = status_and_body(raw_exchange(base_url, head, parts))
+    assert status == 413
+    assert say(answer) == EXPECTED_413[vendor]
+    record("hostile_input", requests=1)
+
+
 def status_and_body(raw: bytes) -> tuple[int, Any]:
     head, _, body = raw.partition(b"\r\n\r\n")
     return int(head.split(b" ")[1]), json.loads(body) if body else None
@@ -158,28 +169,18 @@ def test_a_body_over_the_limit_is_413_in_the_vendors_shape(base_url: str, vendor
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_declared_huge_body_is_refused_before_it_is_sent(base_url: str, vendor: str) -> None:
     """``Content-Length: 1 GB`` and a few bytes: the 413 comes back without the rest."""
-    path, headers_for, say = VENDORS[vendor]
-    head = request_head(path, headers_for(b"{}"), "Content-Length: 1000000000")
     started = time.monotonic()
-    status, answer = status_and_body(raw_exchange(base_url, head, [b'{"name": "']))
-    assert status == 413
-    assert say(answer) == EXPECTED_413[vendor]
+    assert_raw_413(base_url, vendor, "Content-Length: 1000000000", [b'{"name": "'])
     assert time.monotonic() - started < BODY_SECONDS  # not a timeout: refused at once
-    record("hostile_input", requests=1)
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(
     base_url: str, vendor: str
 ) -> None:
-    path, headers_for, say = VENDORS[vendor]
-    head = request_head(path, headers_for(b"{}"), "Transfer-Encoding: chunked")
     chunk = b"x" * 1000
     parts = [f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" for _ in range(200)]  # 200 kB
-    status, answer = status_and_body(raw_exchange(base_url, head, parts))
-    assert status == 413
-    assert say(answer) == EXPECTED_413[vendor]
-    record("hostile_input", requests=1)
+    assert_raw_413(base_url, vendor, "Transfer-Encoding: chunked", parts)
 
 
 @pytest.mark.parametrize("vendor", VENDORS)

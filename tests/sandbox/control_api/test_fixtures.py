@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ from starlette.testclient import TestClient
 
 from tests.sandbox.control_api.test_tenants_and_snapshots import view
 from tests.support.clients import count_client, dayzero_client
-from tests.support.processes import CREDITBOX, serving
+from tests.support.processes import run_cli, serving
 
 SAMPLE = Path(__file__).resolve().parents[3] / "fixtures" / "demo.yaml"
 
@@ -98,28 +97,16 @@ def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
         memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
         assert len(memos["items"]) == 5
         httpx.post(f"{base_url}/_sandbox/tenants", json={"id": "ci"})
-        seeded = subprocess.run(
-            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "ci"],
-            capture_output=True,
-            text=True,
-        )
+        seeded = run_cli(["seed", str(SAMPLE), "--url", base_url, "--tenant", "ci"])
         assert seeded.returncode == 0, seeded.stderr
         assert "loaded into tenant ci" in seeded.stdout
-        new = subprocess.run(
-            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "new-ci-job"],
-            capture_output=True,
-            text=True,
-        )
+        new = run_cli(["seed", str(SAMPLE), "--url", base_url, "--tenant", "new-ci-job"])
         assert new.returncode == 0, new.stderr
         assert "tenant new-ci-job created" in new.stdout
         tenant = httpx.get(f"{base_url}/_sandbox/tenants/new-ci-job/overview")
         vendors = {record["vendor"] for record in tenant.json()["records"]}
         assert vendors == {"dayzero", "count", "solvimon", "kojo"}
-        advanced = subprocess.run(
-            [CREDITBOX, "clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"],
-            capture_output=True,
-            text=True,
-        )
+        advanced = run_cli(["clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"])
         assert advanced.returncode == 0 and "172800 s ahead" in advanced.stdout
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
         memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
