@@ -74,7 +74,7 @@ bench: $(STAMP)
 # same tests with smaller numbers.
 RELIABILITY_TESTS := tests/contracts/test_fuzzing.py tests/sandbox/test_crash_safety.py \
 	tests/sandbox/test_concurrency.py tests/sandbox/test_tenant_isolation.py \
-	tests/sandbox/test_auth_refusals.py tests/sandbox/test_hostile_input.py \
+	tests/sandbox/test_auth_refusals.py tests/sandbox/hostile \
 	tests/sandbox/test_body_limits.py tests/sandbox/test_control_access.py \
 	tests/sandbox/test_disk_faults.py tests/contracts/test_false_alarms.py \
 	tests/contracts/test_drifting_deployment.py

@@ -77,16 +77,23 @@ class Adapter:
         return None
 
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """Nothing to prepare: Schemathesis creates what it needs through the API."""
+        """Objects for Schemathesis to read, made through the API before the schema layer runs:
+        what the rules' session seeds (nothing by default; Schemathesis creates what it needs)."""
+        session = self.session(None, base_url, credentials, None, limits, "schema")
+        try:
+            session.seed_examples()
+        finally:
+            session.close()
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
     ) -> RuleSession | Any:
-        """What the rules get: a client of the target, with cleanup after each rule."""
+        """What the rules get: a client of the target, with cleanup after each rule (without
+        ``settings``: for ``prepare``)."""
         raise NotImplementedError

@@ -167,3 +167,8 @@ class RecordingClient:
 
     def close(self) -> None:
         self._client.close()
+
+
+# What the vendors' clients (contracts/vendors/<v>/client.py) send through: the harness's
+# recording client, or any httpx client (Starlette's TestClient is one).
+Requester = RecordingClient | httpx.Client

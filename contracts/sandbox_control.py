@@ -10,17 +10,20 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from contracts.http import RecordingClient
+from contracts.http import Requester
+
+# the control API's path on a creditbox sandbox's host
+CONTROL_ROOT = "/_sandbox"
 
 
 def control_url(base_url: str) -> str:
     """The control API's URL on the host of ``base_url`` (a vendor mount)."""
     parts = urlsplit(base_url)
-    return f"{parts.scheme}://{parts.netloc}/_sandbox"
+    return f"{parts.scheme}://{parts.netloc}{CONTROL_ROOT}"
 
 
 def sandbox_tenant(
-    http: RecordingClient, control: str, vendor: str, field: str, value: str
+    http: Requester, control: str, vendor: str, field: str, value: str
 ) -> tuple[str, dict[str, Any]] | None:
     """The id and ``vendor`` credentials of the tenant whose ``field`` is ``value``, or ``None``
     when the target has no control API or no such tenant."""

@@ -5,8 +5,9 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
+from contracts.vendors.dayzero.client import DayZeroClient
 from sandbox.app import create_app
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import dayzero_client
 
 
 @pytest.fixture
@@ -17,6 +18,6 @@ def client() -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def dayzero(client: TestClient) -> DayZero:
+def dayzero(client: TestClient) -> DayZeroClient:
     """DayZero as the demo tenant."""
-    return DayZero(client)
+    return dayzero_client(client)

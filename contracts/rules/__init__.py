@@ -1,8 +1,9 @@
 """Documented-behaviour rules: deterministic scenarios, each tied to the statement it checks.
 
-A rule has an id (``DZ-APPLY-OVER-REMAINING``), the statement in words, its source (a seed file or
-a vendor fact), whether it writes, and a function that makes requests and raises
-``AssertionError`` when the target drifts, or :class:`Skipped` with the reason it cannot run.
+A rule has an id (``DZ-APPLY-OVER-REMAINING``), the statement in words (its function's
+docstring), its source (a seed file or a vendor fact), whether it writes, and a function that
+makes requests and raises ``AssertionError`` when the target drifts, or :class:`Skipped` with the
+reason it cannot run.
 Each vendor's catalogue lives in its own module and registers with :func:`rule`.
 """
 
@@ -14,7 +15,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from contracts.http import BudgetExhausted, Exchange, RecordingClient
+import httpx
+
+from contracts.api_client import ApiClient
+from contracts.http import BudgetExhausted, Exchange, Limits, RecordingClient
+from contracts.sandbox_control import control_url
 
 PASS, FAIL, SKIP, ACCEPTED = "pass", "fail", "skip", "accepted"
 
@@ -55,14 +60,16 @@ class Verdict:
 CATALOGUE: dict[str, list[Rule]] = {}
 
 
-def rule(
-    api: str, rule_id: str, *, statement: str, source: str, writes: bool
-) -> Callable[..., Any]:
-    """Register the decorated function as a rule of ``api``'s catalogue."""
+def rule(api: str, rule_id: str, *, source: str, writes: bool = False) -> Callable[..., Any]:
+    """Register the decorated function as a rule of ``api``'s catalogue; its docstring is the
+    statement the rule checks."""
 
     def register(check: Callable[[Any], None]) -> Callable[[Any], None]:
         if any(existing.id == rule_id for existing in CATALOGUE.get(api, [])):
             raise ValueError(f"duplicate rule id {rule_id}")
+        if not check.__doc__:
+            raise ValueError(f"rule {rule_id} has no docstring to state what it checks")
+        statement = " ".join(check.__doc__.split())
         CATALOGUE.setdefault(api, []).append(Rule(rule_id, api, statement, source, writes, check))
         return check
 
@@ -80,6 +87,13 @@ def catalogue(api: str) -> list[Rule]:
 class RuleSession:
     """What a rule gets: an API client for the target, plus cleanup after the rule."""
 
+    def seed_examples(self) -> None:
+        """Objects for the schema layer to read, made through the API (an adapter's
+        ``prepare``); nothing by default: Schemathesis creates what it needs itself."""
+
+    def close(self) -> None:
+        """Let go of the session's connections."""
+
     def begin(self, rule: Rule, allow_writes: bool) -> Any:
         """The API object the rule gets; ``allow_writes`` says whether it may add test data."""
         raise NotImplementedError
@@ -94,13 +108,55 @@ class RuleSession:
 
 
 class RecordedSession(RuleSession):
-    """A session whose rules only leave what the API cannot undo: nothing to clean up, every
-    exchange kept as the rule's evidence. Subclasses set ``self.http``."""
+    """A session over one :class:`RecordingClient` to ``base_url``: each rule gets a vendor's
+    client (:meth:`client`) tagging what it creates; the rule's exchanges are its evidence; after
+    it, every client the rule used undoes what it created where the API allows (paced, but never
+    refused for the budget) and says what it could not."""
 
-    http: RecordingClient
+    def __init__(
+        self,
+        base_url: str,
+        limits: Limits,
+        run_id: str,
+        secrets: Iterable[str | None] = (),
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.http = RecordingClient(base_url, limits, transport=transport)
+        self.http.secrets |= {secret for secret in secrets if secret}
+        self.run_id = run_id
+        self.control_url = control_url(base_url)
+        self.clients: list[ApiClient] = []  # the clients the current rule uses
+
+    def client(self, tag: str) -> Any:
+        """The vendor's client of the target, tagging what it creates with ``tag``."""
+        raise NotImplementedError
+
+    def begin(self, current: Rule, allow_writes: bool) -> Any:
+        api = self.client(self.tag(current))
+        api.writes_allowed = allow_writes
+        self.clients = [api]
+        return api
+
+    def seed_examples(self) -> None:
+        self.client(self.tag()).seed_examples()
+
+    def tag(self, current: Rule | None = None) -> str:
+        """What the records a rule creates are tagged with: the run, and the rule."""
+        return f"creditbox-contracts {self.run_id}" + (f" {current.id}" if current else "")
 
     def end(self) -> tuple[list[Exchange], str]:
-        return self.http.take_exchanges(), ""
+        evidence = self.http.take_exchanges()
+        with self.http.unbudgeted():
+            trouble = self.clean_up()
+        self.http.take_exchanges()
+        return evidence, "; ".join(trouble)
+
+    def clean_up(self) -> list[str]:
+        """Undo what the last rule created; what could not be undone, in words."""
+        trouble = [problem for api in self.clients for problem in api.clean_up()]
+        self.clients = []
+        return trouble
 
     def mask(self, text: str) -> str:
         return self.http.mask(text)

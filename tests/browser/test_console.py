@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
 from tests.browser.conftest import keep_within
-from tests.support.count_client import Count
+from tests.support.clients import count_client
 from tests.support.processes import serving
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "demo.yaml"
@@ -28,14 +28,9 @@ def demo_sandbox() -> Iterator[str]:
 def count_invoice_due_in_ten_days(base_url: str) -> str:
     """A sent COUNT invoice, due ten days from now: its number."""
     with httpx.Client(base_url=base_url) as http:
-        count = Count(http)
-        customer = count.ok(
-            "POST",
-            "/customers",
-            201,
-            json={"customer": "Browser Test Co", "email": "ap@browser.example"},
-        )
-        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+        count = count_client(http)
+        customer = count.customer("Browser Test Co", "ap@browser.example")
+        product = count.product("Hour", 10)
         today = datetime.now(UTC).date()
         body = {
             "customerUuid": customer["id"],
@@ -44,8 +39,8 @@ def count_invoice_due_in_ten_days(base_url: str) -> str:
             "isDraft": False,
             "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
         }
-        invoice = count.ok("POST", "/invoices", 201, json=body)
-        count.ok("POST", f"/invoices/{invoice['id']}/send", 200)
+        invoice = count.expect("POST", "/invoices", 201, json=body)
+        count.expect("POST", f"/invoices/{invoice['id']}/send", 200)
     return str(invoice["invoiceNumber"])
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import io
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -18,91 +18,51 @@ from contracts.report import RunReport
 from contracts.report.terminal import Terminal
 from contracts.runner import check
 from sandbox.embedded import EmbeddedSandbox
-from tests.support.count_client import DEMO as COUNT_DEMO
-from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
-from tests.support.kojo_client import DEMO as KOJO_DEMO
-from tests.support.planted import sandbox_args
-from tests.support.processes import CREDITBOX
-from tests.support.solvimon_client import DEMO_KEY as SOLVIMON_DEMO_KEY
+from tests.support.clients import (
+    COUNT_DEMO,
+    DEMO_BUSINESS_ID,
+    DEMO_TOKEN,
+    KOJO_DEMO,
+    SOLVIMON_KEY,
+    dayzero_client,
+)
+from tests.support.planted import RESPONSE_BUGS, sandbox_args
+
+
+def contract_args(
+    api: str, base_url: str, report_dir: Path, credentials: list[str], extra: tuple[str, ...]
+) -> list[str]:
+    """``creditbox contracts --api API`` against a sandbox's mount of it, with ``credentials``,
+    no rate cap, reports in ``report_dir``, then ``extra``."""
+    return [
+        *("contracts", "--api", api, "--base-url", f"{base_url}/{api}", *credentials),
+        *("--rate-limit", "0", "--report-dir", str(report_dir), *extra),
+    ]
 
 
 def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
-    return [
-        "contracts",
-        "--api",
-        "dayzero",
-        "--base-url",
-        f"{base_url}/dayzero",
-        "--token",
-        DEMO_TOKEN,
-        "--business-id",
-        DEMO_BUSINESS_ID,
-        "--report-dir",
-        str(report_dir),
-        "--rate-limit",
-        "0",
-        *extra,
-    ]
+    """``creditbox contracts --api dayzero`` against a sandbox, as its demo tenant."""
+    credentials = ["--token", DEMO_TOKEN, "--business-id", DEMO_BUSINESS_ID]
+    return contract_args("dayzero", base_url, report_dir, credentials, extra)
 
 
 def count_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     """``creditbox contracts --api count`` against a sandbox, as its demo tenant."""
-    return [
-        "contracts",
-        "--api",
-        "count",
-        "--base-url",
-        f"{base_url}/count",
-        "--client-id",
-        COUNT_DEMO["client_id"],
-        "--client-secret",
-        COUNT_DEMO["client_secret"],
-        "--token",
-        COUNT_DEMO["access_token"],
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
+    credentials = ["--client-id", COUNT_DEMO["client_id"], "--client-secret"]
+    credentials += [COUNT_DEMO["client_secret"], "--token", COUNT_DEMO["access_token"]]
+    return contract_args("count", base_url, report_dir, credentials, extra)
 
 
 def kojo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     """``creditbox contracts --api kojo`` against a sandbox, as its demo tenant."""
-    return [
-        "contracts",
-        "--api",
-        "kojo",
-        "--base-url",
-        f"{base_url}/kojo",
-        "--client-id",
-        KOJO_DEMO["client_id"],
-        "--client-secret",
-        KOJO_DEMO["client_secret"],
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
+    credentials = ["--client-id", KOJO_DEMO["client_id"], "--client-secret"]
+    credentials += [KOJO_DEMO["client_secret"]]
+    return contract_args("kojo", base_url, report_dir, credentials, extra)
 
 
 def solvimon_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
     """``creditbox contracts --api solvimon`` against a sandbox, as its demo tenant."""
-    return [
-        "contracts",
-        "--api",
-        "solvimon",
-        "--base-url",
-        f"{base_url}/solvimon",
-        "--api-key",
-        SOLVIMON_DEMO_KEY,
-        "--rate-limit",
-        "0",
-        "--report-dir",
-        str(report_dir),
-        *extra,
-    ]
+    return contract_args("solvimon", base_url, report_dir, ["--api-key", SOLVIMON_KEY], extra)
 
 
 ArgsFor = Callable[..., list[str]]
@@ -141,6 +101,18 @@ def schema_layer_with_bugs(
         )
 
 
+def failing_with_bug(
+    checks: ModuleType, bug: str, responses_of: Callable[[str], list[Any]]
+) -> set[str]:
+    """The names of ``checks``' invariants that fail on the responses ``responses_of`` gets from
+    a faithful sandbox, once ``bug`` (a response bug) has changed them."""
+    with EmbeddedSandbox() as sandbox:
+        broken = copy.deepcopy(responses_of(sandbox.base_url))
+    for body in broken:
+        RESPONSE_BUGS[bug](body)
+    return failing_checks(checks, broken)
+
+
 def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:
     """The names of ``checks``' invariants that fail on any of ``bodies``."""
     failing = set()
@@ -151,12 +123,6 @@ def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:
             except AssertionError:
                 failing.add(name)
     return failing
-
-
-def run_cli(args: list[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CREDITBOX, *args], capture_output=True, text=True, timeout=timeout, check=False
-    )
 
 
 def settings_for(args: list[str], environ: dict[str, str] | None = None) -> config.Settings:
@@ -184,10 +150,4 @@ def har_entries(report_dir: Path) -> list[dict]:
 def seed(base_url: str) -> None:
     """Give the demo tenant memos in every state and an applied credit."""
     with httpx.Client(base_url=base_url) as http:
-        dayzero = DayZero(http)
-        customer = dayzero.customer()
-        invoice = dayzero.open_invoice(customer["id"], 10000)
-        dayzero.memo(customer["id"], 700)
-        dayzero.issued_memo(customer["id"], 500)
-        applied = dayzero.issued_memo(customer["id"], 3000)
-        assert dayzero.apply(applied["id"], invoice["id"], 2000).status_code == 201
+        assert dayzero_client(http).seed_examples().status_code == 201

@@ -7,9 +7,11 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from contracts.rules import catalogue
-from tests.contracts.support import demo_args, har_entries, run_cli, seed
-from tests.support.processes import serving
+from tests.contracts.support import demo_args, har_entries, seed
+from tests.support.processes import run_cli, serving
 
 
 def test_running_sandbox_conforms_on_every_rule_and_check(tmp_path: Path) -> None:
@@ -76,7 +78,16 @@ def test_refused_credentials_are_exit_code_2(tmp_path: Path) -> None:
     assert "refused the credentials (401)" in result.stderr
 
 
-def test_missing_credentials_are_a_usage_error(tmp_path: Path) -> None:
-    result = run_cli(["contracts", "--api", "dayzero", "--base-url", "http://127.0.0.1:9"])
+@pytest.mark.parametrize(
+    ("api", "base_url", "message"),
+    [
+        ("dayzero", "http://127.0.0.1:9", "needs --token and --business-id"),
+        ("count", "http://127.0.0.1:9/count", "needs --client-id and --client-secret and --token"),
+        ("solvimon", "http://127.0.0.1:9/x", "needs --api-key"),
+    ],
+)
+def test_missing_credentials_are_a_usage_error(api: str, base_url: str, message: str) -> None:
+    """Each API needs its own credentials."""
+    result = run_cli(["contracts", "--api", api, "--base-url", base_url])
     assert result.returncode == 2
-    assert "needs --token and --business-id" in result.stderr
+    assert message in result.stderr

@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count import checks as checks
-from tests.contracts.support import check_quietly, count_args, run_cli
-from tests.support.count_client import DEMO, Count
-from tests.support.processes import serving
+from tests.contracts.support import check_quietly, count_args
+from tests.support.clients import COUNT_DEMO, count_client
+from tests.support.processes import run_cli, serving
 
 
 def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
@@ -30,22 +30,14 @@ def test_a_running_sandbox_is_checked_with_signed_requests(tmp_path: Path) -> No
         result = run_cli(args)
     assert result.returncode == 0, result.stdout[-3000:]
     assert "PASS     CT-AMBIGUOUS-UUID-409" in result.stdout
-    assert DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
-
-
-def test_count_needs_its_own_credentials(tmp_path: Path) -> None:
-    result = run_cli(["contracts", "--api", "count", "--base-url", "http://127.0.0.1:9/count"])
-    assert result.returncode == 2
-    assert "needs --client-id and --client-secret and --token" in result.stderr
+    assert COUNT_DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
 
 
 @pytest.fixture
 def records(client: TestClient) -> list[Any]:
-    count = Count(client)
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+    count = count_client(client)
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    product = count.product("Hour", 10)["id"]
 
     def new(kind: str, amount: float) -> Any:
         body = {
@@ -55,16 +47,16 @@ def records(client: TestClient) -> list[Any]:
             "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
             "isDraft": False,
         }
-        return count.ok("POST", "/invoices", 201, json=body)
+        return count.expect("POST", "/invoices", 201, json=body)
 
     invoice, memo = new("invoice", 100), new("memo", 30)
-    count.ok(
+    count.expect(
         "PATCH",
         f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
         200,
         json={"creditMemos": [{"id": memo["id"], "amount": 10}]},
     )
-    return [count.ok("GET", "/invoices", 200)]
+    return [count.expect("GET", "/invoices", 200)]
 
 
 def test_count_invariants_hold_on_real_responses(records: list[Any]) -> None:

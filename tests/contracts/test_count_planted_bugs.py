@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +9,14 @@ import httpx
 import pytest
 
 from contracts.vendors.count import checks as checks
-from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     count_args,
-    failing_checks,
+    failing_with_bug,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
 )
-from tests.support.count_client import Count
-from tests.support.planted import RESPONSE_BUGS
+from tests.support.clients import count_client
 
 COUNT_RULE_BUGS = {
     "count_over_apply_accepted": "CT-OVER-APPLY-400",
@@ -45,11 +42,9 @@ def test_behaviour_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
-        count = Count(http)
-        customer = count.ok(
-            "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-        )["id"]
-        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+        count = count_client(http)
+        customer = count.customer("Acme", "ap@acme.example")["id"]
+        product = count.product("Hour", 10)["id"]
         for kind, draft in (("invoice", False), ("memo", False), ("invoice", True)):
             body = {
                 "invoiceType": kind,
@@ -58,19 +53,13 @@ def _responses(base_url: str) -> list[Any]:
                 "products": [{"productUuid": product, "quantity": 1, "unitPrice": 40}],
                 "isDraft": draft,
             }
-            count.ok("POST", "/invoices", 201, json=body)
-        return [count.ok("GET", "/invoices", 200)]
+            count.expect("POST", "/invoices", 201, json=body)
+        return [count.expect("GET", "/invoices", 200)]
 
 
 @pytest.mark.parametrize("bug", sorted(COUNT_INVARIANT_BUGS))
 def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
-    with EmbeddedSandbox() as sandbox:
-        responses = _responses(sandbox.base_url)
-    broken = copy.deepcopy(responses)
-    for body in broken:
-        RESPONSE_BUGS[bug](body)
-    failing = failing_checks(checks, broken)
-    assert failing == {COUNT_INVARIANT_BUGS[bug]}
+    assert failing_with_bug(checks, bug, _responses) == {COUNT_INVARIANT_BUGS[bug]}
 
 
 def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from contracts.vendors.dayzero import checks as checks
+from contracts.vendors.dayzero.client import DayZeroClient
 from tests.contracts.support import failing_checks
-from tests.support.dayzero_client import DayZero
 from tests.support.planted import RESPONSE_BUGS
 
 # each response bug of the sandbox that breaks an invariant -> the check that must catch it
@@ -27,7 +27,7 @@ INVARIANT_BUGS = {
 
 
 @pytest.fixture
-def responses(dayzero: DayZero) -> list[Any]:
+def responses(dayzero: DayZeroClient) -> list[Any]:
     """Real sandbox responses covering every memo state, an application, and open invoices."""
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"], 10000)
@@ -38,12 +38,12 @@ def responses(dayzero: DayZero) -> list[Any]:
     spent = dayzero.issued_memo(customer["id"], 1000)
     dayzero.apply(spent["id"], invoice["id"], 1000)
     voided = dayzero.issued_memo(customer["id"], 200)
-    dayzero.ok("POST", f"/credit-memos/{voided['id']}/void", 201, json={"reason": "x"})
+    dayzero.expect("POST", f"/credit-memos/{voided['id']}/void", 201, json={"reason": "x"})
     return [
-        dayzero.ok("GET", "/credit-memos", 200),
-        dayzero.ok("GET", "/invoices", 200),
+        dayzero.memos(),
+        dayzero.expect("GET", "/invoices", 200),
         dayzero.get_memo(applied["id"]),
-        dayzero.ok("GET", f"/credit-memos/customers/{customer['id']}/credits", 200),
+        dayzero.expect("GET", f"/credit-memos/customers/{customer['id']}/credits", 200),
     ]
 
 

@@ -21,7 +21,7 @@ from tests.contracts import support
 from tests.contracts.drifts import DRIFTS
 from tests.support.drift_proxy import Drift, drifting
 from tests.support.figures import record
-from tests.support.processes import serving
+from tests.support.processes import run_cli, serving
 
 LAYERS = os.environ.get("CREDITBOX_DRIFT_LAYERS", "rules")
 ARGS = {
@@ -36,7 +36,7 @@ _VERDICT = re.compile(r"^\s+\[\s*\d+/\d+\]\s+(PASS|FAIL|SKIP|ACCEPTED)\s+(\S+)\s
 def _run(vendor: str, drift: Drift | None, report_dir: Path) -> tuple[int, dict[str, str], int]:
     """The harness against a proxied sandbox: exit code, outcome per verdict, answers rewritten."""
     with serving(["--in-memory"]) as upstream, drifting(upstream, drift) as (url, proxy):
-        done = support.run_cli(ARGS[vendor](url, report_dir, "--allow-writes", "--layers", LAYERS))
+        done = run_cli(ARGS[vendor](url, report_dir, "--allow-writes", "--layers", LAYERS))
     assert done.returncode in (0, 1), done.stderr[-2000:]
     outcomes = {found[1]: found[0] for found in _VERDICT.findall(done.stdout)}
     return done.returncode, outcomes, proxy.rewritten

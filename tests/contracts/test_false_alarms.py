@@ -17,7 +17,7 @@ import pytest
 
 from tests.contracts import support
 from tests.support.figures import record
-from tests.support.processes import serving
+from tests.support.processes import run_cli, serving
 
 SEEDS = int(os.environ.get("CREDITBOX_FALSE_ALARM_SEEDS", "1"))
 URL_ARGS = {
@@ -43,10 +43,10 @@ def test_a_faithful_sandbox_passes_the_default_run(
     extra = ["--allow-writes", "--seed", str(seed)]
     if way == "in-process":
         args = ["contracts", "--api", vendor, "--in-process", "--report-dir", str(tmp_path)]
-        done = support.run_cli([*args, *extra], timeout=900)
+        done = run_cli([*args, *extra], timeout=900)
     else:
         with serving(["--in-memory"]) as base_url:
-            done = support.run_cli(URL_ARGS[vendor](base_url, tmp_path, *extra), timeout=900)
+            done = run_cli(URL_ARGS[vendor](base_url, tmp_path, *extra), timeout=900)
     record("false_alarms", runs=1, false_alarms=int(done.returncode != 0))
     assert done.returncode == 0, (
         f"{vendor} {way} --seed {seed}: exit {done.returncode}; "

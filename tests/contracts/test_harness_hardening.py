@@ -17,10 +17,10 @@ from contracts.http import Limits
 from contracts.report import RunReport, junit
 from contracts.rules import FAIL, Verdict, catalogue, run_rules
 from contracts.vendors.dayzero import checks as checks
-from contracts.vendors.dayzero.rules import Credentials, DayZeroSession
+from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import demo_args, settings_for
-from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
+from tests.support.clients import DEMO_BUSINESS_ID, DEMO_TOKEN, dayzero_client
 
 MEMO = {
     "number": "CM-0001",
@@ -90,7 +90,7 @@ def test_tokens_are_masked_in_evidence_and_reasons(tmp_path: Path) -> None:
 
     session = DayZeroSession(
         "http://dz.test/dayzero",
-        Credentials(DEMO_TOKEN, DEMO_BUSINESS_ID),
+        DayZeroCredentials(DEMO_TOKEN, DEMO_BUSINESS_ID),
         Limits(rate_per_second=0),
         "run",
         transport=httpx.MockTransport(echo),
@@ -105,13 +105,13 @@ def test_cleanup_is_not_refused_for_the_budget() -> None:
     with EmbeddedSandbox() as sandbox:
         session = DayZeroSession(
             f"{sandbox.base_url}/dayzero",
-            Credentials(DEMO_TOKEN, DEMO_BUSINESS_ID),
+            DayZeroCredentials(DEMO_TOKEN, DEMO_BUSINESS_ID),
             Limits(max_requests=2, rate_per_second=0),
             "run",
         )
         [verdict] = run_rules(create_draft, session, allow_writes=True)
         with httpx.Client(base_url=sandbox.base_url) as http:
-            left = DayZero(http).ok("GET", "/credit-memos", 200)["items"]
+            left = dayzero_client(http).expect("GET", "/credit-memos", 200)["items"]
     assert verdict.outcome == "pass", verdict.reason
     assert left == [], "the draft the rule created was deleted"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +14,13 @@ from sandbox.vendors.kojo.errors import TOO_MANY_ENTITIES
 from tests.contracts.support import (
     check_quietly,
     failing_checks,
+    failing_with_bug,
     kojo_args,
     outcomes,
     rules_with_bug,
-    run_cli,
 )
-from tests.support.kojo_client import DEMO, Kojo
-from tests.support.planted import RESPONSE_BUGS
-from tests.support.processes import serving
+from tests.support.clients import KOJO_DEMO, kojo_client
+from tests.support.processes import run_cli, serving
 
 KOJO_RULE_BUGS = {
     "kojo_limit_silently_cut": "KJ-LIMIT-MAX-100",
@@ -54,7 +52,7 @@ def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
         result = run_cli(kojo_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"))
     assert result.returncode == 0, result.stdout[-3000:]
     assert "PASS     KJ-MEMO-ARITHMETIC" in result.stdout
-    assert DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
+    assert KOJO_DEMO["client_secret"] not in (tmp_path / "report.md").read_text()
 
 
 def test_wrong_client_credentials_are_a_usage_error(tmp_path: Path) -> None:
@@ -73,9 +71,9 @@ def test_each_kojo_bug_is_caught_by_its_rule(tmp_path: Path, bug: str) -> None:
 
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
-        kojo = Kojo(http)
-        invoice = kojo.invoice((3, 10.0), (2, 7.5), (1, 100.0))
-        kojo.memo(invoice, (0, 2), (2, 1), tax=1, payments=5)
+        kojo = kojo_client(http)
+        invoice = kojo.seed_invoice((3, 10.0), (2, 7.5), (1, 100.0))
+        kojo.seed_memo(invoice, (0, 2), (2, 1), tax=1, payments=5)
         everything = (
             "{ creditMemos { id invoiceId subtotal tax shippingCostFloat payments totalDue "
             "invoice { id } creditMemoItems { lineNumber quantity unitPriceFloat extPriceFloat "
@@ -97,12 +95,7 @@ def test_kojo_invariants_hold_on_real_responses() -> None:
 
 @pytest.mark.parametrize("bug", sorted(KOJO_INVARIANT_BUGS))
 def test_response_bug_is_caught_by_its_invariant(bug: str) -> None:
-    with EmbeddedSandbox() as sandbox:
-        bodies = _responses(sandbox.base_url)
-    broken = copy.deepcopy(bodies)
-    for body in broken:
-        RESPONSE_BUGS[bug](body)
-    assert KOJO_INVARIANT_BUGS[bug] in failing_checks(checks, broken)
+    assert KOJO_INVARIANT_BUGS[bug] in failing_with_bug(checks, bug, _responses)
 
 
 def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:

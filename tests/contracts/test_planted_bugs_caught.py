@@ -10,7 +10,7 @@ import pytest
 
 from contracts.http import Limits
 from contracts.rules import catalogue, run_rules
-from contracts.vendors.dayzero.rules import Credentials, DayZeroSession
+from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     check_quietly,
@@ -105,7 +105,7 @@ def test_a_target_answering_nonsense_fails_rules_instead_of_crashing() -> None:
     maintenance = httpx.MockTransport(lambda request: httpx.Response(201, text="<html>down</html>"))
     session = DayZeroSession(
         "http://dayzero.test/dayzero",
-        Credentials("dz_token", "business"),
+        DayZeroCredentials("dz_token", "business"),
         Limits(rate_per_second=0),
         "run",
         transport=maintenance,

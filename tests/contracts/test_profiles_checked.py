@@ -11,8 +11,8 @@ import pytest
 from contracts.checks import expect
 from contracts.vendors.dayzero import checks as dayzero_checks
 from specs.readings import Profile, dump_profile, points, vendor_points
-from tests.contracts.support import count_args, demo_args, run_cli
-from tests.support.processes import serving
+from tests.contracts.support import count_args, demo_args
+from tests.support.processes import run_cli, serving
 
 WRAPPED = "readings:\n  dayzero.envelope: wrapped\n"
 

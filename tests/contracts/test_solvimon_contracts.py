@@ -10,14 +10,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon import checks as checks
-from tests.contracts.support import (
-    check_quietly,
-    failing_checks,
-    run_cli,
-    solvimon_args,
-)
-from tests.support.processes import serving
-from tests.support.solvimon_client import DEMO_KEY, MAIN, Solvimon, line_credit, lines
+from contracts.vendors.solvimon.client import line_credit
+from tests.contracts.support import check_quietly, failing_checks, solvimon_args
+from tests.support.clients import MAIN, SOLVIMON_KEY, lines, solvimon_client
+from tests.support.processes import run_cli, serving
 
 
 def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
@@ -36,7 +32,7 @@ def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
         result = run_cli(solvimon_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"))
     assert result.returncode == 0, result.stdout[-3000:]
     assert "PASS     SV-CREDIT-NEVER-TWICE" in result.stdout
-    assert DEMO_KEY not in (tmp_path / "report.md").read_text()
+    assert SOLVIMON_KEY not in (tmp_path / "report.md").read_text()
 
 
 def test_read_only_skips_every_rule_that_credits(tmp_path: Path) -> None:
@@ -53,9 +49,9 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
     """A key the control API does not list as a tenant's own looks like a real deployment:
     nothing can be seeded, so the crediting rules need --final-invoices and say so."""
     with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
-        solvimon = Solvimon(http)
-        key = solvimon.key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"], platform_ids=[MAIN])
-        viewer = solvimon.key(["INVOICE.VIEW"], platform_ids=[MAIN])
+        solvimon = solvimon_client(http)
+        key = solvimon.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"], platform_ids=[MAIN])
+        viewer = solvimon.create_key(["INVOICE.VIEW"], platform_ids=[MAIN])
         args = [
             *solvimon_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"),
             "--api-key",
@@ -66,8 +62,8 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
         assert "--final-invoices" in skipped["SV-PARTIAL-CREDIT-EXACT"], printed
         assert "--view-only-api-key" in skipped["SV-CREDIT-PERMISSION-403"]
 
-        finals = ",".join(solvimon.seed()["id"] for _ in range(8))
-        draft = solvimon.seed(status="DRAFT")["id"]
+        finals = ",".join(solvimon.seed_invoice()["id"] for _ in range(8))
+        draft = solvimon.seed_invoice(status="DRAFT")["id"]
         given = ["--final-invoices", finals, "--open-invoice", draft, "--view-only-api-key", viewer]
         report, printed = check_quietly([*args, *given])
     found = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
@@ -75,19 +71,13 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
     assert set(found.values()) == {"pass"}, printed
 
 
-def test_solvimon_needs_its_key(tmp_path: Path) -> None:
-    result = run_cli(["contracts", "--api", "solvimon", "--base-url", "http://127.0.0.1:9/x"])
-    assert result.returncode == 2
-    assert "needs --api-key" in result.stderr
-
-
 @pytest.fixture
 def bodies(client: TestClient) -> list[Any]:
-    solvimon = Solvimon(client)
-    invoice = solvimon.seed([{"groups": [{"lines": lines("100.00", "50.00")}]}])
+    solvimon = solvimon_client(client)
+    invoice = solvimon.seed_invoice([{"groups": [{"lines": lines("100.00", "50.00")}]}])
     solvimon.credit(invoice["id"], line_credit(1, 1, 1, "20.00"))
-    listed = solvimon.ok(
-        "GET", "/invoices", params={"include_periods": "true", "include_lines": "true"}
+    listed = solvimon.expect(
+        "GET", "/invoices", 200, params={"include_periods": "true", "include_lines": "true"}
     )
     return [listed, solvimon.invoice(invoice["id"])]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +9,18 @@ import httpx
 import pytest
 
 from contracts.vendors.solvimon import checks as checks
+from contracts.vendors.solvimon.client import line_credit
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     failing_checks,
+    failing_with_bug,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
     solvimon_args,
 )
-from tests.support.planted import NO_REQUEST_ID, RESPONSE_BUGS, sandbox_args
-from tests.support.solvimon_client import Solvimon, line_credit
+from tests.support.clients import solvimon_client
+from tests.support.planted import NO_REQUEST_ID, sandbox_args
 
 SOLVIMON_RULE_BUGS = {
     "solvimon_credit_any_status": "SV-CREDIT-NON-FINAL-400",
@@ -52,23 +53,18 @@ def test_a_credit_without_its_original_also_fails_the_invariant(tmp_path: Path) 
 
 def _responses(base_url: str) -> list[Any]:
     with httpx.Client(base_url=base_url) as http:
-        solvimon = Solvimon(http)
-        invoice = solvimon.seed()
+        solvimon = solvimon_client(http)
+        invoice = solvimon.seed_invoice()
         solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"))
         return [
-            solvimon.ok("GET", "/invoices", params={"include_periods": "true"}),
+            solvimon.expect("GET", "/invoices", 200, params={"include_periods": "true"}),
             solvimon.invoice(invoice["id"]),
         ]
 
 
 @pytest.mark.parametrize("bug", sorted(SOLVIMON_INVARIANT_BUGS))
 def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
-    with EmbeddedSandbox() as sandbox:
-        responses = _responses(sandbox.base_url)
-    broken = copy.deepcopy(responses)
-    for body in broken:
-        RESPONSE_BUGS[bug](body)
-    assert failing_checks(checks, broken) == {SOLVIMON_INVARIANT_BUGS[bug]}
+    assert failing_with_bug(checks, bug, _responses) == {SOLVIMON_INVARIANT_BUGS[bug]}
 
 
 def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:

@@ -32,14 +32,22 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
-from sandbox.vendors.count.signature import sign
-from tests.support.count_client import DEMO as COUNT_DEMO
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN, DayZero
+from contracts.vendors.count.signing import CountSigner
+from contracts.vendors.dayzero.client import DayZeroClient
+from contracts.vendors.solvimon.client import SolvimonClient, line_credit
+from tests.support.clients import (
+    COUNT_DEMO,
+    DEMO_BUSINESS_ID,
+    DEMO_TOKEN,
+    KOJO_DEMO,
+    MAIN,
+    SECOND,
+    count_client,
+    dayzero_client,
+    kojo_token,
+    solvimon_client,
+)
 from tests.support.figures import record
-from tests.support.kojo_client import DEMO as KOJO_DEMO
-from tests.support.kojo_client import token as kojo_token
-from tests.support.solvimon_client import MAIN, SECOND, Solvimon, line_credit
 
 Credentials = dict[str, Any]
 
@@ -81,20 +89,18 @@ def _count_headers(
     token: str | None = None,
 ) -> dict[str, str]:
     """COUNT's headers for ``POST /customers``, each part overridable to go wrong."""
-    stamp = timestamp or str(int(time.time()))
-    key = secret or credentials["client_secret"]
-    return {
-        "x-client-id": client_id or credentials["client_id"],
-        "x-timestamp": stamp,
-        "x-signature": sign(key, "POST", "/customers", stamp, signed_body),
-        "Authorization": f"Bearer {token or credentials['access_token']}",
-        "content-type": "application/json",
-    }
+    signer = CountSigner(
+        client_id or credentials["client_id"],
+        secret or credentials["client_secret"],
+        token or credentials["access_token"],
+    )
+    signed = signer.headers("POST", "/customers", signed_body, timestamp)
+    return {**signed, "content-type": "application/json"}
 
 
 def _count_customers(client: TestClient, credentials: Credentials) -> int:
     """How many customers the workspace of ``credentials`` holds, read as its owner."""
-    return int(Count(client, credentials).ok("GET", "/customers", 200)["totalRecords"])
+    return int(count_client(client, credentials).expect("GET", "/customers", 200)["totalRecords"])
 
 
 HeadersFor = Callable[[Credentials, Credentials], dict[str, str]]
@@ -251,7 +257,7 @@ def _platform_refusal(platform: str) -> dict[str, str]:
     )
 
 
-def _solvimon_credits(owner: Solvimon, invoice_id: str) -> tuple[int, int]:
+def _solvimon_credits(owner: SolvimonClient, invoice_id: str) -> tuple[int, int]:
     """How many invoices the owner's platform lists, and how many credits name this invoice."""
     return owner.count(), len(owner.invoice(invoice_id)["linked_invoices"])
 
@@ -260,22 +266,25 @@ def _solvimon_credits(owner: Solvimon, invoice_id: str) -> tuple[int, int]:
 class SolvimonWorld:
     """Demo with an invoice on each of its platforms; another tenant with one of its own."""
 
-    demo: Solvimon
+    demo: SolvimonClient
     invoices: dict[str, str]
-    other: Solvimon
+    other: SolvimonClient
     other_platform: str
     other_invoice: str
 
     @classmethod
     def build(cls, client: TestClient) -> SolvimonWorld:
-        demo = Solvimon(client)
-        invoices = {MAIN: demo.seed()["id"], SECOND: demo.seed(platform_id=SECOND)["id"]}
+        demo = solvimon_client(client)
+        invoices = {
+            MAIN: demo.seed_invoice()["id"],
+            SECOND: demo.seed_invoice(platform_id=SECOND)["id"],
+        }
         tenant = _other_tenant(client)
         theirs = tenant["credentials"]["solvimon"]
-        other = Solvimon(
+        other = solvimon_client(
             client, theirs["api_key"], platform=theirs["platform_id"], tenant=tenant["id"]
         )
-        other_invoice = other.seed(platform_id=theirs["platform_id"])["id"]
+        other_invoice = other.seed_invoice(platform_id=theirs["platform_id"])["id"]
         return cls(demo, invoices, other, theirs["platform_id"], other_invoice)
 
 
@@ -285,7 +294,7 @@ class Attempt:
 
     headers: dict[str, str]
     invoice_id: str
-    owner: Solvimon
+    owner: SolvimonClient
 
 
 SOLVIMON_WRITE_REFUSALS = [
@@ -312,7 +321,9 @@ SOLVIMON_WRITE_REFUSALS = [
         id="a_wrong_bearer_token",
     ),
     pytest.param(
-        lambda w: Attempt({"X-API-KEY": w.demo.key(["INVOICE.VIEW"])}, w.invoices[MAIN], w.demo),
+        lambda w: Attempt(
+            {"X-API-KEY": w.demo.create_key(["INVOICE.VIEW"])}, w.invoices[MAIN], w.demo
+        ),
         403,
         lambda w: _solvimon_error(
             NOT_ALLOWED, "This API key lacks the INVOICE.CREDIT.CREATE permission"
@@ -322,11 +333,11 @@ SOLVIMON_WRITE_REFUSALS = [
     pytest.param(
         lambda w: Attempt(
             {
-                "X-API-KEY": w.demo.key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"], [MAIN]),
+                "X-API-KEY": w.demo.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"], [MAIN]),
                 "x-platform-id": SECOND,
             },
             w.invoices[SECOND],
-            Solvimon(w.demo.http, platform=SECOND),
+            solvimon_client(w.demo.http, platform=SECOND),
         ),
         403,
         lambda w: _platform_refusal(SECOND),
@@ -369,9 +380,9 @@ def test_solvimon_refuses_a_credit_without_the_right_key_and_credits_nothing(
 def test_solvimon_refuses_a_read_by_a_key_without_view_with_403(
     client: TestClient, path: str
 ) -> None:
-    demo = Solvimon(client)
-    invoice = demo.seed()
-    creditor = Solvimon(client, demo.key(["INVOICE.CREDIT.CREATE"]))
+    demo = solvimon_client(client)
+    invoice = demo.seed_invoice()
+    creditor = solvimon_client(client, demo.create_key(["INVOICE.CREDIT.CREATE"]))
 
     response = creditor.call("GET", path.format(id=invoice["id"]))
 
@@ -436,16 +447,18 @@ DAYZERO_REFUSALS = [
 ]
 
 
-def _dayzero_memos(dayzero: DayZero) -> int:
-    return len(dayzero.ok("GET", "/credit-memos", 200, params={"limit": 1000})["items"])
+def _dayzero_memos(dayzero: DayZeroClient) -> int:
+    return len(dayzero.memos(limit=1000)["items"])
 
 
-def _dayzero_world(client: TestClient) -> tuple[DayZero, DayZero, Credentials, str]:
+def _dayzero_world(client: TestClient) -> tuple[DayZeroClient, DayZeroClient, Credentials, str]:
     """Demo and another tenant, with one memo each (so 'nothing stored' compares non-empty
     lists), the other's credentials and a demo customer to credit."""
-    demo = DayZero(client)
+    demo = dayzero_client(client)
     credentials = _other_tenant(client)["credentials"]["dayzero"]
-    other = DayZero(client, token=credentials["token"], business_id=credentials["business_id"])
+    other = dayzero_client(
+        client, token=credentials["token"], business_id=credentials["business_id"]
+    )
     customer = demo.customer()["id"]
     demo.memo(customer)
     other.memo(other.customer()["id"])

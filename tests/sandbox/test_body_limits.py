@@ -19,11 +19,17 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.support.count_client import Count, signer
-from tests.support.dayzero_client import DEMO_BUSINESS_ID, DEMO_TOKEN
+from contracts.vendors.count.signing import signed_path
+from contracts.vendors.dayzero.client import DayZeroCredentials
+from tests.support.clients import (
+    DEMO_BUSINESS_ID,
+    DEMO_TOKEN,
+    SOLVIMON_KEY,
+    count_client,
+    count_signer,
+)
 from tests.support.figures import record
 from tests.support.processes import serving
-from tests.support.solvimon_client import DEMO_KEY
 
 JSON_LIMIT = 4_000
 UPLOAD_LIMIT = 60_000
@@ -42,20 +48,13 @@ def base_url() -> Iterator[str]:
 
 
 def dayzero_headers() -> dict[str, str]:
-    return {"Authorization": f"Bearer {DEMO_TOKEN}", "x-business-id": DEMO_BUSINESS_ID}
+    return DayZeroCredentials(DEMO_TOKEN, DEMO_BUSINESS_ID).headers()
 
 
 # Each vendor: a write route, the headers it needs (COUNT's are signed over the body, so they are
 # made per body), and how its refusal body says what happened.
 def count_headers(path: str) -> Callable[[bytes], dict[str, str]]:
-    demo = signer()
-
-    def headers(body: bytes) -> dict[str, str]:
-        request = httpx.Request("POST", f"http://sandbox{path}", content=body)
-        signed = next(demo.auth_flow(request))
-        return {k: v for k, v in signed.headers.items() if k.lower().startswith(("x-", "auth"))}
-
-    return headers
+    return lambda body: count_signer().headers("POST", signed_path(path), body)
 
 
 VENDORS: dict[str, tuple[str, Callable[[bytes], dict[str, str]], Callable[[Any], str]]] = {
@@ -71,7 +70,7 @@ VENDORS: dict[str, tuple[str, Callable[[bytes], dict[str, str]], Callable[[Any],
     ),
     "solvimon": (
         "/solvimon/v1/invoices/inv_none/credit",
-        lambda body: {"X-API-KEY": DEMO_KEY},
+        lambda body: {"X-API-KEY": SOLVIMON_KEY},
         lambda answer: f"{answer['code']} {answer['message']}",
     ),
     "kojo": (
@@ -135,6 +134,17 @@ def request_head(path: str, headers: dict[str, str], extra: str) -> bytes:
     return ("\r\n".join([*lines, extra]) + "\r\n\r\n").encode()
 
 
+def assert_raw_413(base_url: str, vendor: str, framing: str, parts: list[bytes]) -> None:
+    """An empty JSON body's headers with ``framing``, then ``parts``, on a socket: a 413 in
+    the vendor's shape."""
+    path, headers_for, say = VENDORS[vendor]
+    head = request_head(path, headers_for(b"{}"), framing)
+    status, answer = status_and_body(raw_exchange(base_url, head, parts))
+    assert status == 413
+    assert say(answer) == EXPECTED_413[vendor]
+    record("hostile_input", requests=1)
+
+
 def status_and_body(raw: bytes) -> tuple[int, Any]:
     head, _, body = raw.partition(b"\r\n\r\n")
     return int(head.split(b" ")[1]), json.loads(body) if body else None
@@ -159,28 +169,18 @@ def test_a_body_over_the_limit_is_413_in_the_vendors_shape(base_url: str, vendor
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_declared_huge_body_is_refused_before_it_is_sent(base_url: str, vendor: str) -> None:
     """``Content-Length: 1 GB`` and a few bytes: the 413 comes back without the rest."""
-    path, headers_for, say = VENDORS[vendor]
-    head = request_head(path, headers_for(b"{}"), "Content-Length: 1000000000")
     started = time.monotonic()
-    status, answer = status_and_body(raw_exchange(base_url, head, [b'{"name": "']))
-    assert status == 413
-    assert say(answer) == EXPECTED_413[vendor]
+    assert_raw_413(base_url, vendor, "Content-Length: 1000000000", [b'{"name": "'])
     assert time.monotonic() - started < BODY_SECONDS  # not a timeout: refused at once
-    record("hostile_input", requests=1)
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit(
     base_url: str, vendor: str
 ) -> None:
-    path, headers_for, say = VENDORS[vendor]
-    head = request_head(path, headers_for(b"{}"), "Transfer-Encoding: chunked")
     chunk = b"x" * 1000
     parts = [f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n" for _ in range(200)]  # 200 kB
-    status, answer = status_and_body(raw_exchange(base_url, head, parts))
-    assert status == 413
-    assert say(answer) == EXPECTED_413[vendor]
-    record("hostile_input", requests=1)
+    assert_raw_413(base_url, vendor, "Transfer-Encoding: chunked", parts)
 
 
 @pytest.mark.parametrize("vendor", VENDORS)
@@ -216,17 +216,15 @@ def test_a_body_sent_too_slowly_is_408_and_others_are_served_meanwhile(
 
 def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
     with httpx.Client(base_url=base_url) as http:
-        count = Count(http)
-        customer = count.ok(
-            "POST", "/customers", 201, json={"customer": "Uploads", "email": "ap@uploads.example"}
-        )["id"]
-        product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
+        count = count_client(http)
+        customer = count.customer("Uploads", "ap@uploads.example")["id"]
+        product = count.product("Hour", 1)["id"]
         body = {
             "customerUuid": customer,
             "date": "2026-03-01",
             "products": [{"productUuid": product, "quantity": 1, "unitPrice": 1}],
         }
-        invoice = count.ok("POST", "/invoices", 201, json=body)["id"]
+        invoice = count.expect("POST", "/invoices", 201, json=body)["id"]
         route = f"/invoices/{invoice}/attachments/upload"
         under = ("documents", ("a.pdf", b"%PDF" + b"x" * (JSON_LIMIT * 2), "application/pdf"))
         assert count.call("POST", route, files=[under]).status_code == 201
@@ -235,7 +233,7 @@ def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
         assert refused.status_code == 413
         limit = f"Request body too large: at most {UPLOAD_LIMIT} bytes here"
         assert refused.json() == {"message": limit, "statusCode": 413}
-        files = count.ok("GET", f"/invoices/{invoice}", 200).get("attachments") or []
+        files = count.expect("GET", f"/invoices/{invoice}", 200).get("attachments") or []
         assert [f.get("name") or f.get("title") for f in files if "b.pdf" in json.dumps(f)] == []
     record("hostile_input", requests=2)
 

@@ -11,11 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts.vendors.solvimon.client import line_credit
 from sandbox.embedded import EmbeddedSandbox
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import count_client, dayzero_client, solvimon_client
 from tests.support.figures import record
-from tests.support.solvimon_client import Solvimon, line_credit
 
 CLIENTS = 64
 
@@ -45,13 +44,13 @@ def all_at_once(base_url: str, send: Callable[[httpx.Client, int], httpx.Respons
 
 def test_dayzero_applies_of_one_memo_never_exceed_it(sandbox: EmbeddedSandbox) -> None:
     with httpx.Client(base_url=sandbox.base_url) as http:
-        dayzero = DayZero(http)
+        dayzero = dayzero_client(http)
         customer = dayzero.customer()["id"]
         invoice = dayzero.open_invoice(customer, 100_000)["id"]
         memo = dayzero.issued_memo(customer, 1_000)["id"]
 
         statuses = all_at_once(
-            sandbox.base_url, lambda own, _: DayZero(own).apply(memo, invoice, 70)
+            sandbox.base_url, lambda own, _: dayzero_client(own).apply(memo, invoice, 70)
         )
         assert statuses == {201: 14, 400: CLIENTS - 14}  # 14 x 70 = 980 of the memo's 1,000
         after = dayzero.get_memo(memo)
@@ -62,17 +61,17 @@ def test_dayzero_applies_of_one_memo_never_exceed_it(sandbox: EmbeddedSandbox) -
 
 def test_count_applies_through_both_routes_never_exceed_the_memo(sandbox: EmbeddedSandbox) -> None:
     with httpx.Client(base_url=sandbox.base_url) as http:
-        count = Count(http)
-        invoice, memo = count.approved("invoice", 1_000), count.approved("memo", 100)
+        count = count_client(http)
+        invoice, memo = count.record("invoice", 1_000)["id"], count.record("memo", 100)["id"]
 
         def apply(own: httpx.Client, number: int) -> httpx.Response:
             if number % 2:  # from the invoice's side
-                return Count(own).call(
+                return count_client(own).call(
                     "PATCH",
                     f"/invoices/{invoice}/apply-multiple-credit-to-invoice",
                     json={"creditMemos": [{"id": memo, "amount": 7}]},
                 )
-            return Count(own).call(  # from the memo's side
+            return count_client(own).call(  # from the memo's side
                 "PATCH",
                 f"/invoices/{memo}/apply-credit-to-multiple-invoices",
                 json={"invoices": [{"id": invoice, "amount": 7}]},
@@ -80,20 +79,20 @@ def test_count_applies_through_both_routes_never_exceed_the_memo(sandbox: Embedd
 
         statuses = all_at_once(sandbox.base_url, apply)
         assert statuses == {200: 14, 400: CLIENTS - 14}  # 14 x 7 = 98 of the memo's 100
-        after_memo = count.ok("GET", f"/invoices/{memo}", 200)
-        after_invoice = count.ok("GET", f"/invoices/{invoice}", 200)
+        after_memo = count.expect("GET", f"/invoices/{memo}", 200)
+        after_invoice = count.expect("GET", f"/invoices/{invoice}", 200)
         assert (after_memo["appliedAmount"], after_memo["remainingCredit"]) == (98.0, 2.0)
         assert (after_invoice["creditApplied"], after_invoice["openBalance"]) == (98.0, 902.0)
 
 
 def test_solvimon_credits_of_one_invoice_never_exceed_it(sandbox: EmbeddedSandbox) -> None:
     with httpx.Client(base_url=sandbox.base_url) as http:
-        solvimon = Solvimon(http)
-        invoice = solvimon.seed()["id"]  # line 1: 100.00, line 2: 50.00
+        solvimon = solvimon_client(http)
+        invoice = solvimon.seed_invoice()["id"]  # line 1: 100.00, line 2: 50.00
 
         statuses = all_at_once(
             sandbox.base_url,
-            lambda own, _: Solvimon(own).credit(invoice, line_credit(1, 1, 1, "6.00")),
+            lambda own, _: solvimon_client(own).credit(invoice, line_credit(1, 1, 1, "6.00")),
         )
         assert statuses == {200: 16, 400: CLIENTS - 16}  # 16 x 6.00 = 96.00 of line 1's 100.00
         linked = solvimon.invoice(invoice)["linked_invoices"]
@@ -105,17 +104,17 @@ def test_solvimon_credits_of_one_invoice_never_exceed_it(sandbox: EmbeddedSandbo
 def test_a_refused_apply_changes_nothing_even_among_many(tmp_path: Path) -> None:
     """The sums hold after a restart too: what was refused was never half written."""
     with EmbeddedSandbox(tmp_path) as served, httpx.Client(base_url=served.base_url) as http:
-        dayzero = DayZero(http)
+        dayzero = dayzero_client(http)
         customer = dayzero.customer()["id"]
         invoice = dayzero.open_invoice(customer, 500)["id"]  # the invoice is the limit here
         memos = [dayzero.issued_memo(customer, 100)["id"] for _ in range(8)]
         statuses = all_at_once(
             served.base_url,
-            lambda own, n: DayZero(own).apply(memos[n % len(memos)], invoice, 30),
+            lambda own, n: dayzero_client(own).apply(memos[n % len(memos)], invoice, 30),
         )
         assert statuses[201] == 16 and set(statuses) <= {201, 400}  # 16 x 30 = 480 of 500
         credited = dayzero.get_invoice(invoice)["amount_credited"]
     with EmbeddedSandbox(tmp_path) as again, httpx.Client(base_url=again.base_url) as http:
-        dayzero = DayZero(http)
+        dayzero = dayzero_client(http)
         applied = sum(dayzero.get_memo(memo)["amount_applied"] for memo in memos)
         assert dayzero.get_invoice(invoice)["amount_credited"] == applied == credited == 480

@@ -20,13 +20,9 @@ from starlette.testclient import TestClient
 
 from sandbox.app import _parsed_spec, create_app
 from tests.sandbox.control_api.test_fixtures import SAMPLE
-from tests.support.count_client import DEMO as COUNT_DEMO
-from tests.support.dayzero_client import DEMO_TOKEN
+from tests.support.clients import COUNT_DEMO, DEMO_TOKEN, KOJO_DEMO, SOLVIMON_KEY, kojo_token
 from tests.support.figures import record
-from tests.support.kojo_client import DEMO as KOJO_DEMO
-from tests.support.kojo_client import token as kojo_token
 from tests.support.processes import CREDITBOX, free_port, serving, wait_until_healthy
-from tests.support.solvimon_client import DEMO_KEY
 
 ADMIN_TOKEN = "admin-token-for-tests-0123456789"
 OPEN_PATHS = {"/", "/assets/graphiql/{name}", "/health"}
@@ -57,7 +53,7 @@ def vendor_bearers(client: TestClient) -> dict[str, str]:
         "dayzero token": DEMO_TOKEN,
         "count access token": COUNT_DEMO["access_token"],
         "count client secret": COUNT_DEMO["client_secret"],
-        "solvimon api key": DEMO_KEY,
+        "solvimon api key": SOLVIMON_KEY,
         "kojo access token": kojo_token(client),
     }
 
@@ -123,7 +119,7 @@ def test_pages_assets_and_health_stay_open(guarded: TestClient) -> None:
 
 
 def test_vendor_apis_need_no_admin_token(guarded: TestClient) -> None:
-    answer = guarded.get("/solvimon/v1/invoices", headers={"X-API-KEY": DEMO_KEY})
+    answer = guarded.get("/solvimon/v1/invoices", headers={"X-API-KEY": SOLVIMON_KEY})
     assert answer.status_code == 200, answer.text
     assert "data" in answer.json()
 

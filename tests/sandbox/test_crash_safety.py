@@ -17,7 +17,8 @@ from typing import Any
 
 import httpx
 
-from tests.support.dayzero_client import DayZero
+from contracts.vendors.dayzero.client import DayZeroClient
+from tests.support.clients import dayzero_client
 from tests.support.figures import record
 from tests.support.processes import CREDITBOX, free_port, wait_until_healthy
 
@@ -43,7 +44,7 @@ class Acknowledged:
 def write_until_refused(base_url: str, customer: str, invoice: str, acked: Acknowledged) -> None:
     """Create and issue memos and apply each to the invoice, until the server is gone."""
     with httpx.Client(base_url=base_url, timeout=5) as http:
-        dayzero = DayZero(http)
+        dayzero = dayzero_client(http)
         try:
             while True:
                 memo = dayzero.call(
@@ -65,12 +66,12 @@ def write_until_refused(base_url: str, customer: str, invoice: str, acked: Ackno
             return
 
 
-def every_memo(dayzero: DayZero) -> list[dict[str, Any]]:
+def every_memo(dayzero: DayZeroClient) -> list[dict[str, Any]]:
     memos: list[dict[str, Any]] = []
     cursor = None
     while True:
         params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
-        page = dayzero.ok("GET", "/credit-memos", 200, params=params)
+        page = dayzero.expect("GET", "/credit-memos", 200, params=params)
         memos += page["items"]
         cursor = page["next_cursor"]
         if not cursor:
@@ -85,7 +86,7 @@ def test_acknowledged_writes_survive_sigkill_and_no_apply_is_half_done(tmp_path:
     try:
         wait_until_healthy(base_url, process)
         with httpx.Client(base_url=base_url) as http:
-            dayzero = DayZero(http)
+            dayzero = dayzero_client(http)
             customer = dayzero.customer()["id"]
             invoice = dayzero.open_invoice(customer, INVOICE_CENTS)["id"]
         for _ in range(ROUNDS):
@@ -106,7 +107,7 @@ def test_acknowledged_writes_survive_sigkill_and_no_apply_is_half_done(tmp_path:
             process = start(data_dir, port)
             wait_until_healthy(base_url, process)  # the data files load
             with httpx.Client(base_url=base_url) as http:
-                dayzero = DayZero(http)
+                dayzero = dayzero_client(http)
                 memos = {memo["id"]: memo for memo in every_memo(dayzero)}
                 assert acked.memos <= memos.keys(), "an acknowledged memo was lost"
                 applied: dict[str, int] = {}

@@ -14,12 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import count_client, dayzero_client, solvimon_client
 from tests.support.disk_faults import DiskFaults
 from tests.support.figures import record
 from tests.support.processes import CREDITBOX, serving
-from tests.support.solvimon_client import Solvimon
 
 NOT_SAVED = "The change could not be saved ({reason}); nothing was changed. Try again later."
 NO_SPACE = "No space left on device"
@@ -48,7 +46,7 @@ def test_a_data_directory_that_takes_no_writes_stops_start_up_clearly(
 
 
 def customers(http: httpx.Client) -> list[str]:
-    return sorted(c["name"] for c in DayZero(http).ok("GET", "/customers", 200)["items"])
+    return sorted(c["name"] for c in dayzero_client(http).expect("GET", "/customers", 200)["items"])
 
 
 def test_a_write_the_disk_refuses_is_503_and_kept_nowhere(tmp_path: Path) -> None:
@@ -56,9 +54,9 @@ def test_a_write_the_disk_refuses_is_503_and_kept_nowhere(tmp_path: Path) -> Non
     disk = DiskFaults(tmp_path, data_dir)
     args = ("--data-dir", str(data_dir))
     with serving(args, env=disk.env) as base_url, httpx.Client(base_url=base_url) as http:
-        dayzero, count, solvimon = DayZero(http), Count(http), Solvimon(http)
+        dayzero, count, solvimon = dayzero_client(http), count_client(http), solvimon_client(http)
         dayzero.customer("Before")
-        invoice = solvimon.seed()["id"]
+        invoice = solvimon.seed_invoice()["id"]
         credits_before = solvimon.count()
         disk.set("full")
 
@@ -91,5 +89,5 @@ def test_a_write_the_disk_refuses_is_503_and_kept_nowhere(tmp_path: Path) -> Non
     # and nothing of them is on disk: a restart reads back exactly what was acknowledged
     with serving(args, env=disk.env) as base_url, httpx.Client(base_url=base_url) as http:
         assert customers(http) == ["After", "Before"]
-        assert Solvimon(http).count() == credits_before
+        assert solvimon_client(http).count() == credits_before
         assert http.get("/_sandbox/tenants/refused").status_code == 404

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import dayzero_client
 from tests.support.processes import serving
 
 
@@ -16,7 +16,7 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
         serving(["--data-dir", str(data_dir)]) as base_url,
         httpx.Client(base_url=base_url) as http,
     ):
-        dayzero = DayZero(http)
+        dayzero = dayzero_client(http)
         customer = dayzero.customer()
         invoice = dayzero.open_invoice(customer["id"], 10000)
         memo = dayzero.issued_memo(customer["id"], 3000)
@@ -28,17 +28,17 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
         before = {
             "memo": dayzero.get_memo(memo["id"]),
             "invoice": dayzero.get_invoice(invoice["id"]),
-            "customers": dayzero.ok("GET", "/customers", 200),
+            "customers": dayzero.expect("GET", "/customers", 200),
         }
 
     with (
         serving(["--data-dir", str(data_dir)]) as base_url,
         httpx.Client(base_url=base_url) as http,
     ):
-        dayzero = DayZero(http)
+        dayzero = dayzero_client(http)
         assert dayzero.get_memo(memo["id"]) == before["memo"]
         assert dayzero.get_invoice(invoice["id"]) == before["invoice"]
-        assert dayzero.ok("GET", "/customers", 200) == before["customers"]
+        assert dayzero.expect("GET", "/customers", 200) == before["customers"]
         kept = http.get("/_sandbox/tenants/kept").json()
         assert kept["credentials"] == tenant["credentials"]
         assert kept["clock"]["offset_seconds"] == 86400  # the test clock and faults persist
@@ -48,10 +48,10 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
 
 def test_in_memory_server_keeps_nothing(tmp_path: Path) -> None:
     with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
-        DayZero(http).customer()
+        dayzero_client(http).customer()
         assert http.get("/_sandbox/health").json()["storage"] == "memory"
     with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
-        assert DayZero(http).ok("GET", "/customers", 200)["items"] == []
+        assert dayzero_client(http).expect("GET", "/customers", 200)["items"] == []
 
 
 def test_what_a_restart_reads_back_is_exactly_what_was_served(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_what_a_restart_reads_back_is_exactly_what_was_served(tmp_path: Path) ->
         )
         assert client.post("/_sandbox/tenants", json={"id": "other"}).status_code == 201
         assert load(client, refused, tenant="other").status_code == 400  # undone whole
-        dayzero = DayZero(client)
+        dayzero = dayzero_client(client)
         customer = dayzero.customer()
         invoice = dayzero.open_invoice(customer["id"], 10000)
         memo = dayzero.issued_memo(customer["id"], 3000)

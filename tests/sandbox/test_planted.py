@@ -10,15 +10,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from contracts.vendors.dayzero.client import DayZeroClient
 from sandbox.embedded import EmbeddedSandbox
 from sandbox.seams import Seams
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import dayzero_client
 from tests.support.planted import sandbox_args
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _over_apply_status(dayzero: DayZero) -> int:
+def _over_apply_status(dayzero: DayZeroClient) -> int:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"], 10000)
     memo = dayzero.issued_memo(customer["id"], 3000)
@@ -30,10 +31,10 @@ def test_a_named_bugs_stand_in_answers_in_the_embedded_sandbox() -> None:
         EmbeddedSandbox(**sandbox_args(["dayzero_over_apply_accepted"])) as sandbox,
         httpx.Client(base_url=sandbox.base_url) as http,
     ):
-        assert _over_apply_status(DayZero(http)) == 201
+        assert _over_apply_status(dayzero_client(http)) == 201
 
 
-def test_the_faithful_sandbox_refuses_the_same_request(dayzero: DayZero) -> None:
+def test_the_faithful_sandbox_refuses_the_same_request(dayzero: DayZeroClient) -> None:
     assert _over_apply_status(dayzero) == 400
 
 

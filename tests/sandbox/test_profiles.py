@@ -14,41 +14,41 @@ from typing import Any
 import httpx
 from starlette.testclient import TestClient
 
+from contracts.vendors.count.client import CountClient
+from contracts.vendors.dayzero.client import DayZeroClient
 from sandbox.app import create_app
 from specs.readings import Profile
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import count_client, dayzero_client, eur, one_period, solvimon_client
 from tests.support.processes import CREDITBOX, serving
-from tests.support.solvimon_client import Solvimon, eur, one_period
 
 WRAPPED = {"readings": {"dayzero.envelope": "wrapped"}}
 ENVELOPE_KEYS = {"success", "message", "code", "data"}
 
 
-def second_tenant(client: TestClient) -> DayZero:
+def second_tenant(client: TestClient) -> DayZeroClient:
     created = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()
     credentials = created["credentials"]["dayzero"]
-    return DayZero(client, credentials["token"], credentials["business_id"])
+    return dayzero_client(client, credentials["token"], credentials["business_id"])
 
 
 def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrapped(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     assert client.put("/_sandbox/tenants/demo/profile", json=WRAPPED).status_code == 200
-    created = dayzero.ok("POST", "/customers", 201, json={"name": "Acme"})
+    created = dayzero.expect("POST", "/customers", 201, json={"name": "Acme"})
     assert set(created) == ENVELOPE_KEYS and created["success"] is True
     customer_id = created["data"]["id"]
     memo = dayzero.memo(customer_id, 10000)["data"]
-    issued = dayzero.ok("POST", f"/credit-memos/{memo['id']}/issue", 201)
+    issued = dayzero.expect("POST", f"/credit-memos/{memo['id']}/issue", 201)
     assert issued["data"]["status"] == "issued"
-    listed = dayzero.ok("GET", "/credit-memos", 200)
+    listed = dayzero.memos()
     assert set(listed) == ENVELOPE_KEYS and listed["data"]["items"][0]["id"] == memo["id"]
-    credits = dayzero.ok("GET", f"/credit-memos/customers/{customer_id}/credits", 200)
+    credits = dayzero.expect("GET", f"/credit-memos/customers/{customer_id}/credits", 200)
     assert credits["data"]["total_credits_available"] == 10000
 
 
 def test_errors_keep_their_shape_under_the_wrapped_envelope(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
     missing = dayzero.call("GET", "/credit-memos/cm_missing")
@@ -56,7 +56,7 @@ def test_errors_keep_their_shape_under_the_wrapped_envelope(
 
 
 def test_a_tenants_profile_does_not_change_what_other_tenants_get(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     other = second_tenant(client)
     client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
@@ -66,7 +66,7 @@ def test_a_tenants_profile_does_not_change_what_other_tenants_get(
 
 
 def test_clearing_the_profile_brings_the_default_reading_back(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
     cleared = client.delete("/_sandbox/tenants/demo/profile").json()
@@ -102,7 +102,7 @@ def test_a_server_profile_changes_the_served_spec_and_a_tenant_can_choose_back()
         create = spec["paths"]["/api/v1/credit-memos"]["post"]["responses"]["201"]
         schema = create["content"]["application/json"]["schema"]
         assert set(schema["required"]) == ENVELOPE_KEYS
-        dayzero = DayZero(client)
+        dayzero = dayzero_client(client)
         assert "data" in dayzero.customer()
         bare = {"readings": {"dayzero.envelope": "bare"}}
         client.put("/_sandbox/tenants/demo/profile", json=bare)
@@ -110,19 +110,19 @@ def test_a_server_profile_changes_the_served_spec_and_a_tenant_can_choose_back()
 
 
 def test_a_fixture_sets_the_tenants_profile_once_its_data_has_loaded(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     fixture = {
         "profile": {"dayzero.envelope": "wrapped"},
         "dayzero": {"customers": [{"ref": "acme", "name": "Acme"}]},
     }
     assert client.post("/_sandbox/tenants/demo/fixtures", json=fixture).status_code == 201
-    listed = dayzero.ok("GET", "/customers", 200)
+    listed = dayzero.expect("GET", "/customers", 200)
     assert [c["name"] for c in listed["data"]["items"]] == ["Acme"]
 
 
 def test_a_fixture_with_an_unknown_reading_loads_nothing(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     fixture = {
         "profile": {"dayzero.envelope": "boxed"},
@@ -130,7 +130,7 @@ def test_a_fixture_with_an_unknown_reading_loads_nothing(
     }
     refused = client.post("/_sandbox/tenants/demo/fixtures", json=fixture)
     assert refused.status_code == 400 and "profile: dayzero.envelope" in refused.json()["detail"]
-    assert dayzero.ok("GET", "/customers", 200)["items"] == []
+    assert dayzero.expect("GET", "/customers", 200)["items"] == []
 
 
 def test_a_snapshot_carries_the_tenants_profile(client: TestClient) -> None:
@@ -145,7 +145,7 @@ def test_serve_answers_in_the_profile_file_it_is_given(tmp_path: Path) -> None:
     profile = tmp_path / "profile.yaml"
     profile.write_text("readings:\n  dayzero.envelope: wrapped\n", encoding="utf-8")
     with serving(("--in-memory", "--profile", str(profile))) as base_url:
-        created = DayZero(httpx.Client(base_url=base_url)).customer()
+        created = dayzero_client(httpx.Client(base_url=base_url)).customer()
         assert set(created) == ENVELOPE_KEYS
 
 
@@ -163,7 +163,7 @@ def test_serve_refuses_a_profile_file_naming_an_unknown_point(tmp_path: Path) ->
 
 
 def test_a_status_conflict_is_400_by_default_and_409_under_the_conflict_reading(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     customer = dayzero.customer()["id"]
     issued = dayzero.issued_memo(customer)
@@ -187,7 +187,7 @@ def test_a_status_conflict_is_400_by_default_and_409_under_the_conflict_reading(
 def test_count_errors_are_the_clients_by_default_and_the_reference_pages_under_reference(
     client: TestClient,
 ) -> None:
-    count = Count(client)
+    count = count_client(client)
     client_reading = count.call("POST", "/customers", json={"customer": "Acme"})
     assert client_reading.json() == {"message": "email: Field required", "statusCode": 400}
     reference = {"readings": {"count.error-body": "reference"}}
@@ -210,26 +210,26 @@ def test_count_errors_are_the_clients_by_default_and_the_reference_pages_under_r
     }
 
 
-def _count_memo(count: Count) -> dict[str, Any]:
+def _count_memo(count: CountClient) -> dict[str, Any]:
     """A COUNT memo draft, made while the tenant speaks the default (bare) readings."""
     email = f"{uuid.uuid4().hex}@a.example"
-    customer = count.ok("POST", "/customers", 201, json={"customer": "A", "email": email})
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+    customer = count.customer("A", email)
+    product = count.product("Hour", 10)
     body = {
         "invoiceType": "memo",
         "customerUuid": customer["id"],
         "date": "2026-03-01",
         "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
     }
-    return count.ok("POST", "/invoices", 201, json=body)
+    return count.expect("POST", "/invoices", 201, json=body)
 
 
 def test_a_count_memo_draft_is_approved_by_default_and_sent_unapproved_under_the_client_reading(
     client: TestClient,
 ) -> None:
-    count = Count(client)
+    count = count_client(client)
     memo = _count_memo(count)
-    assert count.ok("PATCH", f"/invoices/{memo['id']}/approve", 200)["status"] == "approved"
+    assert count.expect("PATCH", f"/invoices/{memo['id']}/approve", 200)["status"] == "approved"
     client.put(
         "/_sandbox/tenants/demo/profile",
         json={"readings": {"count.memo-draft-approve": "client"}},
@@ -240,15 +240,15 @@ def test_a_count_memo_draft_is_approved_by_default_and_sent_unapproved_under_the
         400,
         "Credit memo drafts are not approved: update the memo and send it (sending finalises it)",
     )
-    sent = count.ok("POST", f"/invoices/{draft['id']}/send", 200, json={})
+    sent = count.expect("POST", f"/invoices/{draft['id']}/send", 200, json={})
     assert (sent["isDraft"], sent["status"]) == (False, "sent")
 
 
 def test_under_the_reference_page_reading_solvimon_takes_force_init_on_hold_camel_cased(
     client: TestClient,
 ) -> None:
-    solvimon = Solvimon(client)
-    invoice = solvimon.seed(one_period("100.00"))
+    solvimon = solvimon_client(client)
+    invoice = solvimon.seed_invoice(one_period("100.00"))
     client.put(
         "/_sandbox/tenants/demo/profile",
         json={"readings": {"solvimon.on-hold-field": "reference-page"}},
@@ -263,13 +263,13 @@ def test_under_the_reference_page_reading_solvimon_takes_force_init_on_hold_came
 def test_count_bodies_are_bare_by_default_and_wrapped_under_the_wrapped_reading(
     client: TestClient,
 ) -> None:
-    count = Count(client)
+    count = count_client(client)
     bare = _count_memo(count)
     assert bare["invoiceType"] == "memo" and "data" not in bare
     client.put("/_sandbox/tenants/demo/profile", json={"readings": {"count.envelope": "wrapped"}})
-    got = count.ok("GET", f"/invoices/{bare['id']}", 200)
+    got = count.expect("GET", f"/invoices/{bare['id']}", 200)
     assert (got["status"], got["message"], got["data"]["id"]) == ("success", "Success", bare["id"])
-    listed = count.ok("GET", "/invoices", 200)
+    listed = count.expect("GET", "/invoices", 200)
     assert listed["data"]["totalRecords"] == 1
     missing = count.call("GET", "/invoices/00000000-0000-4000-8000-000000000000")
     assert missing.json() == {"message": "Invoice not found", "statusCode": 404}
@@ -278,17 +278,17 @@ def test_count_bodies_are_bare_by_default_and_wrapped_under_the_wrapped_reading(
 def test_count_create_takes_the_clients_body_by_default_and_the_references_under_reference(
     client: TestClient,
 ) -> None:
-    count = Count(client)
+    count = count_client(client)
     email = f"{uuid.uuid4().hex}@a.example"
-    customer = count.ok("POST", "/customers", 201, json={"customer": "A", "email": email})["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})["id"]
+    customer = count.customer("A", email)["id"]
+    product = count.product("Hour", 10)["id"]
     client_body = {
         "customerUuid": customer,
         "date": "2026-03-01",
         "products": [{"uuid": product, "quantity": 2, "unitPrice": 50}],
         "discount": "10.00",
     }
-    created = count.ok("POST", "/invoices", 201, json=client_body)
+    created = count.expect("POST", "/invoices", 201, json=client_body)
     assert (created["total"], created["invoiceType"]) == (90.0, "invoice")
     client.put("/_sandbox/tenants/demo/profile", json={"readings": {"count.create": "reference"}})
     refused = count.call("POST", "/invoices", json=client_body)
@@ -310,7 +310,7 @@ def test_count_create_takes_the_clients_body_by_default_and_the_references_under
             }
         ],
     }
-    quote = count.ok("POST", "/invoices", 200, json=reference_body)
+    quote = count.expect("POST", "/invoices", 200, json=reference_body)
     assert (quote["invoiceType"], quote["invoiceNumber"], quote["total"]) == ("quote", "Q-1", 100.0)
     # the client's `uuid` is no field of the reference's line: it does not name the product
     line = {**reference_body["products"][0], "productUuid": "", "uuid": product}
@@ -321,12 +321,12 @@ def test_count_create_takes_the_clients_body_by_default_and_the_references_under
 def test_count_list_rows_are_named_by_default_and_records_under_the_reference_reading(
     client: TestClient,
 ) -> None:
-    count = Count(client)
+    count = count_client(client)
     memo = _count_memo(count)
-    assert [r["id"] for r in count.ok("GET", "/invoices", 200)["invoices"]] == [memo["id"]]
+    assert [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]] == [memo["id"]]
     client.put(
         "/_sandbox/tenants/demo/profile", json={"readings": {"count.list-rows": "reference"}}
     )
-    listed = count.ok("GET", "/invoices", 200)
+    listed = count.expect("GET", "/invoices", 200)
     assert "invoices" not in listed and [r["id"] for r in listed["records"]] == [memo["id"]]
-    assert count.ok("GET", "/customers", 200)["records"][0]["customer"] == "A"
+    assert count.expect("GET", "/customers", 200)["records"][0]["customer"] == "A"

@@ -14,13 +14,11 @@ import pytest
 import yaml
 from starlette.testclient import TestClient
 
+from contracts.vendors.solvimon.client import line_credit
 from sandbox.app import _parsed_spec, create_app
 from tests.sandbox.control_api.test_fixtures import SAMPLE
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
+from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
 from tests.support.figures import record
-from tests.support.kojo_client import Kojo
-from tests.support.solvimon_client import Solvimon, line_credit
 
 METHODS = ("get", "post", "put", "patch", "delete")
 PUBLIC = ("/public/",)  # COUNT's public links answer anyone who holds the link's token
@@ -42,22 +40,28 @@ def world() -> Iterator[dict[str, Any]]:
         b = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()["credentials"]
         kojo_b = {k: v for k, v in b["kojo"].items() if k != "base_url"}
         as_b = {
-            "dayzero": DayZero(client, b["dayzero"]["token"], b["dayzero"]["business_id"]),
-            "count": Count(client, b["count"]),
-            "solvimon": Solvimon(client, b["solvimon"]["api_key"], tenant="tenant-b"),
-            "kojo": Kojo(client, kojo_b),
+            "dayzero": dayzero_client(client, b["dayzero"]["token"], b["dayzero"]["business_id"]),
+            "count": count_client(client, b["count"]),
+            "solvimon": solvimon_client(client, b["solvimon"]["api_key"], tenant="tenant-b"),
+            "kojo": kojo_client(client, kojo_b),
         }
-        dayzero, count, solvimon = DayZero(client), Count(client), Solvimon(client)
+        dayzero, count, solvimon = (
+            dayzero_client(client),
+            count_client(client),
+            solvimon_client(client),
+        )
         ids = {
-            "credit_memo_id": [m["id"] for m in dayzero.ok("GET", "/credit-memos", 200)["items"]],
-            "invoice_id": [i["id"] for i in dayzero.ok("GET", "/invoices", 200)["items"]],
-            "customer_id": [c["id"] for c in dayzero.ok("GET", "/customers", 200)["items"]],
-            "count_record": [r["id"] for r in count.ok("GET", "/invoices", 200)["invoices"]],
-            "count_customer": [c["id"] for c in count.ok("GET", "/customers", 200)["customers"]],
-            "count_product": [p["id"] for p in count.ok("GET", "/products", 200)["products"]],
-            "resourceId": [i["id"] for i in solvimon.ok("GET", "/invoices")["data"]],
+            "credit_memo_id": [m["id"] for m in dayzero.memos()["items"]],
+            "invoice_id": [i["id"] for i in dayzero.expect("GET", "/invoices", 200)["items"]],
+            "customer_id": [c["id"] for c in dayzero.expect("GET", "/customers", 200)["items"]],
+            "count_record": [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]],
+            "count_customer": [
+                c["id"] for c in count.expect("GET", "/customers", 200)["customers"]
+            ],
+            "count_product": [p["id"] for p in count.expect("GET", "/products", 200)["products"]],
+            "resourceId": [i["id"] for i in solvimon.expect("GET", "/invoices", 200)["data"]],
         }
-        kojo_a = Kojo(client).data("{ creditMemos { id } invoices { id } }")
+        kojo_a = kojo_client(client).data("{ creditMemos { id } invoices { id } }")
         ids["kojo"] = [x["id"] for kind in kojo_a.values() for x in kind]
         assert all(ids.values()), ids
         yield {"client": client, "ids": ids, "b": as_b}

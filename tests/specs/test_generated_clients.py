@@ -24,10 +24,10 @@ from typing import Any
 
 import pytest
 
+from contracts.vendors.solvimon.client import line_credit
 from sandbox.embedded import EmbeddedSandbox
 from specs import spec_path
-from tests.support.count_client import signer
-from tests.support.solvimon_client import line_credit, one_period
+from tests.support.clients import count_signer, one_period
 
 GENERATOR = str(Path(sys.executable).parent / "openapi-python-client")
 SPECS = ("dayzero.yaml", "count.yaml", "solvimon.yaml", "kojo.yaml", "control.yaml")
@@ -234,7 +234,7 @@ def test_count_memo_applied_to_an_invoice_through_a_generated_client(
 ) -> None:
     count = generated["count.yaml"]
     tenant, credentials = control.tenant()
-    auth = signer(credentials["count"])
+    auth = count_signer(credentials["count"])
     client = count.client(f"{sandbox.base_url}/count", httpx_args={"auth": auth})
 
     def call(operation: str, **arguments: Any) -> Any:

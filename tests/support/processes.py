@@ -17,6 +17,13 @@ import httpx
 CREDITBOX = str(Path(sys.executable).parent / "creditbox")
 
 
+def run_cli(args: Sequence[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """``creditbox ARGS`` as a user runs it, its output captured."""
+    return subprocess.run(
+        [CREDITBOX, *args], capture_output=True, text=True, timeout=timeout, check=False
+    )
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -113,7 +113,7 @@ AREAS = (
     Area(
         "hostile_input",
         "Hostile input",
-        "tests/sandbox/test_hostile_input.py, tests/sandbox/test_body_limits.py",
+        "tests/sandbox/hostile/, tests/sandbox/test_body_limits.py",
         "Bodies that are not UTF-8, JSON nested 1,000 and 100,000 deep, 5,000-digit numbers, "
         "very long strings and ids, bad bytes in headers and query strings, path-traversal and "
         "absurd upload names, GraphQL past the depth and answer-size limits, wrong content types, "

@@ -13,10 +13,10 @@ from contracts.checks import VENDOR_HOOKS_ENV
 from contracts.http import Limits
 from contracts.options import Option
 from contracts.vendors.count import checks, schemathesis_signing
+from contracts.vendors.count.client import CountCredentials, CountSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.rules import RuleSession
 
 
 @dataclass(frozen=True)
@@ -66,11 +66,7 @@ class CountAdapter(Adapter):
         }
 
     def probe_auth(self, credentials: Credentials) -> httpx.Auth | None:
-        from contracts.vendors.count.signing import CountSigner
-
-        return CountSigner(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
-        )
+        return CountCredentials.of(credentials).signer()
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {
@@ -78,32 +74,15 @@ class CountAdapter(Adapter):
             schemathesis_signing.SECRET_ENV: credentials["client_secret"],
         }
 
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """An invoice and a memo applied to it, made through COUNT's own API, for Schemathesis
-        to read."""
-        from contracts.vendors.count.rules import CountApi, CountCredentials, CountSession
-
-        own = CountCredentials(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
-        )
-        session = CountSession(base_url, own, limits, run_id="schema")
-        try:
-            CountApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
-        finally:
-            session.close()
-
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> RuleSession:
-        from contracts.vendors.count.rules import CountCredentials, CountSession
-
-        own = CountCredentials(
-            credentials["client_id"], credentials["client_secret"], credentials["access_token"]
-        )
-        return CountSession(base_url, own, limits, run_id, ambiguous_uuid=settings.ambiguous_uuid)
+    ) -> CountSession:
+        ambiguous = settings.ambiguous_uuid if settings else None
+        own = CountCredentials.of(credentials)
+        return CountSession(base_url, own, limits, run_id, ambiguous_uuid=ambiguous)

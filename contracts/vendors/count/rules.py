@@ -1,182 +1,32 @@
 """COUNT's documented behaviour as rules (seed 000 and COUNT's public pages).
 
-Every request is signed as COUNT's clients sign them. Records a rule creates carry the run's tag
-in ``notes`` (customers in their name); drafts are deleted afterwards and credit a rule applied is
-removed. COUNT cannot delete an approved record, so those stay, tagged.
+Each rule gets a :class:`~contracts.vendors.count.client.CountClient` from its session, which
+signs every request, tags what the rule creates and cleans it up afterwards.
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-import httpx
-
+from contracts.api_client import expect_status
 from contracts.checks import expected
-from contracts.http import Exchange, Limits, RecordingClient
-from contracts.rules import Rule, RuleSession, Skipped, rule
+from contracts.rules import Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
-from contracts.sandbox_control import control_url, sandbox_tenant
 from contracts.vendors.count.checks import resource, rows
-from contracts.vendors.count.signing import CountSigner
+from contracts.vendors.count.client import CountClient
 
 SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
 FACTS = "vendor-facts.md, COUNT"
+count_rule = partial(rule, "count")
 
 
-@dataclass(frozen=True)
-class CountCredentials:
-    client_id: str
-    client_secret: str
-    access_token: str
-
-
-class CountApi:
-    """Signed COUNT calls as a rule makes them; an unexpected status is an ``AssertionError``."""
-
-    def __init__(self, http: RecordingClient, credentials: CountCredentials, tag: str) -> None:
-        self.http = http
-        self.credentials = credentials
-        self.signer = CountSigner(
-            credentials.client_id, credentials.client_secret, credentials.access_token
-        )
-        self.tag = tag
-        self.writes_allowed = False
-        self.drafts: list[str] = []
-        self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
-        self.ambiguous_uuid: str | None = None
-        self.control_url: str | None = None
-
-    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
-        kwargs.setdefault("auth", self.signer)
-        return self.http.request(method, f"/partners{path}", **kwargs)
-
-    def expect(self, method: str, path: str, status: int, **kwargs: Any) -> Any:
-        response = self.call(method, path, **kwargs)
-        assert response.status_code == status, (
-            f"{method} {path} answered {response.status_code}, expected {status}: "
-            f"{response.text[:300]}"
-        )
-        body = response.json()
-        return resource(body) if response.is_success else body
-
-    def basics(self) -> tuple[str, str]:
-        """A tagged customer and product to put on records."""
-        email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
-        customer = self.expect(
-            "POST", "/customers", 201, json={"customer": self.tag, "email": email}
-        )
-        product = self.expect("POST", "/products", 201, json={"name": self.tag, "unitPrice": 1})
-        return customer["id"], product["id"]
-
-    def create_body(
-        self, kind: str, customer: str, product: str, amount: float
-    ) -> tuple[dict[str, Any], int]:
-        """A create body in the expected reading of ``count.create``, and the status it gets."""
-        body: dict[str, Any] = {
-            "invoiceType": kind,
-            "customerUuid": customer,
-            "date": "2026-01-15",
-            "notes": self.tag,
-        }
-        if expected("count.create") == "reference":
-            line = {"productUuid": product, "description": self.tag, "quantity": 1, "price": amount}
-            number = f"CBX-{uuid.uuid4().hex[:12]}"
-            reference = {"invoiceNumber": number, "dueDate": "2026-02-14", "isDraft": True}
-            return {**body, **reference, "products": [{**line, "taxes": []}]}, 200
-        return {
-            **body,
-            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
-        }, 201
-
-    def record(self, kind: str, amount: float, approve: bool = True) -> dict[str, Any]:
-        customer, product = self.basics()
-        body, status = self.create_body(kind, customer, product, amount)
-        created = self.expect("POST", "/invoices", status, json=body)
-        self.drafts.append(created["id"])
-        if not approve:
-            return created
-        if kind == "memo" and expected("count.memo-draft-approve") == "client":
-            return self.expect("POST", f"/invoices/{created['id']}/send", 200, json={})
-        return self.expect("PATCH", f"/invoices/{created['id']}/approve", 200)
-
-    def seed_examples(self) -> None:
-        """An approved invoice and memo with part of the memo applied, for the schema layer to
-        read (its invariants check only what responses carry). Left in place, as Schemathesis'
-        own writes are."""
-        invoice = self.record("invoice", 100)["id"]
-        memo = self.record("memo", 30)["id"]
-        answer = self.apply(invoice, memo, 10)
-        assert answer.is_success, f"apply answered {answer.status_code}: {answer.text[:300]}"
-
-    def apply(self, invoice_id: str, memo_id: str, amount: float | str) -> httpx.Response:
-        """Apply ``amount`` (a number, or a decimal string as COUNT's client sends it)."""
-        response = self.call(
-            "PATCH",
-            f"/invoices/{invoice_id}/apply-multiple-credit-to-invoice",
-            json={"creditMemos": [{"id": memo_id, "amount": amount}]},
-        )
-        if response.is_success:
-            self.credit.append((invoice_id, memo_id))
-        return response
-
-
-class CountSession(RuleSession):
-    def __init__(
-        self,
-        base_url: str,
-        credentials: CountCredentials,
-        limits: Limits,
-        run_id: str,
-        ambiguous_uuid: str | None = None,
-    ) -> None:
-        self.base_url = base_url
-        self.http = RecordingClient(base_url, limits)
-        self.http.secrets |= {credentials.client_secret, credentials.access_token}
-        self.credentials = credentials
-        self.run_id = run_id
-        self.ambiguous_uuid = ambiguous_uuid
-        self._api: CountApi | None = None
-
-    def begin(self, current: Rule, allow_writes: bool) -> CountApi:
-        api = CountApi(
-            self.http, self.credentials, f"creditbox-contracts {self.run_id} {current.id}"
-        )
-        api.writes_allowed = allow_writes
-        api.ambiguous_uuid = self.ambiguous_uuid
-        api.control_url = control_url(self.base_url)
-        self._api = api
-        return api
-
-    def end(self) -> tuple[list[Exchange], str]:
-        evidence = self.http.take_exchanges()
-        trouble = []
-        api, self._api = self._api, None
-        if api is not None:
-            with self.http.unbudgeted():
-                for invoice_id, memo_id in api.credit:
-                    try:
-                        api.call(
-                            "PATCH",
-                            f"/invoices/{invoice_id}/remove-credit",
-                            json={"memoId": memo_id},
-                        )
-                    except Exception as error:  # best effort; the report says what is left
-                        trouble.append(f"credit {memo_id}: {type(error).__name__}")
-                for record_id in api.drafts:
-                    try:
-                        api.call("DELETE", f"/invoices/{record_id}")  # refused once approved
-                    except Exception as error:
-                        trouble.append(f"{record_id}: {type(error).__name__}")
-        self.http.take_exchanges()
-        return evidence, "; ".join(trouble)
-
-    def mask(self, text: str) -> str:
-        return self.http.mask(text)
-
-    def close(self) -> None:
-        self.http.close()
+def invoice_and_memo(
+    api: CountClient, invoice_amount: float, memo_amount: float
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An approved invoice and an approved credit memo, each for a new customer."""
+    return api.record("invoice", invoice_amount), api.record("memo", memo_amount)
 
 
 def assert_error_body(body: Any, status: int) -> None:
@@ -192,45 +42,37 @@ def assert_error_body(body: Any, status: int) -> None:
         )
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-AUTH-BAD-SIGNATURE",
-    statement="A request whose x-signature does not sign it is refused: 401 in the expected error "
-    "body ({message, statusCode}, or the reference pages' {status: error, message, code}).",
     source=f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature",
-    writes=False,
 )
-def bad_signature(api: CountApi) -> None:
-    wrong = CountSigner(api.credentials.client_id, "not-the-secret", api.credentials.access_token)
+def bad_signature(api: CountClient) -> None:
+    """A request whose x-signature does not sign it is refused: 401 in the expected error body
+    ({message, statusCode}, or the reference pages' {status: error, message, code})."""
+    wrong = api.credentials.signer(client_secret="not-the-secret")
     response = api.call("GET", "/invoices", params={"limit": 1}, auth=wrong)
-    assert response.status_code == 401, f"a wrong signature answered {response.status_code}"
+    expect_status(response, 401, "a wrong signature")
     body = response.json()
     assert_error_body(body, 401)
     assert isinstance(body.get("message"), str), f"401 body is {body}"
 
 
-@rule(
-    "count",
-    "CT-LIST-MEMOS-ONLY",
-    statement="GET /partners/invoices?invoiceType=memo lists credit memos and nothing else.",
-    source=f"{SEED}: List credit memos",
-    writes=False,
-)
-def list_memos_only(api: CountApi) -> None:
-    page = api.expect("GET", "/invoices", 200, params={"invoiceType": "memo", "limit": 100})
+@count_rule("CT-LIST-MEMOS-ONLY", source=f"{SEED}: List credit memos")
+def list_memos_only(api: CountClient) -> None:
+    """GET /partners/invoices?invoiceType=memo lists credit memos and nothing else."""
+    page = api.invoices(invoiceType="memo", limit=100)
     others = [r["id"] for r in rows(page, "invoices") if r["invoiceType"] != "memo"]
     assert not others, f"invoiceType=memo returned other records: {others[:5]}"
     assert isinstance(page.get("totalRecords"), int), "the page has no totalRecords"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-RECURRING-MEMO-400",
-    statement="A recurring template with invoiceType memo is refused with 400.",
     source=f"{SEED}: Recurring: credit memos cannot be recurring",
     writes=True,
 )
-def recurring_memo_refused(api: CountApi) -> None:
+def recurring_memo_refused(api: CountClient) -> None:
+    """A recurring template with invoiceType memo is refused with 400."""
     customer, product = api.basics()
     body = {
         "invoiceType": "memo",
@@ -246,112 +88,91 @@ def recurring_memo_refused(api: CountApi) -> None:
     assert response.status_code == 400, f"a memo template answered {response.status_code}"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-OVER-APPLY-400",
-    statement="Credit beyond the invoice's open balance is refused (400) and nothing is applied.",
     source=f"{SEED}: apply credit; {FACTS}: credit never exceeds the open balance, all or nothing",
     writes=True,
 )
-def over_apply_refused(api: CountApi) -> None:
-    invoice = api.record("invoice", 20)
-    memo = api.record("memo", 50)
-    response = api.apply(invoice["id"], memo["id"], 30)
-    assert response.status_code == 400, (
-        f"applying 30 to an invoice of 20 answered {response.status_code}"
-    )
-    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+def over_apply_refused(api: CountClient) -> None:
+    """Credit beyond the invoice's open balance is refused (400) and nothing is applied."""
+    invoice, memo = invoice_and_memo(api, 20, 50)
+    expect_status(api.apply(invoice["id"], memo["id"], 30), 400, "applying 30 to an invoice of 20")
+    after = api.get(invoice["id"])
     assert after.get("openBalance") == invoice.get("openBalance"), (
         "the refused credit changed the invoice"
     )
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-APPLY-PARTIAL",
-    statement="Applying part of a memo lowers the invoice's openBalance and the memo's "
-    "remainingCredit by that amount; the invoice is then partial.",
     source=f"{SEED}: Apply credit lowers both balances; {FACTS}: derived status partial",
     writes=True,
 )
-def apply_partial(api: CountApi) -> None:
-    invoice = api.record("invoice", 100)
-    memo = api.record("memo", 50)
-    response = api.apply(invoice["id"], memo["id"], 30)
-    assert response.status_code == 200, f"applying 30 of 50 answered {response.status_code}"
-    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+def apply_partial(api: CountClient) -> None:
+    """Applying part of a memo lowers the invoice's openBalance and the memo's remainingCredit by
+    that amount; the invoice is then partial."""
+    invoice, memo = invoice_and_memo(api, 100, 50)
+    expect_status(api.apply(invoice["id"], memo["id"], 30), 200, "applying 30 of 50")
+    after = api.get(invoice["id"])
     assert after.get("openBalance") == 70, (
         f"the invoice's openBalance is {after.get('openBalance')}"
     )
     assert after.get("status") == "partial", f"the invoice's status is {after.get('status')!r}"
-    memo_after = api.expect("GET", f"/invoices/{memo['id']}", 200)
+    memo_after = api.get(memo["id"])
     assert memo_after.get("remainingCredit") == 20, (
         f"the memo's remainingCredit is {memo_after.get('remainingCredit')}"
     )
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-MEMO-LINKED-AT-CREATION",
-    statement="A credit memo created with appliedToInvoiceUuid, as a draft (the default), is "
-    "accepted and linked to that invoice at creation: the invoice's openBalance drops by the "
-    "memo's total.",
     source=f"{SEED}: appliedToInvoiceUuid links the memo to an open invoice at creation; "
     f"{FACTS}: neither source restricts it to non-drafts",
     writes=True,
 )
-def memo_linked_at_creation(api: CountApi) -> None:
+def memo_linked_at_creation(api: CountClient) -> None:
+    """A credit memo created with appliedToInvoiceUuid, as a draft (the default), is accepted and
+    linked to that invoice at creation: the invoice's openBalance drops by the memo's total."""
     invoice = api.record("invoice", 100)
     customer, product = api.basics()
     body, status = api.create_body("memo", customer, product, 25)
-    response = api.call("POST", "/invoices", json={**body, "appliedToInvoiceUuid": invoice["id"]})
-    created = resource(response.json()) if response.is_success else {}
+    response = api.create({**body, "appliedToInvoiceUuid": invoice["id"]})
+    created = api.body(response) if response.is_success else {}
     if isinstance(created, dict) and isinstance(created.get("id"), str):
         api.credit.append((invoice["id"], created["id"]))
-        api.drafts.append(created["id"])
-    assert response.status_code == status, (
-        f"a draft memo with appliedToInvoiceUuid answered {response.status_code}: "
-        f"{response.text[:300]}"
-    )
-    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+    expect_status(response, status, "a draft memo with appliedToInvoiceUuid")
+    after = api.get(invoice["id"])
     assert after.get("openBalance") == 75, (
         f"the invoice's openBalance is {after.get('openBalance')} after a 25 memo was linked"
     )
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-APPLY-DECIMAL-STRING",
-    statement="An apply body's amount may be a decimal string, as COUNT's client sends it.",
     source="getcount/count-cli src/partner-mcp/schemas/bodies.ts: amount number | string",
     writes=True,
 )
-def apply_decimal_string(api: CountApi) -> None:
-    invoice = api.record("invoice", 100)
-    memo = api.record("memo", 50)
-    response = api.apply(invoice["id"], memo["id"], "12.50")
-    assert response.status_code == 200, (
-        f'amount "12.50" answered {response.status_code}: {response.text[:300]}'
-    )
-    after = api.expect("GET", f"/invoices/{invoice['id']}", 200)
+def apply_decimal_string(api: CountClient) -> None:
+    """An apply body's amount may be a decimal string, as COUNT's client sends it."""
+    invoice, memo = invoice_and_memo(api, 100, 50)
+    expect_status(api.apply(invoice["id"], memo["id"], "12.50"), 200, 'amount "12.50"')
+    after = api.get(invoice["id"])
     assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-CREATE-AS-EXPECTED",
-    statement="POST /partners/invoices takes the create body of the expected reading of "
-    "count.create (the client's: 201; the reference's, price lines and more required fields: "
-    "200) and refuses the other reading's body with 400.",
     source="getcount/count-cli src/partner-mcp/schemas/bodies.ts; "
     "https://developers.getcount.com/rest-api-reference/invoices/create-invoice",
     writes=True,
 )
-def create_as_expected(api: CountApi) -> None:
+def create_as_expected(api: CountClient) -> None:
+    """POST /partners/invoices takes the create body of the expected reading of count.create (the
+    client's: 201; the reference's, price lines and more required fields: 200) and refuses the other
+    reading's body with 400."""
     customer, product = api.basics()
     body, status = api.create_body("invoice", customer, product, 40)
-    created = api.expect("POST", "/invoices", status, json=body)
-    api.drafts.append(created["id"])
+    created = api.answer(api.create(body), status, "POST /invoices")
     assert created.get("total") == 40, f"the created invoice's total is {created.get('total')}"
     if status == 201:  # the client's reading: the reference's line has no unitPrice
         line = {"productUuid": product, "quantity": 1, "price": 40}
@@ -364,32 +185,26 @@ def create_as_expected(api: CountApi) -> None:
             "notes": api.tag,
             "products": [line],
         }
-    refused = api.call("POST", "/invoices", json=other)
-    if refused.is_success:
-        api.drafts.append(resource(refused.json()).get("id"))
-    assert refused.status_code == 400, (
-        f"the other reading's create body answered {refused.status_code}"
-    )
+    expect_status(api.create(other), 400, "the other reading's create body")
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-MEMO-DRAFT-AS-EXPECTED",
-    statement="A credit memo draft is approved like an invoice (reading reference of "
-    "count.memo-draft-approve), or refused approval and sent as it is (reading client).",
     source=f"{SEED}: Approve and send, same rules as invoices; getcount/count-cli "
     "src/partner-mcp/tools/definitions.ts: not valid for memo drafts, update + send",
     writes=True,
 )
-def memo_draft_as_expected(api: CountApi) -> None:
+def memo_draft_as_expected(api: CountClient) -> None:
+    """A credit memo draft is approved like an invoice (reading reference of
+    count.memo-draft-approve), or refused approval and sent as it is (reading client)."""
     memo = api.record("memo", 10, approve=False)
-    approve = api.call("PATCH", f"/invoices/{memo['id']}/approve")
+    approve = api.approve(memo["id"])
     if expected("count.memo-draft-approve") == "client":
         assert approve.status_code == 400, (
             f"approving a memo draft answered {approve.status_code}; the client's reading "
             "refuses it"
         )
-        sent = api.expect("POST", f"/invoices/{memo['id']}/send", 200, json={})
+        sent = api.answer(api.send(memo["id"]), 200, "sending a memo draft")
         assert sent.get("isDraft") is False, "a sent memo draft is still a draft"
         return
     assert approve.status_code == 200, f"approving a memo draft answered {approve.status_code}"
@@ -400,146 +215,109 @@ def memo_draft_as_expected(api: CountApi) -> None:
 CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/create-customer"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-CUSTOMER-EMAIL-REQUIRED-UNIQUE",
-    statement="A customer needs an email (400 without one), unique in the workspace (409 on a "
-    "duplicate, whatever its case).",
     source=f"{CUSTOMERS_PAGE}: required customer and email; unique within your team (409)",
     writes=True,
 )
-def customer_email_required_unique(api: CountApi) -> None:
+def customer_email_required_unique(api: CountClient) -> None:
+    """A customer needs an email (400 without one), unique in the workspace (409 on a duplicate,
+    whatever its case)."""
     missing = api.call("POST", "/customers", json={"customer": api.tag})
     assert missing.status_code == 400, f"a customer without email answered {missing.status_code}"
     email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
-    api.expect("POST", "/customers", 201, json={"customer": api.tag, "email": email})
+    api.customer(email=email)
     again = api.call("POST", "/customers", json={"customer": api.tag, "email": email.upper()})
     assert again.status_code == 409, f"a duplicate email answered {again.status_code}"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-CUSTOMERS-BY-NAME",
-    statement="Customers are listed by name ascending by default, and orderDirection DESC "
-    "reverses it.",
     source="https://developers.getcount.com/rest-api-reference/customers/list-customers: "
     "orderBy default customer, orderDirection default ASC",
     writes=True,
 )
-def customers_by_name(api: CountApi) -> None:
+def customers_by_name(api: CountClient) -> None:
+    """Customers are listed by name ascending by default, and orderDirection DESC reverses it."""
     for name in ("c", "a", "b"):
-        email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
-        api.expect(
-            "POST", "/customers", 201, json={"customer": f"{api.tag} {name}", "email": email}
-        )
+        api.customer(f"{api.tag} {name}")
     for params, order in (({}, ["a", "b", "c"]), ({"orderDirection": "DESC"}, ["c", "b", "a"])):
-        listed = api.expect("GET", "/customers", 200, params={"search": api.tag, **params})
+        listed = api.customers(search=api.tag, **params)
         names = [row.get("customer", "")[-1:] for row in rows(listed, "customers")]
         assert names == order, f"with {params or 'the defaults'} the names came as {names}"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-REMOVE-CREDIT-NOT-APPLIED-404",
-    statement="remove-credit of a memo that is not applied to the invoice is 404.",
     source=f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied",
     writes=True,
 )
-def remove_credit_not_applied(api: CountApi) -> None:
-    invoice = api.record("invoice", 20)
-    memo = api.record("memo", 5)
-    response = api.call(
-        "PATCH", f"/invoices/{invoice['id']}/remove-credit", json={"memoId": memo["id"]}
-    )
-    assert response.status_code == 404, (
-        f"removing credit never applied answered {response.status_code}"
-    )
+def remove_credit_not_applied(api: CountClient) -> None:
+    """remove-credit of a memo that is not applied to the invoice is 404."""
+    invoice, memo = invoice_and_memo(api, 20, 5)
+    expect_status(api.remove_credit(invoice["id"], memo["id"]), 404, "removing credit not applied")
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-PATCH-AFTER-APPROVE-400",
-    statement="An approved record cannot be changed with PATCH (400).",
     source=f"{SEED}: Invalid field updates return 400; {FACTS}: PATCH only on drafts",
     writes=True,
 )
-def patch_after_approve(api: CountApi) -> None:
+def patch_after_approve(api: CountClient) -> None:
+    """An approved record cannot be changed with PATCH (400)."""
     approved = api.record("memo", 5)
     response = api.call("PATCH", f"/invoices/{approved['id']}", json={"notes": api.tag + " late"})
     assert response.status_code == 400, f"PATCH after approve answered {response.status_code}"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-SEND-DRAFT-400",
-    statement="A draft cannot be sent (400).",
     source=f"{SEED}: approve and send, same rules as invoices (non-draft)",
     writes=True,
 )
-def send_draft_refused(api: CountApi) -> None:
+def send_draft_refused(api: CountClient) -> None:
+    """A draft cannot be sent (400)."""
     draft = api.record("invoice", 5, approve=False)
     response = api.call("POST", f"/invoices/{draft['id']}/send")
     assert response.status_code == 400, f"sending a draft answered {response.status_code}"
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-AMBIGUOUS-UUID-409",
-    statement="A UUID that names two records in a workspace (legacy duplicates) answers 409.",
     source=f"{SEED}: Errors and UUIDs: ambiguous invoice UUID can yield 409 until migrated",
     writes=True,
 )
-def ambiguous_uuid(api: CountApi) -> None:
+def ambiguous_uuid(api: CountClient) -> None:
+    """A UUID that names two records in a workspace (legacy duplicates) answers 409."""
     if api.ambiguous_uuid:
         response = api.call("GET", f"/invoices/{api.ambiguous_uuid}")
         assert response.status_code == 409, f"the ambiguous UUID answered {response.status_code}"
         return
-    tenant = _sandbox_tenant_of(api)
+    if api.tenant() is None:  # on a creditbox sandbox, the control API makes a duplicate
+        raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")
     record = api.record("invoice", 5)
-    duplicated = api.http.request(
-        "POST",
-        f"{api.control_url}/tenants/{tenant}/count/legacy-duplicates",
-        json={"uuid": record["id"]},
-    )
-    assert duplicated.status_code == 201, f"making a duplicate answered {duplicated.status_code}"
+    api.seed("legacy-duplicates", {"uuid": record["id"]})
     try:
         response = api.call("GET", f"/invoices/{record['id']}")
         assert response.status_code == 409, f"a duplicated UUID answered {response.status_code}"
     finally:
-        api.http.request(
-            "POST",
-            f"{api.control_url}/tenants/{tenant}/count/legacy-duplicates/{record['id']}/migrate",
-        )
-
-
-def _sandbox_tenant_of(api: CountApi) -> str:
-    """On a creditbox sandbox, the tenant whose COUNT client id the run uses."""
-    assert api.control_url
-    found = sandbox_tenant(
-        api.http, api.control_url, "count", "client_id", api.credentials.client_id
-    )
-    if found is None:
-        raise Skipped("needs an ambiguous UUID on this target: pass --ambiguous-uuid")
-    return found[0]
+        api.http.request("POST", api.control_url(f"legacy-duplicates/{record['id']}/migrate"))
 
 
 CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper.ts"
 PAGE_LIMIT = 2  # small pages, so that a few records already cross page boundaries
 
 
-@rule(
-    "count",
+@count_rule(
     "CT-PAGINATION-EXACTLY-ONCE",
-    statement="Paging GET /partners/invoices by page and limit returns every record exactly "
-    "once, and as many as totalRecords says.",
     source=f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
     "until it has fetched totalRecords",
-    writes=False,
 )
-def pagination_exactly_once(api: CountApi) -> None:
-    """Last in the catalogue: on a write run, the records the other rules left are pages to
-    walk."""
-    first = api.expect("GET", "/invoices", 200, params={"page": 1, "limit": PAGE_LIMIT})
+def pagination_exactly_once(api: CountClient) -> None:
+    """Paging GET /partners/invoices by page and limit returns every record exactly once, and as
+    many as totalRecords says."""
+    # Last in the catalogue: on a write run, the records the other rules left are pages to walk.
+    first = api.invoices(page=1, limit=PAGE_LIMIT)
     total = first.get("totalRecords")
     assert isinstance(total, int), f"the page has no totalRecords: {str(first)[:200]}"
     if total <= PAGE_LIMIT:
@@ -549,8 +327,9 @@ def pagination_exactly_once(api: CountApi) -> None:
         raise Skipped(f"{total} records: more than {MAX_PAGES} pages of {PAGE_LIMIT} to walk")
 
     def page(number: int) -> list[str]:
-        listed = api.expect("GET", "/invoices", 200, params={"page": number, "limit": PAGE_LIMIT})
-        return [record["id"] for record in rows(listed, "invoices")]
+        return [
+            record["id"] for record in rows(api.invoices(page=number, limit=PAGE_LIMIT), "invoices")
+        ]
 
     seen = walk_numbered_pages([record["id"] for record in rows(first, "invoices")], pages, page)
     assert_each_once(seen, "records")

@@ -47,15 +47,22 @@ class CountSigner(httpx.Auth):
         message = f"{method.upper()}:{path}:{timestamp}:{body_hash}"
         return hmac.new(self.client_secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
+    def headers(
+        self, method: str, path: str, body: bytes, timestamp: str | None = None
+    ) -> dict[str, str]:
+        """Every header of a signed request of ``body``: ``path`` as signed (under
+        ``/partners``, without the query), ``timestamp`` now unless given."""
+        stamp = str(int(self.clock())) if timestamp is None else timestamp
+        return {
+            "x-client-id": self.client_id,
+            "x-timestamp": stamp,
+            "x-signature": self.signature(method, path, stamp, body),
+            "Authorization": f"Bearer {self.access_token}",
+        }
+
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        timestamp = str(int(self.clock()))
         path = signed_path(request.url.path)
-        request.headers["x-client-id"] = self.client_id
-        request.headers["x-timestamp"] = timestamp
-        request.headers["x-signature"] = self.signature(
-            request.method, path, timestamp, request.content
-        )
-        request.headers["Authorization"] = f"Bearer {self.access_token}"
+        request.headers.update(self.headers(request.method, path, request.content))
         yield request
 
 
@@ -71,12 +78,6 @@ class CountRequestsSigner(requests.auth.AuthBase):
             body = body.encode()
         if not isinstance(body, bytes):  # a streamed body cannot be hashed up front
             raise TypeError("CountRequestsSigner needs the whole body in memory")
-        timestamp = str(int(self.signer.clock()))
         path = signed_path(urlsplit(request.url or "").path)
-        request.headers["x-client-id"] = self.signer.client_id
-        request.headers["x-timestamp"] = timestamp
-        request.headers["x-signature"] = self.signer.signature(
-            request.method or "GET", path, timestamp, body
-        )
-        request.headers["Authorization"] = f"Bearer {self.signer.access_token}"
+        request.headers.update(self.signer.headers(request.method or "GET", path, body))
         return request

@@ -10,10 +10,10 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option
 from contracts.vendors.dayzero import checks
+from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.rules import RuleSession
 
 
 @dataclass(frozen=True)
@@ -59,35 +59,17 @@ class DayZeroAdapter(Adapter):
         return None
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        return {
-            "Authorization": f"Bearer {credentials['token']}",
-            "x-business-id": credentials["business_id"],
-        }
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """Memos in each state, made through DayZero's own API, for Schemathesis to read."""
-        from contracts.vendors.dayzero.rules import Credentials as DzCredentials
-        from contracts.vendors.dayzero.rules import DayZeroApi, DayZeroSession
-
-        own = DzCredentials(credentials["token"], credentials["business_id"])
-        session = DayZeroSession(base_url, own, limits, run_id="schema")
-        try:
-            DayZeroApi(session.http, own, "creditbox-contracts schema layer").seed_examples()
-        finally:
-            session.close()
+        return DayZeroCredentials.of(credentials).headers()
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> RuleSession:
-        from contracts.vendors.dayzero.rules import Credentials as DzCredentials
-        from contracts.vendors.dayzero.rules import DayZeroSession
-
-        second = DzCredentials(other["token"], other["business_id"]) if other else None
-        own = DzCredentials(credentials["token"], credentials["business_id"])
+    ) -> DayZeroSession:
+        second = DayZeroCredentials.of(other) if other else None
+        own = DayZeroCredentials.of(credentials)
         return DayZeroSession(base_url, own, limits, run_id=run_id, other=second)

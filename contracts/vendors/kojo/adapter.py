@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -12,6 +12,7 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option
 from contracts.vendors.kojo import checks
+from contracts.vendors.kojo.client import KojoCredentials, KojoSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
@@ -70,15 +71,6 @@ class KojoAdapter(Adapter):
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
 
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """On a creditbox sandbox, seed invoices and credit memos for Schemathesis to read."""
-        session = self.session(None, base_url, credentials, None, limits, "schema")
-        try:
-            api = session.begin_examples()
-            api.seed_examples()
-        finally:
-            session.close()
-
     def probe(self, url: str, credentials: Credentials) -> httpx.Response:
         return httpx.post(
             url, json={"query": "{ __typename }"}, headers=self.headers(credentials), timeout=15
@@ -92,13 +84,7 @@ class KojoAdapter(Adapter):
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> Any:
-        from contracts.vendors.kojo.rules import KojoCredentials, KojoSession
-
-        own = KojoCredentials(
-            credentials["client_id"],
-            credentials["client_secret"],
-            credentials["access_token"],
-            legacy_api_key=settings.api_key if settings else None,
-        )
+    ) -> KojoSession:
+        legacy = settings.api_key if settings else None
+        own = KojoCredentials.of({**credentials, "legacy_api_key": legacy})
         return KojoSession(base_url, own, limits, run_id)

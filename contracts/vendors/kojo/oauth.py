@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import httpx
 
+from contracts.vendors.kojo.client import KojoClient, KojoCredentials
+
 
 def fetch_token(base_url: str, client_id: str, client_secret: str) -> str:
     """An access token from ``POST {base_url}/oauth2/token``; ``PermissionError`` if refused."""
-    response = httpx.post(
-        f"{base_url}/oauth2/token",
-        data={
-            "grant_type": "client_credentials",
-            "client_id": client_id,
-            "client_secret": client_secret,
-        },
-        timeout=15,
-    )
+    with httpx.Client(base_url=base_url, timeout=15) as http:
+        response = KojoClient(http, KojoCredentials(client_id, client_secret)).request_token()
     if response.status_code in (400, 401, 403):
         raise PermissionError(f"the token endpoint answered {response.status_code}")
     response.raise_for_status()

@@ -10,10 +10,10 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option, ids
 from contracts.vendors.solvimon import checks
+from contracts.vendors.solvimon.client import SolvimonCredentials, SolvimonSession, Supplies
 
 if TYPE_CHECKING:
     from contracts.config import Settings
-    from contracts.rules import RuleSession
 
 
 @dataclass(frozen=True)
@@ -52,55 +52,31 @@ class SolvimonAdapter(Adapter):
     checks: ModuleType = checks
     generation_toml: str = ""
     operations_toml: str = ""
-    # invoices seeded on a sandbox target so that Schemathesis' links have something to credit
-    seeded_invoices: int = 6
 
     def credentials(self, settings: Settings) -> dict[str, str]:
         return {"api_key": settings.api_key or "", "platform_id": settings.platform_id or ""}
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
-        headers = {"X-API-KEY": credentials["api_key"]}
-        if credentials.get("platform_id"):
-            headers["x-platform-id"] = credentials["platform_id"]
-        return headers
-
-    def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
-        """On a creditbox sandbox, seed FINAL invoices (Solvimon's API cannot create them) and
-        credit one through Solvimon's own API, so that credit invoices and their links exist."""
-        from contracts.vendors.solvimon.rules import SolvimonCredentials, SolvimonSession, Supplies
-
-        session = SolvimonSession(
-            base_url,
-            SolvimonCredentials(credentials["api_key"], credentials.get("platform_id") or None),
-            Supplies(),
-            limits,
-            "schema",
-        )
-        try:
-            api = session.api("creditbox-contracts schema layer")
-            if api.on_sandbox():
-                seeded = [api.final_invoice() for _ in range(self.seeded_invoices + 1)]
-                credited = api.credit(seeded[0]["id"], {"note": api.tag})
-                assert credited.status_code == 200, f"crediting answered {credited.status_code}"
-        finally:
-            session.close()
+        return SolvimonCredentials.of(credentials).headers()
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
-    ) -> RuleSession:
-        from contracts.vendors.solvimon.rules import SolvimonCredentials, SolvimonSession, Supplies
-
+    ) -> SolvimonSession:
         own = SolvimonCredentials(
             credentials["api_key"],
             credentials.get("platform_id") or None,
-            settings.other_platform_id,
-            settings.view_only_api_key,
+            settings.other_platform_id if settings else None,
+            settings.view_only_api_key if settings else None,
         )
-        supplies = Supplies(list(settings.final_invoices), settings.open_invoice)
+        supplies = (
+            Supplies(list(settings.final_invoices), settings.open_invoice)
+            if settings
+            else Supplies()
+        )
         return SolvimonSession(base_url, own, supplies, limits, run_id)

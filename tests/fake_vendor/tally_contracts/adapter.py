@@ -11,7 +11,7 @@ from contracts.adapter import Adapter, Credentials
 from contracts.http import Limits
 from contracts.options import Option
 from tests.fake_vendor.tally_contracts import checks
-from tests.fake_vendor.tally_contracts.rules import TallySession
+from tests.fake_vendor.tally_contracts.client import TallyCredentials, TallySession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
@@ -39,14 +39,14 @@ class TallyAdapter(Adapter):
 
     def session(
         self,
-        settings: Settings,
+        settings: Settings | None,
         base_url: str,
         credentials: Credentials,
         other: Credentials | None,
         limits: Limits,
         run_id: str,
     ) -> TallySession:
-        return TallySession(base_url, credentials["api_key"], limits)
+        return TallySession(base_url, TallyCredentials.of(credentials), limits, run_id)
 
 
 ADAPTER = TallyAdapter()

@@ -1,31 +1,56 @@
-"""A Tally client over the harness's recording HTTP client: one method per operation."""
+"""Tally's API as a client calls it (its key in ``X-Tally-Key``), and the rules' session."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
-from contracts.http import Limits, RecordingClient
+from contracts.api_client import ApiClient, ClientCredentials
+from contracts.http import Limits, Requester
+from contracts.rules import RecordedSession
 
 
-class TallyApi:
-    def __init__(self, base_url: str, api_key: str, limits: Limits) -> None:
-        self.http = RecordingClient(base_url, limits)
-        self.http.secrets.add(api_key)
-        self.headers = {"X-Tally-Key": api_key}
+@dataclass(frozen=True)
+class TallyCredentials(ClientCredentials):
+    api_key: str
+
+
+class TallyClient(ApiClient):
+    vendor = "tally"
+    tenant_field = "api_key"
+
+    def __init__(self, http: Requester, credentials: TallyCredentials, **options: Any) -> None:
+        super().__init__(http, **options)
+        self.credentials = credentials
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-Tally-Key": self.credentials.api_key}
+
+    def tenant_value(self) -> str:
+        return self.credentials.api_key
 
     def issue(self, amount: int) -> dict[str, Any]:
-        response = self.http.request(
-            "POST", "/notes", json={"amount": amount}, headers=self.headers
-        )
-        assert response.status_code == 201, f"issuing a note answered {response.status_code}"
-        issued: dict[str, Any] = response.json()
+        """A new note (notes cannot be deleted: a rule's notes stay, as on the real API)."""
+        issued: dict[str, Any] = self.expect("POST", "/notes", 201, json={"amount": amount})
         return issued
 
     def use(self, note_id: str, amount: int) -> httpx.Response:
-        path = f"/notes/{note_id}/use"
-        return self.http.request("POST", path, json={"amount": amount}, headers=self.headers)
+        return self.call("POST", f"/notes/{note_id}/use", json={"amount": amount})
 
-    def get(self, note_id: str) -> httpx.Response:
-        return self.http.request("GET", f"/notes/{note_id}", headers=self.headers)
+    def note(self, note_id: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.expect("GET", f"/notes/{note_id}", 200)
+        return found
+
+
+class TallySession(RecordedSession):
+    def __init__(
+        self, base_url: str, credentials: TallyCredentials, limits: Limits, run_id: str
+    ) -> None:
+        super().__init__(base_url, limits, run_id, (credentials.api_key,))
+        self.credentials = credentials
+
+    def client(self, tag: str) -> TallyClient:
+        return TallyClient(self.http, self.credentials, tag=tag, control=self.control_url)

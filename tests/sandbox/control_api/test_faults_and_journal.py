@@ -11,10 +11,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
-from tests.support.kojo_client import Kojo
-from tests.support.solvimon_client import Solvimon
+from contracts.vendors.dayzero.client import DayZeroClient
+from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
 
 KOJO_QUERY = "{ creditMemos(limit: 1) { id } }"
 
@@ -25,25 +23,27 @@ def set_faults(client: TestClient, body: dict[str, Any], tenant: str = "demo") -
     return response.json()
 
 
-def other_tenant(client: TestClient) -> DayZero:
+def other_tenant(client: TestClient) -> DayZeroClient:
     credentials = client.post("/_sandbox/tenants", json={"id": "other"}).json()["credentials"]
     own = credentials["dayzero"]
-    return DayZero(client, token=own["token"], business_id=own["business_id"])
+    return dayzero_client(client, token=own["token"], business_id=own["business_id"])
 
 
-def test_latency_slows_only_the_tenant_that_asked(client: TestClient, dayzero: DayZero) -> None:
+def test_latency_slows_only_the_tenant_that_asked(
+    client: TestClient, dayzero: DayZeroClient
+) -> None:
     other = other_tenant(client)
     set_faults(client, {"rules": [{"latency_ms": 200}]})
     started = time.perf_counter()
-    dayzero.ok("GET", "/customers", 200)
+    dayzero.expect("GET", "/customers", 200)
     assert time.perf_counter() - started >= 0.2
     started = time.perf_counter()
-    other.ok("GET", "/customers", 200)
+    other.expect("GET", "/customers", 200)
     assert time.perf_counter() - started < 0.2
 
 
 def test_200ms_and_half_failing_on_one_tenant_leaves_others_and_stored_data_alone(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     other = other_tenant(client)
     customer = dayzero.customer()
@@ -63,17 +63,17 @@ def test_200ms_and_half_failing_on_one_tenant_leaves_others_and_stored_data_alon
     assert all(other.call("GET", "/customers").status_code == 200 for _ in range(20))
     assert time.perf_counter() - started < 2  # twenty requests, none delayed 200 ms
     client.delete("/_sandbox/tenants/demo/faults")
-    stored = dayzero.ok("GET", "/customers", 200, params={"limit": 100})["items"]
+    stored = dayzero.expect("GET", "/customers", 200, params={"limit": 100})["items"]
     assert len(stored) == 1 + created  # every faulted request left no trace
     assert customer["id"] in [row["id"] for row in stored]
 
 
 def test_each_vendor_answers_a_fault_in_its_own_shape(client: TestClient) -> None:
     set_faults(client, {"rules": [{"error_rate": 1}]})
-    count = Count(client).call("GET", "/invoices")
+    count = count_client(client).call("GET", "/invoices")
     assert count.status_code == 500
     assert count.json() == {"message": "Internal Server Error", "statusCode": 500}
-    solvimon = Solvimon(client).call("GET", "/invoices")
+    solvimon = solvimon_client(client).call("GET", "/invoices")
     assert (solvimon.status_code, solvimon.json()["type"]) == (500, "API_ERROR")
     assert solvimon.headers["X-REQUEST-ID"].startswith("reqr_")
     kojo_token = client.post(
@@ -85,7 +85,7 @@ def test_each_vendor_answers_a_fault_in_its_own_shape(client: TestClient) -> Non
     assert client.get("/_sandbox/tenants/demo").status_code == 200  # never the control API
 
 
-def test_a_rule_can_target_one_route_and_method(client: TestClient, dayzero: DayZero) -> None:
+def test_a_rule_can_target_one_route_and_method(client: TestClient, dayzero: DayZeroClient) -> None:
     set_faults(
         client,
         {
@@ -106,7 +106,7 @@ def test_a_rule_can_target_one_route_and_method(client: TestClient, dayzero: Day
 
 def test_counts_documented_rate_limit_answers_429_with_retry_after(client: TestClient) -> None:
     set_faults(client, {"rate_limits": [{"vendor": "count"}]})
-    count = Count(client)
+    count = count_client(client)
     statuses = [count.call("GET", "/customers").status_code for _ in range(101)]
     assert statuses[:100] == [200] * 100
     refused = count.call("GET", "/customers")
@@ -120,7 +120,7 @@ def test_counts_documented_rate_limit_answers_429_with_retry_after(client: TestC
 
 
 def test_kojos_documented_rate_limit_is_20_a_second(client: TestClient) -> None:
-    kojo = Kojo(client)
+    kojo = kojo_client(client)
     set_faults(client, {"rate_limits": [{"vendor": "kojo"}]})
     answers = [kojo.post(KOJO_QUERY) for _ in range(25)]
     refused = [answer for answer in answers if answer.status_code == 429]
@@ -137,7 +137,7 @@ def test_rate_limits_need_a_limit_where_the_vendor_documents_none(client: TestCl
     )
     assert response.status_code == 400 and "documents no rate limit" in response.json()["detail"]
     set_faults(client, {"rate_limits": [{"vendor": "dayzero", "limit": 2, "window_seconds": 60}]})
-    dayzero = DayZero(client)
+    dayzero = dayzero_client(client)
     assert [dayzero.call("GET", "/customers").status_code for _ in range(3)] == [200, 200, 429]
 
 
@@ -154,13 +154,13 @@ def test_fault_settings_read_back_and_survive_until_cleared(client: TestClient) 
 
 
 def test_the_journal_lists_a_tenants_requests_newest_first(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     other = other_tenant(client)
     dayzero.customer()
     dayzero.call("GET", "/credit-memos/nope")
-    other.ok("GET", "/customers", 200)
-    Count(client).call("GET", "/invoices")
+    other.expect("GET", "/customers", 200)
+    count_client(client).call("GET", "/invoices")
     items = client.get("/_sandbox/tenants/demo/journal").json()["items"]
     assert [(i["vendor"], i["method"], i["status"]) for i in items] == [
         ("count", "GET", 200),
@@ -176,7 +176,7 @@ def test_the_journal_lists_a_tenants_requests_newest_first(
     )
 
 
-def test_the_journal_is_bounded(client: TestClient, dayzero: DayZero) -> None:
+def test_the_journal_is_bounded(client: TestClient, dayzero: DayZeroClient) -> None:
     for _ in range(210):
         dayzero.call("GET", "/customers")
     assert len(client.get("/_sandbox/tenants/demo/journal").json()["items"]) == 200

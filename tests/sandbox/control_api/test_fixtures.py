@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,8 @@ import yaml
 from starlette.testclient import TestClient
 
 from tests.sandbox.control_api.test_tenants_and_snapshots import view
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
-from tests.support.processes import CREDITBOX, serving
+from tests.support.clients import count_client, dayzero_client
+from tests.support.processes import run_cli, serving
 
 SAMPLE = Path(__file__).resolve().parents[3] / "fixtures" / "demo.yaml"
 
@@ -33,8 +31,8 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
     answer = load(client, sample())
     assert answer.status_code == 201, answer.text
     assert answer.json()["created"]["dayzero.customers"].keys() == {"acme", "globex", "initech"}
-    dayzero = DayZero(client)
-    memos = dayzero.ok("GET", "/credit-memos", 200, params={"limit": 100})["items"]
+    dayzero = dayzero_client(client)
+    memos = dayzero.memos(limit=100)["items"]
     assert Counter(m["status"] for m in memos) == {
         "draft": 1,
         "issued": 1,
@@ -42,9 +40,9 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
         "fully_applied": 1,
         "void": 1,
     }
-    invoices = dayzero.ok("GET", "/invoices", 200, params={"limit": 100})["items"]
+    invoices = dayzero.expect("GET", "/invoices", 200, params={"limit": 100})["items"]
     assert {i["status"] for i in invoices} >= {"draft", "open", "partially_paid"}
-    count = Count(client).ok("GET", "/invoices", 200, params={"limit": 100})["invoices"]
+    count = count_client(client).expect("GET", "/invoices", 200, params={"limit": 100})["invoices"]
     assert {(r["invoiceType"], r["status"]) for r in count} >= {
         ("invoice", "draft"),
         ("invoice", "approved"),
@@ -90,40 +88,28 @@ def test_a_broken_fixture_is_a_clear_400(client: TestClient, broken: Any, named:
 def test_a_tenants_faults_do_not_fail_its_fixture(client: TestClient) -> None:
     client.put("/_sandbox/tenants/demo/faults", json={"rules": [{"error_rate": 1}]})
     assert load(client, sample()).status_code == 201
-    assert DayZero(client).call("GET", "/customers").status_code == 500
+    assert dayzero_client(client).call("GET", "/customers").status_code == 500
 
 
 def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
     data_dir = str(tmp_path / "data")
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
-        memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
+        memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
         assert len(memos["items"]) == 5
         httpx.post(f"{base_url}/_sandbox/tenants", json={"id": "ci"})
-        seeded = subprocess.run(
-            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "ci"],
-            capture_output=True,
-            text=True,
-        )
+        seeded = run_cli(["seed", str(SAMPLE), "--url", base_url, "--tenant", "ci"])
         assert seeded.returncode == 0, seeded.stderr
         assert "loaded into tenant ci" in seeded.stdout
-        new = subprocess.run(
-            [CREDITBOX, "seed", str(SAMPLE), "--url", base_url, "--tenant", "new-ci-job"],
-            capture_output=True,
-            text=True,
-        )
+        new = run_cli(["seed", str(SAMPLE), "--url", base_url, "--tenant", "new-ci-job"])
         assert new.returncode == 0, new.stderr
         assert "tenant new-ci-job created" in new.stdout
         tenant = httpx.get(f"{base_url}/_sandbox/tenants/new-ci-job/overview")
         vendors = {record["vendor"] for record in tenant.json()["records"]}
         assert vendors == {"dayzero", "count", "solvimon", "kojo"}
-        advanced = subprocess.run(
-            [CREDITBOX, "clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"],
-            capture_output=True,
-            text=True,
-        )
+        advanced = run_cli(["clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"])
         assert advanced.returncode == 0 and "172800 s ahead" in advanced.stdout
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
-        memos = DayZero(httpx.Client(base_url=base_url)).ok("GET", "/credit-memos", 200)
+        memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
         assert len(memos["items"]) == 5  # a restart does not load the fixture twice
 
 

@@ -7,10 +7,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
-from tests.support.dayzero_client import DayZero
-from tests.support.kojo_client import Kojo
-from tests.support.solvimon_client import Solvimon, line_credit
+from contracts.vendors.solvimon.client import line_credit
+from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
 
 KOJO_QUERY = """{ creditMemos { id creditMemoNumber totalDue invoice { id totalDue }
   creditMemoItems { quantity extPriceFloat invoiceItemId updatedAt } createdAt } }"""
@@ -19,7 +17,7 @@ KOJO_QUERY = """{ creditMemos { id creditMemoNumber totalDue invoice { id totalD
 def fill(client: TestClient, tenant: str = "demo") -> None:
     """Objects of every vendor, with balances that moved: applied, credited."""
     credentials = client.get(f"/_sandbox/tenants/{tenant}").json()["credentials"]
-    dayzero = DayZero(
+    dayzero = dayzero_client(
         client,
         token=credentials["dayzero"]["token"],
         business_id=credentials["dayzero"]["business_id"],
@@ -28,50 +26,48 @@ def fill(client: TestClient, tenant: str = "demo") -> None:
     invoice = dayzero.open_invoice(customer)["id"]
     memo = dayzero.issued_memo(customer)["id"]
     dayzero.apply(memo, invoice, 2000)
-    count = Count(client, credentials["count"])
+    count = count_client(client, credentials["count"])
     email = f"{uuid.uuid4().hex}@acme.example"
-    count_customer = count.ok("POST", "/customers", 201, json={"customer": "Acme", "email": email})[
-        "id"
-    ]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})["id"]
+    count_customer = count.customer("Acme", email)["id"]
+    product = count.product("Hour", 50)["id"]
     lines = [{"productUuid": product, "quantity": 2, "unitPrice": 50}]
     body = {"customerUuid": count_customer, "date": "2026-03-01", "products": lines}
-    count_invoice = count.ok("POST", "/invoices", 201, json={**body, "isDraft": False})["id"]
+    count_invoice = count.expect("POST", "/invoices", 201, json={**body, "isDraft": False})["id"]
     memo_body = {**body, "invoiceType": "memo", "isDraft": False}
-    count_memo = count.ok("POST", "/invoices", 201, json=memo_body)["id"]
-    count.ok(
+    count_memo = count.expect("POST", "/invoices", 201, json=memo_body)["id"]
+    count.expect(
         "PATCH",
         f"/invoices/{count_invoice}/apply-multiple-credit-to-invoice",
         200,
         json={"creditMemos": [{"id": count_memo, "amount": 30}]},
     )
-    solvimon = Solvimon(client, key=credentials["solvimon"]["api_key"], tenant=tenant)
-    original = solvimon.seed()
+    solvimon = solvimon_client(client, key=credentials["solvimon"]["api_key"], tenant=tenant)
+    original = solvimon.seed_invoice()
     assert solvimon.credit(original["id"], line_credit(1, 1, 1, "40.00")).status_code == 200
-    kojo = Kojo(client, credentials["kojo"], tenant=tenant)
-    kojo.memo(kojo.invoice((10, 5.5), (1, 40)), (0, 2))
+    kojo = kojo_client(client, credentials["kojo"], tenant=tenant)
+    kojo.seed_memo(kojo.seed_invoice((10, 5.5), (1, 40)), (0, 2))
 
 
 def view(client: TestClient, tenant: str) -> dict[str, Any]:
     """Everything a client of each vendor API can read of the tenant."""
     credentials = client.get(f"/_sandbox/tenants/{tenant}").json()["credentials"]
-    dayzero = DayZero(
+    dayzero = dayzero_client(
         client,
         token=credentials["dayzero"]["token"],
         business_id=credentials["dayzero"]["business_id"],
     )
-    count = Count(client, credentials["count"])
-    solvimon = Solvimon(client, key=credentials["solvimon"]["api_key"], tenant=tenant)
-    kojo = Kojo(client, credentials["kojo"], tenant=tenant)
+    count = count_client(client, credentials["count"])
+    solvimon = solvimon_client(client, key=credentials["solvimon"]["api_key"], tenant=tenant)
+    kojo = kojo_client(client, credentials["kojo"], tenant=tenant)
     return {
-        "dayzero_memos": dayzero.ok("GET", "/credit-memos", 200, params={"limit": 100}),
-        "dayzero_invoices": dayzero.ok("GET", "/invoices", 200, params={"limit": 100}),
-        "count": count.ok("GET", "/invoices", 200, params={"limit": 100}),
+        "dayzero_memos": dayzero.memos(limit=100),
+        "dayzero_invoices": dayzero.expect("GET", "/invoices", 200, params={"limit": 100}),
+        "count": count.expect("GET", "/invoices", 200, params={"limit": 100}),
         "count_audit": [
-            count.ok("GET", f"/invoices/{row['id']}/audit-log", 200)
-            for row in count.ok("GET", "/invoices", 200)["invoices"]
+            count.expect("GET", f"/invoices/{row['id']}/audit-log", 200)
+            for row in count.expect("GET", "/invoices", 200)["invoices"]
         ],
-        "solvimon": solvimon.ok("GET", "/invoices", params={"limit": 100})["data"],
+        "solvimon": solvimon.expect("GET", "/invoices", 200, params={"limit": 100})["data"],
         "kojo": kojo.data(KOJO_QUERY),
     }
 
@@ -145,7 +141,7 @@ def test_a_deleted_tenant_is_gone_with_its_credentials(client: TestClient) -> No
     assert client.get("/_sandbox/tenants/gone").status_code == 404
     assert "gone" not in [t["id"] for t in client.get("/_sandbox/tenants").json()["items"]]
     dayzero = created["credentials"]["dayzero"]
-    refused = DayZero(client, token=dayzero["token"], business_id=dayzero["business_id"])
+    refused = dayzero_client(client, token=dayzero["token"], business_id=dayzero["business_id"])
     assert refused.call("GET", "/customers").status_code == 401
     assert client.delete("/_sandbox/tenants/gone").status_code == 404
     assert view(client, "demo") == kept

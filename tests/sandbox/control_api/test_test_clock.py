@@ -8,9 +8,8 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
-from tests.support.kojo_client import token
-from tests.support.solvimon_client import Solvimon, line_credit
+from contracts.vendors.solvimon.client import line_credit
+from tests.support.clients import count_client, kojo_token, solvimon_client
 
 KOJO_QUERY = {"query": "{ creditMemos(limit: 1) { id } }"}
 
@@ -63,13 +62,11 @@ def test_a_reset_sets_the_clock_back_to_real_time(client: TestClient) -> None:
 def test_a_count_invoice_turns_overdue_when_the_clock_passes_its_due_date(
     client: TestClient,
 ) -> None:
-    count = Count(client)
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})["id"]
+    count = count_client(client)
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    product = count.product("Hour", 50)["id"]
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
-    invoice = count.ok(
+    invoice = count.expect(
         "POST",
         "/invoices",
         201,
@@ -83,18 +80,18 @@ def test_a_count_invoice_turns_overdue_when_the_clock_passes_its_due_date(
     )
     assert invoice["status"] == "approved"
     advance(client, days=15)
-    late = count.ok("GET", f"/invoices/{invoice['id']}", 200)
+    late = count.expect("GET", f"/invoices/{invoice['id']}", 200)
     assert late["status"] == "overdue"
-    listed = count.ok("GET", "/invoices", 200, params={"status": "overdue"})
+    listed = count.expect("GET", "/invoices", 200, params={"status": "overdue"})
     assert [row["id"] for row in listed["invoices"]] == [invoice["id"]]
 
 
 def test_a_solvimon_draft_turns_final_after_its_grace_period_unless_on_hold(
     client: TestClient,
 ) -> None:
-    solvimon = Solvimon(client)
-    draft = solvimon.seed(status="DRAFT", grace_period_hours=48)
-    held = solvimon.seed(status="DRAFT", on_hold=True, grace_period_hours=48)
+    solvimon = solvimon_client(client)
+    draft = solvimon.seed_invoice(status="DRAFT", grace_period_hours=48)
+    held = solvimon.seed_invoice(status="DRAFT", on_hold=True, grace_period_hours=48)
     assert (draft["status"], draft["updated_to_final_at"]) == ("DRAFT", None)
     refused = solvimon.credit(draft["id"], line_credit(1, 1, 1, "1.00"))
     assert refused.status_code == 400 and refused.json()["code"] == "INVALID_OPERATION"
@@ -107,16 +104,16 @@ def test_a_solvimon_draft_turns_final_after_its_grace_period_unless_on_hold(
     assert parse(final["updated_to_final_at"]) - parse(draft["created_at"]) == timedelta(hours=48)
     assert solvimon.invoice(held["id"])["status"] == "DRAFT"
     assert solvimon.credit(draft["id"], line_credit(1, 1, 1, "1.00")).status_code == 200
-    finals = solvimon.ok("GET", "/invoices", params={"statuses": "FINAL"})["data"]
+    finals = solvimon.expect("GET", "/invoices", 200, params={"statuses": "FINAL"})["data"]
     assert draft["id"] in [row["id"] for row in finals]
 
 
 def test_a_solvimon_draft_and_a_credit_invoice_turn_final_after_8_hours(
     client: TestClient,
 ) -> None:
-    solvimon = Solvimon(client)
-    draft = solvimon.seed(status="DRAFT")
-    original = solvimon.seed()
+    solvimon = solvimon_client(client)
+    draft = solvimon.seed_invoice(status="DRAFT")
+    original = solvimon.seed_invoice()
     credit = solvimon.credit(original["id"], line_credit(1, 1, 1, "1.00")).json()
     held = solvimon.credit(
         original["id"], {**line_credit(1, 1, 2, "1.00"), "force_init_on_hold": True}
@@ -133,8 +130,8 @@ def test_a_solvimon_draft_and_a_credit_invoice_turn_final_after_8_hours(
 def test_solvimon_idempotency_keys_expire_after_48_hours_of_tenant_time(
     client: TestClient,
 ) -> None:
-    solvimon = Solvimon(client)
-    invoice = solvimon.seed()
+    solvimon = solvimon_client(client)
+    invoice = solvimon.seed_invoice()
     key = {"headers": {"Idempotency-Key": str(uuid.uuid4())}}
     body = line_credit(1, 1, 1, "1.00")
     first = solvimon.credit(invoice["id"], body, **key).json()
@@ -146,14 +143,14 @@ def test_solvimon_idempotency_keys_expire_after_48_hours_of_tenant_time(
 
 
 def test_a_kojo_token_expires_after_an_hour_of_tenant_time(client: TestClient) -> None:
-    headers = {"Authorization": f"Bearer {token(client)}"}
+    headers = {"Authorization": f"Bearer {kojo_token(client)}"}
     advance(client, seconds=3590)
     assert client.post("/kojo/graphql", json=KOJO_QUERY, headers=headers).status_code == 200
     advance(client, seconds=20)
     expired = client.post("/kojo/graphql", json=KOJO_QUERY, headers=headers)
     # Kojo answers a refused token as any GraphQL result: HTTP 200 with errors
     assert expired.status_code == 200 and "expired" in expired.json()["errors"][0]["message"]
-    fresh = {"Authorization": f"Bearer {token(client)}"}  # issued on the tenant's clock too
+    fresh = {"Authorization": f"Bearer {kojo_token(client)}"}  # issued on the tenant's clock too
     assert client.post("/kojo/graphql", json=KOJO_QUERY, headers=fresh).status_code == 200
 
 

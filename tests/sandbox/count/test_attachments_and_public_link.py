@@ -7,54 +7,54 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
+from contracts.vendors.count.client import CountClient
 
 
-@pytest.fixture
-def count(client: TestClient) -> Count:
-    return Count(client)
-
-
-def _new(count: Count, customer: str, product: str, kind: str, amount: float) -> Any:
+def _new(count: CountClient, customer: str, product: str, kind: str, amount: float) -> Any:
     body = {
         "invoiceType": kind,
         "customerUuid": customer,
         "date": "2026-03-01",
         "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
     }
-    return count.ok("POST", "/invoices", 201, json=body)
+    return count.expect("POST", "/invoices", 201, json=body)
 
 
-def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Count) -> None:
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 100})["id"]
+@pytest.fixture
+def invoice(count: CountClient) -> str:
+    """A draft invoice of one line of 1, for a new customer."""
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    return str(_new(count, customer, count.product("Hour", 1)["id"], "invoice", 1)["id"])
+
+
+def test_signed_client_walk_through_with_audit_log(client: TestClient, count: CountClient) -> None:
+    customer = count.customer("Acme", "ap@acme.example")["id"]
+    product = count.product("Hour", 100)["id"]
     invoice = _new(count, customer, product, "invoice", 100)["id"]
     memo = _new(count, customer, product, "memo", 30)["id"]
-    count.ok("PATCH", f"/invoices/{invoice}/approve", 200)
-    count.ok("POST", f"/invoices/{invoice}/send", 200)
-    count.ok("PATCH", f"/invoices/{memo}/approve", 200)
-    count.ok(
+    count.expect("PATCH", f"/invoices/{invoice}/approve", 200)
+    count.expect("POST", f"/invoices/{invoice}/send", 200)
+    count.expect("PATCH", f"/invoices/{memo}/approve", 200)
+    count.expect(
         "PATCH",
         f"/invoices/{invoice}/apply-multiple-credit-to-invoice",
         200,
         json={"creditMemos": [{"id": memo, "amount": 10}]},
     )
-    count.ok(
+    count.expect(
         "PATCH",
         f"/invoices/{memo}/apply-credit-to-multiple-invoices",
         200,
         json={"invoices": [{"id": invoice, "amount": 5}]},
     )
-    count.ok("PATCH", f"/invoices/{invoice}/remove-credit", 200, json={"memoId": memo})
-    count.ok(
+    count.expect("PATCH", f"/invoices/{invoice}/remove-credit", 200, json={"memoId": memo})
+    count.expect(
         "POST",
         f"/invoices/{invoice}/attachments",
         201,
         json={"attachments": [{"url": "https://files.example/po.pdf", "title": "PO"}]},
     )
-    uploaded = count.ok(
+    uploaded = count.expect(
         "POST",
         f"/invoices/{invoice}/attachments/upload",
         201,
@@ -67,8 +67,8 @@ def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Co
         13,
     )
 
-    link = count.ok("GET", f"/invoices/{invoice}/public-link", 200)
-    assert count.ok("GET", f"/invoices/{invoice}/public-link", 200) == link
+    link = count.expect("GET", f"/invoices/{invoice}/public-link", 200)
+    assert count.expect("GET", f"/invoices/{invoice}/public-link", 200) == link
     public = client.get(link["publicUrl"].split("testserver", 1)[-1])
     assert public.status_code == 200, public.text
     view = public.json()
@@ -80,7 +80,7 @@ def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Co
         "application/pdf",
     )
 
-    log = count.ok("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"]
+    log = count.expect("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"]
     assert [entry["action"] for entry in log] == [
         "create",
         "approve",
@@ -102,30 +102,20 @@ def test_public_link_needs_no_partner_auth_but_a_real_token(client: TestClient) 
 
 @pytest.mark.parametrize("declared", ["text/plain\x01", "text/plain\x7f", "not a type", ""])
 def test_an_upload_whose_type_no_header_can_carry_is_kept_as_octet_stream(
-    client: TestClient, count: Count, declared: str
+    client: TestClient, count: CountClient, invoice: str, declared: str
 ) -> None:
     """The download sends the stored type back as its Content-Type: a type with control
     characters would break the response (the server dropped the connection)."""
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
     path = f"/invoices/{invoice}/attachments/upload"
-    uploaded = count.ok("POST", path, 201, files=[("documents", ("a.txt", b"x", declared))])
+    uploaded = count.expect("POST", path, 201, files=[("documents", ("a.txt", b"x", declared))])
     stored = uploaded["attachments"][-1]
     assert stored["contentType"] == "application/octet-stream"
-    token = count.ok("GET", f"/invoices/{invoice}/public-link", 200)["publicToken"]
+    token = count.expect("GET", f"/invoices/{invoice}/public-link", 200)["publicToken"]
     download = client.get(f"/count/public/{token}/attachments/{stored['id']}")
     assert download.headers["content-type"] == "application/octet-stream"
 
 
-def test_upload_limits(count: Count) -> None:
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
+def test_upload_limits(count: CountClient, invoice: str) -> None:
     big = count.call(
         "POST",
         f"/invoices/{invoice}/attachments/upload",
@@ -141,16 +131,12 @@ def test_upload_limits(count: Count) -> None:
     )
     assert many.status_code == 400
     assert (
-        count.ok("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"][-1]["action"] == "create"
+        count.expect("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"][-1]["action"]
+        == "create"
     )
 
 
-def test_attachment_urls_must_be_http(count: Count) -> None:
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
+def test_attachment_urls_must_be_http(count: CountClient, invoice: str) -> None:
     refused = count.call(
         "POST",
         f"/invoices/{invoice}/attachments",
@@ -159,12 +145,7 @@ def test_attachment_urls_must_be_http(count: Count) -> None:
     assert refused.status_code == 400
 
 
-def test_broken_multipart_is_a_400_not_a_500(count: Count) -> None:
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )["id"]
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})["id"]
-    invoice = _new(count, customer, product, "invoice", 1)["id"]
+def test_broken_multipart_is_a_400_not_a_500(count: CountClient, invoice: str) -> None:
     broken_header = b"--b\r\nContent-Dispos\xc2ition: form-data\r\n\r\nx\r\n--b--\r\n"
     cut_short = b"--b\r\nContent-Disposition: form-d"
     for content in (broken_header, cut_short):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
+from tests.support.clients import count_client
 
 FULL = {
     "customer": "Acme",
@@ -28,22 +28,20 @@ FULL = {
 
 
 def test_customer_lifecycle(client: TestClient) -> None:
-    count = Count(client)
-    created = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )
+    count = count_client(client)
+    created = count.customer("Acme", "ap@acme.example")
     assert (created["status"], created["billingAddress"], created["contacts"]) == (
         "active",
         None,
         [],
     )
-    assert count.ok("GET", f"/customers/{created['id']}", 200) == created
+    assert count.expect("GET", f"/customers/{created['id']}", 200) == created
     renamed = {"customer": "Acme Inc", "email": "billing@acme.example"}
-    updated = count.ok("PUT", f"/customers/{created['id']}", 200, json=renamed)
+    updated = count.expect("PUT", f"/customers/{created['id']}", 200, json=renamed)
     assert (updated["customer"], updated["email"]) == ("Acme Inc", "billing@acme.example")
-    listed = count.ok("GET", "/customers", 200)
+    listed = count.expect("GET", "/customers", 200)
     assert (listed["totalRecords"], [c["id"] for c in listed["customers"]]) == (1, [created["id"]])
-    assert count.ok("DELETE", f"/customers/{created['id']}", 200) == {
+    assert count.expect("DELETE", f"/customers/{created['id']}", 200) == {
         "id": created["id"],
         "deleted": True,
     }
@@ -55,8 +53,8 @@ def test_customer_lifecycle(client: TestClient) -> None:
 
 
 def test_every_documented_customer_field_is_kept_and_read_back(client: TestClient) -> None:
-    count = Count(client)
-    created = count.ok("POST", "/customers", 201, json=FULL)
+    count = count_client(client)
+    created = count.expect("POST", "/customers", 201, json=FULL)
     expected_contacts = [
         FULL["contacts"][0],
         {"name": "Sam", "email": None, "phone": None, "isPrimary": False},
@@ -70,11 +68,11 @@ def test_every_documented_customer_field_is_kept_and_read_back(client: TestClien
         "createdAt": created["createdAt"],
         "updatedAt": created["updatedAt"],
     }
-    assert count.ok("GET", f"/customers/{created['id']}", 200) == created
+    assert count.expect("GET", f"/customers/{created['id']}", 200) == created
 
 
 def test_email_is_required_and_valid(client: TestClient) -> None:
-    count = Count(client)
+    count = count_client(client)
     for body, problem in (
         ({"customer": "Acme"}, "email: Field required"),
         ({"customer": "Acme", "email": "not-an-email"}, "email"),
@@ -87,17 +85,17 @@ def test_email_is_required_and_valid(client: TestClient) -> None:
 def test_only_one_contact_may_be_primary(client: TestClient) -> None:
     two = [{"name": "A", "isPrimary": True}, {"name": "B", "isPrimary": True}]
     body = {"customer": "Acme", "email": "ap@acme.example", "contacts": two}
-    refused = Count(client).call("POST", "/customers", json=body)
+    refused = count_client(client).call("POST", "/customers", json=body)
     assert (refused.status_code, refused.json()["message"]) == (
         400,
         "Only one contact can be the primary contact (isPrimary: true)",
     )
-    assert Count(client).ok("GET", "/customers", 200)["totalRecords"] == 0
+    assert count_client(client).expect("GET", "/customers", 200)["totalRecords"] == 0
 
 
 def test_duplicate_email_in_a_workspace_is_409(client: TestClient) -> None:
-    count = Count(client)
-    count.ok("POST", "/customers", 201, json={"customer": "A", "email": "same@example.com"})
+    count = count_client(client)
+    count.customer("A", "same@example.com")
     duplicate = count.call(
         "POST", "/customers", json={"customer": "B", "email": "SAME@example.com"}
     )
@@ -105,51 +103,51 @@ def test_duplicate_email_in_a_workspace_is_409(client: TestClient) -> None:
 
 
 def test_customers_list_by_name_ascending_pages_and_searches(client: TestClient) -> None:
-    count = Count(client)
+    count = count_client(client)
     for name, phone in (("gamma", "+44 20"), ("Alpha", None), ("Beta", "+1 555")):
         body = {"customer": name, "email": f"{name.lower()}@example.com", "mainPhone": phone}
-        count.ok("POST", "/customers", 201, json=body)
-    first = count.ok("GET", "/customers", 200, params={"limit": 2})
+        count.expect("POST", "/customers", 201, json=body)
+    first = count.expect("GET", "/customers", 200, params={"limit": 2})
     assert [c["customer"] for c in first["customers"]] == ["Alpha", "Beta"]
-    page = count.ok("GET", "/customers", 200, params={"page": 2, "limit": 2})
+    page = count.expect("GET", "/customers", 200, params={"page": 2, "limit": 2})
     assert ([c["customer"] for c in page["customers"]], page["totalRecords"]) == (["gamma"], 3)
-    found = count.ok("GET", "/customers", 200, params={"search": "et"})
+    found = count.expect("GET", "/customers", 200, params={"search": "et"})
     assert [c["customer"] for c in found["customers"]] == ["Beta"]
-    by_phone = count.ok("GET", "/customers", 200, params={"search": "+44"})
+    by_phone = count.expect("GET", "/customers", 200, params={"search": "+44"})
     assert [c["customer"] for c in by_phone["customers"]] == ["gamma"]
 
 
 def test_customers_list_sorts_by_the_field_and_direction_asked(client: TestClient) -> None:
-    count = Count(client)
+    count = count_client(client)
     for name, email in (("A", "z@example.com"), ("B", "y@example.com"), ("C", "x@example.com")):
-        count.ok("POST", "/customers", 201, json={"customer": name, "email": email})
+        count.expect("POST", "/customers", 201, json={"customer": name, "email": email})
     for params, names in (
         ({"orderBy": "email"}, ["C", "B", "A"]),
         ({"orderBy": "email", "orderDirection": "DESC"}, ["A", "B", "C"]),
         ({"orderBy": "createdAt", "orderDirection": "DESC"}, ["C", "B", "A"]),
         ({"orderDirection": "DESC"}, ["C", "B", "A"]),
     ):
-        listed = count.ok("GET", "/customers", 200, params=params)
+        listed = count.expect("GET", "/customers", 200, params=params)
         assert [c["customer"] for c in listed["customers"]] == names, params
     refused = count.call("GET", "/customers", params={"orderBy": "website"})
     assert refused.status_code == 400
 
 
 def test_product_lifecycle_keeps_money_exact(client: TestClient) -> None:
-    count = Count(client)
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 150.1})
+    count = count_client(client)
+    product = count.product("Hour", 150.1)
     assert product["unitPrice"] == 150.1
-    updated = count.ok(
+    updated = count.expect(
         "PUT", f"/products/{product['id']}", 200, json={"name": "Hour", "unitPrice": 0.3}
     )
     assert updated["unitPrice"] == 0.3
-    assert count.ok("GET", "/products", 200)["products"] == [updated]
-    count.ok("DELETE", f"/products/{product['id']}", 200)
+    assert count.expect("GET", "/products", 200)["products"] == [updated]
+    count.expect("DELETE", f"/products/{product['id']}", 200)
     assert count.call("GET", f"/products/{product['id']}").status_code == 404
 
 
 def test_invalid_body_is_400_with_a_message(client: TestClient) -> None:
-    response = Count(client).call("POST", "/customers", json={"email": 5})
+    response = count_client(client).call("POST", "/customers", json={"email": 5})
     assert response.status_code == 400
     body = response.json()
     assert body["statusCode"] == 400 and "customer: Field required" in body["message"]
@@ -157,14 +155,14 @@ def test_invalid_body_is_400_with_a_message(client: TestClient) -> None:
 
 def test_another_workspace_cannot_see_my_records(client: TestClient) -> None:
     body = {"customer": "Mine", "email": "ap@mine.example"}
-    mine = Count(client).ok("POST", "/customers", 201, json=body)
-    other = Count(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    mine = count_client(client).expect("POST", "/customers", 201, json=body)
+    other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
     assert other.call("GET", f"/customers/{mine['id']}").status_code == 404
-    assert other.ok("GET", "/customers", 200)["customers"] == []
+    assert other.expect("GET", "/customers", 200)["customers"] == []
 
 
 def test_unknown_route_and_wrong_method_in_counts_shape(client: TestClient) -> None:
-    count = Count(client)
+    count = count_client(client)
     assert count.call("GET", "/nothing-here").json() == {
         "message": "Cannot find the requested resource",
         "statusCode": 404,

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from contracts.vendors.count.signing import CountRequestsSigner
 from sandbox.app import create_app
 from specs import spec_path
-from tests.support.count_client import signer
+from tests.support.clients import count_signer
 
 
 def test_generated_requests_never_get_a_server_error() -> None:
     warnings.filterwarnings("ignore")
     schema = schemathesis.openapi.from_path(str(spec_path("count.yaml")))
     schema.app = create_app(None, validate_responses=True)
-    auth = CountRequestsSigner(signer())
+    auth = CountRequestsSigner(count_signer())
     statuses: Counter[int] = Counter()
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -43,8 +43,8 @@ def test_generated_requests_never_get_a_server_error() -> None:
 def test_a_percent_encoded_path_may_be_signed_as_sent() -> None:
     from starlette.testclient import TestClient
 
-    from tests.support.count_client import Count
+    from tests.support.clients import count_client
 
     with TestClient(create_app(None)) as client:
-        response = Count(client).call("GET", "/customers/a%20b")
+        response = count_client(client).call("GET", "/customers/a%20b")
     assert response.status_code == 404, response.text

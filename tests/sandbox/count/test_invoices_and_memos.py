@@ -7,25 +7,19 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
+from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_client
 
 
 @pytest.fixture
-def count(client: TestClient) -> Count:
-    return Count(client)
-
-
-@pytest.fixture
-def setup(count: Count) -> dict[str, Any]:
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 50})
+def setup(count: CountClient) -> dict[str, Any]:
+    customer = count.customer("Acme", "ap@acme.example")
+    product = count.product("Hour", 50)
     return {"customer": customer["id"], "product": product["id"]}
 
 
 def record(
-    count: Count, setup: dict[str, Any], amount: float, kind: str = "invoice", **extra: Any
+    count: CountClient, setup: dict[str, Any], amount: float, kind: str = "invoice", **extra: Any
 ) -> Any:
     body = {
         "invoiceType": kind,
@@ -34,11 +28,11 @@ def record(
         "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": amount}],
         **extra,
     }
-    return count.ok("POST", "/invoices", 201, json=body)
+    return count.expect("POST", "/invoices", 201, json=body)
 
 
 def apply(
-    count: Count, invoice: Any, memo: Any, amount: float | str, status: int | None = 200
+    count: CountClient, invoice: Any, memo: Any, amount: float | str, status: int | None = 200
 ) -> Any:
     """Apply ``amount`` of ``memo`` to ``invoice``; the response when ``status`` is None, else
     its body, once the status is as expected."""
@@ -46,15 +40,17 @@ def apply(
     body = {"creditMemos": [{"id": memo["id"], "amount": amount}]}
     if status is None:
         return count.call("PATCH", path, json=body)
-    return count.ok("PATCH", path, status, json=body)
+    return count.expect("PATCH", path, status, json=body)
 
 
-def approved(count: Count, setup: dict[str, Any], amount: float, kind: str = "invoice") -> Any:
+def approved(
+    count: CountClient, setup: dict[str, Any], amount: float, kind: str = "invoice"
+) -> Any:
     created = record(count, setup, amount, kind)
-    return count.ok("PATCH", f"/invoices/{created['id']}/approve", 200)
+    return count.expect("PATCH", f"/invoices/{created['id']}/approve", 200)
 
 
-def test_the_signed_client_walk_through(count: Count, setup: dict[str, Any]) -> None:
+def test_the_signed_client_walk_through(count: CountClient, setup: dict[str, Any]) -> None:
     invoice = record(count, setup, 100)
     memo = record(count, setup, 30, "memo")
     assert (invoice["status"], memo["status"], memo["invoiceNumber"]) == (
@@ -62,14 +58,14 @@ def test_the_signed_client_walk_through(count: Count, setup: dict[str, Any]) -> 
         "draft",
         "CM-0001",
     )
-    invoice = count.ok("PATCH", f"/invoices/{invoice['id']}/approve", 200)
-    invoice = count.ok(
+    invoice = count.expect("PATCH", f"/invoices/{invoice['id']}/approve", 200)
+    invoice = count.expect(
         "POST", f"/invoices/{invoice['id']}/send", 200, json={"recipients": ["ap@acme.example"]}
     )
-    memo = count.ok("PATCH", f"/invoices/{memo['id']}/approve", 200)
+    memo = count.expect("PATCH", f"/invoices/{memo['id']}/approve", 200)
     assert (invoice["status"], memo["status"]) == ("sent", "approved")
 
-    invoice = count.ok(
+    invoice = count.expect(
         "PATCH",
         f"/invoices/{invoice['id']}/apply-multiple-credit-to-invoice",
         200,
@@ -80,32 +76,32 @@ def test_the_signed_client_walk_through(count: Count, setup: dict[str, Any]) -> 
         10.0,
         "partial",
     )
-    memo = count.ok(
+    memo = count.expect(
         "PATCH",
         f"/invoices/{memo['id']}/apply-credit-to-multiple-invoices",
         200,
         json={"invoices": [{"id": invoice["id"], "amount": 5}]},
     )
     assert (memo["appliedAmount"], memo["remainingCredit"]) == (15.0, 15.0)
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 85.0
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 85.0
 
-    invoice = count.ok(
+    invoice = count.expect(
         "PATCH", f"/invoices/{invoice['id']}/remove-credit", 200, json={"memoId": memo["id"]}
     )
     assert (invoice["openBalance"], invoice["credits"], invoice["status"]) == (100.0, [], "sent")
-    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 30.0
+    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 30.0
 
     actions = [
         e["action"]
-        for e in count.ok("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
+        for e in count.expect("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
     ]
     assert actions == ["create", "approve", "send", "apply_credit", "apply_credit", "remove_credit"]
-    entry = count.ok("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"][1]
+    entry = count.expect("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"][1]
     assert entry["actor"] == "cnt_demo_client"
 
 
 def test_an_over_apply_is_refused_and_nothing_is_applied(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     invoice = approved(count, setup, 100)
     small, large = approved(count, setup, 10, "memo"), approved(count, setup, 500, "memo")
@@ -121,11 +117,11 @@ def test_an_over_apply_is_refused_and_nothing_is_applied(
         "message": "The credit exceeds the invoice's open balance",
         "statusCode": 400,
     }
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100.0
-    assert count.ok("GET", f"/invoices/{small['id']}", 200)["remainingCredit"] == 10.0
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100.0
+    assert count.expect("GET", f"/invoices/{small['id']}", 200)["remainingCredit"] == 10.0
 
 
-def test_a_memo_cannot_give_more_than_it_has(count: Count, setup: dict[str, Any]) -> None:
+def test_a_memo_cannot_give_more_than_it_has(count: CountClient, setup: dict[str, Any]) -> None:
     first, second = approved(count, setup, 100), approved(count, setup, 100)
     memo = approved(count, setup, 30, "memo")
     refused = count.call(
@@ -137,7 +133,7 @@ def test_a_memo_cannot_give_more_than_it_has(count: Count, setup: dict[str, Any]
         400,
         "The credit exceeds the credit memo's remaining credit",
     )
-    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["appliedAmount"] == 0.0
+    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["appliedAmount"] == 0.0
 
 
 @pytest.mark.parametrize(
@@ -148,13 +144,13 @@ def test_a_memo_cannot_give_more_than_it_has(count: Count, setup: dict[str, Any]
     ],
 )
 def test_credit_refusals(
-    count: Count, setup: dict[str, Any], kind_of_trouble: str, message: str
+    count: CountClient, setup: dict[str, Any], kind_of_trouble: str, message: str
 ) -> None:
     invoice = approved(count, setup, 100)
     memo = approved(count, setup, 30, "memo")
     if kind_of_trouble == "currency":
         euro = record(count, setup, 30, "memo", currency="EUR")
-        memo = count.ok("PATCH", f"/invoices/{euro['id']}/approve", 200)
+        memo = count.expect("PATCH", f"/invoices/{euro['id']}/approve", 200)
     target = memo if kind_of_trouble == "memo_as_invoice" else invoice
     refused = count.call(
         "PATCH",
@@ -165,30 +161,30 @@ def test_credit_refusals(
 
 
 def test_drafts_give_and_take_credit_as_approved_records_do(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
     apply(count, invoice, memo, 30)
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 70.0
-    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 0.0
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 70.0
+    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 0.0
 
 
 def test_apply_takes_amounts_as_decimal_strings_as_counts_client_sends_them(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
     apply(count, invoice, memo, "12.50")
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 87.5
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 87.5
     for bad in ("0.00", "12.345", "-1", "twelve", 0.001, 0):
         refused = apply(count, invoice, memo, bad, status=None)
         assert refused.status_code == 400, bad
         assert set(refused.json()) == {"message", "statusCode"}, bad
-    audit = count.ok("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
+    audit = count.expect("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
     assert [entry["action"] for entry in audit].count("apply_credit") == 1
 
 
 def test_a_draft_cannot_be_edited_below_the_credit_it_carries(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
     apply(count, invoice, memo, 30)
@@ -200,10 +196,12 @@ def test_a_draft_cannot_be_edited_below_the_credit_it_carries(
             "The new total is below the credit already applied to or from this record: "
             "remove credit first",
         )
-    assert count.ok("GET", f"/invoices/{memo['id']}", 200)["total"] == 30.0
+    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["total"] == 30.0
 
 
-def test_remove_credit_of_a_memo_not_applied_is_404(count: Count, setup: dict[str, Any]) -> None:
+def test_remove_credit_of_a_memo_not_applied_is_404(
+    count: CountClient, setup: dict[str, Any]
+) -> None:
     invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
     refused = count.call(
         "PATCH", f"/invoices/{invoice['id']}/remove-credit", json={"memoId": memo["id"]}
@@ -215,14 +213,12 @@ def test_remove_credit_of_a_memo_not_applied_is_404(count: Count, setup: dict[st
 
 
 def test_another_workspaces_invoice_is_404_in_a_body(
-    client: TestClient, count: Count, setup: dict[str, Any]
+    client: TestClient, count: CountClient, setup: dict[str, Any]
 ) -> None:
     memo = approved(count, setup, 30, "memo")
-    other = Count(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
-    customer = other.ok(
-        "POST", "/customers", 201, json={"customer": "Theirs", "email": "ap@theirs.example"}
-    )
-    product = other.ok("POST", "/products", 201, json={"name": "Theirs", "unitPrice": 1})
+    other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    customer = other.customer("Theirs", "ap@theirs.example")
+    product = other.product("Theirs", 1)
     theirs = record(
         other, {"customer": customer["id"], "product": product["id"]}, 100, isDraft=False
     )
@@ -235,10 +231,10 @@ def test_another_workspaces_invoice_is_404_in_a_body(
 
 
 def test_patch_and_delete_only_drafts_and_managed_fields_are_reported(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     draft = record(count, setup, 100)
-    patched = count.ok(
+    patched = count.expect(
         "PATCH", f"/invoices/{draft['id']}", 200, json={"notes": "n", "total": 1, "colour": "red"}
     )
     assert patched["notes"] == "n" and patched["total"] == 100.0
@@ -246,17 +242,17 @@ def test_patch_and_delete_only_drafts_and_managed_fields_are_reported(
         ("total", "internal_only"),
         ("colour", "unknown_field"),
     }
-    approved_record = count.ok("PATCH", f"/invoices/{draft['id']}/approve", 200)
+    approved_record = count.expect("PATCH", f"/invoices/{draft['id']}/approve", 200)
     for method, body in (("PATCH", {"notes": "late"}), ("DELETE", None)):
         refused = count.call(method, f"/invoices/{approved_record['id']}", json=body)
         assert refused.status_code == 400
     again = count.call("PATCH", f"/invoices/{draft['id']}/approve")
     assert (again.status_code, again.json()["message"]) == (400, "Only drafts can be approved")
     other = record(count, setup, 5)
-    assert count.ok("DELETE", f"/invoices/{other['id']}", 200)["deleted"] is True
+    assert count.expect("DELETE", f"/invoices/{other['id']}", 200)["deleted"] is True
 
 
-def test_send_needs_an_approved_record(count: Count, setup: dict[str, Any]) -> None:
+def test_send_needs_an_approved_record(count: CountClient, setup: dict[str, Any]) -> None:
     draft = record(count, setup, 100)
     refused = count.call("POST", f"/invoices/{draft['id']}/send")
     assert (refused.status_code, refused.json()["message"]) == (
@@ -266,7 +262,7 @@ def test_send_needs_an_approved_record(count: Count, setup: dict[str, Any]) -> N
 
 
 def test_send_body_may_be_left_out_but_a_null_body_is_refused(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     invoice = approved(count, setup, 100)
     refused = count.call(
@@ -276,21 +272,21 @@ def test_send_body_may_be_left_out_but_a_null_body_is_refused(
         headers={"content-type": "application/json"},
     )
     assert (refused.status_code, refused.json()["statusCode"]) == (400, 400)
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["status"] == "approved"
-    assert count.ok("POST", f"/invoices/{invoice['id']}/send", 200)["status"] == "sent"
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["status"] == "approved"
+    assert count.expect("POST", f"/invoices/{invoice['id']}/send", 200)["status"] == "sent"
 
 
 def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     invoice = approved(count, setup, 100)
     memo = record(count, setup, 40, "memo", isDraft=False, appliedToInvoiceUuid=invoice["id"])
     assert (memo["appliedToInvoiceUuid"], memo["remainingCredit"]) == (invoice["id"], 0.0)
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 60.0
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 60.0
     # the seed's own flow: a memo created (a draft, by default) and linked at once
     draft = record(count, setup, 10, "memo", appliedToInvoiceUuid=invoice["id"])
     assert (draft["isDraft"], draft["remainingCredit"]) == (True, 0.0)
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 50.0
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 50.0
     on_invoice = count.call(
         "POST",
         "/invoices",
@@ -315,7 +311,7 @@ def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
     ],
 )
 def test_a_field_of_another_kind_of_record_is_refused_and_nothing_is_created(
-    count: Count, setup: dict[str, Any], kind: str | None, field: str, message: str
+    count: CountClient, setup: dict[str, Any], kind: str | None, field: str, message: str
 ) -> None:
     """The spec states both rules (``not`` under ``InvoiceCreate.allOf``), so a generator that
     follows it never sends these; request validation refuses them in COUNT's body."""
@@ -334,50 +330,55 @@ def test_a_field_of_another_kind_of_record_is_refused_and_nothing_is_created(
     }
     refused = count.call("POST", "/invoices", json=body)
     assert refused.json() == {"message": f"body: {message}", "statusCode": 400}
-    listed = count.ok("GET", "/invoices", 200)
+    listed = count.expect("GET", "/invoices", 200)
     assert sorted(row["id"] for row in listed["invoices"]) == sorted([invoice["id"], memo["id"]])
-    assert count.ok("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100
+    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100
 
 
-def test_list_filters_memos_only(count: Count, setup: dict[str, Any]) -> None:
+def test_list_filters_memos_only(count: CountClient, setup: dict[str, Any]) -> None:
     record(count, setup, 100)
     memo = record(count, setup, 30, "memo")
-    memos = count.ok("GET", "/invoices", 200, params={"invoiceType": "memo"})
+    memos = count.expect("GET", "/invoices", 200, params={"invoiceType": "memo"})
     assert [r["id"] for r in memos["invoices"]] == [memo["id"]] and memos["totalRecords"] == 1
-    drafts = count.ok("GET", "/invoices", 200, params={"status": "draft,approved", "limit": 1})
+    drafts = count.expect("GET", "/invoices", 200, params={"status": "draft,approved", "limit": 1})
     assert (drafts["totalRecords"], len(drafts["invoices"])) == (2, 1)
-    assert count.ok("GET", "/invoices", 200, params={"search": "cm-00"})["totalRecords"] == 1
+    assert count.expect("GET", "/invoices", 200, params={"search": "cm-00"})["totalRecords"] == 1
     assert (
-        count.ok("GET", "/invoices", 200, params={"customers": setup["customer"]})["totalRecords"]
+        count.expect("GET", "/invoices", 200, params={"customers": setup["customer"]})[
+            "totalRecords"
+        ]
         == 2
     )
     assert (
-        count.ok("GET", "/invoices", 200, params={"startDate": "2026-04-01"})["totalRecords"] == 0
+        count.expect("GET", "/invoices", 200, params={"startDate": "2026-04-01"})["totalRecords"]
+        == 0
     )
 
 
 def test_an_unpaid_invoice_past_its_due_date_is_overdue(
-    count: Count, setup: dict[str, Any]
+    count: CountClient, setup: dict[str, Any]
 ) -> None:
     late = record(count, setup, 100, dueDate="2020-01-31", isDraft=False)
     assert late["status"] == "overdue"
-    sent = count.ok("POST", f"/invoices/{late['id']}/send", 200)
+    sent = count.expect("POST", f"/invoices/{late['id']}/send", 200)
     assert sent["status"] == "overdue"
     memo = record(count, setup, 100, "memo", isDraft=False)
-    paid = count.ok(
+    paid = count.expect(
         "PATCH",
         f"/invoices/{late['id']}/apply-multiple-credit-to-invoice",
         200,
         json={"creditMemos": [{"id": memo["id"], "amount": 100}]},
     )
     assert (paid["status"], paid["paymentStatus"], paid["openBalance"]) == ("paid", "paid", 0.0)
-    overdue = count.ok("GET", "/invoices", 200, params={"status": "overdue"})
+    overdue = count.expect("GET", "/invoices", 200, params={"status": "overdue"})
     assert overdue["totalRecords"] == 0
 
 
-def test_a_deleted_records_audit_log_is_gone_with_it(count: Count, setup: dict[str, Any]) -> None:
+def test_a_deleted_records_audit_log_is_gone_with_it(
+    count: CountClient, setup: dict[str, Any]
+) -> None:
     draft = record(count, setup, 100)
-    assert count.ok("GET", f"/invoices/{draft['id']}/audit-log", 200)["auditLog"]
-    count.ok("DELETE", f"/invoices/{draft['id']}", 200)
+    assert count.expect("GET", f"/invoices/{draft['id']}/audit-log", 200)["auditLog"]
+    count.expect("DELETE", f"/invoices/{draft['id']}", 200)
     gone = count.call("GET", f"/invoices/{draft['id']}/audit-log")
     assert (gone.status_code, gone.json()["statusCode"]) == (404, 404)

@@ -6,14 +6,13 @@ from typing import Any
 
 from starlette.testclient import TestClient
 
-from tests.support.count_client import Count
+from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_client
 
 
-def _records(count: Count) -> dict[str, Any]:
-    customer = count.ok(
-        "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
-    )
-    product = count.ok("POST", "/products", 201, json={"name": "Hour", "unitPrice": 10})
+def _records(count: CountClient) -> dict[str, Any]:
+    customer = count.customer("Acme", "ap@acme.example")
+    product = count.product("Hour", 10)
 
     def make(kind: str) -> Any:
         body = {
@@ -23,13 +22,13 @@ def _records(count: Count) -> dict[str, Any]:
             "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 100}],
             "isDraft": False,
         }
-        return count.ok("POST", "/invoices", 201, json=body)
+        return count.expect("POST", "/invoices", 201, json=body)
 
     return {"invoice": make("invoice"), "memo": make("memo")}
 
 
 def test_a_planted_duplicate_is_409_everywhere_until_migrated(client: TestClient) -> None:
-    count = Count(client)
+    count = count_client(client)
     records = _records(count)
     invoice, memo = records["invoice"]["id"], records["memo"]["id"]
     planted = client.post("/_sandbox/tenants/demo/count/legacy-duplicates", json={"uuid": invoice})
@@ -49,12 +48,12 @@ def test_a_planted_duplicate_is_409_everywhere_until_migrated(client: TestClient
     for answer in answers:
         assert answer.status_code == 409, answer.text
         assert "ambiguous" in answer.json()["message"] and answer.json()["statusCode"] == 409
-    assert count.ok("GET", f"/invoices/{memo}", 200)["appliedAmount"] == 0.0
+    assert count.expect("GET", f"/invoices/{memo}", 200)["appliedAmount"] == 0.0
 
     migrated = client.post(f"/_sandbox/tenants/demo/count/legacy-duplicates/{invoice}/migrate")
     assert migrated.status_code == 200 and len(migrated.json()["migrated_to"]) == 1
-    assert count.ok("GET", f"/invoices/{invoice}", 200)["id"] == invoice
-    count.ok("PATCH", f"/invoices/{invoice}/apply-multiple-credit-to-invoice", 200, json=credit)
+    assert count.expect("GET", f"/invoices/{invoice}", 200)["id"] == invoice
+    count.expect("PATCH", f"/invoices/{invoice}/apply-multiple-credit-to-invoice", 200, json=credit)
 
 
 def test_planting_needs_an_existing_record(client: TestClient) -> None:

@@ -10,9 +10,9 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.vendors.count.signature import SignatureError, sign, verify
-from tests.support.count_client import DEMO, Count
+from tests.support.clients import COUNT_DEMO, count_client
 
-SECRET = DEMO["client_secret"]
+SECRET = COUNT_DEMO["client_secret"]
 
 
 def _headers(
@@ -20,10 +20,10 @@ def _headers(
 ) -> dict[str, str]:
     timestamp = timestamp or str(int(time.time()))
     return {
-        "x-client-id": DEMO["client_id"],
+        "x-client-id": COUNT_DEMO["client_id"],
         "x-timestamp": timestamp,
         "x-signature": sign(secret, method, path, timestamp, body),
-        "Authorization": f"Bearer {DEMO['access_token']}",
+        "Authorization": f"Bearer {COUNT_DEMO['access_token']}",
         "content-type": "application/json",
     }
 
@@ -66,7 +66,7 @@ def test_refusals_say_why(timestamp: str, now: float, secret: str, reason: str) 
 
 
 def test_a_signed_client_is_served(client: TestClient) -> None:
-    created = Count(client).ok(
+    created = count_client(client).expect(
         "POST", "/customers", 201, json={"customer": "Acme", "email": "ap@acme.example"}
     )
     assert created["customer"] == "Acme"
@@ -92,7 +92,8 @@ def test_the_exact_bytes_are_signed_not_the_reserialised_json(client: TestClient
 
 def test_missing_hmac_headers_are_401_in_counts_shape(client: TestClient) -> None:
     response = client.get(
-        "/count/partners/customers", headers={"Authorization": f"Bearer {DEMO['access_token']}"}
+        "/count/partners/customers",
+        headers={"Authorization": f"Bearer {COUNT_DEMO['access_token']}"},
     )
     assert response.status_code == 401
     assert response.json() == {

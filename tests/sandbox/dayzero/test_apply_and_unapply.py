@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.dayzero_client import DayZero
+from contracts.vendors.dayzero.client import DayZeroClient
 
 
-def test_full_apply_leaves_memo_fully_applied_and_invoice_paid(dayzero: DayZero) -> None:
+def test_full_apply_leaves_memo_fully_applied_and_invoice_paid(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"], 3000)
     memo = dayzero.issued_memo(customer["id"], 3000)
@@ -30,7 +30,7 @@ def test_full_apply_leaves_memo_fully_applied_and_invoice_paid(dayzero: DayZero)
     )
 
 
-def test_partial_apply_leaves_invoice_partially_paid(dayzero: DayZero) -> None:
+def test_partial_apply_leaves_invoice_partially_paid(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"], 10000)
     memo = dayzero.issued_memo(customer["id"], 3000)
@@ -39,7 +39,7 @@ def test_partial_apply_leaves_invoice_partially_paid(dayzero: DayZero) -> None:
     assert (invoice["status"], invoice["amount_due_in_dollars"]) == ("partially_paid", "90.00")
 
 
-def test_one_memo_across_two_invoices_and_unapply_restores_only_one(dayzero: DayZero) -> None:
+def test_one_memo_across_two_invoices_and_unapply_restores_only_one(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     first = dayzero.open_invoice(customer["id"], 1000)
     second = dayzero.open_invoice(customer["id"], 1000)
@@ -62,7 +62,7 @@ def test_one_memo_across_two_invoices_and_unapply_restores_only_one(dayzero: Day
     assert dayzero.get_invoice(second["id"])["amount_due"] == 500
 
 
-def test_unapply_removes_every_application_to_that_invoice(dayzero: DayZero) -> None:
+def test_unapply_removes_every_application_to_that_invoice(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"], 1000)
     memo = dayzero.issued_memo(customer["id"], 1000)
@@ -76,7 +76,7 @@ def test_unapply_removes_every_application_to_that_invoice(dayzero: DayZero) -> 
     assert (invoice["status"], invoice["amount_due"]) == ("open", 1000)
 
 
-def test_unapply_when_not_applied_to_that_invoice_is_404(dayzero: DayZero) -> None:
+def test_unapply_when_not_applied_to_that_invoice_is_404(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"])
     memo = dayzero.issued_memo(customer["id"])
@@ -87,7 +87,7 @@ def test_unapply_when_not_applied_to_that_invoice_is_404(dayzero: DayZero) -> No
     )
 
 
-def test_apply_and_unapply_of_an_unknown_memo_are_404(dayzero: DayZero) -> None:
+def test_apply_and_unapply_of_an_unknown_memo_are_404(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"])
     for response in (
@@ -97,41 +97,41 @@ def test_apply_and_unapply_of_an_unknown_memo_are_404(dayzero: DayZero) -> None:
         assert (response.status_code, response.json()) == (404, {"detail": "Credit memo not found"})
 
 
-Setup = Callable[[DayZero, dict[str, Any]], tuple[str, str, int]]
+Setup = Callable[[DayZeroClient, dict[str, Any]], tuple[str, str, int]]
 
 
-def _draft_memo(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _draft_memo(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     return dz.memo(c["id"])["id"], dz.open_invoice(c["id"])["id"], 100
 
 
-def _void_memo(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _void_memo(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     memo = dz.issued_memo(c["id"])
-    dz.ok("POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": "x"})
+    dz.expect("POST", f"/credit-memos/{memo['id']}/void", 201, json={"reason": "x"})
     return memo["id"], dz.open_invoice(c["id"])["id"], 100
 
 
-def _draft_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _draft_invoice(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     return dz.issued_memo(c["id"])["id"], dz.invoice(c["id"])["id"], 100
 
 
-def _other_customer(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _other_customer(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     other = dz.customer("Other")
     return dz.issued_memo(c["id"])["id"], dz.open_invoice(other["id"])["id"], 100
 
 
-def _other_currency(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _other_currency(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     return dz.issued_memo(c["id"])["id"], dz.open_invoice(c["id"], currency="EUR")["id"], 100
 
 
-def _over_memo(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _over_memo(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     return dz.issued_memo(c["id"], 3000)["id"], dz.open_invoice(c["id"], 10000)["id"], 3001
 
 
-def _over_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _over_invoice(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     return dz.issued_memo(c["id"], 3000)["id"], dz.open_invoice(c["id"], 2000)["id"], 2001
 
 
-def _unknown_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
+def _unknown_invoice(dz: DayZeroClient, c: dict[str, Any]) -> tuple[str, str, int]:
     return dz.issued_memo(c["id"])["id"], "no-such-invoice", 100
 
 
@@ -150,21 +150,21 @@ def _unknown_invoice(dz: DayZero, c: dict[str, Any]) -> tuple[str, str, int]:
     ids=lambda value: getattr(value, "__name__", "")[1:],
 )
 def test_refused_apply_is_400_and_changes_nothing(
-    dayzero: DayZero, setup: Setup, status: int, detail: str
+    dayzero: DayZeroClient, setup: Setup, status: int, detail: str
 ) -> None:
     customer = dayzero.customer()
     memo_id, invoice_id, cents = setup(dayzero, customer)
-    memos_before = dayzero.ok("GET", "/credit-memos", 200)
-    invoices_before = dayzero.ok("GET", "/invoices", 200)
+    memos_before = dayzero.memos()
+    invoices_before = dayzero.expect("GET", "/invoices", 200)
 
     refused = dayzero.apply(memo_id, invoice_id, cents)
 
     assert (refused.status_code, refused.json()) == (status, {"detail": detail})
-    assert dayzero.ok("GET", "/credit-memos", 200) == memos_before
-    assert dayzero.ok("GET", "/invoices", 200) == invoices_before
+    assert dayzero.memos() == memos_before
+    assert dayzero.expect("GET", "/invoices", 200) == invoices_before
 
 
-def test_apply_of_zero_is_a_validation_error(dayzero: DayZero) -> None:
+def test_apply_of_zero_is_a_validation_error(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     invoice = dayzero.open_invoice(customer["id"])
     memo = dayzero.issued_memo(customer["id"])

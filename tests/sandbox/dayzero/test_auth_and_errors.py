@@ -1,33 +1,38 @@
-"""Who may call, and how every refusal reads: DayZero's own error bodies, never a 500."""
+"""Who may call, and how every refusal reads: DayZeroClient's own error bodies, never a 500."""
 
 from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from tests.support.dayzero_client import DEMO_TOKEN, DayZero
+from contracts.vendors.dayzero.client import DayZeroClient
+from tests.support.clients import DEMO_TOKEN, dayzero_client
 
 MEMOS = "/dayzero/api/v1/credit-memos"
 
 
-def _new_tenant(client: TestClient) -> DayZero:
+def _new_tenant(client: TestClient) -> DayZeroClient:
     credentials = client.post("/_sandbox/tenants", json={"name": "other"}).json()["credentials"][
         "dayzero"
     ]
-    return DayZero(client, token=credentials["token"], business_id=credentials["business_id"])
+    return dayzero_client(
+        client, token=credentials["token"], business_id=credentials["business_id"]
+    )
 
 
-def test_no_token_is_401(client: TestClient, dayzero: DayZero) -> None:
+def test_no_token_is_401(client: TestClient, dayzero: DayZeroClient) -> None:
     response = client.get(MEMOS, headers={"x-business-id": dayzero.headers["x-business-id"]})
     assert (response.status_code, response.json()) == (401, {"detail": "Not authenticated"})
     assert response.headers["www-authenticate"] == "Bearer"
 
 
-def test_unknown_token_is_401(dayzero: DayZero) -> None:
+def test_unknown_token_is_401(dayzero: DayZeroClient) -> None:
     response = dayzero.call("GET", "/credit-memos", headers={"Authorization": "Bearer dz_unknown"})
     assert (response.status_code, response.json()) == (401, {"detail": "Not authenticated"})
 
 
-def test_a_business_that_is_not_the_tokens_own_is_403(client: TestClient, dayzero: DayZero) -> None:
+def test_a_business_that_is_not_the_tokens_own_is_403(
+    client: TestClient, dayzero: DayZeroClient
+) -> None:
     other = _new_tenant(client)
     response = dayzero.call(
         "GET", "/credit-memos", headers={"x-business-id": other.headers["x-business-id"]}
@@ -44,9 +49,9 @@ def test_a_business_id_that_is_no_uuid_is_403_like_any_other_business(client: Te
 
 
 def test_without_a_business_id_the_call_acts_on_the_tokens_business(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    """Reading ``optional`` of ``dayzero.business-header`` (the default): DayZero's OpenAPI
+    """Reading ``optional`` of ``dayzero.business-header`` (the default): DayZeroClient's OpenAPI
     slices declare the header optional."""
     memo = dayzero.memo(dayzero.customer()["id"])
     auth = {"Authorization": f"Bearer {DEMO_TOKEN}"}
@@ -65,7 +70,7 @@ def test_under_the_required_reading_a_missing_business_id_is_422(client: TestCli
 
 
 def test_another_tenants_objects_are_404_and_invisible(
-    client: TestClient, dayzero: DayZero
+    client: TestClient, dayzero: DayZeroClient
 ) -> None:
     other = _new_tenant(client)
     customer = other.customer()
@@ -74,7 +79,7 @@ def test_another_tenants_objects_are_404_and_invisible(
     assert dayzero.call("GET", f"/credit-memos/{memo['id']}").status_code == 404
     assert dayzero.call("GET", f"/invoices/{invoice['id']}").status_code == 404
     assert dayzero.call("GET", f"/customers/{customer['id']}").status_code == 404
-    assert dayzero.ok("GET", "/credit-memos", 200)["items"] == []
+    assert dayzero.memos()["items"] == []
     mine = dayzero.customer()
     my_memo = dayzero.issued_memo(mine["id"])
     refused = dayzero.apply(my_memo["id"], invoice["id"], 100)
@@ -82,7 +87,7 @@ def test_another_tenants_objects_are_404_and_invisible(
     assert other.get_invoice(invoice["id"]) == invoice
 
 
-def test_every_body_error_is_listed_fastapi_style(dayzero: DayZero) -> None:
+def test_every_body_error_is_listed_fastapi_style(dayzero: DayZeroClient) -> None:
     response = dayzero.call("POST", "/credit-memos", json={"amount_cents": "ten", "reason": "whim"})
     assert response.status_code == 422
     issues = {tuple(issue["loc"]): issue for issue in response.json()["detail"]}
@@ -92,7 +97,7 @@ def test_every_body_error_is_listed_fastapi_style(dayzero: DayZero) -> None:
     assert issues[("body", "reason")]["type"] == "enum"
 
 
-def test_body_that_is_not_utf8_is_422_not_500(dayzero: DayZero) -> None:
+def test_body_that_is_not_utf8_is_422_not_500(dayzero: DayZeroClient) -> None:
     response = dayzero.call(
         "POST", "/customers", content=b"\xff\xfe{", headers={"content-type": "application/json"}
     )
@@ -102,7 +107,7 @@ def test_body_that_is_not_utf8_is_422_not_500(dayzero: DayZero) -> None:
     }
 
 
-def test_malformed_json_is_422_with_the_position(dayzero: DayZero) -> None:
+def test_malformed_json_is_422_with_the_position(dayzero: DayZeroClient) -> None:
     response = dayzero.call(
         "POST", "/customers", content=b'{"name": ', headers={"content-type": "application/json"}
     )
@@ -111,7 +116,7 @@ def test_malformed_json_is_422_with_the_position(dayzero: DayZero) -> None:
     assert (issue["loc"], issue["type"]) == (["body", 9], "json_invalid")
 
 
-def test_missing_body_is_422(dayzero: DayZero) -> None:
+def test_missing_body_is_422(dayzero: DayZeroClient) -> None:
     response = dayzero.call("POST", "/customers")
     assert (response.status_code, response.json()) == (
         422,
@@ -119,19 +124,19 @@ def test_missing_body_is_422(dayzero: DayZero) -> None:
     )
 
 
-def test_wrong_content_type_is_415_in_dayzero_shape(dayzero: DayZero) -> None:
+def test_wrong_content_type_is_415_in_dayzero_shape(dayzero: DayZeroClient) -> None:
     response = dayzero.call(
         "POST", "/customers", content=b"name=x", headers={"content-type": "text/plain"}
     )
     assert (response.status_code, response.json()) == (415, {"detail": "Unsupported Media Type"})
 
 
-def test_unknown_route_is_404_in_dayzero_shape(dayzero: DayZero) -> None:
+def test_unknown_route_is_404_in_dayzero_shape(dayzero: DayZeroClient) -> None:
     response = dayzero.call("GET", "/no-such-thing")
     assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
 
 
-def test_wrong_method_is_405_with_the_methods_the_path_has(dayzero: DayZero) -> None:
+def test_wrong_method_is_405_with_the_methods_the_path_has(dayzero: DayZeroClient) -> None:
     memo_path = dayzero.call("PATCH", "/credit-memos/any-id")
     collection = dayzero.call("DELETE", "/credit-memos")
     assert (memo_path.status_code, memo_path.json()) == (405, {"detail": "Method Not Allowed"})

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from tests.support.dayzero_client import DayZero
+from contracts.vendors.dayzero.client import DayZeroClient
 
 
-def test_customer_is_created_listed_and_fetched(dayzero: DayZero) -> None:
-    created = dayzero.ok(
+def test_customer_is_created_listed_and_fetched(dayzero: DayZeroClient) -> None:
+    created = dayzero.expect(
         "POST",
         "/customers",
         201,
         json={"name": "Acme", "email": "ap@acme.example", "credit_limit_cents": None},
     )
-    assert dayzero.ok("GET", f"/customers/{created['id']}", 200) == created
-    assert dayzero.ok("GET", "/customers", 200)["items"] == [created]
+    assert dayzero.expect("GET", f"/customers/{created['id']}", 200) == created
+    assert dayzero.expect("GET", "/customers", 200)["items"] == [created]
 
 
-def test_unknown_customer_is_404(dayzero: DayZero) -> None:
+def test_unknown_customer_is_404(dayzero: DayZeroClient) -> None:
     missing = dayzero.call("GET", "/customers/nobody")
     assert (missing.status_code, missing.json()) == (404, {"detail": "Customer not found"})
 
 
-def test_customer_needs_a_name(dayzero: DayZero) -> None:
+def test_customer_needs_a_name(dayzero: DayZeroClient) -> None:
     refused = dayzero.call("POST", "/customers", json={"email": "x@example.com"})
     assert refused.status_code == 422
     [issue] = refused.json()["detail"]
@@ -32,7 +32,7 @@ def test_customer_needs_a_name(dayzero: DayZero) -> None:
     )
 
 
-def test_invoice_total_is_quantity_times_unit_price_rounded_half_up(dayzero: DayZero) -> None:
+def test_invoice_total_is_quantity_times_unit_price_rounded_half_up(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     body = {
         "customer_id": customer["id"],
@@ -41,7 +41,7 @@ def test_invoice_total_is_quantity_times_unit_price_rounded_half_up(dayzero: Day
             {"description": "Fee", "quantity": 1, "unit_price": 1},
         ],
     }
-    invoice = dayzero.ok("POST", "/invoices", 201, json=body)
+    invoice = dayzero.expect("POST", "/invoices", 201, json=body)
     assert [line["amount"] for line in invoice["line_items"]] == [5000, 1]
     assert (invoice["total"], invoice["total_in_dollars"]) == (5001, "50.01")
     assert (invoice["status"], invoice["number"], invoice["currency"]) == ("draft", None, "USD")
@@ -49,7 +49,7 @@ def test_invoice_total_is_quantity_times_unit_price_rounded_half_up(dayzero: Day
     assert invoice["customer_name"] == customer["name"]
 
 
-def test_finalize_numbers_and_opens_a_draft_once(dayzero: DayZero) -> None:
+def test_finalize_numbers_and_opens_a_draft_once(dayzero: DayZeroClient) -> None:
     customer = dayzero.customer()
     first = dayzero.open_invoice(customer["id"])
     second = dayzero.open_invoice(customer["id"])
@@ -62,7 +62,7 @@ def test_finalize_numbers_and_opens_a_draft_once(dayzero: DayZero) -> None:
     )
 
 
-def test_invoice_for_an_unknown_customer_is_refused(dayzero: DayZero) -> None:
+def test_invoice_for_an_unknown_customer_is_refused(dayzero: DayZeroClient) -> None:
     body = {
         "customer_id": "nobody",
         "line_items": [{"description": "x", "quantity": 1, "unit_price": 100}],
@@ -72,7 +72,7 @@ def test_invoice_for_an_unknown_customer_is_refused(dayzero: DayZero) -> None:
 
 
 def test_an_invoice_whose_lines_round_to_zero_is_created_with_a_total_of_zero(
-    dayzero: DayZero,
+    dayzero: DayZeroClient,
 ) -> None:
     """No DayZero page refuses a zero total, so the sandbox does not either: a quantity the spec
     allows (any above 0) times a price of 3000 cents may round to 0 cents."""
@@ -81,23 +81,23 @@ def test_an_invoice_whose_lines_round_to_zero_is_created_with_a_total_of_zero(
         "customer_id": customer["id"],
         "line_items": [{"description": "x", "quantity": 5e-324, "unit_price": 3000}],
     }
-    created = dayzero.ok("POST", "/invoices", 201, json=body)
+    created = dayzero.expect("POST", "/invoices", 201, json=body)
     assert (created["total"], created["amount_due"], created["status"]) == (0, 0, "draft")
-    assert dayzero.ok("GET", f"/invoices/{created['id']}", 200) == created
+    assert dayzero.expect("GET", f"/invoices/{created['id']}", 200) == created
 
 
-def test_invoices_filter_by_customer_and_status(dayzero: DayZero) -> None:
+def test_invoices_filter_by_customer_and_status(dayzero: DayZeroClient) -> None:
     alice, bob = dayzero.customer("Alice"), dayzero.customer("Bob")
     opened = dayzero.open_invoice(alice["id"])
     draft = dayzero.invoice(alice["id"])
     dayzero.invoice(bob["id"])
-    by_alice = dayzero.ok("GET", "/invoices", 200, params={"customer_id": alice["id"]})
+    by_alice = dayzero.expect("GET", "/invoices", 200, params={"customer_id": alice["id"]})
     assert [i["id"] for i in by_alice["items"]] == [draft["id"], opened["id"]]
-    open_only = dayzero.ok("GET", "/invoices", 200, params={"status": "open"})
+    open_only = dayzero.expect("GET", "/invoices", 200, params={"status": "open"})
     assert [i["id"] for i in open_only["items"]] == [opened["id"]]
 
 
-def test_unknown_invoice_is_404(dayzero: DayZero) -> None:
+def test_unknown_invoice_is_404(dayzero: DayZeroClient) -> None:
     for method, path in (("GET", "/invoices/nope"), ("POST", "/invoices/nope/finalize")):
         missing = dayzero.call(method, path)
         assert (missing.status_code, missing.json()) == (404, {"detail": "Invoice not found"})

@@ -15,22 +15,22 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from contracts.vendors.kojo.client import KojoClient
 from sandbox.embedded import EmbeddedSandbox
-from tests.support.kojo_client import DEMO, Kojo
+from tests.support.clients import KOJO_DEMO, kojo_client
 
 QUERY = {"query": "{ creditMemos { id } }"}
 
 
-@pytest.fixture
-def kojo(client: TestClient) -> Kojo:
-    return Kojo(client)
-
-
 def test_the_token_endpoint_answers_client_credentials(client: TestClient) -> None:
-    response = client.post("/kojo/oauth2/token", data={"grant_type": "client_credentials", **DEMO})
+    response = client.post(
+        "/kojo/oauth2/token", data={"grant_type": "client_credentials", **KOJO_DEMO}
+    )
     body = response.json()
     assert (response.status_code, body["token_type"], body["expires_in"]) == (200, "bearer", 3600)
-    basic = base64.b64encode(f"{DEMO['client_id']}:{DEMO['client_secret']}".encode()).decode()
+    basic = base64.b64encode(
+        f"{KOJO_DEMO['client_id']}:{KOJO_DEMO['client_secret']}".encode()
+    ).decode()
     with_basic = client.post(
         "/kojo/oauth2/token",
         data={"grant_type": "client_credentials"},
@@ -45,18 +45,18 @@ def test_the_token_endpoint_answers_client_credentials(client: TestClient) -> No
         (
             {
                 "grant_type": "client_credentials",
-                "client_id": DEMO["client_id"],
+                "client_id": KOJO_DEMO["client_id"],
                 "client_secret": "x",
             },
             401,
             "invalid_client",
         ),
         (
-            {"grant_type": "client_credentials", "client_id": DEMO["client_id"]},
+            {"grant_type": "client_credentials", "client_id": KOJO_DEMO["client_id"]},
             400,
             "invalid_request",
         ),
-        ({"grant_type": "password", **DEMO}, 400, "invalid_request"),
+        ({"grant_type": "password", **KOJO_DEMO}, 400, "invalid_request"),
     ],
 )
 def test_the_token_endpoint_refuses_in_oauths_words(
@@ -82,7 +82,7 @@ def test_queries_need_a_valid_token_and_are_refused_with_http_200(client: TestCl
         assert error["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_a_malformed_query_gets_kojos_error_body(kojo: Kojo) -> None:
+def test_a_malformed_query_gets_kojos_error_body(kojo: KojoClient) -> None:
     for query in (
         "{ creditMemos(limit: 1 { id } }",
         "{ creditMemos { nope } }",
@@ -94,7 +94,7 @@ def test_a_malformed_query_gets_kojos_error_body(kojo: Kojo) -> None:
 
 
 def test_a_body_that_is_not_a_graphql_request_gets_errors_with_http_200(
-    kojo: Kojo, client: TestClient
+    kojo: KojoClient, client: TestClient
 ) -> None:
     for body in ({"variables": {}}, {"query": 5}):
         response = client.post("/kojo/graphql", json=body, headers=kojo.headers)
@@ -128,7 +128,7 @@ def test_a_forged_token_of_any_claims_is_unauthenticated(client: TestClient, cla
     assert error["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_too_deep_a_query_is_refused(kojo: Kojo) -> None:
+def test_too_deep_a_query_is_refused(kojo: KojoClient) -> None:
     nested = "id"
     for _ in range(5):
         nested = f"creditMemoItems {{ creditMemo {{ {nested} }} }}"
@@ -140,15 +140,15 @@ ALIASES = " ".join(f"a{n}: id" for n in range(600))
 
 
 def test_a_field_asked_for_over_and_over_under_aliases_is_refused_by_the_answers_size(
-    kojo: Kojo,
+    kojo: KojoClient,
 ) -> None:
     """600 aliases of one field on 5 memos is 3,000 fields, past the budget of 100 entities with
     every field of the widest type (2,904); on 4 memos it is 2,400, and served. What counts is
     the answer the tenant's data gives, not what the list's limit might give."""
     assert kojo.data(f"{{ creditMemos {{ {ALIASES} }} }}") == {"creditMemos": []}
-    invoice = kojo.invoice((100, 1.0))
+    invoice = kojo.seed_invoice((100, 1.0))
     for _ in range(5):
-        kojo.memo(invoice, (0, 1))
+        kojo.seed_memo(invoice, (0, 1))
     refused = kojo.post(f"{{ creditMemos {{ {ALIASES} }} }}")
     assert refused.status_code == 200 and "data" not in refused.json()
     [error] = refused.json()["errors"]
@@ -162,13 +162,13 @@ def test_a_field_asked_for_over_and_over_under_aliases_is_refused_by_the_answers
 
 
 def test_a_query_of_every_field_on_nested_lists_is_served_when_the_data_is_small(
-    kojo: Kojo,
+    kojo: KojoClient,
 ) -> None:
     """Kojo documents one size limit, 100 entities. A query that selects every field at three
     levels of lists could return far more if the lists were full; on one invoice of two items it
     returns a handful of entities, and Kojo would serve it, so the sandbox does too."""
-    invoice = kojo.invoice((1, 2.0), (3, 4.0))
-    kojo.memo(invoice, (0, 1))
+    invoice = kojo.seed_invoice((1, 2.0), (3, 4.0))
+    kojo.seed_memo(invoice, (0, 1))
     item = "id createdAt updatedAt lineNumber quantity unitPriceFloat extPriceFloat"
     query = (
         "{ invoices(limit: 100) { id title invoiceNumber totalDue subtotal "
@@ -181,12 +181,12 @@ def test_a_query_of_every_field_on_nested_lists_is_served_when_the_data_is_small
     assert found["creditMemos"][0]["creditMemoItems"][0]["quantity"] == 1
 
 
-def test_the_same_query_text_is_judged_afresh_by_each_requests_variables(kojo: Kojo) -> None:
+def test_the_same_query_text_is_judged_afresh_by_each_requests_variables(kojo: KojoClient) -> None:
     """Validation is remembered per query text; the answer's size, which reads variables and
     data, is counted on every request."""
-    invoice = kojo.invoice((100, 1.0))
+    invoice = kojo.seed_invoice((100, 1.0))
     for _ in range(5):
-        kojo.memo(invoice, (0, 1))
+        kojo.seed_memo(invoice, (0, 1))
     query = f"query($n: Int) {{ creditMemos(limit: $n) {{ {ALIASES} }} }}"
     for _ in range(2):
         assert len(kojo.data(query, {"n": 4})["creditMemos"]) == 4
@@ -198,7 +198,7 @@ def test_the_same_query_text_is_judged_afresh_by_each_requests_variables(kojo: K
         assert error["locations"] == [{"line": 1, "column": 17}]
 
 
-def test_fragments_that_each_spread_the_next_twice_are_judged_at_once(kojo: Kojo) -> None:
+def test_fragments_that_each_spread_the_next_twice_are_judged_at_once(kojo: KojoClient) -> None:
     """Forty fragments, each spreading the next twice: a walk of every path through them is
     2**40 steps. The depth limit measures each fragment once, so the query is answered (it
     stalled the sandbox for every tenant, 40 s of CPU for 22 fragments)."""
@@ -213,7 +213,7 @@ def test_fragments_that_each_spread_the_next_twice_are_judged_at_once(kojo: Kojo
     assert answered and "creditMemos" in answered[0]
 
 
-def test_introspection_is_not_limited_by_depth(kojo: Kojo) -> None:
+def test_introspection_is_not_limited_by_depth(kojo: KojoClient) -> None:
     found = kojo.data(
         "{ __schema { queryType { fields { name args { name type { name ofType { name } } } } } } }"
     )
@@ -221,12 +221,12 @@ def test_introspection_is_not_limited_by_depth(kojo: Kojo) -> None:
     assert names == {"creditMemo", "creditMemos", "invoice", "invoices"}
 
 
-def test_another_tenant_sees_none_of_it(kojo: Kojo, client: TestClient) -> None:
-    invoice = kojo.invoice((1, 1.0))
-    memo = kojo.memo(invoice, (0, 1))
+def test_another_tenant_sees_none_of_it(kojo: KojoClient, client: TestClient) -> None:
+    invoice = kojo.seed_invoice((1, 1.0))
+    memo = kojo.seed_memo(invoice, (0, 1))
     other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
     credentials = {k: v for k, v in other["credentials"]["kojo"].items() if k != "base_url"}
-    stranger = Kojo(client, credentials)
+    stranger = kojo_client(client, credentials)
     assert stranger.data("{ creditMemos { id } invoices { id } }") == {
         "creditMemos": [],
         "invoices": [],
@@ -251,9 +251,11 @@ def test_a_legacy_api_key_is_a_bearer_token_that_never_expires(client: TestClien
     assert wrong.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-def test_a_result_of_more_than_100_entities_is_refused_with_a_hint_to_page(kojo: Kojo) -> None:
+def test_a_result_of_more_than_100_entities_is_refused_with_a_hint_to_page(
+    kojo: KojoClient,
+) -> None:
     """Kojo's api-limits page: "a maximum of 100 entities (anything with an id field) at a time"."""
-    kojo.invoice(*[(1, 1.0)] * 120)
+    kojo.seed_invoice(*[(1, 1.0)] * 120)
     too_many = kojo.post("{ invoices { id invoiceItems { id } } }")
     assert too_many.status_code == 200 and "data" not in too_many.json()
     [error] = too_many.json()["errors"]
@@ -265,7 +267,7 @@ def test_a_result_of_more_than_100_entities_is_refused_with_a_hint_to_page(kojo:
     spread = "{ invoices { ...Items } } fragment Items on Invoice { invoiceItems { id } }"
     assert kojo.post(spread).json()["errors"]
     assert kojo.data("{ invoices { id invoiceItems @skip(if: true) { id } } }")["invoices"]
-    smaller = kojo.invoice(*[(1, 1.0)] * 50)
+    smaller = kojo.seed_invoice(*[(1, 1.0)] * 50)
     query = "query ($id: ID!) { invoice(id: $id) { id invoiceItems { id } } }"
     assert len(kojo.data(query, {"id": smaller["id"]})["invoice"]["invoiceItems"]) == 50
 
@@ -290,10 +292,10 @@ def test_a_query_of_a_million_values_is_refused_before_it_runs_and_other_tenants
         httpx.Client(base_url=served.base_url, timeout=120) as other_http,
     ):
         created = http.post("/_sandbox/tenants", json={"id": "big"}).json()["credentials"]
-        big = Kojo(http, {k: created["kojo"][k] for k in DEMO}, tenant="big")
+        big = kojo_client(http, {k: created["kojo"][k] for k in KOJO_DEMO}, tenant="big")
         for _ in range(30):
-            big.invoice(*[(1, 1.0)] * 200)
-        demo = Kojo(other_http)
+            big.seed_invoice(*[(1, 1.0)] * 200)
+        demo = kojo_client(other_http)
 
         def seconds(query: str) -> tuple[float, Any]:
             started = time.perf_counter()

@@ -4,9 +4,8 @@ lists with their paging and order, and the seeding rules."""
 from __future__ import annotations
 
 import pytest
-from starlette.testclient import TestClient
 
-from tests.support.kojo_client import Kojo
+from contracts.vendors.kojo.client import KojoClient
 
 MEMO_WITH_EVERYTHING = """
 query ($id: ID!) {
@@ -23,16 +22,11 @@ query ($id: ID!) {
 """
 
 
-@pytest.fixture
-def kojo(client: TestClient) -> Kojo:
-    return Kojo(client)
-
-
 def test_one_query_returns_the_memo_its_items_their_invoice_items_and_the_invoice(
-    kojo: Kojo,
+    kojo: KojoClient,
 ) -> None:
-    invoice = kojo.invoice((3, 10.0), (2, 7.5), (1, 100.0), invoiceNumber="INV-1001")
-    memo = kojo.memo(invoice, (0, 2), (2, 1), tax=1.5, shippingCost=4, payments=20)
+    invoice = kojo.seed_invoice((3, 10.0), (2, 7.5), (1, 100.0), invoiceNumber="INV-1001")
+    memo = kojo.seed_memo(invoice, (0, 2), (2, 1), tax=1.5, shippingCost=4, payments=20)
 
     found = kojo.data(MEMO_WITH_EVERYTHING, {"id": memo["id"]})["creditMemo"]
 
@@ -58,17 +52,17 @@ def test_one_query_returns_the_memo_its_items_their_invoice_items_and_the_invoic
     assert found["totalDue"] == 120.0 + 1.5 + 4.0 - 20.0
 
 
-def test_prices_are_exact_to_the_cent(kojo: Kojo) -> None:
-    invoice = kojo.invoice((3, 0.1), (1.5, 19.99))
-    memo = kojo.memo(invoice, (0, 3), (1, 1.5))
+def test_prices_are_exact_to_the_cent(kojo: KojoClient) -> None:
+    invoice = kojo.seed_invoice((3, 0.1), (1.5, 19.99))
+    memo = kojo.seed_memo(invoice, (0, 3), (1, 1.5))
     found = kojo.data(MEMO_WITH_EVERYTHING, {"id": memo["id"]})["creditMemo"]
     assert [item["extPriceFloat"] for item in found["creditMemoItems"]] == [0.3, 29.99]
     assert found["subtotal"] == 30.29
 
 
-def test_an_invoice_lists_its_items_and_memos(kojo: Kojo) -> None:
-    invoice = kojo.invoice((4, 25.0), (1, 10.0), tax=2)
-    first, second = kojo.memo(invoice, (0, 1)), kojo.memo(invoice, (0, 2), (1, 1))
+def test_an_invoice_lists_its_items_and_memos(kojo: KojoClient) -> None:
+    invoice = kojo.seed_invoice((4, 25.0), (1, 10.0), tax=2)
+    first, second = kojo.seed_memo(invoice, (0, 1)), kojo.seed_memo(invoice, (0, 2), (1, 1))
     found = kojo.data(
         "query ($id: ID!) { invoice(id: $id) { subtotal totalDue "
         "invoiceItems { lineNumber creditedQuantity extPriceFloat } creditMemos { id } } }",
@@ -85,9 +79,9 @@ PEOPLE_AND_FLAGS = (
 )
 
 
-def test_an_invoice_has_every_field_kojos_invoice_reference_lists(kojo: Kojo) -> None:
+def test_an_invoice_has_every_field_kojos_invoice_reference_lists(kojo: KojoClient) -> None:
     query = f"query ($id: ID!) {{ invoice(id: $id) {{ {PEOPLE_AND_FLAGS} }} }}"
-    plain = kojo.data(query, {"id": kojo.invoice((1, 10.0))["id"]})["invoice"]
+    plain = kojo.data(query, {"id": kojo.seed_invoice((1, 10.0))["id"]})["invoice"]
     assert plain["createdById"] and plain["exceptions"] == []
     assert [name for name, value in plain.items() if value is None] == [
         "approvedById",
@@ -100,7 +94,7 @@ def test_an_invoice_has_every_field_kojos_invoice_reference_lists(kojo: Kojo) ->
         "rejectedReason",
         "salesperson",
     ]
-    flagged = kojo.invoice(
+    flagged = kojo.seed_invoice(
         (1, 10.0),
         createdById="ckmnpybisiy5x08abky4g2d1f",
         flaggedAt="2026-03-24T17:26:46.983Z",
@@ -118,16 +112,16 @@ def test_an_invoice_has_every_field_kojos_invoice_reference_lists(kojo: Kojo) ->
     assert found["flaggedAt"].startswith("2026-03-24T17:26:46")
 
 
-def test_seeding_keeps_kojos_rules(kojo: Kojo) -> None:
-    invoice = kojo.invoice((3, 10.0))
-    other = kojo.invoice((5, 1.0))
+def test_seeding_keeps_kojos_rules(kojo: KojoClient) -> None:
+    invoice = kojo.seed_invoice((3, 10.0))
+    other = kojo.seed_invoice((5, 1.0))
     foreign = {
         "invoiceId": invoice["id"],
         "items": [{"invoiceItemId": other["invoiceItems"][0]["id"], "quantity": 1}],
     }
     refused = kojo.seed("credit-memos", foreign, status=400)
     assert "is not an item of invoice" in refused["detail"]
-    kojo.memo(invoice, (0, 2))
+    kojo.seed_memo(invoice, (0, 2))
     too_much = {
         "invoiceId": invoice["id"],
         "items": [{"invoiceItemId": invoice["invoiceItems"][0]["id"], "quantity": 1.5}],
@@ -139,16 +133,16 @@ def test_seeding_keeps_kojos_rules(kojo: Kojo) -> None:
     assert len(kojo.data("{ creditMemos { id } }")["creditMemos"]) == 1
 
 
-def test_an_unknown_id_is_null(kojo: Kojo) -> None:
+def test_an_unknown_id_is_null(kojo: KojoClient) -> None:
     assert kojo.data('{ creditMemo(id: "cnope") { id } invoice(id: "cnope") { id } }') == {
         "creditMemo": None,
         "invoice": None,
     }
 
 
-def test_ids_are_cuids_and_times_have_milliseconds(kojo: Kojo) -> None:
-    invoice = kojo.invoice((1, 1.0))
-    memo = kojo.memo(invoice, (0, 1))
+def test_ids_are_cuids_and_times_have_milliseconds(kojo: KojoClient) -> None:
+    invoice = kojo.seed_invoice((1, 1.0))
+    memo = kojo.seed_memo(invoice, (0, 1))
     for value in (invoice["id"], memo["id"], memo["creditMemoItems"][0]["id"]):
         assert len(value) == 25 and value.startswith("c") and value.isalnum(), value
     assert memo["createdAt"].endswith("Z") and len(memo["createdAt"]) == len(
@@ -157,12 +151,12 @@ def test_ids_are_cuids_and_times_have_milliseconds(kojo: Kojo) -> None:
 
 
 @pytest.fixture
-def memos(kojo: Kojo) -> list[str]:
-    invoice = kojo.invoice((100, 1.0))
-    return [kojo.memo(invoice, (0, 1), creditMemoNumber=f"M-{n:03d}")["id"] for n in range(5)]
+def memos(kojo: KojoClient) -> list[str]:
+    invoice = kojo.seed_invoice((100, 1.0))
+    return [kojo.seed_memo(invoice, (0, 1), creditMemoNumber=f"M-{n:03d}")["id"] for n in range(5)]
 
 
-def test_paging_defaults_offset_and_the_limit_of_100(kojo: Kojo, memos: list[str]) -> None:
+def test_paging_defaults_offset_and_the_limit_of_100(kojo: KojoClient, memos: list[str]) -> None:
     assert [m["id"] for m in kojo.data("{ creditMemos { id } }")["creditMemos"]] == memos
     page = kojo.data("{ creditMemos(limit: 2, offset: 3) { id } }")["creditMemos"]
     assert [m["id"] for m in page] == memos[3:5]
@@ -173,7 +167,7 @@ def test_paging_defaults_offset_and_the_limit_of_100(kojo: Kojo, memos: list[str
         assert error["requestId"].startswith("req_")
 
 
-def test_order_direction_and_filters(kojo: Kojo, memos: list[str]) -> None:
+def test_order_direction_and_filters(kojo: KojoClient, memos: list[str]) -> None:
     desc = kojo.data("{ creditMemos(direction: DESC) { id } }")["creditMemos"]
     assert [m["id"] for m in desc] == list(reversed(memos))
     by_number = kojo.data(
@@ -185,23 +179,23 @@ def test_order_direction_and_filters(kojo: Kojo, memos: list[str]) -> None:
     ]
     after = kojo.data(f'{{ creditMemos(updatedAfter: "{newest}") {{ id }} }}')["creditMemos"]
     assert [m["id"] for m in after] == memos[3:]
-    other = kojo.invoice((1, 1.0))
-    theirs = kojo.memo(other, (0, 1))
+    other = kojo.seed_invoice((1, 1.0))
+    theirs = kojo.seed_memo(other, (0, 1))
     only = kojo.data(f'{{ creditMemos(invoiceId: "{other["id"]}") {{ id }} }}')["creditMemos"]
     assert only == [{"id": theirs["id"]}]
 
 
-def test_explicit_nulls_take_the_defaults(kojo: Kojo, memos: list[str]) -> None:
+def test_explicit_nulls_take_the_defaults(kojo: KojoClient, memos: list[str]) -> None:
     found = kojo.data(
         "{ creditMemos(limit: null, offset: null, orderBy: null, direction: null) { id } }"
     )
     assert [m["id"] for m in found["creditMemos"]] == memos
 
 
-def test_order_by_takes_number_and_string_fields(kojo: Kojo) -> None:
+def test_order_by_takes_number_and_string_fields(kojo: KojoClient) -> None:
     for price, person in ((30.0, "Bo"), (10.0, "Al"), (20.0, "Cy")):
-        invoice = kojo.invoice((1, price), salesperson=person)
-        kojo.memo(invoice, (0, 1))
+        invoice = kojo.seed_invoice((1, price), salesperson=person)
+        kojo.seed_memo(invoice, (0, 1))
     memos = kojo.data("{ creditMemos(orderBy: totalDue, direction: DESC) { totalDue } }")
     assert [m["totalDue"] for m in memos["creditMemos"]] == [30.0, 20.0, 10.0]
     invoices = kojo.data("{ invoices(orderBy: salesperson) { salesperson } }")["invoices"]

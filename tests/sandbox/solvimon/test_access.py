@@ -8,12 +8,8 @@ import re
 import pytest
 from starlette.testclient import TestClient
 
-from tests.support.solvimon_client import DEMO_KEY, MAIN, SECOND, Solvimon, line_credit
-
-
-@pytest.fixture
-def solvimon(client: TestClient) -> Solvimon:
-    return Solvimon(client)
+from contracts.vendors.solvimon.client import SolvimonClient, line_credit
+from tests.support.clients import MAIN, SECOND, SOLVIMON_KEY, solvimon_client
 
 
 def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
@@ -27,15 +23,17 @@ def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
 
 
 def test_the_key_works_as_a_bearer_token(client: TestClient) -> None:
-    response = client.get("/solvimon/v1/invoices", headers={"Authorization": f"Bearer {DEMO_KEY}"})
+    response = client.get(
+        "/solvimon/v1/invoices", headers={"Authorization": f"Bearer {SOLVIMON_KEY}"}
+    )
     assert response.status_code == 200
 
 
 def test_a_key_without_the_credit_permission_gets_403_and_nothing_is_created(
-    client: TestClient, solvimon: Solvimon
+    client: TestClient, solvimon: SolvimonClient
 ) -> None:
-    invoice = solvimon.seed()
-    reader = Solvimon(client, solvimon.key(["INVOICE.VIEW"]))
+    invoice = solvimon.seed_invoice()
+    reader = solvimon_client(client, solvimon.create_key(["INVOICE.VIEW"]))
     refused = reader.credit(invoice["id"], line_credit(1, 1, 1, "1.00"))
     assert refused.status_code == 403
     assert refused.json() == {
@@ -46,20 +44,20 @@ def test_a_key_without_the_credit_permission_gets_403_and_nothing_is_created(
     assert reader.invoice(invoice["id"])["linked_invoices"] == []
 
 
-def test_reading_needs_the_view_permission(client: TestClient, solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
-    creditor = Solvimon(client, solvimon.key(["INVOICE.CREDIT.CREATE"]))
+def test_reading_needs_the_view_permission(client: TestClient, solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice()
+    creditor = solvimon_client(client, solvimon.create_key(["INVOICE.CREDIT.CREATE"]))
     assert creditor.call("GET", f"/invoices/{invoice['id']}").status_code == 403
     assert creditor.call("GET", "/invoices").status_code == 403
     assert creditor.credit(invoice["id"], line_credit(1, 1, 1, "1.00")).status_code == 200
 
 
 def test_credit_and_copy_takes_either_creation_permission(
-    client: TestClient, solvimon: Solvimon
+    client: TestClient, solvimon: SolvimonClient
 ) -> None:
-    one_off = Solvimon(client, solvimon.key(["INVOICE.ONE_OFF.CREATE"]))
-    reader = Solvimon(client, solvimon.key(["INVOICE.VIEW"]))
-    invoice = solvimon.seed()
+    one_off = solvimon_client(client, solvimon.create_key(["INVOICE.ONE_OFF.CREATE"]))
+    reader = solvimon_client(client, solvimon.create_key(["INVOICE.VIEW"]))
+    invoice = solvimon.seed_invoice()
     refused = reader.call("POST", f"/invoices/{invoice['id']}/credit_and_copy", json={})
     assert refused.status_code == 403
     assert "INVOICE.CREDIT.CREATE or INVOICE.ONE_OFF.CREATE" in refused.json()["message"]
@@ -67,36 +65,42 @@ def test_credit_and_copy_takes_either_creation_permission(
 
 
 def test_x_platform_id_picks_the_platform_and_hides_the_others(
-    client: TestClient, solvimon: Solvimon
+    client: TestClient, solvimon: SolvimonClient
 ) -> None:
-    main = solvimon.seed()
-    second = solvimon.seed(platform_id=SECOND)
-    on_second = Solvimon(client, platform=SECOND)
-    assert [i["id"] for i in on_second.ok("GET", "/invoices")["data"]] == [second["id"]]
-    assert [i["id"] for i in solvimon.ok("GET", "/invoices")["data"]] == [main["id"]]
+    main = solvimon.seed_invoice()
+    second = solvimon.seed_invoice(platform_id=SECOND)
+    on_second = solvimon_client(client, platform=SECOND)
+    assert [i["id"] for i in on_second.expect("GET", "/invoices", 200)["data"]] == [second["id"]]
+    assert [i["id"] for i in solvimon.expect("GET", "/invoices", 200)["data"]] == [main["id"]]
     hidden = on_second.credit(main["id"])
     assert (hidden.status_code, hidden.json()["code"]) == (404, "RESOURCE_NOT_FOUND")
     assert on_second.call("GET", f"/invoices/{main['id']}").status_code == 404
 
 
-def test_a_platform_the_key_cannot_reach_is_403(client: TestClient, solvimon: Solvimon) -> None:
-    main_only = solvimon.key(["INVOICE.VIEW"], platform_ids=[MAIN])
-    refused = Solvimon(client, main_only, platform=SECOND).call("GET", "/invoices")
+def test_a_platform_the_key_cannot_reach_is_403(
+    client: TestClient, solvimon: SolvimonClient
+) -> None:
+    main_only = solvimon.create_key(["INVOICE.VIEW"], platform_ids=[MAIN])
+    refused = solvimon_client(client, main_only, platform=SECOND).call("GET", "/invoices")
     assert refused.status_code == 403
     assert refused.json()["resource_type"] == "PLATFORM"
-    assert Solvimon(client, main_only).call("GET", "/invoices").status_code == 200
+    assert solvimon_client(client, main_only).call("GET", "/invoices").status_code == 200
 
 
-def test_another_tenants_key_sees_nothing_of_ours(client: TestClient, solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
+def test_another_tenants_key_sees_nothing_of_ours(
+    client: TestClient, solvimon: SolvimonClient
+) -> None:
+    invoice = solvimon.seed_invoice()
     other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
     theirs = other["credentials"]["solvimon"]
-    stranger = Solvimon(client, theirs["api_key"])
+    stranger = solvimon_client(client, theirs["api_key"])
     assert stranger.call("GET", f"/invoices/{invoice['id']}").status_code == 404
     assert stranger.credit(invoice["id"]).status_code == 404
-    assert stranger.ok("GET", "/invoices")["data"] == []
+    assert stranger.expect("GET", "/invoices", 200)["data"] == []
     assert (
-        Solvimon(client, theirs["api_key"], platform=MAIN).call("GET", "/invoices").status_code
+        solvimon_client(client, theirs["api_key"], platform=MAIN)
+        .call("GET", "/invoices")
+        .status_code
         == 403
     )
 
@@ -111,7 +115,7 @@ def test_a_restricted_key_is_refused_a_foreign_platform_or_permission(client: Te
     assert unknown.status_code == 400
 
 
-def test_only_version_1_exists(solvimon: Solvimon, client: TestClient) -> None:
+def test_only_version_1_exists(solvimon: SolvimonClient, client: TestClient) -> None:
     response = client.get("/solvimon/v2/invoices", headers=solvimon.headers)
     assert response.status_code == 404
     assert response.json() == {
@@ -124,11 +128,11 @@ def test_only_version_1_exists(solvimon: Solvimon, client: TestClient) -> None:
 @pytest.mark.parametrize(
     ("method", "path", "headers"),
     [
-        ("GET", "/solvimon/v1/invoices", {"X-API-KEY": DEMO_KEY}),
+        ("GET", "/solvimon/v1/invoices", {"X-API-KEY": SOLVIMON_KEY}),
         ("GET", "/solvimon/v1/invoices", {}),
-        ("GET", "/solvimon/v1/invoices/nope", {"X-API-KEY": DEMO_KEY}),
-        ("GET", "/solvimon/v9/invoices", {"X-API-KEY": DEMO_KEY}),
-        ("DELETE", "/solvimon/v1/invoices", {"X-API-KEY": DEMO_KEY}),
+        ("GET", "/solvimon/v1/invoices/nope", {"X-API-KEY": SOLVIMON_KEY}),
+        ("GET", "/solvimon/v9/invoices", {"X-API-KEY": SOLVIMON_KEY}),
+        ("DELETE", "/solvimon/v1/invoices", {"X-API-KEY": SOLVIMON_KEY}),
         ("GET", "/solvimon/nowhere", {}),
     ],
 )

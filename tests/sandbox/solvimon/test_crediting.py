@@ -6,14 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from starlette.testclient import TestClient
 
-from tests.support.solvimon_client import Solvimon, eur, line_credit, lines, one_period
-
-
-@pytest.fixture
-def solvimon(client: TestClient) -> Solvimon:
-    return Solvimon(client)
+from contracts.vendors.solvimon.client import SolvimonClient, line_credit
+from tests.support.clients import eur, lines, one_period
 
 
 def amounts(invoice: dict[str, Any]) -> tuple[str, str, str]:
@@ -24,8 +19,8 @@ def amounts(invoice: dict[str, Any]) -> tuple[str, str, str]:
     )
 
 
-def test_a_partial_credit_then_the_rest_then_nothing_left(solvimon: Solvimon) -> None:
-    original = solvimon.seed(
+def test_a_partial_credit_then_the_rest_then_nothing_left(solvimon: SolvimonClient) -> None:
+    original = solvimon.seed_invoice(
         [
             {"groups": [{"lines": lines("100.00", "50.00")}]},
             {"groups": [{"lines": lines("30.00")}]},
@@ -95,8 +90,8 @@ def test_a_partial_credit_then_the_rest_then_nothing_left(solvimon: Solvimon) ->
 
 
 @pytest.mark.parametrize("status", ["DRAFT", "OPEN", "VOID"])
-def test_only_a_final_invoice_can_be_credited(solvimon: Solvimon, status: str) -> None:
-    invoice = solvimon.seed(status=status)
+def test_only_a_final_invoice_can_be_credited(solvimon: SolvimonClient, status: str) -> None:
+    invoice = solvimon.seed_invoice(status=status)
     before = solvimon.count()
     refused = solvimon.credit(invoice["id"])
     assert refused.status_code == 400
@@ -110,8 +105,8 @@ def test_only_a_final_invoice_can_be_credited(solvimon: Solvimon, status: str) -
     assert solvimon.count() == before
 
 
-def test_an_over_credit_is_refused_and_creates_nothing(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(one_period("100.00", "50.00"))
+def test_an_over_credit_is_refused_and_creates_nothing(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(one_period("100.00", "50.00"))
     assert solvimon.credit(invoice["id"], line_credit(1, 1, 2, "30.00")).status_code == 200
     before = solvimon.count()
     refused = solvimon.credit(invoice["id"], line_credit(1, 1, 2, "20.01"))
@@ -123,8 +118,8 @@ def test_an_over_credit_is_refused_and_creates_nothing(solvimon: Solvimon) -> No
     assert amounts(solvimon.invoice(invoice["id"])) == ("150.00", "120.00", "30.00")
 
 
-def test_one_bad_line_refuses_the_whole_request(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(one_period("100.00", "50.00"))
+def test_one_bad_line_refuses_the_whole_request(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(one_period("100.00", "50.00"))
     body = {
         "periods": [
             {
@@ -145,8 +140,8 @@ def test_one_bad_line_refuses_the_whole_request(solvimon: Solvimon) -> None:
     assert solvimon.invoice(invoice["id"])["linked_invoices"] == []
 
 
-def test_a_group_amount_is_spread_over_its_lines_in_order(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(one_period("100.00", "50.00"))
+def test_a_group_amount_is_spread_over_its_lines_in_order(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(one_period("100.00", "50.00"))
     body = {
         "periods": [{"period_order": 1, "groups": [{"group_order": 1, "amount": eur("120.00")}]}]
     }
@@ -155,8 +150,10 @@ def test_a_group_amount_is_spread_over_its_lines_in_order(solvimon: Solvimon) ->
     assert credited == [eur("-100.00"), eur("-20.00")]
 
 
-def test_a_period_amount_is_spread_over_its_lines(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed([{"groups": [{"lines": lines("10.00")}, {"lines": lines("40.00")}]}])
+def test_a_period_amount_is_spread_over_its_lines(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(
+        [{"groups": [{"lines": lines("10.00")}, {"lines": lines("40.00")}]}]
+    )
     credit = solvimon.credit(
         invoice["id"], {"periods": [{"period_order": 1, "amount": eur("25.00")}]}
     )
@@ -165,8 +162,8 @@ def test_a_period_amount_is_spread_over_its_lines(solvimon: Solvimon) -> None:
     assert [g["amount_excluding_tax"] for g in groups] == [eur("-10.00"), eur("-15.00")]
 
 
-def test_an_amount_must_equal_the_sum_of_its_parts(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(one_period("100.00", "50.00"))
+def test_an_amount_must_equal_the_sum_of_its_parts(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(one_period("100.00", "50.00"))
     body = line_credit(1, 1, 1, "10.00")
     body["periods"][0]["groups"][0]["amount"] = eur("11.00")
     refused = solvimon.credit(invoice["id"], body)
@@ -212,9 +209,9 @@ def test_an_amount_must_equal_the_sum_of_its_parts(solvimon: Solvimon) -> None:
     ],
 )
 def test_a_request_the_invoice_cannot_take_names_the_field(
-    solvimon: Solvimon, body: dict[str, Any], field: str
+    solvimon: SolvimonClient, body: dict[str, Any], field: str
 ) -> None:
-    invoice = solvimon.seed(one_period("100.00", "50.00"))
+    invoice = solvimon.seed_invoice(one_period("100.00", "50.00"))
     refused = solvimon.credit(invoice["id"], body)
     assert refused.status_code == 400, refused.text
     assert refused.json()["type"] == "INVALID_REQUEST"
@@ -223,9 +220,9 @@ def test_a_request_the_invoice_cannot_take_names_the_field(
 
 
 def test_the_on_hold_flag_is_spelled_as_the_schema_spells_it_and_the_page_spelling_is_ignored(
-    solvimon: Solvimon,
+    solvimon: SolvimonClient,
 ) -> None:
-    invoice = solvimon.seed(one_period("100.00", "50.00"))
+    invoice = solvimon.seed_invoice(one_period("100.00", "50.00"))
     page_spelling = solvimon.credit(
         invoice["id"],
         {"forceInitOnHold": True, "periods": [{"period_order": 1, "amount": eur("1.00")}]},
@@ -239,15 +236,15 @@ def test_the_on_hold_flag_is_spelled_as_the_schema_spells_it_and_the_page_spelli
     assert schema_spelling.json()["on_hold"] is True
 
 
-def test_deprecated_groups_credit_the_first_period(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(one_period("100.00"))
+def test_deprecated_groups_credit_the_first_period(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(one_period("100.00"))
     body = {"groups": [{"group_order": 1, "lines": [{"line_order": 1, "amount": eur("5.00")}]}]}
     credit = solvimon.credit(invoice["id"], body).json()
     assert credit["invoice_amount_including_tax"] == eur("-5.00")
 
 
-def test_a_one_off_invoice_gets_a_one_off_credit(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(type="ONE_OFF")
+def test_a_one_off_invoice_gets_a_one_off_credit(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(type="ONE_OFF")
     credit = solvimon.credit(
         invoice["id"], {"force_init_on_hold": True, "delivery_date": "2026-03-01T09:00:00+02:00"}
     ).json()
@@ -259,15 +256,15 @@ def test_a_one_off_invoice_gets_a_one_off_credit(solvimon: Solvimon) -> None:
     assert credit["linked_invoices_ids"] == [invoice["id"]]
 
 
-def test_a_credit_invoice_cannot_be_credited(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
+def test_a_credit_invoice_cannot_be_credited(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice()
     credit = solvimon.credit(invoice["id"], line_credit(1, 1, 1, "1.00")).json()
     refused = solvimon.credit(credit["id"])
     assert (refused.status_code, refused.json()["code"]) == (400, "INVALID_OPERATION")
 
 
-def test_payments_close_the_invoice_along_with_credits(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed(one_period("100.00"), paid="30.00")
+def test_payments_close_the_invoice_along_with_credits(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice(one_period("100.00"), paid="30.00")
     assert invoice["payment_status"] == "PARTIALLY_PAID"
     solvimon.credit(invoice["id"], line_credit(1, 1, 1, "70.00"))
     after = solvimon.invoice(invoice["id"])
@@ -275,8 +272,10 @@ def test_payments_close_the_invoice_along_with_credits(solvimon: Solvimon) -> No
     assert (after["paid_invoice_amount"], after["payment_status"]) == (eur("30.00"), "PAID")
 
 
-def test_credit_and_copy_credits_everything_and_copies_the_original(solvimon: Solvimon) -> None:
-    original = solvimon.seed(one_period("100.00", "50.00"))
+def test_credit_and_copy_credits_everything_and_copies_the_original(
+    solvimon: SolvimonClient,
+) -> None:
+    original = solvimon.seed_invoice(one_period("100.00", "50.00"))
     response = solvimon.call(
         "POST",
         f"/invoices/{original['id']}/credit_and_copy",
@@ -309,11 +308,11 @@ def test_credit_and_copy_credits_everything_and_copies_the_original(solvimon: So
 
 
 def test_credit_and_copy_ignores_the_credit_fields_its_body_does_not_have(
-    solvimon: Solvimon,
+    solvimon: SolvimonClient,
 ) -> None:
     """Its body has no periods, note or on-hold flag: sent anyway, they are unknown fields and
     change nothing (a period without period_order was once read, and was a 500)."""
-    original = solvimon.seed(one_period("100.00", "50.00"))
+    original = solvimon.seed_invoice(one_period("100.00", "50.00"))
     response = solvimon.call(
         "POST",
         f"/invoices/{original['id']}/credit_and_copy",
@@ -324,7 +323,7 @@ def test_credit_and_copy_ignores_the_credit_fields_its_body_does_not_have(
     assert (amounts(credit)[0], credit["on_hold"], credit["notes"]) == ("-150.00", False, [])
 
 
-def test_an_unknown_invoice_is_404(solvimon: Solvimon) -> None:
+def test_an_unknown_invoice_is_404(solvimon: SolvimonClient) -> None:
     response = solvimon.credit("invo_doesnotexist")
     assert response.status_code == 404
     assert response.json() == {

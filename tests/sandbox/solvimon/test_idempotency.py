@@ -9,24 +9,19 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from starlette.testclient import TestClient
 
+from contracts.vendors.solvimon.client import SolvimonClient, line_credit
 from sandbox.embedded import EmbeddedSandbox
-from tests.support.solvimon_client import SECOND, Solvimon, line_credit
-
-
-@pytest.fixture
-def solvimon(client: TestClient) -> Solvimon:
-    return Solvimon(client)
+from tests.support.clients import SECOND, solvimon_client
 
 
 def keyed(key: str) -> dict[str, Any]:
     return {"headers": {"Idempotency-Key": key}}
 
 
-def test_the_same_key_and_body_replays_and_creates_one_credit(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
+def test_the_same_key_and_body_replays_and_creates_one_credit(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice()
     key = str(uuid.uuid4())
     first = solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"), **keyed(key))
     second = solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"), **keyed(key))
@@ -37,8 +32,8 @@ def test_the_same_key_and_body_replays_and_creates_one_credit(solvimon: Solvimon
     assert len(solvimon.invoice(invoice["id"])["linked_invoices"]) == 1
 
 
-def test_the_same_key_with_another_body_is_409(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
+def test_the_same_key_with_another_body_is_409(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice()
     key = str(uuid.uuid4())
     assert solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"), **keyed(key)).is_success
     changed = solvimon.credit(invoice["id"], line_credit(1, 1, 1, "11.00"), **keyed(key))
@@ -49,8 +44,8 @@ def test_the_same_key_with_another_body_is_409(solvimon: Solvimon) -> None:
     assert len(solvimon.invoice(invoice["id"])["linked_invoices"]) == 1
 
 
-def test_a_refused_request_does_not_use_up_its_key(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
+def test_a_refused_request_does_not_use_up_its_key(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice()
     key = str(uuid.uuid4())
     too_much = solvimon.credit(invoice["id"], line_credit(1, 1, 1, "999.00"), **keyed(key))
     assert too_much.status_code == 400
@@ -59,21 +54,21 @@ def test_a_refused_request_does_not_use_up_its_key(solvimon: Solvimon) -> None:
     assert "Idempotent-Replayed" not in retried.headers
 
 
-def test_keys_belong_to_one_platform(client: TestClient, solvimon: Solvimon) -> None:
+def test_keys_belong_to_one_platform(client: TestClient, solvimon: SolvimonClient) -> None:
     key = str(uuid.uuid4())
-    main, second = solvimon.seed(), solvimon.seed(platform_id=SECOND)
+    main, second = solvimon.seed_invoice(), solvimon.seed_invoice(platform_id=SECOND)
     assert solvimon.credit(main["id"], line_credit(1, 1, 1, "1.00"), **keyed(key)).is_success
-    elsewhere = Solvimon(client, platform=SECOND)
+    elsewhere = solvimon_client(client, platform=SECOND)
     response = elsewhere.credit(second["id"], line_credit(1, 1, 1, "1.00"), **keyed(key))
     assert response.status_code == 200
     assert "Idempotent-Replayed" not in response.headers
 
 
-def test_credit_and_copy_replays_its_three_ids(solvimon: Solvimon) -> None:
-    invoice = solvimon.seed()
+def test_credit_and_copy_replays_its_three_ids(solvimon: SolvimonClient) -> None:
+    invoice = solvimon.seed_invoice()
     key = str(uuid.uuid4())
     path = f"/invoices/{invoice['id']}/credit_and_copy"
-    first = solvimon.ok("POST", path, json={}, **keyed(key))
+    first = solvimon.expect("POST", path, 200, json={}, **keyed(key))
     again = solvimon.call("POST", path, json={}, **keyed(key))
     assert (again.json(), again.headers["Idempotent-Replayed"]) == (first, "true")
     assert solvimon.count() == 3
@@ -86,15 +81,15 @@ def test_concurrent_duplicates_create_one_credit_and_the_rest_wait_or_replay(
     original answer or a replay) or is told the first is still in flight (422). A store on disk
     keeps the first in flight long enough for the others to meet it."""
     with EmbeddedSandbox(tmp_path) as sandbox, httpx.Client(base_url=sandbox.base_url) as http:
-        solvimon = Solvimon(http)
+        solvimon = solvimon_client(http)
         seen_in_flight = False
         for _ in range(15):
-            invoice = solvimon.seed()
+            invoice = solvimon.seed_invoice()
             key = str(uuid.uuid4())
 
             def send(_: int, invoice_id: str = invoice["id"], key: str = key) -> httpx.Response:
                 with httpx.Client(base_url=sandbox.base_url, timeout=30) as own:
-                    return Solvimon(own).credit(
+                    return solvimon_client(own).credit(
                         invoice_id, line_credit(1, 1, 1, "5.00"), **keyed(key)
                     )
 

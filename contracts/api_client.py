@@ -1,0 +1,166 @@
+"""What the vendors' API clients share (``contracts/vendors/<v>/client.py``).
+
+A client sends a vendor's documented operations through any HTTP client with httpx's
+``request(method, url, **kwargs)``: the harness's :class:`~contracts.http.RecordingClient` (bound
+to the vendor's base URL) in a contract run, or an ``httpx.Client`` or Starlette's test client
+(bound to a sandbox's root, with the vendor's mount as ``prefix``) in the tests. A status other
+than the one an operation expects is an ``AssertionError`` naming the request and the answer.
+
+On a creditbox sandbox, the control API seeds what a vendor's API cannot create; ``control`` is
+its URL and ``tenant`` the tenant whose data a client seeds (found from the client's credentials
+when not given; ``None`` on any other target).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from typing import Any, Self
+
+import httpx
+
+from contracts.http import RecordingClient, Requester
+from contracts.sandbox_control import CONTROL_ROOT, sandbox_tenant
+
+# what an unexpected answer shows of its body
+SHOWN = 300
+
+
+class ClientCredentials:
+    """A vendor's credentials (a frozen dataclass of them)."""
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> Self:
+        """From a mapping with (at least) the credentials' fields: an adapter's credentials, the
+        control API's ``credentials`` of a tenant."""
+        names = {field.name for field in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{name: value for name, value in values.items() if name in names})
+
+
+def expect_status(response: httpx.Response, status: int, what: str) -> None:
+    """``response`` has ``status``; else an ``AssertionError`` naming ``what`` was sent."""
+    assert response.status_code == status, (
+        f"{what} answered {response.status_code}, expected {status}: {response.text[:SHOWN]}"
+    )
+
+
+def attempt(step: Callable[[], Any], trouble: list[str], what: str) -> None:
+    """One best-effort cleanup step: a failure is added to ``trouble`` (the report says what is
+    left) instead of raised."""
+    try:
+        step()
+    except Exception as error:
+        trouble.append(f"{what} not cleaned up: {type(error).__name__}: {error}")
+
+
+class ApiClient:
+    """One vendor's API under ``prefix`` (the vendor's mount, when ``http`` is bound to the
+    host) and the API's own ``root``."""
+
+    vendor: str = ""  # the vendor's name on the control API
+    root: str = ""  # the API's path under its mount (``/api/v1``)
+    # the credential field that names the client's tenant on a sandbox, and its value
+    tenant_field: str = ""
+
+    def __init__(
+        self,
+        http: Requester,
+        *,
+        prefix: str = "",
+        tag: str = "creditbox",
+        control: str = CONTROL_ROOT,
+        tenant: str | None = None,
+    ) -> None:
+        self.http = http
+        self.prefix = prefix
+        self.tag = tag  # what the records the client creates are named or noted with
+        self.control = control
+        self._tenant = tenant
+        self.writes_allowed = False  # whether a rule may add test data (set by its session)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The credentials' headers on every call."""
+        return {}
+
+    def auth_headers(self, method: str, path: str, body: bytes) -> dict[str, str]:
+        """The headers that authenticate one request of exactly ``body`` to ``path`` (the URL's
+        path, as sent), for a request sent some other way than :meth:`call`."""
+        return self.headers
+
+    def read(self, body: Any) -> Any:
+        """What a 2xx body carries (an API with an envelope point: in the expected reading)."""
+        return body
+
+    def tenant_value(self) -> str:
+        """The value of ``tenant_field`` in this client's credentials."""
+        return ""
+
+    def keep_secret(self, secret: str) -> str:
+        """``secret`` (a key or token the client was given) masked in the harness's reports."""
+        if isinstance(self.http, RecordingClient):
+            self.http.secrets.add(secret)
+        return secret
+
+    def url(self, path: str) -> str:
+        return f"{self.prefix}{self.root}{path}"
+
+    def call(
+        self, method: str, path: str, headers: dict[str, Any] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        """``method`` on ``path`` under the API's root, with the credentials, then ``headers``."""
+        merged = {**self.headers, **(headers or {})}
+        return self.http.request(method, self.url(path), headers=merged, **kwargs)
+
+    def expect(self, method: str, path: str, status: int, **kwargs: Any) -> Any:
+        """The body of ``method`` on ``path`` (a 2xx read through ``read``; ``None`` if empty),
+        once its status is ``status``."""
+        return self.answer(self.call(method, path, **kwargs), status, f"{method} {path}")
+
+    def answer(self, response: httpx.Response, status: int, what: str) -> Any:
+        """The body of ``response`` (what ``what`` sent), once its status is ``status``."""
+        expect_status(response, status, what)
+        return self.body(response)
+
+    def body(self, response: httpx.Response) -> Any:
+        if not response.content:
+            return None
+        body = response.json()
+        return self.read(body) if response.is_success else body
+
+    def seed_examples(self) -> Any:
+        """Objects for the schema layer to read, made through the API; none by default."""
+
+    def clean_up(self) -> list[str]:
+        """Undo what this client created, where the API allows; what it could not, in words."""
+        return []
+
+    # a creditbox sandbox's control API ------------------------------------------------------
+
+    def sandbox_tenant(self) -> tuple[str, dict[str, Any]] | None:
+        """The tenant whose credentials these are, and those credentials (of this vendor), on a
+        creditbox sandbox; ``None`` elsewhere."""
+        return sandbox_tenant(
+            self.http, self.control, self.vendor, self.tenant_field, self.tenant_value()
+        )
+
+    def tenant(self) -> str | None:
+        """The tenant this client's seeding goes to: the one given, else the credentials'."""
+        if self._tenant is None:
+            found = self.sandbox_tenant()
+            self._tenant = None if found is None else found[0]
+        return self._tenant
+
+    def seed(self, what: str, body: Any, status: int = 201) -> Any:
+        """``body`` posted to the vendor's seeding route ``what`` of the control API."""
+        return self.control_call("POST", what, status, json=body)
+
+    def control_url(self, what: str) -> str:
+        """The URL of the vendor's route ``what`` on the control API, for this tenant."""
+        return f"{self.control}/tenants/{self.tenant()}/{self.vendor}/{what}"
+
+    def control_call(self, method: str, what: str, status: int, **kwargs: Any) -> Any:
+        url = self.control_url(what)
+        response = self.http.request(method, url, **kwargs)
+        expect_status(response, status, f"{method} {url}")
+        return response.json() if response.content else None

@@ -1,0 +1,202 @@
+"""COUNT's Partner API as a client calls it, every request signed
+(:mod:`contracts.vendors.count.signing`), and the rules' session over it.
+
+Records a rule creates carry the run's tag in ``notes`` (customers in their name); drafts are
+deleted afterwards and credit a rule applied is removed. COUNT cannot delete an approved record,
+so those stay, tagged.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from contracts.api_client import ApiClient, ClientCredentials, attempt
+from contracts.checks import expected
+from contracts.http import Limits, Requester
+from contracts.rules import RecordedSession
+from contracts.vendors.count.checks import resource
+from contracts.vendors.count.signing import CountSigner, signed_path
+
+
+@dataclass(frozen=True)
+class CountCredentials(ClientCredentials):
+    client_id: str
+    client_secret: str
+    access_token: str
+
+    def signer(self, client_secret: str | None = None) -> CountSigner:
+        """Signs as these credentials (with another secret, if given: a wrong signature)."""
+        secret = self.client_secret if client_secret is None else client_secret
+        return CountSigner(self.client_id, secret, self.access_token)
+
+
+class CountClient(ApiClient):
+    """Signed COUNT calls; a step that must succeed asserts its status (``AssertionError``)."""
+
+    vendor = "count"
+    root = "/partners"
+    tenant_field = "client_id"
+
+    def __init__(self, http: Requester, credentials: CountCredentials, **options: Any) -> None:
+        super().__init__(http, **options)
+        self.credentials = credentials
+        self.signer = credentials.signer()
+        self.drafts: list[str] = []  # records created, deleted afterwards (refused once approved)
+        self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
+        self.ambiguous_uuid: str | None = None  # a UUID the target answers 409 for, if given
+
+    def tenant_value(self) -> str:
+        return self.credentials.client_id
+
+    def read(self, body: Any) -> Any:
+        return resource(body)
+
+    def auth_headers(self, method: str, path: str, body: bytes) -> dict[str, str]:
+        return self.signer.headers(method, signed_path(path), body)
+
+    def call(
+        self, method: str, path: str, headers: dict[str, Any] | None = None, **kwargs: Any
+    ) -> httpx.Response:
+        kwargs.setdefault("auth", self.signer)
+        return super().call(method, path, headers, **kwargs)
+
+    # customers and products ------------------------------------------------------------------
+
+    def customer(self, name: str | None = None, email: str | None = None) -> dict[str, Any]:
+        """A customer (a new email unless given: COUNT refuses a duplicate)."""
+        email = email or f"{uuid.uuid4().hex}@creditbox-contracts.example"
+        return self.expect(
+            "POST", "/customers", 201, json={"customer": name or self.tag, "email": email}
+        )
+
+    def customers(self, **params: Any) -> Any:
+        return self.expect("GET", "/customers", 200, params=params)
+
+    def product(self, name: str | None = None, unit_price: float = 1) -> dict[str, Any]:
+        return self.expect(
+            "POST", "/products", 201, json={"name": name or self.tag, "unitPrice": unit_price}
+        )
+
+    def basics(self) -> tuple[str, str]:
+        """A new tagged customer and product to put on records."""
+        return self.customer()["id"], self.product()["id"]
+
+    # invoices and credit memos (one record type) ---------------------------------------------
+
+    def create_body(
+        self, kind: str, customer: str, product: str, amount: float
+    ) -> tuple[dict[str, Any], int]:
+        """A create body in the expected reading of ``count.create``, and the status it gets."""
+        body: dict[str, Any] = {
+            "invoiceType": kind,
+            "customerUuid": customer,
+            "date": "2026-01-15",
+            "notes": self.tag,
+        }
+        if expected("count.create") == "reference":
+            line = {"productUuid": product, "description": self.tag, "quantity": 1, "price": amount}
+            number = f"CBX-{uuid.uuid4().hex[:12]}"
+            reference = {"invoiceNumber": number, "dueDate": "2026-02-14", "isDraft": True}
+            return {**body, **reference, "products": [{**line, "taxes": []}]}, 200
+        return {
+            **body,
+            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
+        }, 201
+
+    def create(self, body: dict[str, Any]) -> httpx.Response:
+        """POST a record; one that was created is deleted afterwards, whatever the status."""
+        response = self.call("POST", "/invoices", json=body)
+        if response.is_success:
+            created = self.body(response)
+            if isinstance(created, dict) and isinstance(created.get("id"), str):
+                self.drafts.append(created["id"])
+        return response
+
+    def record(self, kind: str, amount: float, approve: bool = True) -> dict[str, Any]:
+        """A new record of ``kind`` (``invoice``, ``memo``) of one line of ``amount``, for a new
+        customer; approved unless ``approve`` is False (a memo draft: sent, in the client's
+        reading of ``count.memo-draft-approve``)."""
+        customer, product = self.basics()
+        body, status = self.create_body(kind, customer, product, amount)
+        created = self.answer(self.create(body), status, "POST /invoices")
+        if not approve:
+            return created
+        if kind == "memo" and expected("count.memo-draft-approve") == "client":
+            return self.answer(self.send(created["id"]), 200, "send")
+        return self.answer(self.approve(created["id"]), 200, "approve")
+
+    def get(self, record_id: str) -> dict[str, Any]:
+        return self.expect("GET", f"/invoices/{record_id}", 200)
+
+    def invoices(self, **params: Any) -> Any:
+        """One page of the record list."""
+        return self.expect("GET", "/invoices", 200, params=params)
+
+    def approve(self, record_id: str) -> httpx.Response:
+        return self.call("PATCH", f"/invoices/{record_id}/approve")
+
+    def send(self, record_id: str) -> httpx.Response:
+        return self.call("POST", f"/invoices/{record_id}/send", json={})
+
+    def delete(self, record_id: str) -> httpx.Response:
+        return self.call("DELETE", f"/invoices/{record_id}")
+
+    def apply(self, invoice_id: str, memo_id: str, amount: float | str) -> httpx.Response:
+        """Apply ``amount`` (a number, or a decimal string as COUNT's client sends it)."""
+        response = self.call(
+            "PATCH",
+            f"/invoices/{invoice_id}/apply-multiple-credit-to-invoice",
+            json={"creditMemos": [{"id": memo_id, "amount": amount}]},
+        )
+        if response.is_success:
+            self.credit.append((invoice_id, memo_id))
+        return response
+
+    def remove_credit(self, invoice_id: str, memo_id: str) -> httpx.Response:
+        return self.call("PATCH", f"/invoices/{invoice_id}/remove-credit", json={"memoId": memo_id})
+
+    # what the harness does with them -------------------------------------------------------
+
+    def seed_examples(self) -> None:
+        """An approved invoice and memo with part of the memo applied, for the schema layer to
+        read (its invariants check only what responses carry). Left in place, as Schemathesis'
+        own writes are."""
+        invoice = self.record("invoice", 100)["id"]
+        memo = self.record("memo", 30)["id"]
+        answer = self.apply(invoice, memo, 10)
+        assert answer.is_success, f"apply answered {answer.status_code}: {answer.text[:300]}"
+
+    def clean_up(self) -> list[str]:
+        """Remove the credit applied and delete the drafts; what could not be, in words."""
+        trouble: list[str] = []
+        for invoice_id, memo_id in self.credit:
+            attempt(lambda: self.remove_credit(invoice_id, memo_id), trouble, f"credit {memo_id}")  # noqa: B023
+        for record_id in self.drafts:
+            attempt(lambda: self.delete(record_id), trouble, record_id)  # noqa: B023
+        return trouble
+
+
+class CountSession(RecordedSession):
+    """Runs COUNT rules against one base URL with one set of credentials."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credentials: CountCredentials,
+        limits: Limits,
+        run_id: str,
+        ambiguous_uuid: str | None = None,
+    ) -> None:
+        secrets = (credentials.client_secret, credentials.access_token)
+        super().__init__(base_url, limits, run_id, secrets)
+        self.credentials = credentials
+        self.ambiguous_uuid = ambiguous_uuid
+
+    def client(self, tag: str) -> CountClient:
+        api = CountClient(self.http, self.credentials, tag=tag, control=self.control_url)
+        api.ambiguous_uuid = self.ambiguous_uuid
+        return api

@@ -1,0 +1,80 @@
+"""The harness's vendor clients (``contracts/vendors/<v>/client.py``) as the tests use them: over
+an HTTP client bound to a sandbox's root (Starlette's test client, or httpx against a served
+sandbox), under the vendor's mount, as the demo tenant (``fixtures/demo.yaml``'s credentials)
+unless given others; and the test data the tests build bodies from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contracts.http import Requester
+from contracts.vendors.count.client import CountClient, CountCredentials
+from contracts.vendors.dayzero.client import DayZeroClient, DayZeroCredentials
+from contracts.vendors.kojo.client import KojoClient, KojoCredentials
+from contracts.vendors.solvimon.client import SolvimonClient, SolvimonCredentials
+
+DEMO_TOKEN = "dz_demo_0123456789abcdef"
+DEMO_BUSINESS_ID = "8f2b6d1e-3c4a-4e5f-9a7b-0c1d2e3f4a5b"
+COUNT_DEMO = {
+    "client_id": "cnt_demo_client",
+    "client_secret": "cnt_demo_secret_0123456789abcdef",
+    "access_token": "cpt_demo_0123456789abcdef",
+}
+SOLVIMON_KEY = "slv_demo_0123456789abcdef"
+MAIN, SECOND = "plat_demo_main", "plat_demo_second"  # the demo tenant's Solvimon platforms
+KOJO_DEMO = {"client_id": "kojo_demo_client", "client_secret": "kojo_demo_secret_0123456789abcdef"}
+
+
+def dayzero_client(
+    http: Requester, token: str = DEMO_TOKEN, business_id: str = DEMO_BUSINESS_ID
+) -> DayZeroClient:
+    """DayZero under ``/dayzero``; what it creates is named ``Acme Corp``."""
+    credentials = DayZeroCredentials(token, business_id)
+    return DayZeroClient(http, credentials, prefix="/dayzero", tag="Acme Corp")
+
+
+def count_client(http: Requester, credentials: Mapping[str, str] = COUNT_DEMO) -> CountClient:
+    """COUNT under ``/count``, every request signed."""
+    return CountClient(http, CountCredentials.of(credentials), prefix="/count")
+
+
+def count_signer(credentials: Mapping[str, str] = COUNT_DEMO) -> Any:
+    """COUNT's request signer for ``credentials``, as an httpx ``auth``."""
+    return CountCredentials.of(credentials).signer()
+
+
+def solvimon_client(
+    http: Requester, key: str = SOLVIMON_KEY, platform: str | None = None, tenant: str = "demo"
+) -> SolvimonClient:
+    """Solvimon under ``/solvimon`` with ``key`` (on ``platform``, if given); seeding into
+    ``tenant``."""
+    credentials = SolvimonCredentials(key, platform)
+    return SolvimonClient(http, credentials, prefix="/solvimon", tenant=tenant)
+
+
+def kojo_client(
+    http: Requester, credentials: Mapping[str, str] = KOJO_DEMO, tenant: str = "demo"
+) -> KojoClient:
+    """Kojo under ``/kojo``, with a token from its token step; seeding into ``tenant``."""
+    return KojoClient(http, KojoCredentials.of(credentials), prefix="/kojo", tenant=tenant).login()
+
+
+def kojo_token(http: Requester, credentials: Mapping[str, str] = KOJO_DEMO) -> str:
+    return kojo_client(http, credentials).credentials.access_token
+
+
+# Solvimon invoices (seeded through the control API: they come from pricing plans) -----------
+
+
+def lines(*amounts: str) -> list[dict[str, Any]]:
+    return [{"description": f"line {n}", "amount": a} for n, a in enumerate(amounts, start=1)]
+
+
+def one_period(*amounts: str) -> list[dict[str, Any]]:
+    """One period with one group holding a line per amount."""
+    return [{"groups": [{"description": "Subscription", "lines": lines(*amounts)}]}]
+
+
+def eur(quantity: str) -> dict[str, str]:
+    return {"quantity": quantity, "currency": "EUR"}
