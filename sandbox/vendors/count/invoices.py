@@ -118,7 +118,10 @@ class InvoiceBackend:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
             rules.require("delete", self._status(db, record), self.transitions)
             db.table(RECORDS).remove(doc_ids=[record.doc_id])
-            self._audit(db, ws, record_id, "delete", {})
+            # its audit log goes with it (see audit_log)
+            db.table(AUDIT).remove(
+                (Query().record_id == record_id) & (Query().workspace_id == ws.workspace_id)
+            )
 
     def search(self, ws: Workspace, query: Mapping[str, Any], page: int, limit: int) -> PageOf:
         today = clock.today()

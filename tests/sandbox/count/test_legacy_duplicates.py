@@ -49,6 +49,10 @@ def test_a_planted_duplicate_is_409_everywhere_until_migrated(client: TestClient
         assert answer.status_code == 409, answer.text
         assert "ambiguous" in answer.json()["message"] and answer.json()["statusCode"] == 409
     assert count.expect("GET", f"/invoices/{memo}", 200)["appliedAmount"] == 0.0
+    # the demo console lists both records, and shows the log of neither (the API has none)
+    overview = client.get("/_sandbox/tenants/demo/overview")
+    assert overview.status_code == 200, overview.text
+    assert [r["id"] for r in overview.json()["records"]].count(invoice) == 2
 
     migrated = client.post(f"/_sandbox/tenants/demo/count/legacy-duplicates/{invoice}/migrate")
     assert migrated.status_code == 200 and len(migrated.json()["migrated_to"]) == 1
