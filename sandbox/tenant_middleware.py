@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import http
+import logging
 import re
 import time
 from collections.abc import Iterable
@@ -39,6 +40,9 @@ INTERNAL_KEY = "creditbox.internal"
 _CONTROL_TENANT = re.compile(r"^/_sandbox/tenants/([^/]+)/")
 
 
+_log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class MountedVendor:
     name: str
@@ -53,7 +57,11 @@ def named_tenant(
     dispatch (``sandbox.profiled_apps``) and ``TenantRequests`` both ask, and naming a Kojo
     tenant checks a token's signature."""
     if NAMED_TENANT_KEY not in scope:
-        scope[NAMED_TENANT_KEY] = vendor.tenant_of(tenants, headers)
+        try:
+            scope[NAMED_TENANT_KEY] = vendor.tenant_of(tenants, headers)
+        except Exception:  # credentials a vendor cannot read name no tenant: its auth refuses
+            _log.exception("naming the tenant of a %s request failed", vendor.name)
+            scope[NAMED_TENANT_KEY] = None
     named: str | None = scope[NAMED_TENANT_KEY]
     return named
 
