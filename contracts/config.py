@@ -144,6 +144,13 @@ class Settings:
         return load_profile(self.profile) if self.profile else Profile.of()
 
 
+_CLASHES = {option.name for option in VENDOR_OPTIONS} & {
+    option.name for option in OPTIONS if option not in VENDOR_OPTIONS
+}
+if _CLASHES:
+    raise ValueError(f"vendor options named like the harness's own: {', '.join(sorted(_CLASHES))}")
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config", type=Path, help=f"settings file (default: ./{CONFIG_FILE} if present)"

@@ -63,14 +63,25 @@ class Option:
         return "CREDITBOX_" + self.name.upper()
 
 
+def _kind(option: Option) -> tuple[Any, ...]:
+    """What two vendors sharing a flag must agree on (the help may differ)."""
+    return (option.parse, option.default, option.is_switch, option.header, option.takes_list)
+
+
 def merged(owned: dict[str, tuple[Option, ...]]) -> tuple[Option, ...]:
     """One option per name from the vendors' lists (``{vendor title: options}``), in the order
     first listed; where vendors share a flag (``--token``), its help says what it is to each."""
     first: dict[str, Option] = {}
+    owners: dict[str, str] = {}
     helps: dict[str, list[str]] = {}
     for title, options in owned.items():
         for option in options:
-            first.setdefault(option.name, option)
+            known = first.setdefault(option.name, option)
+            owners.setdefault(option.name, title)
+            if _kind(known) != _kind(option):
+                raise ValueError(
+                    f"{option.flag}: {title} and {owners[option.name]} read it differently"
+                )
             helps.setdefault(option.name, []).append(f"{title}: {option.help}")
     return tuple(
         Option(
