@@ -6,7 +6,9 @@ entry point. Nothing else in the harness names a vendor (docs/adding-a-vendor.md
 
 from __future__ import annotations
 
-from importlib.metadata import entry_points
+import re
+from collections.abc import Iterable
+from importlib.metadata import EntryPoint, entry_points
 
 from contracts.adapter import Adapter
 from contracts.vendors.count.adapter import CountAdapter
@@ -15,22 +17,26 @@ from contracts.vendors.kojo.adapter import KojoAdapter
 from contracts.vendors.solvimon.adapter import SolvimonAdapter
 
 BUILT_IN: tuple[Adapter, ...] = (DayZeroAdapter(), CountAdapter(), SolvimonAdapter(), KojoAdapter())
+_NAME = re.compile(r"[a-z][a-z0-9_]*")  # an --api value and the sandbox's mount path
 # the group other packages register an Adapter under (``name = "module:ADAPTER"``)
 ENTRY_POINT_GROUP = "creditbox.adapters"
 
 
-def _installed() -> tuple[Adapter, ...]:
-    """The adapters other installed packages add, in name order; one that reuses a built-in
-    name is refused, so a plugin cannot silently replace a vendor."""
-    added = []
-    for entry in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda found: found.name):
+def installed(entries: Iterable[EntryPoint]) -> tuple[Adapter, ...]:
+    """The vendors other installed packages add (``entries``), in name order. A name that is
+    no lowercase identifier, a built-in vendor's or another plugin's is refused, so a plugin
+    can neither replace a vendor nor take a path the sandbox uses."""
+    added: dict[str, Adapter] = {}
+    for entry in sorted(entries, key=lambda found: found.name):
+        taken = entry.name in added or any(known.name == entry.name for known in BUILT_IN)
+        if not _NAME.fullmatch(entry.name) or taken:
+            raise ValueError(f"entry point {entry.value}: the name {entry.name!r} is not free")
         adapter = entry.load()
         if not isinstance(adapter, Adapter) or adapter.name != entry.name:
             raise TypeError(f"entry point {entry.value}: not an Adapter named {entry.name!r}")
-        if any(known.name == adapter.name for known in BUILT_IN):
-            raise ValueError(f"entry point {entry.value}: {adapter.name!r} is a built-in vendor")
-        added.append(adapter)
-    return tuple(added)
+        added[entry.name] = adapter
+    return tuple(added.values())
 
 
-ADAPTERS: dict[str, Adapter] = {adapter.name: adapter for adapter in BUILT_IN + _installed()}
+INSTALLED = installed(entry_points(group=ENTRY_POINT_GROUP))
+ADAPTERS: dict[str, Adapter] = {adapter.name: adapter for adapter in BUILT_IN + INSTALLED}
