@@ -53,18 +53,23 @@ def _docstrings(tree: ast.AST) -> set[int]:
     return found
 
 
+def _is_count(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value == "count"
+
+
 def _dictionary_keys(tree: ast.AST) -> set[int]:
-    """Strings used to look up a key (``x["count"]``, ``x.get("count")``): data, not a vendor."""
+    """``"count"`` used to look up a key (``x["count"]``, ``x.get("count")``): data, not the
+    vendor COUNT. Any other vendor's name as a key still names it."""
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        if isinstance(node, ast.Subscript) and _is_count(node.slice):
             found.add(id(node.slice))
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
             and node.func.attr == "get"
             and node.args
-            and isinstance(node.args[0], ast.Constant)
+            and _is_count(node.args[0])
         ):
             found.add(id(node.args[0]))
     return found
@@ -116,4 +121,5 @@ def test_the_scan_sees_a_vendor_in_code_and_not_in_prose() -> None:
     assert vendor_names_in(named) == ["sandbox.vendors.kojo.auth", "count"]
     data = 'total = failure.get("count", 1) + row["count"]\n# COUNT signs requests\n'
     assert vendor_names_in(data) == []
+    assert vendor_names_in('x = ADAPTERS["kojo"]\ny = M.get("solvimon")\n') == ["kojo", "solvimon"]
     assert vendor_names_in('PATH = "/solvimon/v1/invoices"\n') == ["/solvimon/v1/invoices"]
