@@ -26,7 +26,7 @@ class ExternalNamesContract(Contract):
         allowed = {str(line) for line in self.allowed_lines}  # type: ignore[attr-defined]
         broken = []
         for importer in sorted(graph.find_modules_that_directly_import(external)):
-            if importer == allowed_in or importer.startswith(allowed_in):
+            if any(importer == home or importer.startswith(f"{home}.") for home in allowed_in):
                 continue
             for detail in graph.get_import_details(importer=importer, imported=external):
                 if detail["line_contents"].strip() not in allowed:

@@ -44,8 +44,9 @@ CONTROL_BASE_PATH = "/_sandbox"
 
 
 class _SandboxInScope:
-    """ASGI middleware: puts the :class:`Sandbox` and the profile the app answers in into every
-    request's scope, for the handlers."""
+    """ASGI middleware: puts the :class:`Sandbox` into every request's scope, and it and the
+    profile the app answers in into the request's context (``sandbox.runtime.serving``), for the
+    handlers and the vendors' errors."""
 
     def __init__(self, app: ASGIApp, sandbox: Sandbox, profile: Profile) -> None:
         self._app = app

@@ -16,7 +16,8 @@ from sandbox.vendor_mount import VendorMount
 
 
 def with_vendors(spec: dict[str, Any], vendors: Iterable[VendorMount]) -> dict[str, Any]:
-    """``spec`` (changed in place and returned) describing exactly ``vendors``."""
+    """``spec`` (changed in place and returned) describing ``vendors`` too: each one the file
+    does not describe gets its mount's schemas, and the credentials require them all."""
     vendors = tuple(vendors)
     schemas = spec["components"]["schemas"]
     fixture = schemas["Fixture"]["properties"]

@@ -22,7 +22,7 @@ def _contract() -> ExternalNamesContract:
 
 def _graph(line: str) -> grimp.ImportGraph:
     graph = grimp.ImportGraph()
-    for module in ("sandbox", "sandbox.store", "sandbox.models", "tinydb"):
+    for module in ("sandbox", "sandbox.store", "sandbox.models", "sandbox.storefront", "tinydb"):
         graph.add_module(module)
     graph.add_import(
         importer="sandbox.store", imported="tinydb", line_number=1, line_contents="import tinydb"
@@ -35,6 +35,18 @@ def _graph(line: str) -> grimp.ImportGraph:
 
 def test_a_query_import_outside_the_store_keeps_the_contract() -> None:
     assert _contract().check(_graph("from tinydb import Query"), verbose=False).kept
+
+
+def test_a_module_whose_name_only_begins_like_the_stores_is_outside_it() -> None:
+    graph = _graph("from tinydb import Query")
+    graph.add_import(
+        importer="sandbox.storefront",
+        imported="tinydb",
+        line_number=2,
+        line_contents="from tinydb.table import Table",
+    )
+    check = _contract().check(graph, verbose=False)
+    assert check.metadata["broken"] == [("sandbox.storefront", 2, "from tinydb.table import Table")]
 
 
 def test_a_table_import_outside_the_store_breaks_it() -> None:

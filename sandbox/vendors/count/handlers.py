@@ -10,7 +10,7 @@ from starlette.responses import Response as RawResponse
 
 from sandbox.runtime import current, reading
 from sandbox.vendors.count import views
-from sandbox.vendors.count.attachments import AttachmentBackend, Upload
+from sandbox.vendors.count.attachments import AttachmentBackend, Upload, media_type
 from sandbox.vendors.count.auth import workspace
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import CountBackend
@@ -247,5 +247,8 @@ def get_public_attachment(token: str, attachment_id: str) -> RawResponse:
     data = base64.b64decode(attachment["data"])
     disposition = f'attachment; filename="{attachment["file_name"]}"'
     return RawResponse(
-        data, media_type=attachment["content_type"], headers={"Content-Disposition": disposition}
+        # a type stored before uploads were checked, or restored from a snapshot, is checked again
+        data,
+        media_type=media_type(attachment["content_type"]),
+        headers={"Content-Disposition": disposition},
     )

@@ -26,6 +26,8 @@ NOTHING_TO_CREDIT = "Nothing on this invoice is left to credit"
 WRONG_CURRENCY = "The amount must be in the invoice's currency {currency}"
 TOO_PRECISE = "{currency} amounts have at most {digits} decimals"
 ZERO_AMOUNT = "The amount to credit must be more than zero"
+# ours: Solvimon documents no refusal of an empty list of groups
+NO_GROUPS = "groups: give at least one group to credit"
 NO_SUCH_PERIOD = "The invoice has no period with period_order {order}"
 NO_SUCH_GROUP = "Period {period} has no group with group_order {order}"
 NO_SUCH_LINE = "Group {group} of period {period} has no line with line_order {order}"
