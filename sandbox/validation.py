@@ -168,25 +168,33 @@ def _format_checker() -> FormatChecker:
     """Draft 4's formats plus ``date`` and ``date-time``, which Connexion leaves unchecked."""
     checker = FormatChecker(formats=list(Draft4Validator.FORMAT_CHECKER.checkers))
 
-    @checker.checks("date", raises=ValueError)
-    def is_date(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if not _DATE.match(value):
-            raise ValueError("not YYYY-MM-DD")
-        dt.date.fromisoformat(value)
-        return True
-
-    @checker.checks("date-time", raises=ValueError)
-    def is_date_time(value: object) -> bool:
-        if not isinstance(value, str):
-            return True
-        if not _DATE_TIME.match(value):
-            raise ValueError("not an RFC 3339 date-time")
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-        return True
-
+    _check_format(checker, "date", _DATE, "not YYYY-MM-DD", dt.date.fromisoformat)
+    _check_format(checker, "date-time", _DATE_TIME, "not an RFC 3339 date-time", _date_time)
     return checker
+
+
+def _date_time(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+
+
+def _check_format(
+    checker: FormatChecker,
+    name: str,
+    pattern: re.Pattern[str],
+    mismatch: str,
+    parse: Callable[[str], object],
+) -> None:
+    """Format ``name``: a string must match ``pattern`` (else ``mismatch``) and ``parse``; other
+    types pass, as JSON Schema's formats say."""
+
+    @checker.checks(name, raises=ValueError)
+    def check(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        if not pattern.match(value):
+            raise ValueError(mismatch)
+        parse(value)
+        return True
 
 
 def _anchored_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -198,9 +206,9 @@ def _anchored_pattern(validator: Any, pattern: str, instance: Any, schema: Any) 
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-FORMATS = _format_checker()
 _DATE = re.compile(r"\A\d{4}-\d{2}-\d{2}\Z")
 _DATE_TIME = re.compile(r"\A\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})\Z")
+FORMATS = _format_checker()
 BodySchemaValidator = extend(Draft4RequestValidator, {"pattern": _anchored_pattern})
 ParameterSchemaValidator = extend(Draft4Validator, {"pattern": _anchored_pattern})
 _COMPILED: dict[tuple[type, int], tuple[Any, Any]] = {}

@@ -412,7 +412,7 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
     from sandbox.vendors.kojo import auth as kojo_auth
     from sandbox.vendors.kojo import schema as kojo_schema
     from sandbox.vendors.solvimon import auth as solvimon_auth
-    from sandbox.vendors.solvimon.invoices import InvoiceBackend as SolvimonInvoices
+    from sandbox.vendors.solvimon.models import InvoiceBackend as SolvimonInvoices
     from specs.readings import served_spec
 
     def _nothing(*_: Any) -> None:

@@ -27,6 +27,11 @@ def _answer(body: Any, status: int) -> Response:
     return body, status
 
 
+def _deleted(uuid: str) -> Response:
+    """What every delete answers: the id and ``deleted: true``."""
+    return _answer({"id": uuid, "deleted": True}, 200)
+
+
 def _page_json(key: str, page: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
     """A list page, its rows under ``key`` or, in the reference reading of ``count.list-rows``,
     under ``records``."""
@@ -68,7 +73,7 @@ def update_customer(uuid: str, body: dict[str, Any]) -> Response:
 
 def delete_customer(uuid: str) -> Response:
     _backend().delete_customer(workspace(), uuid)
-    return _answer({"id": uuid, "deleted": True}, 200)
+    return _deleted(uuid)
 
 
 def list_products(page: int = 1, limit: int = 20) -> Response:
@@ -90,7 +95,7 @@ def update_product(uuid: str, body: dict[str, Any]) -> Response:
 
 def delete_product(uuid: str) -> Response:
     _backend().delete_product(workspace(), uuid)
-    return _answer({"id": uuid, "deleted": True}, 200)
+    return _deleted(uuid)
 
 
 # invoices, estimates and credit memos ----------------------------------------------------------
@@ -132,7 +137,7 @@ def update_invoice(uuid: str, body: dict[str, Any]) -> Response:
 
 def delete_invoice(uuid: str) -> Response:
     _invoices().delete(workspace(), uuid)
-    return _answer({"id": uuid, "deleted": True}, 200)
+    return _deleted(uuid)
 
 
 def _memos_approved() -> bool:
@@ -198,7 +203,7 @@ def update_template(uuid: str, body: dict[str, Any]) -> Response:
 
 def delete_template(uuid: str) -> Response:
     _templates().delete(workspace(), uuid)
-    return _answer({"id": uuid, "deleted": True}, 200)
+    return _deleted(uuid)
 
 
 def pause_template(uuid: str) -> Response:

@@ -6,12 +6,14 @@ The function names are DayZero's own operation ids, so the spec reads as the rou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from sandbox.pagination import Page
 from sandbox.runtime import current, reading
 from sandbox.vendors.dayzero import views
 from sandbox.vendors.dayzero.auth import business_scope
-from sandbox.vendors.dayzero.models import DayZeroBackend, listing
+from sandbox.vendors.dayzero.models import DayZeroBackend, Listing, listing
 
 Response = tuple[Any, int]
 
@@ -28,21 +30,35 @@ def _backend() -> DayZeroBackend:
     return sandbox.seams.of(DayZeroBackend)(sandbox.store)
 
 
+def _listing(kind: str, paging: Mapping[str, Any]) -> Listing:
+    """What a list asks for by the parameters every list takes: ``cursor``, ``limit``,
+    ``sort_by``, ``descending``, ``direction`` (Connexion passes the spec's defaults; repeated
+    here)."""
+    return listing(
+        kind,
+        paging.get("cursor"),
+        paging.get("limit", 50),
+        paging.get("sort_by", "created_at"),
+        paging.get("descending", True),
+        paging.get("direction"),
+    )
+
+
+def _page_answer(
+    page: Page[Any], items: list[dict[str, Any]], paging: Mapping[str, Any]
+) -> Response:
+    """A list's answer: the total only if ``include_total_count``; ``direction=prev`` walks
+    backwards."""
+    total = paging.get("include_total_count", False)
+    return _answer(views.page_json(page, items, total, paging.get("direction") == "prev"), 200)
+
+
 # customers --------------------------------------------------------------------------------
 
 
-def list_customers_api_v1_customers_get(
-    limit: int = 50,
-    cursor: str | None = None,
-    direction: str | None = None,
-    sort_by: str = "created_at",
-    descending: bool = True,
-    include_total_count: bool = False,
-) -> Response:
-    paging = listing("customers", cursor, limit, sort_by, descending, direction)
-    page = _backend().list_customers(business_scope(), paging)
-    items = [views.customer_json(c) for c in page.items]
-    return _answer(views.page_json(page, items, include_total_count, direction == "prev"), 200)
+def list_customers_api_v1_customers_get(**paging: Any) -> Response:
+    page = _backend().list_customers(business_scope(), _listing("customers", paging))
+    return _page_answer(page, [views.customer_json(c) for c in page.items], paging)
 
 
 def create_customer_api_v1_customers_post(body: dict[str, Any]) -> Response:
@@ -62,20 +78,12 @@ def _invoices_json(backend: DayZeroBackend, invoices: list[Any]) -> list[dict[st
 
 
 def list_invoices_api_v1_invoices_get(
-    customer_id: str | None = None,
-    status: str | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-    direction: str | None = None,
-    sort_by: str = "created_at",
-    descending: bool = True,
-    include_total_count: bool = False,
+    customer_id: str | None = None, status: str | None = None, **paging: Any
 ) -> Response:
     backend = _backend()
-    paging = listing("invoices", cursor, limit, sort_by, descending, direction)
-    page = backend.list_invoices(business_scope(), customer_id, status, paging)
-    items = _invoices_json(backend, page.items)
-    return _answer(views.page_json(page, items, include_total_count, direction == "prev"), 200)
+    listed = _listing("invoices", paging)
+    page = backend.list_invoices(business_scope(), customer_id, status, listed)
+    return _page_answer(page, _invoices_json(backend, page.items), paging)
 
 
 def create_invoice_api_v1_invoices_post(body: dict[str, Any]) -> Response:
@@ -104,12 +112,7 @@ def list_credit_memos_api_v1_credit_memos_get(
     status: str | None = None,
     has_remaining_balance: bool = False,
     search: str | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-    direction: str | None = None,
-    sort_by: str = "created_at",
-    descending: bool = True,
-    include_total_count: bool = False,
+    **paging: Any,
 ) -> Response:
     page, memo_views = _backend().list_memos(
         business_scope(),
@@ -117,10 +120,11 @@ def list_credit_memos_api_v1_credit_memos_get(
         status=status,
         has_remaining_balance=has_remaining_balance,
         search=search,
-        listing=listing("memos", cursor, limit, sort_by, descending, direction),
+        listing=_listing("memos", paging),
     )
-    items = [views.memo_json(memo_views[memo["id"]]) for memo in page.items]
-    return _answer(views.page_json(page, items, include_total_count, direction == "prev"), 200)
+    return _page_answer(
+        page, [views.memo_json(memo_views[memo["id"]]) for memo in page.items], paging
+    )
 
 
 def create_credit_memo_api_v1_credit_memos_post(body: dict[str, Any]) -> Response:

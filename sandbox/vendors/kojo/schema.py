@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -146,21 +146,14 @@ def resolve_credit_memo(_: Any, info: Any, id: str) -> Json | None:
 
 @query.field("creditMemos")
 def resolve_credit_memos(
-    _: Any,
-    info: Any,
-    limit: int | None = MAX_LIMIT,
-    offset: int | None = 0,
-    orderBy: str | None = "createdAt",
-    direction: str | None = "ASC",
-    updatedAfter: dt.datetime | None = None,
-    invoiceId: str | None = None,
+    _: Any, info: Any, invoiceId: str | None = None, **paging: Any
 ) -> list[Json]:
     memos = [
         memo
         for memo in _book(info).memos.values()
         if invoiceId is None or memo["invoiceId"] == invoiceId
     ]
-    return _seams(info).of(page)(info, memos, limit, offset, orderBy, direction, updatedAfter)
+    return _page(info, memos, paging)
 
 
 @query.field("invoice")
@@ -169,17 +162,23 @@ def resolve_invoice(_: Any, info: Any, id: str) -> Json | None:
 
 
 @query.field("invoices")
-def resolve_invoices(
-    _: Any,
-    info: Any,
-    limit: int | None = MAX_LIMIT,
-    offset: int | None = 0,
-    orderBy: str | None = "createdAt",
-    direction: str | None = "ASC",
-    updatedAfter: dt.datetime | None = None,
-) -> list[Json]:
-    invoices = _book(info).invoices.values()
-    return _seams(info).of(page)(info, invoices, limit, offset, orderBy, direction, updatedAfter)
+def resolve_invoices(_: Any, info: Any, **paging: Any) -> list[Json]:
+    return _page(info, _book(info).invoices.values(), paging)
+
+
+def _page(info: Any, found: Iterable[Json], paging: Mapping[str, Any]) -> list[Json]:
+    """A list's page by the arguments every list takes (``limit``, ``offset``, ``orderBy``,
+    ``direction``, ``updatedAfter``; the SDL gives their defaults, repeated here), through
+    whatever stands in for :func:`page`."""
+    return _seams(info).of(page)(
+        info,
+        found,
+        paging.get("limit", MAX_LIMIT),
+        paging.get("offset", 0),
+        paging.get("orderBy", "createdAt"),
+        paging.get("direction", "ASC"),
+        paging.get("updatedAfter"),
+    )
 
 
 # money on memos and invoices --------------------------------------------------------------------

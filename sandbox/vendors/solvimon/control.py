@@ -10,7 +10,7 @@ from sandbox.control_errors import ControlError, known_tenant
 from sandbox.runtime import current
 from sandbox.vendors.solvimon import auth
 from sandbox.vendors.solvimon.amounts import AmountError
-from sandbox.vendors.solvimon.invoices import InvoiceBackend
+from sandbox.vendors.solvimon.models import InvoiceBackend
 
 PLATFORM_NOT_OURS = "{platform} is not one of the tenant's Solvimon platforms"
 

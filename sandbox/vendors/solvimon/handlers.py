@@ -11,7 +11,7 @@ from sandbox.idempotency import AlreadyInFlight, fingerprint
 from sandbox.runtime import current, reading
 from sandbox.vendors.solvimon import errors, views
 from sandbox.vendors.solvimon.auth import CREDIT, ONE_OFF_CREATE, VIEW, caller
-from sandbox.vendors.solvimon.invoices import IdempotentRequest, InvoiceBackend, Listing
+from sandbox.vendors.solvimon.models import IdempotentRequest, InvoiceBackend, Listing
 from sandbox.vendors.solvimon.scope import Caller
 
 Response = tuple[Any, int] | tuple[Any, int, dict[str, str]]
