@@ -77,6 +77,7 @@ SIGNATURE_WINDOW = 300
 MISSING_HMAC = "x-client-id, x-timestamp and x-signature are required"
 SIGNATURE_MISMATCH = "x-signature does not match the request"
 STALE = f"x-timestamp is more than {SIGNATURE_WINDOW} seconds from now"
+OUTSIDE_THE_WINDOW = SIGNATURE_WINDOW + 60
 
 
 def _count_headers(
@@ -96,6 +97,11 @@ def _count_headers(
     )
     signed = signer.headers("POST", "/customers", signed_body, timestamp)
     return {**signed, "content-type": "application/json"}
+
+
+def _stamped(seconds_from_now: int, unit: int = 1) -> str:
+    """An x-timestamp ``seconds_from_now``, in seconds (``unit=1000``: in milliseconds)."""
+    return str((int(time.time()) + seconds_from_now) * unit)
 
 
 def _count_customers(client: TestClient, credentials: Credentials) -> int:
@@ -134,24 +140,20 @@ COUNT_REFUSALS = [
         id="a_made_up_signature",
     ),
     pytest.param(
-        lambda demo, other: _count_headers(
-            demo, timestamp=str(int(time.time()) - SIGNATURE_WINDOW - 60)
-        ),
+        lambda demo, other: _count_headers(demo, timestamp=_stamped(-OUTSIDE_THE_WINDOW)),
         401,
         STALE,
         id="a_timestamp_too_old",
     ),
     pytest.param(
-        lambda demo, other: _count_headers(
-            demo, timestamp=str(int(time.time()) + SIGNATURE_WINDOW + 60)
-        ),
+        lambda demo, other: _count_headers(demo, timestamp=_stamped(OUTSIDE_THE_WINDOW)),
         401,
         STALE,
         id="a_timestamp_too_far_in_the_future",
     ),
     pytest.param(
         lambda demo, other: _count_headers(
-            demo, timestamp=str((int(time.time()) - SIGNATURE_WINDOW - 60) * 1000)
+            demo, timestamp=_stamped(-OUTSIDE_THE_WINDOW, unit=1000)
         ),
         401,
         STALE,
