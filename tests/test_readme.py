@@ -17,6 +17,7 @@ written as NAME in the directory before the blocks after it run.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -62,7 +63,11 @@ class Block:
     line: int
     heading: str
     not_run: str = ""
-    commands: list[Command] = field(default_factory=list)
+
+    @functools.cached_property
+    def commands(self) -> list[Command]:
+        """Its commands, numbered by README line (the body starts on the line after the fence)."""
+        return _commands(self.body, self.line + 1)
 
     @property
     def name(self) -> str:
@@ -102,12 +107,9 @@ def readme_blocks(text: str) -> list[Block]:
     for match in _FENCE.finditer(text):
         before = text[: match.start()]
         line = before.count("\n") + 1
-        block = Block(match.group(1), match.group(2), line, _heading_before(before))
         comment = re.search(r"<!--(.*?)-->\s*$", before, re.S)
-        if comment and NOT_RUN in comment.group(1):
-            block.not_run = comment.group(1).strip()
-        block.commands = _commands(block.body, line + 1)
-        blocks.append(block)
+        not_run = comment.group(1).strip() if comment and NOT_RUN in comment.group(1) else ""
+        blocks.append(Block(match.group(1), match.group(2), line, _heading_before(before), not_run))
     return blocks
 
 

@@ -77,6 +77,7 @@ SIGNATURE_WINDOW = 300
 MISSING_HMAC = "x-client-id, x-timestamp and x-signature are required"
 SIGNATURE_MISMATCH = "x-signature does not match the request"
 STALE = f"x-timestamp is more than {SIGNATURE_WINDOW} seconds from now"
+OUTSIDE_THE_WINDOW = SIGNATURE_WINDOW + 60
 
 
 def _count_headers(
@@ -96,6 +97,11 @@ def _count_headers(
     )
     signed = signer.headers("POST", "/customers", signed_body, timestamp)
     return {**signed, "content-type": "application/json"}
+
+
+def _stamped(seconds_from_now: int, unit: int = 1) -> str:
+    """An x-timestamp ``seconds_from_now``, in seconds (``unit=1000``: in milliseconds)."""
+    return str((int(time.time()) + seconds_from_now) * unit)
 
 
 def _count_customers(client: TestClient, credentials: Credentials) -> int:
@@ -134,24 +140,20 @@ COUNT_REFUSALS = [
         id="a_made_up_signature",
     ),
     pytest.param(
-        lambda demo, other: _count_headers(
-            demo, timestamp=str(int(time.time()) - SIGNATURE_WINDOW - 60)
-        ),
+        lambda demo, other: _count_headers(demo, timestamp=_stamped(-OUTSIDE_THE_WINDOW)),
         401,
         STALE,
         id="a_timestamp_too_old",
     ),
     pytest.param(
-        lambda demo, other: _count_headers(
-            demo, timestamp=str(int(time.time()) + SIGNATURE_WINDOW + 60)
-        ),
+        lambda demo, other: _count_headers(demo, timestamp=_stamped(OUTSIDE_THE_WINDOW)),
         401,
         STALE,
         id="a_timestamp_too_far_in_the_future",
     ),
     pytest.param(
         lambda demo, other: _count_headers(
-            demo, timestamp=str((int(time.time()) - SIGNATURE_WINDOW - 60) * 1000)
+            demo, timestamp=_stamped(-OUTSIDE_THE_WINDOW, unit=1000)
         ),
         401,
         STALE,
@@ -395,53 +397,57 @@ def test_solvimon_refuses_a_read_by_a_key_without_view_with_403(
 
 MADE_UP_BUSINESS = "00000000-0000-4000-8000-000000000000"
 
+NOT_AUTHENTICATED = "Not authenticated"
+NOT_PERMITTED = "Not enough permissions"
+OUR_BEARER = f"Bearer {DEMO_TOKEN}"
+
+
+def _dayzero_headers(authorization: str | None, business_id: str) -> dict[str, str]:
+    """DayZero's two auth headers (no Authorization header where ``authorization`` is None)."""
+    headers = {"x-business-id": business_id}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    return headers
+
+
 # each case: the other tenant's DayZero credentials -> the request's headers
 DayZeroHeaders = Callable[[Credentials], dict[str, str]]
 
 DAYZERO_REFUSALS = [
     pytest.param(
-        lambda other: {"x-business-id": DEMO_BUSINESS_ID},
+        lambda other: _dayzero_headers(None, DEMO_BUSINESS_ID),
         401,
-        "Not authenticated",
+        NOT_AUTHENTICATED,
         id="no_token",
     ),
     pytest.param(
-        lambda other: {
-            "Authorization": "Bearer dz_wrong_0123456789abcdef",
-            "x-business-id": DEMO_BUSINESS_ID,
-        },
+        lambda other: _dayzero_headers("Bearer dz_wrong_0123456789abcdef", DEMO_BUSINESS_ID),
         401,
-        "Not authenticated",
+        NOT_AUTHENTICATED,
         id="a_wrong_token",
     ),
     pytest.param(
-        lambda other: {"Authorization": f"Basic {DEMO_TOKEN}", "x-business-id": DEMO_BUSINESS_ID},
+        lambda other: _dayzero_headers(f"Basic {DEMO_TOKEN}", DEMO_BUSINESS_ID),
         401,
-        "Not authenticated",
+        NOT_AUTHENTICATED,
         id="our_token_not_as_a_bearer_token",
     ),
     pytest.param(
-        lambda other: {
-            "Authorization": f"Bearer {DEMO_TOKEN}",
-            "x-business-id": other["business_id"],
-        },
+        lambda other: _dayzero_headers(OUR_BEARER, other["business_id"]),
         403,
-        "Not enough permissions",
+        NOT_PERMITTED,
         id="another_tenants_business_id",
     ),
     pytest.param(
-        lambda other: {"Authorization": f"Bearer {DEMO_TOKEN}", "x-business-id": MADE_UP_BUSINESS},
+        lambda other: _dayzero_headers(OUR_BEARER, MADE_UP_BUSINESS),
         403,
-        "Not enough permissions",
+        NOT_PERMITTED,
         id="a_made_up_business_id",
     ),
     pytest.param(
-        lambda other: {
-            "Authorization": f"Bearer {other['token']}",
-            "x-business-id": DEMO_BUSINESS_ID,
-        },
+        lambda other: _dayzero_headers(f"Bearer {other['token']}", DEMO_BUSINESS_ID),
         403,
-        "Not enough permissions",
+        NOT_PERMITTED,
         id="another_tenants_token_with_our_business_id",
     ),
 ]
@@ -451,9 +457,10 @@ def _dayzero_memos(dayzero: DayZeroClient) -> int:
     return len(dayzero.memos(limit=1000)["items"])
 
 
-def _dayzero_world(client: TestClient) -> tuple[DayZeroClient, DayZeroClient, Credentials, str]:
-    """Demo and another tenant, with one memo each (so 'nothing stored' compares non-empty
-    lists), the other's credentials and a demo customer to credit."""
+def _dayzero_memo_stores_nothing(client: TestClient, headers_for: DayZeroHeaders) -> httpx.Response:
+    """A memo for a demo customer, posted with the headers ``headers_for`` makes of another
+    tenant's credentials; neither tenant's memos change. Each tenant has one memo first (so
+    'nothing stored' compares non-empty lists)."""
     demo = dayzero_client(client)
     credentials = _other_tenant(client)["credentials"]["dayzero"]
     other = dayzero_client(
@@ -462,14 +469,6 @@ def _dayzero_world(client: TestClient) -> tuple[DayZeroClient, DayZeroClient, Cr
     customer = demo.customer()["id"]
     demo.memo(customer)
     other.memo(other.customer()["id"])
-    return demo, other, credentials, customer
-
-
-@pytest.mark.parametrize(("headers_for", "status", "detail"), DAYZERO_REFUSALS)
-def test_dayzero_refuses_a_memo_without_the_tokens_own_business_and_stores_nothing(
-    client: TestClient, headers_for: DayZeroHeaders, status: int, detail: str
-) -> None:
-    demo, other, credentials, customer = _dayzero_world(client)
     before = (_dayzero_memos(demo), _dayzero_memos(other))
 
     response = client.post(
@@ -478,10 +477,19 @@ def test_dayzero_refuses_a_memo_without_the_tokens_own_business_and_stores_nothi
         headers=headers_for(credentials),
     )
 
+    assert (_dayzero_memos(demo), _dayzero_memos(other)) == before == (1, 1)
+    return response
+
+
+@pytest.mark.parametrize(("headers_for", "status", "detail"), DAYZERO_REFUSALS)
+def test_dayzero_refuses_a_memo_without_the_tokens_own_business_and_stores_nothing(
+    client: TestClient, headers_for: DayZeroHeaders, status: int, detail: str
+) -> None:
+    response = _dayzero_memo_stores_nothing(client, headers_for)
+
     assert _refused(response, status) == {"detail": detail}
     if status == 401:
         assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert (_dayzero_memos(demo), _dayzero_memos(other)) == before == (1, 1)
 
 
 @pytest.mark.parametrize(
@@ -489,7 +497,7 @@ def test_dayzero_refuses_a_memo_without_the_tokens_own_business_and_stores_nothi
     [
         # DayZero's OpenAPI slices declare x-business-id a plain string: a value that is no UUID
         # is just not the token's business
-        pytest.param("not-a-uuid", 403, "Not enough permissions", id="no_uuid"),
+        pytest.param("not-a-uuid", 403, NOT_PERMITTED, id="no_uuid"),
         # at most 100 characters (ours): longer is FastAPI's validation error
         pytest.param("a" * 101, 422, "string_too_long", id="over_long"),
     ],
@@ -497,20 +505,16 @@ def test_dayzero_refuses_a_memo_without_the_tokens_own_business_and_stores_nothi
 def test_dayzero_refuses_an_odd_business_id_and_stores_nothing(
     client: TestClient, business_id: str, status: int, detail: str
 ) -> None:
-    demo, other, _credentials, customer = _dayzero_world(client)
-    before = (_dayzero_memos(demo), _dayzero_memos(other))
-    response = client.post(
-        "/dayzero/api/v1/credit-memos",
-        json={"customer_id": customer, "amount_cents": 100},
-        headers={"Authorization": f"Bearer {DEMO_TOKEN}", "x-business-id": business_id},
+    response = _dayzero_memo_stores_nothing(
+        client, lambda other: _dayzero_headers(OUR_BEARER, business_id)
     )
+
     body = _refused(response, status)
     if status == 422:
         [issue] = body["detail"]
         assert (issue["loc"], issue["type"]) == (["header", "x-business-id"], detail)
     else:
         assert body == {"detail": detail}
-    assert (_dayzero_memos(demo), _dayzero_memos(other)) == before == (1, 1)
 
 
 # Kojo -----------------------------------------------------------------------------------------

@@ -109,13 +109,18 @@ def test_a_server_profile_changes_the_served_spec_and_a_tenant_can_choose_back()
         assert "data" not in dayzero.customer()
 
 
+def _acme_fixture(envelope: str) -> dict[str, Any]:
+    """A fixture of one DayZero customer, Acme, whose profile picks the ``envelope`` reading."""
+    return {
+        "profile": {"dayzero.envelope": envelope},
+        "dayzero": {"customers": [{"ref": "acme", "name": "Acme"}]},
+    }
+
+
 def test_a_fixture_sets_the_tenants_profile_once_its_data_has_loaded(
     client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    fixture = {
-        "profile": {"dayzero.envelope": "wrapped"},
-        "dayzero": {"customers": [{"ref": "acme", "name": "Acme"}]},
-    }
+    fixture = _acme_fixture("wrapped")
     assert client.post("/_sandbox/tenants/demo/fixtures", json=fixture).status_code == 201
     listed = dayzero.expect("GET", "/customers", 200)
     assert [c["name"] for c in listed["data"]["items"]] == ["Acme"]
@@ -124,10 +129,7 @@ def test_a_fixture_sets_the_tenants_profile_once_its_data_has_loaded(
 def test_a_fixture_with_an_unknown_reading_loads_nothing(
     client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    fixture = {
-        "profile": {"dayzero.envelope": "boxed"},
-        "dayzero": {"customers": [{"ref": "acme", "name": "Acme"}]},
-    }
+    fixture = _acme_fixture("boxed")
     refused = client.post("/_sandbox/tenants/demo/fixtures", json=fixture)
     assert refused.status_code == 400 and "profile: dayzero.envelope" in refused.json()["detail"]
     assert dayzero.expect("GET", "/customers", 200)["items"] == []

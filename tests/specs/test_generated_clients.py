@@ -17,7 +17,7 @@ import subprocess
 import sys
 import typing
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType, UnionType
 from typing import Any
@@ -81,6 +81,12 @@ class Generated:
         hints = typing.get_type_hints(function)
         typed = {name: _typed(hints[name], value) for name, value in arguments.items()}
         return function(client=client, **typed)
+
+    def caller(self, client: Any, **fixed: Any) -> Callable[..., Any]:
+        """``call`` with ``client`` and the ``fixed`` arguments every call of a flow passes."""
+        return lambda operation_id, **arguments: self.call(
+            client, operation_id, **fixed, **arguments
+        )
 
 
 def _typed(hint: Any, value: Any) -> Any:
@@ -172,11 +178,8 @@ def test_dayzero_memo_applied_to_an_invoice_through_a_generated_client(
 ) -> None:
     dayzero = generated["dayzero.yaml"]
     tenant, credentials = control.tenant()
-    business = credentials["dayzero"]["business_id"]
     client = dayzero.client(f"{sandbox.base_url}/dayzero", token=credentials["dayzero"]["token"])
-
-    def call(operation: str, **arguments: Any) -> Any:
-        return dayzero.call(client, operation, x_business_id=business, **arguments)
+    call = dayzero.caller(client, x_business_id=credentials["dayzero"]["business_id"])
 
     customer = parsed(
         call("create_customer_api_v1_customers_post", body={"name": "Acme"}),
@@ -236,9 +239,7 @@ def test_count_memo_applied_to_an_invoice_through_a_generated_client(
     tenant, credentials = control.tenant()
     auth = count_signer(credentials["count"])
     client = count.client(f"{sandbox.base_url}/count", httpx_args={"auth": auth})
-
-    def call(operation: str, **arguments: Any) -> Any:
-        return count.call(client, operation, **arguments)
+    call = count.caller(client)
 
     email = f"{uuid.uuid4().hex}@acme.example"
     customer = parsed(
@@ -287,9 +288,7 @@ def test_solvimon_invoice_credited_through_a_generated_client(
     tenant, credentials = control.tenant()
     key = credentials["solvimon"]["api_key"]
     client = solvimon.client(f"{sandbox.base_url}/solvimon", headers={"X-API-KEY": key})
-
-    def call(operation: str, **arguments: Any) -> Any:
-        return solvimon.call(client, operation, version="1", **arguments)
+    call = solvimon.caller(client, version="1")
 
     seed = {"periods": one_period("100.00", "50.00")}
     seeded = control.call("seed_solvimon_invoice", tenant_id=tenant, body=seed)

@@ -55,27 +55,43 @@ def _dollars(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _memos(body: Any) -> Iterator[JSON]:
-    if isinstance(body, dict):
-        if "amount_remaining" in body:
-            yield body
-        for key in ("items", "credit_memos"):
-            for item in body.get(key) or []:
-                yield from _memos(item)
+def _documents(keys: set[str], *lists: str) -> Callable[[Any], Iterator[JSON]]:
+    """The documents of a body that have all of ``keys``: the body itself, and those in its
+    ``lists``, however deep."""
+
+    def found(body: Any) -> Iterator[JSON]:
+        if isinstance(body, dict):
+            if keys <= body.keys():
+                yield body
+            for key in lists:
+                for item in body.get(key) or []:
+                    yield from found(item)
+
+    return found
 
 
-def _invoices(body: Any) -> Iterator[JSON]:
-    if isinstance(body, dict):
-        if "amount_due" in body:
-            yield body
-        for item in body.get("items") or []:
-            yield from _invoices(item)
+_memos = _documents({"amount_remaining"}, "items", "credit_memos")
+_invoices = _documents({"amount_due"}, "items")
+_count_records = _documents({"invoiceType", "total", "status"}, "invoices")
+_solvimon_invoices = _documents({"open_invoice_amount"}, "data")
 
 
-def _remaining_off_by_one(body: Any) -> None:
+def _first_applications(body: Any) -> Iterator[JSON]:
     for memo in _memos(body):
-        memo["amount_remaining"] += 1
-        memo["amount_remaining_in_dollars"] = _dollars(memo["amount_remaining"])
+        yield from memo["applications"][:1]
+
+
+def _cent_more(
+    documents: Callable[[Any], Iterator[JSON]], cents: str, dollars: str
+) -> Callable[[Any], None]:
+    """A rewrite that adds a cent to ``cents`` in each of the documents, ``dollars`` following."""
+
+    def rewrite(body: Any) -> None:
+        for document in documents(body):
+            document[cents] += 1
+            document[dollars] = _dollars(document[cents])
+
+    return rewrite
 
 
 def _dollars_disagree(body: Any) -> None:
@@ -100,19 +116,6 @@ def _has_applications_inverted(body: Any) -> None:
         memo["has_applications"] = not memo["applications"]
 
 
-def _applications_overstated(body: Any) -> None:
-    for memo in _memos(body):
-        for application in memo["applications"][:1]:
-            application["amount_applied"] += 1
-            application["amount_applied_dollars"] = _dollars(application["amount_applied"])
-
-
-def _invoice_due_off_by_one(body: Any) -> None:
-    for invoice in _invoices(body):
-        invoice["amount_due"] += 1
-        invoice["amount_due_in_dollars"] = _dollars(invoice["amount_due"])
-
-
 def _invoice_dollars_disagree(body: Any) -> None:
     for invoice in _invoices(body):
         invoice["total_in_dollars"] = _dollars(invoice["total"] + 1)
@@ -129,14 +132,6 @@ def _wrapped_in_envelope(body: Any) -> None:
 def _required_field_missing(body: Any) -> None:
     for memo in _memos(body):
         memo.pop("reason_display", None)
-
-
-def _count_records(body: Any) -> Iterator[JSON]:
-    if isinstance(body, dict):
-        if "invoiceType" in body and "total" in body and "status" in body:
-            yield body
-        for item in body.get("invoices") or []:
-            yield from _count_records(item)
 
 
 def _count_open_balance_off(body: Any) -> None:
@@ -158,14 +153,6 @@ def _count_status_ignores_draft(body: Any) -> None:
     for record in _count_records(body):
         if record["isDraft"]:
             record["status"] = "approved"
-
-
-def _solvimon_invoices(body: Any) -> Iterator[JSON]:
-    if isinstance(body, dict):
-        if "open_invoice_amount" in body:
-            yield body
-        for item in body.get("data") or []:
-            yield from _solvimon_invoices(item)
 
 
 def _solvimon_open_amount_off(body: Any) -> None:
@@ -207,13 +194,17 @@ RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
     "count_open_balance_off": _count_open_balance_off,
     "count_total_off": _count_total_off,
     "count_status_ignores_draft": _count_status_ignores_draft,
-    "dayzero_remaining_off_by_one": _remaining_off_by_one,
+    "dayzero_remaining_off_by_one": _cent_more(
+        _memos, "amount_remaining", "amount_remaining_in_dollars"
+    ),
     "dayzero_dollars_disagree": _dollars_disagree,
     "dayzero_status_ignores_amounts": _status_ignores_amounts,
     "dayzero_issued_memos_deletable": _issued_memos_deletable,
     "dayzero_has_applications_inverted": _has_applications_inverted,
-    "dayzero_applications_overstated": _applications_overstated,
-    "dayzero_invoice_due_off_by_one": _invoice_due_off_by_one,
+    "dayzero_applications_overstated": _cent_more(
+        _first_applications, "amount_applied", "amount_applied_dollars"
+    ),
+    "dayzero_invoice_due_off_by_one": _cent_more(_invoices, "amount_due", "amount_due_in_dollars"),
     "dayzero_invoice_dollars_disagree": _invoice_dollars_disagree,
     "dayzero_required_field_missing": _required_field_missing,
     "dayzero_wrapped_in_envelope": _wrapped_in_envelope,
