@@ -6,8 +6,9 @@ the runner, the settings and the Schemathesis hooks read only this interface."""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Mapping
-from types import ModuleType
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -16,22 +17,33 @@ from contracts.http import Limits
 from contracts.options import Option
 
 if TYPE_CHECKING:
+    from contracts.checks import Invariants
     from contracts.config import Settings
     from contracts.rules import RuleSession
 
 Credentials = Mapping[str, str]
 
 
+@dataclass(frozen=True)
+class SessionSetup:
+    """What an adapter builds the rules' session from: the target, its credentials (and a
+    second tenant's, for the isolation rules), the run's limits and id, and the settings (none
+    when ``prepare`` seeds the schema layer's examples)."""
+
+    base_url: str
+    credentials: Credentials
+    limits: Limits
+    run_id: str
+    other: Credentials | None = None
+    settings: Settings | None = None
+
+
 class Adapter:
-    """What every vendor's adapter does unless it says otherwise."""
+    """What every vendor's adapter does unless it says otherwise. An adapter lives in its
+    vendor's package, beside that package's ``rules`` and ``checks`` modules."""
 
     name: str  # the --api value and the sandbox mount
     title: str  # the vendor's name as people write it, for help texts
-    spec: str  # the spec file in specs/
-    # the invariants: ALL_CHECKS {name: check}, STATEMENTS {name: (statement, source)},
-    # run_check(name, body) -> objects judged; optionally POSITIVE_CHECKS for generated queries
-    checks: ModuleType
-    rules: str  # the module whose import registers the vendor's rules
     # the credentials and test data the API takes: flags, environment variables, config keys
     options: tuple[Option, ...] = ()
     # where the schema layer sends requests, under the base URL (GraphQL: the endpoint)
@@ -44,6 +56,26 @@ class Adapter:
     # Schemathesis settings only this API needs (see schema_layer.CONFIG_TOML for the common ones)
     generation_toml: str = ""
     operations_toml: str = ""
+
+    @property
+    def spec(self) -> str:
+        """The spec file in specs/ (or an absolute path)."""
+        return f"{self.name}.yaml"
+
+    @property
+    def rules(self) -> str:
+        """The module whose import registers the vendor's rules."""
+        return f"{self._package}.rules"
+
+    @property
+    def checks(self) -> Invariants:
+        """The vendor's invariants: its ``checks`` module's ``INVARIANTS``."""
+        invariants: Invariants = importlib.import_module(f"{self._package}.checks").INVARIANTS
+        return invariants
+
+    @property
+    def _package(self) -> str:
+        return type(self).__module__.rpartition(".")[0]
 
     def credentials(self, settings: Settings) -> dict[str, str]:
         raise NotImplementedError
@@ -79,21 +111,12 @@ class Adapter:
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
         """Objects for Schemathesis to read, made through the API before the schema layer runs:
         what the rules' session seeds (nothing by default; Schemathesis creates what it needs)."""
-        session = self.session(None, base_url, credentials, None, limits, "schema")
+        session = self.session(SessionSetup(base_url, credentials, limits, "schema"))
         try:
             session.seed_examples()
         finally:
             session.close()
 
-    def session(
-        self,
-        settings: Settings | None,
-        base_url: str,
-        credentials: Credentials,
-        other: Credentials | None,
-        limits: Limits,
-        run_id: str,
-    ) -> RuleSession | Any:
-        """What the rules get: a client of the target, with cleanup after each rule (without
-        ``settings``: for ``prepare``)."""
+    def session(self, setup: SessionSetup) -> RuleSession | Any:
+        """What the rules get: a client of the target, with cleanup after each rule."""
         raise NotImplementedError

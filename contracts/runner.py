@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from contracts import baseline, checks, config, schema_layer
-from contracts.adapter import Credentials
+from contracts.adapter import Credentials, SessionSetup
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit
@@ -207,9 +207,11 @@ def _rules_layer(
     terminal: Terminal,
     settle: Callable[[Verdict], None],
 ) -> list[Verdict]:
-    session = adapter.session(
-        settings, target.base_url, target.credentials, target.other, limits, uuid.uuid4().hex[:8]
+    run_id = uuid.uuid4().hex[:8]
+    setup = SessionSetup(
+        target.base_url, target.credentials, limits, run_id, target.other, settings
     )
+    session = adapter.session(setup)
     rules = catalogue(settings.api)
     terminal.expect(len(rules))
     try:
@@ -228,7 +230,7 @@ def _schema_layer(
 ) -> list[Verdict]:
     """Schemathesis' verdicts, with the invariants' counts and failures on the rules' traffic
     added; without the schema layer, only the invariants that failed on that traffic."""
-    statements = adapter.checks.STATEMENTS
+    statements = adapter.checks.statements
     if "schema" not in settings.layers:
         found = schema_layer.skipped("not selected (--layers)", adapter.spec)
         return found + traffic.judge(traffic.failed_verdicts(statements))

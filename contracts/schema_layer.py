@@ -17,12 +17,11 @@ import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import yaml
 
-from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV, READINGS_ENV
+from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV, READINGS_ENV, Invariants
 from contracts.config import Settings
 from contracts.rules import FAIL, PASS, SKIP, Verdict
 from specs import spec_path
@@ -173,7 +172,7 @@ def run(
     operations_toml: str = "",
     env: dict[str, str] | None = None,
     reads_only: bool = False,
-    checks: ModuleType | None = None,
+    checks: Invariants | None = None,
 ) -> SchemaRun:
     """Run Schemathesis with ``checks``' invariants; its reports land in ``out`` (run.json,
     requests.har, junit.xml, checked.json). Schemathesis runs in a scratch directory, so ``out``
@@ -194,7 +193,7 @@ def run(
         "SCHEMATHESIS_HOOKS": HOOKS_MODULE,
         "PYTHONUNBUFFERED": "1",
         COUNTS_ENV: str(counts),
-        **({CHECKS_MODULE_ENV: checks.__name__} if checks else {}),
+        **({CHECKS_MODULE_ENV: checks.module} if checks else {}),
         READINGS_ENV: json.dumps(settings.expected.choices()),
         **{_header_variable(number): value for number, value in enumerate(headers.values())},
         **(env or {}),

@@ -17,12 +17,19 @@ import json
 import os
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import schemathesis
 
-from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV, READINGS_ENV, VENDOR_HOOKS_ENV, expect
+from contracts.checks import (
+    CHECKS_MODULE_ENV,
+    COUNTS_ENV,
+    READINGS_ENV,
+    VENDOR_HOOKS_ENV,
+    BodyCheck,
+    Invariants,
+    expect,
+)
 from specs.readings import Profile
 
 _checked: Counter[str] = Counter()
@@ -40,30 +47,31 @@ def _has_body(response: Any) -> bool:
     return bool(getattr(response, "content", b""))
 
 
-def _make_check(module: ModuleType, name: str) -> Any:
-    def check(ctx: Any, response: Any, case: Any) -> None:
-        if 200 <= response.status_code < 300 and _has_body(response):
-            _checked[name] += module.run_check(name, _json_body(response))
-
+def _named(check: Any, name: str, statement: str) -> Any:
     check.__name__ = name
     check.__qualname__ = name
-    check.__doc__ = module.ALL_CHECKS[name].__doc__
+    check.__doc__ = statement
     return check
 
 
-def _make_positive_check(module: ModuleType, name: str) -> Any:
+def _make_check(name: str, run: BodyCheck, statement: str) -> Any:
+    def check(ctx: Any, response: Any, case: Any) -> None:
+        if 200 <= response.status_code < 300 and _has_body(response):
+            _checked[name] += run(_json_body(response))
+
+    return _named(check, name, statement)
+
+
+def _make_positive_check(name: str, run: BodyCheck, statement: str) -> Any:
     """A check of queries Schemathesis generated as valid (whatever the status)."""
 
     def check(ctx: Any, response: Any, case: Any) -> None:
         mode = getattr(getattr(getattr(case, "meta", None), "generation", None), "mode", None)
         positive = str(getattr(mode, "value", mode)).lower() == "positive"
         if positive and response.status_code < 500 and _has_body(response):
-            _checked[name] += module.POSITIVE_CHECKS[name](_json_body(response))
+            _checked[name] += run(_json_body(response))
 
-    check.__name__ = name
-    check.__qualname__ = name
-    check.__doc__ = module.POSITIVE_CHECKS[name].__doc__
-    return check
+    return _named(check, name, statement)
 
 
 def _write_counts() -> None:
@@ -74,17 +82,17 @@ def _write_counts() -> None:
         Path(path).write_text(json.dumps(dict(_checked)), encoding="utf-8")
 
 
-def _register(module: ModuleType) -> None:
-    for name in module.ALL_CHECKS:
-        schemathesis.check(_make_check(module, name))
-    for name in getattr(module, "POSITIVE_CHECKS", {}):
-        schemathesis.check(_make_positive_check(module, name))
+def _register(invariants: Invariants) -> None:
+    for name, run in invariants.checks.items():
+        schemathesis.check(_make_check(name, run, invariants.statements[name][0]))
+    for name, run in invariants.positive.items():
+        schemathesis.check(_make_positive_check(name, run, invariants.statements[name][0]))
 
 
 if os.environ.get(READINGS_ENV):
     expect(Profile.of(json.loads(os.environ[READINGS_ENV])))
 if os.environ.get(CHECKS_MODULE_ENV):
-    _register(importlib.import_module(os.environ[CHECKS_MODULE_ENV]))
+    _register(importlib.import_module(os.environ[CHECKS_MODULE_ENV]).INVARIANTS)
 atexit.register(_write_counts)
 if os.environ.get(VENDOR_HOOKS_ENV):
     # the API's own hooks (e.g. signing every request), from its adapter's schema_env

@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from types import ModuleType
 from urllib.parse import urlsplit
 
 import httpx
 
+from contracts.checks import Invariants
 from contracts.http import Exchange
 from contracts.rules import FAIL, Verdict
 
@@ -37,7 +37,7 @@ class RuleTraffic:
     the failures. Only the API's own responses (under ``base_url``) count: a creditbox sandbox's
     control API answers in other shapes."""
 
-    checks: ModuleType
+    checks: Invariants
     base_url: str
     checked: Counter[str] = field(default_factory=Counter)
     failures: dict[str, list[Judged]] = field(default_factory=dict)
@@ -49,9 +49,9 @@ class RuleTraffic:
             body = json.loads(response.content)
         except ValueError:
             return
-        for name in self.checks.ALL_CHECKS:
+        for name, check in self.checks.checks.items():
             try:
-                self.checked[name] += self.checks.run_check(name, body)
+                self.checked[name] += check(body)
             except AssertionError as failure:
                 self.checked[name] += 1
                 found = self.failures.setdefault(name, [])

@@ -1,8 +1,12 @@
-"""Invariant checks: plain functions over a response body that raise AssertionError."""
+"""Invariant checks: plain functions over a response body that raise AssertionError.
+
+Each vendor's ``checks`` module declares its invariants in one :class:`Invariants` registry,
+``INVARIANTS``: a check's statement is its docstring, its name the API's name and its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from specs.readings import Profile
@@ -10,6 +14,8 @@ from specs.readings import Profile
 JSON = dict[str, Any]
 # A check returns False when the object lacks what it judges (the check does not apply to it).
 Check = Callable[[JSON], bool | None]
+# What runs on a whole response body: how many objects it judged.
+BodyCheck = Callable[[Any], int]
 
 # Where the Schemathesis process writes how many objects each check saw (see st_hooks.py).
 COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
@@ -74,3 +80,65 @@ def judge(check: Check, objects: Iterable[JSON], label: Callable[[JSON], str], k
         if applied is not False:
             judged += 1
     return judged
+
+
+@dataclass
+class Invariants:
+    """An API's invariants by name, in the order they are declared, with what each states (its
+    docstring) and the source that documents it. ``checks`` run on every 2xx response;
+    ``positive`` ones only on queries Schemathesis generated as valid."""
+
+    api: str
+    module: str  # the module whose import declares them (the Schemathesis process imports it)
+    checks: dict[str, BodyCheck] = field(default_factory=dict)
+    positive: dict[str, BodyCheck] = field(default_factory=dict)
+    statements: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def run(self, name: str, body: Any) -> int:
+        """Run one named check over ``body``; return how many objects it judged."""
+        return self.checks[name](body)
+
+    def over(
+        self, kind: str, objects: Callable[[Any], Iterable[JSON]], label: Callable[[JSON], str]
+    ) -> Callable[..., Callable[[Check], Check]]:
+        """A decorator of checks of one object (``check(obj)``, see :func:`judge`), run on every
+        object of ``kind`` that ``objects`` finds in a body: ``@memo(source=...)``."""
+
+        def declare(*, source: str) -> Callable[[Check], Check]:
+            def register(check: Check) -> Check:
+                def run(body: Any) -> int:
+                    return judge(check, objects(body), label, kind)
+
+                self._add(self.checks, check, source, run)
+                return check
+
+            return register
+
+        return declare
+
+    def body(
+        self, *, source: str, name: str = "", positive: bool = False
+    ) -> Callable[[BodyCheck], BodyCheck]:
+        """Declare a check of a whole body (``check(body)`` -> objects judged)."""
+
+        def register(check: BodyCheck) -> BodyCheck:
+            self._add(self.positive if positive else self.checks, check, source, check, name)
+            return check
+
+        return register
+
+    def _add(
+        self,
+        table: dict[str, BodyCheck],
+        check: Callable[..., Any],
+        source: str,
+        run: BodyCheck,
+        name: str = "",
+    ) -> None:
+        name = f"{self.api}_{name or check.__name__}"
+        if name in self.statements:
+            raise ValueError(f"duplicate check {name}")
+        if not check.__doc__:
+            raise ValueError(f"check {name} has no docstring to state what it checks")
+        table[name] = run
+        self.statements[name] = (" ".join(check.__doc__.split()), source)

@@ -116,10 +116,10 @@ def failing_with_bug(
 def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:
     """The names of ``checks``' invariants that fail on any of ``bodies``."""
     failing = set()
-    for name in checks.ALL_CHECKS:
+    for name in checks.INVARIANTS.checks:
         for body in bodies:
             try:
-                checks.run_check(name, body)
+                checks.INVARIANTS.run(name, body)
             except AssertionError:
                 failing.add(name)
     return failing

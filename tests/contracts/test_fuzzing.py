@@ -32,9 +32,9 @@ MIN_REQUESTS = int(os.environ.get("CREDITBOX_FUZZ_MIN_REQUESTS", "2000"))
 VENDORS = ("dayzero", "count", "solvimon", "kojo")
 # invariants that must have been checked (and passed), not merely skipped for want of objects
 MUST_PASS = {
-    "dayzero": set(dayzero_checks.STATEMENTS),
+    "dayzero": set(dayzero_checks.INVARIANTS.statements),
     "count": {"count_balance_follows_credit"},
-    "solvimon": set(solvimon_checks.STATEMENTS),
+    "solvimon": set(solvimon_checks.INVARIANTS.statements),
     "kojo": {"kojo_valid_queries_accepted"},
 }
 

@@ -35,17 +35,17 @@ MEMO = {
 def test_a_malformed_object_fails_the_check_by_name_instead_of_crashing_it() -> None:
     broken = {**MEMO, "amount_applied": "0"}
     with pytest.raises(AssertionError, match="CM-0001: malformed memo"):
-        checks.run_check("dayzero_remaining_is_amount_minus_applied", broken)
+        checks.INVARIANTS.run("dayzero_remaining_is_amount_minus_applied", broken)
 
 
 def test_a_check_that_does_not_apply_counts_nothing() -> None:
-    assert checks.run_check("dayzero_has_applications_iff_applications", MEMO) == 0
+    assert checks.INVARIANTS.run("dayzero_has_applications_iff_applications", MEMO) == 0
     with_list = {**MEMO, "applications": [], "has_applications": False}
-    assert checks.run_check("dayzero_has_applications_iff_applications", with_list) == 1
+    assert checks.INVARIANTS.run("dayzero_has_applications_iff_applications", with_list) == 1
 
 
 def _verdicts(run: schema_layer.SchemaRun) -> dict[str, Verdict]:
-    statements = checks.STATEMENTS
+    statements = checks.INVARIANTS.statements
     return {v.id: v for v in schema_layer.verdicts(run, "dayzero.yaml", statements)}
 
 

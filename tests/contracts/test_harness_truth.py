@@ -22,7 +22,7 @@ from contracts.traffic import RuleTraffic
 from contracts.vendors.dayzero import checks as dayzero_checks
 from tests.contracts.support import settings_for
 
-STATEMENTS = dayzero_checks.STATEMENTS
+STATEMENTS = dayzero_checks.INVARIANTS.statements
 MEMO = {
     "id": "cm_1",
     "number": "CM-0001",
@@ -60,7 +60,7 @@ def test_only_the_api_under_tests_checks_are_registered_with_schemathesis() -> N
     ours = {
         name for name in names if name.split("_")[0] in {"dayzero", "count", "solvimon", "kojo"}
     }
-    assert ours == set(dayzero_checks.ALL_CHECKS)
+    assert ours == set(dayzero_checks.INVARIANTS.checks)
 
 
 def test_a_custom_check_of_no_statement_is_reported_under_its_name() -> None:
@@ -135,7 +135,7 @@ def _response(url: str, body: object, status: int = 200) -> tuple[httpx.Response
 
 
 def test_rule_traffic_judges_the_apis_responses_and_keeps_the_evidence() -> None:
-    traffic = RuleTraffic(dayzero_checks, "http://127.0.0.1:9/dayzero")
+    traffic = RuleTraffic(dayzero_checks.INVARIANTS, "http://127.0.0.1:9/dayzero")
     traffic(*_response("http://127.0.0.1:9/dayzero/api/v1/credit-memos/cm_1", MEMO))
     broken = {**MEMO, "amount_remaining": 601}
     traffic(*_response("http://127.0.0.1:9/dayzero/api/v1/credit-memos/cm_1", broken))
@@ -155,7 +155,7 @@ def test_rule_traffic_judges_the_apis_responses_and_keeps_the_evidence() -> None
 
 
 def test_rule_traffic_ignores_the_control_api_and_refusals() -> None:
-    traffic = RuleTraffic(dayzero_checks, "http://127.0.0.1:9/dayzero")
+    traffic = RuleTraffic(dayzero_checks.INVARIANTS, "http://127.0.0.1:9/dayzero")
     broken = {**MEMO, "amount_remaining": 601}
     traffic(*_response("http://127.0.0.1:9/_sandbox/tenants", broken))
     traffic(*_response("http://127.0.0.1:9/dayzero/api/v1/credit-memos", broken, status=400))

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import httpx
 
-from contracts.adapter import Adapter, Credentials
+from contracts.adapter import Adapter, Credentials, SessionSetup
 from contracts.checks import VENDOR_HOOKS_ENV
-from contracts.http import Limits
 from contracts.options import Option
-from contracts.vendors.count import checks, schemathesis_signing
+from contracts.vendors.count import schemathesis_signing
 from contracts.vendors.count.client import CountCredentials, CountSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
 
 
-@dataclass(frozen=True)
 class CountAdapter(Adapter):
-    name: str = "count"
-    title: str = "COUNT"
-    rules: str = "contracts.vendors.count.rules"
-    options: tuple[Option, ...] = (
+    name = "count"
+    title = "COUNT"
+    options = (
         Option(
             "client_id",
             str,
@@ -44,13 +39,10 @@ class CountAdapter(Adapter):
         Option("token", str, None, "the partner access token", header=True, required=True),
         Option("ambiguous_uuid", str, None, "a UUID the target answers 409 for (legacy duplicate)"),
     )
-    spec: str = "count.yaml"
-    probe_path: str = "/partners/invoices"
-    documented_rate: float | None = 100 / 60  # 100 requests a minute per client id
-    checks: ModuleType = checks
+    probe_path = "/partners/invoices"
+    documented_rate = 100 / 60  # 100 requests a minute per client id
     # COUNT signs every request: Schemathesis must not generate the signature headers itself.
-    generation_toml: str = "with-security-parameters = false\n"
-    operations_toml: str = ""
+    generation_toml = "with-security-parameters = false\n"
 
     def credentials(self, settings: Settings) -> dict[str, str]:
         return {
@@ -74,15 +66,9 @@ class CountAdapter(Adapter):
             schemathesis_signing.SECRET_ENV: credentials["client_secret"],
         }
 
-    def session(
-        self,
-        settings: Settings | None,
-        base_url: str,
-        credentials: Credentials,
-        other: Credentials | None,
-        limits: Limits,
-        run_id: str,
-    ) -> CountSession:
-        ambiguous = settings.ambiguous_uuid if settings else None
-        own = CountCredentials.of(credentials)
-        return CountSession(base_url, own, limits, run_id, ambiguous_uuid=ambiguous)
+    def session(self, setup: SessionSetup) -> CountSession:
+        ambiguous = setup.settings.ambiguous_uuid if setup.settings else None
+        own = CountCredentials.of(setup.credentials)
+        return CountSession(
+            setup.base_url, own, setup.limits, setup.run_id, ambiguous_uuid=ambiguous
+        )

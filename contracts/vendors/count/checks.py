@@ -3,10 +3,10 @@ never negative, and the derived status agrees with the raw fields and the balanc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from contracts.checks import JSON, Check, expected, judge, unwrapped
+from contracts.checks import JSON, Invariants, expected, unwrapped
 
 CENT = 0.005  # money is decimal in COUNT's JSON: compare to the cent
 
@@ -19,7 +19,14 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < CENT
 
 
+_SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
+INVARIANTS = Invariants("count", __name__)
+record_check = INVARIANTS.over("record", lambda body: records_in(resource(body)), _label)
+
+
+@record_check(source=f"{_SEED}: create body totals; vendor-facts.md, COUNT: invoice record")
 def total_is_lines_minus_discount(record: JSON) -> bool | None:
+    """A record's total is its lines less the discount"""
     lines = sum(float(line["total"]) for line in record["products"])
     expected = max(0.0, lines - float(record.get("discount") or 0))
     assert _close(float(record["total"]), expected), (
@@ -28,7 +35,9 @@ def total_is_lines_minus_discount(record: JSON) -> bool | None:
     return True
 
 
+@record_check(source=f"{_SEED}: credit memos reduce amounts owed")
 def balance_follows_credit(record: JSON) -> bool | None:
+    """Open balance and remaining credit follow the credit applied, which the credits list sums"""
     memo = record["invoiceType"] == "memo"
     used_field, left_field = (
         ("appliedAmount", "remainingCredit") if memo else ("creditApplied", "openBalance")
@@ -46,7 +55,11 @@ def balance_follows_credit(record: JSON) -> bool | None:
     return True
 
 
+@record_check(
+    source="vendor-facts.md, COUNT: credit never exceeds the open balance or the remaining credit"
+)
 def balance_never_negative(record: JSON) -> bool | None:
+    """No invoice's open balance and no memo's remaining credit is ever negative"""
     left_field = "remainingCredit" if record["invoiceType"] == "memo" else "openBalance"
     if left_field not in record:
         return False
@@ -54,7 +67,9 @@ def balance_never_negative(record: JSON) -> bool | None:
     return True
 
 
+@record_check(source=f"{_SEED}: the same derived status field as invoices")
 def status_agrees_with_raw_fields(record: JSON) -> bool | None:
+    """The derived status agrees with isDraft and the balances"""
     status, total = record["status"], float(record["total"])
     used = float(record.get("appliedAmount", record.get("creditApplied", 0)) or 0)
     assert (status == "draft") == bool(record["isDraft"]), (
@@ -83,8 +98,12 @@ def resource(body: Any) -> Any:
     return unwrapped(ENVELOPE, _is_envelope, body)
 
 
+@INVARIANTS.body(
+    source="specs/disputed-points.yaml count.envelope: getcount/count-cli (bare first); "
+    "https://developers.getcount.com/rest-api-reference/customers/list-customers (wrapped)"
+)
 def envelope_as_expected(body: Any) -> int:
-    """Every 2xx JSON body is in the expected reading of ``count.envelope``."""
+    """Every 2xx body is in the expected reading of count.envelope (bare by default)"""
     if expected(ENVELOPE) == "wrapped":
         assert _is_envelope(body) and isinstance(body.get("message"), str), (
             "the body is not the reference pages' {status: success, message, data}: "
@@ -96,42 +115,6 @@ def envelope_as_expected(body: Any) -> int:
             "expects the record itself"
         )
     return 1
-
-
-RECORD_CHECKS: dict[str, Check] = {
-    "count_total_is_lines_minus_discount": total_is_lines_minus_discount,
-    "count_balance_follows_credit": balance_follows_credit,
-    "count_balance_never_negative": balance_never_negative,
-    "count_status_agrees_with_raw_fields": status_agrees_with_raw_fields,
-}
-BODY_CHECKS: dict[str, Callable[[Any], int]] = {
-    "count_envelope_as_expected": envelope_as_expected,
-}
-ALL_CHECKS: dict[str, Check | Callable[[Any], int]] = {**RECORD_CHECKS, **BODY_CHECKS}
-_SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
-STATEMENTS: dict[str, tuple[str, str]] = {
-    "count_total_is_lines_minus_discount": (
-        "A record's total is its lines less the discount",
-        f"{_SEED}: create body totals; vendor-facts.md, COUNT: invoice record",
-    ),
-    "count_balance_follows_credit": (
-        "Open balance and remaining credit follow the credit applied, which the credits list sums",
-        f"{_SEED}: credit memos reduce amounts owed",
-    ),
-    "count_balance_never_negative": (
-        "No invoice's open balance and no memo's remaining credit is ever negative",
-        "vendor-facts.md, COUNT: credit never exceeds the open balance or the remaining credit",
-    ),
-    "count_status_agrees_with_raw_fields": (
-        "The derived status agrees with isDraft and the balances",
-        f"{_SEED}: the same derived status field as invoices",
-    ),
-    "count_envelope_as_expected": (
-        "Every 2xx body is in the expected reading of count.envelope (bare by default)",
-        "specs/disputed-points.yaml count.envelope: getcount/count-cli (bare first); "
-        "https://developers.getcount.com/rest-api-reference/customers/list-customers (wrapped)",
-    ),
-}
 
 
 def rows(page: Any, key: str) -> list[Any]:
@@ -149,10 +132,3 @@ def records_in(body: Any) -> Iterator[JSON]:
             yield body
         for item in rows(body, "invoices"):
             yield from records_in(item)
-
-
-def run_check(name: str, body: Any) -> int:
-    """Run one named check over every record in ``body``; return how many it judged."""
-    if name in BODY_CHECKS:
-        return BODY_CHECKS[name](body)
-    return judge(RECORD_CHECKS[name], records_in(resource(body)), _label, "record")

@@ -29,6 +29,16 @@ def invoice_and_memo(
     return api.record("invoice", invoice_amount), api.record("memo", memo_amount)
 
 
+def applied_to_new(
+    api: CountClient, invoice_amount: float, memo_amount: float, amount: Any, status: int, what: str
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A new invoice and memo (:func:`invoice_and_memo`) as created, once applying ``amount`` of
+    the memo to the invoice answered ``status``; and the invoice as it is then."""
+    invoice, memo = invoice_and_memo(api, invoice_amount, memo_amount)
+    expect_status(api.apply(invoice["id"], memo["id"], amount), status, what)
+    return invoice, memo, api.get(invoice["id"])
+
+
 def assert_error_body(body: Any, status: int) -> None:
     """``body`` is an error in the expected reading of ``count.error-body``."""
     assert isinstance(body, dict), f"the error body is {body!r}"
@@ -95,9 +105,7 @@ def recurring_memo_refused(api: CountClient) -> None:
 )
 def over_apply_refused(api: CountClient) -> None:
     """Credit beyond the invoice's open balance is refused (400) and nothing is applied."""
-    invoice, memo = invoice_and_memo(api, 20, 50)
-    expect_status(api.apply(invoice["id"], memo["id"], 30), 400, "applying 30 to an invoice of 20")
-    after = api.get(invoice["id"])
+    invoice, _, after = applied_to_new(api, 20, 50, 30, 400, "applying 30 to an invoice of 20")
     assert after.get("openBalance") == invoice.get("openBalance"), (
         "the refused credit changed the invoice"
     )
@@ -111,9 +119,7 @@ def over_apply_refused(api: CountClient) -> None:
 def apply_partial(api: CountClient) -> None:
     """Applying part of a memo lowers the invoice's openBalance and the memo's remainingCredit by
     that amount; the invoice is then partial."""
-    invoice, memo = invoice_and_memo(api, 100, 50)
-    expect_status(api.apply(invoice["id"], memo["id"], 30), 200, "applying 30 of 50")
-    after = api.get(invoice["id"])
+    _, memo, after = applied_to_new(api, 100, 50, 30, 200, "applying 30 of 50")
     assert after.get("openBalance") == 70, (
         f"the invoice's openBalance is {after.get('openBalance')}"
     )
@@ -154,9 +160,7 @@ def memo_linked_at_creation(api: CountClient) -> None:
 )
 def apply_decimal_string(api: CountClient) -> None:
     """An apply body's amount may be a decimal string, as COUNT's client sends it."""
-    invoice, memo = invoice_and_memo(api, 100, 50)
-    expect_status(api.apply(invoice["id"], memo["id"], "12.50"), 200, 'amount "12.50"')
-    after = api.get(invoice["id"])
+    after = applied_to_new(api, 100, 50, "12.50", 200, 'amount "12.50"')[2]
     assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
 
 

@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
-from contracts.adapter import Adapter, Credentials
-from contracts.http import Limits
+from contracts.adapter import Adapter, Credentials, SessionSetup
 from contracts.options import Option
-from contracts.vendors.dayzero import checks
 from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
 
 
-@dataclass(frozen=True)
 class DayZeroAdapter(Adapter):
-    name: str = "dayzero"
-    title: str = "DayZero"
-    rules: str = "contracts.vendors.dayzero.rules"
-    options: tuple[Option, ...] = (
+    name = "dayzero"
+    title = "DayZero"
+    options = (
         Option("token", str, None, "the API token", header=True, required=True),
         Option(
             "business_id",
@@ -36,14 +30,11 @@ class DayZeroAdapter(Adapter):
         ),
         Option("other_business_id", str, None, "the second business's UUID", header=True),
     )
-    spec: str = "dayzero.yaml"
-    probe_path: str = "/api/v1/credit-memos"
-    checks: ModuleType = checks
+    probe_path = "/api/v1/credit-memos"
     # Schemathesis settings only this API needs (see schema_layer.CONFIG_TOML for the common ones):
     # DayZero documents 404 from unapply when the memo is not applied to that invoice, which says
     # nothing about whether the memo exists.
-    generation_toml: str = ""
-    operations_toml: str = (
+    operations_toml = (
         "[[operations]]\n"
         'include-operation-id = "'
         'unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post"\n'
@@ -61,15 +52,7 @@ class DayZeroAdapter(Adapter):
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return DayZeroCredentials.of(credentials).headers()
 
-    def session(
-        self,
-        settings: Settings | None,
-        base_url: str,
-        credentials: Credentials,
-        other: Credentials | None,
-        limits: Limits,
-        run_id: str,
-    ) -> DayZeroSession:
-        second = DayZeroCredentials.of(other) if other else None
-        own = DayZeroCredentials.of(credentials)
-        return DayZeroSession(base_url, own, limits, run_id=run_id, other=second)
+    def session(self, setup: SessionSetup) -> DayZeroSession:
+        second = DayZeroCredentials.of(setup.other) if setup.other else None
+        own = DayZeroCredentials.of(setup.credentials)
+        return DayZeroSession(setup.base_url, own, setup.limits, setup.run_id, other=second)

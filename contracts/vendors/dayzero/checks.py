@@ -1,8 +1,8 @@
 """DayZero invariants every response must keep, whatever the request was.
 
 Each check is a plain function over one JSON object that raises ``AssertionError`` with a precise
-message. :data:`MEMO_CHECKS` and :data:`INVOICE_CHECKS` name them; :func:`objects_in` finds the
-memos and invoices inside any DayZero response (a memo, a page of them, a customer's credits).
+message, its docstring the statement; :data:`INVARIANTS` names them. :func:`objects_in` finds
+the memos and invoices inside any DayZero response (a memo, a page of them, a customer's credits).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from contracts.checks import JSON, Check, expected, judge, unwrapped
+from contracts.checks import JSON, Invariants, expected, unwrapped
 
 _DOLLARS = re.compile(r"^-?\d+\.\d{2}$")
 
@@ -48,28 +48,24 @@ def resource(body: Any) -> Any:
     return unwrapped(ENVELOPE, _is_envelope, body)
 
 
-def envelope_as_expected(body: Any) -> int:
-    """Every 2xx JSON body is in the expected reading of ``dayzero.envelope``."""
-    if expected(ENVELOPE) == "wrapped":
-        assert isinstance(body, dict) and body.keys() >= ENVELOPE_KEYS, (
-            f"the body is not in the envelope {{success, message, code, data}} that the reading "
-            f"'wrapped' expects: keys {sorted(body) if isinstance(body, dict) else type(body)}"
-        )
-        assert body["success"] is True, f"envelope success={body['success']!r} on a 2xx"
-        for field in ("message", "code"):
-            assert isinstance(body[field], str), f"envelope {field}={body[field]!r}: not a string"
-    else:
-        assert not _is_envelope(body), (
-            "the body is wrapped in {success, message, code, data}, but the reading 'bare' "
-            "expects the resource itself"
-        )
-    return 1
+_ISSUE = "seeds/001_434e80bb61e1accb.txt (CreditMemoResponse)"
+_INVOICES = "vendor-facts.md, DayZero: invoices"
+INVARIANTS = Invariants("dayzero", __name__)
 
+
+def _found(kind: str) -> Callable[[Any], Iterator[JSON]]:
+    return lambda body: (obj for found, obj in objects_in(resource(body)) if found == kind)
+
+
+memo_check = INVARIANTS.over("memo", _found("memo"), _label)
+invoice_check = INVARIANTS.over("invoice", _found("invoice"), _label)
 
 # --- credit memos ---------------------------------------------------------------------------
 
 
+@memo_check(source=f"{_ISSUE}: amount, amount_applied, amount_remaining")
 def remaining_is_amount_minus_applied(memo: JSON) -> None:
+    """amount_remaining = amount - amount_applied on every memo"""
     amount, applied, remaining = memo["amount"], memo["amount_applied"], memo["amount_remaining"]
     assert remaining == amount - applied, (
         f"{_label(memo)}: amount_remaining={remaining} but amount - amount_applied = "
@@ -77,14 +73,18 @@ def remaining_is_amount_minus_applied(memo: JSON) -> None:
     )
 
 
+@memo_check(source=f"{_ISSUE}: amount_in_dollars and siblings")
 def dollar_strings_equal_cents(memo: JSON) -> None:
+    """Every *_in_dollars string has two decimals and equals its cents"""
     for field in ("amount", "amount_applied", "amount_remaining"):
         _dollars_match(memo, field, f"{field}_in_dollars")
     for application in memo.get("applications") or []:
         _dollars_match(application, "amount_applied", "amount_applied_dollars")
 
 
+@memo_check(source=f"{_ISSUE}: status")
 def status_agrees_with_amounts(memo: JSON) -> None:
+    """The status agrees with the amounts applied"""
     status, amount, applied = memo["status"], memo["amount"], memo["amount_applied"]
     expected = {
         "draft": applied == 0,
@@ -100,14 +100,18 @@ def status_agrees_with_amounts(memo: JSON) -> None:
     )
 
 
+@memo_check(source=f"{_ISSUE}: can_be_deleted (drafts only)")
 def can_be_deleted_iff_draft(memo: JSON) -> None:
+    """can_be_deleted is true exactly for drafts"""
     assert memo["can_be_deleted"] == (memo["status"] == "draft"), (
         f"{_label(memo)}: can_be_deleted={memo['can_be_deleted']} with status {memo['status']!r}"
         " (only drafts can be deleted)"
     )
 
 
+@memo_check(source=f"{_ISSUE}: has_applications, applications")
 def has_applications_iff_applications(memo: JSON) -> bool | None:
+    """has_applications is true exactly when applications are listed"""
     if "applications" not in memo:
         return False
     listed = bool(memo["applications"])
@@ -118,7 +122,9 @@ def has_applications_iff_applications(memo: JSON) -> bool | None:
     return True
 
 
+@memo_check(source=f"{_ISSUE}: applications, amount_applied")
 def applications_sum_to_amount_applied(memo: JSON) -> bool | None:
+    """The applications add up to amount_applied"""
     if "applications" not in memo:
         return False
     total = sum(application["amount_applied"] for application in memo["applications"])
@@ -131,7 +137,9 @@ def applications_sum_to_amount_applied(memo: JSON) -> bool | None:
 # --- invoices -------------------------------------------------------------------------------
 
 
+@invoice_check(source=_INVOICES)
 def invoice_due_is_total_minus_paid_and_credited(invoice: JSON) -> None:
+    """An invoice's amount_due = total - amount_paid - amount_credited"""
     total, paid, credited = invoice["total"], invoice["amount_paid"], invoice["amount_credited"]
     assert invoice["amount_due"] == total - paid - credited, (
         f"{_label(invoice)}: amount_due={invoice['amount_due']} but total - amount_paid - "
@@ -139,75 +147,35 @@ def invoice_due_is_total_minus_paid_and_credited(invoice: JSON) -> None:
     )
 
 
+@invoice_check(source=_INVOICES)
 def invoice_dollar_strings_equal_cents(invoice: JSON) -> None:
+    """An invoice's dollar strings equal its cents"""
     for field in ("total", "amount_paid", "amount_credited", "amount_due"):
         _dollars_match(invoice, field, f"{field}_in_dollars")
 
 
-MEMO_CHECKS: dict[str, Check] = {
-    "dayzero_remaining_is_amount_minus_applied": remaining_is_amount_minus_applied,
-    "dayzero_dollar_strings_equal_cents": dollar_strings_equal_cents,
-    "dayzero_status_agrees_with_amounts": status_agrees_with_amounts,
-    "dayzero_can_be_deleted_iff_draft": can_be_deleted_iff_draft,
-    "dayzero_has_applications_iff_applications": has_applications_iff_applications,
-    "dayzero_applications_sum_to_amount_applied": applications_sum_to_amount_applied,
-}
-INVOICE_CHECKS: dict[str, Check] = {
-    "dayzero_invoice_due_is_total_minus_paid_and_credited": (
-        invoice_due_is_total_minus_paid_and_credited
-    ),
-    "dayzero_invoice_dollar_strings_equal_cents": invoice_dollar_strings_equal_cents,
-}
-# checks of a whole body rather than of the memos and invoices in it
-BODY_CHECKS: dict[str, Callable[[Any], int]] = {
-    "dayzero_envelope_as_expected": envelope_as_expected,
-}
-ALL_CHECKS: dict[str, Check | Callable[[Any], int]] = {
-    **MEMO_CHECKS,
-    **INVOICE_CHECKS,
-    **BODY_CHECKS,
-}
+@INVARIANTS.body(
+    source="specs/disputed-points.yaml dayzero.envelope: seeds 001/004 and DayZero's OpenAPI"
+    " slices (bare); https://ondayzero.com/docs/reference/credit-memos/create-credit-memo"
+    " (wrapped)"
+)
+def envelope_as_expected(body: Any) -> int:
+    """Every 2xx body is in the expected reading of dayzero.envelope (bare by default)"""
+    if expected(ENVELOPE) == "wrapped":
+        assert isinstance(body, dict) and body.keys() >= ENVELOPE_KEYS, (
+            f"the body is not in the envelope {{success, message, code, data}} that the reading "
+            f"'wrapped' expects: keys {sorted(body) if isinstance(body, dict) else type(body)}"
+        )
+        assert body["success"] is True, f"envelope success={body['success']!r} on a 2xx"
+        for field in ("message", "code"):
+            assert isinstance(body[field], str), f"envelope {field}={body[field]!r}: not a string"
+    else:
+        assert not _is_envelope(body), (
+            "the body is wrapped in {success, message, code, data}, but the reading 'bare' "
+            "expects the resource itself"
+        )
+    return 1
 
-_ISSUE = "seeds/001_434e80bb61e1accb.txt (CreditMemoResponse)"
-STATEMENTS: dict[str, tuple[str, str]] = {
-    "dayzero_remaining_is_amount_minus_applied": (
-        "amount_remaining = amount - amount_applied on every memo",
-        f"{_ISSUE}: amount, amount_applied, amount_remaining",
-    ),
-    "dayzero_dollar_strings_equal_cents": (
-        "Every *_in_dollars string has two decimals and equals its cents",
-        f"{_ISSUE}: amount_in_dollars and siblings",
-    ),
-    "dayzero_status_agrees_with_amounts": (
-        "The status agrees with the amounts applied",
-        f"{_ISSUE}: status",
-    ),
-    "dayzero_can_be_deleted_iff_draft": (
-        "can_be_deleted is true exactly for drafts",
-        f"{_ISSUE}: can_be_deleted (drafts only)",
-    ),
-    "dayzero_has_applications_iff_applications": (
-        "has_applications is true exactly when applications are listed",
-        f"{_ISSUE}: has_applications, applications",
-    ),
-    "dayzero_applications_sum_to_amount_applied": (
-        "The applications add up to amount_applied",
-        f"{_ISSUE}: applications, amount_applied",
-    ),
-    "dayzero_invoice_due_is_total_minus_paid_and_credited": (
-        "An invoice's amount_due = total - amount_paid - amount_credited",
-        "vendor-facts.md, DayZero: invoices",
-    ),
-    "dayzero_invoice_dollar_strings_equal_cents": (
-        "An invoice's dollar strings equal its cents",
-        "vendor-facts.md, DayZero: invoices",
-    ),
-    "dayzero_envelope_as_expected": (
-        "Every 2xx body is in the expected reading of dayzero.envelope (bare by default)",
-        "specs/disputed-points.yaml dayzero.envelope: seeds 001/004 and DayZero's OpenAPI slices"
-        " (bare); https://ondayzero.com/docs/reference/credit-memos/create-credit-memo (wrapped)",
-    ),
-}
 
 _MEMO_FIELDS = {"amount", "amount_applied", "amount_remaining", "status", "can_be_deleted"}
 _INVOICE_FIELDS = {"total", "amount_paid", "amount_credited", "amount_due"}
@@ -230,16 +198,3 @@ def objects_in(body: Any) -> Iterator[tuple[str, JSON]]:
             yield from objects_in(body[key])
     if isinstance(body.get("credit_memo"), dict):  # an unapply's CreditMemoUnapplyResponse
         yield from objects_in(body["credit_memo"])
-
-
-def checks_for(kind: str) -> dict[str, Check]:
-    return MEMO_CHECKS if kind == "memo" else INVOICE_CHECKS
-
-
-def run_check(name: str, body: Any) -> int:
-    """Run one named check over every object of its kind in ``body``; return how many it judged."""
-    if name in BODY_CHECKS:
-        return BODY_CHECKS[name](body)
-    kind = "memo" if name in MEMO_CHECKS else "invoice"
-    objects = (obj for found, obj in objects_in(resource(body)) if found == kind)
-    return judge(checks_for(kind)[name], objects, _label, kind)

@@ -64,6 +64,16 @@ def applied(api: DayZeroClient, memo: dict[str, Any], invoice: dict[str, Any], c
     expect_status(api.apply(memo["id"], invoice["id"], cents), 201, f"apply of {cents}")
 
 
+def applied_memo(
+    api: DayZeroClient, invoice_cents: int, memo_cents: int, cents: int
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A new issued memo of ``memo_cents`` with ``cents`` of it applied to a new open invoice of
+    ``invoice_cents`` (both as created)."""
+    memo, invoice = memo_and_invoice(api, invoice_cents, memo_cents)
+    applied(api, memo, invoice, cents)
+    return memo, invoice
+
+
 # --- read-only rules -------------------------------------------------------------------------
 
 
@@ -235,8 +245,7 @@ def issue_from_draft_only(api: DayZeroClient) -> None:
 )
 def apply_partial(api: DayZeroClient) -> None:
     """Applying part of a memo leaves it partially_applied and lowers the invoice's due."""
-    memo, invoice = memo_and_invoice(api, 10000, 3000)
-    applied(api, memo, invoice, 2000)
+    memo, invoice = applied_memo(api, 10000, 3000, 2000)
     memo, invoice = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
     assert memo["status"] == "partially_applied", f"memo status is {memo['status']!r}"
     assert (memo["amount_applied"], memo["amount_remaining"]) == (2000, 1000), (
@@ -252,9 +261,7 @@ def apply_partial(api: DayZeroClient) -> None:
 )
 def apply_full(api: DayZeroClient) -> None:
     """Applying all of a memo leaves it fully_applied with nothing left to apply."""
-    memo, invoice = memo_and_invoice(api, 5000, 3000)
-    applied(api, memo, invoice, 3000)
-    memo = api.get_memo(memo["id"])
+    memo = api.get_memo(applied_memo(api, 5000, 3000, 3000)[0]["id"])
     assert memo["status"] == "fully_applied", f"memo status is {memo['status']!r}"
     assert memo["amount_remaining"] == 0, f"amount_remaining is {memo['amount_remaining']}, not 0"
     assert memo["can_be_applied"] is False, "a fully applied memo says it can still be applied"
@@ -295,9 +302,7 @@ def _refused_without_change(
 )
 def apply_over_remaining(api: DayZeroClient) -> None:
     """Applying more than the remaining credit is refused (400) and changes nothing."""
-    memo, invoice = memo_and_invoice(api, 10000, 3000)
-    applied(api, memo, invoice, 2000)
-    _refused_without_change(api, memo, invoice, 1500)
+    _refused_without_change(api, *applied_memo(api, 10000, 3000, 2000), 1500)
 
 
 @dayzero_rule(
@@ -349,8 +354,7 @@ def unapply_not_applied(api: DayZeroClient) -> None:
 def void_only_unapplied(api: DayZeroClient) -> None:
     """A memo with applications cannot be voided (400; 409 under dayzero.conflict-status: conflict);
     once unapplied it can, and so can a draft."""
-    memo, invoice = memo_and_invoice(api, 10000, 3000)
-    applied(api, memo, invoice, 1000)
+    memo, invoice = applied_memo(api, 10000, 3000, 1000)
     assert api.get_memo(memo["id"])["can_be_voided"] is False, (
         "an applied memo says it can be voided"
     )

@@ -2,44 +2,36 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import httpx
 
-from contracts.adapter import Adapter, Credentials
-from contracts.http import Limits
+from contracts.adapter import Adapter, Credentials, SessionSetup
 from contracts.options import Option
-from contracts.vendors.kojo import checks
 from contracts.vendors.kojo.client import KojoCredentials, KojoSession
 
 if TYPE_CHECKING:
     from contracts.config import Settings
 
 
-@dataclass(frozen=True)
 class KojoAdapter(Adapter):
-    name: str = "kojo"
-    title: str = "Kojo"
-    rules: str = "contracts.vendors.kojo.rules"
-    options: tuple[Option, ...] = (
+    name = "kojo"
+    title = "Kojo"
+    options = (
         Option("client_id", str, None, "OAuth client", header=True, required=True),
         Option("client_secret", str, None, "OAuth secret", header=True, required=True),
         Option("api_key", str, None, "a legacy API key (optional)", header=True),
     )
-    spec: str = "kojo.graphql"
-    probe_path: str = "/graphql"
-    documented_rate: float | None = 20.0  # 20 requests a second per organisation
-    schema_path: str = "/graphql"
-    reads_only: bool = True
-    checks: ModuleType = checks
+    spec = "kojo.graphql"
+    probe_path = "/graphql"
+    documented_rate = 20.0  # 20 requests a second per organisation
+    schema_path = "/graphql"
+    reads_only = True
     # limit must be 0..100, a rule GraphQL's types cannot say: keep generated limits in range
     # (the 100 limit itself is KJ-LIMIT-MAX-100's to check). Schemathesis' own "valid query
     # refused" check cannot know the entity, field and depth limits: the invariant
     # kojo_valid_queries_accepted takes its place.
-    generation_toml: str = ""
-    operations_toml: str = (
+    operations_toml = (
         "[[operations]]\n"
         'include-name-regex = "^Query\\\\."\n'
         "checks.positive_data_acceptance.enabled = false\n"
@@ -76,15 +68,7 @@ class KojoAdapter(Adapter):
             url, json={"query": "{ __typename }"}, headers=self.headers(credentials), timeout=15
         )
 
-    def session(
-        self,
-        settings: Settings | None,
-        base_url: str,
-        credentials: Credentials,
-        other: Credentials | None,
-        limits: Limits,
-        run_id: str,
-    ) -> KojoSession:
-        legacy = settings.api_key if settings else None
-        own = KojoCredentials.of({**credentials, "legacy_api_key": legacy})
-        return KojoSession(base_url, own, limits, run_id)
+    def session(self, setup: SessionSetup) -> KojoSession:
+        legacy = setup.settings.api_key if setup.settings else None
+        own = KojoCredentials.of({**setup.credentials, "legacy_api_key": legacy})
+        return KojoSession(setup.base_url, own, setup.limits, setup.run_id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from contracts.checks import JSON, Check, every_object, judge
+from contracts.checks import JSON, Invariants, every_object
 
 CENT = 0.005
 ITEM_LISTS = ("creditMemoItems", "invoiceItems")
@@ -23,7 +23,20 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) < CENT
 
 
+_SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
+_FACTS = "vendor-facts.md, Kojo"
+INVARIANTS = Invariants("kojo", __name__)
+# every object under the result's data, whatever fields the query selected
+object_check = INVARIANTS.over(
+    "object",
+    lambda body: every_object(body.get("data") if isinstance(body, dict) else None),
+    _label,
+)
+
+
+@object_check(source=f"{_SEED}: CreditMemoItem extPriceFloat, quantity, unitPriceFloat")
 def ext_price_is_quantity_times_unit_price(item: JSON) -> bool | None:
+    """An item's extPriceFloat is its quantity times its unitPriceFloat"""
     names = ("quantity", "unitPriceFloat", "extPriceFloat")
     if any(item.get(name) is None for name in names):
         return False
@@ -34,7 +47,9 @@ def ext_price_is_quantity_times_unit_price(item: JSON) -> bool | None:
     return True
 
 
+@object_check(source=f"{_SEED}: subtotal (before other costs such as taxes)")
 def subtotal_is_sum_of_items(obj: JSON) -> bool | None:
+    """A credit memo's subtotal is the sum of its items' extended prices"""
     items = next((obj[name] for name in ITEM_LISTS if isinstance(obj.get(name), list)), None)
     if items is None or obj.get("subtotal") is None:
         return False
@@ -47,7 +62,9 @@ def subtotal_is_sum_of_items(obj: JSON) -> bool | None:
     return True
 
 
+@object_check(source=f"{_SEED}: totalDue, payments, shippingCostFloat, tax; specs/kojo.graphql")
 def total_due_follows_its_parts(obj: JSON) -> bool | None:
+    """totalDue = subtotal + tax + shippingCostFloat - payments"""
     parts = ("subtotal", "tax", "shippingCostFloat", "payments", "totalDue")
     if any(obj.get(name) is None for name in parts):
         return False
@@ -59,7 +76,9 @@ def total_due_follows_its_parts(obj: JSON) -> bool | None:
     return True
 
 
+@object_check(source=f"{_SEED}: lineNumber (the index of the line item within its credit memo)")
 def line_numbers_run_in_order(obj: JSON) -> bool | None:
+    """Items' lineNumber runs 1…n in order"""
     items = next((obj[name] for name in ITEM_LISTS if isinstance(obj.get(name), list)), None)
     if not items or any(item.get("lineNumber") is None for item in items):
         return False
@@ -77,7 +96,11 @@ _NESTED = (
 )
 
 
+@object_check(
+    source=f"{_SEED}: invoiceId/invoice, creditMemoId/creditMemo, invoiceItemId/invoiceItem"
+)
 def nested_objects_match_their_ids(obj: JSON) -> bool | None:
+    """A nested invoice, credit memo or invoice item is the one its id field names"""
     judged = False
     for nested, id_field in _NESTED:
         inner = obj.get(nested)
@@ -97,7 +120,9 @@ def nested_objects_match_their_ids(obj: JSON) -> bool | None:
     return judged
 
 
+@INVARIANTS.body(source=f"{_FACTS}: errors are {{errors: [{{message, requestId}}]}}")
 def errors_carry_request_ids(body: Any) -> int:
+    """Every error carries a message and a requestId"""
     if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
         return 0
     for error in body["errors"]:
@@ -117,10 +142,16 @@ LIMIT_REFUSALS = (
 )
 
 
+# Run only on queries Schemathesis generated as valid: a query the schema allows gets data, not
+# errors (unless it is past the documented entity limit, or the sandbox's field and depth
+# limits). Stands in for Schemathesis' positive_data_acceptance, which cannot know them.
+@INVARIANTS.body(
+    source="specs/kojo.graphql (limits); Schemathesis' positive_data_acceptance, limits excepted",
+    name="valid_queries_accepted",
+    positive=True,
+)
 def valid_query_accepted(body: Any) -> int:
-    """A query the schema allows gets data, not errors (unless it is past the documented entity
-    limit, or the sandbox's field and depth limits). Stands in for Schemathesis'
-    positive_data_acceptance, which cannot know them."""
+    """A query the SDL allows gets data, unless it is past the entity, field or depth limit"""
     if not isinstance(body, dict):
         raise AssertionError(f"the response is not a GraphQL result: {str(body)[:200]}")
     others = [
@@ -130,56 +161,3 @@ def valid_query_accepted(body: Any) -> int:
     ]
     assert not others, f"a schema-valid query was refused: {others[:2]}"
     return 1
-
-
-# checks run only on queries Schemathesis generated as valid
-POSITIVE_CHECKS = {"kojo_valid_queries_accepted": valid_query_accepted}
-
-ALL_CHECKS: dict[str, Check] = {
-    "kojo_ext_price_is_quantity_times_unit_price": ext_price_is_quantity_times_unit_price,
-    "kojo_subtotal_is_sum_of_items": subtotal_is_sum_of_items,
-    "kojo_total_due_follows_its_parts": total_due_follows_its_parts,
-    "kojo_line_numbers_run_in_order": line_numbers_run_in_order,
-    "kojo_nested_objects_match_their_ids": nested_objects_match_their_ids,
-    "kojo_errors_carry_request_ids": lambda _obj: False,  # judged on the whole body: run_check
-}
-_SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
-_FACTS = "vendor-facts.md, Kojo"
-STATEMENTS: dict[str, tuple[str, str]] = {
-    "kojo_ext_price_is_quantity_times_unit_price": (
-        "An item's extPriceFloat is its quantity times its unitPriceFloat",
-        f"{_SEED}: CreditMemoItem extPriceFloat, quantity, unitPriceFloat",
-    ),
-    "kojo_subtotal_is_sum_of_items": (
-        "A credit memo's subtotal is the sum of its items' extended prices",
-        f"{_SEED}: subtotal (before other costs such as taxes)",
-    ),
-    "kojo_total_due_follows_its_parts": (
-        "totalDue = subtotal + tax + shippingCostFloat - payments",
-        f"{_SEED}: totalDue, payments, shippingCostFloat, tax; specs/kojo.graphql",
-    ),
-    "kojo_line_numbers_run_in_order": (
-        "Items' lineNumber runs 1…n in order",
-        f"{_SEED}: lineNumber (the index of the line item within its credit memo)",
-    ),
-    "kojo_nested_objects_match_their_ids": (
-        "A nested invoice, credit memo or invoice item is the one its id field names",
-        f"{_SEED}: invoiceId/invoice, creditMemoId/creditMemo, invoiceItemId/invoiceItem",
-    ),
-    "kojo_errors_carry_request_ids": (
-        "Every error carries a message and a requestId",
-        f"{_FACTS}: errors are {{errors: [{{message, requestId}}]}}",
-    ),
-    "kojo_valid_queries_accepted": (
-        "A query the SDL allows gets data, unless it is past the entity, field or depth limit",
-        "specs/kojo.graphql (limits); Schemathesis' positive_data_acceptance, limits excepted",
-    ),
-}
-
-
-def run_check(name: str, body: Any) -> int:
-    """Run one named check over every object in ``body``; return how many it judged."""
-    if name == "kojo_errors_carry_request_ids":
-        return errors_carry_request_ids(body)
-    data = body.get("data") if isinstance(body, dict) else None
-    return judge(ALL_CHECKS[name], every_object(data), _label, "object")

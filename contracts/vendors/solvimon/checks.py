@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from contracts.checks import JSON, Check, judge
+from contracts.checks import JSON, Invariants
 
 # ISO 4217 minor units where they are not two decimals (the same table the sandbox uses is the
 # standard's, not the sandbox's: a real deployment must meet it too)
@@ -59,8 +59,15 @@ def _amounts(invoice: JSON) -> Iterator[tuple[str, JSON]]:
                         yield f"{here}.lines[{line.get('line_order')}].{name}", line[name]
 
 
+_SEED = "seeds/003_f1170f6edce73760.txt (Create a credit invoice)"
+_FACTS = "vendor-facts.md, Solvimon"
+INVARIANTS = Invariants("solvimon", __name__)
+invoice_check = INVARIANTS.over("invoice", lambda body: invoices_in(body), _label)
+
+
+@invoice_check(source=f"{_FACTS}: Amount is {{quantity: decimal string, currency: ISO 4217}}")
 def amounts_are_decimals_in_the_currency(invoice: JSON) -> bool | None:
-    """Every amount is a decimal string with the currency's decimals, in the billing currency."""
+    """Every amount is a decimal string with the currency's decimals, in the invoice's currency"""
     currency = invoice.get("billing_currency")
     seen = False
     for where, amount in _amounts(invoice):
@@ -80,7 +87,11 @@ def amounts_are_decimals_in_the_currency(invoice: JSON) -> bool | None:
     return seen
 
 
+@invoice_check(
+    source=f"{_SEED}: open_invoice_amount, closed_invoice_amount, invoice_amount_including_tax"
+)
 def open_plus_closed_is_total(invoice: JSON) -> bool | None:
+    """An invoice's open and closed amounts add up to its total"""
     total = _quantity(invoice.get("invoice_amount_including_tax"))
     open_, closed = (
         _quantity(invoice.get("open_invoice_amount")),
@@ -94,8 +105,10 @@ def open_plus_closed_is_total(invoice: JSON) -> bool | None:
     return True
 
 
+@invoice_check(source=f"{_SEED}: periods (use either periods or groups for summation)")
 def totals_add_up(invoice: JSON) -> bool | None:
-    """Lines sum to their group, groups to their period, periods to the invoice (tax-inclusive)."""
+    """Lines add up to their group, groups to their period, periods to the invoice total"""
+    # (tax-inclusive amounts)
     periods = invoice.get("periods") or []
     if not periods:
         return False
@@ -123,7 +136,9 @@ def totals_add_up(invoice: JSON) -> bool | None:
     return True
 
 
+@invoice_check(source=f"{_SEED}: credit, linked_invoices; {_FACTS}: credit detail")
 def credit_names_its_original(invoice: JSON) -> bool | None:
+    """A credit invoice names its original in credit and in linked_invoices"""
     if invoice.get("type") not in CREDIT_TYPES:
         return False
     credit = invoice.get("credit")
@@ -145,8 +160,19 @@ def credit_names_its_original(invoice: JSON) -> bool | None:
     return True
 
 
-def _links_in(body: Any) -> bool | None:
-    """Two invoices of one response that link to each other do so both ways."""
+@INVARIANTS.body(source=f"{_FACTS}: the original gains a linked_invoices entry")
+def links_point_both_ways(body: Any) -> int:
+    """Two invoices that link to each other list each other in linked_invoices"""
+    try:
+        return 1 if _links_in(body) else 0
+    except (KeyError, TypeError, AttributeError) as error:
+        raise AssertionError(
+            f"malformed linked_invoices ({type(error).__name__}: {error})"
+        ) from None
+
+
+def _links_in(body: Any) -> bool:
+    """Whether two invoices of ``body`` link to each other (and do so both ways)."""
     invoices = {invoice["id"]: invoice for invoice in invoices_in(body) if invoice.get("id")}
     judged = False
     for invoice in invoices.values():
@@ -162,54 +188,9 @@ def _links_in(body: Any) -> bool | None:
     return judged
 
 
-ALL_CHECKS: dict[str, Check] = {
-    "solvimon_amounts_are_decimals_in_the_currency": amounts_are_decimals_in_the_currency,
-    "solvimon_open_plus_closed_is_total": open_plus_closed_is_total,
-    "solvimon_totals_add_up": totals_add_up,
-    "solvimon_credit_names_its_original": credit_names_its_original,
-    "solvimon_links_point_both_ways": _links_in,
-}
-_SEED = "seeds/003_f1170f6edce73760.txt (Create a credit invoice)"
-_FACTS = "vendor-facts.md, Solvimon"
-STATEMENTS: dict[str, tuple[str, str]] = {
-    "solvimon_amounts_are_decimals_in_the_currency": (
-        "Every amount is a decimal string with the currency's decimals, in the invoice's currency",
-        f"{_FACTS}: Amount is {{quantity: decimal string, currency: ISO 4217}}",
-    ),
-    "solvimon_open_plus_closed_is_total": (
-        "An invoice's open and closed amounts add up to its total",
-        f"{_SEED}: open_invoice_amount, closed_invoice_amount, invoice_amount_including_tax",
-    ),
-    "solvimon_totals_add_up": (
-        "Lines add up to their group, groups to their period, periods to the invoice total",
-        f"{_SEED}: periods (use either periods or groups for summation)",
-    ),
-    "solvimon_credit_names_its_original": (
-        "A credit invoice names its original in credit and in linked_invoices",
-        f"{_SEED}: credit, linked_invoices; {_FACTS}: credit detail",
-    ),
-    "solvimon_links_point_both_ways": (
-        "Two invoices that link to each other list each other in linked_invoices",
-        f"{_FACTS}: the original gains a linked_invoices entry",
-    ),
-}
-
-
 def invoices_in(body: Any) -> Iterator[JSON]:
     if isinstance(body, dict):
         if "type" in body and "status" in body and "id" in body:
             yield body
         for item in body.get("data") or []:
             yield from invoices_in(item)
-
-
-def run_check(name: str, body: Any) -> int:
-    """Run one named check over every invoice in ``body``; return how many it judged."""
-    if name == "solvimon_links_point_both_ways":
-        try:
-            return 1 if _links_in(body) else 0
-        except (KeyError, TypeError, AttributeError) as error:
-            raise AssertionError(
-                f"malformed linked_invoices ({type(error).__name__}: {error})"
-            ) from None
-    return judge(ALL_CHECKS[name], invoices_in(body), _label, "invoice")
