@@ -265,7 +265,7 @@ def verdicts(result: SchemaRun, spec: str, statements: dict[str, tuple[str, str]
     sections = _sections(result.output)
     trouble = _run_trouble(result, bool(failed))
     found = _invariant_verdicts(result, failed, statements, sections, trouble)
-    shipped = spec if spec.startswith("/") else f"specs/{spec}"  # a plugin vendor's own file
+    shipped = spec if Path(spec).is_absolute() else f"specs/{spec}"  # a plugin vendor's file
     source = f"{shipped} (Schemathesis built-in checks)"
     others = {key: failure for key, failure in failed.items() if key not in statements}
     for name, failure in sorted(others.items()):

@@ -9,8 +9,8 @@ import httpx
 from contracts.adapter import Adapter, Credentials, SessionSetup
 from contracts.checks import VENDOR_HOOKS_ENV
 from contracts.options import Option
-from contracts.vendors.count import schemathesis_signing
 from contracts.vendors.count.client import CountCredentials, CountSession
+from contracts.vendors.count.signing import SECRET_ENV
 
 if TYPE_CHECKING:
     from contracts.config import Settings
@@ -62,8 +62,9 @@ class CountAdapter(Adapter):
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:
         return {
-            VENDOR_HOOKS_ENV: schemathesis_signing.__name__,
-            schemathesis_signing.SECRET_ENV: credentials["client_secret"],
+            # named, not imported: the hooks module signs what Schemathesis sends once imported
+            VENDOR_HOOKS_ENV: "contracts.vendors.count.schemathesis_signing",
+            SECRET_ENV: credentials["client_secret"],
         }
 
     def session(self, setup: SessionSetup) -> CountSession:

@@ -1,6 +1,8 @@
 """Schemathesis hooks for COUNT: sign every request the Schemathesis process sends, as COUNT's
-client does. Imported by ``contracts/st_hooks.py`` when the adapter's ``schema_env`` names this
-module; the client secret comes in ``SECRET_ENV``."""
+client does. A hooks module of its own (``SCHEMATHESIS_HOOKS``, as the README's ``st run`` for
+COUNT gives it), also imported by ``contracts/st_hooks.py`` when the adapter's ``schema_env``
+names it; the client secret comes in ``SECRET_ENV``. Importing it patches Schemathesis' session
+factory, so nothing else imports it."""
 
 from __future__ import annotations
 
@@ -10,9 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from contracts.vendors.count.signing import CountSigner, signed_path
-
-SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+from contracts.vendors.count.signing import SECRET_ENV, CountSigner, signed_path
 
 
 class SigningAuth(requests.auth.AuthBase):

@@ -21,6 +21,9 @@ import requests
 
 PARTNERS = "/partners"
 
+# where the Schemathesis process finds the client secret that signs what it sends
+SECRET_ENV = "CREDITBOX_COUNT_CLIENT_SECRET"
+
 
 def signed_path(url_path: str) -> str:
     index = url_path.find(PARTNERS + "/")
