@@ -58,6 +58,14 @@ def _notes(base_url: str, key: str) -> list[dict[str, object]]:
     return notes
 
 
+def test_no_module_of_creditbox_knows_the_added_vendor() -> None:
+    """Tally is added from outside: nothing shipped or benchmarked names it."""
+    for package in ("sandbox", "contracts", "specs", "bench", "lint"):
+        for path in (ROOT / package).rglob("*"):
+            if path.is_file() and path.suffix in (".py", ".yaml", ".graphql", ".html", ".toml"):
+                assert "tally" not in path.read_text(encoding="utf-8").lower(), path
+
+
 def test_the_sandbox_serves_the_added_vendor_with_its_rules_and_error_shape(sandbox: str) -> None:
     key = _tenant(sandbox)["key"]
     headers = {"X-Tally-Key": key}

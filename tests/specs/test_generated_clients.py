@@ -26,11 +26,18 @@ import pytest
 
 from contracts.vendors.solvimon.client import line_credit
 from sandbox.embedded import EmbeddedSandbox
+from sandbox.vendors import BUILT_IN
 from specs import spec_path
 from tests.support.clients import count_signer, one_period
 
 GENERATOR = str(Path(sys.executable).parent / "openapi-python-client")
 SPECS = ("dayzero.yaml", "count.yaml", "solvimon.yaml", "kojo.yaml", "control.yaml")
+
+
+def test_a_client_is_generated_for_every_built_in_vendor() -> None:
+    assert sorted(SPECS) == sorted([vendor.spec for vendor in BUILT_IN] + ["control.yaml"])
+
+
 ADMIN_TOKEN = "generated-client-admin-token"
 # Solvimon's schema lets these amounts be null (NullableAmount)
 NULLABLE_AMOUNTS = (

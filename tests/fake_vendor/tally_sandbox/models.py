@@ -7,7 +7,7 @@ from typing import Any
 
 from tinydb import Query
 
-from sandbox.store import Store
+from sandbox.store import Database, Store
 from tests.fake_vendor.tally_sandbox.errors import MORE_THAN_REMAINS, NOTE_NOT_FOUND, TallyError
 
 NOTES = "tally_notes"
@@ -58,7 +58,7 @@ class NoteBook:
             return _view({**note, "remaining": remaining, "status": status})
 
     @staticmethod
-    def _find(db: Any, note_id: str) -> Json:
+    def _find(db: Database, note_id: str) -> Json:
         found = db.table(NOTES).get(Query().id == note_id)
         if found is None:
             raise TallyError(NOTE_NOT_FOUND, 404)
