@@ -7,14 +7,14 @@ table, shows it in the console, and ``creditbox contracts`` checks it."""
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.support.processes import CREDITBOX, serving
+from tests.contracts.support import contract_args
+from tests.support.processes import run_cli, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_POINTS = """\
@@ -108,18 +108,10 @@ def test_creditbox_contracts_checks_the_added_vendor(
     sandbox: str, plugin_path: str, tmp_path: Path
 ) -> None:
     key = _tenant(sandbox)["key"]
-    command = [
-        CREDITBOX, "contracts", "--api", "tally", "--base-url", f"{sandbox}/tally",
-        "--tally-key", key, "--allow-writes", "--max-examples", "5", "--rate-limit", "0",
-        "--report-dir", str(tmp_path),
-    ]  # fmt: skip
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env={**os.environ, "PYTHONPATH": plugin_path},
+    args = contract_args(
+        "tally", sandbox, tmp_path, ["--tally-key", key], ("--allow-writes", "--max-examples", "5")
     )
+    done = run_cli(args, timeout=600, env={"PYTHONPATH": plugin_path})
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     for passed in (
         "TL-USE-LOWERS-REMAINING",

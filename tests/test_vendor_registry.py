@@ -4,10 +4,7 @@ harness) does not name a vendor. It reads what it needs of each vendor from a re
 
 "Naming" is code, not prose: an import of a vendor's module, or a string in the code (not a
 docstring) that is a vendor's name or a path or dotted name made with it. Docstrings and comments
-may say why something is as it is, with a vendor as the example.
-
-``STILL_NAMING`` lists the files that still do, and what is left to move; the test fails when a
-file not on it names a vendor, and when a file on it no longer does (take it off the list)."""
+may say why something is as it is, with a vendor as the example."""
 
 from __future__ import annotations
 
@@ -24,8 +21,6 @@ REGISTRIES = {"sandbox/vendors/__init__.py", "contracts/vendors/__init__.py"}
 VENDOR_PACKAGES = ("sandbox/vendors/", "contracts/vendors/")
 # the benchmark's per-vendor modules (bench/vendors/__init__.py finds them through the registry)
 BENCH_VENDOR_DIR = "bench/vendors"
-
-STILL_NAMING: dict[str, str] = {}
 
 
 def _vendor_module(path: str) -> bool:
@@ -112,8 +107,7 @@ def test_code_outside_the_vendors_and_the_registries_names_no_vendor() -> None:
         for path in _shared_files()
         if (names := vendor_names_in((ROOT / path).read_text(encoding="utf-8")))
     }
-    assert {path: names for path, names in naming.items() if path not in STILL_NAMING} == {}
-    assert sorted(set(STILL_NAMING) - set(naming)) == []
+    assert naming == {}
 
 
 def test_the_scan_sees_a_vendor_in_code_and_not_in_prose() -> None:

@@ -3,8 +3,6 @@ sandbox itself has none, and `creditbox serve` offers no way to switch one on.""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -15,6 +13,7 @@ from sandbox.embedded import EmbeddedSandbox
 from sandbox.seams import Seams
 from tests.support.clients import dayzero_client
 from tests.support.planted import sandbox_args
+from tests.support.processes import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,14 +39,7 @@ def test_the_faithful_sandbox_refuses_the_same_request(dayzero: DayZeroClient) -
 
 def test_nothing_stands_in_by_default_and_serve_has_no_bug_switch() -> None:
     assert not Seams()
-    creditbox = str(Path(sys.executable).parent / "creditbox")
-    done = subprocess.run(
-        [creditbox, "serve", "--in-memory", "--planted-bug", "x"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-    )
+    done = run_cli(["serve", "--in-memory", "--planted-bug", "x"], timeout=60)
     assert done.returncode == 2 and "unrecognized arguments: --planted-bug" in done.stderr
 
 

@@ -17,10 +17,17 @@ import httpx
 CREDITBOX = str(Path(sys.executable).parent / "creditbox")
 
 
-def run_cli(args: Sequence[str], timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """``creditbox ARGS`` as a user runs it, its output captured."""
+def run_cli(
+    args: Sequence[str], timeout: float = 300, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``creditbox ARGS`` as a user runs it, its output captured; ``env``: variables to add."""
     return subprocess.run(
-        [CREDITBOX, *args], capture_output=True, text=True, timeout=timeout, check=False
+        [CREDITBOX, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
