@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from sandbox.console_reader import ConsoleReader
+from sandbox.control_errors import known_tenant
 from sandbox.runtime import current
 from sandbox.vendors import VENDORS
 
@@ -26,12 +27,8 @@ def page() -> Response:
 
 
 async def overview(tenant_id: str) -> Response:
-    from sandbox.control import TenantNotFound
-
     sandbox = current()
-    tenant = sandbox.tenants.find(tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
+    tenant = known_tenant(tenant_id)
     answer: dict[str, Any] = {"tenant_id": tenant_id, "records": []}
     async with sandbox.loopback.client() as http:
         reader = ConsoleReader(http, sandbox.loopback.token, tenant["credentials"])

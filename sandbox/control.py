@@ -17,6 +17,7 @@ from sandbox.control_errors import (
     ControlError,
     TenantExists,
     TenantNotFound,
+    known_tenant,
 )
 from sandbox.errors import VendorError
 from sandbox.faults import FaultSettings, FaultSettingsInvalid
@@ -55,9 +56,7 @@ def _clock_json(tenant_id: str) -> dict[str, Any]:
 
 
 def _known(tenant_id: str) -> str:
-    if current().tenants.find(tenant_id) is None:
-        raise TenantNotFound()
-    return tenant_id
+    return str(known_tenant(tenant_id)["id"])
 
 
 def health() -> Response:
@@ -85,10 +84,7 @@ def create_tenant(body: dict[str, Any] | None = None) -> Response:
 
 
 def get_tenant(tenant_id: str) -> Response:
-    tenant = current().tenants.find(tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
-    return _tenant_json(tenant), 200
+    return _tenant_json(known_tenant(tenant_id)), 200
 
 
 def reset_tenant(tenant_id: str) -> Response:
@@ -237,9 +233,7 @@ async def load_fixture(tenant_id: str, body: dict[str, Any]) -> Response:
 
 def export_tenant(tenant_id: str) -> Response:
     sandbox = current()
-    tenant = sandbox.tenants.find(tenant_id)
-    if tenant is None:
-        raise TenantNotFound()
+    tenant = known_tenant(tenant_id)
     return snapshots.export(sandbox.store, sandbox.tenants, tenant, sandbox.vendors), 200
 
 

@@ -7,10 +7,12 @@ import base64
 from dataclasses import dataclass
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sandbox.pagination import CURSOR_PATTERN, InvalidCursor, Order, paginate
+from specs import spec_path
 
 
 @dataclass(frozen=True)
@@ -88,3 +90,9 @@ def test_a_cursor_made_for_one_order_is_a_position_in_another() -> None:
     by_creation = paginate(docs, by_name.next_cursor, 3)
     last_id = by_name.items[-1].doc_id
     assert ids(by_creation.items) == [i for i in range(7, 0, -1) if i < last_id][:3]
+
+
+def test_the_dayzero_spec_states_exactly_the_cursors_the_pager_reads() -> None:
+    """Request validation refuses every other cursor before the pager sees it."""
+    spec = yaml.safe_load(spec_path("dayzero.yaml").read_text(encoding="utf-8"))
+    assert spec["components"]["parameters"]["Cursor"]["schema"]["pattern"] == CURSOR_PATTERN

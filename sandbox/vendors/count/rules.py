@@ -62,9 +62,7 @@ def status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], toda
     return "sent" if record["is_sent"] else "approved"
 
 
-def require(
-    operation: str, current: str, table: Mapping[str, tuple[frozenset[str], str]] = TRANSITIONS
-) -> None:
+def require(operation: str, current: str, table: Mapping[str, tuple[frozenset[str], str]]) -> None:
     allowed, refusal = table[operation]
     if current not in allowed:
         raise errors.BadRequest(refusal)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from sandbox.console_reader import LIMIT, ConsoleReader, ConsoleSection, row
+from sandbox.vendors.dayzero.auth import request_headers
 
 
 async def read(reader: ConsoleReader) -> ConsoleSection:
-    own = reader.credentials["dayzero"]
-    headers = {"Authorization": f"Bearer {own['token']}", "x-business-id": own["business_id"]}
+    headers = request_headers(reader.credentials["dayzero"])
     base = "/dayzero/api/v1"
     invoices = (await reader.get(f"{base}/invoices", headers, limit=LIMIT))["items"]
     memos = (await reader.get(f"{base}/credit-memos", headers, limit=LIMIT))["items"]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from sandbox.fixture_loader import FixtureLoader, Json, body, entries, listed
+from sandbox.vendors.dayzero.auth import request_headers
 
 # what a reference names: (the section of earlier entries, the API's field for the id)
 CUSTOMER = ("dayzero.customers", "customer_id")
@@ -11,11 +12,7 @@ INVOICE = ("dayzero.invoices", "invoice_id")
 
 
 async def load(loader: FixtureLoader, section: Json) -> None:
-    credentials = loader.credentials["dayzero"]
-    headers = {
-        "Authorization": f"Bearer {credentials['token']}",
-        "x-business-id": credentials["business_id"],
-    }
+    headers = request_headers(loader.credentials["dayzero"])
 
     async def call(where: str, method: str, path: str, sent: Json | None = None) -> Json:
         return await loader.call(where, method, f"/dayzero/api/v1{path}", headers, sent)

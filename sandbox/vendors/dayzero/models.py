@@ -28,7 +28,7 @@ from tinydb import Query
 
 from sandbox import clock
 from sandbox.money import line_amount
-from sandbox.pagination import CREATION, CURSOR_PATTERN, InvalidCursor, Order, Page, paginate
+from sandbox.pagination import CREATION, Order, Page, paginate
 from sandbox.store import Database, Document, Store
 from sandbox.vendors.dayzero import errors
 from sandbox.vendors.dayzero.rules import (
@@ -179,7 +179,9 @@ class DayZeroBackend:
             "updated_at": stamp,
         }
         with self._store.transaction(scope.tenant_id) as db:
-            self._referenced(db, scope, CUSTOMERS, fields["customer_id"], path_names_one=False)
+            self._customer(
+                db, scope, fields["customer_id"]
+            )  # a create: 404 (see _check_memo_fields)
             doc_id = db.table(INVOICES).insert(record)
             return Document(record, doc_id)
 
@@ -320,7 +322,9 @@ class DayZeroBackend:
         with self._store.transaction(scope.tenant_id) as db:
             memo = self._memo(db, scope, memo_id)
             require(self.memo_transitions["apply"], memo_status(memo))
-            invoice = self._referenced(db, scope, INVOICES, invoice_id, path_names_one=True)
+            invoice = self._invoice(
+                db, scope, invoice_id, errors.BadRequest
+            )  # see _check_memo_fields
             require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
@@ -405,35 +409,42 @@ class DayZeroBackend:
 
     # helpers ------------------------------------------------------------------------------
 
-    def _customer(self, db: Database, scope: BusinessScope, customer_id: str) -> Document:
-        return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND)
+    def _customer(
+        self,
+        db: Database,
+        scope: BusinessScope,
+        customer_id: str,
+        refusal: type[errors.DayZeroError] = errors.NotFound,
+    ) -> Document:
+        return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND, refusal)
 
-    def _invoice(self, db: Database, scope: BusinessScope, invoice_id: str) -> Document:
-        return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND)
+    def _invoice(
+        self,
+        db: Database,
+        scope: BusinessScope,
+        invoice_id: str,
+        refusal: type[errors.DayZeroError] = errors.NotFound,
+    ) -> Document:
+        return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND, refusal)
 
     def _memo(self, db: Database, scope: BusinessScope, memo_id: str) -> Document:
         return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
 
-    def _referenced(
-        self, db: Database, scope: BusinessScope, table: str, record_id: str, path_names_one: bool
-    ) -> Document:
-        """A record the request body names. Where the path names no record (a create), one that
-        does not exist is a 404: the create-memo page lists "404 Not Found - Resource does not
-        exist" (https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json),
-        and nothing else there can be missing. **Ours:** where the path names a record (update,
-        apply), it is a 400, so that a 404 there always means the addressed record is missing."""
-        missing = errors.CUSTOMER_NOT_FOUND if table == CUSTOMERS else errors.INVOICE_NOT_FOUND
-        refusal = errors.BadRequest if path_names_one else errors.NotFound
-        return _one(db, table, scope, record_id, missing, refusal)
-
     def _check_memo_fields(
         self, db: Database, scope: BusinessScope, memo: Mapping[str, Any], path_names_one: bool
     ) -> str:
-        """Validate a memo's references and amounts; return the currency the memo takes."""
-        self._referenced(db, scope, CUSTOMERS, memo["customer_id"], path_names_one)
+        """Validate a memo's references and amounts; return the currency the memo takes.
+
+        A record the body names that does not exist: where the path names no record (a create),
+        a 404, as the create-memo page lists "404 Not Found - Resource does not exist"
+        (https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json)
+        and nothing else there can be missing. **Ours:** where the path names a record (update,
+        apply), a 400, so that a 404 there always means the addressed record is missing."""
+        refusal = errors.BadRequest if path_names_one else errors.NotFound
+        self._customer(db, scope, memo["customer_id"], refusal)
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
-        invoice = self._referenced(db, scope, INVOICES, memo["invoice_id"], path_names_one)
+        invoice = self._invoice(db, scope, memo["invoice_id"], refusal)
         if invoice["customer_id"] != memo["customer_id"]:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
@@ -460,19 +471,11 @@ class DayZeroBackend:
         return Document(updated, record.doc_id)
 
     def _page(self, documents: Sequence[Document], listing: Listing) -> Page[Document]:
-        try:
-            page = paginate(
-                documents, listing.cursor or None, listing.limit, listing.order, listing.direction
-            )
-        except InvalidCursor:  # request validation checks the form first; this is what it says
-            issue = {
-                "loc": ["query", "cursor"],
-                "msg": f"String should match pattern '{CURSOR_PATTERN}'",
-                "type": "string_pattern_mismatch",
-                "input": listing.cursor,
-            }
-            raise errors.ValidationFailed([issue]) from None
-        return page
+        """One page; the cursor's form is checked by request validation (the spec's pattern is
+        ``CURSOR_PATTERN``, a test keeps them equal), so every cursor here is a position."""
+        return paginate(
+            documents, listing.cursor or None, listing.limit, listing.order, listing.direction
+        )
 
     def _view(self, db: Database, scope: BusinessScope, memo: Document) -> MemoView:
         return self._views(db, scope, [memo])[memo["id"]]

@@ -36,9 +36,7 @@ class CreditPlanner:
             raise errors.InvalidField(errors.PERIODS_AND_GROUPS, field="groups")
         if groups is not None:
             if not groups:
-                raise errors.InvalidField(
-                    "groups: give at least one group to credit", field="groups"
-                )
+                raise errors.InvalidField(errors.NO_GROUPS, field="groups")
             if not self._invoice["periods"]:
                 raise errors.InvalidField(errors.NO_PERIOD_FOR_GROUPS, field="groups")
             first = self._invoice["periods"][0]["period_order"]
