@@ -41,13 +41,6 @@ def _ms(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:.1f}"
 
 
-def _latencies(measured: Measured) -> str:
-    if not measured.requests:
-        return "none completed"
-    failed = f" ({measured.failures} failed)" if measured.failures else ""
-    return f"{_ms(measured.p50_ms)} / {_ms(measured.p99_ms)}{failed}"
-
-
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**not met**"
 

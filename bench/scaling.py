@@ -11,8 +11,7 @@ through its API and exported through its control API.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,9 +74,8 @@ def measure(
     credentials: Mapping[str, Any],
     ids: Ids,
     seconds: float,
-    start: Callable[[Path], AbstractContextManager[servers.Server]] = servers.sandbox,
 ) -> SizeResult:
-    with start(data_dir) as server:
+    with servers.sandbox(data_dir) as server:
         rss_start = server.rss_mb()
         mount_url = f"{server.base_url}{vendor.mount.base_path}"
         requests = scaling.requests(mount_url, credentials, ids)

@@ -94,7 +94,8 @@ class ApiClient:
 
     def tenant_value(self) -> str:
         """The value of ``tenant_field`` in this client's credentials."""
-        return ""
+        credentials = getattr(self, "credentials", None)
+        return str(getattr(credentials, self.tenant_field, "")) if self.tenant_field else ""
 
     def keep_secret(self, secret: str) -> str:
         """``secret`` (a key or token the client was given) masked in the harness's reports."""

@@ -83,8 +83,6 @@ class VendorBench:
 
     # what is measured of the vendor, by the name the report gives it, in the report's order
     operations: tuple[str, ...]
-    # those of them whose every request adds to or changes the tenant's data
-    writes: frozenset[str]
     # makes the data every operation needs in a new tenant; returns a request per operation,
     # each sent to the tenant's mount URL (Prism gets the same path under its own root)
     prepare: Callable[[Tenant], dict[str, Request]]
@@ -95,7 +93,7 @@ class VendorBench:
     scaling: ScalingWorkload | None = None
 
     def __post_init__(self) -> None:
-        named = {*self.writes, *self.over_prism, *self.over_ceiling}
+        named = {*self.over_prism, *self.over_ceiling}
         if self.scaling:
             named |= set(self.scaling.operations)
         if unknown := sorted(named - set(self.operations)):

@@ -47,4 +47,4 @@ def prepare(tenant: Tenant) -> dict[str, Request]:
     }
 
 
-BENCH = VendorBench(operations=(GET_INVOICE,), writes=frozenset(), prepare=prepare)
+BENCH = VendorBench(operations=(GET_INVOICE,), prepare=prepare)

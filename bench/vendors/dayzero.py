@@ -130,7 +130,6 @@ def tables(
 
 BENCH = VendorBench(
     operations=(GET, LIST, CREATE, APPLY),
-    writes=frozenset({CREATE, APPLY}),
     prepare=prepare,
     over_prism=(GET, CREATE),
     over_ceiling={GET: "get memo"},

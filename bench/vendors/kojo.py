@@ -28,4 +28,4 @@ def prepare(tenant: Tenant) -> dict[str, Request]:
     }
 
 
-BENCH = VendorBench(operations=(ONE_QUERY,), writes=frozenset({ONE_QUERY}), prepare=prepare)
+BENCH = VendorBench(operations=(ONE_QUERY,), prepare=prepare)

@@ -49,9 +49,6 @@ class CountClient(ApiClient):
         self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
         self.ambiguous_uuid: str | None = None  # a UUID the target answers 409 for, if given
 
-    def tenant_value(self) -> str:
-        return self.credentials.client_id
-
     def read(self, body: Any) -> Any:
         return resource(body)
 

@@ -43,9 +43,6 @@ class KojoClient(ApiClient):
         token = self.credentials.access_token
         return {"Authorization": f"Bearer {token}"} if token else {}
 
-    def tenant_value(self) -> str:
-        return self.credentials.client_id
-
     # the token step --------------------------------------------------------------------------
 
     def request_token(self, **form: str) -> httpx.Response:

@@ -78,9 +78,6 @@ class SolvimonClient(ApiClient):
     def headers(self) -> dict[str, str]:
         return self.credentials.headers()
 
-    def tenant_value(self) -> str:
-        return self.credentials.api_key
-
     def call(
         self,
         method: str,

@@ -29,9 +29,6 @@ class TallyClient(ApiClient):
     def headers(self) -> dict[str, str]:
         return {"X-Tally-Key": self.credentials.api_key}
 
-    def tenant_value(self) -> str:
-        return self.credentials.api_key
-
     def issue(self, amount: int) -> dict[str, Any]:
         """A new note (notes cannot be deleted: a rule's notes stay, as on the real API)."""
         issued: dict[str, Any] = self.expect("POST", "/notes", 201, json={"amount": amount})
