@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
 
 from bench.load import Request
-from bench.vendors import Tenant, VendorBench, ok
+from bench.vendors import Tenant, VendorBench
+from contracts.vendors.count.client import CountClient, CountCredentials
 from sandbox.vendors.count.signature import signed_headers
 
 GET_INVOICE = "COUNT get invoice (signed)"
-
-
-def _call(tenant: Tenant, method: str, path: str, body: Any) -> httpx.Response:
-    raw = json.dumps(body).encode()
-    headers = {
-        **signed_headers(tenant.credentials, method, path, raw),
-        "Content-Type": "application/json",
-    }
-    return tenant.http.request(
-        method, f"{tenant.mount}/partners{path}", content=raw, headers=headers
-    )
 
 
 def get_headers(credentials: Mapping[str, str], path: str) -> dict[str, str]:
@@ -33,12 +19,13 @@ def get_headers(credentials: Mapping[str, str], path: str) -> dict[str, str]:
 
 
 def prepare(tenant: Tenant) -> dict[str, Request]:
+    api = CountClient(tenant.http, CountCredentials.of(tenant.credentials), prefix=tenant.mount)
     email = f"{uuid.uuid4().hex}@bench.example"
-    customer = ok(_call(tenant, "POST", "/customers", {"customer": "Bench", "email": email}))
-    product = ok(_call(tenant, "POST", "/products", {"name": "Hour", "unitPrice": 1}))
+    customer = api.expect("POST", "/customers", 201, json={"customer": "Bench", "email": email})
+    product = api.expect("POST", "/products", 201, json={"name": "Hour", "unitPrice": 1})
     line = {"productUuid": product["id"], "quantity": 1, "unitPrice": 100}
     body = {"customerUuid": customer["id"], "date": "2026-03-01", "products": [line]}
-    invoice = ok(_call(tenant, "POST", "/invoices", body))
+    invoice = api.expect("POST", "/invoices", 201, json=body)
     path = f"/invoices/{invoice['id']}"
     return {
         GET_INVOICE: Request(

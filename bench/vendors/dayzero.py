@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from bench.load import Request
-from bench.vendors import Ids, ScalingWorkload, Tables, Tenant, VendorBench, ok
+from bench.vendors import Ids, ScalingWorkload, Tables, Tenant, VendorBench
+from contracts.vendors.dayzero.client import DayZeroClient, DayZeroCredentials
 
 API = "/api/v1"
 BIG = 2_000_000_000  # cents: room for a cent-sized apply on every request of a run
@@ -25,42 +26,25 @@ CREATE = "DayZero create memo"
 APPLY = "DayZero apply"
 
 
-def headers(credentials: Mapping[str, str]) -> dict[str, str]:
-    return {
-        "Authorization": f"Bearer {credentials['token']}",
-        "x-business-id": credentials["business_id"],
-    }
+def _client(tenant: Tenant) -> DayZeroClient:
+    credentials = DayZeroCredentials.of(tenant.credentials)
+    return DayZeroClient(tenant.http, credentials, prefix=tenant.mount, tag="Bench")
 
 
 def basics(tenant: Tenant) -> Ids:
     """A customer, an open invoice of ``BIG`` cents and an issued memo of ``BIG`` cents."""
-    http, api, auth = tenant.http, f"{tenant.mount}{API}", headers(tenant.credentials)
-    customer = ok(http.post(f"{api}/customers", json={"name": "Bench"}, headers=auth))
-    line = {"description": "Bench", "quantity": 1, "unit_price": BIG}
-    invoice = ok(
-        http.post(
-            f"{api}/invoices",
-            json={"customer_id": customer["id"], "line_items": [line]},
-            headers=auth,
-        )
-    )
-    ok(http.post(f"{api}/invoices/{invoice['id']}/finalize", headers=auth))
-    memo = ok(
-        http.post(
-            f"{api}/credit-memos",
-            json={"customer_id": customer["id"], "amount_cents": BIG},
-            headers=auth,
-        )
-    )
-    ok(http.post(f"{api}/credit-memos/{memo['id']}/issue", headers=auth))
-    return {"customer": customer["id"], "invoice": invoice["id"], "big_memo": memo["id"]}
+    api = _client(tenant)
+    customer = api.customer()["id"]
+    invoice = api.open_invoice(customer, BIG)["id"]
+    memo = api.issued_memo(customer, BIG)["id"]
+    return {"customer": customer, "invoice": invoice, "big_memo": memo}
 
 
 def requests(
     base: str, credentials: Mapping[str, str], ids: Mapping[str, str]
 ) -> dict[str, Request]:
     """The four operations against ``base`` (the mount, or Prism's root)."""
-    auth = headers(credentials)
+    auth = DayZeroCredentials.of(credentials).headers()
     return {
         GET: Request("GET", f"{base}{API}/credit-memos/{ids['memo']}", auth),
         LIST: Request("GET", f"{base}{API}/credit-memos?limit=50", auth),
@@ -81,10 +65,9 @@ def requests(
 
 def prepare(tenant: Tenant) -> dict[str, Request]:
     ids = basics(tenant)
-    auth = headers(tenant.credentials)
+    api = _client(tenant)
     for _ in range(60):
-        body = {"customer_id": ids["customer"], "amount_cents": MEMO_BODY_CENTS}
-        memo = ok(tenant.http.post(f"{tenant.mount}{API}/credit-memos", json=body, headers=auth))
+        memo = api.memo(ids["customer"], MEMO_BODY_CENTS)
     ids["memo"] = memo["id"]
     return requests(tenant.mount_url, tenant.credentials, ids)
 
