@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from contracts.vendors.count.signing import SECRET_ENV, CountSigner, signed_path
+from contracts.vendors.count.signing import SECRET_ENV, CountSigner, prepared_bytes, signed_path
 
 
 class SigningAuth(requests.auth.AuthBase):
@@ -29,9 +29,8 @@ class SigningAuth(requests.auth.AuthBase):
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         if "x-client-id" not in request.headers:
             return request
-        body = request.body or b""
-        body = body.encode() if isinstance(body, str) else body
-        if not isinstance(body, bytes):
+        body = prepared_bytes(request)
+        if body is None:
             return request
         timestamp = str(int(self.signer.clock()))
         path = signed_path(urlsplit(request.url or "").path)

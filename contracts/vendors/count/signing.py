@@ -76,11 +76,16 @@ class CountRequestsSigner(requests.auth.AuthBase):
         self.signer = signer
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        body = request.body or b""
-        if isinstance(body, str):
-            body = body.encode()
-        if not isinstance(body, bytes):  # a streamed body cannot be hashed up front
+        body = prepared_bytes(request)
+        if body is None:  # a streamed body cannot be hashed up front
             raise TypeError("CountRequestsSigner needs the whole body in memory")
         path = signed_path(urlsplit(request.url or "").path)
         request.headers.update(self.signer.headers(request.method or "GET", path, body))
         return request
+
+
+def prepared_bytes(request: requests.PreparedRequest) -> bytes | None:
+    """The exact bytes a prepared request sends, or None for a streamed body."""
+    body = request.body or b""
+    body = body.encode() if isinstance(body, str) else body
+    return body if isinstance(body, bytes) else None
