@@ -101,13 +101,16 @@ def schema_layer_with_bugs(
         )
 
 
-def failing_with_bug(
-    checks: ModuleType, bug: str, responses_of: Callable[[str], list[Any]]
-) -> set[str]:
-    """The names of ``checks``' invariants that fail on the responses ``responses_of`` gets from
-    a faithful sandbox, once ``bug`` (a response bug) has changed them."""
+def faithful_responses(responses_of: Callable[[str], list[Any]]) -> list[Any]:
+    """What ``responses_of`` gets from a faithful sandbox (once per test module: a fixture)."""
     with EmbeddedSandbox() as sandbox:
-        broken = copy.deepcopy(responses_of(sandbox.base_url))
+        return responses_of(sandbox.base_url)
+
+
+def failing_with_bug(checks: ModuleType, bug: str, faithful: list[Any]) -> set[str]:
+    """The names of ``checks``' invariants that fail on ``faithful`` responses (left as they
+    are), once ``bug`` (a response bug) has changed a copy of them."""
+    broken = copy.deepcopy(faithful)
     for body in broken:
         RESPONSE_BUGS[bug](body)
     return failing_checks(checks, broken)

@@ -9,12 +9,12 @@ import httpx
 import pytest
 
 from contracts.vendors.kojo import checks as checks
-from sandbox.embedded import EmbeddedSandbox
 from sandbox.vendors.kojo.errors import TOO_MANY_ENTITIES
 from tests.contracts.support import (
     check_quietly,
     failing_checks,
     failing_with_bug,
+    faithful_responses,
     kojo_args,
     outcomes,
     rules_with_bug,
@@ -85,17 +85,21 @@ def _responses(base_url: str) -> list[Any]:
         ]
 
 
-def test_kojo_invariants_hold_on_real_responses() -> None:
-    with EmbeddedSandbox() as sandbox:
-        bodies = _responses(sandbox.base_url)
+@pytest.fixture(scope="module")
+def faithful() -> list[Any]:
+    return faithful_responses(_responses)
+
+
+def test_kojo_invariants_hold_on_real_responses(faithful: list[Any]) -> None:
+    bodies = faithful
     for name in checks.INVARIANTS.checks:
         assert sum(checks.INVARIANTS.run(name, body) for body in bodies) >= 1, name
     assert failing_checks(checks, bodies) == set()
 
 
 @pytest.mark.parametrize("bug", sorted(KOJO_INVARIANT_BUGS))
-def test_response_bug_is_caught_by_its_invariant(bug: str) -> None:
-    assert KOJO_INVARIANT_BUGS[bug] in failing_with_bug(checks, bug, _responses)
+def test_response_bug_is_caught_by_its_invariant(bug: str, faithful: list[Any]) -> None:
+    assert KOJO_INVARIANT_BUGS[bug] in failing_with_bug(checks, bug, faithful)
 
 
 def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:

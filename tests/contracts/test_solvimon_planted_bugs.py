@@ -14,6 +14,7 @@ from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     failing_checks,
     failing_with_bug,
+    faithful_responses,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
@@ -62,9 +63,14 @@ def _responses(base_url: str) -> list[Any]:
         ]
 
 
+@pytest.fixture(scope="module")
+def faithful() -> list[Any]:
+    return faithful_responses(_responses)
+
+
 @pytest.mark.parametrize("bug", sorted(SOLVIMON_INVARIANT_BUGS))
-def test_response_bug_is_caught_by_its_invariant_alone(bug: str) -> None:
-    assert failing_with_bug(checks, bug, _responses) == {SOLVIMON_INVARIANT_BUGS[bug]}
+def test_response_bug_is_caught_by_its_invariant_alone(bug: str, faithful: list[Any]) -> None:
+    assert failing_with_bug(checks, bug, faithful) == {SOLVIMON_INVARIANT_BUGS[bug]}
 
 
 def test_response_bugs_are_named_by_the_schema_layer(tmp_path: Path) -> None:
