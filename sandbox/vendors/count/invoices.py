@@ -19,7 +19,7 @@ from tinydb import Query
 
 from sandbox import clock
 from sandbox.store import Database, Document, Store
-from sandbox.vendors.count import errors, rules
+from sandbox.vendors.count import errors, lifecycle
 from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
 from sandbox.vendors.count.scope import Workspace
 
@@ -49,7 +49,7 @@ class InvoiceBackend:
     methods, so that a subclass can change a rule as a drifted deployment would (the tests'
     ``sandbox.seams`` stand-ins)."""
 
-    transitions = rules.TRANSITIONS
+    transitions = lifecycle.TRANSITIONS
 
     def __init__(self, store: Store) -> None:
         self._store = store
@@ -84,7 +84,7 @@ class InvoiceBackend:
             document = Document(record, db.table(RECORDS).insert(record))
             self._audit(db, ws, record["id"], "create", {"invoiceType": kind})
             if record["applied_to_invoice_id"]:
-                amount = rules.total(record)
+                amount = lifecycle.total(record)
                 self._apply(db, ws, [(document, record["applied_to_invoice_id"], amount)])
             if fields.get("applyCredit"):
                 line = fields["applyCredit"]["creditMemo"]
@@ -102,9 +102,10 @@ class InvoiceBackend:
         """Change a draft; return it and the warnings for the fields that were ignored."""
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            rules.require("update", self._status(db, record), self.transitions)
+            lifecycle.require("update", self._status(db, record), self.transitions)
             changes = self.editable(db, ws, fields, record)
-            if rules.total({**record, **changes}) < rules.credited(self._credits(db, record)):
+            credited = lifecycle.credited(self._credits(db, record))
+            if lifecycle.total({**record, **changes}) < credited:
                 raise errors.BadRequest(errors.TOTAL_BELOW_CREDIT)
             if fields.get("invoiceNumber"):
                 changes["invoice_number"] = fields["invoiceNumber"]
@@ -116,7 +117,7 @@ class InvoiceBackend:
     def delete(self, ws: Workspace, record_id: str) -> None:
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
-            rules.require("delete", self._status(db, record), self.transitions)
+            lifecycle.require("delete", self._status(db, record), self.transitions)
             db.table(RECORDS).remove(doc_ids=[record.doc_id])
             # its audit log goes with it (see audit_log)
             db.table(AUDIT).remove(
@@ -129,7 +130,7 @@ class InvoiceBackend:
             names = _names(db, ws)
             found = []
             for record in db.table(RECORDS).search(Query().workspace_id == ws.workspace_id):
-                current = rules.status(record, self._credits(db, record), today)
+                current = lifecycle.status(record, self._credits(db, record), today)
                 if _matches(record, current, names.get(record["customer_id"], ""), query):
                     found.append(record)
         ordered = sorted(found, key=lambda doc: doc.doc_id, reverse=True)
@@ -149,7 +150,7 @@ class InvoiceBackend:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
             if record["invoice_type"] == "memo" and not memos_approved:
                 raise errors.BadRequest(errors.MEMO_DRAFTS_NOT_APPROVED)
-            rules.require("approve", self._status(db, record), self.transitions)
+            lifecycle.require("approve", self._status(db, record), self.transitions)
             updated = self._update(db, record, {"is_draft": False, "approved": True})
             self._audit(db, ws, record_id, "approve", {"approved": True})
             return self.view(db, ws, updated)
@@ -171,7 +172,7 @@ class InvoiceBackend:
             if memo_draft and not memos_approved:
                 changes |= {"is_draft": False, "approved": True}
             else:
-                rules.require("send", status, self.transitions)
+                lifecycle.require("send", status, self.transitions)
             updated = self._update(db, record, changes)
             recipients = list(message.get("recipients") or [])
             self._audit(db, ws, record_id, "send", {"recipients": recipients})
@@ -236,8 +237,10 @@ class InvoiceBackend:
                 raise errors.BadRequest(errors.NOT_AN_INVOICE)
             if memo["currency"] != invoice["currency"]:
                 raise errors.BadRequest(errors.CURRENCY_MISMATCH)
-            memo_left.setdefault(memo["id"], rules.balance(memo, self._credits(db, memo)))
-            invoice_left.setdefault(invoice_id, rules.balance(invoice, self._credits(db, invoice)))
+            memo_left.setdefault(memo["id"], lifecycle.balance(memo, self._credits(db, memo)))
+            invoice_left.setdefault(
+                invoice_id, lifecycle.balance(invoice, self._credits(db, invoice))
+            )
             memo_left[memo["id"]] -= amount
             invoice_left[invoice_id] -= amount
             if invoice_left[invoice_id] < 0:
@@ -308,7 +311,7 @@ class InvoiceBackend:
     def status_of(self, db: Database, record: Mapping[str, Any]) -> tuple[str, int]:
         """For sibling backends: the derived status and balance (open or remaining)."""
         credits = self._credits(db, record)
-        return rules.status(record, credits, clock.today()), rules.balance(record, credits)
+        return lifecycle.status(record, credits, clock.today()), lifecycle.balance(record, credits)
 
     # legacy duplicates (made and migrated through the control API) -------------------------
 
@@ -342,7 +345,7 @@ class InvoiceBackend:
         return db.table(CREDITS).search(Query()[side] == record["id"])
 
     def _status(self, db: Database, record: Mapping[str, Any]) -> str:
-        return rules.status(record, self._credits(db, record), clock.today())
+        return lifecycle.status(record, self._credits(db, record), clock.today())
 
     def view(self, db: Database, ws: Workspace, record: Document) -> RecordView:
         customer = db.table(CUSTOMERS).get(
@@ -447,7 +450,7 @@ _EDITABLE = frozenset(
 def _warnings(fields: Mapping[str, Any]) -> list[dict[str, str]]:
     warnings = []
     for field in fields:
-        if field in rules.MANAGED_FIELDS:
+        if field in lifecycle.MANAGED_FIELDS:
             warnings.append(
                 {
                     "field": field,

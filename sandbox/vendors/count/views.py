@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sandbox import clock
-from sandbox.vendors.count import rules
+from sandbox.vendors.count import lifecycle
 from sandbox.vendors.count.invoices import RecordView
 from sandbox.vendors.count.models import PageOf
 
@@ -81,8 +81,8 @@ def credit_json(entry: Mapping[str, Any]) -> dict[str, Any]:
 
 def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) -> dict[str, Any]:
     record, credits = view.record, view.credits
-    total = rules.total(record)
-    used = rules.credited(credits)
+    total = lifecycle.total(record)
+    used = lifecycle.credited(credits)
     body: dict[str, Any] = {
         "id": record["id"],
         "invoiceType": record["invoice_type"],
@@ -100,8 +100,8 @@ def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) 
         "isDraft": record["is_draft"],
         "isSent": record["is_sent"],
         "approved": record["approved"],
-        "paymentStatus": rules.payment_status(record, credits),
-        "status": rules.status(record, credits, clock.today()),
+        "paymentStatus": lifecycle.payment_status(record, credits),
+        "status": lifecycle.status(record, credits, clock.today()),
         "total": dollars(total),
         "appliedToInvoiceUuid": record["applied_to_invoice_id"],
         "credits": [credit_json(entry) for entry in credits],
@@ -147,7 +147,7 @@ def template_json(template: Mapping[str, Any]) -> dict[str, Any]:
         "currency": template["currency"],
         "products": lines_json(template["lines"]),
         "notes": template["notes"],
-        "total": dollars(rules.total(template)),
+        "total": dollars(lifecycle.total(template)),
         "isDraft": template["is_draft"],
         "paused": template["paused"],
         "recurrencePattern": template["recurrence_pattern"],

@@ -6,7 +6,7 @@ beside the credit, not taken from it), its
 ``amount_applied`` (the sum of its applications), ``amount_remaining``, its ``status`` once issued
 (``issued`` / ``partially_applied`` / ``fully_applied`` follow the amounts), ``can_be_*`` and
 ``has_applications``; an invoice's ``amount_due`` and its status while open. Those derivations
-and the transition tables live in :mod:`rules`.
+and the transition tables live in :mod:`lifecycle`.
 
 One denormalisation is kept on purpose: an invoice stores ``amount_credited``, so reading an
 invoice does not scan every memo. It changes only in the same transaction as the application
@@ -31,7 +31,7 @@ from sandbox.money import line_amount
 from sandbox.pagination import CREATION, Order, Page, paginate
 from sandbox.store import Database, Document, Store
 from sandbox.vendors.dayzero import errors
-from sandbox.vendors.dayzero.rules import (
+from sandbox.vendors.dayzero.lifecycle import (
     INVOICE_TRANSITIONS,
     MEMO_STATE_AFTER,
     MEMO_TRANSITIONS,

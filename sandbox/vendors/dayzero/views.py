@@ -7,7 +7,7 @@ from typing import Any
 
 from sandbox.money import cents_to_dollars
 from sandbox.pagination import Page
-from sandbox.vendors.dayzero import rules
+from sandbox.vendors.dayzero import lifecycle
 from sandbox.vendors.dayzero.models import MemoView
 
 
@@ -21,14 +21,14 @@ def customer_json(customer: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def invoice_json(invoice: Mapping[str, Any], customer_name: str | None) -> dict[str, Any]:
-    due = rules.invoice_due(invoice)
+    due = lifecycle.invoice_due(invoice)
     return {
         "id": invoice["id"],
         "business_id": invoice["business_id"],
         "customer_id": invoice["customer_id"],
         "customer_name": customer_name,
         "number": invoice["number"],
-        "status": rules.invoice_status(invoice),
+        "status": lifecycle.invoice_status(invoice),
         "currency": invoice["currency"],
         "due_date": invoice["due_date"],
         "line_items": invoice["line_items"],
@@ -77,10 +77,10 @@ def unapply_json(view: MemoView, invoice_id: str, cents: int, at: str) -> dict[s
 
 def memo_json(view: MemoView) -> dict[str, Any]:
     memo = view.memo
-    amount = rules.memo_amount(memo)
-    applied = rules.memo_applied(memo)
+    amount = lifecycle.memo_amount(memo)
+    applied = lifecycle.memo_applied(memo)
     remaining = amount - applied
-    status = rules.memo_status(memo)
+    status = lifecycle.memo_status(memo)
     line_items = None
     if memo["line_items"] is not None or memo["restocking_fee_cents"]:
         line_items = {
@@ -102,11 +102,11 @@ def memo_json(view: MemoView) -> dict[str, Any]:
         "amount_remaining": remaining,
         "amount_remaining_in_dollars": cents_to_dollars(remaining),
         "issue_date": memo["issue_date"],
-        "applied_date": rules.memo_last_applied_at(memo),
+        "applied_date": lifecycle.memo_last_applied_at(memo),
         "created_at": memo["created_at"],
         "updated_at": memo["updated_at"],
         "reason": memo["reason"],
-        "reason_display": rules.REASON_LABELS.get(memo["reason"], memo["reason"]),
+        "reason_display": lifecycle.REASON_LABELS.get(memo["reason"], memo["reason"]),
         "description": memo["description"],
         "internal_notes": memo["internal_notes"],
         "line_items": line_items,
@@ -122,9 +122,9 @@ def memo_json(view: MemoView) -> dict[str, Any]:
             )
             for application in memo["applications"]
         ],
-        "can_be_applied": rules.memo_can_be_applied(memo),
-        "can_be_voided": rules.memo_allows(memo, "void"),
-        "can_be_deleted": rules.memo_allows(memo, "delete"),
+        "can_be_applied": lifecycle.memo_can_be_applied(memo),
+        "can_be_voided": lifecycle.memo_allows(memo, "void"),
+        "can_be_deleted": lifecycle.memo_allows(memo, "delete"),
         "has_applications": bool(memo["applications"]),
     }
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from sandbox.vendors.solvimon import errors
 from sandbox.vendors.solvimon.amounts import AmountError, to_minor, to_quantity
-from sandbox.vendors.solvimon.rules import LineKey
+from sandbox.vendors.solvimon.lifecycle import LineKey
 
 Plan = dict[LineKey, int]
 

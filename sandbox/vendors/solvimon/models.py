@@ -22,7 +22,7 @@ from tinydb import Query
 from sandbox import clock
 from sandbox.idempotency import expired
 from sandbox.store import Database, Store
-from sandbox.vendors.solvimon import errors, rules, views
+from sandbox.vendors.solvimon import errors, lifecycle, views
 from sandbox.vendors.solvimon.amounts import to_minor
 from sandbox.vendors.solvimon.credit_plan import CreditPlanner, Plan
 from sandbox.vendors.solvimon.scope import Caller, random_id
@@ -71,7 +71,8 @@ class InvoiceBackend:
         currency = fields.get("currency") or "EUR"
         now = stamp()
         status = fields.get("status") or "FINAL"
-        grace = timedelta(hours=fields.get("grace_period_hours", rules.GRACE_PERIOD / HOUR))
+        grace = timedelta(hours=fields.get("grace_period_hours", lifecycle.GRACE_PERIOD / HOUR))
+        finalise_at = lifecycle.finalise_at(clock.now(), grace) if status == "DRAFT" else None
         periods = [
             self._seeded_period(number, period, currency)
             for number, period in enumerate(fields["periods"], start=1)
@@ -94,7 +95,7 @@ class InvoiceBackend:
                 "created_at": now,
                 "updated_at": now,
                 "updated_to_final_at": now if status == "FINAL" else None,
-                "finalise_at": rules.finalise_at(clock.now(), grace) if status == "DRAFT" else None,
+                "finalise_at": finalise_at,
                 "paid": to_minor(fields.get("paid") or "0", currency),
                 "notes": list(fields.get("notes") or []),
                 "periods": periods,
@@ -102,7 +103,7 @@ class InvoiceBackend:
                 "links": [],
             }
             db.table(INVOICES).insert(invoice)
-            return views.invoice_json(rules.as_of(invoice, now), {invoice["id"]: invoice})
+            return views.invoice_json(lifecycle.as_of(invoice, now), {invoice["id"]: invoice})
 
     def _seeded_period(self, number: int, period: Mapping[str, Any], currency: str) -> Json:
         return {
@@ -216,16 +217,16 @@ class InvoiceBackend:
         request: Mapping[str, Any],
     ) -> Json:
         self.require_creditable(original)
-        creditable = rules.creditable_by_line(original, self.credited(original, book))
+        creditable = lifecycle.creditable_by_line(original, self.credited(original, book))
         plan = CreditPlanner(original, creditable).plan(self.asked(request))
         now = stamp()
         credit: Json = {
             "id": random_id("invo"),
             "platform_id": original["platform_id"],
             "invoice_number": self._number(
-                db, original["platform_id"], rules.CREDIT_TYPE[original["type"]]
+                db, original["platform_id"], lifecycle.CREDIT_TYPE[original["type"]]
             ),
-            "type": rules.CREDIT_TYPE[original["type"]],
+            "type": lifecycle.CREDIT_TYPE[original["type"]],
             "status": "DRAFT",
             "on_hold": bool(request.get("force_init_on_hold")),
             "currency": original["currency"],
@@ -236,25 +237,25 @@ class InvoiceBackend:
             "created_at": now,
             "updated_at": now,
             "updated_to_final_at": None,
-            "finalise_at": rules.finalise_at(clock.now()),
+            "finalise_at": lifecycle.finalise_at(clock.now()),
             "paid": 0,
             "notes": [request["note"]] if request.get("note") else [],
             "periods": _credit_periods(original, plan),
             "credit": self.credit_details(original, request),
-            "links": [{"id": original["id"], "link_type": rules.ORIGINAL_INVOICE}],
+            "links": [{"id": original["id"], "link_type": lifecycle.ORIGINAL_INVOICE}],
         }
         db.table(INVOICES).insert(credit)
         book[credit["id"]] = credit
-        _link(db, book, original, credit["id"], rules.CREDIT_INVOICE)
+        _link(db, book, original, credit["id"], lifecycle.CREDIT_INVOICE)
         return credit
 
     def require_creditable(self, original: Json) -> None:
         """Only a FINAL invoice that is not itself a credit can be credited."""
-        rules.require("credit", original)
+        lifecycle.require("credit", original)
 
     def credited(self, original: Json, book: dict[str, Json]) -> dict[Any, int]:
         """What earlier credits took from each of the original's lines."""
-        return rules.credited_by_line(views.credits_of(original, book))
+        return lifecycle.credited_by_line(views.credits_of(original, book))
 
     def asked(self, request: Mapping[str, Any]) -> dict[str, Any]:
         """The periods (or deprecated groups) the request credits; none: everything left."""
@@ -280,14 +281,14 @@ class InvoiceBackend:
             "created_at": now,
             "updated_at": now,
             "updated_to_final_at": now if final else None,
-            "finalise_at": None if final else rules.finalise_at(clock.now()),
+            "finalise_at": None if final else lifecycle.finalise_at(clock.now()),
             "paid": 0,
             "periods": _renumbered_lines(original["periods"]),
             "credit": None,
-            "links": [{"id": original["id"], "link_type": rules.COPIED_FROM}],
+            "links": [{"id": original["id"], "link_type": lifecycle.COPIED_FROM}],
         }
         db.table(INVOICES).insert(copy)
-        _link(db, {original["id"]: original}, original, copy["id"], rules.COPY)
+        _link(db, {original["id"]: original}, original, copy["id"], lifecycle.COPY)
         return copy
 
     # idempotency ----------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def _sort_value(invoice: Json, order_by: str) -> Any:
     """What ``order_by`` sorts on; the amount including tax is an invoice's lines summed. A
     value an invoice lacks (no due date) sorts before every other."""
     if order_by == "invoice_amount_including_tax":
-        return (1, rules.total(invoice))
+        return (1, lifecycle.total(invoice))
     value = invoice.get(order_by)
     return (0, "") if value is None else (1, value)
 
@@ -359,7 +360,7 @@ def _book(db: Database, platform_id: str) -> dict[str, Json]:
     are FINAL)."""
     now = stamp()
     return {
-        invoice["id"]: rules.as_of(invoice, now)
+        invoice["id"]: lifecycle.as_of(invoice, now)
         for invoice in db.table(INVOICES).search(Query().platform_id == platform_id)
     }
 
@@ -438,7 +439,7 @@ def _matches(invoice: Mapping[str, Any], book: views.Book, filters: Mapping[str,
     if filters.get("on_hold") is not None and invoice["on_hold"] != filters["on_hold"]:
         return False
     if filters.get("paid") is not None:
-        status = rules.payment_status(invoice, views.credited_total(invoice, book))
+        status = lifecycle.payment_status(invoice, views.credited_total(invoice, book))
         if (status in ("PAID", "OVERPAID")) != filters["paid"]:
             return False
     window = filters.get("invoice_date")

@@ -10,7 +10,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.vendors.solvimon import rules
+from sandbox.vendors.solvimon import lifecycle
 from sandbox.vendors.solvimon.amounts import amount
 
 Book = Mapping[str, Mapping[str, Any]]
@@ -21,12 +21,12 @@ def credits_of(invoice: Mapping[str, Any], book: Book) -> list[Mapping[str, Any]
     return [
         book[link["id"]]
         for link in invoice.get("links", [])
-        if link["link_type"] == rules.CREDIT_INVOICE and link["id"] in book
+        if link["link_type"] == lifecycle.CREDIT_INVOICE and link["id"] in book
     ]
 
 
 def credited_total(invoice: Mapping[str, Any], book: Book) -> int:
-    return sum(rules.credited_by_line(credits_of(invoice, book)).values())
+    return sum(lifecycle.credited_by_line(credits_of(invoice, book)).values())
 
 
 def _line_json(line: Mapping[str, Any], currency: str) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _linked_json(link: Mapping[str, Any], book: Book) -> dict[str, Any] | None:
         "link_type": link["link_type"],
         "note": credit.get("note"),
         "invoice_number": other["invoice_number"],
-        "amount": amount(rules.total(other), other["currency"]),
+        "amount": amount(lifecycle.total(other), other["currency"]),
         "invoice_date": other["invoice_date"],
     }
 
@@ -144,8 +144,8 @@ def invoice_json(
 ) -> dict[str, Any]:
     currency = invoice["currency"]
     credited = credited_total(invoice, book)
-    sums = rules.balances(invoice, credited)
-    payment = rules.payment_status(invoice, credited)
+    sums = lifecycle.balances(invoice, credited)
+    payment = lifecycle.payment_status(invoice, credited)
     linked = [_linked_json(link, book) for link in invoice.get("links", [])]
     credit = _credit_json(invoice)
     originals = [credit["original_invoice_id"]] if credit else []

@@ -1,5 +1,5 @@
-"""DayZero's rules as data and pure functions: which operation each status allows, and every
-value derived from a record's stored facts (amounts, statuses, flags).
+"""DayZero's lifecycle as data and pure functions: which operation each status allows, and
+every value derived from a record's stored facts (amounts, statuses, flags).
 
 Kept apart from the backend so that the views, the backend and the tests read the same
 definitions; nothing here touches the store.

@@ -1,5 +1,5 @@
-"""Solvimon's invoice rules in one place: statuses, which invoices can be credited, what a credit
-is called, and every amount derived from the stored lines, payments and credits.
+"""Solvimon's invoice lifecycle in one place: statuses, which invoices can be credited, what a
+credit is called, and every amount derived from the stored lines, payments and credits.
 
 Stored facts: each line's amount (minor units), the amount paid, and the credit invoices linked
 to an invoice. Everything else (group, period and invoice totals, what each line still has to

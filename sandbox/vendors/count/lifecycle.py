@@ -1,4 +1,5 @@
-"""COUNT's rules as data and pure functions: derived balances and statuses, allowed transitions.
+"""COUNT's lifecycle as data and pure functions: derived balances and statuses, allowed
+transitions.
 
 A record stores the raw facts COUNT documents (``isDraft``, ``isSent``, ``approved``, lines,
 discount); credit lives in its own table, one entry per application. Totals, balances,
