@@ -25,7 +25,8 @@ from sandbox.credential_lookup import bearer_token
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.solvimon import errors
-from sandbox.vendors.solvimon.scope import Caller, random_id
+from sandbox.vendors.solvimon.ids import random_id
+from sandbox.vendors.solvimon.scope import Caller
 
 VENDOR = "solvimon"
 VIEW = "INVOICE.VIEW"

@@ -15,7 +15,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.vendors.solvimon import errors
-from sandbox.vendors.solvimon.scope import random_id
+from sandbox.vendors.solvimon.ids import random_id
 
 MOUNT = "/solvimon"
 VERSION = "1"

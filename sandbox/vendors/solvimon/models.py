@@ -25,7 +25,8 @@ from sandbox.store import Database, Store
 from sandbox.vendors.solvimon import errors, lifecycle, views
 from sandbox.vendors.solvimon.amounts import to_minor
 from sandbox.vendors.solvimon.credit_plan import CreditPlanner, Plan
-from sandbox.vendors.solvimon.scope import Caller, random_id
+from sandbox.vendors.solvimon.ids import random_id
+from sandbox.vendors.solvimon.scope import Caller
 
 INVOICES = "solvimon_invoices"
 IDEMPOTENCY = "solvimon_idempotency"
