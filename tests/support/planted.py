@@ -401,7 +401,8 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
     from sandbox.vendors.dayzero import auth as dayzero_auth
     from sandbox.vendors.dayzero.models import DayZeroBackend
     from sandbox.vendors.kojo import auth as kojo_auth
-    from sandbox.vendors.kojo import schema as kojo_schema
+    from sandbox.vendors.kojo import lifecycle as kojo_lifecycle
+    from sandbox.vendors.kojo import views as kojo_views
     from sandbox.vendors.solvimon import auth as solvimon_auth
     from sandbox.vendors.solvimon.models import InvoiceBackend as SolvimonInvoices
     from specs.readings import served_spec
@@ -465,15 +466,15 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
         "solvimon_credit_unlinked": (
             (SolvimonInvoices, _subclass("Unlinked", credit_details=lambda *_: None)),
         ),
-        "kojo_limit_silently_cut": ((kojo_schema.page, _kojo_page(_cut_limit)),),
-        "kojo_offset_ignored": ((kojo_schema.page, _kojo_page(_no_offset)),),
-        "kojo_direction_ignored": ((kojo_schema.page, _kojo_page(_no_direction)),),
+        "kojo_limit_silently_cut": ((kojo_views.page, _kojo_page(_cut_limit)),),
+        "kojo_offset_ignored": ((kojo_views.page, _kojo_page(_no_offset)),),
+        "kojo_direction_ignored": ((kojo_views.page, _kojo_page(_no_direction)),),
         "kojo_any_token_accepted": ((kojo_auth.tenant_of, _kojo_any_token),),
         "kojo_total_due_ignores_payments": (
-            (kojo_schema.money_fields, _kojo_total_due_ignores_payments),
+            (kojo_lifecycle.money_fields, _kojo_total_due_ignores_payments),
         ),
-        "kojo_line_numbers_from_zero": ((kojo_schema.line_number, _kojo_lines_from_zero),),
-        "kojo_nested_invoice_mismatch": ((kojo_schema.memo_invoice, _kojo_first_invoice),),
+        "kojo_line_numbers_from_zero": ((kojo_views.line_number, _kojo_lines_from_zero),),
+        "kojo_nested_invoice_mismatch": ((kojo_views.memo_invoice, _kojo_first_invoice),),
     }
 
 

@@ -11,14 +11,19 @@ server's own failures (5xx, as a fault injected in front of Kojo gives them).
 
 ``extensions.code`` says whose fault it is (``BAD_USER_INPUT``, ``UNAUTHENTICATED``,
 ``INTERNAL_SERVER_ERROR``, ...), as GraphQL servers commonly do; Kojo's documentation shows
-``message`` and ``requestId``. The token endpoint is not GraphQL and answers OAuth 2's own error
+``message`` and ``requestId``; ``formatter`` gives a GraphQL result's errors (the query's and
+the resolvers') that shape. The token endpoint is not GraphQL and answers OAuth 2's own error
 body and statuses instead (RFC 6749 §5.2): ``{"error", "error_description"}``.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
+
+from graphql import GraphQLError
 
 from sandbox import clock
 from sandbox.errors import VendorError
@@ -41,6 +46,8 @@ TOO_MANY_ENTITIES = (
 NOT_JSON = 'The body must be JSON: {"query": "...", "variables": {...}}'
 INTERNAL = "Internal server error"
 RATE_LIMIT = "Rate limit exceeded; retry in {seconds} s"
+
+log = logging.getLogger("creditbox.kojo")
 
 _FRAMEWORK = {
     400: ("BAD_REQUEST", "Bad request"),
@@ -84,6 +91,37 @@ class KojoError(VendorError):
                 }
             ]
         }
+
+
+def formatter(request_id: str) -> Callable[[GraphQLError, bool], dict[str, Any]]:
+    """Kojo's error entry: ``message`` and ``requestId``, with the GraphQL ``path`` and an
+    ``extensions.code`` saying whose fault it is (a sandbox bug never shows its internals)."""
+
+    def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
+        code = (error.extensions or {}).get("code")
+        message = error.message
+        if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
+            if isinstance(error.original_error, ValueError) and error.path is None:
+                code = code or "BAD_USER_INPUT"
+            else:
+                log.error(
+                    "kojo resolver failed: %s", error.original_error, exc_info=error.original_error
+                )
+                code, message = "INTERNAL_SERVER_ERROR", INTERNAL
+        if code is None:
+            code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
+        entry: dict[str, Any] = {"message": message.split("\n\nGraphQL request:")[0]}
+        entry["requestId"] = request_id
+        if error.path:
+            entry["path"] = list(error.path)
+        if error.locations:
+            entry["locations"] = [
+                {"line": loc.line, "column": loc.column} for loc in error.locations
+            ]
+        entry["extensions"] = {"code": code}
+        return entry
+
+    return format_error
 
 
 class Unauthenticated(KojoError):

@@ -15,7 +15,7 @@ from connexion.context import context as request_context
 from starlette.responses import HTMLResponse
 
 from sandbox.runtime import current
-from sandbox.vendors.kojo import auth, documents, errors, limits, schema
+from sandbox.vendors.kojo import auth, errors, query_cache, query_limits, schema, views
 from sandbox.vendors.kojo.models import KojoBackend
 
 # Ariadne logs every refused GraphQL query; those are the client's errors, answered as such
@@ -55,18 +55,18 @@ def run_query(body: dict[str, Any]) -> Response:
     tenant_id = request_context["token_info"]["sub"]
     request_id = errors.request_id()
     book = KojoBackend(current().store).book(tenant_id)
-    context = schema.Context(book, request_id, current().seams)
+    context = views.Context(book, request_id, current().seams)
     _, result = graphql_sync(
         _schema(),
         body,
         context_value=context,
-        validation_rules=limits.VALIDATION_RULES,
-        query_parser=documents.parse_query,
-        query_validator=documents.validate_query,
-        error_formatter=schema.formatter(request_id),
+        validation_rules=query_limits.VALIDATION_RULES,
+        query_parser=query_cache.parse_query,
+        query_validator=query_cache.validate_query,
+        error_formatter=errors.formatter(request_id),
         debug=False,
         logger=LOGGER,
-        execution_context_class=limits.EntityCountingExecutor,
+        execution_context_class=query_limits.EntityCountingExecutor,
     )
     if context.refusals:
         result.pop("data", None)
@@ -90,7 +90,7 @@ _SEEDED = {
 
 def seeded_json(tenant_id: str, field: str, object_id: str) -> dict[str, Any]:
     """A seeded invoice or credit memo as Kojo's API shows it (for the control API's answer)."""
-    context = schema.Context(KojoBackend(current().store).book(tenant_id), errors.request_id())
+    context = views.Context(KojoBackend(current().store).book(tenant_id), errors.request_id())
     data = {"query": _SEEDED[field], "variables": {"id": object_id}}
     _, result = graphql_sync(_schema(), data, context_value=context, debug=False)
     found: dict[str, Any] = result["data"][field]

@@ -4,7 +4,9 @@ Kojo has no public mutation for credit memos, so data comes in through the sandb
 API, which keeps the rules a real Kojo account keeps: a credit memo item credits an item of the
 memo's own invoice, and the quantity credited per invoice item never exceeds the quantity
 invoiced. Stored facts are quantities (decimal strings) and prices, tax, shipping and payments in
-cents; every extended price, subtotal and total due is derived on read (``KojoBook``).
+cents; every extended price, subtotal, total due and quantity credited is derived on read
+(``lifecycle``). Kojo's backend takes the tenant a token names and nothing more: Kojo has no
+business or workspace to act for, so it has no scope type.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from sandbox import clock
 from sandbox.store import Database, Store
 from sandbox.vendors.kojo.ids import cuid
+from sandbox.vendors.kojo.lifecycle import credited_quantities
 
 INVOICES = "kojo_invoices"
 MEMOS = "kojo_credit_memos"
@@ -53,28 +56,6 @@ def quantity(value: Any, field: str) -> str:
     return str(amount.normalize())
 
 
-def ext_cents(item: Mapping[str, Any]) -> int:
-    """quantity * unit price, rounded half-up to the cent."""
-    exact = Decimal(item["quantity"]) * item["unit_price_cents"]
-    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def money_fields(document: Mapping[str, Any]) -> dict[str, int]:
-    subtotal = sum(ext_cents(item) for item in document["items"])
-    tax, shipping, payments = (
-        document["tax_cents"],
-        document["shipping_cents"],
-        document["payments_cents"],
-    )
-    return {
-        "subtotal": subtotal,
-        "tax": tax,
-        "shipping": shipping,
-        "payments": payments,
-        "total_due": subtotal + tax + shipping - payments,
-    }
-
-
 @dataclass
 class KojoBook:
     """A tenant's Kojo data as one request reads it: invoices and memos by id."""
@@ -93,12 +74,7 @@ class KojoBook:
 
     def credited(self, invoice_id: str) -> dict[str, Decimal]:
         """Quantity credited so far per item of the invoice."""
-        credited: dict[str, Decimal] = {}
-        for memo in self.memos_of(invoice_id):
-            for item in memo["items"]:
-                key = item["invoiceItemId"]
-                credited[key] = credited.get(key, Decimal(0)) + Decimal(item["quantity"])
-        return credited
+        return credited_quantities(self.memos_of(invoice_id))
 
 
 def _book(db: Database) -> KojoBook:

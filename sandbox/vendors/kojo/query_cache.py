@@ -1,11 +1,11 @@
-"""GraphQL documents parsed and validated once per query text, not on every request.
+"""Kojo's query cache: a GraphQL query text parsed and validated once, not on every request.
 
 A client sends the same few queries again and again, with other variables. Validating a document
 against the schema walks every node with every rule of the GraphQL spec: more than half of a
 Kojo request's time here. The result depends only on the schema and the query text, so it is
 remembered (for the most recent texts, up to a size), as Ariadne's documentation of
 ``query_validator`` suggests. No rule reads the request's variables: the limits that depend on
-them, and on the tenant's data, are counted when the query runs (``limits``).
+them, and on the tenant's data, are counted when the query runs (``query_limits``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Kojo's limits, checked before a query's result is built: a hostile query is refused at once in
-Kojo's error shape and never stalls the sandbox for other tenants.
+"""Kojo's limits on a query's size, checked before its result is built: a hostile query is
+refused at once in Kojo's error shape and never stalls the sandbox for other tenants.
 
 - ``DepthLimit`` (ours): nested at most 8 levels (introspection exempt).
 - ``EntityCountingExecutor``: at most 100 entities (objects with an id: every object type of
@@ -145,7 +145,7 @@ class EntityCountingExecutor(Executor):
 
     A refusal is a request error, so the answer has no ``data`` (the GraphQL spec's rule for
     errors raised before execution): the refusal is noted in the request's
-    ``schema.Context.refusals`` for the handler to see."""
+    ``views.Context.refusals`` for the handler to see."""
 
     def execute_collected_root_fields(
         self, root_type: GraphQLObjectType, root_value: Any, grouped: GroupedFieldSet, *rest: Any

@@ -1,32 +1,29 @@
-"""Kojo's GraphQL schema, built from specs/kojo.graphql with Ariadne, and its resolvers.
+"""Kojo's JSON: the resolvers that shape each GraphQL type of specs/kojo.graphql from stored
+facts, as the REST vendors' views shape their records (``schema`` binds them to the SDL).
 
-The SDL is the routing table here, as the OpenAPI files are for the REST vendors: every type and
-field comes from it, and Ariadne refuses to start if a resolver names a field it lacks. Resolvers
-only read: Kojo's public API has no credit memo mutations (data is seeded through the control
-API). Each request reads the tenant's data once (``KojoBook``) and resolves from it.
-
-Kojo's limits on a query's size are in ``limits``.
+Resolvers only read: Kojo's public API has no credit memo mutations (data is seeded through the
+control API). Each request reads the tenant's data once (``KojoBook``) and resolves from it;
+money and quantities come from ``lifecycle``. Kojo's limits on a query's size are in
+``query_limits``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ariadne import ObjectType, QueryType, ScalarType, load_schema_from_path, make_executable_schema
-from graphql import GraphQLError, GraphQLSchema
+from ariadne import ObjectType, QueryType, ScalarType
+from graphql import GraphQLError
 
 from sandbox.seams import Seams
 from sandbox.vendors.kojo import errors
-from sandbox.vendors.kojo.models import SEEDING_USER_ID, Json, KojoBook, ext_cents, money_fields
-from specs import spec_path
+from sandbox.vendors.kojo.lifecycle import ext_cents, money_fields
+from sandbox.vendors.kojo.models import SEEDING_USER_ID, Json, KojoBook
 
 MAX_LIMIT = 100
-log = logging.getLogger("creditbox.kojo")
 
 
 @dataclass(frozen=True)
@@ -35,7 +32,7 @@ class Context:
     request_id: str
     # what stands in for this module's functions (``sandbox.seams``; none unless a test asks)
     seams: Seams = field(default_factory=Seams)
-    # what ``limits.EntityCountingExecutor`` refused before executing (the answer has no data)
+    # what ``query_limits.EntityCountingExecutor`` refused before executing (the answer has no data)
     refusals: list[str] = field(default_factory=list)
 
 
@@ -290,45 +287,12 @@ def resolve_credited_quantity(ref: InvoiceItem, info: Any) -> float:
     return float(credited)
 
 
-def build() -> GraphQLSchema:
-    type_defs = load_schema_from_path(str(spec_path("kojo.graphql")))
-    bindables: list[Any] = [
-        query,
-        credit_memo,
-        credit_memo_item,
-        invoice_type,
-        invoice_item,
-        datetime_scalar,
-    ]
-    return make_executable_schema(type_defs, *bindables)
-
-
-def formatter(request_id: str) -> Callable[[GraphQLError, bool], dict[str, Any]]:
-    """Kojo's error entry: ``message`` and ``requestId``, with the GraphQL ``path`` and an
-    ``extensions.code`` saying whose fault it is (a sandbox bug never shows its internals)."""
-
-    def format_error(error: GraphQLError, debug: bool = False) -> dict[str, Any]:
-        code = (error.extensions or {}).get("code")
-        message = error.message
-        if error.original_error is not None and not isinstance(error.original_error, GraphQLError):
-            if isinstance(error.original_error, ValueError) and error.path is None:
-                code = code or "BAD_USER_INPUT"
-            else:
-                log.error(
-                    "kojo resolver failed: %s", error.original_error, exc_info=error.original_error
-                )
-                code, message = "INTERNAL_SERVER_ERROR", errors.INTERNAL
-        if code is None:
-            code = "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
-        entry: dict[str, Any] = {"message": message.split("\n\nGraphQL request:")[0]}
-        entry["requestId"] = request_id
-        if error.path:
-            entry["path"] = list(error.path)
-        if error.locations:
-            entry["locations"] = [
-                {"line": loc.line, "column": loc.column} for loc in error.locations
-            ]
-        entry["extensions"] = {"code": code}
-        return entry
-
-    return format_error
+# every type and scalar above, for ``schema`` to bind to the SDL
+BINDABLES: tuple[Any, ...] = (
+    query,
+    credit_memo,
+    credit_memo_item,
+    invoice_type,
+    invoice_item,
+    datetime_scalar,
+)
