@@ -43,21 +43,15 @@ from tests.support.clients import (
     MAIN,
     SECOND,
     count_client,
+    dayzero_as,
     dayzero_client,
     kojo_token,
+    new_tenant,
     solvimon_client,
 )
 from tests.support.figures import record
 
 Credentials = dict[str, Any]
-
-
-def _other_tenant(client: TestClient) -> dict[str, Any]:
-    """A second tenant, through the control API: every vendor's credentials and its id."""
-    response = client.post("/_sandbox/tenants", json={"name": "other"})
-    assert response.status_code == 201, response.text
-    tenant: dict[str, Any] = response.json()
-    return tenant
 
 
 def _refused(response: httpx.Response, status: int) -> Any:
@@ -184,7 +178,7 @@ COUNT_REFUSALS = [
 def test_count_refuses_a_write_without_valid_credentials_and_stores_nothing(
     client: TestClient, headers_for: HeadersFor, status: int, message: str
 ) -> None:
-    other = _other_tenant(client)["credentials"]["count"]
+    other = new_tenant(client, name="other")["credentials"]["count"]
     before = (_count_customers(client, COUNT_DEMO), _count_customers(client, other))
 
     response = client.post(
@@ -281,7 +275,7 @@ class SolvimonWorld:
             MAIN: demo.seed_invoice()["id"],
             SECOND: demo.seed_invoice(platform_id=SECOND)["id"],
         }
-        tenant = _other_tenant(client)
+        tenant = new_tenant(client, name="other")
         theirs = tenant["credentials"]["solvimon"]
         other = solvimon_client(
             client, theirs["api_key"], platform=theirs["platform_id"], tenant=tenant["id"]
@@ -462,10 +456,8 @@ def _dayzero_memo_stores_nothing(client: TestClient, headers_for: DayZeroHeaders
     tenant's credentials; neither tenant's memos change. Each tenant has one memo first (so
     'nothing stored' compares non-empty lists)."""
     demo = dayzero_client(client)
-    credentials = _other_tenant(client)["credentials"]["dayzero"]
-    other = dayzero_client(
-        client, token=credentials["token"], business_id=credentials["business_id"]
-    )
+    every = new_tenant(client, name="other")["credentials"]
+    credentials, other = every["dayzero"], dayzero_as(client, every)
     customer = demo.customer()["id"]
     demo.memo(customer)
     other.memo(other.customer()["id"])
@@ -581,7 +573,7 @@ class KojoWorld:
         served = _kojo_query(client, _bearer(demo_token))
         assert served.status_code == 200, served.text
         assert len(served.json()["data"]["invoices"]) == 1
-        tenant = _other_tenant(client)
+        tenant = new_tenant(client, name="other")
         theirs = tenant["credentials"]["kojo"]
         other_token = kojo_token(
             client, {"client_id": theirs["client_id"], "client_secret": theirs["client_secret"]}
@@ -697,7 +689,7 @@ def test_kojo_token_endpoint_refuses_wrong_client_credentials_with_401_invalid_c
     client: TestClient,
     request_for: Callable[[Credentials], tuple[dict[str, str], dict[str, str]]],
 ) -> None:
-    form, headers = request_for(_other_tenant(client)["credentials"]["kojo"])
+    form, headers = request_for(new_tenant(client, name="other")["credentials"]["kojo"])
 
     response = client.post(
         "/kojo/oauth2/token", data={"grant_type": "client_credentials", **form}, headers=headers

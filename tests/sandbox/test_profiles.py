@@ -18,17 +18,18 @@ from contracts.vendors.count.client import CountClient
 from contracts.vendors.dayzero.client import DayZeroClient
 from sandbox.app import create_app
 from specs.readings import Profile
-from tests.support.clients import count_client, dayzero_client, eur, one_period, solvimon_client
+from tests.support.clients import (
+    count_client,
+    dayzero_client,
+    dayzero_of_new_tenant,
+    eur,
+    one_period,
+    solvimon_client,
+)
 from tests.support.processes import CREDITBOX, serving
 
 WRAPPED = {"readings": {"dayzero.envelope": "wrapped"}}
 ENVELOPE_KEYS = {"success", "message", "code", "data"}
-
-
-def second_tenant(client: TestClient) -> DayZeroClient:
-    created = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()
-    credentials = created["credentials"]["dayzero"]
-    return dayzero_client(client, credentials["token"], credentials["business_id"])
 
 
 def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrapped(
@@ -58,7 +59,7 @@ def test_errors_keep_their_shape_under_the_wrapped_envelope(
 def test_a_tenants_profile_does_not_change_what_other_tenants_get(
     client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    other = second_tenant(client)
+    other = dayzero_of_new_tenant(client, id="tenant-b")
     client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
     assert "data" in dayzero.customer()
     bare = other.customer()

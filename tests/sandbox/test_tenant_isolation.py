@@ -17,7 +17,13 @@ from starlette.testclient import TestClient
 from contracts.vendors.solvimon.client import line_credit
 from sandbox.app import _parsed_spec, create_app
 from tests.sandbox.control_api.test_fixtures import SAMPLE
-from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
+from tests.support.clients import (
+    count_client,
+    dayzero_as,
+    dayzero_client,
+    kojo_client,
+    solvimon_client,
+)
 from tests.support.figures import record
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -40,7 +46,7 @@ def world() -> Iterator[dict[str, Any]]:
         b = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()["credentials"]
         kojo_b = {k: v for k, v in b["kojo"].items() if k != "base_url"}
         as_b = {
-            "dayzero": dayzero_client(client, b["dayzero"]["token"], b["dayzero"]["business_id"]),
+            "dayzero": dayzero_as(client, b),
             "count": count_client(client, b["count"]),
             "solvimon": solvimon_client(client, b["solvimon"]["api_key"], tenant="tenant-b"),
             "kojo": kojo_client(client, kojo_b),

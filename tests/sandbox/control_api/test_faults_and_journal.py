@@ -12,7 +12,13 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.dayzero.client import DayZeroClient
-from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
+from tests.support.clients import (
+    count_client,
+    dayzero_client,
+    dayzero_of_new_tenant,
+    kojo_client,
+    solvimon_client,
+)
 
 KOJO_QUERY = "{ creditMemos(limit: 1) { id } }"
 
@@ -24,9 +30,7 @@ def set_faults(client: TestClient, body: dict[str, Any], tenant: str = "demo") -
 
 
 def other_tenant(client: TestClient) -> DayZeroClient:
-    credentials = client.post("/_sandbox/tenants", json={"id": "other"}).json()["credentials"]
-    own = credentials["dayzero"]
-    return dayzero_client(client, token=own["token"], business_id=own["business_id"])
+    return dayzero_of_new_tenant(client, id="other")
 
 
 def test_latency_slows_only_the_tenant_that_asked(

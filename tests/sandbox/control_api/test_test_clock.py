@@ -9,7 +9,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import line_credit
-from tests.support.clients import count_client, kojo_token, solvimon_client
+from tests.support.clients import count_client, kojo_token, new_tenant, solvimon_client
 
 KOJO_QUERY = {"query": "{ creditMemos(limit: 1) { id } }"}
 
@@ -31,7 +31,7 @@ def test_a_new_tenant_clock_shows_real_time(client: TestClient) -> None:
 
 
 def test_advancing_moves_only_that_tenants_clock(client: TestClient) -> None:
-    other = client.post("/_sandbox/tenants", json={"id": "other"}).json()
+    other = new_tenant(client, id="other")
     moved = advance(client, days=30, hours=1)
     assert moved["offset_seconds"] == 30 * 86400 + 3600
     assert parse(moved["now"]) - datetime.now(UTC) > timedelta(days=30)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from tests.support.clients import count_client
+from tests.support.clients import count_client, new_tenant
 
 FULL = {
     "customer": "Acme",
@@ -156,7 +156,7 @@ def test_invalid_body_is_400_with_a_message(client: TestClient) -> None:
 def test_another_workspace_cannot_see_my_records(client: TestClient) -> None:
     body = {"customer": "Mine", "email": "ap@mine.example"}
     mine = count_client(client).expect("POST", "/customers", 201, json=body)
-    other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    other = count_client(client, new_tenant(client)["credentials"]["count"])
     assert other.call("GET", f"/customers/{mine['id']}").status_code == 404
     assert other.expect("GET", "/customers", 200)["customers"] == []
 

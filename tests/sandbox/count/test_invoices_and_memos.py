@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client
+from tests.support.clients import count_client, new_tenant
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_another_workspaces_invoice_is_404_in_a_body(
     client: TestClient, count: CountClient, setup: dict[str, Any]
 ) -> None:
     memo = approved(count, setup, 30, "memo")
-    other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    other = count_client(client, new_tenant(client)["credentials"]["count"])
     customer = other.customer("Theirs", "ap@theirs.example")
     product = other.product("Theirs", 1)
     theirs = record(

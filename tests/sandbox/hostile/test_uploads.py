@@ -13,7 +13,7 @@ import pytest
 
 from contracts.vendors.count.client import CountClient
 from tests.sandbox.hostile.target import Target, count_error
-from tests.support.clients import count_client
+from tests.support.clients import count_client, new_tenant
 from tests.support.figures import record
 
 UPLOADED = b"%PDF-1.4 hostile"
@@ -38,9 +38,8 @@ class Uploads:
 
 @pytest.fixture(scope="module")
 def uploads(target: Target) -> Uploads:
-    tenant = target.http.post("/_sandbox/tenants", json={"name": "hostile uploads"})
-    assert tenant.status_code == 201, tenant.text
-    count = count_client(target.http, tenant.json()["credentials"]["count"])
+    tenant = new_tenant(target.http, name="hostile uploads")
+    count = count_client(target.http, tenant["credentials"]["count"])
     customer = count.customer("Uploads", "ap@uploads.example")["id"]
     product = count.product("Hour", 1)["id"]
     line = {"productUuid": product, "quantity": 1, "unitPrice": 1}

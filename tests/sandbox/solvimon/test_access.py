@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
-from tests.support.clients import MAIN, SECOND, SOLVIMON_KEY, solvimon_client
+from tests.support.clients import MAIN, SECOND, SOLVIMON_KEY, new_tenant, solvimon_client
 
 
 def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
@@ -91,7 +91,7 @@ def test_another_tenants_key_sees_nothing_of_ours(
     client: TestClient, solvimon: SolvimonClient
 ) -> None:
     invoice = solvimon.seed_invoice()
-    other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
+    other = new_tenant(client, name="other")
     theirs = other["credentials"]["solvimon"]
     stranger = solvimon_client(client, theirs["api_key"])
     assert stranger.call("GET", f"/invoices/{invoice['id']}").status_code == 404
