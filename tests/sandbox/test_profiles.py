@@ -20,6 +20,7 @@ from sandbox.app import create_app
 from specs.readings import Profile
 from tests.support.clients import (
     count_client,
+    count_record,
     dayzero_client,
     dayzero_of_new_tenant,
     eur,
@@ -218,12 +219,7 @@ def _count_memo(count: CountClient) -> dict[str, Any]:
     email = f"{uuid.uuid4().hex}@a.example"
     customer = count.customer("A", email)
     product = count.product("Hour", 10)
-    body = {
-        "invoiceType": "memo",
-        "customerUuid": customer["id"],
-        "date": "2026-03-01",
-        "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
-    }
+    body = count_record(customer["id"], product["id"], 10, "memo")
     return count.expect("POST", "/invoices", 201, json=body)
 
 

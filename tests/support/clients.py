@@ -89,16 +89,20 @@ def kojo_token(http: Requester, credentials: Mapping[str, str] = KOJO_DEMO) -> s
 
 
 def count_record(
-    customer: str, product: str, amount: float, kind: str | None = None, **fields: Any
+    customer: str,
+    product: str,
+    amount: float,
+    kind: str | None = None,
+    *,
+    quantity: float = 1,
+    **fields: Any,
 ) -> dict[str, Any]:
-    """A COUNT create body in the client's reading (the default): one line of ``amount`` of
-    ``product`` for ``customer``, dated 2026-03-01, of ``kind`` (``invoice``, ``memo``,
-    ``estimate``; none sent unless given), then ``fields`` (which may replace any of these)."""
-    body: dict[str, Any] = {
-        "customerUuid": customer,
-        "date": "2026-03-01",
-        "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
-    }
+    """A COUNT create body in the client's reading (the default): one line of ``quantity`` of
+    ``product`` at ``amount`` each for ``customer``, dated 2026-03-01, of ``kind`` (``invoice``,
+    ``memo``, ``estimate``; none sent unless given), then ``fields`` (which may replace any of
+    these)."""
+    line = {"productUuid": product, "quantity": quantity, "unitPrice": amount}
+    body: dict[str, Any] = {"customerUuid": customer, "date": "2026-03-01", "products": [line]}
     if kind is not None:
         body["invoiceType"] = kind
     return {**body, **fields}

@@ -10,6 +10,7 @@ from starlette.testclient import TestClient
 from contracts.vendors.solvimon.client import line_credit
 from tests.support.clients import (
     count_client,
+    count_record,
     dayzero_as,
     kojo_client,
     solvimon_client,
@@ -31,8 +32,7 @@ def fill(client: TestClient, tenant: str = "demo") -> None:
     email = f"{uuid.uuid4().hex}@acme.example"
     count_customer = count.customer("Acme", email)["id"]
     product = count.product("Hour", 50)["id"]
-    lines = [{"productUuid": product, "quantity": 2, "unitPrice": 50}]
-    body = {"customerUuid": count_customer, "date": "2026-03-01", "products": lines}
+    body = count_record(count_customer, product, 50, quantity=2)
     count_invoice = count.expect("POST", "/invoices", 201, json={**body, "isDraft": False})["id"]
     memo_body = {**body, "invoiceType": "memo", "isDraft": False}
     count_memo = count.expect("POST", "/invoices", 201, json=memo_body)["id"]

@@ -9,7 +9,13 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import line_credit
-from tests.support.clients import count_client, kojo_token, new_tenant, solvimon_client
+from tests.support.clients import (
+    count_client,
+    count_record,
+    kojo_token,
+    new_tenant,
+    solvimon_client,
+)
 
 KOJO_QUERY = {"query": "{ creditMemos(limit: 1) { id } }"}
 
@@ -66,18 +72,9 @@ def test_a_count_invoice_turns_overdue_when_the_clock_passes_its_due_date(
     customer = count.customer("Acme", "ap@acme.example")["id"]
     product = count.product("Hour", 50)["id"]
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
-    invoice = count.expect(
-        "POST",
-        "/invoices",
-        201,
-        json={
-            "customerUuid": customer,
-            "date": datetime.now(UTC).date().isoformat(),
-            "dueDate": due,
-            "isDraft": False,
-            "products": [{"productUuid": product, "quantity": 1, "unitPrice": 50}],
-        },
-    )
+    today = datetime.now(UTC).date().isoformat()
+    body = count_record(customer, product, 50, date=today, dueDate=due, isDraft=False)
+    invoice = count.expect("POST", "/invoices", 201, json=body)
     assert invoice["status"] == "approved"
     advance(client, days=15)
     late = count.expect("GET", f"/invoices/{invoice['id']}", 200)

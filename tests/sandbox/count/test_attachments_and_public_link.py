@@ -8,15 +8,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_record
 
 
 def _new(count: CountClient, customer: str, product: str, kind: str, amount: float) -> Any:
-    body = {
-        "invoiceType": kind,
-        "customerUuid": customer,
-        "date": "2026-03-01",
-        "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
-    }
+    body = count_record(customer, product, amount, kind)
     return count.expect("POST", "/invoices", 201, json=body)
 
 

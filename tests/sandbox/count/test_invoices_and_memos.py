@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client, new_tenant
+from tests.support.clients import count_client, count_record, new_tenant
 
 
 @pytest.fixture
@@ -21,13 +21,7 @@ def setup(count: CountClient) -> dict[str, Any]:
 def record(
     count: CountClient, setup: dict[str, Any], amount: float, kind: str = "invoice", **extra: Any
 ) -> Any:
-    body = {
-        "invoiceType": kind,
-        "customerUuid": setup["customer"],
-        "date": "2026-03-01",
-        "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": amount}],
-        **extra,
-    }
+    body = count_record(setup["customer"], setup["product"], amount, kind, **extra)
     return count.expect("POST", "/invoices", 201, json=body)
 
 
@@ -287,16 +281,8 @@ def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
     draft = record(count, setup, 10, "memo", appliedToInvoiceUuid=invoice["id"])
     assert (draft["isDraft"], draft["remainingCredit"]) == (True, 0.0)
     assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 50.0
-    on_invoice = count.call(
-        "POST",
-        "/invoices",
-        json={
-            "customerUuid": setup["customer"],
-            "date": "2026-03-01",
-            "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 5}],
-            "appliedToInvoiceUuid": invoice["id"],
-        },
-    )
+    body = count_record(setup["customer"], setup["product"], 5, appliedToInvoiceUuid=invoice["id"])
+    on_invoice = count.call("POST", "/invoices", json=body)
     assert on_invoice.status_code == 400
 
 
@@ -321,13 +307,7 @@ def test_a_field_of_another_kind_of_record_is_refused_and_nothing_is_created(
         "appliedToInvoiceUuid": invoice["id"],
         "applyCredit": {"creditMemo": {"id": memo["id"], "amount": 5}},
     }
-    body = {
-        "customerUuid": setup["customer"],
-        "date": "2026-03-01",
-        "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 20}],
-        field: values[field],
-        **({} if kind is None else {"invoiceType": kind}),
-    }
+    body = count_record(setup["customer"], setup["product"], 20, kind, **{field: values[field]})
     refused = count.call("POST", "/invoices", json=body)
     assert refused.json() == {"message": f"body: {message}", "statusCode": 400}
     listed = count.expect("GET", "/invoices", 200)

@@ -7,7 +7,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client
+from tests.support.clients import count_client, count_record
 
 
 def _records(count: CountClient) -> dict[str, Any]:
@@ -15,13 +15,7 @@ def _records(count: CountClient) -> dict[str, Any]:
     product = count.product("Hour", 10)
 
     def make(kind: str) -> Any:
-        body = {
-            "invoiceType": kind,
-            "customerUuid": customer["id"],
-            "date": "2026-03-01",
-            "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 100}],
-            "isDraft": False,
-        }
+        body = count_record(customer["id"], product["id"], 100, kind, isDraft=False)
         return count.expect("POST", "/invoices", 201, json=body)
 
     return {"invoice": make("invoice"), "memo": make("memo")}
