@@ -50,7 +50,7 @@ def records(client: TestClient) -> list[Any]:
         200,
         json={"creditMemos": [{"id": memo["id"], "amount": 10}]},
     )
-    return [count.expect("GET", "/invoices", 200)]
+    return [count.invoices()]
 
 
 def test_count_invariants_hold_on_real_responses(records: list[Any]) -> None:

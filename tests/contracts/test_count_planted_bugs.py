@@ -49,7 +49,7 @@ def _responses(base_url: str) -> list[Any]:
         for kind, draft in (("invoice", False), ("memo", False), ("invoice", True)):
             body = count_record(customer, product, 40, kind, date="2026-01-01", isDraft=draft)
             count.expect("POST", "/invoices", 201, json=body)
-        return [count.expect("GET", "/invoices", 200)]
+        return [count.invoices()]
 
 
 @pytest.fixture(scope="module")

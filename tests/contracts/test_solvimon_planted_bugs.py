@@ -58,7 +58,7 @@ def _responses(base_url: str) -> list[Any]:
         invoice = solvimon.seed_invoice()
         solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"))
         return [
-            solvimon.expect("GET", "/invoices", 200, params={"include_periods": "true"}),
+            solvimon.invoices(include_periods="true"),
             solvimon.invoice(invoice["id"]),
         ]
 

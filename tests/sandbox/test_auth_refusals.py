@@ -100,7 +100,7 @@ def _stamped(seconds_from_now: int, unit: int = 1) -> str:
 
 def _count_customers(client: TestClient, credentials: Credentials) -> int:
     """How many customers the workspace of ``credentials`` holds, read as its owner."""
-    return int(count_client(client, credentials).expect("GET", "/customers", 200)["totalRecords"])
+    return int(count_client(client, credentials).customers()["totalRecords"])
 
 
 HeadersFor = Callable[[Credentials, Credentials], dict[str, str]]

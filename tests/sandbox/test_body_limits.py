@@ -230,7 +230,7 @@ def test_an_upload_has_its_own_larger_limit(base_url: str) -> None:
         assert refused.status_code == 413
         limit = f"Request body too large: at most {UPLOAD_LIMIT} bytes here"
         assert refused.json() == {"message": limit, "statusCode": 413}
-        files = count.expect("GET", f"/invoices/{invoice}", 200).get("attachments") or []
+        files = count.get(invoice).get("attachments") or []
         assert [f.get("name") or f.get("title") for f in files if "b.pdf" in json.dumps(f)] == []
     record("hostile_input", requests=2)
 

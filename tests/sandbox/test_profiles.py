@@ -45,7 +45,7 @@ def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrap
     assert issued["data"]["status"] == "issued"
     listed = dayzero.memos()
     assert set(listed) == ENVELOPE_KEYS and listed["data"]["items"][0]["id"] == memo["id"]
-    credits = dayzero.expect("GET", f"/credit-memos/customers/{customer_id}/credits", 200)
+    credits = dayzero.customer_credits(customer_id)
     assert credits["data"]["total_credits_available"] == 10000
 
 
@@ -124,7 +124,7 @@ def test_a_fixture_sets_the_tenants_profile_once_its_data_has_loaded(
 ) -> None:
     fixture = _acme_fixture("wrapped")
     assert client.post("/_sandbox/tenants/demo/fixtures", json=fixture).status_code == 201
-    listed = dayzero.expect("GET", "/customers", 200)
+    listed = dayzero.customers()
     assert [c["name"] for c in listed["data"]["items"]] == ["Acme"]
 
 
@@ -134,7 +134,7 @@ def test_a_fixture_with_an_unknown_reading_loads_nothing(
     fixture = _acme_fixture("boxed")
     refused = client.post("/_sandbox/tenants/demo/fixtures", json=fixture)
     assert refused.status_code == 400 and "profile: dayzero.envelope" in refused.json()["detail"]
-    assert dayzero.expect("GET", "/customers", 200)["items"] == []
+    assert dayzero.customers()["items"] == []
 
 
 def test_a_snapshot_carries_the_tenants_profile(client: TestClient) -> None:
@@ -266,9 +266,9 @@ def test_count_bodies_are_bare_by_default_and_wrapped_under_the_wrapped_reading(
     bare = _count_memo(count)
     assert bare["invoiceType"] == "memo" and "data" not in bare
     client.put("/_sandbox/tenants/demo/profile", json={"readings": {"count.envelope": "wrapped"}})
-    got = count.expect("GET", f"/invoices/{bare['id']}", 200)
+    got = count.get(bare["id"])
     assert (got["status"], got["message"], got["data"]["id"]) == ("success", "Success", bare["id"])
-    listed = count.expect("GET", "/invoices", 200)
+    listed = count.invoices()
     assert listed["data"]["totalRecords"] == 1
     missing = count.call("GET", "/invoices/00000000-0000-4000-8000-000000000000")
     assert missing.json() == {"message": "Invoice not found", "statusCode": 404}
@@ -322,10 +322,10 @@ def test_count_list_rows_are_named_by_default_and_records_under_the_reference_re
 ) -> None:
     count = count_client(client)
     memo = _count_memo(count)
-    assert [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]] == [memo["id"]]
+    assert [r["id"] for r in count.invoices()["invoices"]] == [memo["id"]]
     client.put(
         "/_sandbox/tenants/demo/profile", json={"readings": {"count.list-rows": "reference"}}
     )
-    listed = count.expect("GET", "/invoices", 200)
+    listed = count.invoices()
     assert "invoices" not in listed and [r["id"] for r in listed["records"]] == [memo["id"]]
-    assert count.expect("GET", "/customers", 200)["records"][0]["customer"] == "A"
+    assert count.customers()["records"][0]["customer"] == "A"

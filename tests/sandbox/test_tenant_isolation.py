@@ -58,14 +58,12 @@ def world() -> Iterator[dict[str, Any]]:
         )
         ids = {
             "credit_memo_id": [m["id"] for m in dayzero.memos()["items"]],
-            "invoice_id": [i["id"] for i in dayzero.expect("GET", "/invoices", 200)["items"]],
-            "customer_id": [c["id"] for c in dayzero.expect("GET", "/customers", 200)["items"]],
-            "count_record": [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]],
-            "count_customer": [
-                c["id"] for c in count.expect("GET", "/customers", 200)["customers"]
-            ],
+            "invoice_id": [i["id"] for i in dayzero.invoices()["items"]],
+            "customer_id": [c["id"] for c in dayzero.customers()["items"]],
+            "count_record": [r["id"] for r in count.invoices()["invoices"]],
+            "count_customer": [c["id"] for c in count.customers()["customers"]],
             "count_product": [p["id"] for p in count.expect("GET", "/products", 200)["products"]],
-            "resourceId": [i["id"] for i in solvimon.expect("GET", "/invoices", 200)["data"]],
+            "resourceId": [i["id"] for i in solvimon.invoices()["data"]],
         }
         kojo_a = kojo_client(client).data("{ creditMemos { id } invoices { id } }")
         ids["kojo"] = [x["id"] for kind in kojo_a.values() for x in kind]

@@ -58,13 +58,10 @@ def view(client: TestClient, tenant: str) -> dict[str, Any]:
     kojo = kojo_client(client, credentials["kojo"], tenant=tenant)
     return {
         "dayzero_memos": dayzero.memos(limit=100),
-        "dayzero_invoices": dayzero.expect("GET", "/invoices", 200, params={"limit": 100}),
-        "count": count.expect("GET", "/invoices", 200, params={"limit": 100}),
-        "count_audit": [
-            count.expect("GET", f"/invoices/{row['id']}/audit-log", 200)
-            for row in count.expect("GET", "/invoices", 200)["invoices"]
-        ],
-        "solvimon": solvimon.expect("GET", "/invoices", 200, params={"limit": 100})["data"],
+        "dayzero_invoices": dayzero.invoices(limit=100),
+        "count": count.invoices(limit=100),
+        "count_audit": [count.audit_log(row["id"]) for row in count.invoices()["invoices"]],
+        "solvimon": solvimon.invoices(limit=100)["data"],
         "kojo": kojo.data(KOJO_QUERY),
     }
 

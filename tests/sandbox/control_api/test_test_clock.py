@@ -77,9 +77,9 @@ def test_a_count_invoice_turns_overdue_when_the_clock_passes_its_due_date(
     invoice = count.expect("POST", "/invoices", 201, json=body)
     assert invoice["status"] == "approved"
     advance(client, days=15)
-    late = count.expect("GET", f"/invoices/{invoice['id']}", 200)
+    late = count.get(invoice["id"])
     assert late["status"] == "overdue"
-    listed = count.expect("GET", "/invoices", 200, params={"status": "overdue"})
+    listed = count.invoices(status="overdue")
     assert [row["id"] for row in listed["invoices"]] == [invoice["id"]]
 
 
@@ -101,7 +101,7 @@ def test_a_solvimon_draft_turns_final_after_its_grace_period_unless_on_hold(
     assert parse(final["updated_to_final_at"]) - parse(draft["created_at"]) == timedelta(hours=48)
     assert solvimon.invoice(held["id"])["status"] == "DRAFT"
     assert solvimon.credit(draft["id"], line_credit(1, 1, 1, "1.00")).status_code == 200
-    finals = solvimon.expect("GET", "/invoices", 200, params={"statuses": "FINAL"})["data"]
+    finals = solvimon.invoices(statuses="FINAL")["data"]
     assert draft["id"] in [row["id"] for row in finals]
 
 
