@@ -12,7 +12,7 @@ from contracts.vendors.count import checks as checks
 from tests.contracts.support import (
     count_args,
     failing_with_bug,
-    faithful_responses,
+    faithful_fixture,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
@@ -52,9 +52,7 @@ def _responses(base_url: str) -> list[Any]:
         return [count.invoices()]
 
 
-@pytest.fixture(scope="module")
-def faithful() -> list[Any]:
-    return faithful_responses(_responses)
+faithful = faithful_fixture(_responses)
 
 
 @pytest.mark.parametrize("bug", sorted(COUNT_INVARIANT_BUGS))

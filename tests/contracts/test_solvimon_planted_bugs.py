@@ -14,7 +14,7 @@ from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     failing_checks,
     failing_with_bug,
-    faithful_responses,
+    faithful_fixture,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
@@ -63,9 +63,7 @@ def _responses(base_url: str) -> list[Any]:
         ]
 
 
-@pytest.fixture(scope="module")
-def faithful() -> list[Any]:
-    return faithful_responses(_responses)
+faithful = faithful_fixture(_responses)
 
 
 @pytest.mark.parametrize("bug", sorted(SOLVIMON_INVARIANT_BUGS))
