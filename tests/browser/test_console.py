@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Dialog, Locator, Page, expect
 
 from tests.browser.conftest import keep_within
-from tests.support.clients import count_client
+from tests.support.clients import count_client, count_record
 from tests.support.processes import serving
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "demo.yaml"
@@ -32,13 +32,10 @@ def count_invoice_due_in_ten_days(base_url: str) -> str:
         customer = count.customer("Browser Test Co", "ap@browser.example")
         product = count.product("Hour", 10)
         today = datetime.now(UTC).date()
-        body = {
-            "customerUuid": customer["id"],
-            "date": today.isoformat(),
-            "dueDate": (today + timedelta(days=10)).isoformat(),
-            "isDraft": False,
-            "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
-        }
+        due = (today + timedelta(days=10)).isoformat()
+        body = count_record(
+            customer["id"], product["id"], 10, date=today.isoformat(), dueDate=due, isDraft=False
+        )
         invoice = count.expect("POST", "/invoices", 201, json=body)
         count.expect("POST", f"/invoices/{invoice['id']}/send", 200)
     return str(invoice["invoiceNumber"])

@@ -12,6 +12,7 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+import pytest
 
 from contracts import config
 from contracts.report import RunReport
@@ -101,10 +102,15 @@ def schema_layer_with_bugs(
         )
 
 
-def faithful_responses(responses_of: Callable[[str], list[Any]]) -> list[Any]:
-    """What ``responses_of`` gets from a faithful sandbox (once per test module: a fixture)."""
-    with EmbeddedSandbox() as sandbox:
-        return responses_of(sandbox.base_url)
+def faithful_fixture(responses_of: Callable[[str], list[Any]]) -> Any:
+    """A module-scoped fixture ``faithful``: what ``responses_of`` gets from a faithful sandbox,
+    read once per test module for its response-bug tests to rewrite copies of."""
+
+    def faithful() -> list[Any]:
+        with EmbeddedSandbox() as sandbox:
+            return responses_of(sandbox.base_url)
+
+    return pytest.fixture(scope="module", name="faithful")(faithful)
 
 
 def failing_with_bug(checks: ModuleType, bug: str, faithful: list[Any]) -> set[str]:

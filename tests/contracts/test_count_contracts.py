@@ -11,7 +11,7 @@ from starlette.testclient import TestClient
 
 from contracts.vendors.count import checks as checks
 from tests.contracts.support import check_quietly, count_args
-from tests.support.clients import COUNT_DEMO, count_client
+from tests.support.clients import COUNT_DEMO, count_client, count_record
 from tests.support.processes import run_cli, serving
 
 
@@ -40,13 +40,7 @@ def records(client: TestClient) -> list[Any]:
     product = count.product("Hour", 10)["id"]
 
     def new(kind: str, amount: float) -> Any:
-        body = {
-            "invoiceType": kind,
-            "customerUuid": customer,
-            "date": "2026-01-01",
-            "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
-            "isDraft": False,
-        }
+        body = count_record(customer, product, amount, kind, date="2026-01-01", isDraft=False)
         return count.expect("POST", "/invoices", 201, json=body)
 
     invoice, memo = new("invoice", 100), new("memo", 30)
@@ -56,7 +50,7 @@ def records(client: TestClient) -> list[Any]:
         200,
         json={"creditMemos": [{"id": memo["id"], "amount": 10}]},
     )
-    return [count.expect("GET", "/invoices", 200)]
+    return [count.invoices()]
 
 
 def test_count_invariants_hold_on_real_responses(records: list[Any]) -> None:

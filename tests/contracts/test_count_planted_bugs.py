@@ -12,12 +12,12 @@ from contracts.vendors.count import checks as checks
 from tests.contracts.support import (
     count_args,
     failing_with_bug,
-    faithful_responses,
+    faithful_fixture,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
 )
-from tests.support.clients import count_client
+from tests.support.clients import count_client, count_record
 
 COUNT_RULE_BUGS = {
     "count_over_apply_accepted": "CT-OVER-APPLY-400",
@@ -47,20 +47,12 @@ def _responses(base_url: str) -> list[Any]:
         customer = count.customer("Acme", "ap@acme.example")["id"]
         product = count.product("Hour", 10)["id"]
         for kind, draft in (("invoice", False), ("memo", False), ("invoice", True)):
-            body = {
-                "invoiceType": kind,
-                "customerUuid": customer,
-                "date": "2026-01-01",
-                "products": [{"productUuid": product, "quantity": 1, "unitPrice": 40}],
-                "isDraft": draft,
-            }
+            body = count_record(customer, product, 40, kind, date="2026-01-01", isDraft=draft)
             count.expect("POST", "/invoices", 201, json=body)
-        return [count.expect("GET", "/invoices", 200)]
+        return [count.invoices()]
 
 
-@pytest.fixture(scope="module")
-def faithful() -> list[Any]:
-    return faithful_responses(_responses)
+faithful = faithful_fixture(_responses)
 
 
 @pytest.mark.parametrize("bug", sorted(COUNT_INVARIANT_BUGS))

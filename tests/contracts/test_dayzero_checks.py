@@ -41,9 +41,9 @@ def responses(dayzero: DayZeroClient) -> list[Any]:
     dayzero.expect("POST", f"/credit-memos/{voided['id']}/void", 201, json={"reason": "x"})
     return [
         dayzero.memos(),
-        dayzero.expect("GET", "/invoices", 200),
+        dayzero.invoices(),
         dayzero.get_memo(applied["id"]),
-        dayzero.expect("GET", f"/credit-memos/customers/{customer['id']}/credits", 200),
+        dayzero.customer_credits(customer["id"]),
     ]
 
 

@@ -14,7 +14,7 @@ from tests.contracts.support import (
     check_quietly,
     failing_checks,
     failing_with_bug,
-    faithful_responses,
+    faithful_fixture,
     kojo_args,
     outcomes,
     rules_with_bug,
@@ -85,9 +85,7 @@ def _responses(base_url: str) -> list[Any]:
         ]
 
 
-@pytest.fixture(scope="module")
-def faithful() -> list[Any]:
-    return faithful_responses(_responses)
+faithful = faithful_fixture(_responses)
 
 
 def test_kojo_invariants_hold_on_real_responses(faithful: list[Any]) -> None:

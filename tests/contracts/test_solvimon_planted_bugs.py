@@ -14,7 +14,7 @@ from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import (
     failing_checks,
     failing_with_bug,
-    faithful_responses,
+    faithful_fixture,
     outcomes,
     rules_with_bug,
     schema_layer_with_bugs,
@@ -58,14 +58,12 @@ def _responses(base_url: str) -> list[Any]:
         invoice = solvimon.seed_invoice()
         solvimon.credit(invoice["id"], line_credit(1, 1, 1, "10.00"))
         return [
-            solvimon.expect("GET", "/invoices", 200, params={"include_periods": "true"}),
+            solvimon.invoices(include_periods="true"),
             solvimon.invoice(invoice["id"]),
         ]
 
 
-@pytest.fixture(scope="module")
-def faithful() -> list[Any]:
-    return faithful_responses(_responses)
+faithful = faithful_fixture(_responses)
 
 
 @pytest.mark.parametrize("bug", sorted(SOLVIMON_INVARIANT_BUGS))

@@ -43,21 +43,15 @@ from tests.support.clients import (
     MAIN,
     SECOND,
     count_client,
+    dayzero_as,
     dayzero_client,
     kojo_token,
+    new_tenant,
     solvimon_client,
 )
 from tests.support.figures import record
 
 Credentials = dict[str, Any]
-
-
-def _other_tenant(client: TestClient) -> dict[str, Any]:
-    """A second tenant, through the control API: every vendor's credentials and its id."""
-    response = client.post("/_sandbox/tenants", json={"name": "other"})
-    assert response.status_code == 201, response.text
-    tenant: dict[str, Any] = response.json()
-    return tenant
 
 
 def _refused(response: httpx.Response, status: int) -> Any:
@@ -106,85 +100,73 @@ def _stamped(seconds_from_now: int, unit: int = 1) -> str:
 
 def _count_customers(client: TestClient, credentials: Credentials) -> int:
     """How many customers the workspace of ``credentials`` holds, read as its owner."""
-    return int(count_client(client, credentials).expect("GET", "/customers", 200)["totalRecords"])
+    return int(count_client(client, credentials).customers()["totalRecords"])
 
 
 HeadersFor = Callable[[Credentials, Credentials], dict[str, str]]
 
-COUNT_REFUSALS = [
-    pytest.param(
-        lambda demo, other: {"content-type": "application/json"},
+JSON = {"content-type": "application/json"}
+# each refusal: the headers sent, made of the demo tenant's and another tenant's credentials;
+# the status and message it gets
+COUNT_REFUSALS: dict[str, tuple[HeadersFor, int, str]] = {
+    "no_credentials_at_all": (lambda demo, other: JSON, 401, MISSING_HMAC),
+    "a_partner_token_without_hmac_headers": (
+        lambda demo, other: {"Authorization": f"Bearer {demo['access_token']}", **JSON},
         401,
         MISSING_HMAC,
-        id="no_credentials_at_all",
     ),
-    pytest.param(
-        lambda demo, other: {
-            "Authorization": f"Bearer {demo['access_token']}",
-            "content-type": "application/json",
-        },
-        401,
-        MISSING_HMAC,
-        id="a_partner_token_without_hmac_headers",
-    ),
-    pytest.param(
+    "a_signature_made_with_the_wrong_secret": (
         lambda demo, other: _count_headers(demo, secret="not-the-client-secret"),
         401,
         SIGNATURE_MISMATCH,
-        id="a_signature_made_with_the_wrong_secret",
     ),
-    pytest.param(
+    "a_made_up_signature": (
         lambda demo, other: {**_count_headers(demo), "x-signature": "0" * 64},
         401,
         SIGNATURE_MISMATCH,
-        id="a_made_up_signature",
     ),
-    pytest.param(
+    "a_timestamp_too_old": (
         lambda demo, other: _count_headers(demo, timestamp=_stamped(-OUTSIDE_THE_WINDOW)),
         401,
         STALE,
-        id="a_timestamp_too_old",
     ),
-    pytest.param(
+    "a_timestamp_too_far_in_the_future": (
         lambda demo, other: _count_headers(demo, timestamp=_stamped(OUTSIDE_THE_WINDOW)),
         401,
         STALE,
-        id="a_timestamp_too_far_in_the_future",
     ),
-    pytest.param(
+    "a_timestamp_too_old_in_milliseconds": (
         lambda demo, other: _count_headers(
             demo, timestamp=_stamped(-OUTSIDE_THE_WINDOW, unit=1000)
         ),
         401,
         STALE,
-        id="a_timestamp_too_old_in_milliseconds",
     ),
-    pytest.param(
+    "an_unknown_client_id": (
         lambda demo, other: _count_headers(demo, client_id="cnt_nobody"),
         401,
         "Unknown client id",
-        id="an_unknown_client_id",
     ),
-    pytest.param(
+    "another_workspaces_token_with_our_signature": (
         lambda demo, other: _count_headers(demo, token=other["access_token"]),
         403,
         "Workspace not authorised for this client",
-        id="another_workspaces_token_with_our_signature",
     ),
-    pytest.param(
+    "our_token_with_another_workspaces_signature": (
         lambda demo, other: _count_headers(other, token=demo["access_token"]),
         403,
         "Workspace not authorised for this client",
-        id="our_token_with_another_workspaces_signature",
     ),
-]
+}
 
 
-@pytest.mark.parametrize(("headers_for", "status", "message"), COUNT_REFUSALS)
+@pytest.mark.parametrize(
+    ("headers_for", "status", "message"), COUNT_REFUSALS.values(), ids=COUNT_REFUSALS
+)
 def test_count_refuses_a_write_without_valid_credentials_and_stores_nothing(
     client: TestClient, headers_for: HeadersFor, status: int, message: str
 ) -> None:
-    other = _other_tenant(client)["credentials"]["count"]
+    other = new_tenant(client, name="other")["credentials"]["count"]
     before = (_count_customers(client, COUNT_DEMO), _count_customers(client, other))
 
     response = client.post(
@@ -281,7 +263,7 @@ class SolvimonWorld:
             MAIN: demo.seed_invoice()["id"],
             SECOND: demo.seed_invoice(platform_id=SECOND)["id"],
         }
-        tenant = _other_tenant(client)
+        tenant = new_tenant(client, name="other")
         theirs = tenant["credentials"]["solvimon"]
         other = solvimon_client(
             client, theirs["api_key"], platform=theirs["platform_id"], tenant=tenant["id"]
@@ -462,10 +444,8 @@ def _dayzero_memo_stores_nothing(client: TestClient, headers_for: DayZeroHeaders
     tenant's credentials; neither tenant's memos change. Each tenant has one memo first (so
     'nothing stored' compares non-empty lists)."""
     demo = dayzero_client(client)
-    credentials = _other_tenant(client)["credentials"]["dayzero"]
-    other = dayzero_client(
-        client, token=credentials["token"], business_id=credentials["business_id"]
-    )
+    every = new_tenant(client, name="other")["credentials"]
+    credentials, other = every["dayzero"], dayzero_as(client, every)
     customer = demo.customer()["id"]
     demo.memo(customer)
     other.memo(other.customer()["id"])
@@ -581,7 +561,7 @@ class KojoWorld:
         served = _kojo_query(client, _bearer(demo_token))
         assert served.status_code == 200, served.text
         assert len(served.json()["data"]["invoices"]) == 1
-        tenant = _other_tenant(client)
+        tenant = new_tenant(client, name="other")
         theirs = tenant["credentials"]["kojo"]
         other_token = kojo_token(
             client, {"client_id": theirs["client_id"], "client_secret": theirs["client_secret"]}
@@ -697,7 +677,7 @@ def test_kojo_token_endpoint_refuses_wrong_client_credentials_with_401_invalid_c
     client: TestClient,
     request_for: Callable[[Credentials], tuple[dict[str, str], dict[str, str]]],
 ) -> None:
-    form, headers = request_for(_other_tenant(client)["credentials"]["kojo"])
+    form, headers = request_for(new_tenant(client, name="other")["credentials"]["kojo"])
 
     response = client.post(
         "/kojo/oauth2/token", data={"grant_type": "client_credentials", **form}, headers=headers

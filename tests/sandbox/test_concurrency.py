@@ -79,8 +79,8 @@ def test_count_applies_through_both_routes_never_exceed_the_memo(sandbox: Embedd
 
         statuses = all_at_once(sandbox.base_url, apply)
         assert statuses == {200: 14, 400: CLIENTS - 14}  # 14 x 7 = 98 of the memo's 100
-        after_memo = count.expect("GET", f"/invoices/{memo}", 200)
-        after_invoice = count.expect("GET", f"/invoices/{invoice}", 200)
+        after_memo = count.get(memo)
+        after_invoice = count.get(invoice)
         assert (after_memo["appliedAmount"], after_memo["remainingCredit"]) == (98.0, 2.0)
         assert (after_invoice["creditApplied"], after_invoice["openBalance"]) == (98.0, 902.0)
 

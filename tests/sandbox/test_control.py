@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from tests.support.clients import DEMO_BUSINESS_ID, DEMO_TOKEN, dayzero_client
+from tests.support.clients import (
+    DEMO_BUSINESS_ID,
+    DEMO_TOKEN,
+    dayzero_as,
+    dayzero_client,
+    new_tenant,
+)
 
 
 def test_health_says_where_data_lives(client: TestClient) -> None:
@@ -33,10 +39,10 @@ def test_new_tenant_gets_working_credentials_of_its_own(client: TestClient) -> N
     assert tenant["name"] == "ci-job-1" and tenant["id"].startswith("tn_")
     credentials = tenant["credentials"]["dayzero"]
     assert credentials["token"].startswith("dz_") and credentials["token"] != DEMO_TOKEN
-    own = dayzero_client(client, token=credentials["token"], business_id=credentials["business_id"])
+    own = dayzero_as(client, tenant["credentials"])
     own.customer()
-    assert len(own.expect("GET", "/customers", 200)["items"]) == 1
-    assert dayzero_client(client).expect("GET", "/customers", 200)["items"] == []
+    assert len(own.customers()["items"]) == 1
+    assert dayzero_client(client).customers()["items"] == []
 
 
 def test_tenant_without_a_body_and_with_a_chosen_id(client: TestClient) -> None:
@@ -55,9 +61,8 @@ def test_tenant_without_a_body_and_with_a_chosen_id(client: TestClient) -> None:
 
 
 def test_reset_empties_the_tenant_and_keeps_its_credentials(client: TestClient) -> None:
-    tenant = client.post("/_sandbox/tenants", json={"name": "reset-me"}).json()
-    credentials = tenant["credentials"]["dayzero"]
-    own = dayzero_client(client, token=credentials["token"], business_id=credentials["business_id"])
+    tenant = new_tenant(client, name="reset-me")
+    own = dayzero_as(client, tenant["credentials"])
     demo = dayzero_client(client)
     own.memo(own.customer()["id"])
     demo.customer()
@@ -65,10 +70,10 @@ def test_reset_empties_the_tenant_and_keeps_its_credentials(client: TestClient) 
     response = client.post(f"/_sandbox/tenants/{tenant['id']}/reset")
 
     assert (response.status_code, response.json()["id"]) == (200, tenant["id"])
-    assert own.expect("GET", "/customers", 200)["items"] == []
+    assert own.customers()["items"] == []
     assert own.memos()["items"] == []
     assert own.memo(own.customer()["id"])["number"] == "CM-0001"
-    assert len(demo.expect("GET", "/customers", 200)["items"]) == 1
+    assert len(demo.customers()["items"]) == 1
 
 
 def test_unknown_tenant_is_404(client: TestClient) -> None:

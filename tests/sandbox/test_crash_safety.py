@@ -71,7 +71,7 @@ def every_memo(dayzero: DayZeroClient) -> list[dict[str, Any]]:
     cursor = None
     while True:
         params: dict[str, Any] = {"limit": 100, **({"cursor": cursor} if cursor else {})}
-        page = dayzero.expect("GET", "/credit-memos", 200, params=params)
+        page = dayzero.memos(**params)
         memos += page["items"]
         cursor = page["next_cursor"]
         if not cursor:

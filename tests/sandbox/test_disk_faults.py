@@ -46,7 +46,7 @@ def test_a_data_directory_that_takes_no_writes_stops_start_up_clearly(
 
 
 def customers(http: httpx.Client) -> list[str]:
-    return sorted(c["name"] for c in dayzero_client(http).expect("GET", "/customers", 200)["items"])
+    return sorted(c["name"] for c in dayzero_client(http).customers()["items"])
 
 
 def test_a_write_the_disk_refuses_is_503_and_kept_nowhere(tmp_path: Path) -> None:

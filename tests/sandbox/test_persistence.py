@@ -28,7 +28,7 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
         before = {
             "memo": dayzero.get_memo(memo["id"]),
             "invoice": dayzero.get_invoice(invoice["id"]),
-            "customers": dayzero.expect("GET", "/customers", 200),
+            "customers": dayzero.customers(),
         }
 
     with (
@@ -38,7 +38,7 @@ def test_everything_is_still_there_after_a_restart(tmp_path: Path) -> None:
         dayzero = dayzero_client(http)
         assert dayzero.get_memo(memo["id"]) == before["memo"]
         assert dayzero.get_invoice(invoice["id"]) == before["invoice"]
-        assert dayzero.expect("GET", "/customers", 200) == before["customers"]
+        assert dayzero.customers() == before["customers"]
         kept = http.get("/_sandbox/tenants/kept").json()
         assert kept["credentials"] == tenant["credentials"]
         assert kept["clock"]["offset_seconds"] == 86400  # the test clock and faults persist
@@ -51,7 +51,7 @@ def test_in_memory_server_keeps_nothing(tmp_path: Path) -> None:
         dayzero_client(http).customer()
         assert http.get("/_sandbox/health").json()["storage"] == "memory"
     with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
-        assert dayzero_client(http).expect("GET", "/customers", 200)["items"] == []
+        assert dayzero_client(http).customers()["items"] == []
 
 
 def test_what_a_restart_reads_back_is_exactly_what_was_served(tmp_path: Path) -> None:

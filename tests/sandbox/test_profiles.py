@@ -18,17 +18,19 @@ from contracts.vendors.count.client import CountClient
 from contracts.vendors.dayzero.client import DayZeroClient
 from sandbox.app import create_app
 from specs.readings import Profile
-from tests.support.clients import count_client, dayzero_client, eur, one_period, solvimon_client
+from tests.support.clients import (
+    count_client,
+    count_record,
+    dayzero_client,
+    dayzero_of_new_tenant,
+    eur,
+    one_period,
+    solvimon_client,
+)
 from tests.support.processes import CREDITBOX, serving
 
 WRAPPED = {"readings": {"dayzero.envelope": "wrapped"}}
 ENVELOPE_KEYS = {"success", "message", "code", "data"}
-
-
-def second_tenant(client: TestClient) -> DayZeroClient:
-    created = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()
-    credentials = created["credentials"]["dayzero"]
-    return dayzero_client(client, credentials["token"], credentials["business_id"])
 
 
 def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrapped(
@@ -43,7 +45,7 @@ def test_a_tenant_that_chooses_the_wrapped_envelope_gets_every_success_body_wrap
     assert issued["data"]["status"] == "issued"
     listed = dayzero.memos()
     assert set(listed) == ENVELOPE_KEYS and listed["data"]["items"][0]["id"] == memo["id"]
-    credits = dayzero.expect("GET", f"/credit-memos/customers/{customer_id}/credits", 200)
+    credits = dayzero.customer_credits(customer_id)
     assert credits["data"]["total_credits_available"] == 10000
 
 
@@ -58,7 +60,7 @@ def test_errors_keep_their_shape_under_the_wrapped_envelope(
 def test_a_tenants_profile_does_not_change_what_other_tenants_get(
     client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    other = second_tenant(client)
+    other = dayzero_of_new_tenant(client, id="tenant-b")
     client.put("/_sandbox/tenants/demo/profile", json=WRAPPED)
     assert "data" in dayzero.customer()
     bare = other.customer()
@@ -122,7 +124,7 @@ def test_a_fixture_sets_the_tenants_profile_once_its_data_has_loaded(
 ) -> None:
     fixture = _acme_fixture("wrapped")
     assert client.post("/_sandbox/tenants/demo/fixtures", json=fixture).status_code == 201
-    listed = dayzero.expect("GET", "/customers", 200)
+    listed = dayzero.customers()
     assert [c["name"] for c in listed["data"]["items"]] == ["Acme"]
 
 
@@ -132,7 +134,7 @@ def test_a_fixture_with_an_unknown_reading_loads_nothing(
     fixture = _acme_fixture("boxed")
     refused = client.post("/_sandbox/tenants/demo/fixtures", json=fixture)
     assert refused.status_code == 400 and "profile: dayzero.envelope" in refused.json()["detail"]
-    assert dayzero.expect("GET", "/customers", 200)["items"] == []
+    assert dayzero.customers()["items"] == []
 
 
 def test_a_snapshot_carries_the_tenants_profile(client: TestClient) -> None:
@@ -217,12 +219,7 @@ def _count_memo(count: CountClient) -> dict[str, Any]:
     email = f"{uuid.uuid4().hex}@a.example"
     customer = count.customer("A", email)
     product = count.product("Hour", 10)
-    body = {
-        "invoiceType": "memo",
-        "customerUuid": customer["id"],
-        "date": "2026-03-01",
-        "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 10}],
-    }
+    body = count_record(customer["id"], product["id"], 10, "memo")
     return count.expect("POST", "/invoices", 201, json=body)
 
 
@@ -269,9 +266,9 @@ def test_count_bodies_are_bare_by_default_and_wrapped_under_the_wrapped_reading(
     bare = _count_memo(count)
     assert bare["invoiceType"] == "memo" and "data" not in bare
     client.put("/_sandbox/tenants/demo/profile", json={"readings": {"count.envelope": "wrapped"}})
-    got = count.expect("GET", f"/invoices/{bare['id']}", 200)
+    got = count.get(bare["id"])
     assert (got["status"], got["message"], got["data"]["id"]) == ("success", "Success", bare["id"])
-    listed = count.expect("GET", "/invoices", 200)
+    listed = count.invoices()
     assert listed["data"]["totalRecords"] == 1
     missing = count.call("GET", "/invoices/00000000-0000-4000-8000-000000000000")
     assert missing.json() == {"message": "Invoice not found", "statusCode": 404}
@@ -325,10 +322,10 @@ def test_count_list_rows_are_named_by_default_and_records_under_the_reference_re
 ) -> None:
     count = count_client(client)
     memo = _count_memo(count)
-    assert [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]] == [memo["id"]]
+    assert [r["id"] for r in count.invoices()["invoices"]] == [memo["id"]]
     client.put(
         "/_sandbox/tenants/demo/profile", json={"readings": {"count.list-rows": "reference"}}
     )
-    listed = count.expect("GET", "/invoices", 200)
+    listed = count.invoices()
     assert "invoices" not in listed and [r["id"] for r in listed["records"]] == [memo["id"]]
-    assert count.expect("GET", "/customers", 200)["records"][0]["customer"] == "A"
+    assert count.customers()["records"][0]["customer"] == "A"

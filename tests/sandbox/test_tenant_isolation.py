@@ -17,7 +17,13 @@ from starlette.testclient import TestClient
 from contracts.vendors.solvimon.client import line_credit
 from sandbox.app import _parsed_spec, create_app
 from tests.sandbox.control_api.test_fixtures import SAMPLE
-from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
+from tests.support.clients import (
+    count_client,
+    dayzero_as,
+    dayzero_client,
+    kojo_client,
+    solvimon_client,
+)
 from tests.support.figures import record
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -40,7 +46,7 @@ def world() -> Iterator[dict[str, Any]]:
         b = client.post("/_sandbox/tenants", json={"id": "tenant-b"}).json()["credentials"]
         kojo_b = {k: v for k, v in b["kojo"].items() if k != "base_url"}
         as_b = {
-            "dayzero": dayzero_client(client, b["dayzero"]["token"], b["dayzero"]["business_id"]),
+            "dayzero": dayzero_as(client, b),
             "count": count_client(client, b["count"]),
             "solvimon": solvimon_client(client, b["solvimon"]["api_key"], tenant="tenant-b"),
             "kojo": kojo_client(client, kojo_b),
@@ -52,14 +58,12 @@ def world() -> Iterator[dict[str, Any]]:
         )
         ids = {
             "credit_memo_id": [m["id"] for m in dayzero.memos()["items"]],
-            "invoice_id": [i["id"] for i in dayzero.expect("GET", "/invoices", 200)["items"]],
-            "customer_id": [c["id"] for c in dayzero.expect("GET", "/customers", 200)["items"]],
-            "count_record": [r["id"] for r in count.expect("GET", "/invoices", 200)["invoices"]],
-            "count_customer": [
-                c["id"] for c in count.expect("GET", "/customers", 200)["customers"]
-            ],
+            "invoice_id": [i["id"] for i in dayzero.invoices()["items"]],
+            "customer_id": [c["id"] for c in dayzero.customers()["items"]],
+            "count_record": [r["id"] for r in count.invoices()["invoices"]],
+            "count_customer": [c["id"] for c in count.customers()["customers"]],
             "count_product": [p["id"] for p in count.expect("GET", "/products", 200)["products"]],
-            "resourceId": [i["id"] for i in solvimon.expect("GET", "/invoices", 200)["data"]],
+            "resourceId": [i["id"] for i in solvimon.invoices()["data"]],
         }
         kojo_a = kojo_client(client).data("{ creditMemos { id } invoices { id } }")
         ids["kojo"] = [x["id"] for kind in kojo_a.values() for x in kind]

@@ -26,12 +26,33 @@ MAIN, SECOND = "plat_demo_main", "plat_demo_second"  # the demo tenant's Solvimo
 KOJO_DEMO = {"client_id": "kojo_demo_client", "client_secret": "kojo_demo_secret_0123456789abcdef"}
 
 
+def new_tenant(http: Requester, **body: str) -> dict[str, Any]:
+    """A new tenant made through the control API (with ``body``: its ``id``, ``name``): its id,
+    name and every vendor's credentials."""
+    response = http.request("POST", "/_sandbox/tenants", **({"json": body} if body else {}))
+    assert response.status_code == 201, response.text
+    created: dict[str, Any] = response.json()
+    return created
+
+
 def dayzero_client(
     http: Requester, token: str = DEMO_TOKEN, business_id: str = DEMO_BUSINESS_ID
 ) -> DayZeroClient:
     """DayZero under ``/dayzero``; what it creates is named ``Acme Corp``."""
     credentials = DayZeroCredentials(token, business_id)
     return DayZeroClient(http, credentials, prefix="/dayzero", tag="Acme Corp")
+
+
+def dayzero_as(http: Requester, credentials: Mapping[str, Any]) -> DayZeroClient:
+    """DayZero as the tenant whose ``credentials`` (every vendor's, as the control API gives
+    them) these are."""
+    own = credentials["dayzero"]
+    return dayzero_client(http, own["token"], own["business_id"])
+
+
+def dayzero_of_new_tenant(http: Requester, **body: str) -> DayZeroClient:
+    """DayZero as a new tenant (made with ``body``, as :func:`new_tenant`)."""
+    return dayzero_as(http, new_tenant(http, **body)["credentials"])
 
 
 def count_client(http: Requester, credentials: Mapping[str, str] = COUNT_DEMO) -> CountClient:
@@ -62,6 +83,29 @@ def kojo_client(
 
 def kojo_token(http: Requester, credentials: Mapping[str, str] = KOJO_DEMO) -> str:
     return kojo_client(http, credentials).credentials.access_token
+
+
+# COUNT records (invoices, estimates and credit memos: one record type) ---------------------
+
+
+def count_record(
+    customer: str,
+    product: str,
+    amount: float,
+    kind: str | None = None,
+    *,
+    quantity: float = 1,
+    **fields: Any,
+) -> dict[str, Any]:
+    """A COUNT create body in the client's reading (the default): one line of ``quantity`` of
+    ``product`` at ``amount`` each for ``customer``, dated 2026-03-01, of ``kind`` (``invoice``,
+    ``memo``, ``estimate``; none sent unless given), then ``fields`` (which may replace any of
+    these)."""
+    line = {"productUuid": product, "quantity": quantity, "unitPrice": amount}
+    body: dict[str, Any] = {"customerUuid": customer, "date": "2026-03-01", "products": [line]}
+    if kind is not None:
+        body["invoiceType"] = kind
+    return {**body, **fields}
 
 
 # Solvimon invoices (seeded through the control API: they come from pricing plans) -----------

@@ -176,6 +176,10 @@ class CountClient(ApiClient):
             attempt(lambda: self.delete(record_id), trouble, record_id)  # noqa: B023
         return trouble
 
+    def audit_log(self, record_id: str) -> Any:
+        """The record's audit log (its entries under ``auditLog``)."""
+        return self.expect("GET", f"/invoices/{record_id}/audit-log", 200)
+
 
 class CountSession(RecordedSession):
     """Runs COUNT rules against one base URL with one set of credentials."""

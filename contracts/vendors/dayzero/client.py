@@ -181,6 +181,14 @@ class DayZeroClient(ApiClient):
         except ValueError:
             return None
 
+    def customers(self, **params: Any) -> dict[str, Any]:
+        """One page of the customer list."""
+        return self.expect("GET", "/customers", 200, params=params)
+
+    def invoices(self, **params: Any) -> dict[str, Any]:
+        """One page of the invoice list."""
+        return self.expect("GET", "/invoices", 200, params=params)
+
 
 class DayZeroSession(RecordedSession):
     """Runs DayZero rules against one base URL with one set of credentials."""

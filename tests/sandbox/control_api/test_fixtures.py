@@ -40,9 +40,9 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
         "fully_applied": 1,
         "void": 1,
     }
-    invoices = dayzero.expect("GET", "/invoices", 200, params={"limit": 100})["items"]
+    invoices = dayzero.invoices(limit=100)["items"]
     assert {i["status"] for i in invoices} >= {"draft", "open", "partially_paid"}
-    count = count_client(client).expect("GET", "/invoices", 200, params={"limit": 100})["invoices"]
+    count = count_client(client).invoices(limit=100)["invoices"]
     assert {(r["invoiceType"], r["status"]) for r in count} >= {
         ("invoice", "draft"),
         ("invoice", "approved"),
@@ -94,7 +94,7 @@ def test_a_tenants_faults_do_not_fail_its_fixture(client: TestClient) -> None:
 def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
     data_dir = str(tmp_path / "data")
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
-        memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
+        memos = dayzero_client(httpx.Client(base_url=base_url)).memos()
         assert len(memos["items"]) == 5
         httpx.post(f"{base_url}/_sandbox/tenants", json={"id": "ci"})
         seeded = run_cli(["seed", str(SAMPLE), "--url", base_url, "--tenant", "ci"])
@@ -109,7 +109,7 @@ def test_creditbox_seed_and_serve_fixture(tmp_path: Path) -> None:
         advanced = run_cli(["clock", "--url", base_url, "--tenant", "ci", "--advance", "2d"])
         assert advanced.returncode == 0 and "172800 s ahead" in advanced.stdout
     with serving(["--data-dir", data_dir, "--fixture", str(SAMPLE)]) as base_url:
-        memos = dayzero_client(httpx.Client(base_url=base_url)).expect("GET", "/credit-memos", 200)
+        memos = dayzero_client(httpx.Client(base_url=base_url)).memos()
         assert len(memos["items"]) == 5  # a restart does not load the fixture twice
 
 

@@ -8,7 +8,13 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import line_credit
-from tests.support.clients import count_client, dayzero_client, kojo_client, solvimon_client
+from tests.support.clients import (
+    count_client,
+    count_record,
+    dayzero_as,
+    kojo_client,
+    solvimon_client,
+)
 
 KOJO_QUERY = """{ creditMemos { id creditMemoNumber totalDue invoice { id totalDue }
   creditMemoItems { quantity extPriceFloat invoiceItemId updatedAt } createdAt } }"""
@@ -17,11 +23,7 @@ KOJO_QUERY = """{ creditMemos { id creditMemoNumber totalDue invoice { id totalD
 def fill(client: TestClient, tenant: str = "demo") -> None:
     """Objects of every vendor, with balances that moved: applied, credited."""
     credentials = client.get(f"/_sandbox/tenants/{tenant}").json()["credentials"]
-    dayzero = dayzero_client(
-        client,
-        token=credentials["dayzero"]["token"],
-        business_id=credentials["dayzero"]["business_id"],
-    )
+    dayzero = dayzero_as(client, credentials)
     customer = dayzero.customer()["id"]
     invoice = dayzero.open_invoice(customer)["id"]
     memo = dayzero.issued_memo(customer)["id"]
@@ -30,8 +32,7 @@ def fill(client: TestClient, tenant: str = "demo") -> None:
     email = f"{uuid.uuid4().hex}@acme.example"
     count_customer = count.customer("Acme", email)["id"]
     product = count.product("Hour", 50)["id"]
-    lines = [{"productUuid": product, "quantity": 2, "unitPrice": 50}]
-    body = {"customerUuid": count_customer, "date": "2026-03-01", "products": lines}
+    body = count_record(count_customer, product, 50, quantity=2)
     count_invoice = count.expect("POST", "/invoices", 201, json={**body, "isDraft": False})["id"]
     memo_body = {**body, "invoiceType": "memo", "isDraft": False}
     count_memo = count.expect("POST", "/invoices", 201, json=memo_body)["id"]
@@ -51,23 +52,16 @@ def fill(client: TestClient, tenant: str = "demo") -> None:
 def view(client: TestClient, tenant: str) -> dict[str, Any]:
     """Everything a client of each vendor API can read of the tenant."""
     credentials = client.get(f"/_sandbox/tenants/{tenant}").json()["credentials"]
-    dayzero = dayzero_client(
-        client,
-        token=credentials["dayzero"]["token"],
-        business_id=credentials["dayzero"]["business_id"],
-    )
+    dayzero = dayzero_as(client, credentials)
     count = count_client(client, credentials["count"])
     solvimon = solvimon_client(client, key=credentials["solvimon"]["api_key"], tenant=tenant)
     kojo = kojo_client(client, credentials["kojo"], tenant=tenant)
     return {
         "dayzero_memos": dayzero.memos(limit=100),
-        "dayzero_invoices": dayzero.expect("GET", "/invoices", 200, params={"limit": 100}),
-        "count": count.expect("GET", "/invoices", 200, params={"limit": 100}),
-        "count_audit": [
-            count.expect("GET", f"/invoices/{row['id']}/audit-log", 200)
-            for row in count.expect("GET", "/invoices", 200)["invoices"]
-        ],
-        "solvimon": solvimon.expect("GET", "/invoices", 200, params={"limit": 100})["data"],
+        "dayzero_invoices": dayzero.invoices(limit=100),
+        "count": count.invoices(limit=100),
+        "count_audit": [count.audit_log(row["id"]) for row in count.invoices()["invoices"]],
+        "solvimon": solvimon.invoices(limit=100)["data"],
         "kojo": kojo.data(KOJO_QUERY),
     }
 
@@ -140,8 +134,7 @@ def test_a_deleted_tenant_is_gone_with_its_credentials(client: TestClient) -> No
     assert client.delete("/_sandbox/tenants/gone").status_code == 204
     assert client.get("/_sandbox/tenants/gone").status_code == 404
     assert "gone" not in [t["id"] for t in client.get("/_sandbox/tenants").json()["items"]]
-    dayzero = created["credentials"]["dayzero"]
-    refused = dayzero_client(client, token=dayzero["token"], business_id=dayzero["business_id"])
+    refused = dayzero_as(client, created["credentials"])
     assert refused.call("GET", "/customers").status_code == 401
     assert client.delete("/_sandbox/tenants/gone").status_code == 404
     assert view(client, "demo") == kept

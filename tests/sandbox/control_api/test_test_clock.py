@@ -9,7 +9,13 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import line_credit
-from tests.support.clients import count_client, kojo_token, solvimon_client
+from tests.support.clients import (
+    count_client,
+    count_record,
+    kojo_token,
+    new_tenant,
+    solvimon_client,
+)
 
 KOJO_QUERY = {"query": "{ creditMemos(limit: 1) { id } }"}
 
@@ -31,7 +37,7 @@ def test_a_new_tenant_clock_shows_real_time(client: TestClient) -> None:
 
 
 def test_advancing_moves_only_that_tenants_clock(client: TestClient) -> None:
-    other = client.post("/_sandbox/tenants", json={"id": "other"}).json()
+    other = new_tenant(client, id="other")
     moved = advance(client, days=30, hours=1)
     assert moved["offset_seconds"] == 30 * 86400 + 3600
     assert parse(moved["now"]) - datetime.now(UTC) > timedelta(days=30)
@@ -66,23 +72,14 @@ def test_a_count_invoice_turns_overdue_when_the_clock_passes_its_due_date(
     customer = count.customer("Acme", "ap@acme.example")["id"]
     product = count.product("Hour", 50)["id"]
     due = (datetime.now(UTC) + timedelta(days=14)).date().isoformat()
-    invoice = count.expect(
-        "POST",
-        "/invoices",
-        201,
-        json={
-            "customerUuid": customer,
-            "date": datetime.now(UTC).date().isoformat(),
-            "dueDate": due,
-            "isDraft": False,
-            "products": [{"productUuid": product, "quantity": 1, "unitPrice": 50}],
-        },
-    )
+    today = datetime.now(UTC).date().isoformat()
+    body = count_record(customer, product, 50, date=today, dueDate=due, isDraft=False)
+    invoice = count.expect("POST", "/invoices", 201, json=body)
     assert invoice["status"] == "approved"
     advance(client, days=15)
-    late = count.expect("GET", f"/invoices/{invoice['id']}", 200)
+    late = count.get(invoice["id"])
     assert late["status"] == "overdue"
-    listed = count.expect("GET", "/invoices", 200, params={"status": "overdue"})
+    listed = count.invoices(status="overdue")
     assert [row["id"] for row in listed["invoices"]] == [invoice["id"]]
 
 
@@ -104,7 +101,7 @@ def test_a_solvimon_draft_turns_final_after_its_grace_period_unless_on_hold(
     assert parse(final["updated_to_final_at"]) - parse(draft["created_at"]) == timedelta(hours=48)
     assert solvimon.invoice(held["id"])["status"] == "DRAFT"
     assert solvimon.credit(draft["id"], line_credit(1, 1, 1, "1.00")).status_code == 200
-    finals = solvimon.expect("GET", "/invoices", 200, params={"statuses": "FINAL"})["data"]
+    finals = solvimon.invoices(statuses="FINAL")["data"]
     assert draft["id"] in [row["id"] for row in finals]
 
 

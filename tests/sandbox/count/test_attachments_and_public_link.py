@@ -8,15 +8,11 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_record
 
 
 def _new(count: CountClient, customer: str, product: str, kind: str, amount: float) -> Any:
-    body = {
-        "invoiceType": kind,
-        "customerUuid": customer,
-        "date": "2026-03-01",
-        "products": [{"productUuid": product, "quantity": 1, "unitPrice": amount}],
-    }
+    body = count_record(customer, product, amount, kind)
     return count.expect("POST", "/invoices", 201, json=body)
 
 
@@ -80,7 +76,7 @@ def test_signed_client_walk_through_with_audit_log(client: TestClient, count: Co
         "application/pdf",
     )
 
-    log = count.expect("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"]
+    log = count.audit_log(invoice)["auditLog"]
     assert [entry["action"] for entry in log] == [
         "create",
         "approve",
@@ -130,10 +126,7 @@ def test_upload_limits(count: CountClient, invoice: str) -> None:
         files=[("documents", (f"f{n}.txt", b"x", "text/plain")) for n in range(11)],
     )
     assert many.status_code == 400
-    assert (
-        count.expect("GET", f"/invoices/{invoice}/audit-log", 200)["auditLog"][-1]["action"]
-        == "create"
-    )
+    assert count.audit_log(invoice)["auditLog"][-1]["action"] == "create"
 
 
 def test_attachment_urls_must_be_http(count: CountClient, invoice: str) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
-from tests.support.clients import count_client
+from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_client, new_tenant
 
 FULL = {
     "customer": "Acme",
@@ -27,8 +28,7 @@ FULL = {
 }
 
 
-def test_customer_lifecycle(client: TestClient) -> None:
-    count = count_client(client)
+def test_customer_lifecycle(count: CountClient) -> None:
     created = count.customer("Acme", "ap@acme.example")
     assert (created["status"], created["billingAddress"], created["contacts"]) == (
         "active",
@@ -39,7 +39,7 @@ def test_customer_lifecycle(client: TestClient) -> None:
     renamed = {"customer": "Acme Inc", "email": "billing@acme.example"}
     updated = count.expect("PUT", f"/customers/{created['id']}", 200, json=renamed)
     assert (updated["customer"], updated["email"]) == ("Acme Inc", "billing@acme.example")
-    listed = count.expect("GET", "/customers", 200)
+    listed = count.customers()
     assert (listed["totalRecords"], [c["id"] for c in listed["customers"]]) == (1, [created["id"]])
     assert count.expect("DELETE", f"/customers/{created['id']}", 200) == {
         "id": created["id"],
@@ -52,8 +52,7 @@ def test_customer_lifecycle(client: TestClient) -> None:
     )
 
 
-def test_every_documented_customer_field_is_kept_and_read_back(client: TestClient) -> None:
-    count = count_client(client)
+def test_every_documented_customer_field_is_kept_and_read_back(count: CountClient) -> None:
     created = count.expect("POST", "/customers", 201, json=FULL)
     expected_contacts = [
         FULL["contacts"][0],
@@ -71,8 +70,7 @@ def test_every_documented_customer_field_is_kept_and_read_back(client: TestClien
     assert count.expect("GET", f"/customers/{created['id']}", 200) == created
 
 
-def test_email_is_required_and_valid(client: TestClient) -> None:
-    count = count_client(client)
+def test_email_is_required_and_valid(count: CountClient) -> None:
     for body, problem in (
         ({"customer": "Acme"}, "email: Field required"),
         ({"customer": "Acme", "email": "not-an-email"}, "email"),
@@ -82,19 +80,18 @@ def test_email_is_required_and_valid(client: TestClient) -> None:
         assert problem in refused.json()["message"], refused.json()
 
 
-def test_only_one_contact_may_be_primary(client: TestClient) -> None:
+def test_only_one_contact_may_be_primary(count: CountClient) -> None:
     two = [{"name": "A", "isPrimary": True}, {"name": "B", "isPrimary": True}]
     body = {"customer": "Acme", "email": "ap@acme.example", "contacts": two}
-    refused = count_client(client).call("POST", "/customers", json=body)
+    refused = count.call("POST", "/customers", json=body)
     assert (refused.status_code, refused.json()["message"]) == (
         400,
         "Only one contact can be the primary contact (isPrimary: true)",
     )
-    assert count_client(client).expect("GET", "/customers", 200)["totalRecords"] == 0
+    assert count.customers()["totalRecords"] == 0
 
 
-def test_duplicate_email_in_a_workspace_is_409(client: TestClient) -> None:
-    count = count_client(client)
+def test_duplicate_email_in_a_workspace_is_409(count: CountClient) -> None:
     count.customer("A", "same@example.com")
     duplicate = count.call(
         "POST", "/customers", json={"customer": "B", "email": "SAME@example.com"}
@@ -102,23 +99,21 @@ def test_duplicate_email_in_a_workspace_is_409(client: TestClient) -> None:
     assert (duplicate.status_code, duplicate.json()["statusCode"]) == (409, 409)
 
 
-def test_customers_list_by_name_ascending_pages_and_searches(client: TestClient) -> None:
-    count = count_client(client)
+def test_customers_list_by_name_ascending_pages_and_searches(count: CountClient) -> None:
     for name, phone in (("gamma", "+44 20"), ("Alpha", None), ("Beta", "+1 555")):
         body = {"customer": name, "email": f"{name.lower()}@example.com", "mainPhone": phone}
         count.expect("POST", "/customers", 201, json=body)
-    first = count.expect("GET", "/customers", 200, params={"limit": 2})
+    first = count.customers(limit=2)
     assert [c["customer"] for c in first["customers"]] == ["Alpha", "Beta"]
-    page = count.expect("GET", "/customers", 200, params={"page": 2, "limit": 2})
+    page = count.customers(page=2, limit=2)
     assert ([c["customer"] for c in page["customers"]], page["totalRecords"]) == (["gamma"], 3)
-    found = count.expect("GET", "/customers", 200, params={"search": "et"})
+    found = count.customers(search="et")
     assert [c["customer"] for c in found["customers"]] == ["Beta"]
-    by_phone = count.expect("GET", "/customers", 200, params={"search": "+44"})
+    by_phone = count.customers(search="+44")
     assert [c["customer"] for c in by_phone["customers"]] == ["gamma"]
 
 
-def test_customers_list_sorts_by_the_field_and_direction_asked(client: TestClient) -> None:
-    count = count_client(client)
+def test_customers_list_sorts_by_the_field_and_direction_asked(count: CountClient) -> None:
     for name, email in (("A", "z@example.com"), ("B", "y@example.com"), ("C", "x@example.com")):
         count.expect("POST", "/customers", 201, json={"customer": name, "email": email})
     for params, names in (
@@ -127,14 +122,13 @@ def test_customers_list_sorts_by_the_field_and_direction_asked(client: TestClien
         ({"orderBy": "createdAt", "orderDirection": "DESC"}, ["C", "B", "A"]),
         ({"orderDirection": "DESC"}, ["C", "B", "A"]),
     ):
-        listed = count.expect("GET", "/customers", 200, params=params)
+        listed = count.customers(**params)
         assert [c["customer"] for c in listed["customers"]] == names, params
     refused = count.call("GET", "/customers", params={"orderBy": "website"})
     assert refused.status_code == 400
 
 
-def test_product_lifecycle_keeps_money_exact(client: TestClient) -> None:
-    count = count_client(client)
+def test_product_lifecycle_keeps_money_exact(count: CountClient) -> None:
     product = count.product("Hour", 150.1)
     assert product["unitPrice"] == 150.1
     updated = count.expect(
@@ -146,23 +140,22 @@ def test_product_lifecycle_keeps_money_exact(client: TestClient) -> None:
     assert count.call("GET", f"/products/{product['id']}").status_code == 404
 
 
-def test_invalid_body_is_400_with_a_message(client: TestClient) -> None:
-    response = count_client(client).call("POST", "/customers", json={"email": 5})
+def test_invalid_body_is_400_with_a_message(count: CountClient) -> None:
+    response = count.call("POST", "/customers", json={"email": 5})
     assert response.status_code == 400
     body = response.json()
     assert body["statusCode"] == 400 and "customer: Field required" in body["message"]
 
 
-def test_another_workspace_cannot_see_my_records(client: TestClient) -> None:
+def test_another_workspace_cannot_see_my_records(client: TestClient, count: CountClient) -> None:
     body = {"customer": "Mine", "email": "ap@mine.example"}
-    mine = count_client(client).expect("POST", "/customers", 201, json=body)
-    other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    mine = count.expect("POST", "/customers", 201, json=body)
+    other = count_client(client, new_tenant(client)["credentials"]["count"])
     assert other.call("GET", f"/customers/{mine['id']}").status_code == 404
-    assert other.expect("GET", "/customers", 200)["customers"] == []
+    assert other.customers()["customers"] == []
 
 
-def test_unknown_route_and_wrong_method_in_counts_shape(client: TestClient) -> None:
-    count = count_client(client)
+def test_unknown_route_and_wrong_method_in_counts_shape(count: CountClient) -> None:
     assert count.call("GET", "/nothing-here").json() == {
         "message": "Cannot find the requested resource",
         "statusCode": 404,

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client
+from tests.support.clients import count_client, count_record, new_tenant
 
 
 @pytest.fixture
@@ -21,13 +21,7 @@ def setup(count: CountClient) -> dict[str, Any]:
 def record(
     count: CountClient, setup: dict[str, Any], amount: float, kind: str = "invoice", **extra: Any
 ) -> Any:
-    body = {
-        "invoiceType": kind,
-        "customerUuid": setup["customer"],
-        "date": "2026-03-01",
-        "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": amount}],
-        **extra,
-    }
+    body = count_record(setup["customer"], setup["product"], amount, kind, **extra)
     return count.expect("POST", "/invoices", 201, json=body)
 
 
@@ -83,20 +77,17 @@ def test_the_signed_client_walk_through(count: CountClient, setup: dict[str, Any
         json={"invoices": [{"id": invoice["id"], "amount": 5}]},
     )
     assert (memo["appliedAmount"], memo["remainingCredit"]) == (15.0, 15.0)
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 85.0
+    assert count.get(invoice["id"])["openBalance"] == 85.0
 
     invoice = count.expect(
         "PATCH", f"/invoices/{invoice['id']}/remove-credit", 200, json={"memoId": memo["id"]}
     )
     assert (invoice["openBalance"], invoice["credits"], invoice["status"]) == (100.0, [], "sent")
-    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 30.0
+    assert count.get(memo["id"])["remainingCredit"] == 30.0
 
-    actions = [
-        e["action"]
-        for e in count.expect("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
-    ]
+    actions = [e["action"] for e in count.audit_log(invoice["id"])["auditLog"]]
     assert actions == ["create", "approve", "send", "apply_credit", "apply_credit", "remove_credit"]
-    entry = count.expect("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"][1]
+    entry = count.audit_log(invoice["id"])["auditLog"][1]
     assert entry["actor"] == "cnt_demo_client"
 
 
@@ -117,8 +108,8 @@ def test_an_over_apply_is_refused_and_nothing_is_applied(
         "message": "The credit exceeds the invoice's open balance",
         "statusCode": 400,
     }
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100.0
-    assert count.expect("GET", f"/invoices/{small['id']}", 200)["remainingCredit"] == 10.0
+    assert count.get(invoice["id"])["openBalance"] == 100.0
+    assert count.get(small["id"])["remainingCredit"] == 10.0
 
 
 def test_a_memo_cannot_give_more_than_it_has(count: CountClient, setup: dict[str, Any]) -> None:
@@ -133,7 +124,7 @@ def test_a_memo_cannot_give_more_than_it_has(count: CountClient, setup: dict[str
         400,
         "The credit exceeds the credit memo's remaining credit",
     )
-    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["appliedAmount"] == 0.0
+    assert count.get(memo["id"])["appliedAmount"] == 0.0
 
 
 @pytest.mark.parametrize(
@@ -165,8 +156,8 @@ def test_drafts_give_and_take_credit_as_approved_records_do(
 ) -> None:
     invoice, memo = record(count, setup, 100), record(count, setup, 30, "memo")
     apply(count, invoice, memo, 30)
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 70.0
-    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["remainingCredit"] == 0.0
+    assert count.get(invoice["id"])["openBalance"] == 70.0
+    assert count.get(memo["id"])["remainingCredit"] == 0.0
 
 
 def test_apply_takes_amounts_as_decimal_strings_as_counts_client_sends_them(
@@ -174,12 +165,12 @@ def test_apply_takes_amounts_as_decimal_strings_as_counts_client_sends_them(
 ) -> None:
     invoice, memo = approved(count, setup, 100), approved(count, setup, 30, "memo")
     apply(count, invoice, memo, "12.50")
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 87.5
+    assert count.get(invoice["id"])["openBalance"] == 87.5
     for bad in ("0.00", "12.345", "-1", "twelve", 0.001, 0):
         refused = apply(count, invoice, memo, bad, status=None)
         assert refused.status_code == 400, bad
         assert set(refused.json()) == {"message", "statusCode"}, bad
-    audit = count.expect("GET", f"/invoices/{invoice['id']}/audit-log", 200)["auditLog"]
+    audit = count.audit_log(invoice["id"])["auditLog"]
     assert [entry["action"] for entry in audit].count("apply_credit") == 1
 
 
@@ -196,7 +187,7 @@ def test_a_draft_cannot_be_edited_below_the_credit_it_carries(
             "The new total is below the credit already applied to or from this record: "
             "remove credit first",
         )
-    assert count.expect("GET", f"/invoices/{memo['id']}", 200)["total"] == 30.0
+    assert count.get(memo["id"])["total"] == 30.0
 
 
 def test_remove_credit_of_a_memo_not_applied_is_404(
@@ -216,7 +207,7 @@ def test_another_workspaces_invoice_is_404_in_a_body(
     client: TestClient, count: CountClient, setup: dict[str, Any]
 ) -> None:
     memo = approved(count, setup, 30, "memo")
-    other = count_client(client, client.post("/_sandbox/tenants").json()["credentials"]["count"])
+    other = count_client(client, new_tenant(client)["credentials"]["count"])
     customer = other.customer("Theirs", "ap@theirs.example")
     product = other.product("Theirs", 1)
     theirs = record(
@@ -272,7 +263,7 @@ def test_send_body_may_be_left_out_but_a_null_body_is_refused(
         headers={"content-type": "application/json"},
     )
     assert (refused.status_code, refused.json()["statusCode"]) == (400, 400)
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["status"] == "approved"
+    assert count.get(invoice["id"])["status"] == "approved"
     assert count.expect("POST", f"/invoices/{invoice['id']}/send", 200)["status"] == "sent"
 
 
@@ -282,21 +273,13 @@ def test_applied_to_invoice_uuid_applies_the_memo_at_creation(
     invoice = approved(count, setup, 100)
     memo = record(count, setup, 40, "memo", isDraft=False, appliedToInvoiceUuid=invoice["id"])
     assert (memo["appliedToInvoiceUuid"], memo["remainingCredit"]) == (invoice["id"], 0.0)
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 60.0
+    assert count.get(invoice["id"])["openBalance"] == 60.0
     # the seed's own flow: a memo created (a draft, by default) and linked at once
     draft = record(count, setup, 10, "memo", appliedToInvoiceUuid=invoice["id"])
     assert (draft["isDraft"], draft["remainingCredit"]) == (True, 0.0)
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 50.0
-    on_invoice = count.call(
-        "POST",
-        "/invoices",
-        json={
-            "customerUuid": setup["customer"],
-            "date": "2026-03-01",
-            "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 5}],
-            "appliedToInvoiceUuid": invoice["id"],
-        },
-    )
+    assert count.get(invoice["id"])["openBalance"] == 50.0
+    body = count_record(setup["customer"], setup["product"], 5, appliedToInvoiceUuid=invoice["id"])
+    on_invoice = count.call("POST", "/invoices", json=body)
     assert on_invoice.status_code == 400
 
 
@@ -321,38 +304,24 @@ def test_a_field_of_another_kind_of_record_is_refused_and_nothing_is_created(
         "appliedToInvoiceUuid": invoice["id"],
         "applyCredit": {"creditMemo": {"id": memo["id"], "amount": 5}},
     }
-    body = {
-        "customerUuid": setup["customer"],
-        "date": "2026-03-01",
-        "products": [{"productUuid": setup["product"], "quantity": 1, "unitPrice": 20}],
-        field: values[field],
-        **({} if kind is None else {"invoiceType": kind}),
-    }
+    body = count_record(setup["customer"], setup["product"], 20, kind, **{field: values[field]})
     refused = count.call("POST", "/invoices", json=body)
     assert refused.json() == {"message": f"body: {message}", "statusCode": 400}
-    listed = count.expect("GET", "/invoices", 200)
+    listed = count.invoices()
     assert sorted(row["id"] for row in listed["invoices"]) == sorted([invoice["id"], memo["id"]])
-    assert count.expect("GET", f"/invoices/{invoice['id']}", 200)["openBalance"] == 100
+    assert count.get(invoice["id"])["openBalance"] == 100
 
 
 def test_list_filters_memos_only(count: CountClient, setup: dict[str, Any]) -> None:
     record(count, setup, 100)
     memo = record(count, setup, 30, "memo")
-    memos = count.expect("GET", "/invoices", 200, params={"invoiceType": "memo"})
+    memos = count.invoices(invoiceType="memo")
     assert [r["id"] for r in memos["invoices"]] == [memo["id"]] and memos["totalRecords"] == 1
-    drafts = count.expect("GET", "/invoices", 200, params={"status": "draft,approved", "limit": 1})
+    drafts = count.invoices(status="draft,approved", limit=1)
     assert (drafts["totalRecords"], len(drafts["invoices"])) == (2, 1)
-    assert count.expect("GET", "/invoices", 200, params={"search": "cm-00"})["totalRecords"] == 1
-    assert (
-        count.expect("GET", "/invoices", 200, params={"customers": setup["customer"]})[
-            "totalRecords"
-        ]
-        == 2
-    )
-    assert (
-        count.expect("GET", "/invoices", 200, params={"startDate": "2026-04-01"})["totalRecords"]
-        == 0
-    )
+    assert count.invoices(search="cm-00")["totalRecords"] == 1
+    assert count.invoices(customers=setup["customer"])["totalRecords"] == 2
+    assert count.invoices(startDate="2026-04-01")["totalRecords"] == 0
 
 
 def test_an_unpaid_invoice_past_its_due_date_is_overdue(
@@ -370,7 +339,7 @@ def test_an_unpaid_invoice_past_its_due_date_is_overdue(
         json={"creditMemos": [{"id": memo["id"], "amount": 100}]},
     )
     assert (paid["status"], paid["paymentStatus"], paid["openBalance"]) == ("paid", "paid", 0.0)
-    overdue = count.expect("GET", "/invoices", 200, params={"status": "overdue"})
+    overdue = count.invoices(status="overdue")
     assert overdue["totalRecords"] == 0
 
 
@@ -378,7 +347,7 @@ def test_a_deleted_records_audit_log_is_gone_with_it(
     count: CountClient, setup: dict[str, Any]
 ) -> None:
     draft = record(count, setup, 100)
-    assert count.expect("GET", f"/invoices/{draft['id']}/audit-log", 200)["auditLog"]
+    assert count.audit_log(draft["id"])["auditLog"]
     count.expect("DELETE", f"/invoices/{draft['id']}", 200)
     gone = count.call("GET", f"/invoices/{draft['id']}/audit-log")
     assert (gone.status_code, gone.json()["statusCode"]) == (404, 404)

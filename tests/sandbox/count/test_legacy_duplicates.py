@@ -7,7 +7,7 @@ from typing import Any
 from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
-from tests.support.clients import count_client
+from tests.support.clients import count_client, count_record
 
 
 def _records(count: CountClient) -> dict[str, Any]:
@@ -15,13 +15,7 @@ def _records(count: CountClient) -> dict[str, Any]:
     product = count.product("Hour", 10)
 
     def make(kind: str) -> Any:
-        body = {
-            "invoiceType": kind,
-            "customerUuid": customer["id"],
-            "date": "2026-03-01",
-            "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 100}],
-            "isDraft": False,
-        }
+        body = count_record(customer["id"], product["id"], 100, kind, isDraft=False)
         return count.expect("POST", "/invoices", 201, json=body)
 
     return {"invoice": make("invoice"), "memo": make("memo")}
@@ -48,7 +42,7 @@ def test_a_planted_duplicate_is_409_everywhere_until_migrated(client: TestClient
     for answer in answers:
         assert answer.status_code == 409, answer.text
         assert "ambiguous" in answer.json()["message"] and answer.json()["statusCode"] == 409
-    assert count.expect("GET", f"/invoices/{memo}", 200)["appliedAmount"] == 0.0
+    assert count.get(memo)["appliedAmount"] == 0.0
     # the demo console lists both records, and shows the log of neither (the API has none)
     overview = client.get("/_sandbox/tenants/demo/overview")
     assert overview.status_code == 200, overview.text
@@ -56,7 +50,7 @@ def test_a_planted_duplicate_is_409_everywhere_until_migrated(client: TestClient
 
     migrated = client.post(f"/_sandbox/tenants/demo/count/legacy-duplicates/{invoice}/migrate")
     assert migrated.status_code == 200 and len(migrated.json()["migrated_to"]) == 1
-    assert count.expect("GET", f"/invoices/{invoice}", 200)["id"] == invoice
+    assert count.get(invoice)["id"] == invoice
     count.expect("PATCH", f"/invoices/{invoice}/apply-multiple-credit-to-invoice", 200, json=credit)
 
 

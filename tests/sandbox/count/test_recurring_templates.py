@@ -7,18 +7,16 @@ from typing import Any
 import pytest
 
 from contracts.vendors.count.client import CountClient
+from tests.support.clients import count_record
 
 
 @pytest.fixture
 def body(count: CountClient) -> dict[str, Any]:
     customer = count.customer("Acme", "ap@acme.example")
     product = count.product("Plan", 99)
-    return {
-        "customerUuid": customer["id"],
-        "date": "2026-04-01",
-        "products": [{"productUuid": product["id"], "quantity": 1, "unitPrice": 99}],
-        "recurrencePattern": "monthly",
-    }
+    return count_record(
+        customer["id"], product["id"], 99, date="2026-04-01", recurrencePattern="monthly"
+    )
 
 
 @pytest.mark.parametrize("kind", ["memo", "estimate"])

@@ -10,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from sandbox.vendors.count.signature import SignatureError, sign, verify
-from tests.support.clients import COUNT_DEMO, count_client
+from tests.support.clients import COUNT_DEMO, count_client, new_tenant
 
 SECRET = COUNT_DEMO["client_secret"]
 
@@ -123,7 +123,7 @@ def test_unknown_token_is_401_invalid_token(client: TestClient) -> None:
 
 
 def test_another_workspaces_token_is_403(client: TestClient) -> None:
-    other = client.post("/_sandbox/tenants").json()["credentials"]["count"]
+    other = new_tenant(client)["credentials"]["count"]
     headers = _headers("GET", "/customers", b"")
     headers["Authorization"] = f"Bearer {other['access_token']}"
     response = client.get("/count/partners/customers", headers=headers)

@@ -155,13 +155,13 @@ def test_refused_apply_is_400_and_changes_nothing(
     customer = dayzero.customer()
     memo_id, invoice_id, cents = setup(dayzero, customer)
     memos_before = dayzero.memos()
-    invoices_before = dayzero.expect("GET", "/invoices", 200)
+    invoices_before = dayzero.invoices()
 
     refused = dayzero.apply(memo_id, invoice_id, cents)
 
     assert (refused.status_code, refused.json()) == (status, {"detail": detail})
     assert dayzero.memos() == memos_before
-    assert dayzero.expect("GET", "/invoices", 200) == invoices_before
+    assert dayzero.invoices() == invoices_before
 
 
 def test_apply_of_zero_is_a_validation_error(dayzero: DayZeroClient) -> None:

@@ -5,18 +5,9 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from contracts.vendors.dayzero.client import DayZeroClient
-from tests.support.clients import DEMO_TOKEN, dayzero_client
+from tests.support.clients import DEMO_TOKEN, dayzero_of_new_tenant
 
 MEMOS = "/dayzero/api/v1/credit-memos"
-
-
-def _new_tenant(client: TestClient) -> DayZeroClient:
-    credentials = client.post("/_sandbox/tenants", json={"name": "other"}).json()["credentials"][
-        "dayzero"
-    ]
-    return dayzero_client(
-        client, token=credentials["token"], business_id=credentials["business_id"]
-    )
 
 
 def test_no_token_is_401(client: TestClient, dayzero: DayZeroClient) -> None:
@@ -33,7 +24,7 @@ def test_unknown_token_is_401(dayzero: DayZeroClient) -> None:
 def test_a_business_that_is_not_the_tokens_own_is_403(
     client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    other = _new_tenant(client)
+    other = dayzero_of_new_tenant(client, name="other")
     response = dayzero.call(
         "GET", "/credit-memos", headers={"x-business-id": other.headers["x-business-id"]}
     )
@@ -72,7 +63,7 @@ def test_under_the_required_reading_a_missing_business_id_is_422(client: TestCli
 def test_another_tenants_objects_are_404_and_invisible(
     client: TestClient, dayzero: DayZeroClient
 ) -> None:
-    other = _new_tenant(client)
+    other = dayzero_of_new_tenant(client, name="other")
     customer = other.customer()
     memo = other.memo(customer["id"])
     invoice = other.open_invoice(customer["id"])

@@ -207,7 +207,7 @@ def test_update_refuses_references_that_do_not_exist_with_400(
     memo = dayzero.memo(customer["id"], 100)
     refused = dayzero.call("PUT", f"/credit-memos/{memo['id']}", json=fields)
     assert (refused.status_code, refused.json()) == (400, {"detail": detail})
-    assert dayzero.expect("GET", f"/credit-memos/{memo['id']}", 200) == memo
+    assert dayzero.get_memo(memo["id"]) == memo
 
 
 def test_create_refuses_an_invoice_of_another_customer(dayzero: DayZeroClient) -> None:

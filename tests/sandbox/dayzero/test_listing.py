@@ -47,7 +47,7 @@ def test_filters_by_customer_status_remaining_balance_and_number(dayzero: DayZer
     dayzero.issued_memo(bob["id"])  # CM-0004
 
     def numbers(**query: object) -> list[str]:
-        return _numbers(dayzero.expect("GET", "/credit-memos", 200, params=query))
+        return _numbers(dayzero.memos(**query))
 
     assert numbers(customer_id=bob["id"]) == ["CM-0004"]
     assert numbers(status="draft") == [draft["number"]]
@@ -97,7 +97,7 @@ def test_sort_by_and_descending_order_the_list_and_cursors_follow(dayzero: DayZe
         dayzero.memo(customer["id"], cents)
 
     def amounts(**query: object) -> list[int]:
-        page = dayzero.expect("GET", "/credit-memos", 200, params=query)
+        page = dayzero.memos(**query)
         return [memo["amount"] for memo in page["items"]]
 
     assert amounts(sort_by="amount") == [300, 200, 100, 100]
@@ -171,7 +171,7 @@ def test_customer_credits_sum_what_can_still_be_applied(dayzero: DayZeroClient) 
     partly = dayzero.issued_memo(customer["id"], 3000)
     dayzero.apply(partly["id"], invoice["id"], 1000)
     whole = dayzero.issued_memo(customer["id"], 500)
-    credits = dayzero.expect("GET", f"/credit-memos/customers/{customer['id']}/credits", 200)
+    credits = dayzero.customer_credits(customer["id"])
     assert credits["customer_name"] == "Initech"
     assert (credits["total_credits_available"], credits["total_credits_available_dollars"]) == (
         2500,
@@ -195,9 +195,7 @@ def test_invoices_sort_by_due_date_as_dayzeros_invoices_guide_does(dayzero: DayZ
             "line_items": [{"description": "Hours", "quantity": 1, "unit_price": 100}],
         }
         dayzero.expect("POST", "/invoices", 201, json=body)
-    page = dayzero.expect(
-        "GET", "/invoices", 200, params={"sort_by": "due_date", "descending": "false"}
-    )
+    page = dayzero.invoices(sort_by="due_date", descending="false")
     assert [i["due_date"] for i in page["items"]] == ["2026-01-31", "2026-02-28", "2026-03-31"]
 
 
@@ -212,8 +210,6 @@ def test_a_cursor_holds_a_sorted_value_with_a_lone_surrogate(dayzero: DayZeroCli
     )
     plain = dayzero.customer("b")
     query = {"sort_by": "name", "descending": "false", "limit": 1}
-    first = dayzero.expect("GET", "/customers", 200, params=query)
-    second = dayzero.expect(
-        "GET", "/customers", 200, params={**query, "cursor": first["next_cursor"]}
-    )
+    first = dayzero.customers(**query)
+    second = dayzero.customers(**query, cursor=first["next_cursor"])
     assert [c["id"] for c in first["items"] + second["items"]] == [odd["id"], plain["id"]]

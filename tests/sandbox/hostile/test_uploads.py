@@ -13,7 +13,7 @@ import pytest
 
 from contracts.vendors.count.client import CountClient
 from tests.sandbox.hostile.target import Target, count_error
-from tests.support.clients import count_client
+from tests.support.clients import count_client, count_record, new_tenant
 from tests.support.figures import record
 
 UPLOADED = b"%PDF-1.4 hostile"
@@ -38,13 +38,11 @@ class Uploads:
 
 @pytest.fixture(scope="module")
 def uploads(target: Target) -> Uploads:
-    tenant = target.http.post("/_sandbox/tenants", json={"name": "hostile uploads"})
-    assert tenant.status_code == 201, tenant.text
-    count = count_client(target.http, tenant.json()["credentials"]["count"])
+    tenant = new_tenant(target.http, name="hostile uploads")
+    count = count_client(target.http, tenant["credentials"]["count"])
     customer = count.customer("Uploads", "ap@uploads.example")["id"]
     product = count.product("Hour", 1)["id"]
-    line = {"productUuid": product, "quantity": 1, "unitPrice": 1}
-    body = {"customerUuid": customer, "date": "2026-03-01", "products": [line]}
+    body = count_record(customer, product, 1)
     invoice = count.expect("POST", "/invoices", 201, json=body)["id"]
     link = count.expect("GET", f"/invoices/{invoice}/public-link", 200)
     return Uploads(count, invoice, link["publicToken"])

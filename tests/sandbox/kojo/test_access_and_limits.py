@@ -17,7 +17,7 @@ from starlette.testclient import TestClient
 
 from contracts.vendors.kojo.client import KojoClient
 from sandbox.embedded import EmbeddedSandbox
-from tests.support.clients import KOJO_DEMO, kojo_client
+from tests.support.clients import KOJO_DEMO, kojo_client, new_tenant
 
 QUERY = {"query": "{ creditMemos { id } }"}
 
@@ -224,7 +224,7 @@ def test_introspection_is_not_limited_by_depth(kojo: KojoClient) -> None:
 def test_another_tenant_sees_none_of_it(kojo: KojoClient, client: TestClient) -> None:
     invoice = kojo.seed_invoice((1, 1.0))
     memo = kojo.seed_memo(invoice, (0, 1))
-    other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
+    other = new_tenant(client, name="other")
     credentials = {k: v for k, v in other["credentials"]["kojo"].items() if k != "base_url"}
     stranger = kojo_client(client, credentials)
     assert stranger.data("{ creditMemos { id } invoices { id } }") == {
@@ -291,7 +291,7 @@ def test_a_query_of_a_million_values_is_refused_before_it_runs_and_other_tenants
         httpx.Client(base_url=served.base_url, timeout=120) as http,
         httpx.Client(base_url=served.base_url, timeout=120) as other_http,
     ):
-        created = http.post("/_sandbox/tenants", json={"id": "big"}).json()["credentials"]
+        created = new_tenant(http, id="big")["credentials"]
         big = kojo_client(http, {k: created["kojo"][k] for k in KOJO_DEMO}, tenant="big")
         for _ in range(30):
             big.seed_invoice(*[(1, 1.0)] * 200)

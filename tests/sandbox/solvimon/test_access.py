@@ -9,7 +9,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
-from tests.support.clients import MAIN, SECOND, SOLVIMON_KEY, solvimon_client
+from tests.support.clients import MAIN, SECOND, SOLVIMON_KEY, new_tenant, solvimon_client
 
 
 def test_no_key_and_a_wrong_key_are_401(client: TestClient) -> None:
@@ -70,8 +70,8 @@ def test_x_platform_id_picks_the_platform_and_hides_the_others(
     main = solvimon.seed_invoice()
     second = solvimon.seed_invoice(platform_id=SECOND)
     on_second = solvimon_client(client, platform=SECOND)
-    assert [i["id"] for i in on_second.expect("GET", "/invoices", 200)["data"]] == [second["id"]]
-    assert [i["id"] for i in solvimon.expect("GET", "/invoices", 200)["data"]] == [main["id"]]
+    assert [i["id"] for i in on_second.invoices()["data"]] == [second["id"]]
+    assert [i["id"] for i in solvimon.invoices()["data"]] == [main["id"]]
     hidden = on_second.credit(main["id"])
     assert (hidden.status_code, hidden.json()["code"]) == (404, "RESOURCE_NOT_FOUND")
     assert on_second.call("GET", f"/invoices/{main['id']}").status_code == 404
@@ -91,12 +91,12 @@ def test_another_tenants_key_sees_nothing_of_ours(
     client: TestClient, solvimon: SolvimonClient
 ) -> None:
     invoice = solvimon.seed_invoice()
-    other = client.post("/_sandbox/tenants", json={"name": "other"}).json()
+    other = new_tenant(client, name="other")
     theirs = other["credentials"]["solvimon"]
     stranger = solvimon_client(client, theirs["api_key"])
     assert stranger.call("GET", f"/invoices/{invoice['id']}").status_code == 404
     assert stranger.credit(invoice["id"]).status_code == 404
-    assert stranger.expect("GET", "/invoices", 200)["data"] == []
+    assert stranger.invoices()["data"] == []
     assert (
         solvimon_client(client, theirs["api_key"], platform=MAIN)
         .call("GET", "/invoices")

@@ -17,7 +17,7 @@ def test_filters(solvimon: SolvimonClient) -> None:
     paid = solvimon.seed_invoice(paid="150.00", invoice_date="2026-04-01T10:00:00Z")
 
     def found(**params: Any) -> set[str]:
-        return set(ids(solvimon.expect("GET", "/invoices", 200, params=params)))
+        return set(ids(solvimon.invoices(**params)))
 
     assert found(**{"statuses[]": ["DRAFT"]}) == {draft["id"]}
     assert found(**{"statuses[]": ["DRAFT", "FINAL"]}) == {draft["id"], final["id"], paid["id"]}
@@ -39,30 +39,23 @@ def test_invoice_date_that_is_no_calendar_day_is_refused_as_the_spec_says(
     for text in ("0000-00-00", "2023-02-29", "2026-04-31", "2026-03-01T24:00:00Z"):
         response = solvimon.call("GET", "/invoices", params={"invoice_date": text})
         assert response.status_code == 400, (text, response.text)
-    assert (
-        solvimon.expect("GET", "/invoices", 200, params={"invoice_date": "2024-02-29"})["data"]
-        == []
-    )
+    assert solvimon.invoices(invoice_date="2024-02-29")["data"] == []
 
 
 def test_newest_first_by_default_and_other_orders(solvimon: SolvimonClient) -> None:
     first = solvimon.seed_invoice(invoice_number="B-1", invoice_date="2026-01-01T00:00:00Z")
     second = solvimon.seed_invoice(invoice_number="A-2", invoice_date="2026-02-01T00:00:00Z")
-    assert ids(solvimon.expect("GET", "/invoices", 200)) == [second["id"], first["id"]]
-    ordered = solvimon.expect(
-        "GET", "/invoices", 200, params={"order_by": "invoice_number", "order_direction": "asc"}
-    )
+    assert ids(solvimon.invoices()) == [second["id"], first["id"]]
+    ordered = solvimon.invoices(order_by="invoice_number", order_direction="asc")
     assert ids(ordered) == [second["id"], first["id"]]
-    by_date = solvimon.expect(
-        "GET", "/invoices", 200, params={"order_by": "invoice_date", "order_direction": "asc"}
-    )
+    by_date = solvimon.invoices(order_by="invoice_date", order_direction="asc")
     assert ids(by_date) == [first["id"], second["id"]]
 
 
 def test_pages_and_their_links(solvimon: SolvimonClient) -> None:
     made = [solvimon.seed_invoice()["id"] for _ in range(5)]
     seen: list[str] = []
-    page = solvimon.expect("GET", "/invoices", 200, params={"limit": 2, "customer_id": None})
+    page = solvimon.invoices(limit=2, customer_id=None)
     assert (page["page"], page["limit"], page["total_number_of_pages"]) == (1, 2, 3)
     assert page["links"]["previous"] is None
     while True:
@@ -72,20 +65,18 @@ def test_pages_and_their_links(solvimon: SolvimonClient) -> None:
         page = solvimon.expect("GET", page["links"]["next"].split("/solvimon/v1", 1)[1], 200)
     assert sorted(seen) == sorted(made)
     assert page["page"] == 3 and page["links"]["previous"].endswith("page=2&limit=2")
-    beyond = solvimon.expect("GET", "/invoices", 200, params={"page": 9, "limit": 2})
+    beyond = solvimon.invoices(page=9, limit=2)
     assert beyond["data"] == [] and beyond["links"]["next"] is None
 
 
 def test_periods_and_lines_only_when_asked(solvimon: SolvimonClient) -> None:
     invoice = solvimon.seed_invoice()
     solvimon.credit(invoice["id"], line_credit(1, 1, 1, "1.00"))
-    bare = solvimon.expect("GET", "/invoices", 200)["data"][0]
+    bare = solvimon.invoices()["data"][0]
     assert bare["periods"] == []
-    groups = solvimon.expect("GET", "/invoices", 200, params={"include_periods": "true"})["data"][0]
+    groups = solvimon.invoices(include_periods="true")["data"][0]
     assert groups["periods"][0]["groups"][0]["lines"] is None
-    full = solvimon.expect(
-        "GET", "/invoices", 200, params={"include_periods": "true", "include_lines": "true"}
-    )["data"][0]
+    full = solvimon.invoices(include_periods="true", include_lines="true")["data"][0]
     assert len(full["periods"][0]["groups"][0]["lines"]) == 1
     assert solvimon.invoice(invoice["id"])["periods"][0]["groups"][0]["lines"]
 
