@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from sandbox.asgi_body import replaying
 from sandbox.error_handlers import ErrorShapes
 from sandbox.errors import ErrorShape
+from sandbox.http_middleware import HttpMiddleware
 
 MIB = 1024 * 1024
 JSON = b"application/json"
@@ -59,16 +60,13 @@ TOO_LARGE = "Request body too large: at most {limit} bytes here"
 TOO_SLOW = "Request body not received within {seconds:g} seconds"
 
 
-class BodyLimits:
+class BodyLimits(HttpMiddleware):
     def __init__(self, app: ASGIApp, shapes: ErrorShapes, limits: RequestLimits) -> None:
-        self._app = app
+        super().__init__(app)
         self._shapes = shapes
         self._limits = limits
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = Headers(scope=scope)
         declared = headers.get("content-length")
         if declared in (None, "0") and "transfer-encoding" not in headers:

@@ -37,6 +37,29 @@ def _positive(kind: type[int] | type[float]) -> Any:
     return parse
 
 
+# the request limits ``serve`` lets its user set: the flag, the ``RequestLimits`` field it sets,
+# its type, and what it limits
+_LIMIT_FLAGS = (
+    ("--max-body-bytes", "json_bytes", int, "larger request bodies are refused 413"),
+    ("--max-upload-bytes", "upload_bytes", int, "the same for multipart uploads"),
+    (
+        "--body-timeout",
+        "body_seconds",
+        float,
+        "seconds a client may take to send a request body before a 408",
+    ),
+)
+
+
+def _request_limits(args: argparse.Namespace) -> RequestLimits:
+    """The limits the ``_LIMIT_FLAGS`` were given (their defaults: ``RequestLimits``' own)."""
+    given = {
+        field: getattr(args, flag.removeprefix("--").replace("-", "_"))
+        for flag, field, _, _ in _LIMIT_FLAGS
+    }
+    return RequestLimits(**given)
+
+
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port to listen on")
@@ -79,24 +102,13 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
         "address (on loopback the control API is open unless a token is given)",
     )
     defaults = RequestLimits()
-    parser.add_argument(
-        "--max-body-bytes",
-        type=_positive(int),
-        default=defaults.json_bytes,
-        help="larger request bodies are refused 413 (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--max-upload-bytes",
-        type=_positive(int),
-        default=defaults.upload_bytes,
-        help="the same for multipart uploads (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--body-timeout",
-        type=_positive(float),
-        default=defaults.body_seconds,
-        help="seconds a client may take to send a request body before a 408 (default: %(default)s)",
-    )
+    for flag, field, kind, says in _LIMIT_FLAGS:
+        parser.add_argument(
+            flag,
+            type=_positive(kind),
+            default=getattr(defaults, field),
+            help=f"{says} (default: %(default)s)",
+        )
     parser.add_argument(
         "--no-demo",
         action="store_true",
@@ -163,7 +175,7 @@ def serve(args: argparse.Namespace) -> int:
             demo=not args.no_demo,
             journal_size=args.journal_size,
             admin_token=token,
-            limits=RequestLimits(args.max_body_bytes, args.max_upload_bytes, args.body_timeout),
+            limits=_request_limits(args),
             profile=profile,
         )
     except (StoreUnwritableError, StoreCorruptError) as problem:

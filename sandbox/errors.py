@@ -8,6 +8,7 @@ turns any raised ``VendorError`` into its response in one place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from specs.readings import Profile
@@ -40,6 +41,21 @@ class VendorError(Exception):
     def retrying_after(self, seconds: int) -> VendorError:
         self.retry_after = seconds
         return self
+
+
+# codes for the sandbox's own refusals of a body (``sandbox.body_limits``), for a vendor that
+# documents none; the message given with them says what the limit was
+BODY_LIMIT_CODES = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}
+
+
+def framework_refusal(
+    status: int, detail: str | None, worded: Mapping[int, tuple[str, str]]
+) -> tuple[str, str]:
+    """The code and message of a refusal by ``status`` made before a vendor's handlers run: the
+    vendor's own (``worded``, by status) where it has them; else the body limits' code, or
+    ``BAD_REQUEST``, with the framework's ``detail``."""
+    fallback = (BODY_LIMIT_CODES.get(status, "BAD_REQUEST"), detail or "Bad request")
+    return worded.get(status, fallback)
 
 
 class ErrorShape(Protocol):

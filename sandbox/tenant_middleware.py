@@ -29,6 +29,7 @@ from sandbox import clock
 from sandbox.credential_lookup import TenantOf
 from sandbox.error_handlers import ErrorShapes
 from sandbox.faults import FaultSettings
+from sandbox.http_middleware import HttpMiddleware
 from sandbox.runtime import INTERNAL_HEADER, Sandbox
 from sandbox.tenants import TenantRegistry
 
@@ -78,16 +79,13 @@ class VendorMounts:
         return None
 
 
-class TenantRequests:
+class TenantRequests(HttpMiddleware):
     def __init__(self, app: ASGIApp, sandbox: Sandbox, mounts: VendorMounts) -> None:
-        self._app = app
+        super().__init__(app)
         self._sandbox = sandbox
         self._mounts = mounts
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         tenants = self._sandbox.tenants
         found = self._mounts.find(scope["path"])
         if found is None:
@@ -136,14 +134,14 @@ class TenantRequests:
                     )
 
 
-class FaultInjection:
+class FaultInjection(HttpMiddleware):
     def __init__(self, app: ASGIApp, sandbox: Sandbox, shapes: ErrorShapes) -> None:
-        self._app = app
+        super().__init__(app)
         self._sandbox = sandbox
         self._shapes = shapes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        tenant_id = scope.get(TENANT_KEY) if scope["type"] == "http" else None
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        tenant_id = scope.get(TENANT_KEY)
         internal = scope.get(INTERNAL_KEY, False)
         stored = self._sandbox.tenants.faults(tenant_id) if tenant_id and not internal else None
         if stored:

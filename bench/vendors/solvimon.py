@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from bench.load import Request
-from bench.vendors import Tenant, VendorBench, ok
+from bench.vendors import Tenant, VendorBench
+from contracts.vendors.solvimon.client import SolvimonClient, SolvimonCredentials
 
 GET_INVOICE = "Solvimon get invoice"
 
 
 def prepare(tenant: Tenant) -> dict[str, Request]:
-    seeded = {"periods": [{"groups": [{"lines": [{"amount": "100.00"}]}]}]}
-    invoice = ok(tenant.http.post(f"/_sandbox/tenants/{tenant.id}/solvimon/invoices", json=seeded))
+    credentials = SolvimonCredentials.of(tenant.credentials)
+    api = SolvimonClient(tenant.http, credentials, prefix=tenant.mount, tenant=tenant.id)
+    invoice = api.seed_invoice([{"groups": [{"lines": [{"amount": "100.00"}]}]}])
     return {
         GET_INVOICE: Request(
             "GET",
             f"{tenant.mount_url}/v1/invoices/{invoice['id']}",
-            {"X-API-KEY": tenant.credentials["api_key"]},
+            {"X-API-KEY": credentials.api_key},
         )
     }
 

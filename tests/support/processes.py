@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import IO
 
 import httpx
+
+from sandbox.embedded import free_port as free_port  # the tests take it from here too
 
 CREDITBOX = str(Path(sys.executable).parent / "creditbox")
 
@@ -29,12 +30,6 @@ def run_cli(
         check=False,
         env={**os.environ, **(env or {})},
     )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def wait_until_healthy(

@@ -26,7 +26,7 @@ from typing import Any
 from graphql import GraphQLError
 
 from sandbox import clock
-from sandbox.errors import VendorError
+from sandbox.errors import VendorError, framework_refusal
 from sandbox.vendors.kojo.ids import cuid
 
 MISSING_TOKEN = "Send a token: Authorization: Bearer <access_token> (from POST /oauth2/token)"
@@ -57,8 +57,6 @@ _FRAMEWORK = {
     405: ("METHOD_NOT_ALLOWED", "Method not allowed"),
     415: ("BAD_REQUEST", "Send the query as application/json"),
 }
-# refusals whose message says what the limit was (sandbox.body_limits)
-_CODES = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}
 
 
 # refusals Kojo answers as a GraphQL result, with HTTP 200 and ``errors``
@@ -182,8 +180,7 @@ class KojoShape:
             return KojoError(INTERNAL, status, "INTERNAL_SERVER_ERROR")
         if status == 401 and detail and "not valid" in detail:
             return Unauthenticated(INVALID_TOKEN)
-        fallback = (_CODES.get(status, "BAD_REQUEST"), detail or "Bad request")
-        code, message = _FRAMEWORK.get(status, fallback)
+        code, message = framework_refusal(status, detail, _FRAMEWORK)
         return KojoError(message, status, code)
 
     def rate_limited(self, retry_after: int) -> VendorError:

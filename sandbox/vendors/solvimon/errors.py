@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.errors import VendorError
+from sandbox.errors import VendorError, framework_refusal
 
 INVOICE = "INVOICE"
 PLATFORM = "PLATFORM"
@@ -50,8 +50,6 @@ _FRAMEWORK = {
     405: ("BAD_REQUEST", "This method is not allowed on this resource"),
     415: ("UNSUPPORTED_MEDIA_TYPE", "Send the body as application/json"),
 }
-# refusals whose message says what the limit was (sandbox.body_limits)
-_CODES = {408: "REQUEST_TIMEOUT", 413: "PAYLOAD_TOO_LARGE"}
 
 
 class SolvimonError(VendorError):
@@ -164,8 +162,7 @@ class SolvimonShape:
             return error
         if status == 401 and detail and "not valid" in detail:
             return Unauthorised(UNKNOWN_KEY)
-        fallback = (_CODES.get(status, "BAD_REQUEST"), detail or "Bad request")
-        code, message = _FRAMEWORK.get(status, fallback)
+        code, message = framework_refusal(status, detail, _FRAMEWORK)
         return SolvimonError(message, status, code=code)
 
     def rate_limited(self, retry_after: int) -> VendorError:

@@ -176,13 +176,10 @@ class InvoiceBackend:
     ) -> tuple[Json, bool]:
         """The credit invoice's JSON, and whether it is a replay of an earlier response."""
 
-        def run(db: Database) -> Json:
-            book = _book(db, caller.platform_id)
-            original = _find(book, invoice_id)
-            credit = self._credit(db, book, original, request)
-            return views.invoice_json(credit, book)
+        def run(db: Database, book: dict[str, Json], original: Json) -> Json:
+            return views.invoice_json(self._credit(db, book, original, request), book)
 
-        return self._idempotently(caller, idempotent, run)
+        return self._on_original(caller, invoice_id, idempotent, run)
 
     def credit_and_copy(
         self,
@@ -195,9 +192,7 @@ class InvoiceBackend:
         # left. Other fields are unknown to it, and are ignored as any such is.
         credit_request = {"credit_details_source": request.get("credit_details_source")}
 
-        def run(db: Database) -> Json:
-            book = _book(db, caller.platform_id)
-            original = _find(book, invoice_id)
+        def run(db: Database, book: dict[str, Json], original: Json) -> Json:
             credit = self._credit(db, book, original, credit_request)
             if request.get("update_credit_invoice_to_final"):
                 _finalise(db, credit)
@@ -207,6 +202,23 @@ class InvoiceBackend:
                 "credit_invoice_id": credit["id"],
                 "new_invoice_id": copy["id"],
             }
+
+        return self._on_original(caller, invoice_id, idempotent, run)
+
+    def _on_original(
+        self,
+        caller: Caller,
+        invoice_id: str,
+        idempotent: IdempotentRequest | None,
+        act: Callable[[Database, dict[str, Json], Json], Json],
+    ) -> tuple[Json, bool]:
+        """``act`` on the invoice to credit, found among the caller's platform's invoices (the
+        book, which ``act`` may add to) or a 404, at most once per Idempotency-Key: what both
+        crediting operations share."""
+
+        def run(db: Database) -> Json:
+            book = _book(db, caller.platform_id)
+            return act(db, book, _find(book, invoice_id))
 
         return self._idempotently(caller, idempotent, run)
 
