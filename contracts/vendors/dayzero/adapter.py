@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from contracts.adapter import Adapter, Credentials, SessionSetup
-from contracts.options import Option
+from contracts.options import credential, other_credential
 from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
-
-if TYPE_CHECKING:
-    from contracts.config import Settings
 
 
 class DayZeroAdapter(Adapter):
     name = "dayzero"
     title = "DayZero"
     options = (
-        Option("token", str, None, "the API token", header=True, required=True),
-        Option(
-            "business_id",
-            str,
-            None,
-            "the business UUID (x-business-id)",
-            header=True,
-            required=True,
+        credential("token", "the API token"),
+        credential("business_id", "the business UUID (x-business-id)"),
+        other_credential(
+            "other_token", "a second business's token, for isolation rules", key="token"
         ),
-        Option(
-            "other_token", str, None, "a second business's token, for isolation rules", header=True
-        ),
-        Option("other_business_id", str, None, "the second business's UUID", header=True),
+        other_credential("other_business_id", "the second business's UUID", key="business_id"),
     )
     probe_path = "/api/v1/credit-memos"
     # Schemathesis settings only this API needs (see schema_layer.CONFIG_TOML for the common ones):
@@ -40,14 +28,6 @@ class DayZeroAdapter(Adapter):
         'unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post"\n'
         "checks.ensure_resource_availability.enabled = false\n"
     )
-
-    def credentials(self, settings: Settings) -> dict[str, str]:
-        return {"token": settings.token or "", "business_id": settings.business_id or ""}
-
-    def other(self, settings: Settings) -> dict[str, str] | None:
-        if settings.other_token and settings.other_business_id:
-            return {"token": settings.other_token, "business_id": settings.other_business_id}
-        return None
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return DayZeroCredentials.of(credentials).headers()
