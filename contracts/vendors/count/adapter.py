@@ -14,16 +14,17 @@ from contracts.vendors.count.signing import SECRET_ENV
 class CountAdapter(Adapter):
     name = "count"
     title = "COUNT"
+    probe_path = "/partners/invoices"
+    documented_rate = 100 / 60  # 100 requests a minute per client id
+    # COUNT signs every request: Schemathesis must not generate the signature headers itself.
+    generation_toml = "with-security-parameters = false\n"
+
     options = (
         credential("client_id", "the partner client id (x-client-id)"),
         credential("client_secret", "the secret that signs requests"),
         credential("token", "the partner access token", key="access_token"),
         Option("ambiguous_uuid", str, None, "a UUID the target answers 409 for (legacy duplicate)"),
     )
-    probe_path = "/partners/invoices"
-    documented_rate = 100 / 60  # 100 requests a minute per client id
-    # COUNT signs every request: Schemathesis must not generate the signature headers itself.
-    generation_toml = "with-security-parameters = false\n"
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return {

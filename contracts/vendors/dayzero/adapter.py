@@ -10,14 +10,6 @@ from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 class DayZeroAdapter(Adapter):
     name = "dayzero"
     title = "DayZero"
-    options = (
-        credential("token", "the API token"),
-        credential("business_id", "the business UUID (x-business-id)"),
-        other_credential(
-            "other_token", "a second business's token, for isolation rules", key="token"
-        ),
-        other_credential("other_business_id", "the second business's UUID", key="business_id"),
-    )
     probe_path = "/api/v1/credit-memos"
     # Schemathesis settings only this API needs (see schema_layer.CONFIG_TOML for the common ones):
     # DayZero documents 404 from unapply when the memo is not applied to that invoice, which says
@@ -27,6 +19,15 @@ class DayZeroAdapter(Adapter):
         'include-operation-id = "'
         'unapply_credit_memo_api_v1_credit_memos__credit_memo_id__unapply_post"\n'
         "checks.ensure_resource_availability.enabled = false\n"
+    )
+
+    options = (
+        credential("token", "the API token"),
+        credential("business_id", "the business UUID (x-business-id)"),
+        other_credential(
+            "other_token", "a second business's token, for isolation rules", key="token"
+        ),
+        other_credential("other_business_id", "the second business's UUID", key="business_id"),
     )
 
     def headers(self, credentials: Credentials) -> dict[str, str]:

@@ -12,11 +12,6 @@ from contracts.vendors.kojo.client import KojoCredentials, KojoSession
 class KojoAdapter(Adapter):
     name = "kojo"
     title = "Kojo"
-    options = (
-        credential("client_id", "OAuth client"),
-        credential("client_secret", "OAuth secret"),
-        Option("api_key", str, None, "a legacy API key (optional)", header=True),
-    )
     spec = "kojo.graphql"
     probe_path = "/graphql"
     documented_rate = 20.0  # 20 requests a second per organisation
@@ -40,6 +35,12 @@ class KojoAdapter(Adapter):
         '[parameters."Query.*.offset"]\n'
         'dictionary = "kojo_offsets"\n'
         "probability = 1.0\n"
+    )
+
+    options = (
+        credential("client_id", "OAuth client"),
+        credential("client_secret", "OAuth secret"),
+        Option("api_key", str, None, "a legacy API key (optional)", header=True),
     )
 
     def login(self, base_url: str, credentials: Credentials) -> Credentials:

@@ -10,6 +10,7 @@ from contracts.vendors.solvimon.client import SolvimonCredentials, SolvimonSessi
 class SolvimonAdapter(Adapter):
     name = "solvimon"
     title = "Solvimon"
+    probe_path = "/v1/invoices"
     options = (
         credential("api_key", "the API key (X-API-KEY)"),
         credential("platform_id", "the platform to act on (x-platform-id)", required=False),
@@ -36,7 +37,6 @@ class SolvimonAdapter(Adapter):
         ),
         Option("open_invoice", str, None, "an invoice that is not FINAL yet"),
     )
-    probe_path = "/v1/invoices"
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return SolvimonCredentials.of(credentials).headers()
