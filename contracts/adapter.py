@@ -45,6 +45,7 @@ class Adapter:
     name: str  # the --api value and the sandbox mount
     title: str  # the vendor's name as people write it, for help texts
     # the credentials and test data the API takes: flags, environment variables, config keys
+    # (the credentials' keys, and a second tenant's, are the options' to name)
     options: tuple[Option, ...] = ()
     # where the schema layer sends requests, under the base URL (GraphQL: the endpoint)
     schema_path: str = ""
@@ -78,7 +79,13 @@ class Adapter:
         return type(self).__module__.rpartition(".")[0]
 
     def credentials(self, settings: Settings) -> dict[str, str]:
-        raise NotImplementedError
+        """What the options that are credentials were set to, each under its ``credential`` key
+        ("" when not set)."""
+        return {
+            option.credential: getattr(settings, option.name) or ""
+            for option in self.options
+            if option.credential
+        }
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         raise NotImplementedError
@@ -105,8 +112,14 @@ class Adapter:
         return {}
 
     def other(self, settings: Settings) -> dict[str, str] | None:
-        """A second tenant's credentials, for the isolation rules, when the settings give one."""
-        return None
+        """A second tenant's credentials, for the isolation rules: the options with an
+        ``other_credential`` key, each under it, when the settings give every one."""
+        other = {
+            option.other_credential: getattr(settings, option.name)
+            for option in self.options
+            if option.other_credential
+        }
+        return other if other and all(other.values()) else None
 
     def prepare(self, base_url: str, credentials: Credentials, limits: Limits) -> None:
         """Objects for Schemathesis to read, made through the API before the schema layer runs:

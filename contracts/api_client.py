@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import fields
-from typing import Any, Self
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 import httpx
 
@@ -29,12 +29,22 @@ SHOWN = 300
 class ClientCredentials:
     """A vendor's credentials (a frozen dataclass of them)."""
 
+    # the fields that hold secrets (keys, tokens): a rule session masks them in its reports
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+
     @classmethod
     def of(cls, values: Mapping[str, Any]) -> Self:
         """From a mapping with (at least) the credentials' fields: an adapter's credentials, the
         control API's ``credentials`` of a tenant."""
         names = {field.name for field in fields(cls)}  # type: ignore[arg-type]
         return cls(**{name: value for name, value in values.items() if name in names})
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values of the secret fields that are set."""
+        return tuple(str(value) for name in self.secret_fields if (value := getattr(self, name)))
+
+
+CredentialsT = TypeVar("CredentialsT", bound=ClientCredentials)
 
 
 def expect_status(response: httpx.Response, status: int, what: str) -> None:
@@ -53,9 +63,9 @@ def attempt(step: Callable[[], Any], trouble: list[str], what: str) -> None:
         trouble.append(f"{what} not cleaned up: {type(error).__name__}: {error}")
 
 
-class ApiClient:
-    """One vendor's API under ``prefix`` (the vendor's mount, when ``http`` is bound to the
-    host) and the API's own ``root``."""
+class ApiClient(Generic[CredentialsT]):
+    """One vendor's API, as ``credentials`` call it, under ``prefix`` (the vendor's mount, when
+    ``http`` is bound to the host) and the API's own ``root``."""
 
     vendor: str = ""  # the vendor's name on the control API
     root: str = ""  # the API's path under its mount (``/api/v1``)
@@ -65,6 +75,7 @@ class ApiClient:
     def __init__(
         self,
         http: Requester,
+        credentials: CredentialsT,
         *,
         prefix: str = "",
         tag: str = "creditbox",
@@ -72,10 +83,13 @@ class ApiClient:
         tenant: str | None = None,
     ) -> None:
         self.http = http
+        self.credentials = credentials
         self.prefix = prefix
         self.tag = tag  # what the records the client creates are named or noted with
         self.control = control
         self._tenant = tenant
+        # on a sandbox, what the control API lists of the tenant's credentials, once looked up
+        self.sandbox_credentials: dict[str, Any] = {}
         self.writes_allowed = False  # whether a rule may add test data (set by its session)
 
     @property
@@ -94,8 +108,7 @@ class ApiClient:
 
     def tenant_value(self) -> str:
         """The value of ``tenant_field`` in this client's credentials."""
-        credentials = getattr(self, "credentials", None)
-        return str(getattr(credentials, self.tenant_field, "")) if self.tenant_field else ""
+        return str(getattr(self.credentials, self.tenant_field, "")) if self.tenant_field else ""
 
     def keep_secret(self, secret: str) -> str:
         """``secret`` (a key or token the client was given) masked in the harness's reports."""
@@ -146,10 +159,12 @@ class ApiClient:
         )
 
     def tenant(self) -> str | None:
-        """The tenant this client's seeding goes to: the one given, else the credentials'."""
+        """The tenant this client's seeding goes to: the one given, else the credentials' (whose
+        listing on the control API is kept as ``sandbox_credentials``); ``None`` elsewhere."""
         if self._tenant is None:
             found = self.sandbox_tenant()
-            self._tenant = None if found is None else found[0]
+            if found is not None:
+                self._tenant, self.sandbox_credentials = found
         return self._tenant
 
     def seed(self, what: str, body: Any, status: int = 201) -> Any:

@@ -2,7 +2,8 @@
 
 The harness's own settings are listed in :mod:`contracts.config`; each vendor's adapter lists the
 credentials and test data its API needs (``Adapter.options``), and the command line offers them
-all."""
+all. An option that is a credential names its key, so that an adapter's credentials follow from
+its options."""
 
 from __future__ import annotations
 
@@ -38,6 +39,10 @@ class Option:
     required: bool = False
     # a config-file list of strings is joined with commas and parsed as one value
     takes_list: bool = False
+    # the key its value has in the adapter's credentials ("" for test data and the settings a
+    # session reads itself), and in a second tenant's credentials, for the isolation rules
+    credential: str = ""
+    other_credential: str = ""
 
     def coerce(self, raw: Any) -> Any:
         """A value from the config file: strings are parsed like flags; others must fit."""
@@ -61,6 +66,18 @@ class Option:
     @property
     def env(self) -> str:
         return "CREDITBOX_" + self.name.upper()
+
+
+def credential(name: str, help: str, *, key: str = "", required: bool = True) -> Option:
+    """A credential, sent in a header: under ``key`` (its own name unless given) in the
+    adapter's credentials; a URL target cannot be checked without it unless not ``required``."""
+    return Option(name, str, None, help, header=True, required=required, credential=key or name)
+
+
+def other_credential(name: str, help: str, *, key: str) -> Option:
+    """A second tenant's credential, sent in a header: under ``key`` in that tenant's
+    credentials, for the isolation rules (which skip without it)."""
+    return Option(name, str, None, help, header=True, other_credential=key)
 
 
 def _kind(option: Option) -> tuple[Any, ...]:

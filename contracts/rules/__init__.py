@@ -13,11 +13,11 @@ import importlib
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 import httpx
 
-from contracts.api_client import ApiClient
+from contracts.api_client import ApiClient, CredentialsT
 from contracts.http import BudgetExhausted, Exchange, Limits, RecordingClient
 from contracts.sandbox_control import control_url
 
@@ -107,26 +107,30 @@ class RuleSession:
         return text
 
 
-class RecordedSession(RuleSession):
+class RecordedSession(RuleSession, Generic[CredentialsT]):
     """A session over one :class:`RecordingClient` to ``base_url``: each rule gets a vendor's
-    client (:meth:`client`) tagging what it creates; the rule's exchanges are its evidence; after
-    it, every client the rule used undoes what it created where the API allows (paced, but never
+    client (:meth:`client`) with ``credentials``, tagging what it creates; the rule's exchanges
+    are its evidence, the credentials' secrets (and any further ``secrets``) masked; after it,
+    every client the rule used undoes what it created where the API allows (paced, but never
     refused for the budget) and says what it could not."""
 
     def __init__(
         self,
         base_url: str,
+        credentials: CredentialsT,
         limits: Limits,
         run_id: str,
+        *,
         secrets: Iterable[str | None] = (),
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.base_url = base_url
+        self.credentials = credentials
         self.http = RecordingClient(base_url, limits, transport=transport)
-        self.http.secrets |= {secret for secret in secrets if secret}
+        self.http.secrets |= {secret for secret in (*credentials.secrets(), *secrets) if secret}
         self.run_id = run_id
         self.control_url = control_url(base_url)
-        self.clients: list[ApiClient] = []  # the clients the current rule uses
+        self.clients: list[ApiClient[Any]] = []  # the clients the current rule uses
 
     def client(self, tag: str) -> Any:
         """The vendor's client of the target, tagging what it creates with ``tag``."""

@@ -4,10 +4,18 @@ pagination rules give on what they walked."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 # Pagination rules walk at most this many pages: enough to cross boundaries, bounded for a
 # target with much data.
 MAX_PAGES = 50
+
+
+def page_count(page: dict[str, Any], field: str) -> int:
+    """What a list page counts in ``field`` (its records, or its pages), which must be there."""
+    count = page.get(field)
+    assert isinstance(count, int), f"the page has no {field}: {str(page)[:200]}"
+    return count
 
 
 def walk_numbered_pages(

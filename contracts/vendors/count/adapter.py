@@ -2,54 +2,29 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import httpx
 
 from contracts.adapter import Adapter, Credentials, SessionSetup
 from contracts.checks import VENDOR_HOOKS_ENV
-from contracts.options import Option
+from contracts.options import Option, credential
 from contracts.vendors.count.client import CountCredentials, CountSession
 from contracts.vendors.count.signing import SECRET_ENV
-
-if TYPE_CHECKING:
-    from contracts.config import Settings
 
 
 class CountAdapter(Adapter):
     name = "count"
     title = "COUNT"
-    options = (
-        Option(
-            "client_id",
-            str,
-            None,
-            "the partner client id (x-client-id)",
-            header=True,
-            required=True,
-        ),
-        Option(
-            "client_secret",
-            str,
-            None,
-            "the secret that signs requests",
-            header=True,
-            required=True,
-        ),
-        Option("token", str, None, "the partner access token", header=True, required=True),
-        Option("ambiguous_uuid", str, None, "a UUID the target answers 409 for (legacy duplicate)"),
-    )
     probe_path = "/partners/invoices"
     documented_rate = 100 / 60  # 100 requests a minute per client id
     # COUNT signs every request: Schemathesis must not generate the signature headers itself.
     generation_toml = "with-security-parameters = false\n"
 
-    def credentials(self, settings: Settings) -> dict[str, str]:
-        return {
-            "client_id": settings.client_id or "",
-            "client_secret": settings.client_secret or "",
-            "access_token": settings.token or "",
-        }
+    options = (
+        credential("client_id", "the partner client id (x-client-id)"),
+        credential("client_secret", "the secret that signs requests"),
+        credential("token", "the partner access token", key="access_token"),
+        Option("ambiguous_uuid", str, None, "a UUID the target answers 409 for (legacy duplicate)"),
+    )
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return {

@@ -27,6 +27,7 @@ class CountCredentials(ClientCredentials):
     client_id: str
     client_secret: str
     access_token: str
+    secret_fields = ("client_secret", "access_token")
 
     def signer(self, client_secret: str | None = None) -> CountSigner:
         """Signs as these credentials (with another secret, if given: a wrong signature)."""
@@ -34,7 +35,7 @@ class CountCredentials(ClientCredentials):
         return CountSigner(self.client_id, secret, self.access_token)
 
 
-class CountClient(ApiClient):
+class CountClient(ApiClient[CountCredentials]):
     """Signed COUNT calls; a step that must succeed asserts its status (``AssertionError``)."""
 
     vendor = "count"
@@ -42,8 +43,7 @@ class CountClient(ApiClient):
     tenant_field = "client_id"
 
     def __init__(self, http: Requester, credentials: CountCredentials, **options: Any) -> None:
-        super().__init__(http, **options)
-        self.credentials = credentials
+        super().__init__(http, credentials, **options)
         self.signer = credentials.signer()
         self.drafts: list[str] = []  # records created, deleted afterwards (refused once approved)
         self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
@@ -181,7 +181,7 @@ class CountClient(ApiClient):
         return self.expect("GET", f"/invoices/{record_id}/audit-log", 200)
 
 
-class CountSession(RecordedSession):
+class CountSession(RecordedSession[CountCredentials]):
     """Runs COUNT rules against one base URL with one set of credentials."""
 
     def __init__(
@@ -192,9 +192,7 @@ class CountSession(RecordedSession):
         run_id: str,
         ambiguous_uuid: str | None = None,
     ) -> None:
-        secrets = (credentials.client_secret, credentials.access_token)
-        super().__init__(base_url, limits, run_id, secrets)
-        self.credentials = credentials
+        super().__init__(base_url, credentials, limits, run_id)
         self.ambiguous_uuid = ambiguous_uuid
 
     def client(self, tag: str) -> CountClient:

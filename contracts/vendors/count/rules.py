@@ -13,7 +13,7 @@ from typing import Any
 from contracts.api_client import expect_status
 from contracts.checks import expected
 from contracts.rules import Skipped, rule
-from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
+from contracts.rules.paging import MAX_PAGES, assert_each_once, page_count, walk_numbered_pages
 from contracts.vendors.count.checks import resource, rows
 from contracts.vendors.count.client import CountClient
 
@@ -52,10 +52,10 @@ def assert_error_body(body: Any, status: int) -> None:
         )
 
 
-@count_rule(
-    "CT-AUTH-BAD-SIGNATURE",
-    source=f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature",
-)
+SIGNATURE = f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature"
+
+
+@count_rule("CT-AUTH-BAD-SIGNATURE", source=SIGNATURE)
 def bad_signature(api: CountClient) -> None:
     """A request whose x-signature does not sign it is refused: 401 in the expected error body
     ({message, statusCode}, or the reference pages' {status: error, message, code})."""
@@ -76,11 +76,10 @@ def list_memos_only(api: CountClient) -> None:
     assert isinstance(page.get("totalRecords"), int), "the page has no totalRecords"
 
 
-@count_rule(
-    "CT-RECURRING-MEMO-400",
-    source=f"{SEED}: Recurring: credit memos cannot be recurring",
-    writes=True,
-)
+RECURRING = f"{SEED}: Recurring: credit memos cannot be recurring"
+
+
+@count_rule("CT-RECURRING-MEMO-400", source=RECURRING, writes=True)
 def recurring_memo_refused(api: CountClient) -> None:
     """A recurring template with invoiceType memo is refused with 400."""
     customer, product = api.basics()
@@ -98,11 +97,12 @@ def recurring_memo_refused(api: CountClient) -> None:
     assert response.status_code == 400, f"a memo template answered {response.status_code}"
 
 
-@count_rule(
-    "CT-OVER-APPLY-400",
-    source=f"{SEED}: apply credit; {FACTS}: credit never exceeds the open balance, all or nothing",
-    writes=True,
+APPLY_OPEN_BALANCE = (
+    f"{SEED}: apply credit; {FACTS}: credit never exceeds the open balance, all or nothing"
 )
+
+
+@count_rule("CT-OVER-APPLY-400", source=APPLY_OPEN_BALANCE, writes=True)
 def over_apply_refused(api: CountClient) -> None:
     """Credit beyond the invoice's open balance is refused (400) and nothing is applied."""
     invoice, _, after = applied_to_new(api, 20, 50, 30, 400, "applying 30 to an invoice of 20")
@@ -111,11 +111,10 @@ def over_apply_refused(api: CountClient) -> None:
     )
 
 
-@count_rule(
-    "CT-APPLY-PARTIAL",
-    source=f"{SEED}: Apply credit lowers both balances; {FACTS}: derived status partial",
-    writes=True,
-)
+APPLY_BALANCES = f"{SEED}: Apply credit lowers both balances; {FACTS}: derived status partial"
+
+
+@count_rule("CT-APPLY-PARTIAL", source=APPLY_BALANCES, writes=True)
 def apply_partial(api: CountClient) -> None:
     """Applying part of a memo lowers the invoice's openBalance and the memo's remainingCredit by
     that amount; the invoice is then partial."""
@@ -130,12 +129,13 @@ def apply_partial(api: CountClient) -> None:
     )
 
 
-@count_rule(
-    "CT-MEMO-LINKED-AT-CREATION",
-    source=f"{SEED}: appliedToInvoiceUuid links the memo to an open invoice at creation; "
-    f"{FACTS}: neither source restricts it to non-drafts",
-    writes=True,
+LINKED_AT_CREATION = (
+    f"{SEED}: appliedToInvoiceUuid links the memo to an open invoice at creation; "
+    f"{FACTS}: neither source restricts it to non-drafts"
 )
+
+
+@count_rule("CT-MEMO-LINKED-AT-CREATION", source=LINKED_AT_CREATION, writes=True)
 def memo_linked_at_creation(api: CountClient) -> None:
     """A credit memo created with appliedToInvoiceUuid, as a draft (the default), is accepted and
     linked to that invoice at creation: the invoice's openBalance drops by the memo's total."""
@@ -153,23 +153,23 @@ def memo_linked_at_creation(api: CountClient) -> None:
     )
 
 
-@count_rule(
-    "CT-APPLY-DECIMAL-STRING",
-    source="getcount/count-cli src/partner-mcp/schemas/bodies.ts: amount number | string",
-    writes=True,
-)
+CLIENT_AMOUNT = "getcount/count-cli src/partner-mcp/schemas/bodies.ts: amount number | string"
+
+
+@count_rule("CT-APPLY-DECIMAL-STRING", source=CLIENT_AMOUNT, writes=True)
 def apply_decimal_string(api: CountClient) -> None:
     """An apply body's amount may be a decimal string, as COUNT's client sends it."""
     after = applied_to_new(api, 100, 50, "12.50", 200, 'amount "12.50"')[2]
     assert after.get("openBalance") == 87.5, f"the openBalance is {after.get('openBalance')}"
 
 
-@count_rule(
-    "CT-CREATE-AS-EXPECTED",
-    source="getcount/count-cli src/partner-mcp/schemas/bodies.ts; "
-    "https://developers.getcount.com/rest-api-reference/invoices/create-invoice",
-    writes=True,
+CREATE_BODIES = (
+    "getcount/count-cli src/partner-mcp/schemas/bodies.ts; "
+    "https://developers.getcount.com/rest-api-reference/invoices/create-invoice"
 )
+
+
+@count_rule("CT-CREATE-AS-EXPECTED", source=CREATE_BODIES, writes=True)
 def create_as_expected(api: CountClient) -> None:
     """POST /partners/invoices takes the create body of the expected reading of count.create (the
     client's: 201; the reference's, price lines and more required fields: 200) and refuses the other
@@ -192,12 +192,13 @@ def create_as_expected(api: CountClient) -> None:
     expect_status(api.create(other), 400, "the other reading's create body")
 
 
-@count_rule(
-    "CT-MEMO-DRAFT-AS-EXPECTED",
-    source=f"{SEED}: Approve and send, same rules as invoices; getcount/count-cli "
-    "src/partner-mcp/tools/definitions.ts: not valid for memo drafts, update + send",
-    writes=True,
+MEMO_DRAFTS = (
+    f"{SEED}: Approve and send, same rules as invoices; getcount/count-cli "
+    "src/partner-mcp/tools/definitions.ts: not valid for memo drafts, update + send"
 )
+
+
+@count_rule("CT-MEMO-DRAFT-AS-EXPECTED", source=MEMO_DRAFTS, writes=True)
 def memo_draft_as_expected(api: CountClient) -> None:
     """A credit memo draft is approved like an invoice (reading reference of
     count.memo-draft-approve), or refused approval and sent as it is (reading client)."""
@@ -219,11 +220,10 @@ def memo_draft_as_expected(api: CountClient) -> None:
 CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/create-customer"
 
 
-@count_rule(
-    "CT-CUSTOMER-EMAIL-REQUIRED-UNIQUE",
-    source=f"{CUSTOMERS_PAGE}: required customer and email; unique within your team (409)",
-    writes=True,
-)
+CUSTOMER_EMAIL = f"{CUSTOMERS_PAGE}: required customer and email; unique within your team (409)"
+
+
+@count_rule("CT-CUSTOMER-EMAIL-REQUIRED-UNIQUE", source=CUSTOMER_EMAIL, writes=True)
 def customer_email_required_unique(api: CountClient) -> None:
     """A customer needs an email (400 without one), unique in the workspace (409 on a duplicate,
     whatever its case)."""
@@ -235,12 +235,13 @@ def customer_email_required_unique(api: CountClient) -> None:
     assert again.status_code == 409, f"a duplicate email answered {again.status_code}"
 
 
-@count_rule(
-    "CT-CUSTOMERS-BY-NAME",
-    source="https://developers.getcount.com/rest-api-reference/customers/list-customers: "
-    "orderBy default customer, orderDirection default ASC",
-    writes=True,
+CUSTOMER_ORDER = (
+    "https://developers.getcount.com/rest-api-reference/customers/list-customers: "
+    "orderBy default customer, orderDirection default ASC"
 )
+
+
+@count_rule("CT-CUSTOMERS-BY-NAME", source=CUSTOMER_ORDER, writes=True)
 def customers_by_name(api: CountClient) -> None:
     """Customers are listed by name ascending by default, and orderDirection DESC reverses it."""
     for name in ("c", "a", "b"):
@@ -251,22 +252,20 @@ def customers_by_name(api: CountClient) -> None:
         assert names == order, f"with {params or 'the defaults'} the names came as {names}"
 
 
-@count_rule(
-    "CT-REMOVE-CREDIT-NOT-APPLIED-404",
-    source=f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied",
-    writes=True,
-)
+REMOVE_CREDIT = f"{FACTS}: remove-credit restores both balances; 404 if that memo is not applied"
+
+
+@count_rule("CT-REMOVE-CREDIT-NOT-APPLIED-404", source=REMOVE_CREDIT, writes=True)
 def remove_credit_not_applied(api: CountClient) -> None:
     """remove-credit of a memo that is not applied to the invoice is 404."""
     invoice, memo = invoice_and_memo(api, 20, 5)
     expect_status(api.remove_credit(invoice["id"], memo["id"]), 404, "removing credit not applied")
 
 
-@count_rule(
-    "CT-PATCH-AFTER-APPROVE-400",
-    source=f"{SEED}: Invalid field updates return 400; {FACTS}: PATCH only on drafts",
-    writes=True,
-)
+PATCH_DRAFTS = f"{SEED}: Invalid field updates return 400; {FACTS}: PATCH only on drafts"
+
+
+@count_rule("CT-PATCH-AFTER-APPROVE-400", source=PATCH_DRAFTS, writes=True)
 def patch_after_approve(api: CountClient) -> None:
     """An approved record cannot be changed with PATCH (400)."""
     approved = api.record("memo", 5)
@@ -274,11 +273,10 @@ def patch_after_approve(api: CountClient) -> None:
     assert response.status_code == 400, f"PATCH after approve answered {response.status_code}"
 
 
-@count_rule(
-    "CT-SEND-DRAFT-400",
-    source=f"{SEED}: approve and send, same rules as invoices (non-draft)",
-    writes=True,
-)
+SEND_NON_DRAFTS = f"{SEED}: approve and send, same rules as invoices (non-draft)"
+
+
+@count_rule("CT-SEND-DRAFT-400", source=SEND_NON_DRAFTS, writes=True)
 def send_draft_refused(api: CountClient) -> None:
     """A draft cannot be sent (400)."""
     draft = api.record("invoice", 5, approve=False)
@@ -286,11 +284,10 @@ def send_draft_refused(api: CountClient) -> None:
     assert response.status_code == 400, f"sending a draft answered {response.status_code}"
 
 
-@count_rule(
-    "CT-AMBIGUOUS-UUID-409",
-    source=f"{SEED}: Errors and UUIDs: ambiguous invoice UUID can yield 409 until migrated",
-    writes=True,
-)
+AMBIGUOUS_UUIDS = f"{SEED}: Errors and UUIDs: ambiguous invoice UUID can yield 409 until migrated"
+
+
+@count_rule("CT-AMBIGUOUS-UUID-409", source=AMBIGUOUS_UUIDS, writes=True)
 def ambiguous_uuid(api: CountClient) -> None:
     """A UUID that names two records in a workspace (legacy duplicates) answers 409."""
     if api.ambiguous_uuid:
@@ -312,18 +309,19 @@ CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper
 PAGE_LIMIT = 2  # small pages, so that a few records already cross page boundaries
 
 
-@count_rule(
-    "CT-PAGINATION-EXACTLY-ONCE",
-    source=f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
-    "until it has fetched totalRecords",
+LIST_PAGES = (
+    f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
+    "until it has fetched totalRecords"
 )
+
+
+@count_rule("CT-PAGINATION-EXACTLY-ONCE", source=LIST_PAGES)
 def pagination_exactly_once(api: CountClient) -> None:
     """Paging GET /partners/invoices by page and limit returns every record exactly once, and as
     many as totalRecords says."""
     # Last in the catalogue: on a write run, the records the other rules left are pages to walk.
     first = api.invoices(page=1, limit=PAGE_LIMIT)
-    total = first.get("totalRecords")
-    assert isinstance(total, int), f"the page has no totalRecords: {str(first)[:200]}"
+    total = page_count(first, "totalRecords")
     if total <= PAGE_LIMIT:
         raise Skipped(f"{total} records: no page boundary to cross")
     pages = -(-total // PAGE_LIMIT)

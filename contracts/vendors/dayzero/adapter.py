@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from contracts.adapter import Adapter, Credentials, SessionSetup
-from contracts.options import Option
+from contracts.options import credential, other_credential
 from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
-
-if TYPE_CHECKING:
-    from contracts.config import Settings
 
 
 class DayZeroAdapter(Adapter):
     name = "dayzero"
     title = "DayZero"
-    options = (
-        Option("token", str, None, "the API token", header=True, required=True),
-        Option(
-            "business_id",
-            str,
-            None,
-            "the business UUID (x-business-id)",
-            header=True,
-            required=True,
-        ),
-        Option(
-            "other_token", str, None, "a second business's token, for isolation rules", header=True
-        ),
-        Option("other_business_id", str, None, "the second business's UUID", header=True),
-    )
     probe_path = "/api/v1/credit-memos"
     # Schemathesis settings only this API needs (see schema_layer.CONFIG_TOML for the common ones):
     # DayZero documents 404 from unapply when the memo is not applied to that invoice, which says
@@ -41,13 +21,14 @@ class DayZeroAdapter(Adapter):
         "checks.ensure_resource_availability.enabled = false\n"
     )
 
-    def credentials(self, settings: Settings) -> dict[str, str]:
-        return {"token": settings.token or "", "business_id": settings.business_id or ""}
-
-    def other(self, settings: Settings) -> dict[str, str] | None:
-        if settings.other_token and settings.other_business_id:
-            return {"token": settings.other_token, "business_id": settings.other_business_id}
-        return None
+    options = (
+        credential("token", "the API token"),
+        credential("business_id", "the business UUID (x-business-id)"),
+        other_credential(
+            "other_token", "a second business's token, for isolation rules", key="token"
+        ),
+        other_credential("other_business_id", "the second business's UUID", key="business_id"),
+    )
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return DayZeroCredentials.of(credentials).headers()

@@ -27,12 +27,13 @@ NEEDS_OTHER_BUSINESS = "needs a second business: pass --other-token and --other-
 class DayZeroCredentials(ClientCredentials):
     token: str
     business_id: str
+    secret_fields = ("token",)
 
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}", "x-business-id": self.business_id}
 
 
-class DayZeroClient(ApiClient):
+class DayZeroClient(ApiClient[DayZeroCredentials]):
     """DayZero's calls; a step that must succeed asserts its status (``AssertionError``)."""
 
     vendor = "dayzero"
@@ -47,8 +48,7 @@ class DayZeroClient(ApiClient):
         other_business: Callable[[], DayZeroClient] | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(http, **options)
-        self.credentials = credentials
+        super().__init__(http, credentials, **options)
         self.tag_memos = tag_memos  # memos carry the tag as description and internal notes
         self.created_memos: list[str] = []  # every memo this client created, to clean up
         self._other_business = other_business
@@ -190,7 +190,7 @@ class DayZeroClient(ApiClient):
         return self.expect("GET", "/invoices", 200, params=params)
 
 
-class DayZeroSession(RecordedSession):
+class DayZeroSession(RecordedSession[DayZeroCredentials]):
     """Runs DayZero rules against one base URL with one set of credentials."""
 
     def __init__(
@@ -202,9 +202,8 @@ class DayZeroSession(RecordedSession):
         other: DayZeroCredentials | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        secrets = (credentials.token, other.token if other else None)
-        super().__init__(base_url, limits, run_id, secrets, transport)
-        self.credentials = credentials
+        others = other.secrets() if other else ()
+        super().__init__(base_url, credentials, limits, run_id, secrets=others, transport=transport)
         self.other = other
 
     def client(self, tag: str, credentials: DayZeroCredentials | None = None) -> DayZeroClient:

@@ -64,6 +64,13 @@ def applied(api: DayZeroClient, memo: dict[str, Any], invoice: dict[str, Any], c
     expect_status(api.apply(memo["id"], invoice["id"], cents), 201, f"apply of {cents}")
 
 
+def read_again(
+    api: DayZeroClient, memo: dict[str, Any], invoice: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``memo`` and ``invoice`` as the API shows them now."""
+    return api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
+
+
 def applied_memo(
     api: DayZeroClient, invoice_cents: int, memo_cents: int, cents: int
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -84,21 +91,23 @@ def unknown_token(api: DayZeroClient) -> None:
     assert_refused(response, 401, "an unknown token")
 
 
-@dayzero_rule(
-    "DZ-AUTH-FOREIGN-BUSINESS",
-    source=f"{SEED_ISSUE}: 403 Forbidden; authentication via x-business-id",
-)
+ISSUE_403 = f"{SEED_ISSUE}: 403 Forbidden; authentication via x-business-id"
+
+
+@dayzero_rule("DZ-AUTH-FOREIGN-BUSINESS", source=ISSUE_403)
 def foreign_business(api: DayZeroClient) -> None:
     """A business id the token may not act on is refused with 403."""
     response = api.call("GET", "/credit-memos", headers={"x-business-id": str(uuid.uuid4())})
     assert_refused(response, 403, "a foreign business id")
 
 
-@dayzero_rule(
-    "DZ-LIST-PAGE-SHAPE",
-    source=f"{SEED_LIST}: 200 Successful Response, total null when not calculated; "
-    f"{PAGINATION_GUIDE}: include_total_count default false, has_more",
+LIST_PAGE_FIELDS = (
+    f"{SEED_LIST}: 200 Successful Response, total null when not calculated; "
+    f"{PAGINATION_GUIDE}: include_total_count default false, has_more"
 )
+
+
+@dayzero_rule("DZ-LIST-PAGE-SHAPE", source=LIST_PAGE_FIELDS)
 def list_page_shape(api: DayZeroClient) -> None:
     """Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev (and
     has_more); total is null unless include_total_count=true asks for it."""
@@ -119,11 +128,13 @@ def list_page_shape(api: DayZeroClient) -> None:
     assert counted["total"] >= len(counted["items"]), "total is below the items on the page"
 
 
-@dayzero_rule(
-    "DZ-BUSINESS-HEADER-AS-EXPECTED",
-    source="https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json"
-    ": x-business-id required false; https://www.ondayzero.com/docs/guides/authentication",
+BUSINESS_HEADER_PAGES = (
+    "https://www.ondayzero.com/docs/reference/credit-memos/create-credit-memo/openapi.json"
+    ": x-business-id required false; https://www.ondayzero.com/docs/guides/authentication"
 )
+
+
+@dayzero_rule("DZ-BUSINESS-HEADER-AS-EXPECTED", source=BUSINESS_HEADER_PAGES)
 def business_header_as_expected(api: DayZeroClient) -> None:
     """A call without x-business-id acts on the token's business (reading optional of
     dayzero.business-header), or is a 422 (reading required)."""
@@ -143,10 +154,10 @@ def business_header_as_expected(api: DayZeroClient) -> None:
     )
 
 
-@dayzero_rule(
-    "DZ-LIST-UNKNOWN-STATUS-422",
-    source=f"{SEED_LIST}: status CreditMemoStatusEnum; 422 Validation Error",
-)
+LIST_STATUS_422 = f"{SEED_LIST}: status CreditMemoStatusEnum; 422 Validation Error"
+
+
+@dayzero_rule("DZ-LIST-UNKNOWN-STATUS-422", source=LIST_STATUS_422)
 def unknown_status_filter(api: DayZeroClient) -> None:
     """A status filter outside CreditMemoStatusEnum is a 422 with the detail list."""
     response = api.call("GET", "/credit-memos", params={"status": "voided"})
@@ -162,10 +173,10 @@ def unknown_memo(api: DayZeroClient) -> None:
     assert_refused(api.call("GET", f"/credit-memos/{uuid.uuid4()}"), 404, "an unknown memo")
 
 
-@dayzero_rule(
-    "DZ-PAGINATION-EXACTLY-ONCE",
-    source=f"{SEED_LIST}: cursor, limit, next_cursor, has_next, total; {PAGINATION_GUIDE}",
-)
+LIST_CURSORS = f"{SEED_LIST}: cursor, limit, next_cursor, has_next, total; {PAGINATION_GUIDE}"
+
+
+@dayzero_rule("DZ-PAGINATION-EXACTLY-ONCE", source=LIST_CURSORS)
 def pagination_exactly_once(api: DayZeroClient) -> None:
     """Following next_cursor returns every memo exactly once, and as many as total
     (include_total_count=true) says."""
@@ -206,11 +217,12 @@ def walk(
 # --- rules that write ------------------------------------------------------------------------
 
 
-@dayzero_rule(
-    "DZ-CREATE-DRAFT",
-    source=f"{FACTS}: POST /api/v1/credit-memos creates a draft; {SEED_ISSUE}: can_be_deleted",
-    writes=True,
+CREATE_AS_DRAFT = (
+    f"{FACTS}: POST /api/v1/credit-memos creates a draft; {SEED_ISSUE}: can_be_deleted"
 )
+
+
+@dayzero_rule("DZ-CREATE-DRAFT", source=CREATE_AS_DRAFT, writes=True)
 def create_draft(api: DayZeroClient) -> None:
     """A new credit memo is a draft with a number; only drafts can be deleted."""
     memo = api.memo(api.customer()["id"], 1500)
@@ -223,11 +235,10 @@ def create_draft(api: DayZeroClient) -> None:
     )
 
 
-@dayzero_rule(
-    "DZ-ISSUE-FROM-DRAFT-ONLY",
-    source=f"{SEED_ISSUE}: Issue a draft credit memo, making it available for application",
-    writes=True,
-)
+ISSUE_DRAFT = f"{SEED_ISSUE}: Issue a draft credit memo, making it available for application"
+
+
+@dayzero_rule("DZ-ISSUE-FROM-DRAFT-ONLY", source=ISSUE_DRAFT, writes=True)
 def issue_from_draft_only(api: DayZeroClient) -> None:
     """Issuing a draft makes it issued and applicable; issuing it again is refused (400; 409 under
     dayzero.conflict-status: conflict)."""
@@ -238,15 +249,14 @@ def issue_from_draft_only(api: DayZeroClient) -> None:
     assert_conflict(api.issue(memo["id"]), "issuing twice")
 
 
-@dayzero_rule(
-    "DZ-APPLY-PARTIAL",
-    source=f"{SEED_ISSUE}: status, amount_applied, amount_remaining; {FACTS}: apply",
-    writes=True,
-)
+APPLY_BALANCES = f"{SEED_ISSUE}: status, amount_applied, amount_remaining; {FACTS}: apply"
+
+
+@dayzero_rule("DZ-APPLY-PARTIAL", source=APPLY_BALANCES, writes=True)
 def apply_partial(api: DayZeroClient) -> None:
     """Applying part of a memo leaves it partially_applied and lowers the invoice's due."""
     memo, invoice = applied_memo(api, 10000, 3000, 2000)
-    memo, invoice = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
+    memo, invoice = read_again(api, memo, invoice)
     assert memo["status"] == "partially_applied", f"memo status is {memo['status']!r}"
     assert (memo["amount_applied"], memo["amount_remaining"]) == (2000, 1000), (
         f"memo applied/remaining are {memo['amount_applied']}/{memo['amount_remaining']}"
@@ -254,11 +264,10 @@ def apply_partial(api: DayZeroClient) -> None:
     assert invoice["amount_due"] == 8000, f"invoice amount_due is {invoice['amount_due']}"
 
 
-@dayzero_rule(
-    "DZ-APPLY-FULL",
-    source=f"{SEED_ISSUE}: status fully_applied, can_be_applied",
-    writes=True,
-)
+FULLY_APPLIED = f"{SEED_ISSUE}: status fully_applied, can_be_applied"
+
+
+@dayzero_rule("DZ-APPLY-FULL", source=FULLY_APPLIED, writes=True)
 def apply_full(api: DayZeroClient) -> None:
     """Applying all of a memo leaves it fully_applied with nothing left to apply."""
     memo = api.get_memo(applied_memo(api, 5000, 3000, 3000)[0]["id"])
@@ -270,12 +279,13 @@ def apply_full(api: DayZeroClient) -> None:
 CREATE_PAGE = "https://ondayzero.com/docs/reference/credit-memos/create-credit-memo"
 
 
-@dayzero_rule(
-    "DZ-RESTOCKING-FEE-WITHHELD",
-    source=f"{CREATE_PAGE}: restocking_fee_cents is withheld and recognised as income; the gross "
-    "value reversed is amount_cents + the fee",
-    writes=True,
+RESTOCKING_FEE = (
+    f"{CREATE_PAGE}: restocking_fee_cents is withheld and recognised as income; the gross "
+    "value reversed is amount_cents + the fee"
 )
+
+
+@dayzero_rule("DZ-RESTOCKING-FEE-WITHHELD", source=RESTOCKING_FEE, writes=True)
 def restocking_fee_withheld(api: DayZeroClient) -> None:
     """A restocking fee is withheld beside the credit: a memo of amount_cents 10000 with a fee of
     1500 has amount 10000 and can apply all 10000."""
@@ -288,45 +298,42 @@ def restocking_fee_withheld(api: DayZeroClient) -> None:
 def _refused_without_change(
     api: DayZeroClient, memo: dict[str, Any], invoice: dict[str, Any], cents: int
 ) -> None:
-    memo_before, invoice_before = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
+    memo_before, invoice_before = read_again(api, memo, invoice)
     response = api.apply(memo["id"], invoice["id"], cents)
     assert response.status_code == 400, f"apply of {cents} answered {response.status_code}"
     assert api.get_memo(memo["id"]) == memo_before, "the refused apply changed the memo"
     assert api.get_invoice(invoice["id"]) == invoice_before, "the refused apply changed the invoice"
 
 
-@dayzero_rule(
-    "DZ-APPLY-OVER-REMAINING",
-    source=f"{SEED_ISSUE}: amount_remaining; {SEED_ISSUE}: 400 Bad Request",
-    writes=True,
-)
+APPLY_REMAINING_400 = f"{SEED_ISSUE}: amount_remaining; {SEED_ISSUE}: 400 Bad Request"
+
+
+@dayzero_rule("DZ-APPLY-OVER-REMAINING", source=APPLY_REMAINING_400, writes=True)
 def apply_over_remaining(api: DayZeroClient) -> None:
     """Applying more than the remaining credit is refused (400) and changes nothing."""
     _refused_without_change(api, *applied_memo(api, 10000, 3000, 2000), 1500)
 
 
-@dayzero_rule(
-    "DZ-APPLY-OVER-INVOICE-DUE",
-    source=f"{OURS}: a credit never exceeds the invoice's amount due",
-    writes=True,
-)
+APPLY_INVOICE_DUE = f"{OURS}: a credit never exceeds the invoice's amount due"
+
+
+@dayzero_rule("DZ-APPLY-OVER-INVOICE-DUE", source=APPLY_INVOICE_DUE, writes=True)
 def apply_over_invoice_due(api: DayZeroClient) -> None:
     """Applying more than the invoice still owes is refused (400) and changes nothing."""
     _refused_without_change(api, *memo_and_invoice(api, 1000, 3000), 1001)
 
 
-@dayzero_rule(
-    "DZ-UNAPPLY-RESTORES",
-    source=f"{FACTS}: POST /credit-memos/{{id}}/unapply restores balances",
-    writes=True,
-)
+UNAPPLY = f"{FACTS}: POST /credit-memos/{{id}}/unapply restores balances"
+
+
+@dayzero_rule("DZ-UNAPPLY-RESTORES", source=UNAPPLY, writes=True)
 def unapply_restores(api: DayZeroClient) -> None:
     """Unapplying restores the memo's and the invoice's balances and statuses."""
     memo, invoice = memo_and_invoice(api, 10000, 3000)
-    memo_before, invoice_before = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
+    memo_before, invoice_before = read_again(api, memo, invoice)
     applied(api, memo, invoice, 2000)
     expect_status(api.unapply(memo["id"], invoice["id"]), 201, "unapply")
-    memo_after, invoice_after = api.get_memo(memo["id"]), api.get_invoice(invoice["id"])
+    memo_after, invoice_after = read_again(api, memo, invoice)
     for field in ("status", "amount_applied", "amount_remaining"):
         assert memo_after[field] == memo_before[field], (
             f"memo {field} is {memo_after[field]!r}, was {memo_before[field]!r} before applying"
@@ -344,13 +351,14 @@ def unapply_not_applied(api: DayZeroClient) -> None:
     expect_status(api.unapply(memo["id"], invoice["id"]), 404, "unapply of a memo not applied")
 
 
-@dayzero_rule(
-    "DZ-VOID-ONLY-UNAPPLIED",
-    source=f"{SEED_ISSUE}: can_be_voided, status void, voided_at, voided_reason; "
+VOID_UNAPPLIED = (
+    f"{SEED_ISSUE}: can_be_voided, status void, voided_at, voided_reason; "
     "https://www.ondayzero.com/docs/reference/vendor-credits/void-vendor-credit: only unapplied "
-    "(draft or issued) credits",
-    writes=True,
+    "(draft or issued) credits"
 )
+
+
+@dayzero_rule("DZ-VOID-ONLY-UNAPPLIED", source=VOID_UNAPPLIED, writes=True)
 def void_only_unapplied(api: DayZeroClient) -> None:
     """A memo with applications cannot be voided (400; 409 under dayzero.conflict-status: conflict);
     once unapplied it can, and so can a draft."""
@@ -369,11 +377,10 @@ def void_only_unapplied(api: DayZeroClient) -> None:
     assert voided["status"] == "void", f"a voided draft has status {voided['status']!r}"
 
 
-@dayzero_rule(
-    "DZ-DELETE-ONLY-DRAFTS",
-    source=f"{SEED_ISSUE}: can_be_deleted (drafts only)",
-    writes=True,
-)
+DELETE_DRAFTS = f"{SEED_ISSUE}: can_be_deleted (drafts only)"
+
+
+@dayzero_rule("DZ-DELETE-ONLY-DRAFTS", source=DELETE_DRAFTS, writes=True)
 def delete_only_drafts(api: DayZeroClient) -> None:
     """A draft can be deleted (then 404); an issued memo cannot (400; 409 under
     dayzero.conflict-status: conflict)."""
@@ -386,11 +393,10 @@ def delete_only_drafts(api: DayZeroClient) -> None:
     assert gone.status_code == 404, f"a deleted memo answered {gone.status_code}"
 
 
-@dayzero_rule(
-    "DZ-UPDATE-ONLY-DRAFTS",
-    source=f"{FACTS}: PUT /api/v1/credit-memos/{{id}} (drafts only)",
-    writes=True,
-)
+UPDATE_DRAFTS = f"{FACTS}: PUT /api/v1/credit-memos/{{id}} (drafts only)"
+
+
+@dayzero_rule("DZ-UPDATE-ONLY-DRAFTS", source=UPDATE_DRAFTS, writes=True)
 def update_only_drafts(api: DayZeroClient) -> None:
     """A draft can be updated; an issued memo cannot (400; 409 under dayzero.conflict-status:
     conflict)."""
@@ -401,11 +407,10 @@ def update_only_drafts(api: DayZeroClient) -> None:
     assert_conflict(api.update(issued["id"], amount_cents=800), "updating an issued memo")
 
 
-@dayzero_rule(
-    "DZ-FILTERS-EXACTLY-ONCE",
-    source=f"{SEED_LIST}: customer_id, status, search, cursor, limit",
-    writes=True,
-)
+LIST_FILTERS = f"{SEED_LIST}: customer_id, status, search, cursor, limit"
+
+
+@dayzero_rule("DZ-FILTERS-EXACTLY-ONCE", source=LIST_FILTERS, writes=True)
 def filters_exactly_once(api: DayZeroClient) -> None:
     """customer_id, status and search filters return each matching memo exactly once."""
     customer = api.customer()
@@ -424,11 +429,10 @@ def filters_exactly_once(api: DayZeroClient) -> None:
     assert by_number.count(issued["id"]) == 1, f"search {issued['number']} returned {by_number}"
 
 
-@dayzero_rule(
-    "DZ-CUSTOMER-CREDITS",
-    source=f"{FACTS}: GET /api/v1/credit-memos/customers/{{customer_id}}/credits",
-    writes=True,
-)
+CUSTOMER_CREDITS = f"{FACTS}: GET /api/v1/credit-memos/customers/{{customer_id}}/credits"
+
+
+@dayzero_rule("DZ-CUSTOMER-CREDITS", source=CUSTOMER_CREDITS, writes=True)
 def customer_credits(api: DayZeroClient) -> None:
     """A customer's credits sum the remaining amount of the memos that can be applied."""
     partly, invoice = memo_and_invoice(api, 10000, 3000)
@@ -444,11 +448,10 @@ def customer_credits(api: DayZeroClient) -> None:
     )
 
 
-@dayzero_rule(
-    "DZ-TENANT-ISOLATION",
-    source=f"{SEED_ISSUE}: 404 Not Found; x-business-id selects the business",
-    writes=True,
-)
+ISSUE_404_BUSINESS = f"{SEED_ISSUE}: 404 Not Found; x-business-id selects the business"
+
+
+@dayzero_rule("DZ-TENANT-ISOLATION", source=ISSUE_404_BUSINESS, writes=True)
 def tenant_isolation(api: DayZeroClient) -> None:
     """Another business's credit memo is 404, and never listed."""
     other = api.other_business()

@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import httpx
 
 from contracts.adapter import Adapter, Credentials, SessionSetup
-from contracts.options import Option
+from contracts.options import Option, credential
 from contracts.vendors.kojo.client import KojoCredentials, KojoSession
-
-if TYPE_CHECKING:
-    from contracts.config import Settings
 
 
 class KojoAdapter(Adapter):
     name = "kojo"
     title = "Kojo"
-    options = (
-        Option("client_id", str, None, "OAuth client", header=True, required=True),
-        Option("client_secret", str, None, "OAuth secret", header=True, required=True),
-        Option("api_key", str, None, "a legacy API key (optional)", header=True),
-    )
     spec = "kojo.graphql"
     probe_path = "/graphql"
     documented_rate = 20.0  # 20 requests a second per organisation
@@ -47,11 +37,11 @@ class KojoAdapter(Adapter):
         "probability = 1.0\n"
     )
 
-    def credentials(self, settings: Settings) -> dict[str, str]:
-        return {
-            "client_id": settings.client_id or "",
-            "client_secret": settings.client_secret or "",
-        }
+    options = (
+        credential("client_id", "OAuth client"),
+        credential("client_secret", "OAuth secret"),
+        Option("api_key", str, None, "a legacy API key (optional)", header=True),
+    )
 
     def login(self, base_url: str, credentials: Credentials) -> Credentials:
         """Kojo's OAuth 2 client-credentials step: a Bearer token for the run (valid an hour)."""

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 
 from contracts.api_client import ApiClient, ClientCredentials, expect_status
-from contracts.http import Limits, Requester
 from contracts.rules import RecordedSession, Skipped
 
 MEMOS_NEEDED = 5
@@ -26,17 +25,14 @@ class KojoCredentials(ClientCredentials):
     access_token: str = ""  # from the token step (the harness's login; ``KojoClient.login``)
     # a legacy API key (--api-key), which Kojo takes as a bearer token that never expires
     legacy_api_key: str | None = None
+    secret_fields = ("client_secret", "access_token")
 
 
-class KojoClient(ApiClient):
+class KojoClient(ApiClient[KojoCredentials]):
     """GraphQL queries to Kojo; a query that must succeed asserts it (``AssertionError``)."""
 
     vendor = "kojo"
     tenant_field = "client_id"
-
-    def __init__(self, http: Requester, credentials: KojoCredentials, **options: Any) -> None:
-        super().__init__(http, **options)
-        self.credentials = credentials
 
     @property
     def headers(self) -> dict[str, str]:
@@ -181,15 +177,8 @@ class KojoClient(ApiClient):
         return self.keep_secret(str(found[1]["api_key"]))
 
 
-class KojoSession(RecordedSession):
+class KojoSession(RecordedSession[KojoCredentials]):
     """Runs Kojo rules against one base URL with one set of credentials."""
-
-    def __init__(
-        self, base_url: str, credentials: KojoCredentials, limits: Limits, run_id: str
-    ) -> None:
-        secrets = (credentials.client_secret, credentials.access_token)
-        super().__init__(base_url, limits, run_id, secrets)
-        self.credentials = credentials
 
     def client(self, tag: str) -> KojoClient:
         return KojoClient(self.http, self.credentials, tag=tag, control=self.control_url)

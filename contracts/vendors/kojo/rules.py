@@ -17,6 +17,7 @@ from contracts.vendors.kojo.client import KojoClient
 
 SEED = "seeds/002_7688847675900ee0.txt (Credit Memos)"
 ERRORS_PAGE = "https://docs.kojo.tech/docs/standards/errors"
+FILTERS_PAGE = "https://seller.kojo.tech/docs/standards/filters"
 FACTS = "vendor-facts.md, Kojo"
 kojo_rule = partial(rule, "kojo")
 
@@ -24,10 +25,10 @@ kojo_rule = partial(rule, "kojo")
 # the rules ---------------------------------------------------------------------------------
 
 
-@kojo_rule(
-    "KJ-AUTH-REQUIRED",
-    source=f"{FACTS}: Authorization: Bearer <token> from POST /oauth2/token; {ERRORS_PAGE}",
-)
+BEARER_TOKEN = f"{FACTS}: Authorization: Bearer <token> from POST /oauth2/token; {ERRORS_PAGE}"
+
+
+@kojo_rule("KJ-AUTH-REQUIRED", source=BEARER_TOKEN)
 def auth_required(api: KojoClient) -> None:
     """A query without a valid Bearer token is refused with errors and no data, with HTTP 200 as
     every GraphQL result."""
@@ -42,11 +43,13 @@ def auth_required(api: KojoClient) -> None:
         )
 
 
-@kojo_rule(
-    "KJ-LEGACY-API-KEY",
-    source="https://docs.kojo.tech/docs (authentication): an OAuth 2.0 access token or a legacy "
-    "API key; legacy keys never expire",
+LEGACY_KEYS = (
+    "https://docs.kojo.tech/docs (authentication): an OAuth 2.0 access token or a legacy "
+    "API key; legacy keys never expire"
 )
+
+
+@kojo_rule("KJ-LEGACY-API-KEY", source=LEGACY_KEYS)
 def legacy_api_key(api: KojoClient) -> None:
     """A legacy API key, sent as the Bearer token, is accepted: the query answers data and no
     errors."""
@@ -58,10 +61,10 @@ def legacy_api_key(api: KojoClient) -> None:
     assert isinstance((body.get("data") or {}).get("creditMemos"), list), "no creditMemos came"
 
 
-@kojo_rule(
-    "KJ-TOKEN-CLIENT-CREDENTIALS",
-    source=f"{FACTS}: client_credentials → {{access_token, token_type: bearer, expires_in: 3600}}",
-)
+TOKEN_STEP = f"{FACTS}: client_credentials → {{access_token, token_type: bearer, expires_in: 3600}}"
+
+
+@kojo_rule("KJ-TOKEN-CLIENT-CREDENTIALS", source=TOKEN_STEP)
 def token_endpoint(api: KojoClient) -> None:
     """POST /oauth2/token (client_credentials) answers a bearer token valid 3600 seconds."""
     response = api.request_token()
@@ -74,10 +77,10 @@ def token_endpoint(api: KojoClient) -> None:
     assert body.get("expires_in") == 3600, f"expires_in is {body.get('expires_in')}"
 
 
-@kojo_rule(
-    "KJ-ERROR-SHAPE",
-    source=f"{ERRORS_PAGE}: errors [{{message, requestId}}]; always HTTP 200",
-)
+ERROR_ENTRIES = f"{ERRORS_PAGE}: errors [{{message, requestId}}]; always HTTP 200"
+
+
+@kojo_rule("KJ-ERROR-SHAPE", source=ERROR_ENTRIES)
 def error_shape(api: KojoClient) -> None:
     """A malformed query, and a body that is not a GraphQL request, are answered with HTTP 200 and
     {errors: [{message, requestId}]}."""
@@ -104,10 +107,10 @@ def limit_max(api: KojoClient) -> None:
     )
 
 
-@kojo_rule(
-    "KJ-PAGINATION-EXACTLY-ONCE",
-    source=f"{FACTS}: plural fields take limit and offset (default 0)",
-)
+OFFSETS = f"{FACTS}: plural fields take limit and offset (default 0)"
+
+
+@kojo_rule("KJ-PAGINATION-EXACTLY-ONCE", source=OFFSETS)
 def pagination(api: KojoClient) -> None:
     """Paging with limit and offset returns every credit memo exactly once, in order."""
     everything = api.enough_memos()
@@ -120,10 +123,10 @@ def pagination(api: KojoClient) -> None:
     )
 
 
-@kojo_rule(
-    "KJ-ORDER-DIRECTION",
-    source=f"{FACTS}: orderBy (default createdAt), direction (ASC|DESC, default ASC)",
-)
+ORDER = f"{FACTS}: orderBy (default createdAt), direction (ASC|DESC, default ASC)"
+
+
+@kojo_rule("KJ-ORDER-DIRECTION", source=ORDER)
 def order_direction(api: KojoClient) -> None:
     """direction DESC lists credit memos in the reverse order of ASC (default createdAt)."""
     ascending = api.enough_memos()
@@ -140,11 +143,10 @@ def order_direction(api: KojoClient) -> None:
     assert stamps == sorted(stamps), "orderBy: updatedAt is not in updatedAt order"
 
 
-@kojo_rule(
-    "KJ-ORDER-BY-ANY-SCALAR",
-    source="https://seller.kojo.tech/docs/standards/filters: orderBy any string, numeric or "
-    "date-time field",
-)
+FILTERS_PAGE_ORDER = f"{FILTERS_PAGE}: orderBy any string, numeric or date-time field"
+
+
+@kojo_rule("KJ-ORDER-BY-ANY-SCALAR", source=FILTERS_PAGE_ORDER)
 def order_by_any_scalar(api: KojoClient) -> None:
     """orderBy takes a number field too: credit memos by totalDue come in totalDue order both
     ways."""
@@ -172,10 +174,10 @@ EVERYTHING = """{
 }"""
 
 
-@kojo_rule(
-    "KJ-MEMO-ARITHMETIC",
-    source=f"{SEED}: CreditMemo and CreditMemoItem fields; specs/kojo.graphql (totalDue)",
-)
+MEMO_FIELDS = f"{SEED}: CreditMemo and CreditMemoItem fields; specs/kojo.graphql (totalDue)"
+
+
+@kojo_rule("KJ-MEMO-ARITHMETIC", source=MEMO_FIELDS)
 def memo_arithmetic(api: KojoClient) -> None:
     """Queried in full, every credit memo's items, prices, subtotal and total due add up, and every
     nested object is the one its id names."""

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from contracts.adapter import Adapter, Credentials, SessionSetup
-from contracts.options import Option, ids
+from contracts.options import Option, credential, ids
 from contracts.vendors.solvimon.client import SolvimonCredentials, SolvimonSession, Supplies
-
-if TYPE_CHECKING:
-    from contracts.config import Settings
 
 
 class SolvimonAdapter(Adapter):
     name = "solvimon"
     title = "Solvimon"
+    probe_path = "/v1/invoices"
     options = (
-        Option("api_key", str, None, "the API key (X-API-KEY)", header=True, required=True),
-        Option("platform_id", str, None, "the platform to act on (x-platform-id)", header=True),
+        credential("api_key", "the API key (X-API-KEY)"),
+        credential("platform_id", "the platform to act on (x-platform-id)", required=False),
         Option(
             "other_platform_id",
             str,
@@ -41,10 +37,6 @@ class SolvimonAdapter(Adapter):
         ),
         Option("open_invoice", str, None, "an invoice that is not FINAL yet"),
     )
-    probe_path = "/v1/invoices"
-
-    def credentials(self, settings: Settings) -> dict[str, str]:
-        return {"api_key": settings.api_key or "", "platform_id": settings.platform_id or ""}
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return SolvimonCredentials.of(credentials).headers()

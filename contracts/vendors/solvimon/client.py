@@ -28,6 +28,7 @@ class SolvimonCredentials(ClientCredentials):
     platform_id: str | None = None
     other_platform_id: str | None = None
     view_only_api_key: str | None = None
+    secret_fields = ("api_key", "view_only_api_key")
 
     def headers(self, key: str | None = None, platform: str | None = None) -> dict[str, str]:
         """The headers of a call with ``key`` on ``platform`` (by default, these)."""
@@ -55,7 +56,7 @@ def line_credit(
     return {"periods": [{"period_order": period, "groups": groups}]}
 
 
-class SolvimonClient(ApiClient):
+class SolvimonClient(ApiClient[SolvimonCredentials]):
     """Solvimon calls; a step that must succeed asserts its status (``AssertionError``)."""
 
     vendor = "solvimon"
@@ -69,10 +70,8 @@ class SolvimonClient(ApiClient):
         supplies: Supplies | None = None,
         **options: Any,
     ) -> None:
-        super().__init__(http, **options)
-        self.credentials = credentials
+        super().__init__(http, credentials, **options)
         self.supplies = supplies or Supplies()
-        self._platforms: list[str] = []
 
     @property
     def headers(self) -> dict[str, str]:
@@ -184,17 +183,15 @@ class SolvimonClient(ApiClient):
 
     def on_sandbox(self) -> bool:
         """Whether the target is a creditbox sandbox that knows this key's tenant."""
-        if self._tenant is not None:
-            return True
-        found = self.sandbox_tenant()
-        if found is None:
-            return False
-        self._tenant, credentials = found
-        self._platforms = list(credentials.get("platform_ids") or [])
-        return True
+        return self.tenant() is not None
+
+    @property
+    def _platforms(self) -> list[str]:
+        """The platforms of the key's tenant on a sandbox, as the control API lists them."""
+        return list(self.sandbox_credentials.get("platform_ids") or [])
 
 
-class SolvimonSession(RecordedSession):
+class SolvimonSession(RecordedSession[SolvimonCredentials]):
     """Runs Solvimon rules against one base URL with one set of credentials."""
 
     def __init__(
@@ -205,9 +202,7 @@ class SolvimonSession(RecordedSession):
         limits: Limits,
         run_id: str,
     ) -> None:
-        secrets = (credentials.api_key, credentials.view_only_api_key)
-        super().__init__(base_url, limits, run_id, secrets)
-        self.credentials = credentials
+        super().__init__(base_url, credentials, limits, run_id)
         self.supplies = supplies
 
     def client(self, tag: str) -> SolvimonClient:

@@ -15,7 +15,7 @@ from typing import Any
 from contracts.api_client import expect_status
 from contracts.checks import expected
 from contracts.rules import Skipped, rule
-from contracts.rules.paging import MAX_PAGES, assert_each_once, walk_numbered_pages
+from contracts.rules.paging import MAX_PAGES, assert_each_once, page_count, walk_numbered_pages
 from contracts.vendors.solvimon.checks import EXPONENTS
 from contracts.vendors.solvimon.client import SolvimonClient, line_credit
 
@@ -114,10 +114,10 @@ def new_credits(api: SolvimonClient, invoice: dict[str, Any]) -> set[str]:
 # the rules ---------------------------------------------------------------------------------
 
 
-@solvimon_rule(
-    "SV-AUTH-MISSING-KEY-401",
-    source=f"{SEED}: Authentication (X-API-KEY or Authorization: Bearer); Errors: 401",
-)
+AUTHENTICATION = f"{SEED}: Authentication (X-API-KEY or Authorization: Bearer); Errors: 401"
+
+
+@solvimon_rule("SV-AUTH-MISSING-KEY-401", source=AUTHENTICATION)
 def missing_key(api: SolvimonClient) -> None:
     """A call without X-API-KEY or Bearer token is refused: 401 {type, code, message}."""
     response = api.http.request("GET", api.url("/invoices"), params={"limit": 1})
@@ -126,10 +126,10 @@ def missing_key(api: SolvimonClient) -> None:
     assert {"type", "code", "message"} <= set(body), f"401 body is {body}"
 
 
-@solvimon_rule(
-    "SV-UNREACHABLE-PLATFORM-403",
-    source=f"{SEED}: Headers: x-platform-id; {FACTS}: x-platform-id picks the platform",
-)
+PLATFORM_HEADER = f"{SEED}: Headers: x-platform-id; {FACTS}: x-platform-id picks the platform"
+
+
+@solvimon_rule("SV-UNREACHABLE-PLATFORM-403", source=PLATFORM_HEADER)
 def unreachable_platform(api: SolvimonClient) -> None:
     """x-platform-id naming a platform the key cannot reach is refused with 403."""
     stranger = f"plat_creditbox_{uuid.uuid4().hex[:12]}"
@@ -145,11 +145,10 @@ def unknown_version(api: SolvimonClient) -> None:
     assert {"type", "code", "message"} <= set(response.json()), f"404 body is {response.text}"
 
 
-@solvimon_rule(
-    "SV-CREDIT-NON-FINAL-400",
-    source=f"{FACTS}: only FINAL invoices can be credited (400 INVALID_OPERATION otherwise)",
-    writes=True,
-)
+FINAL_ONLY = f"{FACTS}: only FINAL invoices can be credited (400 INVALID_OPERATION otherwise)"
+
+
+@solvimon_rule("SV-CREDIT-NON-FINAL-400", source=FINAL_ONLY, writes=True)
 def credit_non_final(api: SolvimonClient) -> None:
     """Crediting an invoice that is not FINAL is refused with 400 and creates nothing."""
     invoice = api.open_invoice()
@@ -158,11 +157,10 @@ def credit_non_final(api: SolvimonClient) -> None:
     assert_nothing_credited(api, invoice)
 
 
-@solvimon_rule(
-    "SV-CREDIT-PERMISSION-403",
-    source=f"{SEED}: Requires the INVOICE.CREDIT.CREATE permission; Errors: 403",
-    writes=True,
-)
+CREDIT_PERMISSION_403 = f"{SEED}: Requires the INVOICE.CREDIT.CREATE permission; Errors: 403"
+
+
+@solvimon_rule("SV-CREDIT-PERMISSION-403", source=CREDIT_PERMISSION_403, writes=True)
 def credit_needs_permission(api: SolvimonClient) -> None:
     """A key without INVOICE.CREDIT.CREATE cannot credit: 403, and nothing is created."""
     key = api.view_only_key()
@@ -172,11 +170,10 @@ def credit_needs_permission(api: SolvimonClient) -> None:
     assert_nothing_credited(api, invoice)
 
 
-@solvimon_rule(
-    "SV-OVER-CREDIT-400",
-    source=f"{FACTS}: a credit never exceeds what is still creditable",
-    writes=True,
-)
+CREDITABLE = f"{FACTS}: a credit never exceeds what is still creditable"
+
+
+@solvimon_rule("SV-OVER-CREDIT-400", source=CREDITABLE, writes=True)
 def over_credit(api: SolvimonClient) -> None:
     """A credit for more than a line still has is refused with 400; nothing is created."""
     invoice, line = final_line(api)
@@ -187,11 +184,10 @@ def over_credit(api: SolvimonClient) -> None:
     )
 
 
-@solvimon_rule(
-    "SV-PARTIAL-CREDIT-EXACT",
-    source=f"{SEED}: Request: periods; {FACTS}: periods[{{period_order, groups[{{lines}}]}}]",
-    writes=True,
-)
+CREDIT_PERIODS = f"{SEED}: Request: periods; {FACTS}: periods[{{period_order, groups[{{lines}}]}}]"
+
+
+@solvimon_rule("SV-PARTIAL-CREDIT-EXACT", source=CREDIT_PERIODS, writes=True)
 def partial_credit_exact(api: SolvimonClient) -> None:
     """A credit by periods credits exactly the amounts given; the original's open amount drops and
     its closed amount rises by that much."""
@@ -219,11 +215,10 @@ def partial_credit_exact(api: SolvimonClient) -> None:
     )
 
 
-@solvimon_rule(
-    "SV-CREDIT-NEVER-TWICE",
-    source=f"{SEED}: Request: periods (optional); {FACTS}: never more than is creditable",
-    writes=True,
-)
+CREDIT_THE_REST = f"{SEED}: Request: periods (optional); {FACTS}: never more than is creditable"
+
+
+@solvimon_rule("SV-CREDIT-NEVER-TWICE", source=CREDIT_THE_REST, writes=True)
 def credit_never_twice(api: SolvimonClient) -> None:
     """Without periods the rest still creditable is credited (earlier credits counted); a further
     credit is refused with 400."""
@@ -238,12 +233,12 @@ def credit_never_twice(api: SolvimonClient) -> None:
     assert len(new_credits(api, invoice)) == 2, "the original does not list exactly its two credits"
 
 
-@solvimon_rule(
-    "SV-ON-HOLD-AS-EXPECTED",
-    source=f"{SEED}: forceInitOnHold; Solvimon's OpenAPI: force_init_on_hold; "
-    "docs/disputed-points.md",
-    writes=True,
+ON_HOLD_FIELD = (
+    f"{SEED}: forceInitOnHold; Solvimon's OpenAPI: force_init_on_hold; docs/disputed-points.md"
 )
+
+
+@solvimon_rule("SV-ON-HOLD-AS-EXPECTED", source=ON_HOLD_FIELD, writes=True)
 def on_hold_as_expected(api: SolvimonClient) -> None:
     """The credit body's on-hold flag, spelled as the expected reading of solvimon.on-hold-field
     spells it, starts the credit invoice on hold; the other spelling is accepted and ignored."""
@@ -259,11 +254,10 @@ def on_hold_as_expected(api: SolvimonClient) -> None:
     assert ignored.get("on_hold") is False, f"{other} was not ignored"
 
 
-@solvimon_rule(
-    "SV-LINKS-BOTH-WAYS",
-    source=f"{SEED}: Response: credit, linked_invoices; {FACTS}: credit detail",
-    writes=True,
-)
+CREDIT_LINKS = f"{SEED}: Response: credit, linked_invoices; {FACTS}: credit detail"
+
+
+@solvimon_rule("SV-LINKS-BOTH-WAYS", source=CREDIT_LINKS, writes=True)
 def links_both_ways(api: SolvimonClient) -> None:
     """The credit invoice names its original (credit.original_invoice_id, linked_invoices) and the
     original lists the credit invoice in linked_invoices."""
@@ -284,11 +278,10 @@ def links_both_ways(api: SolvimonClient) -> None:
     )
 
 
-@solvimon_rule(
-    "SV-IDEMPOTENT-REPLAY",
-    source=f"{FACTS}: Idempotency-Key; a replay returns the stored response",
-    writes=True,
-)
+IDEMPOTENT_REPLAY = f"{FACTS}: Idempotency-Key; a replay returns the stored response"
+
+
+@solvimon_rule("SV-IDEMPOTENT-REPLAY", source=IDEMPOTENT_REPLAY, writes=True)
 def idempotent_replay(api: SolvimonClient) -> None:
     """The same Idempotency-Key and body sent again answers the same credit invoice and creates no
     second one."""
@@ -302,11 +295,12 @@ def idempotent_replay(api: SolvimonClient) -> None:
     assert made == {first["id"]}, f"the original gained {len(made)} credits"
 
 
-@solvimon_rule(
-    "SV-IDEMPOTENCY-KEY-REUSE-409",
-    source=f"{FACTS}: the same key with a different body is 409 IDEMPOTENCY_CHECK_FAILED",
-    writes=True,
+IDEMPOTENCY_KEY_REUSED = (
+    f"{FACTS}: the same key with a different body is 409 IDEMPOTENCY_CHECK_FAILED"
 )
+
+
+@solvimon_rule("SV-IDEMPOTENCY-KEY-REUSE-409", source=IDEMPOTENCY_KEY_REUSED, writes=True)
 def key_reused(api: SolvimonClient) -> None:
     """An Idempotency-Key reused with a different body is refused with 409."""
     invoice, line = final_line(api)
@@ -321,11 +315,7 @@ def key_reused(api: SolvimonClient) -> None:
     assert len(made) == 1, f"the original gained {len(made)} credits"
 
 
-@solvimon_rule(
-    "SV-OTHER-PLATFORM-404",
-    source=f"{SEED}: Headers: x-platform-id; {FACTS}: x-platform-id picks the platform",
-    writes=True,
-)
+@solvimon_rule("SV-OTHER-PLATFORM-404", source=PLATFORM_HEADER, writes=True)
 def other_platform(api: SolvimonClient) -> None:
     """An invoice of another platform is 404 on this one, and found on its own."""
     platform = api.other_platform()
@@ -371,18 +361,19 @@ def order_by_documented(api: SolvimonClient) -> None:
             )
 
 
-@solvimon_rule(
-    "SV-LIST-EXACTLY-ONCE",
-    source=f"{FACTS}: list {{data, page, limit, total_number_of_pages, links}}; {QUERY_PARAMETERS}",
+LIST_PAGES = (
+    f"{FACTS}: list {{data, page, limit, total_number_of_pages, links}}; {QUERY_PARAMETERS}"
 )
+
+
+@solvimon_rule("SV-LIST-EXACTLY-ONCE", source=LIST_PAGES)
 def list_exactly_once(api: SolvimonClient) -> None:
     """Paging GET /v1/invoices by page and limit returns every invoice exactly once, in as many
     pages as total_number_of_pages says."""
     # Last in the catalogue: on a write run, the invoices the other rules seeded and credited are
     # pages to walk.
     first = api.invoices(page=1, limit=PAGE_LIMIT)
-    pages = first.get("total_number_of_pages")
-    assert isinstance(pages, int), f"the page has no total_number_of_pages: {str(first)[:200]}"
+    pages = page_count(first, "total_number_of_pages")
     if pages < 2:
         raise Skipped(f"{len(first['data'])} invoices: no page boundary to cross")
     if pages > MAX_PAGES:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from contracts.adapter import Adapter, Credentials, SessionSetup
-from contracts.options import Option
+from contracts.options import credential
 from tests.fake_vendor.tally_contracts.client import TallyCredentials, TallySession
-
-if TYPE_CHECKING:
-    from contracts.config import Settings
 
 
 class TallyAdapter(Adapter):
@@ -18,14 +14,7 @@ class TallyAdapter(Adapter):
     title = "Tally"
     spec = str(Path(__file__).resolve().parents[1] / "tally.yaml")
     probe_path = "/notes"
-    options = (
-        Option(
-            "tally_key", str, None, "the account's key (X-Tally-Key)", header=True, required=True
-        ),
-    )
-
-    def credentials(self, settings: Settings) -> dict[str, str]:
-        return {"api_key": settings.tally_key or ""}
+    options = (credential("tally_key", "the account's key (X-Tally-Key)", key="api_key"),)
 
     def headers(self, credentials: Credentials) -> dict[str, str]:
         return {"X-Tally-Key": credentials["api_key"]}

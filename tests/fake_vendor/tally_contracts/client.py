@@ -8,22 +8,18 @@ from typing import Any
 import httpx
 
 from contracts.api_client import ApiClient, ClientCredentials
-from contracts.http import Limits, Requester
 from contracts.rules import RecordedSession
 
 
 @dataclass(frozen=True)
 class TallyCredentials(ClientCredentials):
     api_key: str
+    secret_fields = ("api_key",)
 
 
-class TallyClient(ApiClient):
+class TallyClient(ApiClient[TallyCredentials]):
     vendor = "tally"
     tenant_field = "api_key"
-
-    def __init__(self, http: Requester, credentials: TallyCredentials, **options: Any) -> None:
-        super().__init__(http, **options)
-        self.credentials = credentials
 
     @property
     def headers(self) -> dict[str, str]:
@@ -42,12 +38,6 @@ class TallyClient(ApiClient):
         return found
 
 
-class TallySession(RecordedSession):
-    def __init__(
-        self, base_url: str, credentials: TallyCredentials, limits: Limits, run_id: str
-    ) -> None:
-        super().__init__(base_url, limits, run_id, (credentials.api_key,))
-        self.credentials = credentials
-
+class TallySession(RecordedSession[TallyCredentials]):
     def client(self, tag: str) -> TallyClient:
         return TallyClient(self.http, self.credentials, tag=tag, control=self.control_url)
