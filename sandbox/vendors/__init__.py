@@ -4,10 +4,10 @@ package adds one through the ``creditbox.vendors`` entry point (docs/adding-a-ve
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
 
+from creditbox import plugins
 from sandbox.vendor_mount import VendorMount
 from sandbox.vendors.count import auth as count_auth
 from sandbox.vendors.count import console as count_console
@@ -93,25 +93,14 @@ BUILT_IN: tuple[VendorMount, ...] = (
     ),
 )
 
-_NAME = re.compile(r"[a-z][a-z0-9_]*")  # a mount path and an --api value
 # the group other packages register a VendorMount under (``name = "module:MOUNT"``)
 ENTRY_POINT_GROUP = "creditbox.vendors"
 
 
 def installed(entries: Iterable[EntryPoint]) -> tuple[VendorMount, ...]:
-    """The vendors other installed packages add (``entries``), in name order. A name that is
-    no lowercase identifier, a built-in vendor's or another plugin's is refused, so a plugin
-    can neither replace a vendor nor take a path the sandbox uses."""
-    added: dict[str, VendorMount] = {}
-    for entry in sorted(entries, key=lambda found: found.name):
-        taken = entry.name in added or any(known.name == entry.name for known in BUILT_IN)
-        if not _NAME.fullmatch(entry.name) or taken:
-            raise ValueError(f"entry point {entry.value}: the name {entry.name!r} is not free")
-        mount = entry.load()
-        if not isinstance(mount, VendorMount) or mount.name != entry.name:
-            raise TypeError(f"entry point {entry.value}: not a VendorMount named {entry.name!r}")
-        added[entry.name] = mount
-    return tuple(added.values())
+    """The vendors other installed packages add (``entries``), in name order; a name that is
+    not free is refused (``creditbox.plugins``)."""
+    return plugins.installed(entries, VendorMount, BUILT_IN)
 
 
 VENDORS: tuple[VendorMount, ...] = BUILT_IN + installed(entry_points(group=ENTRY_POINT_GROUP))
