@@ -29,8 +29,8 @@ run: $(STAMP)
 	$(BIN)/creditbox serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR) --fixture fixtures/demo.yaml
 
 lint: $(STAMP) $(SPECTRAL)
-	$(BIN)/ruff check sandbox contracts specs tests bench lint
-	$(BIN)/ruff format --check sandbox contracts specs tests bench lint
+	$(BIN)/ruff check creditbox sandbox contracts specs tests bench lint
+	$(BIN)/ruff format --check creditbox sandbox contracts specs tests bench lint
 	$(BIN)/mypy
 	PYTHONPATH=. $(BIN)/lint-imports --no-cache
 	$(SPECTRAL) lint --ruleset .spectral.yaml --fail-severity=warn $(OPENAPI_SPECS)

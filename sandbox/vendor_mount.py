@@ -2,10 +2,13 @@
 shape, its credentials, how a request names its tenant, and the parts the shared code calls
 (fixture loader, console reader, control-API routes, middleware, documented limits). Each
 vendor's entry is listed in ``sandbox/vendors/__init__.py``, or comes from another installed
-package through the ``creditbox.vendors`` entry point (docs/adding-a-vendor.md)."""
+package through the ``creditbox.vendors`` entry point (docs/adding-a-vendor.md). Most of an
+entry follows from its vendor package's modules (``VendorMount.of_package``)."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +58,34 @@ class VendorMount:
     # (sandbox/control_spec.py); the built-in vendors are described in specs/control.yaml
     fixture_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
     credentials_schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "object"})
+
+    @classmethod
+    def of_package(cls, package: str, name: str | None = None, **differs: Any) -> VendorMount:
+        """The mount of the vendor package ``package``, read from the modules every vendor
+        package has (docs/adding-a-vendor.md): ``auth`` (``new_credentials``,
+        ``DEMO_CREDENTIALS``, ``tenant_of_request``, ``request_headers`` when fixed headers
+        authenticate), ``errors`` (``SHAPE``), ``fixtures`` (``load``), ``console`` (``read``),
+        ``handlers``, and ``control`` (``ROUTES``) when the vendor has routes on the control API.
+        Its name is the package's last part unless ``name`` says otherwise, its spec
+        ``<name>.yaml`` in specs/; ``differs`` gives the other fields, and any it overrides."""
+        name = name or package.rpartition(".")[2]
+        auth = importlib.import_module(f"{package}.auth")
+        has_control = importlib.util.find_spec(f"{package}.control") is not None
+        conventions: dict[str, Any] = {
+            "spec": f"{name}.yaml",
+            "handlers": f"{package}.handlers",
+            "shape": importlib.import_module(f"{package}.errors").SHAPE,
+            "new_credentials": auth.new_credentials,
+            "demo_credentials": auth.DEMO_CREDENTIALS,
+            "tenant_of_request": auth.tenant_of_request,
+            "request_headers": getattr(auth, "request_headers", None),
+            "load_fixture": importlib.import_module(f"{package}.fixtures").load,
+            "read_console": importlib.import_module(f"{package}.console").read,
+            "control_routes": (
+                importlib.import_module(f"{package}.control").ROUTES if has_control else {}
+            ),
+        }
+        return cls(name=name, **{**conventions, **differs})
 
     @property
     def base_path(self) -> str:

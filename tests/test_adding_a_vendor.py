@@ -60,7 +60,7 @@ def _notes(base_url: str, key: str) -> list[dict[str, object]]:
 
 def test_no_module_of_creditbox_knows_the_added_vendor() -> None:
     """Tally is added from outside: nothing shipped or benchmarked names it."""
-    for package in ("sandbox", "contracts", "specs", "bench", "lint"):
+    for package in ("creditbox", "sandbox", "contracts", "specs", "bench", "lint"):
         for path in (ROOT / package).rglob("*"):
             if path.is_file() and path.suffix in (".py", ".yaml", ".graphql", ".html", ".toml"):
                 assert "tally" not in path.read_text(encoding="utf-8").lower(), path

@@ -93,7 +93,7 @@ def vendor_names_in(source: str) -> list[str]:
 
 def _shared_files() -> list[str]:
     files = []
-    for package in ("sandbox", "contracts", "bench", "specs"):
+    for package in ("creditbox", "sandbox", "contracts", "bench", "specs"):
         for path in sorted((ROOT / package).rglob("*.py")):
             relative = path.relative_to(ROOT).as_posix()
             if relative not in REGISTRIES and not _vendor_module(relative):

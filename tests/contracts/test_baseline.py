@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from contracts.baseline import load
-from contracts.cli import main
 from contracts.config import UsageError
+from creditbox.cli import main
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import demo_args
 from tests.support.planted import sandbox_args

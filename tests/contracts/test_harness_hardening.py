@@ -11,13 +11,13 @@ import httpx
 import pytest
 
 from contracts import baseline, runner, schema_layer
-from contracts.cli import main
 from contracts.config import UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, junit
 from contracts.rules import FAIL, Verdict, catalogue, run_rules
 from contracts.vendors.dayzero import checks as checks
 from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
+from creditbox.cli import main
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import demo_args, settings_for
 from tests.support.clients import DEMO_BUSINESS_ID, DEMO_TOKEN, dayzero_client

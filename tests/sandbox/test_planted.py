@@ -51,7 +51,7 @@ def test_an_unknown_bug_name_is_refused() -> None:
 def test_nothing_in_the_product_speaks_of_planted_bugs() -> None:
     found = [
         str(path.relative_to(ROOT))
-        for package in ("sandbox", "contracts")
+        for package in ("creditbox", "sandbox", "contracts")
         for path in (ROOT / package).rglob("*")
         if path.is_file()
         and path.suffix in (".py", ".yaml", ".html")

@@ -1,9 +1,9 @@
 """``creditbox``: the one command line. ``serve`` runs the sandbox; ``seed``, ``clock`` and
 ``faults`` operate a running one; ``contracts`` checks a target.
 
-The ``serve`` subcommand is the sandbox's own (``sandbox.cli``); this module only assembles the
-commands, so the contract harness itself never depends on the sandbox.
-"""
+Each subcommand belongs to one half (``serve`` to ``sandbox.cli``, the operator commands to
+``sandbox.ops_cli``, ``contracts`` to ``contracts.runner``); this module only assembles them,
+outside both halves, so neither half depends on the other to offer its commands."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from collections.abc import Callable, Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # imported here, after main's warning filter: Connexion warns as it is imported
     from contracts.runner import add_contract_arguments
+    from sandbox import ops_cli
     from sandbox.cli import add_serve_arguments
 
     parser = argparse.ArgumentParser(
@@ -40,8 +42,6 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_contract_arguments(contracts)
-    from sandbox import ops_cli
-
     for name, summary, add_arguments in (
         (
             "seed",
