@@ -91,7 +91,7 @@ def test_response_bugs_are_caught_by_the_invariants_and_the_schema(tmp_path: Pat
     # (tests/contracts/test_profiles_checked.py).
     together = {bug: check for bug, check in INVARIANT_BUGS.items() if bug != ENVELOPE_BUG}
     bugs = [*together, *SCHEMA_BUGS]
-    report, printed = schema_layer_with_bugs(demo_args, bugs, tmp_path, seed, max_time=15)
+    report, printed = schema_layer_with_bugs(demo_args, bugs, tmp_path, seed)
     found = outcomes(report)
     for check in together.values():
         assert found[check] == "fail", check
