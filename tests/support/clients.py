@@ -27,8 +27,8 @@ KOJO_DEMO = {"client_id": "kojo_demo_client", "client_secret": "kojo_demo_secret
 
 
 def new_tenant(http: Requester, **body: str) -> dict[str, Any]:
-    """A new tenant made through the control API (with ``body``: its ``id``, ``name``): its id,
-    name and every vendor's credentials."""
+    """A new tenant made through the control API (with ``body``: its ``id``, ``name``), as the
+    control API answers it: its id, name, clock and every vendor's credentials."""
     response = http.request("POST", "/_sandbox/tenants", **({"json": body} if body else {}))
     assert response.status_code == 201, response.text
     created: dict[str, Any] = response.json()

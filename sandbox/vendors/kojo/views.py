@@ -30,7 +30,7 @@ MAX_LIMIT = 100
 class Context:
     book: KojoBook
     request_id: str
-    # what stands in for this module's functions (``sandbox.seams``; none unless a test asks)
+    # what stands in for the functions the resolvers call (``sandbox.seams``; none unless asked)
     seams: Seams = field(default_factory=Seams)
     # what ``query_limits.EntityCountingExecutor`` refused before executing (the answer has no data)
     refusals: list[str] = field(default_factory=list)
