@@ -43,7 +43,6 @@ TOO_MANY_ENTITIES = (
     "The query returns more than {limit} entities (anything with an id); the maximum is {limit} "
     "at a time: page with limit and offset"
 )
-NOT_JSON = 'The body must be JSON: {"query": "...", "variables": {...}}'
 INTERNAL = "Internal server error"
 RATE_LIMIT = "Rate limit exceeded; retry in {seconds} s"
 

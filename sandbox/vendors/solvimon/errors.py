@@ -24,7 +24,6 @@ PERMISSIONS_MISSING = "This API key lacks the {permissions} permission"
 NOT_FINAL = "Only a FINAL invoice can be credited; this one is {status}"
 NOTHING_TO_CREDIT = "Nothing on this invoice is left to credit"
 WRONG_CURRENCY = "The amount must be in the invoice's currency {currency}"
-TOO_PRECISE = "{currency} amounts have at most {digits} decimals"
 ZERO_AMOUNT = "The amount to credit must be more than zero"
 # ours: Solvimon documents no refusal of an empty list of groups
 NO_GROUPS = "groups: give at least one group to credit"

@@ -16,7 +16,6 @@ from typing import Any
 from sandbox.vendors.solvimon import errors
 
 STATUSES = ("DRAFT", "OPEN", "FINAL", "VOID")
-ORIGINAL_TYPES = ("STANDARD", "ONE_OFF")
 CREDIT_TYPE = {"STANDARD": "CREDIT", "ONE_OFF": "ONE_OFF_CREDIT"}
 CREDIT_TYPES = frozenset(CREDIT_TYPE.values())
 # Which statuses each action accepts. Solvimon's lifecycle: FINAL is immutable and corrected only
