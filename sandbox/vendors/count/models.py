@@ -1,4 +1,4 @@
-"""COUNT's state and rules. This part: the customers and products invoices reference.
+"""COUNT's state and operations. This part: the customers and products invoices reference.
 
 Records are scoped to the workspace of the partner token; another workspace's records are 404.
 Money is stored in cents and converted to COUNT's decimal numbers only in the views.

@@ -1,4 +1,4 @@
-"""Solvimon's state and rules: invoices seeded, read, listed, credited, credited and copied.
+"""Solvimon's state and operations: invoices seeded, read, listed, credited, credited and copied.
 
 Every invoice belongs to one platform of the tenant; a caller acting on another platform does
 not see it (404). A credit is a new invoice whose lines mirror the original's period, group and

@@ -1,4 +1,4 @@
-"""Tally's HTTP handlers, one per operationId of tally.yaml: thin, the rules are in models."""
+"""Tally's HTTP handlers, one per operationId of tally.yaml: thin, the operations are in models."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from tinydb import Query
 
-from sandbox.store import Database, Store
+from sandbox.store import Database, Document, Store
 from tests.fake_vendor.tally_sandbox.errors import MORE_THAN_REMAINS, NOTE_NOT_FOUND, TallyError
 
 NOTES = "tally_notes"
@@ -60,6 +60,6 @@ class NoteBook:
     @staticmethod
     def _find(db: Database, note_id: str) -> Json:
         found = db.table(NOTES).get(Query().id == note_id)
-        if found is None:
+        if not isinstance(found, Document):
             raise TallyError(NOTE_NOT_FOUND, 404)
         return dict(found)
