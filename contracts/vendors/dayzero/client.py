@@ -226,6 +226,6 @@ class DayZeroSession(RecordedSession[DayZeroCredentials]):
             response = None
         if response is None or response.status_code != 201:
             raise Skipped(NEEDS_OTHER_BUSINESS)
-        credentials = response.json()["credentials"]["dayzero"]
-        self.http.secrets.add(credentials["token"])
-        return DayZeroCredentials.of(credentials)
+        other = DayZeroCredentials.of(response.json()["credentials"]["dayzero"])
+        self.http.secrets.update(other.secrets())
+        return other

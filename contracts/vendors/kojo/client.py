@@ -25,7 +25,7 @@ class KojoCredentials(ClientCredentials):
     access_token: str = ""  # from the token step (the harness's login; ``KojoClient.login``)
     # a legacy API key (--api-key), which Kojo takes as a bearer token that never expires
     legacy_api_key: str | None = None
-    secret_fields = ("client_secret", "access_token")
+    secret_fields = ("client_secret", "access_token", "legacy_api_key")
 
 
 class KojoClient(ApiClient[KojoCredentials]):
