@@ -2,11 +2,14 @@
 documents, not from the harness's rules: per vendor, a balance off by a minor unit, a refusal
 turned into a success, an error body in another shape, a duplicated page, and a derived field
 (a status, or where the vendor has none, a subtotal or a link) that disagrees with the amounts;
-and each vendor fact the sandbox once got wrong, read the wrong way again (DayZero's restocking
-fee, Kojo's HTTP 200 for errors). Each names the rule, invariant or check that must report it."""
+each vendor fact the sandbox once got wrong, read the wrong way again (DayZero's restocking
+fee, Kojo's HTTP 200 for errors); and COUNT's documented behaviours no rule once saw broken (a
+second approve accepted, remove-credit that restores nothing, totalRecords off by one,
+``_partnerWarnings`` dropped). Each names the rule, invariant or check that must report it."""
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -101,6 +104,83 @@ def _count_status_ignores_credit(exchange: Exchange) -> None:
     for record in _count_records(exchange.body):
         if record.get("status") == "partial":
             record["status"] = "approved"
+
+
+class _CountRecordsSeen:
+    """The last answer the deployment gave of each COUNT record, for drifts that answer with a
+    record as it was."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, JSON] = {}
+
+    def remember(self, exchange: Exchange) -> None:
+        for record in _count_records(exchange.body):
+            if isinstance(record.get("id"), str):
+                self.records[record["id"]] = copy.deepcopy(record)
+
+    def answer_as_it_was(self, exchange: Exchange, record_id: str) -> None:
+        exchange.status, exchange.body = 200, copy.deepcopy(self.records[record_id])
+
+
+_APPROVE = re.compile(r"^/partners/invoices/([^/]+)/approve$")
+_REMOVE_CREDIT = re.compile(r"^/partners/invoices/([^/]+)/remove-credit$")
+
+
+def _count_approves_twice() -> Drift:
+    """Approving a record the deployment has shown approved answers 200 with the record, where
+    COUNT refuses it (approve only from draft)."""
+    seen = _CountRecordsSeen()
+
+    def rewrite(exchange: Exchange) -> None:
+        found = _APPROVE.match(exchange.path)
+        record = seen.records.get(found[1], {}) if found else {}
+        if found and exchange.status == 400 and record.get("isDraft") is False:
+            seen.answer_as_it_was(exchange, found[1])
+        seen.remember(exchange)
+
+    return Drift(
+        "approve-twice-accepted",
+        "count",
+        "approving an approved record answers 200 with the record",
+        rewrite,
+        "CT-APPROVE-TWICE-400",
+    )
+
+
+def _count_removes_no_credit() -> Drift:
+    """remove-credit of a memo the deployment has shown applied answers 200 with the invoice as it
+    was, and never reaches the sandbox: the credit stays applied."""
+    seen = _CountRecordsSeen()
+
+    def answers(exchange: Exchange) -> bool:
+        found = _REMOVE_CREDIT.match(exchange.path) if exchange.method == "PATCH" else None
+        memo = exchange.request.get("memoId") if isinstance(exchange.request, dict) else None
+        invoice = seen.records.get(found[1], {}) if found else {}
+        if not any(entry.get("memoId") == memo for entry in invoice.get("credits") or []):
+            return False
+        seen.answer_as_it_was(exchange, invoice["id"])
+        return True
+
+    return Drift(
+        "remove-credit-restores-nothing",
+        "count",
+        "remove-credit of applied credit answers 200 and leaves the credit applied",
+        seen.remember,
+        "CT-REMOVE-CREDIT-RESTORES",
+        answers,
+    )
+
+
+def _count_total_records_off(exchange: Exchange) -> None:
+    if exchange.method == "GET" and exchange.path == "/partners/invoices":
+        for page in every_object(exchange.body):
+            if isinstance(page.get("totalRecords"), int):
+                page["totalRecords"] += 1
+
+
+def _count_warnings_dropped(exchange: Exchange) -> None:
+    for record in every_object(exchange.body):
+        record.pop("_partnerWarnings", None)
 
 
 # --- Solvimon ---------------------------------------------------------------------------------
@@ -254,6 +334,22 @@ DRIFTS = [
         "a partly credited invoice says approved",
         _count_status_ignores_credit,
         "count_status_agrees_with_raw_fields",
+    ),
+    _count_approves_twice(),
+    _count_removes_no_credit(),
+    Drift(
+        "total-records-off",
+        "count",
+        "a list's totalRecords is one more than the records its filter matches",
+        _count_total_records_off,
+        "CT-LIST-TOTAL-RECORDS",
+    ),
+    Drift(
+        "partner-warnings-dropped",
+        "count",
+        "a PATCH that sends managed fields answers 200 without _partnerWarnings",
+        _count_warnings_dropped,
+        "CT-PATCH-MANAGED-FIELDS-WARNED",
     ),
     Drift(
         "open-amount-off",

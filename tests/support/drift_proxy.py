@@ -2,8 +2,10 @@
 
 :class:`DriftProxy` is a small reverse proxy in front of a faithful sandbox. It forwards every
 request unchanged (COUNT's signatures stay valid, the control API stays reachable) and rewrites
-the vendor's answers with one :class:`Drift`. No switch inside the sandbox is involved, so what
-the harness reports against it is what it would report against a deployment that drifted.
+the vendor's answers with one :class:`Drift`, which may also answer a request itself without
+forwarding it: a deployment that says it did what it did not. No switch inside the sandbox is
+involved, so what the harness reports against it is what it would report against a deployment
+that drifted.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ class Drift:
     rewrite: Callable[[Exchange], None]
     # the rule, invariant or Schemathesis check that must report it
     seen_by: str
+    # requests the deployment answers without acting on them: given the request (status 0, body
+    # None), it fills in the answer and returns True, and the request never reaches the upstream
+    answers: Callable[[Exchange], bool] | None = None
 
 
 def _json(content: bytes) -> Any:
@@ -77,6 +82,11 @@ class DriftProxy:
 
     async def forward(self, request: Request) -> Response:
         content = await request.body()
+        exchange = self._exchange(request, content)
+        answers = self.drift.answers if self.drift else None
+        if exchange is not None and answers is not None and answers(exchange):
+            self.rewritten += 1
+            return Response(_bytes(exchange.body), exchange.status, media_type="application/json")
         headers = [(k, v) for k, v in request.headers.items() if k.lower() != "host"]
         # the raw bytes of path and query, as sent: a decoded path may not even be a valid URL
         target = request.scope["raw_path"].decode("latin-1")
@@ -86,25 +96,29 @@ class DriftProxy:
             self.client.build_request(request.method, target, headers=headers, content=content)
         )
         status, body = answer.status_code, answer.content
-        mount = f"/{self.drift.vendor}" if self.drift else None
-        if mount and request.url.path.startswith(mount + "/"):
-            exchange = Exchange(
-                request.method,
-                request.url.path[len(mount) :],
-                dict(request.query_params),
-                _json(content),
-                status,
-                _json(body),
-            )
-            before = (exchange.status, json.dumps(exchange.body))
+        if exchange is not None:
             assert self.drift is not None
+            exchange.status, exchange.body = status, _json(body)
+            before = (exchange.status, json.dumps(exchange.body))
             self.drift.rewrite(exchange)
             if (exchange.status, json.dumps(exchange.body)) != before:
                 self.rewritten += 1
-                status = exchange.status
-                body = b"" if exchange.body is None else json.dumps(exchange.body).encode()
+                status, body = exchange.status, _bytes(exchange.body)
         kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
         return Response(body, status_code=status, headers=kept)
+
+    def _exchange(self, request: Request, content: bytes) -> Exchange | None:
+        """The exchange a drift sees, for a request to the drifting vendor's mount (its answer
+        not yet known: status 0, body None); None for any other request."""
+        mount = f"/{self.drift.vendor}" if self.drift else None
+        if not mount or not request.url.path.startswith(mount + "/"):
+            return None
+        path = request.url.path[len(mount) :]
+        return Exchange(request.method, path, dict(request.query_params), _json(content), 0, None)
+
+
+def _bytes(body: Any) -> bytes:
+    return b"" if body is None else json.dumps(body).encode()
 
 
 @contextlib.contextmanager

@@ -34,6 +34,10 @@ BEHAVIOUR_BUGS = {
     "count_patch_after_approve": "an approved record can be patched",
     "count_send_draft": "a draft can be sent",
     "count_bad_signature_accepted": "any x-signature is accepted",
+    "count_approve_twice": "an approved record can be approved again",
+    "count_remove_credit_keeps_credit": "remove-credit answers the invoice and removes nothing",
+    "count_total_records_off": "a list's totalRecords is one more than the records it matches",
+    "count_partner_warnings_dropped": "a PATCH ignores managed fields without _partnerWarnings",
     "solvimon_credit_any_status": "an invoice that is not FINAL can be credited",
     "solvimon_over_credit": "earlier credits are not counted: an invoice can be credited twice",
     "solvimon_partial_credit_ignored": "a credit by periods credits everything creditable",
@@ -319,6 +323,21 @@ def _count_recurring_memo(base: Any) -> Any:
     return type("RecurringMemo", (base,), {"check_kind": check_kind})
 
 
+def _count_total_records_off(base: Any) -> Any:
+    def search(self: Any, ws: Any, query: Any, page: int, limit: int) -> Any:
+        found = base.search(self, ws, query, page, limit)
+        return dataclasses.replace(found, total=found.total + 1)
+
+    return type("TotalOff", (base,), {"search": search})
+
+
+def _count_partner_warnings_dropped(base: Any) -> Any:
+    def update(self: Any, ws: Any, record_id: str, fields: Any) -> Any:
+        return base.update(self, ws, record_id, fields)[0], []
+
+    return type("NoWarnings", (base,), {"update": update})
+
+
 def _count_spec_takes_memo_templates(served: Any) -> Any:
     def loosened(spec: Any, vendor: str, profile: Any) -> Any:
         found = served(spec, vendor, profile)
@@ -449,6 +468,19 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
             (CountInvoices, _allowed_from("transitions", "send", *_COUNT_RECORD)),
         ),
         "count_bad_signature_accepted": ((count_auth.refuse_signature, lambda _: _nothing),),
+        "count_approve_twice": (
+            (CountInvoices, _allowed_from("transitions", "approve", *_COUNT_RECORD)),
+        ),
+        "count_remove_credit_keeps_credit": (
+            (
+                CountInvoices,
+                _subclass(
+                    "KeepsCredit", remove_credit=lambda self, ws, invoice, _: self.get(ws, invoice)
+                ),
+            ),
+        ),
+        "count_total_records_off": ((CountInvoices, _count_total_records_off),),
+        "count_partner_warnings_dropped": ((CountInvoices, _count_partner_warnings_dropped),),
         "solvimon_credit_any_status": (
             (SolvimonInvoices, _subclass("AnyStatus", require_creditable=_nothing)),
         ),

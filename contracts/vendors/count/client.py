@@ -113,11 +113,17 @@ class CountClient(ApiClient[CountCredentials]):
                 self.drafts.append(created["id"])
         return response
 
-    def record(self, kind: str, amount: float, approve: bool = True) -> dict[str, Any]:
+    def record(
+        self,
+        kind: str,
+        amount: float,
+        approve: bool = True,
+        basics: tuple[str, str] | None = None,
+    ) -> dict[str, Any]:
         """A new record of ``kind`` (``invoice``, ``memo``) of one line of ``amount``, for a new
-        customer; approved unless ``approve`` is False (a memo draft: sent, in the client's
-        reading of ``count.memo-draft-approve``)."""
-        customer, product = self.basics()
+        customer (or the customer and product ``basics`` name); approved unless ``approve`` is
+        False (a memo draft: sent, in the client's reading of ``count.memo-draft-approve``)."""
+        customer, product = basics or self.basics()
         body, status = self.create_body(kind, customer, product, amount)
         created = self.answer(self.create(body), status, "POST /invoices")
         if not approve:
@@ -132,6 +138,9 @@ class CountClient(ApiClient[CountCredentials]):
     def invoices(self, **params: Any) -> Any:
         """One page of the record list."""
         return self.expect("GET", "/invoices", 200, params=params)
+
+    def update(self, record_id: str, fields: dict[str, Any]) -> httpx.Response:
+        return self.call("PATCH", f"/invoices/{record_id}", json=fields)
 
     def approve(self, record_id: str) -> httpx.Response:
         return self.call("PATCH", f"/invoices/{record_id}/approve")
@@ -154,7 +163,14 @@ class CountClient(ApiClient[CountCredentials]):
         return response
 
     def remove_credit(self, invoice_id: str, memo_id: str) -> httpx.Response:
-        return self.call("PATCH", f"/invoices/{invoice_id}/remove-credit", json={"memoId": memo_id})
+        """Unapply ``memo_id`` from ``invoice_id``; credit removed is not removed again
+        afterwards."""
+        response = self.call(
+            "PATCH", f"/invoices/{invoice_id}/remove-credit", json={"memoId": memo_id}
+        )
+        if response.is_success:
+            self.credit = [pair for pair in self.credit if pair != (invoice_id, memo_id)]
+        return response
 
     # what the harness does with them -------------------------------------------------------
 
@@ -170,7 +186,7 @@ class CountClient(ApiClient[CountCredentials]):
     def clean_up(self) -> list[str]:
         """Remove the credit applied and delete the drafts; what could not be, in words."""
         trouble: list[str] = []
-        for invoice_id, memo_id in self.credit:
+        for invoice_id, memo_id in list(self.credit):
             attempt(lambda: self.remove_credit(invoice_id, memo_id), trouble, f"credit {memo_id}")  # noqa: B023
         for record_id in self.drafts:
             attempt(lambda: self.delete(record_id), trouble, record_id)  # noqa: B023

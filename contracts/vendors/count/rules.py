@@ -7,6 +7,7 @@ signs every request, tags what the rule creates and cleans it up afterwards.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -37,6 +38,24 @@ def applied_to_new(
     invoice, memo = invoice_and_memo(api, invoice_amount, memo_amount)
     expect_status(api.apply(invoice["id"], memo["id"], amount), status, what)
     return invoice, memo, api.get(invoice["id"])
+
+
+def balances(api: CountClient, invoice: dict[str, Any], memo: dict[str, Any]) -> tuple[Any, Any]:
+    """The invoice's openBalance and the memo's remainingCredit, as read back now."""
+    return api.get(invoice["id"]).get("openBalance"), api.get(memo["id"]).get("remainingCredit")
+
+
+def assert_warned(answer: dict[str, Any], fields: Iterable[str]) -> None:
+    """``answer`` reports each of ``fields`` in ``_partnerWarnings`` as a field COUNT manages
+    (reason ``internal_only``), with a message."""
+    warnings = answer.get("_partnerWarnings")
+    assert isinstance(warnings, list), f"the answer has no _partnerWarnings list: {warnings!r}"
+    reported = {w.get("field"): w for w in warnings if isinstance(w, dict)}
+    for field in fields:
+        warning = reported.get(field) or {}
+        assert warning.get("reason") == "internal_only" and isinstance(
+            warning.get("message"), str
+        ), f"{field} is not reported as internal_only with a message: {warnings}"
 
 
 def assert_error_body(body: Any, status: int) -> None:
@@ -262,6 +281,20 @@ def remove_credit_not_applied(api: CountClient) -> None:
     expect_status(api.remove_credit(invoice["id"], memo["id"]), 404, "removing credit not applied")
 
 
+@count_rule("CT-REMOVE-CREDIT-RESTORES", source=REMOVE_CREDIT, writes=True)
+def remove_credit_restores(api: CountClient) -> None:
+    """remove-credit of an applied memo undoes the credit: read back afterwards, the invoice's
+    openBalance and the memo's remainingCredit are what they were before it was applied."""
+    invoice, memo, _ = applied_to_new(api, 100, 50, 30, 200, "applying 30 of 50")
+    removed = api.remove_credit(invoice["id"], memo["id"])
+    assert removed.is_success, f"removing applied credit answered {removed.status_code}"
+    before = invoice.get("openBalance"), memo.get("remainingCredit")
+    after = balances(api, invoice, memo)
+    assert after == before, (
+        f"after remove-credit (openBalance, remainingCredit) are {after}, not {before}"
+    )
+
+
 PATCH_DRAFTS = f"{SEED}: Invalid field updates return 400; {FACTS}: PATCH only on drafts"
 
 
@@ -273,6 +306,29 @@ def patch_after_approve(api: CountClient) -> None:
     assert response.status_code == 400, f"PATCH after approve answered {response.status_code}"
 
 
+MANAGED_FIELDS = (
+    f"{FACTS}: managed fields are ignored on PATCH and reported in _partnerWarnings on a 200; "
+    "getcount/count-cli src/partner-mcp/helpers/mcpKnowledge.helper.ts: internal_only, a field "
+    "managed by COUNT"
+)
+MANAGED_SENT = {"total": 999, "paymentStatus": "paid"}
+
+
+@count_rule("CT-PATCH-MANAGED-FIELDS-WARNED", source=MANAGED_FIELDS, writes=True)
+def patch_managed_fields_warned(api: CountClient) -> None:
+    """A PATCH of a draft that sends managed fields (total, paymentStatus) beside notes answers
+    200 with each managed field in _partnerWarnings (internal_only); read back, the notes changed
+    and the managed fields did not."""
+    draft = api.record("invoice", 5, approve=False)
+    notes = f"{api.tag} edited"
+    patch = api.update(draft["id"], {"notes": notes, **MANAGED_SENT})
+    assert_warned(api.answer(patch, 200, "a PATCH with managed fields"), MANAGED_SENT)
+    after = api.get(draft["id"])
+    assert after.get("notes") == notes, f"the PATCH's notes were not kept: {after.get('notes')!r}"
+    changed = {f: after.get(f) for f in MANAGED_SENT if after.get(f) != draft.get(f)}
+    assert not changed, f"managed fields changed on PATCH: {changed}"
+
+
 SEND_NON_DRAFTS = f"{SEED}: approve and send, same rules as invoices (non-draft)"
 
 
@@ -282,6 +338,21 @@ def send_draft_refused(api: CountClient) -> None:
     draft = api.record("invoice", 5, approve=False)
     response = api.call("POST", f"/invoices/{draft['id']}/send")
     assert response.status_code == 400, f"sending a draft answered {response.status_code}"
+
+
+APPROVE_DRAFTS = f"{FACTS}: approve only from draft; no way back to draft"
+
+
+@count_rule("CT-APPROVE-TWICE-400", source=APPROVE_DRAFTS, writes=True)
+def approve_twice_refused(api: CountClient) -> None:
+    """An approved record cannot be approved again (400), and it stays as it was."""
+    approved = api.record("invoice", 5)
+    expect_status(api.approve(approved["id"]), 400, "approving an approved invoice")
+    after = api.get(approved["id"])
+    assert (after.get("status"), after.get("isDraft")) == (
+        approved.get("status"),
+        approved.get("isDraft"),
+    ), f"a second approve changed the invoice from {approved.get('status')!r} to {after}"
 
 
 AMBIGUOUS_UUIDS = f"{SEED}: Errors and UUIDs: ambiguous invoice UUID can yield 409 until migrated"
@@ -307,6 +378,27 @@ def ambiguous_uuid(api: CountClient) -> None:
 
 CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper.ts"
 PAGE_LIMIT = 2  # small pages, so that a few records already cross page boundaries
+
+
+LIST_TOTAL = (
+    f"{FACTS}: lists take customerUuid, page and limit, and answer the rows and totalRecords"
+)
+
+
+@count_rule("CT-LIST-TOTAL-RECORDS", source=LIST_TOTAL, writes=True)
+def list_total_records(api: CountClient) -> None:
+    """totalRecords counts every record the filter matches, not the page: a new customer's three
+    records, listed by customerUuid two to a page, say totalRecords 3, and their pages hold those
+    three."""
+    basics = api.basics()
+    made = {api.record("invoice", 5, approve=False, basics=basics)["id"] for _ in range(3)}
+    first = api.invoices(customerUuid=basics[0], page=1, limit=PAGE_LIMIT)
+    second = api.invoices(customerUuid=basics[0], page=2, limit=PAGE_LIMIT)
+    assert first.get("totalRecords") == len(made), (
+        f"the customer's {len(made)} records say totalRecords {first.get('totalRecords')!r}"
+    )
+    listed = {record.get("id") for page in (first, second) for record in rows(page, "invoices")}
+    assert listed == made, f"the customer's pages hold {sorted(listed)}, not {sorted(made)}"
 
 
 LIST_PAGES = (
