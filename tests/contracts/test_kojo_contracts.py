@@ -107,3 +107,17 @@ def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:
     assert checks.valid_query_accepted(past) == 1
     too_many = {"errors": [{"message": TOO_MANY_ENTITIES.format(limit=100), "requestId": "r"}]}
     assert checks.valid_query_accepted(too_many) == 1
+
+
+def test_a_graphql_result_with_errors_must_come_with_http_200() -> None:
+    judge = checks.graphql_errors_come_with_http_200
+    refused = {"errors": [{"message": "limit must be between 0 and 100", "requestId": "r"}]}
+    assert judge(200, refused) == 1
+    for status in (400, 401, 422):
+        with pytest.raises(AssertionError, match=f"HTTP {status}, not 200"):
+            judge(status, refused)
+    # the rate limit's 429, and what never reaches the GraphQL server, keep their status
+    for status in (404, 405, 413, 429, 503):
+        assert judge(status, refused) == 0
+    assert judge(200, {"data": {"creditMemos": []}}) == 0
+
