@@ -97,6 +97,47 @@ def error_shape(api: KojoClient) -> None:
         assert response.json().get("errors"), f"{body} answered without errors"
 
 
+# one query for each kind of error a GraphQL server answers: (what it is, query, variables)
+ERROR_KINDS: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
+    ("a syntax error", "{ creditMemos(limit: 1 { id } }", None),
+    ("an unknown field", "{ creditMemos(limit: 1) { noSuchField } }", None),
+    ("an unknown argument", "{ creditMemos(noSuchArgument: 1) { id } }", None),
+    ("an argument of the wrong type", '{ creditMemos(limit: "ten") { id } }', None),
+    ("a DateTime that is not one", '{ creditMemos(updatedAfter: "yesterday") { id } }', None),
+    ("a limit over 100", "{ creditMemos(limit: 101) { id } }", None),
+    (
+        "a variable of the wrong type",
+        "query($limit: Int) { creditMemos(limit: $limit) { id } }",
+        {"limit": "ten"},
+    ),
+)
+EVERY_ERROR_200 = f"{ERRORS_PAGE}: GraphQL APIs will always return HTTP code 200; {FACTS}"
+
+
+@kojo_rule("KJ-ERRORS-HTTP-200", source=EVERY_ERROR_200)
+def errors_http_200(api: KojoClient) -> None:
+    """Every kind of GraphQL error (a syntax error, an unknown field or argument, an argument or
+    variable of the wrong type, a limit over 100) is answered with HTTP 200 and
+    {errors: [{message, requestId}]}."""
+    wrong: list[str] = []
+    for kind, query, variables in ERROR_KINDS:
+        response = api.post(query, variables)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if response.status_code != 200:
+            wrong.append(f"{kind} got HTTP {response.status_code}")
+        if not isinstance(errors, list) or not errors:
+            wrong.append(f"{kind} got no errors list: {response.text[:200]}")
+            continue
+        for error in errors:
+            if not (isinstance(error, dict) and error.get("message") and error.get("requestId")):
+                wrong.append(f"{kind} got an error entry without message or requestId: {error}")
+    assert not wrong, "; ".join(wrong)
+
+
 @kojo_rule("KJ-LIMIT-MAX-100", source=f"{FACTS}: limit (default and maximum 100)")
 def limit_max(api: KojoClient) -> None:
     """A limit above 100 is an error, not a silent cut to 100."""
