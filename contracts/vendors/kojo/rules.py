@@ -8,6 +8,9 @@ credit memos through the control API.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import itertools
 from functools import partial
 from typing import Any
 
@@ -199,6 +202,71 @@ def order_by_any_scalar(api: KojoClient) -> None:
         assert dues == sorted(dues, reverse=direction == "DESC"), (
             f"orderBy: totalDue {direction} listed totalDue as {dues[:8]}"
         )
+
+
+UPDATED_AFTER = f"{FILTERS_PAGE}: lists take updatedAfter; specs/kojo.graphql"
+
+
+def _moment(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _cut_off(stamps: list[dt.datetime]) -> dt.datetime | None:
+    """A moment, to the millisecond, strictly between the two neighbouring distinct ``stamps``
+    furthest apart; None when no two are at least 2 ms apart."""
+    distinct = sorted(set(stamps))
+    pairs = sorted(itertools.pairwise(distinct), key=lambda pair: pair[1] - pair[0])
+    if not pairs:
+        return None
+    earlier, later = pairs[-1]
+    middle = earlier + (later - earlier) / 2
+    cut = middle.replace(microsecond=middle.microsecond // 1000 * 1000)
+    return cut if earlier < cut < later else None
+
+
+def _updated_after_holds(api: KojoClient, field: str) -> str | None:
+    """Checks ``updatedAfter`` on the list ``field``; why the data cannot tell, if it cannot."""
+    listed = "limit: 100, orderBy: updatedAt"
+    rows = api.data(f"{{ {field}({listed}) {{ id updatedAt }} }}")[field]
+    stamps = {row["id"]: _moment(row["updatedAt"]) for row in rows}
+    cut = _cut_off(list(stamps.values()))
+    if cut is None:
+        return f"{field}: fewer than two updatedAt at least 2 ms apart"
+    text = cut.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    query = f'{{ {field}({listed}, updatedAfter: "{text}") {{ id updatedAt }} }}'
+    after = api.data(query)[field]
+    expected = {id_ for id_, stamp in stamps.items() if stamp > cut}
+    before = [row["id"] for row in after if _moment(row["updatedAt"]) <= cut]
+    assert not before, (
+        f"{field}(updatedAfter: {text}) returned {len(before)} updated at or before it, e.g. "
+        f"{before[:3]}"
+    )
+    got = {row["id"] for row in after}
+    # a full first page holds only the first 100 by updatedAt: those after the cut-off are the
+    # filtered list's first ones, and the filtered list may go on past them
+    missing = expected - got
+    extra = set() if len(rows) == 100 else got - expected
+    assert not missing and not extra, (
+        f"{field}(updatedAfter: {text}) should return the {len(expected)} updated after it: "
+        f"{len(missing)} of them missing, {len(extra)} others returned"
+    )
+    return None
+
+
+@kojo_rule("KJ-UPDATED-AFTER", source=UPDATED_AFTER)
+def updated_after(api: KojoClient) -> None:
+    """updatedAfter lists exactly the credit memos, and the invoices, updated after the moment it
+    names: none updated before, none left out (a cut-off between two of the target's own
+    records)."""
+    with contextlib.suppress(Skipped):  # the target's own records may still tell
+        api.enough_memos()
+    reasons = [
+        reason
+        for reason in (_updated_after_holds(api, field) for field in ("creditMemos", "invoices"))
+        if reason
+    ]
+    if len(reasons) == 2:
+        raise Skipped(f"the data cannot tell: {'; '.join(reasons)}")
 
 
 # five memos with everything nested: well within Kojo's 100 entities a request
