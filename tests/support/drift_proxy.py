@@ -51,6 +51,9 @@ class Drift:
     rewrite: Callable[[Exchange], None]
     # the rule, invariant or Schemathesis check that must report it
     seen_by: str
+    # what the deployment does with a request before answering it: the JSON request body in,
+    # the one it answers out (an argument it ignores, say); None: it reads requests as sent
+    rewrite_request: Callable[[Any], Any] | None = None
 
 
 def _json(content: bytes) -> Any:
@@ -61,7 +64,8 @@ def _json(content: bytes) -> Any:
 
 
 class DriftProxy:
-    """Forwards to ``upstream``; rewrites the answers of ``drift.vendor``'s mount."""
+    """Forwards to ``upstream``; rewrites the answers of ``drift.vendor``'s mount (and, for a
+    drift that reads requests its own way, the requests to it)."""
 
     def __init__(self, upstream: str, drift: Drift | None) -> None:
         self.upstream = upstream.rstrip("/")
@@ -82,12 +86,18 @@ class DriftProxy:
         target = request.scope["raw_path"].decode("latin-1")
         if request.scope.get("query_string"):
             target += "?" + request.scope["query_string"].decode("latin-1")
+        mount = f"/{self.drift.vendor}" if self.drift else None
+        drifts = bool(mount) and request.url.path.startswith(f"{mount}/")
+        sent = content
+        if drifts and self.drift and self.drift.rewrite_request:
+            sent = self._rewritten_request(content, self.drift.rewrite_request)
+            if sent != content:
+                headers = [(k, v) for k, v in headers if k.lower() not in HOP_HEADERS]
         answer = await self.client.send(
-            self.client.build_request(request.method, target, headers=headers, content=content)
+            self.client.build_request(request.method, target, headers=headers, content=sent)
         )
         status, body = answer.status_code, answer.content
-        mount = f"/{self.drift.vendor}" if self.drift else None
-        if mount and request.url.path.startswith(mount + "/"):
+        if drifts and mount:
             exchange = Exchange(
                 request.method,
                 request.url.path[len(mount) :],
@@ -105,6 +115,18 @@ class DriftProxy:
                 body = b"" if exchange.body is None else json.dumps(exchange.body).encode()
         kept = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_HEADERS}
         return Response(body, status_code=status, headers=kept)
+
+    def _rewritten_request(self, content: bytes, rewrite: Callable[[Any], Any]) -> bytes:
+        """``content`` as the drift reads it (unchanged if it is not JSON or stays the same)."""
+        request = _json(content)
+        if request is None:
+            return content
+        before = json.dumps(request)
+        changed = rewrite(request)
+        if json.dumps(changed) == before:
+            return content
+        self.rewritten += 1
+        return json.dumps(changed).encode()
 
 
 @contextlib.contextmanager
