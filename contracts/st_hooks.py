@@ -28,6 +28,7 @@ from contracts.checks import (
     VENDOR_HOOKS_ENV,
     BodyCheck,
     Invariants,
+    ResponseCheck,
     expect,
 )
 from specs.readings import Profile
@@ -74,6 +75,16 @@ def _make_positive_check(name: str, run: BodyCheck, statement: str) -> Any:
     return _named(check, name, statement)
 
 
+def _make_response_check(name: str, run: ResponseCheck, statement: str) -> Any:
+    """A check of every response with a body, whatever its status (given to it)."""
+
+    def check(ctx: Any, response: Any, case: Any) -> None:
+        if _has_body(response):
+            _checked[name] += run(response.status_code, _json_body(response))
+
+    return _named(check, name, statement)
+
+
 def _write_counts() -> None:
     """Tell ``creditbox contracts`` how many objects each check saw: a check that saw none
     proved nothing, and is reported as skipped rather than passed."""
@@ -87,6 +98,9 @@ def _register(invariants: Invariants) -> None:
         schemathesis.check(_make_check(name, run, invariants.statements[name][0]))
     for name, run in invariants.positive.items():
         schemathesis.check(_make_positive_check(name, run, invariants.statements[name][0]))
+    for name, any_status in invariants.responses.items():
+        statement = invariants.statements[name][0]
+        schemathesis.check(_make_response_check(name, any_status, statement))
 
 
 if os.environ.get(READINGS_ENV):

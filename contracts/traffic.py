@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -33,9 +36,10 @@ class Judged:
 
 @dataclass
 class RuleTraffic:
-    """Counts what each invariant of ``checks`` judged on the responses it is shown, and keeps
-    the failures. Only the API's own responses (under ``base_url``) count: a creditbox sandbox's
-    control API answers in other shapes."""
+    """Counts what each invariant of ``checks`` judged on the responses it is shown (2xx ones;
+    every status for the invariants of whole responses), and keeps the failures. Only the API's
+    own responses (under ``base_url``) count: a creditbox sandbox's control API answers in other
+    shapes."""
 
     checks: Invariants
     base_url: str
@@ -43,20 +47,28 @@ class RuleTraffic:
     failures: dict[str, list[Judged]] = field(default_factory=dict)
 
     def __call__(self, response: httpx.Response, exchange: Exchange) -> None:
-        if not self._of_the_api(response) or not 200 <= response.status_code < 300:
+        if not self._of_the_api(response):
             return
         try:
             body = json.loads(response.content)
         except ValueError:
             return
-        for name, check in self.checks.checks.items():
-            try:
-                self.checked[name] += check(body)
-            except AssertionError as failure:
-                self.checked[name] += 1
-                found = self.failures.setdefault(name, [])
-                if len(found) < EVIDENCE_PER_CHECK:
-                    found.append(Judged(str(failure), exchange))
+        status = response.status_code
+        for name, check in self.checks.responses.items():
+            self._run(name, partial(check, status), body, exchange)
+        if not 200 <= status < 300:
+            return
+        for name, body_check in self.checks.checks.items():
+            self._run(name, body_check, body, exchange)
+
+    def _run(self, name: str, check: Callable[[Any], int], body: Any, exchange: Exchange) -> None:
+        try:
+            self.checked[name] += check(body)
+        except AssertionError as failure:
+            self.checked[name] += 1
+            found = self.failures.setdefault(name, [])
+            if len(found) < EVIDENCE_PER_CHECK:
+                found.append(Judged(str(failure), exchange))
 
     def _of_the_api(self, response: httpx.Response) -> bool:
         base = urlsplit(self.base_url)

@@ -16,6 +16,8 @@ JSON = dict[str, Any]
 Check = Callable[[JSON], bool | None]
 # What runs on a whole response body: how many objects it judged.
 BodyCheck = Callable[[Any], int]
+# What runs on a whole response, whatever its status: (HTTP status, body) -> how many it judged.
+ResponseCheck = Callable[[int, Any], int]
 
 # Where the Schemathesis process writes how many objects each check saw (see st_hooks.py).
 COUNTS_ENV = "CREDITBOX_CHECK_COUNTS"
@@ -86,12 +88,14 @@ def judge(check: Check, objects: Iterable[JSON], label: Callable[[JSON], str], k
 class Invariants:
     """An API's invariants by name, in the order they are declared, with what each states (its
     docstring) and the source that documents it. ``checks`` run on every 2xx response;
-    ``positive`` ones only on queries Schemathesis generated as valid."""
+    ``positive`` ones only on queries Schemathesis generated as valid; ``responses`` on every
+    response whatever its status, error responses included (they are given the status too)."""
 
     api: str
     module: str  # the module whose import declares them (the Schemathesis process imports it)
     checks: dict[str, BodyCheck] = field(default_factory=dict)
     positive: dict[str, BodyCheck] = field(default_factory=dict)
+    responses: dict[str, ResponseCheck] = field(default_factory=dict)
     statements: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def run(self, name: str, body: Any) -> int:
@@ -127,12 +131,22 @@ class Invariants:
 
         return register
 
+    def response(self, *, source: str, name: str = "") -> Callable[[ResponseCheck], ResponseCheck]:
+        """Declare a check of a whole response of any status (``check(status, body)`` -> how
+        many it judged): what only an error response can show, its status first."""
+
+        def register(check: ResponseCheck) -> ResponseCheck:
+            self._add(self.responses, check, source, check, name)
+            return check
+
+        return register
+
     def _add(
         self,
-        table: dict[str, BodyCheck],
+        table: dict[str, Any],
         check: Callable[..., Any],
         source: str,
-        run: BodyCheck,
+        run: Callable[..., int],
         name: str = "",
     ) -> None:
         name = f"{self.api}_{name or check.__name__}"

@@ -3,8 +3,9 @@ documents, not from the harness's rules: per vendor, a balance off by a minor un
 turned into a success, an error body in another shape, a duplicated page, and a derived field
 (a status, or where the vendor has none, a subtotal or a link) that disagrees with the amounts;
 each vendor fact the sandbox once got wrong, read the wrong way again (DayZero's restocking
-fee, Kojo's HTTP 200 for errors); and COUNT's documented behaviours no rule once saw broken (a
-second approve accepted, remove-credit that restores nothing, totalRecords off by one,
+fee, Kojo's HTTP 200 for errors, for every error and for some kinds only); a documented argument
+a deployment ignores (Kojo's updatedAfter); and COUNT's documented behaviours no rule once saw
+broken (a second approve accepted, remove-credit that restores nothing, totalRecords off by one,
 ``_partnerWarnings`` dropped). Each names the rule, invariant or check that must report it."""
 
 from __future__ import annotations
@@ -245,6 +246,35 @@ def _kojo_errors_as_http_400(exchange: Exchange) -> None:
         exchange.status = 400
 
 
+def _kojo_errors_as_http_400_when(*codes: str) -> Callable[[Exchange], None]:
+    """Only errors of ``codes`` (their ``extensions.code``) sent with HTTP 400: a server that
+    answers some kinds of GraphQL error the REST way and the others with 200."""
+
+    def rewrite(exchange: Exchange) -> None:
+        body = exchange.body
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if exchange.path != "/graphql" or not isinstance(errors, list):
+            return
+        if any((error.get("extensions") or {}).get("code") in codes for error in errors):
+            exchange.status = 400
+
+    return rewrite
+
+
+_UPDATED_AFTER = re.compile(r'\bupdatedAfter\s*:\s*("(?:[^"\\]|\\.)*"|\$\w+)\s*,?')
+
+
+def _kojo_updated_after_stripped(request: Any) -> Any:
+    """A request as a deployment that ignores ``updatedAfter`` reads it: without it."""
+    if isinstance(request, dict) and isinstance(request.get("query"), str):
+        request = {**request, "query": _UPDATED_AFTER.sub("", request["query"])}
+    return request
+
+
+def _answers_unchanged(exchange: Exchange) -> None:
+    """The answer as the deployment gives it (a drift of how requests are read)."""
+
+
 def _kojo_duplicated_page(exchange: Exchange) -> None:
     data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
     if isinstance(data, dict):
@@ -413,6 +443,28 @@ DRIFTS = [
         "a GraphQL result with errors is sent with HTTP 400 instead of 200",
         _kojo_errors_as_http_400,
         "KJ-ERROR-SHAPE",
+    ),
+    Drift(
+        "bad-input-as-http-400",
+        "kojo",
+        "errors in argument values (a limit over 100) are sent with HTTP 400, others with 200",
+        _kojo_errors_as_http_400_when("BAD_USER_INPUT"),
+        "KJ-ERRORS-HTTP-200",
+    ),
+    Drift(
+        "invalid-query-as-http-400",
+        "kojo",
+        "a query that does not parse or validate gets its errors with HTTP 400, as Apollo's",
+        _kojo_errors_as_http_400_when("GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"),
+        "kojo_graphql_errors_come_with_http_200",
+    ),
+    Drift(
+        "updated-after-ignored",
+        "kojo",
+        "lists ignore updatedAfter: the unfiltered list comes back",
+        _answers_unchanged,
+        "KJ-UPDATED-AFTER",
+        rewrite_request=_kojo_updated_after_stripped,
     ),
     Drift(
         "duplicated-page",

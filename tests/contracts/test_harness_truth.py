@@ -20,6 +20,7 @@ from contracts.http import Exchange
 from contracts.rules import ACCEPTED, FAIL, PASS, SKIP
 from contracts.traffic import RuleTraffic
 from contracts.vendors.dayzero import checks as dayzero_checks
+from contracts.vendors.kojo import checks as kojo_checks
 from tests.contracts.support import settings_for
 
 STATEMENTS = dayzero_checks.INVARIANTS.statements
@@ -160,3 +161,11 @@ def test_rule_traffic_ignores_the_control_api_and_refusals() -> None:
     traffic(*_response("http://127.0.0.1:9/_sandbox/tenants", broken))
     traffic(*_response("http://127.0.0.1:9/dayzero/api/v1/credit-memos", broken, status=400))
     assert not traffic.failures and not traffic.checked
+
+
+def test_rule_traffic_shows_error_responses_to_the_invariants_of_whole_responses() -> None:
+    traffic = RuleTraffic(kojo_checks.INVARIANTS, "http://127.0.0.1:9/kojo")
+    refused = {"errors": [{"message": "limit must be between 0 and 100; got 101"}]}
+    traffic(*_response("http://127.0.0.1:9/kojo/graphql", refused, status=400))
+    assert set(traffic.failures) == {"kojo_graphql_errors_come_with_http_200"}
+    assert traffic.checked["kojo_errors_carry_request_ids"] == 0  # 2xx bodies only

@@ -26,6 +26,7 @@ KOJO_RULE_BUGS = {
     "kojo_limit_silently_cut": "KJ-LIMIT-MAX-100",
     "kojo_offset_ignored": "KJ-PAGINATION-EXACTLY-ONCE",
     "kojo_direction_ignored": "KJ-ORDER-DIRECTION",
+    "kojo_updated_after_ignored": "KJ-UPDATED-AFTER",
     "kojo_any_token_accepted": "KJ-AUTH-REQUIRED",
     "kojo_total_due_ignores_payments": "KJ-MEMO-ARITHMETIC",
     "kojo_line_numbers_from_zero": "KJ-MEMO-ARITHMETIC",
@@ -107,3 +108,26 @@ def test_a_refused_valid_query_is_caught_unless_it_is_past_a_limit() -> None:
     assert checks.valid_query_accepted(past) == 1
     too_many = {"errors": [{"message": TOO_MANY_ENTITIES.format(limit=100), "requestId": "r"}]}
     assert checks.valid_query_accepted(too_many) == 1
+
+
+def test_a_graphql_result_with_errors_must_come_with_http_200() -> None:
+    judge = checks.graphql_errors_come_with_http_200
+    refused = {"errors": [{"message": "limit must be between 0 and 100", "requestId": "r"}]}
+    assert judge(200, refused) == 1
+    for status in (400, 401, 422):
+        with pytest.raises(AssertionError, match=f"HTTP {status}, not 200"):
+            judge(status, refused)
+    # the rate limit's 429, and what never reaches the GraphQL server, keep their status
+    for status in (404, 405, 413, 429, 503):
+        assert judge(status, refused) == 0
+    assert judge(200, {"data": {"creditMemos": []}}) == 0
+
+
+def test_the_updated_after_cut_off_falls_strictly_between_two_records() -> None:
+    from contracts.vendors.kojo.rules import _cut_off, _moment
+
+    stamps = [_moment(s) for s in ("2024-01-01T00:00:00.000Z", "2024-01-01T00:00:00.010Z")]
+    assert _cut_off(stamps) == _moment("2024-01-01T00:00:00.005Z")
+    close = [_moment(s) for s in ("2024-01-01T00:00:00.000Z", "2024-01-01T00:00:00.001Z")]
+    assert _cut_off(close) is None
+    assert _cut_off(stamps[:1] * 3) is None

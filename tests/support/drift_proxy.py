@@ -56,6 +56,9 @@ class Drift:
     # requests the deployment answers without acting on them: given the request (status 0, body
     # None), it fills in the answer and returns True, and the request never reaches the upstream
     answers: Callable[[Exchange], bool] | None = None
+    # what the deployment does with a request before answering it: the JSON request body in,
+    # the one it answers out (an argument it ignores, say); None: it reads requests as sent
+    rewrite_request: Callable[[Any], Any] | None = None
 
 
 def _json(content: bytes) -> Any:
@@ -66,7 +69,8 @@ def _json(content: bytes) -> Any:
 
 
 class DriftProxy:
-    """Forwards to ``upstream``; rewrites the answers of ``drift.vendor``'s mount."""
+    """Forwards to ``upstream``; rewrites the answers of ``drift.vendor``'s mount (and, for a
+    drift that reads requests its own way, the requests to it)."""
 
     def __init__(self, upstream: str, drift: Drift | None) -> None:
         self.upstream = upstream.rstrip("/")
@@ -92,8 +96,13 @@ class DriftProxy:
         target = request.scope["raw_path"].decode("latin-1")
         if request.scope.get("query_string"):
             target += "?" + request.scope["query_string"].decode("latin-1")
+        sent = content
+        if exchange is not None and self.drift and self.drift.rewrite_request:
+            sent = self._rewritten_request(content, self.drift.rewrite_request)
+            if sent != content:
+                headers = [(k, v) for k, v in headers if k.lower() not in HOP_HEADERS]
         answer = await self.client.send(
-            self.client.build_request(request.method, target, headers=headers, content=content)
+            self.client.build_request(request.method, target, headers=headers, content=sent)
         )
         status, body = answer.status_code, answer.content
         if exchange is not None:
@@ -115,6 +124,18 @@ class DriftProxy:
             return None
         path = request.url.path[len(mount) :]
         return Exchange(request.method, path, dict(request.query_params), _json(content), 0, None)
+
+    def _rewritten_request(self, content: bytes, rewrite: Callable[[Any], Any]) -> bytes:
+        """``content`` as the drift reads it (unchanged if it is not JSON or stays the same)."""
+        request = _json(content)
+        if request is None:
+            return content
+        before = json.dumps(request)
+        changed = rewrite(request)
+        if json.dumps(changed) == before:
+            return content
+        self.rewritten += 1
+        return json.dumps(changed).encode()
 
 
 def _bytes(body: Any) -> bytes:

@@ -48,6 +48,7 @@ BEHAVIOUR_BUGS = {
     "kojo_limit_silently_cut": "a limit above 100 is cut to 100 instead of refused",
     "kojo_offset_ignored": "offset is ignored: every page starts at the first memo",
     "kojo_direction_ignored": "direction DESC lists in ascending order",
+    "kojo_updated_after_ignored": "updatedAfter is ignored: every list is unfiltered",
     "kojo_any_token_accepted": "any Bearer token is accepted (as the demo tenant)",
     "kojo_total_due_ignores_payments": "totalDue leaves payments out",
     "kojo_line_numbers_from_zero": "lineNumber counts from 0",
@@ -393,6 +394,10 @@ def _no_direction(given: dict[str, Any]) -> None:
     given["direction"] = None
 
 
+def _no_updated_after(given: dict[str, Any]) -> None:
+    given["updated_after"] = None
+
+
 def _kojo_total_due_ignores_payments(money: Any) -> Any:
     def wrong(doc: Any) -> Any:
         found = money(doc)
@@ -501,6 +506,7 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
         "kojo_limit_silently_cut": ((kojo_views.page, _kojo_page(_cut_limit)),),
         "kojo_offset_ignored": ((kojo_views.page, _kojo_page(_no_offset)),),
         "kojo_direction_ignored": ((kojo_views.page, _kojo_page(_no_direction)),),
+        "kojo_updated_after_ignored": ((kojo_views.page, _kojo_page(_no_updated_after)),),
         "kojo_any_token_accepted": ((kojo_auth.tenant_of, _kojo_any_token),),
         "kojo_total_due_ignores_payments": (
             (kojo_lifecycle.money_fields, _kojo_total_due_ignores_payments),

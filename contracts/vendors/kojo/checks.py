@@ -1,6 +1,7 @@
 """Kojo invariants every GraphQL response must keep, on whatever fields the query selected:
 extended prices, subtotals and totals add up, line numbers run 1…n, nested objects are the ones
-their ids name, and every error carries a request id."""
+their ids name, every error carries a request id, and a result with errors comes with HTTP 200
+(judged on responses of every status)."""
 
 from __future__ import annotations
 
@@ -131,6 +132,31 @@ def errors_carry_request_ids(body: Any) -> int:
         )
         assert error.get("requestId"), f"an error without a requestId: {error}"
     return len(body["errors"])
+
+
+ERRORS_PAGE = (
+    "https://docs.kojo.tech/docs/standards/errors: GraphQL APIs will always return HTTP code 200; "
+    "check for the errors key"
+)
+# Statuses an answer with errors may keep: the rate limit's 429 (Kojo's documented exception,
+# https://docs.kojo.tech/docs/getting-started/api-limits), and what never reaches the GraphQL
+# server (a path or a method /graphql does not take, a body too large or too slow; 5xx too).
+NOT_GRAPHQL_RESULTS = frozenset({404, 405, 408, 413, 429})
+
+
+@INVARIANTS.response(source=f"{ERRORS_PAGE}; {_FACTS}: the documented exception is 429")
+def graphql_errors_come_with_http_200(status: int, body: Any) -> int:
+    """A GraphQL result with errors comes with HTTP 200, as every GraphQL result does (the rate
+    limit's 429 excepted)"""
+    if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
+        return 0
+    if status in NOT_GRAPHQL_RESULTS or status >= 500:
+        return 0
+    messages = [str(error.get("message")) for error in body["errors"] if isinstance(error, dict)]
+    assert status == 200, (
+        f"a GraphQL result with errors came with HTTP {status}, not 200: {messages[:2]}"
+    )
+    return 1
 
 
 # The server's documented limits (specs/kojo.graphql, and Kojo's api-limits page for the

@@ -8,6 +8,9 @@ credit memos through the control API.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import itertools
 from functools import partial
 from typing import Any
 
@@ -97,6 +100,47 @@ def error_shape(api: KojoClient) -> None:
         assert response.json().get("errors"), f"{body} answered without errors"
 
 
+# one query for each kind of error a GraphQL server answers: (what it is, query, variables)
+ERROR_KINDS: tuple[tuple[str, str, dict[str, Any] | None], ...] = (
+    ("a syntax error", "{ creditMemos(limit: 1 { id } }", None),
+    ("an unknown field", "{ creditMemos(limit: 1) { noSuchField } }", None),
+    ("an unknown argument", "{ creditMemos(noSuchArgument: 1) { id } }", None),
+    ("an argument of the wrong type", '{ creditMemos(limit: "ten") { id } }', None),
+    ("a DateTime that is not one", '{ creditMemos(updatedAfter: "yesterday") { id } }', None),
+    ("a limit over 100", "{ creditMemos(limit: 101) { id } }", None),
+    (
+        "a variable of the wrong type",
+        "query($limit: Int) { creditMemos(limit: $limit) { id } }",
+        {"limit": "ten"},
+    ),
+)
+EVERY_ERROR_200 = f"{ERRORS_PAGE}: GraphQL APIs will always return HTTP code 200; {FACTS}"
+
+
+@kojo_rule("KJ-ERRORS-HTTP-200", source=EVERY_ERROR_200)
+def errors_http_200(api: KojoClient) -> None:
+    """Every kind of GraphQL error (a syntax error, an unknown field or argument, an argument or
+    variable of the wrong type, a limit over 100) is answered with HTTP 200 and
+    {errors: [{message, requestId}]}."""
+    wrong: list[str] = []
+    for kind, query, variables in ERROR_KINDS:
+        response = api.post(query, variables)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        errors = body.get("errors") if isinstance(body, dict) else None
+        if response.status_code != 200:
+            wrong.append(f"{kind} got HTTP {response.status_code}")
+        if not isinstance(errors, list) or not errors:
+            wrong.append(f"{kind} got no errors list: {response.text[:200]}")
+            continue
+        for error in errors:
+            if not (isinstance(error, dict) and error.get("message") and error.get("requestId")):
+                wrong.append(f"{kind} got an error entry without message or requestId: {error}")
+    assert not wrong, "; ".join(wrong)
+
+
 @kojo_rule("KJ-LIMIT-MAX-100", source=f"{FACTS}: limit (default and maximum 100)")
 def limit_max(api: KojoClient) -> None:
     """A limit above 100 is an error, not a silent cut to 100."""
@@ -158,6 +202,71 @@ def order_by_any_scalar(api: KojoClient) -> None:
         assert dues == sorted(dues, reverse=direction == "DESC"), (
             f"orderBy: totalDue {direction} listed totalDue as {dues[:8]}"
         )
+
+
+UPDATED_AFTER = f"{FILTERS_PAGE}: lists take updatedAfter; specs/kojo.graphql"
+
+
+def _moment(stamp: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
+def _cut_off(stamps: list[dt.datetime]) -> dt.datetime | None:
+    """A moment, to the millisecond, strictly between the two neighbouring distinct ``stamps``
+    furthest apart; None when no two are at least 2 ms apart."""
+    distinct = sorted(set(stamps))
+    pairs = sorted(itertools.pairwise(distinct), key=lambda pair: pair[1] - pair[0])
+    if not pairs:
+        return None
+    earlier, later = pairs[-1]
+    middle = earlier + (later - earlier) / 2
+    cut = middle.replace(microsecond=middle.microsecond // 1000 * 1000)
+    return cut if earlier < cut < later else None
+
+
+def _updated_after_holds(api: KojoClient, field: str) -> str | None:
+    """Checks ``updatedAfter`` on the list ``field``; why the data cannot tell, if it cannot."""
+    listed = "limit: 100, orderBy: updatedAt"
+    rows = api.data(f"{{ {field}({listed}) {{ id updatedAt }} }}")[field]
+    stamps = {row["id"]: _moment(row["updatedAt"]) for row in rows}
+    cut = _cut_off(list(stamps.values()))
+    if cut is None:
+        return f"{field}: fewer than two updatedAt at least 2 ms apart"
+    text = cut.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    query = f'{{ {field}({listed}, updatedAfter: "{text}") {{ id updatedAt }} }}'
+    after = api.data(query)[field]
+    expected = {id_ for id_, stamp in stamps.items() if stamp > cut}
+    before = [row["id"] for row in after if _moment(row["updatedAt"]) <= cut]
+    assert not before, (
+        f"{field}(updatedAfter: {text}) returned {len(before)} updated at or before it, e.g. "
+        f"{before[:3]}"
+    )
+    got = {row["id"] for row in after}
+    # a full first page holds only the first 100 by updatedAt: those after the cut-off are the
+    # filtered list's first ones, and the filtered list may go on past them
+    missing = expected - got
+    extra = set() if len(rows) == 100 else got - expected
+    assert not missing and not extra, (
+        f"{field}(updatedAfter: {text}) should return the {len(expected)} updated after it: "
+        f"{len(missing)} of them missing, {len(extra)} others returned"
+    )
+    return None
+
+
+@kojo_rule("KJ-UPDATED-AFTER", source=UPDATED_AFTER)
+def updated_after(api: KojoClient) -> None:
+    """updatedAfter lists exactly the credit memos, and the invoices, updated after the moment it
+    names: none updated before, none left out (a cut-off between two of the target's own
+    records)."""
+    with contextlib.suppress(Skipped):  # the target's own records may still tell
+        api.enough_memos()
+    reasons = [
+        reason
+        for reason in (_updated_after_holds(api, field) for field in ("creditMemos", "invoices"))
+        if reason
+    ]
+    if len(reasons) == 2:
+        raise Skipped(f"the data cannot tell: {'; '.join(reasons)}")
 
 
 # five memos with everything nested: well within Kojo's 100 entities a request

@@ -3,6 +3,8 @@ lists with their paging and order, and the seeding rules."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from contracts.vendors.kojo.client import KojoClient
@@ -194,3 +196,18 @@ def test_order_by_takes_number_and_string_fields(kojo: KojoClient) -> None:
     assert [m["totalDue"] for m in memos["creditMemos"]] == [30.0, 20.0, 10.0]
     invoices = kojo.data("{ invoices(orderBy: salesperson) { salesperson } }")["invoices"]
     assert [i["salesperson"] for i in invoices] == ["Al", "Bo", "Cy"]
+
+
+def test_updated_after_filters_invoices_too_at_any_offset(kojo: KojoClient) -> None:
+    for number in range(3):
+        kojo.seed_invoice((1, 1.0), invoiceNumber=f"I-{number}")
+    listed = kojo.data("{ invoices(orderBy: updatedAt) { id updatedAt } }")["invoices"]
+    cut = listed[1]["updatedAt"]
+    later = {row["id"] for row in listed if row["updatedAt"] > cut}
+    after = kojo.data(f'{{ invoices(updatedAfter: "{cut}") {{ id }} }}')["invoices"]
+    assert {row["id"] for row in after} == later
+    # the same moment two hours east of UTC
+    moment = dt.datetime.fromisoformat(cut.replace("Z", "+00:00"))
+    east = moment.astimezone(dt.timezone(dt.timedelta(hours=2))).isoformat(timespec="milliseconds")
+    after = kojo.data(f'{{ invoices(updatedAfter: "{east}") {{ id }} }}')["invoices"]
+    assert {row["id"] for row in after} == later
