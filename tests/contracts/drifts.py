@@ -129,7 +129,7 @@ _REMOVE_CREDIT = re.compile(r"^/partners/invoices/([^/]+)/remove-credit$")
 
 def _count_approves_twice() -> Drift:
     """Approving a record the deployment has shown approved answers 200 with the record, where
-    COUNT refuses it (approve only from draft)."""
+    the default reading of count.approve-again refuses it (approve only from draft)."""
     seen = _CountRecordsSeen()
 
     def rewrite(exchange: Exchange) -> None:
@@ -144,7 +144,7 @@ def _count_approves_twice() -> Drift:
         "count",
         "approving an approved record answers 200 with the record",
         rewrite,
-        "CT-APPROVE-TWICE-400",
+        "CT-APPROVE-AGAIN-AS-EXPECTED",
     )
 
 

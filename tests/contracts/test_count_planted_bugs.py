@@ -27,7 +27,7 @@ COUNT_RULE_BUGS = {
     "count_patch_after_approve": "CT-PATCH-AFTER-APPROVE-400",
     "count_send_draft": "CT-SEND-DRAFT-400",
     "count_bad_signature_accepted": "CT-AUTH-BAD-SIGNATURE",
-    "count_approve_twice": "CT-APPROVE-TWICE-400",
+    "count_approve_twice": "CT-APPROVE-AGAIN-AS-EXPECTED",
     "count_remove_credit_keeps_credit": "CT-REMOVE-CREDIT-RESTORES",
     "count_total_records_off": "CT-LIST-TOTAL-RECORDS",
     "count_partner_warnings_dropped": "CT-PATCH-MANAGED-FIELDS-WARNED",

@@ -137,3 +137,26 @@ def test_a_wrapping_count_deployment_drifts_from_the_bare_reading(tmp_path: Path
     assert drifted.returncode == 1, drifted.stdout[-3000:]
     assert "FAIL     count_envelope_as_expected" in drifted.stdout
     assert expected.returncode == 0, expected.stdout[-3000:]
+
+
+@pytest.mark.parametrize(("served", "other"), [("refused", "no-op"), ("no-op", "refused")])
+def test_approving_again_is_checked_against_the_reading_expected(
+    served: str, other: str, tmp_path: Path
+) -> None:
+    """A sandbox in one reading of count.approve-again passes CT-APPROVE-AGAIN-AS-EXPECTED when
+    that reading is expected, and fails it when the other one is."""
+    profiles = {}
+    for reading in (served, other):
+        profiles[reading] = tmp_path / f"{reading}.yaml"
+        profiles[reading].write_text(
+            f"readings:\n  count.approve-again: {reading}\n", encoding="utf-8"
+        )
+    with serving(["--in-memory", "--profile", str(profiles[served])]) as base_url:
+        args = count_args(base_url, tmp_path, "--allow-writes", "--layers", "rules")
+        conforms = run_cli([*args, "--profile", str(profiles[served])])
+        drifts = run_cli([*args, "--profile", str(profiles[other])])
+    assert conforms.returncode == 0, conforms.stdout[-3000:]
+    assert "PASS     CT-APPROVE-AGAIN-AS-EXPECTED" in conforms.stdout
+    assert drifts.returncode == 1, drifts.stdout[-3000:]
+    assert "FAIL     CT-APPROVE-AGAIN-AS-EXPECTED" in drifts.stdout
+    assert "FAIL" not in drifts.stdout.replace("FAIL     CT-APPROVE-AGAIN-AS-EXPECTED", "")

@@ -243,6 +243,40 @@ def test_a_count_memo_draft_is_approved_by_default_and_sent_unapproved_under_the
     assert (sent["isDraft"], sent["status"]) == (False, "sent")
 
 
+def _count_invoice(count: CountClient, approve: bool = True) -> dict[str, Any]:
+    """A COUNT invoice (approved, unless ``approve`` is False), in the default readings."""
+    customer = count.customer("A", f"{uuid.uuid4().hex}@a.example")
+    product = count.product("Hour", 10)
+    body = count_record(customer["id"], product["id"], 10, "invoice")
+    draft = count.expect("POST", "/invoices", 201, json=body)
+    return count.expect("PATCH", f"/invoices/{draft['id']}/approve", 200) if approve else draft
+
+
+def test_approving_an_approved_count_record_is_refused_by_default_and_a_no_op_under_no_op(
+    client: TestClient,
+) -> None:
+    count = count_client(client)
+    approved = _count_invoice(count)
+    refused = count.call("PATCH", f"/invoices/{approved['id']}/approve")
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"message": "Only drafts can be approved", "statusCode": 400},
+    )
+    assert count.expect("GET", f"/invoices/{approved['id']}", 200) == approved
+    sent = count.expect("POST", f"/invoices/{_count_invoice(count)['id']}/send", 200, json={})
+    draft = _count_invoice(count, approve=False)
+    client.put(
+        "/_sandbox/tenants/demo/profile", json={"readings": {"count.approve-again": "no-op"}}
+    )
+    for record in (approved, sent):
+        audit = count.expect("GET", f"/invoices/{record['id']}/audit-log", 200)
+        again = count.expect("PATCH", f"/invoices/{record['id']}/approve", 200)
+        assert again == record == count.expect("GET", f"/invoices/{record['id']}", 200)
+        assert count.expect("GET", f"/invoices/{record['id']}/audit-log", 200) == audit
+    first = count.expect("PATCH", f"/invoices/{draft['id']}/approve", 200)
+    assert (first["isDraft"], first["approved"], first["status"]) == (False, True, "approved")
+
+
 def test_under_the_reference_page_reading_solvimon_takes_force_init_on_hold_camel_cased(
     client: TestClient,
 ) -> None:

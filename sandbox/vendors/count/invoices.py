@@ -18,6 +18,7 @@ from typing import Any
 from tinydb import Query
 
 from sandbox import clock
+from sandbox.runtime import reading
 from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors, lifecycle
 from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
@@ -145,12 +146,17 @@ class InvoiceBackend:
 
     def approve(self, ws: Workspace, record_id: str, memos_approved: bool = True) -> RecordView:
         """``memos_approved``: the reading of ``count.memo-draft-approve`` the request is in;
-        False (COUNT's client's reading) refuses to approve a credit memo draft."""
+        False (COUNT's client's reading) refuses to approve a credit memo draft. A record
+        already approved is refused (400), or answered as it is under the ``no-op`` reading of
+        ``count.approve-again``."""
         with self._store.transaction(ws.tenant_id) as db:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
+            status = self._status(db, record)
+            if lifecycle.approves_as_it_is(status, reading("count.approve-again")):
+                return self.view(db, ws, record)
             if record["invoice_type"] == "memo" and not memos_approved:
                 raise errors.BadRequest(errors.MEMO_DRAFTS_NOT_APPROVED)
-            lifecycle.require("approve", self._status(db, record), self.transitions)
+            lifecycle.require("approve", status, self.transitions)
             updated = self._update(db, record, {"is_draft": False, "approved": True})
             self._audit(db, ws, record_id, "approve", {"approved": True})
             return self.view(db, ws, updated)

@@ -14,15 +14,14 @@ from typing import Any
 
 from sandbox.vendors.count import errors
 
+# the derived statuses of a record that has been approved
+APPROVED = frozenset({"approved", "sent", "partial", "paid", "overdue"})
 # operation -> (derived statuses it accepts, the refusal otherwise)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "update": (frozenset({"draft"}), "Only drafts can be updated; this record is approved"),
     "delete": (frozenset({"draft"}), "Only drafts can be deleted; this record is approved"),
     "approve": (frozenset({"draft"}), "Only drafts can be approved"),
-    "send": (
-        frozenset({"approved", "sent", "partial", "paid", "overdue"}),
-        "Approve the record before sending it",
-    ),
+    "send": (APPROVED, "Approve the record before sending it"),
 }
 # Fields COUNT manages itself: PATCH ignores them and says so in _partnerWarnings.
 MANAGED_FIELDS = ("paymentStatus", "isSent", "approved", "total", "isDeleted", "teamId")
@@ -61,6 +60,14 @@ def status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], toda
     if record["invoice_type"] == "invoice" and due and dt.date.fromisoformat(due) < today:
         return "overdue"
     return "sent" if record["is_sent"] else "approved"
+
+
+def approves_as_it_is(current: str, approve_again: str) -> bool:
+    """Whether approve answers a record in status ``current`` as it is, changing nothing: under
+    the ``no-op`` reading of the disputed point ``count.approve-again``, a record already approved.
+    Otherwise approve goes through ``TRANSITIONS['approve']`` (under ``refused``, the default, an
+    approved record is a 400)."""
+    return approve_again == "no-op" and current in APPROVED
 
 
 def require(operation: str, current: str, table: Mapping[str, tuple[frozenset[str], str]]) -> None:
