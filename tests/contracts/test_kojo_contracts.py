@@ -131,3 +131,14 @@ def test_the_updated_after_cut_off_falls_strictly_between_two_records() -> None:
     close = [_moment(s) for s in ("2024-01-01T00:00:00.000Z", "2024-01-01T00:00:00.001Z")]
     assert _cut_off(close) is None
     assert _cut_off(stamps[:1] * 3) is None
+
+
+def test_the_updated_after_cut_off_keeps_a_unit_of_the_shown_precision_from_both_records() -> None:
+    """Moments shown to the second may hide up to a second: the cut-off stays a second away."""
+    from contracts.vendors.kojo.rules import _cut_off, _moment
+
+    seconds = [_moment(s) for s in ("2024-01-01T00:00:00Z", "2024-01-01T00:00:04Z")]
+    assert _cut_off(seconds) == _moment("2024-01-01T00:00:02Z")
+    assert _cut_off([_moment(s) for s in ("2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z")]) is None
+    nanoseconds = _moment("2024-01-01T00:00:00.123456789Z")
+    assert nanoseconds == _moment("2024-01-01T00:00:00.123456Z")

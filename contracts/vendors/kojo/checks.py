@@ -139,15 +139,17 @@ ERRORS_PAGE = (
     "check for the errors key"
 )
 # Statuses an answer with errors may keep: the rate limit's 429 (Kojo's documented exception,
-# https://docs.kojo.tech/docs/getting-started/api-limits), and what never reaches the GraphQL
-# server (a path or a method /graphql does not take, a body too large or too slow; 5xx too).
+# https://docs.kojo.tech/docs/getting-started/api-limits), and (ours: Kojo's pages say nothing of
+# them) what never reaches the GraphQL server: a path or a method /graphql does not take, a body
+# too large or too slow, and 5xx, which a gateway in front of it may answer in any shape.
 NOT_GRAPHQL_RESULTS = frozenset({404, 405, 408, 413, 429})
 
 
 @INVARIANTS.response(source=f"{ERRORS_PAGE}; {_FACTS}: the documented exception is 429")
 def graphql_errors_come_with_http_200(status: int, body: Any) -> int:
     """A GraphQL result with errors comes with HTTP 200, as every GraphQL result does (the rate
-    limit's 429 excepted)"""
+    limit's 429 excepted; ours: 404, 405, 408, 413 and 5xx are not judged, as answers that never
+    reached the GraphQL server)"""
     if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
         return 0
     if status in NOT_GRAPHQL_RESULTS or status >= 500:
