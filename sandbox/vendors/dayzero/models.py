@@ -141,7 +141,7 @@ class DayZeroBackend:
 
     def get_customer(self, scope: BusinessScope, customer_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
-            return self._customer(db, scope, customer_id)
+            return _one(db, CUSTOMERS, scope, customer_id)
 
     def list_customers(self, scope: BusinessScope, listing: Listing) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
@@ -179,15 +179,14 @@ class DayZeroBackend:
             "updated_at": stamp,
         }
         with self._store.transaction(scope.tenant_id) as db:
-            self._customer(
-                db, scope, fields["customer_id"]
-            )  # a create: 404 (see _check_memo_fields)
+            # a create: 404 (see _check_memo_fields)
+            _one(db, CUSTOMERS, scope, fields["customer_id"])
             doc_id = db.table(INVOICES).insert(record)
             return Document(record, doc_id)
 
     def get_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
-            return self._invoice(db, scope, invoice_id)
+            return _one(db, INVOICES, scope, invoice_id)
 
     def list_invoices(
         self,
@@ -211,7 +210,7 @@ class DayZeroBackend:
 
     def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
-            invoice = self._invoice(db, scope, invoice_id)
+            invoice = _one(db, INVOICES, scope, invoice_id)
             require(INVOICE_TRANSITIONS["finalize"], invoice_status(invoice))
             stamp = clock.timestamp()
             number = self._next_number(db, scope, "invoice", "INV")
@@ -259,7 +258,7 @@ class DayZeroBackend:
 
     def get_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            return self._view(db, scope, self._memo(db, scope, memo_id))
+            return self._view(db, scope, _one(db, MEMOS, scope, memo_id))
 
     def list_memos(
         self,
@@ -293,7 +292,7 @@ class DayZeroBackend:
         self, scope: BusinessScope, memo_id: str, fields: Mapping[str, Any]
     ) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = self._memo(db, scope, memo_id)
+            memo = _one(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["update"], memo_status(memo))
             changes = {k: copy.deepcopy(v) for k, v in fields.items() if k in _UPDATABLE}
             if changes.get("restocking_fee_cents") is None:
@@ -304,13 +303,13 @@ class DayZeroBackend:
 
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = self._memo(db, scope, memo_id)
+            memo = _one(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["delete"], memo_status(memo))
             db.table(MEMOS).remove(doc_ids=[memo.doc_id])
 
     def issue_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = self._memo(db, scope, memo_id)
+            memo = _one(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["issue"], memo_status(memo))
             changes = {"state": MEMO_STATE_AFTER["issue"]}
             return self._view(db, scope, self._update(db, MEMOS, memo, changes))
@@ -320,11 +319,10 @@ class DayZeroBackend:
     ) -> dict[str, Any]:
         """Apply ``amount`` cents of the memo to the invoice; returns the application record."""
         with self._store.transaction(scope.tenant_id) as db:
-            memo = self._memo(db, scope, memo_id)
+            memo = _one(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["apply"], memo_status(memo))
-            invoice = self._invoice(
-                db, scope, invoice_id, errors.BadRequest
-            )  # see _check_memo_fields
+            # the body names the invoice: 400 (see _check_memo_fields)
+            invoice = _one(db, INVOICES, scope, invoice_id, errors.BadRequest)
             require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
@@ -358,11 +356,11 @@ class DayZeroBackend:
         """Remove every application of the memo to the invoice and restore both balances; the
         memo afterwards, the cents unapplied and when."""
         with self._store.transaction(scope.tenant_id) as db:
-            memo = self._memo(db, scope, memo_id)
+            memo = _one(db, MEMOS, scope, memo_id)
             removed = [a for a in memo["applications"] if a["invoice_id"] == invoice_id]
             if not removed:
                 raise errors.NotFound(errors.NOT_APPLIED_TO_INVOICE)
-            invoice = self._invoice(db, scope, invoice_id)
+            invoice = _one(db, INVOICES, scope, invoice_id)
             stamp = clock.timestamp()
             kept = [a for a in memo["applications"] if a["invoice_id"] != invoice_id]
             memo = self._update(db, MEMOS, memo, {"applications": kept}, stamp)
@@ -372,7 +370,7 @@ class DayZeroBackend:
 
     def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = self._memo(db, scope, memo_id)
+            memo = _one(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["void"], memo_status(memo))
             stamp = clock.timestamp()
             changes = {
@@ -396,7 +394,7 @@ class DayZeroBackend:
     ) -> tuple[Document, list[Document], MemoViews]:
         """The customer and the memos whose credit can still be applied."""
         with self._store.transaction(scope.tenant_id) as db:
-            customer = self._customer(db, scope, customer_id)
+            customer = _one(db, CUSTOMERS, scope, customer_id)
             memos = db.table(MEMOS).search(
                 (Query().business_id == scope.business_id) & (Query().customer_id == customer_id)
             )
@@ -409,27 +407,6 @@ class DayZeroBackend:
 
     # helpers ------------------------------------------------------------------------------
 
-    def _customer(
-        self,
-        db: Database,
-        scope: BusinessScope,
-        customer_id: str,
-        refusal: type[errors.DayZeroError] = errors.NotFound,
-    ) -> Document:
-        return _one(db, CUSTOMERS, scope, customer_id, errors.CUSTOMER_NOT_FOUND, refusal)
-
-    def _invoice(
-        self,
-        db: Database,
-        scope: BusinessScope,
-        invoice_id: str,
-        refusal: type[errors.DayZeroError] = errors.NotFound,
-    ) -> Document:
-        return _one(db, INVOICES, scope, invoice_id, errors.INVOICE_NOT_FOUND, refusal)
-
-    def _memo(self, db: Database, scope: BusinessScope, memo_id: str) -> Document:
-        return _one(db, MEMOS, scope, memo_id, errors.CREDIT_MEMO_NOT_FOUND)
-
     def _check_memo_fields(
         self, db: Database, scope: BusinessScope, memo: Mapping[str, Any], path_names_one: bool
     ) -> str:
@@ -441,10 +418,10 @@ class DayZeroBackend:
         and nothing else there can be missing. **Ours:** where the path names a record (update,
         apply), a 400, so that a 404 there always means the addressed record is missing."""
         refusal = errors.BadRequest if path_names_one else errors.NotFound
-        self._customer(db, scope, memo["customer_id"], refusal)
+        _one(db, CUSTOMERS, scope, memo["customer_id"], refusal)
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
-        invoice = self._invoice(db, scope, memo["invoice_id"], refusal)
+        invoice = _one(db, INVOICES, scope, memo["invoice_id"], refusal)
         if invoice["customer_id"] != memo["customer_id"]:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
@@ -520,17 +497,25 @@ _UPDATABLE = frozenset(
 )
 
 
+# What a lookup says when the record is not the business's.
+_MISSING = {
+    CUSTOMERS: errors.CUSTOMER_NOT_FOUND,
+    INVOICES: errors.INVOICE_NOT_FOUND,
+    MEMOS: errors.CREDIT_MEMO_NOT_FOUND,
+}
+
+
 def _one(
     db: Database,
     table: str,
     scope: BusinessScope,
     record_id: str,
-    missing: str,
     refusal: type[errors.DayZeroError] = errors.NotFound,
 ) -> Document:
-    """The business's record with this id; ``refusal(missing)`` (a 404) if there is none."""
+    """The business's record in ``table`` with this id; ``refusal`` (a 404 unless the caller
+    says otherwise) with the table's not-found message if there is none."""
     query = (Query().id == record_id) & (Query().business_id == scope.business_id)
     found = db.table(table).get(query)
     if not isinstance(found, Document):
-        raise refusal(missing)
+        raise refusal(_MISSING[table])
     return found
