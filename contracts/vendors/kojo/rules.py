@@ -233,11 +233,11 @@ def _cut_off(stamps: list[dt.datetime]) -> dt.datetime | None:
     enough. No record was updated at the cut-off itself, so whether updatedAfter includes its
     moment (Kojo does not say) makes no difference."""
     distinct = sorted(set(stamps))
-    pairs = sorted(itertools.pairwise(distinct), key=lambda pair: pair[1] - pair[0])
-    if not pairs:
+    widest = max(itertools.pairwise(distinct), key=lambda pair: pair[1] - pair[0], default=None)
+    if widest is None:
         return None
     unit = _resolution(distinct)
-    earlier, later = pairs[-1]
+    earlier, later = widest
     middle = earlier + (later - earlier) / 2
     cut = middle.replace(microsecond=middle.microsecond // 1000 * 1000)
     return cut if earlier + unit <= cut <= later - unit else None
