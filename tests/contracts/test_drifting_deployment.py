@@ -1,5 +1,5 @@
 """The harness against a deployment that drifts from outside: a reverse proxy in front of a
-faithful sandbox rewrites its answers, one drift at a time (``tests/contracts/drifts.py``), and
+faithful sandbox rewrites its answers, one drift at a time (``tests/contracts/drifts/``, one module per vendor), and
 ``creditbox contracts --base-url <proxy>`` must exit 1 and name the rule or invariant that saw
 it. Through the same proxy with no drift, the same run must exit 0: the proxy adds no drift of its
 own, and the harness raises no false alarm.
