@@ -156,7 +156,8 @@ def check(
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
         pace = f"at most {schema_layer.schemathesis_rate(rate)}" if rate else "no rate cap"
         terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode}; {pace})")
-        traffic = RuleTraffic(adapter.checks, target.base_url)
+        judge = schema_layer.spec_judge(settings, adapter.spec, target.base_url)
+        traffic = RuleTraffic(adapter.checks, target.base_url, judge)
         limits = partial(Limits, settings.max_requests, rate, settings.admin_token, traffic)
         if settings.in_process or (settings.allow_writes and "schema" in settings.layers):
             # Objects for Schemathesis to read; the run's own sandbox starts empty and gets
@@ -228,12 +229,13 @@ def _schema_layer(
     report: RunReport,
     terminal: Terminal,
 ) -> list[Verdict]:
-    """Schemathesis' verdicts, with the invariants' counts and failures on the rules' traffic
-    added; without the schema layer, only the invariants that failed on that traffic."""
+    """Schemathesis' verdicts, with the invariants' counts and the failures of every check on
+    the rules' traffic added; without the schema layer, only the checks that failed on that
+    traffic."""
     statements = adapter.checks.statements
+    source = schema_layer.spec_source(adapter.spec)
     if "schema" not in settings.layers:
-        found = schema_layer.skipped("not selected (--layers)", adapter.spec)
-        return found + traffic.judge(traffic.failed_verdicts(statements))
+        return traffic.judge(schema_layer.skipped("not selected (--layers)", adapter.spec), source)
     budget = f"≤ {settings.max_time}s" if settings.max_time else "every phase once"
     terminal.line(f"Schemathesis: invariants and schema conformance ({budget})")
     result = schema_layer.run(
@@ -251,7 +253,7 @@ def _schema_layer(
     report.schema_requests = result.requests
     report.schema_server_errors = result.server_errors
     result.checked = traffic.add_counts(result.checked)
-    return traffic.judge(schema_layer.verdicts(result, adapter.spec, statements))
+    return traffic.judge(schema_layer.verdicts(result, adapter.spec, statements), source)
 
 
 def run_contracts(args: argparse.Namespace) -> int:

@@ -18,12 +18,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
 from contracts.checks import CHECKS_MODULE_ENV, COUNTS_ENV, READINGS_ENV, Invariants
 from contracts.config import Settings
 from contracts.rules import FAIL, PASS, SKIP, Verdict
+from contracts.spec_judge import SpecJudge
 from specs import spec_path
 from specs.readings import served_spec
 
@@ -140,18 +142,41 @@ def command(
 def served_spec_file(settings: Settings, spec: str, out: Path) -> Path:
     """The spec in the readings the target should speak: the packaged file when they are the
     defaults, else the spec with the readings' overlays applied, written beside the reports."""
-    readings = settings.expected
-    if not spec.endswith((".yaml", ".json")) or not any(
-        point.startswith(f"{settings.api}.") for point in readings.differences()
-    ):
+    if not _is_openapi(spec) or not _differs(settings):
         return spec_path(spec)
-    base = yaml.safe_load(spec_path(spec).read_text(encoding="utf-8"))
     served = out / f"served-{spec}"
     served.write_text(
-        yaml.safe_dump(served_spec(base, settings.api, readings), sort_keys=False),
-        encoding="utf-8",
+        yaml.safe_dump(served_openapi(settings, spec), sort_keys=False), encoding="utf-8"
     )
     return served
+
+
+def served_openapi(settings: Settings, spec: str) -> dict[str, Any]:
+    """The OpenAPI ``spec`` as served in the readings the target should speak."""
+    base = yaml.safe_load(spec_path(spec).read_text(encoding="utf-8"))
+    return served_spec(base, settings.api, settings.expected) if _differs(settings) else base
+
+
+def _is_openapi(spec: str) -> bool:
+    return spec.endswith((".yaml", ".json"))
+
+
+def _differs(settings: Settings) -> bool:
+    """Whether the target should speak other readings than the defaults of its API's points."""
+    return any(point.startswith(f"{settings.api}.") for point in settings.expected.differences())
+
+
+def spec_source(spec: str) -> str:
+    """Where the built-in checks' verdicts cite their source: the spec as shipped."""
+    shipped = spec if Path(spec).is_absolute() else f"specs/{spec}"  # a plugin vendor's file
+    return f"{shipped} (Schemathesis built-in checks)"
+
+
+def spec_judge(settings: Settings, spec: str, base_url: str) -> SpecJudge | None:
+    """The judge of the harness's own responses by an OpenAPI spec (None for GraphQL's)."""
+    if not _is_openapi(spec):
+        return None
+    return SpecJudge(served_openapi(settings, spec), urlsplit(base_url).path)
 
 
 def schemathesis_rate(per_second: float) -> str:
@@ -265,8 +290,7 @@ def verdicts(result: SchemaRun, spec: str, statements: dict[str, tuple[str, str]
     sections = _sections(result.output)
     trouble = _run_trouble(result, bool(failed))
     found = _invariant_verdicts(result, failed, statements, sections, trouble)
-    shipped = spec if Path(spec).is_absolute() else f"specs/{spec}"  # a plugin vendor's file
-    source = f"{shipped} (Schemathesis built-in checks)"
+    source = spec_source(spec)
     others = {key: failure for key, failure in failed.items() if key not in statements}
     for name, failure in sorted(others.items()):
         verdict = Verdict(name, "schema", str(failure.get("title")), source, FAIL, _where(failure))

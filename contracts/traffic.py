@@ -1,5 +1,6 @@
 """The invariants on the harness's own traffic: every response the rules (and the seeding before
-Schemathesis) receive from the API under test is judged by the same checks Schemathesis runs.
+Schemathesis) receive from the API under test is judged by the same checks Schemathesis runs,
+and, for an OpenAPI spec, by the spec itself (``contracts/spec_judge.py``).
 
 The rules make the richest objects of a run (memos applied and unapplied, invoices credited,
 a Kojo memo queried in full), and their queries select what Schemathesis' generated ones rarely
@@ -18,9 +19,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from contracts import spec_judge
 from contracts.checks import Invariants
 from contracts.http import Exchange
-from contracts.rules import FAIL, Verdict
+from contracts.rules import FAIL, PASS, Verdict
+from contracts.spec_judge import SpecJudge
 
 # Failures kept per invariant as evidence: the first few are enough to show the drift.
 EVIDENCE_PER_CHECK = 3
@@ -39,16 +42,21 @@ class RuleTraffic:
     """Counts what each invariant of ``checks`` judged on the responses it is shown (2xx ones;
     every status for the invariants of whole responses), and keeps the failures. Only the API's
     own responses (under ``base_url``) count: a creditbox sandbox's control API answers in other
-    shapes."""
+    shapes. With a ``spec``, every response is also judged against it, status and body, its
+    failures kept under Schemathesis' codes for the same failures."""
 
     checks: Invariants
     base_url: str
+    spec: SpecJudge | None = None
     checked: Counter[str] = field(default_factory=Counter)
     failures: dict[str, list[Judged]] = field(default_factory=dict)
 
     def __call__(self, response: httpx.Response, exchange: Exchange) -> None:
         if not self._of_the_api(response):
             return
+        if self.spec is not None:
+            for code, message in self.spec.failures(response):
+                self._keep(code, Judged(message, exchange))
         try:
             body = json.loads(response.content)
         except ValueError:
@@ -66,9 +74,12 @@ class RuleTraffic:
             self.checked[name] += check(body)
         except AssertionError as failure:
             self.checked[name] += 1
-            found = self.failures.setdefault(name, [])
-            if len(found) < EVIDENCE_PER_CHECK:
-                found.append(Judged(str(failure), exchange))
+            self._keep(name, Judged(str(failure), exchange))
+
+    def _keep(self, name: str, judged: Judged) -> None:
+        found = self.failures.setdefault(name, [])
+        if len(found) < EVIDENCE_PER_CHECK:
+            found.append(judged)
 
     def _of_the_api(self, response: httpx.Response) -> bool:
         base = urlsplit(self.base_url)
@@ -79,9 +90,27 @@ class RuleTraffic:
         """``checked`` (Schemathesis' counts) with what this traffic judged added."""
         return dict(Counter(checked) + self.checked)
 
-    def judge(self, verdicts: list[Verdict]) -> list[Verdict]:
-        """``verdicts`` with every invariant that failed on this traffic failed, its exchanges
-        as the evidence."""
+    def judge(self, verdicts: list[Verdict], source: str) -> list[Verdict]:
+        """``verdicts`` with every check that failed on this traffic failed, its exchanges as the
+        evidence: the verdict of that name if there is one, else a new one (a failure seen is
+        reported whatever the layers chosen). The spec's failures here make a passing
+        ``SCHEMA-CONFORMANCE`` untrue, so it goes. ``source`` is the spec's, for those."""
+        known = {verdict.id for verdict in verdicts}
+        for name in self.failures:
+            if name in known:
+                continue
+            if name in self.checks.statements:
+                statement, cited = self.checks.statements[name]
+                verdicts.append(Verdict(name, "invariant", statement, cited, FAIL))
+            else:
+                statement = spec_judge.STATEMENTS.get(name, f"Schemathesis check {name}")
+                verdicts.append(Verdict(name, "schema", statement, source, FAIL))
+        if any(name not in self.checks.statements for name in self.failures):
+            verdicts = [
+                verdict
+                for verdict in verdicts
+                if not (verdict.id == "SCHEMA-CONFORMANCE" and verdict.outcome == PASS)
+            ]
         for verdict in verdicts:
             failures = self.failures.get(verdict.id)
             if not failures:
@@ -93,12 +122,3 @@ class RuleTraffic:
             verdict.notes = [judged.message for judged in failures] + verdict.notes
             verdict.evidence = [judged.exchange for judged in failures] + verdict.evidence
         return verdicts
-
-    def failed_verdicts(self, statements: dict[str, tuple[str, str]]) -> list[Verdict]:
-        """Verdicts for the invariants that failed here, when Schemathesis did not run: a
-        failure seen is reported whatever the layers chosen."""
-        return [
-            Verdict(name, "invariant", statement, source, FAIL)
-            for name, (statement, source) in statements.items()
-            if name in self.failures
-        ]

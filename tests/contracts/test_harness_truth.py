@@ -18,6 +18,7 @@ from contracts import baseline, schema_layer
 from contracts.checks import CHECKS_MODULE_ENV
 from contracts.http import Exchange
 from contracts.rules import ACCEPTED, FAIL, PASS, SKIP
+from contracts.spec_judge import SpecJudge
 from contracts.traffic import RuleTraffic
 from contracts.vendors.dayzero import checks as dayzero_checks
 from contracts.vendors.kojo import checks as kojo_checks
@@ -149,10 +150,37 @@ def test_rule_traffic_judges_the_apis_responses_and_keeps_the_evidence() -> None
         "dayzero.yaml",
         STATEMENTS,
     )
-    judged = {v.id: v for v in traffic.judge(found)}
+    judged = {v.id: v for v in traffic.judge(found, "specs/dayzero.yaml")}
     verdict = judged["dayzero_remaining_is_amount_minus_applied"]
     assert verdict.outcome == FAIL and "harness's own requests" in verdict.reason
     assert verdict.evidence
+
+
+def test_the_spec_judges_the_rules_traffic_too_and_a_passing_schema_layer_is_overruled() -> None:
+    """A field missing from an answer only a rule provokes, and an error body in another shape,
+    fail Schemathesis' own checks by their codes, though its generated traffic never met them."""
+    spec = schema_layer.served_openapi(
+        settings_for(["x", "--api", "dayzero", "--in-process"]), "dayzero.yaml"
+    )
+    base = "http://127.0.0.1:9/dayzero"
+    traffic = RuleTraffic(dayzero_checks.INVARIANTS, base, SpecJudge(spec, "/dayzero"))
+    without_status = {key: value for key, value in MEMO.items() if key != "status"}
+    traffic(*_response(f"{base}/api/v1/credit-memos/cm_1", without_status))
+    traffic(*_response(f"{base}/api/v1/credit-memos/cm_1", {"error": "gone"}, status=404))
+    traffic(*_response(f"{base}/api/v1/credit-memos/cm_1", {"detail": "teapot"}, status=418))
+    traffic(*_response(f"{base}/api/v1/credit-memos/cm_1", {"detail": "gone"}, status=404))
+    assert [judged.message.split(":")[0] for judged in traffic.failures["ST108"]] == [
+        "GET /api/v1/credit-memos/{credit_memo_id} 200",
+        "GET /api/v1/credit-memos/{credit_memo_id} 404",
+    ]
+    assert "418" in traffic.failures["ST103"][0].message
+    passed = schema_layer.verdicts(
+        schema_layer.SchemaRun(exit_code=0, requests=10), "dayzero.yaml", STATEMENTS
+    )
+    judged = {v.id: v for v in traffic.judge(passed, "specs/dayzero.yaml")}
+    assert judged["ST108"].outcome == FAIL and judged["ST103"].outcome == FAIL
+    assert judged["ST108"].evidence
+    assert "SCHEMA-CONFORMANCE" not in judged
 
 
 def test_rule_traffic_ignores_the_control_api_and_refusals() -> None:
