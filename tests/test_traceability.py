@@ -1,6 +1,9 @@
 """docs/traceability.md names the tests and the contract checks that cover each statement: every
 file, test, rule and invariant it names exists, so a renamed or deleted test or check cannot leave
-a statement claiming coverage it lost."""
+a statement claiming coverage it lost; every row that states a behaviour of the API names a
+check that fails when that behaviour breaks (a row that states none says so: "not a behaviour:"
+and why); and a drift of the drifting proxy breaks each such row's behaviour, reported by the check
+the row names (``tests/contracts/test_drifting_deployment.py`` proves each one reported)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,8 @@ from pathlib import Path
 
 from contracts.rules import CATALOGUE
 from contracts.vendors import ADAPTERS
+from tests.contracts.drifts import DRIFTS, PENDING_ROWS
+from tests.support.traceability import NOT_A_BEHAVIOUR, named_checks, rows, verdict_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 # a test file, then ``::test_name`` (a parameter id in brackets allowed) for as long as the cell
@@ -56,26 +61,57 @@ def test_a_renamed_test_is_reported() -> None:
 def contract_cells(text: str) -> list[tuple[str, str]]:
     """(row id, contract rule cell) of every table row whose header has a "contract rule"
     column."""
-    cells: list[tuple[str, str]] = []
-    column = None
-    for line in text.splitlines():
-        if not line.startswith("|"):
-            column = None
-            continue
-        row = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if column is None:
-            column = row.index("contract rule") if "contract rule" in row else -1
-        elif column >= 0 and len(row) > column and not set(row[0]) <= set("-: "):
-            cells.append((row[0], row[column]))
-    return cells
+    return [(row.id, row.contract) for row in rows(text)]
 
 
-def named_checks(cell: str) -> tuple[set[str], set[str]]:
-    """The rule ids and the invariant names (an API's name, then ``_``) a cell names."""
-    apis = "|".join(re.escape(name) for name in ADAPTERS)
-    rules = set(re.findall(r"\b[A-Z]{2}-[A-Z0-9]+(?:-[A-Z0-9]+)*\b", cell))
-    invariants = set(re.findall(rf"`((?:{apis})_\w+)`", cell))
-    return rules, invariants
+def behaviour_rows(text: str) -> dict[str, str]:
+    """Each row that states a behaviour (every row but those marked "not a behaviour:"), with its
+    contract rule cell."""
+    return {row.id: row.contract for row in rows(text) if row.is_behaviour}
+
+
+def test_every_behaviour_row_names_a_check_and_every_other_row_says_why() -> None:
+    text = (ROOT / "docs" / "traceability.md").read_text(encoding="utf-8")
+    cells = dict(contract_cells(text))
+    unnamed = [row for row, cell in behaviour_rows(text).items() if not verdict_ids(cell)]
+    assert not unnamed, f"behaviour rows naming no check: {unnamed}"
+    for row, cell in cells.items():
+        if cell.lower().startswith(NOT_A_BEHAVIOUR):
+            assert len(cell) > len(NOT_A_BEHAVIOUR) + 10, f"{row}: say why it is no behaviour"
+
+
+def test_a_row_without_a_check_is_reported_and_a_reason_is_accepted() -> None:
+    text = (
+        "| # | statement | contract rule |\n|---|---|---|\n"
+        "| X1 | … | Schemathesis |\n"
+        "| X2 | … | not a behaviour: an operation id names the handler, nothing a client sees |\n"
+        "| X3 | … | Schemathesis `response_schema_conformance` |\n"
+    )
+    rows = behaviour_rows(text)
+    assert set(rows) == {"X1", "X3"}
+    assert verdict_ids(rows["X1"]) == set()
+    assert verdict_ids(rows["X3"]) == {"ST108"}
+
+
+def test_every_behaviour_row_has_a_drift_that_its_check_reports() -> None:
+    """Each behaviour row is broken by at least one drift of the proxy whose reporting check is
+    one the row names; the rows not yet reached are listed, per vendor, in ``PENDING_ROWS`` of
+    ``tests/contracts/drifts/<vendor>.py``, and a row listed there that has its drift must leave
+    the list."""
+    rows = behaviour_rows((ROOT / "docs" / "traceability.md").read_text(encoding="utf-8"))
+    drifted = {
+        row
+        for drift in DRIFTS
+        for row in drift.rows
+        if drift.seen_by in verdict_ids(rows.get(row, ""))
+    }
+    unknown = {row for drift in DRIFTS for row in drift.rows} - set(rows)
+    assert not unknown, f"drifts name rows that are no behaviour rows of the page: {unknown}"
+    missing = set(rows) - drifted
+    assert not missing - PENDING_ROWS, (
+        f"behaviour rows with no drift: {sorted(missing - PENDING_ROWS)}"
+    )
+    assert not PENDING_ROWS - missing, f"rows with a drift now: {sorted(PENDING_ROWS - missing)}"
 
 
 def test_every_rule_and_invariant_the_traceability_page_names_exists() -> None:

@@ -4,8 +4,8 @@ faithful sandbox rewrites its answers, one drift at a time (``tests/contracts/dr
 it. Through the same proxy with no drift, the same run must exit 0: the proxy adds no drift of its
 own, and the harness raises no false alarm.
 
-``make test`` runs the rules layer (whose exchanges the invariants judge too), which sees every
-drift here in a few seconds; ``make soak`` sets ``CREDITBOX_DRIFT_LAYERS=rules,schema`` and runs
+``make test`` runs the layers a drift names, the rules layer for most (whose exchanges the
+invariants and the spec judge too), which sees such a drift in a few seconds; ``make soak`` sets ``CREDITBOX_DRIFT_LAYERS=rules,schema`` and runs
 the harness's full default run against each drift, and records what was caught.
 """
 
@@ -23,7 +23,8 @@ from tests.support.drift_proxy import Drift, drifting
 from tests.support.figures import record
 from tests.support.processes import run_cli, serving
 
-LAYERS = os.environ.get("CREDITBOX_DRIFT_LAYERS", "rules")
+# make soak runs every layer against every drift; make test the layers each drift names
+LAYERS = os.environ.get("CREDITBOX_DRIFT_LAYERS")
 ARGS = {
     "dayzero": support.demo_args,
     "count": support.count_args,
@@ -36,7 +37,8 @@ _VERDICT = re.compile(r"^\s+\[\s*\d+/\d+\]\s+(PASS|FAIL|SKIP|ACCEPTED)\s+(\S+)\s
 def _run(vendor: str, drift: Drift | None, report_dir: Path) -> tuple[int, dict[str, str], int]:
     """The harness against a proxied sandbox: exit code, outcome per verdict, answers rewritten."""
     with serving(["--in-memory"]) as upstream, drifting(upstream, drift) as (url, proxy):
-        done = run_cli(ARGS[vendor](url, report_dir, "--allow-writes", "--layers", LAYERS))
+        layers = LAYERS or (drift.layers if drift else "rules")
+        done = run_cli(ARGS[vendor](url, report_dir, "--allow-writes", "--layers", layers))
     assert done.returncode in (0, 1), done.stderr[-2000:]
     outcomes = {found[1]: found[0] for found in _VERDICT.findall(done.stdout)}
     return done.returncode, outcomes, proxy.rewritten

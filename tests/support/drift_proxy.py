@@ -59,6 +59,10 @@ class Drift:
     # what the deployment does with a request before answering it: the JSON request body in,
     # the one it answers out (an argument it ignores, say); None: it reads requests as sent
     rewrite_request: Callable[[Any], Any] | None = None
+    # the rows of docs/traceability.md whose behaviour this drift breaks: each names seen_by
+    rows: tuple[str, ...] = ()
+    # the harness's layers that must see it (make soak runs every drift with both)
+    layers: str = "rules"
 
 
 def _json(content: bytes) -> Any:

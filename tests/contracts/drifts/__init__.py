@@ -15,3 +15,4 @@ from __future__ import annotations
 from tests.contracts.drifts import count, dayzero, kojo, solvimon
 
 DRIFTS = dayzero.DRIFTS + count.DRIFTS + solvimon.DRIFTS + kojo.DRIFTS
+PENDING_ROWS = dayzero.PENDING_ROWS | count.PENDING_ROWS | solvimon.PENDING_ROWS | kojo.PENDING_ROWS
