@@ -173,7 +173,6 @@ DRIFTS = [
 PENDING_ROWS: frozenset[str] = frozenset(
     {
         "C1",
-        "C2",
         "C3",
         "C4",
         "C5",
@@ -197,7 +196,6 @@ PENDING_ROWS: frozenset[str] = frozenset(
         "C23",
         "C24",
         "C25",
-        "C26",
         "C27",
         "C28",
         "C29",
@@ -216,8 +214,6 @@ PENDING_ROWS: frozenset[str] = frozenset(
         "C42",
         "C43",
         "C44",
-        "C45",
-        "C46",
         "C47",
         "C48",
         "C49",
