@@ -18,6 +18,8 @@ def test_recorded_figures_are_summed_per_area_and_rendered(
     figures.record("crash_safety", kills=1, acknowledged_writes_checked=2)
     figures.record("fuzzing", requests=1500, server_errors=0)
     figures.record("fuzzing", requests=1234, server_errors=0)
+    figures.record("proxy_drifts", drifts=1, caught=1, kojo_drifts=1, kojo_caught=1)
+    figures.record("proxy_drifts", drifts=1, caught=0, kojo_drifts=1, kojo_caught=0)
     summed = figures.totals(source)
     assert summed["crash_safety"] == {"kills": 2, "acknowledged_writes_checked": 42}
     assert summed["fuzzing"] == {"requests": 2734, "server_errors": 0}
@@ -28,6 +30,8 @@ def test_recorded_figures_are_summed_per_area_and_rendered(
     assert "| Crash safety | kills survived | 2 |" in page
     assert "| Fuzzing | requests fuzzed | 2,734 |" in page
     assert "| Tenant isolation | cross-tenant attempts | 0 |" in page
+    assert "| Drift caught from outside | kojo: caught | 1 of 2 (50 %) |" in page
+    assert "| Drift caught from outside | count: caught | 0 of 0 (n/a) |" in page
 
 
 def test_nothing_is_recorded_without_the_variable(

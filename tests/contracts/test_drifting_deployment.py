@@ -54,7 +54,9 @@ CHOSEN = DRIFTS if os.environ.get("CREDITBOX_DRIFTS") == "all" else SAMPLED
 def test_the_harness_reports_each_drift_by_name(drift: Drift, tmp_path: Path) -> None:
     code, outcomes, rewritten = _run(drift.vendor, drift, tmp_path)
     caught = code == 1 and outcomes.get(drift.seen_by) == "FAIL"
+    vendor = drift.vendor
     record("proxy_drifts", drifts=1, caught=int(caught))
+    record("proxy_drifts", **{f"{vendor}_drifts": 1, f"{vendor}_caught": int(caught)})
     assert rewritten, f"{drift.name}: the run never met what this drift rewrites"
     assert code == 1, f"{drift.name} ({drift.what}) was not reported: {outcomes}"
     assert outcomes.get(drift.seen_by) == "FAIL", (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.support.figures import totals
@@ -22,6 +22,7 @@ class Area:
     tests: str
     what: str
     figures: dict[str, str]  # recorded name → what it counts
+    shares: dict[str, str] = field(default_factory=dict)  # a figure → the one it is a share of
 
 
 AREAS = (
@@ -53,18 +54,29 @@ AREAS = (
         "Drift caught from outside",
         "tests/contracts/test_drifting_deployment.py",
         "A reverse proxy in front of a faithful sandbox rewrites its answers, one drift at a "
-        "time (a balance off by a minor unit, a refusal turned into a success, an error body in "
-        "another shape, a duplicated page, a derived field that disagrees with the amounts; for "
-        "DayZero also a restocking fee taken from the credit), five or more per vendor. The "
-        "harness, pointed at the proxy over `--base-url`, must exit 1 and name the rule or "
-        "invariant written down for that drift; with no drift, it must exit 0. "
-        "`make test` runs the rules layer (the invariants judge its exchanges too); `make soak` "
-        "the full default run.",
+        "time: for each behaviour row of `docs/traceability.md`, a way a deployment could break "
+        "it (a balance off by a minor unit, a refusal turned into a success, an error body in "
+        "another shape, a duplicated page, a derived field that disagrees with the amounts, an "
+        "argument ignored; and, made from the page, each response field in a type the spec does "
+        "not allow). The harness, pointed at the proxy over `--base-url`, must exit 1 and name "
+        "the rule, invariant or Schemathesis check the row names, not because a check crashed; "
+        "with no drift, it must exit 0. `make test` runs each drift written by hand and one "
+        "made from the page per schema, with the rules layer (the invariants and the spec judge "
+        "its exchanges too); `make soak` runs every drift with the full default run.",
         {
             "drifts": "drifts planted",
             "caught": "drifts reported by the named check",
+            **{
+                f"{vendor}_{name}": f"{vendor}: {label}"
+                for vendor in ("dayzero", "count", "solvimon", "kojo")
+                for name, label in (("drifts", "drifts planted"), ("caught", "caught"))
+            },
             "faithful_runs": "runs through the proxy with no drift",
             "false_alarms": "false alarms through the proxy",
+        },
+        shares={
+            "caught": "drifts",
+            **{f"{v}_caught": f"{v}_drifts" for v in ("dayzero", "count", "solvimon", "kojo")},
         },
     ),
     Area(
@@ -157,10 +169,20 @@ def render(figures: dict[str, dict[str, int]], generated: str) -> str:
     for area in AREAS:
         measured = figures.get(area.key, {})
         for name, label in area.figures.items():
-            lines.append(f"| {area.title} | {label} | {measured.get(name, 0):,} |")
+            lines.append(f"| {area.title} | {label} | {_figure(measured, name, area)} |")
     for area in AREAS:
         lines += ["", f"## {area.title}", "", f"`{area.tests}`", "", area.what]
     return "\n".join(lines) + "\n"
+
+
+def _figure(measured: dict[str, int], name: str, area: Area) -> str:
+    """A count, and for a share of another count, what share it is."""
+    value = measured.get(name, 0)
+    whole = measured.get(area.shares[name], 0) if name in area.shares else None
+    if whole is None:
+        return f"{value:,}"
+    share = f"{100 * value / whole:.0f} %" if whole else "n/a"
+    return f"{value:,} of {whole:,} ({share})"
 
 
 def main(argv: list[str]) -> int:
