@@ -103,7 +103,8 @@ class RuleTraffic:
                 statement, cited = self.checks.statements[name]
                 verdicts.append(Verdict(name, "invariant", statement, cited, FAIL))
             else:
-                statement = spec_judge.STATEMENTS.get(name, f"Schemathesis check {name}")
+                statement = spec_judge.STATEMENTS.get(name, f"Schemathesis' check {name} holds")
+                statement += " (Schemathesis' check, also on the harness's own requests)"
                 verdicts.append(Verdict(name, "schema", statement, source, FAIL))
         if any(name not in self.checks.statements for name in self.failures):
             verdicts = [
