@@ -18,6 +18,7 @@ from contracts import config
 from contracts.report import RunReport
 from contracts.report.terminal import Terminal
 from contracts.runner import check
+from contracts.vendors import ADAPTERS
 from sandbox.embedded import EmbeddedSandbox
 from tests.support.clients import (
     COUNT_DEMO,
@@ -39,6 +40,18 @@ def contract_args(
         *("contracts", "--api", api, "--base-url", f"{base_url}/{api}", *credentials),
         *("--rate-limit", "0", "--report-dir", str(report_dir), *extra),
     ]
+
+
+def tenant_args(
+    api: str, base_url: str, report_dir: Path, credentials: dict[str, Any], *extra: str
+) -> list[str]:
+    """``creditbox contracts --api API`` against a sandbox, as the tenant whose ``credentials``
+    (for that API, as the control API gives them) go to the flags the API's options name."""
+    flags: list[str] = []
+    for option in ADAPTERS[api].options:
+        if option.credential and option.credential in credentials:
+            flags += [option.flag, str(credentials[option.credential])]
+    return contract_args(api, base_url, report_dir, flags, extra)
 
 
 def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:
