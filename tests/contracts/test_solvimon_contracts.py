@@ -22,9 +22,15 @@ def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
     report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
     found = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
     assert set(found.values()) == {"pass"}, printed
-    assert {"SV-CREDIT-PERMISSION-403", "SV-IDEMPOTENT-REPLAY", "SV-OTHER-PLATFORM-404"} <= set(
-        found
-    )
+    assert {
+        "SV-CREDIT-PERMISSION-403",
+        "SV-IDEMPOTENT-REPLAY",
+        "SV-OTHER-PLATFORM-404",
+        "SV-REQUEST-ID-EVERY-RESPONSE",
+        "SV-DELIVERY-DATE-WHOLE-SECONDS",
+        "SV-DEPRECATED-GROUPS-CREDIT-EXACT",
+        "SV-CREDIT-AND-COPY",
+    } <= set(found)
 
 
 def test_a_running_sandbox_is_checked_over_http(tmp_path: Path) -> None:
@@ -62,7 +68,7 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
         assert "--final-invoices" in skipped["SV-PARTIAL-CREDIT-EXACT"], printed
         assert "--view-only-api-key" in skipped["SV-CREDIT-PERMISSION-403"]
 
-        finals = ",".join(solvimon.seed_invoice()["id"] for _ in range(8))
+        finals = ",".join(solvimon.seed_invoice()["id"] for _ in range(11))
         draft = solvimon.seed_invoice(status="DRAFT")["id"]
         given = ["--final-invoices", finals, "--open-invoice", draft, "--view-only-api-key", viewer]
         report, printed = check_quietly([*args, *given])
@@ -106,3 +112,23 @@ def test_lines_that_do_not_add_up_are_caught(bodies: list[Any]) -> None:
 def test_an_amount_in_another_currency_is_caught(bodies: list[Any]) -> None:
     bodies[1]["paid_invoice_amount"] = {"quantity": "0", "currency": "JPY"}
     assert failing_checks(checks, bodies) == {"solvimon_amounts_are_decimals_in_the_currency"}
+
+
+def test_linked_invoices_ids_on_a_credit_that_is_not_one_off_is_caught(bodies: list[Any]) -> None:
+    credit = next(i for i in bodies[0]["data"] if i["type"] == "CREDIT")
+    credit["linked_invoices_ids"] = [credit["credit"]["original_invoice_id"]]
+    assert failing_checks(checks, bodies) == {
+        "solvimon_linked_invoices_ids_only_on_one_off_credits"
+    }
+
+
+def test_a_one_off_credit_names_its_original_in_linked_invoices_ids(client: TestClient) -> None:
+    solvimon = solvimon_client(client)
+    invoice = solvimon.seed_invoice(type="ONE_OFF")
+    made = solvimon.credit(invoice["id"], line_credit(1, 1, 1, "20.00")).json()
+    assert made["type"] == "ONE_OFF_CREDIT"
+    assert failing_checks(checks, [made]) == set()
+    made["linked_invoices_ids"] = []
+    assert failing_checks(checks, [made]) == {
+        "solvimon_linked_invoices_ids_only_on_one_off_credits"
+    }

@@ -1,6 +1,7 @@
 """Solvimon invariants every invoice response must keep: amounts are decimals in the invoice's
 currency, totals add up level by level, open + closed = total, a credit invoice names its original,
-and two invoices in one response that link to each other do so both ways."""
+two invoices in one response that link to each other do so both ways, and only a one-off credit
+lists linked_invoices_ids."""
 
 from __future__ import annotations
 
@@ -156,6 +157,25 @@ def credit_names_its_original(invoice: JSON) -> bool | None:
         assert any(link.get("id") == credit["original_invoice_id"] for link in linked), (
             f"{_label(invoice)}: linked_invoices does not list its original "
             f"{credit['original_invoice_id']}"
+        )
+    return True
+
+
+@invoice_check(
+    source=f"{_SEED}: linked_invoices_ids (only for ONE_OFF_CREDIT invoices, the originals)"
+)
+def linked_invoices_ids_only_on_one_off_credits(invoice: JSON) -> bool | None:
+    """linked_invoices_ids is filled only on ONE_OFF_CREDIT invoices, and names their original"""
+    ids = invoice.get("linked_invoices_ids")
+    if ids is None:
+        return False
+    if invoice.get("type") != "ONE_OFF_CREDIT":
+        assert not ids, f"{_label(invoice)}: a {invoice.get('type')} invoice lists {ids}"
+        return True
+    original = (invoice.get("credit") or {}).get("original_invoice_id")
+    if original:
+        assert original in ids, (
+            f"{_label(invoice)}: linked_invoices_ids {ids} does not name its original {original}"
         )
     return True
 

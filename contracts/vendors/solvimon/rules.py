@@ -6,6 +6,7 @@ the rules that credit take a fresh FINAL invoice each from it (crediting cannot 
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -323,6 +324,103 @@ def other_platform(api: SolvimonClient) -> None:
     hidden = api.call("GET", f"/invoices/{invoice['id']}")
     assert hidden.status_code == 404, f"another platform's invoice answered {hidden.status_code}"
     assert api.invoice(invoice["id"], platform=platform)["id"] == invoice["id"]
+
+
+DEPRECATED_GROUPS = f"{SEED}: Request: groups (list of objects or null, optional, deprecated)"
+
+
+@solvimon_rule("SV-DEPRECATED-GROUPS-CREDIT-EXACT", source=DEPRECATED_GROUPS, writes=True)
+def deprecated_groups_credit_exact(api: SolvimonClient) -> None:
+    """A credit by the deprecated groups (an invoice of one period) is still taken, and credits
+    exactly the amounts given."""
+    invoice, line = final_line(api)
+    if len(invoice.get("periods") or []) != 1:
+        raise Skipped(f"invoice {invoice['id']} has more than one period for groups to name")
+    part = half_of(line)
+    (period,) = line.credit(part, api.tag)["periods"]
+    body = {"note": api.tag, "groups": period["groups"]}
+    credit = credited(api, invoice, body, 200, "a credit by groups")
+    amount = quantity(credit, "invoice_amount_including_tax").copy_abs()
+    assert amount == part, f"crediting {part} by groups made a credit invoice of {amount}"
+
+
+REQUEST_IDS = (
+    "docs.solvimon.com/platform-guides/for-developers/introduction "
+    "(X-REQUEST-ID: reqr_… on every response)"
+)
+REQUEST_ID = re.compile(r"^reqr_\w+$")
+
+
+@solvimon_rule("SV-REQUEST-ID-EVERY-RESPONSE", source=REQUEST_IDS)
+def request_id_every_response(api: SolvimonClient) -> None:
+    """Every response carries X-REQUEST-ID: reqr_…, refusals as well as answers: a list, a call
+    without credentials (401), an unknown invoice and an unknown version (404)."""
+    unknown = f"invo_creditbox{uuid.uuid4().hex[:12]}"
+    responses = {
+        "GET /v1/invoices": api.call("GET", "/invoices", params={"limit": 1}),
+        "GET /v1/invoices without credentials": api.http.request(
+            "GET", api.url("/invoices"), params={"limit": 1}
+        ),
+        f"GET /v1/invoices/{unknown}": api.call("GET", f"/invoices/{unknown}"),
+        "GET /v2/invoices": api.http.request(
+            "GET", f"{api.prefix}/v2/invoices", headers=api.headers
+        ),
+    }
+    missing = {
+        what: response.headers.get("X-REQUEST-ID")
+        for what, response in responses.items()
+        if not REQUEST_ID.match(response.headers.get("X-REQUEST-ID") or "")
+    }
+    assert not missing, f"responses without an X-REQUEST-ID reqr_…: {missing}"
+
+
+STANDARDISATION = (
+    f"{SEED}: Request: delivery_date (datetime); docs.solvimon.com/api-docs/solvimon-api/"
+    "standardisation (timestamps with milliseconds are refused)"
+)
+
+
+@solvimon_rule("SV-DELIVERY-DATE-WHOLE-SECONDS", source=STANDARDISATION, writes=True)
+def delivery_date_whole_seconds(api: SolvimonClient) -> None:
+    """A credit's delivery_date in whole seconds is taken; one with milliseconds is refused with
+    400 and creates nothing."""
+    invoice, line = final_line(api)
+    piece = line.credit(line.smallest, api.tag)
+    precise = {**piece, "delivery_date": "2026-01-15T10:00:00.123Z"}
+    refused = credited(api, invoice, precise, 400, "a delivery_date with milliseconds")
+    assert refused.json().get("field") in (None, "delivery_date"), (
+        f"the 400 names field {refused.json().get('field')}"
+    )
+    assert_nothing_credited(api, invoice)
+    whole = {**piece, "delivery_date": "2026-01-15T10:00:00Z"}
+    credited(api, invoice, whole, 200, "a delivery_date in whole seconds")
+
+
+CREDIT_AND_COPY = (
+    "Solvimon's transaction API OpenAPI (github.com/api-evangelist/solvimon): "
+    "POST /v{version}/invoices/{resourceId}/credit_and_copy, CreditAndCopyInvoiceResponse; "
+    "update_new_invoice_to_final and update_credit_invoice_to_final default to false"
+)
+
+
+@solvimon_rule("SV-CREDIT-AND-COPY", source=CREDIT_AND_COPY, writes=True)
+def credit_and_copy(api: SolvimonClient) -> None:
+    """credit_and_copy credits the invoice and makes a copy of it: it answers the original's,
+    the credit invoice's and the copy's ids; the credit invoice credits that original, and by
+    default neither it nor the copy is FINAL (both stay editable)."""
+    invoice = api.final_invoice()
+    response = api.call("POST", f"/invoices/{invoice['id']}/credit_and_copy", json={})
+    expect_status(response, 200, "credit_and_copy")
+    ids = response.json()
+    assert ids.get("original_invoice_id") == invoice["id"], f"credit_and_copy answered {ids}"
+    credit, copy = api.invoice(ids["credit_invoice_id"]), api.invoice(ids["new_invoice_id"])
+    assert len({invoice["id"], credit["id"], copy["id"]}) == 3, f"credit_and_copy answered {ids}"
+    detail = credit.get("credit") or {}
+    assert detail.get("original_invoice_id") == invoice["id"], (
+        f"the credit invoice credits {detail.get('original_invoice_id')}, not {invoice['id']}"
+    )
+    for what, made in (("credit invoice", credit), ("copy", copy)):
+        assert made["status"] != "FINAL", f"the {what} {made['id']} is FINAL by default"
 
 
 QUERY_PARAMETERS = "docs.solvimon.com/docs/query-parameters (filtering, ordering, pagination)"
