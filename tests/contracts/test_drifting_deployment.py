@@ -4,11 +4,12 @@ faithful sandbox rewrites its answers, one drift at a time (``tests/contracts/dr
 it. Through the same proxy with no drift, the same run must exit 0: the proxy adds no drift of its
 own, and the harness raises no false alarm.
 
-``make test`` runs each drift written by hand and a sample of those made from the traceability
-page, with the layers the drift names (the rules layer for most: the invariants and the spec
-judge its exchanges too), which sees such a drift in a few seconds; ``make soak`` sets
-``CREDITBOX_DRIFTS=all`` and ``CREDITBOX_DRIFT_LAYERS=rules,schema`` and runs the harness's full
-default run against every drift, and records what was caught.
+Each run is a new tenant of one sandbox served for them all. ``make test`` runs each drift
+written by hand and a sample of those made from the traceability page; ``make soak`` sets
+``CREDITBOX_DRIFTS=all``, runs every drift, and records what was caught. Each run has the layers
+its drift names (the rules layer for most, whose exchanges the invariants and the spec judge
+too, which sees such a drift in a few seconds); ``CREDITBOX_DRIFT_LAYERS`` sets other layers for
+all of them (``rules,schema``: the full default run, some forty seconds a drift).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from tests.support.drift_proxy import Drift, drifting
 from tests.support.figures import record
 from tests.support.processes import run_cli, serving
 
-# make soak runs every layer against every drift; make test the layers each drift names
+# the layers for every run; unset, each drift's own
 LAYERS = os.environ.get("CREDITBOX_DRIFT_LAYERS")
 _VERDICT = re.compile(r"^\s+\[\s*\d+/\d+\]\s+(PASS|FAIL|SKIP|ACCEPTED)\s+(\S+)\s*(.*)$", re.M)
 
