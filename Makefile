@@ -70,8 +70,8 @@ bench: $(STAMP)
 
 # The long reliability runs (SIGKILL 50 times, 10,000+ fuzzed requests, 20 contract runs per
 # vendor against a faithful sandbox, every proxy drift (one per behaviour the traceability page
-# states), and the rest of the reliability tests); writes docs/reliability.md from what they measured. `make test` runs the
-# same tests with smaller numbers.
+# states), and the rest of the reliability tests); writes docs/reliability.md from what they
+# measured. `make test` runs the same tests with smaller numbers.
 RELIABILITY_TESTS := tests/contracts/test_fuzzing.py tests/sandbox/test_crash_safety.py \
 	tests/sandbox/test_concurrency.py tests/sandbox/test_tenant_isolation.py \
 	tests/sandbox/test_auth_refusals.py tests/sandbox/hostile \
