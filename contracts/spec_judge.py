@@ -39,12 +39,23 @@ CHECKS = (
 )
 # What those checks are given for a run's context: they read none of it (a test pins it).
 _NO_CONTEXT = cast(CheckContext, None)
-# Schemathesis' check names and the codes its reports give their failures.
+# Schemathesis' check names and the codes its reports give their failures (the first four also
+# on the rules' traffic, the others in the schema layer only).
 CHECK_CODES = {
     "status_code_conformance": "ST103",
     "content_type_conformance": "ST105",
     "response_headers_conformance": "ST107",
     "response_schema_conformance": "ST108",
+    "not_a_server_error": "ST101",
+    "negative_data_rejection": "ST201",
+    "positive_data_acceptance": "ST202",
+    "missing_required_header": "ST203",
+    "unsupported_method": "ST204",
+    "allow_header_conformance": "ST205",
+    "use_after_free": "ST301",
+    "ensure_resource_availability": "ST302",
+    "ignored_auth": "ST401",
+    "object_level_authorization": "ST402",
 }
 STATEMENTS = {
     "ST103": "Every response's status is one the spec declares for its operation",
