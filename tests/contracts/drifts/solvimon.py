@@ -97,6 +97,23 @@ def _solvimon_periods_required(exchange: Exchange) -> bool:
     return True
 
 
+def _solvimon_note_refused(exchange: Exchange) -> bool:
+    """A credit that carries a note is refused, as if ``note`` were no field of the request."""
+    body = exchange.request
+    if exchange.method != "POST" or not _CREDIT.search(exchange.path):
+        return False
+    if not isinstance(body, dict) or not isinstance(body.get("note"), str):
+        return False
+    exchange.status = 400
+    exchange.body = {
+        "type": "INVALID_REQUEST",
+        "code": "INVALID_FIELD",
+        "field": "note",
+        "message": "note is not a field of this request",
+    }
+    return True
+
+
 def _solvimon_periods_ignored(request: Any) -> Any:
     """The credit's periods are dropped: whatever is still creditable is credited."""
     if isinstance(request, dict) and "periods" in request:
@@ -258,6 +275,15 @@ DRIFTS = [
         rows=("S8",),
     ),
     Drift(
+        "note-refused",
+        "solvimon",
+        "a credit that carries a note is refused with 400 INVALID_FIELD",
+        lambda exchange: None,
+        "SV-LINKS-BOTH-WAYS",
+        answers=_solvimon_note_refused,
+        rows=("S9",),
+    ),
+    Drift(
         "permission-ignored",
         "solvimon",
         "a credit by a key without INVOICE.CREDIT.CREATE answers 200 instead of 403",
@@ -386,7 +412,6 @@ PENDING_ROWS: frozenset[str] = frozenset(
         "P-S16",
         "P-S19",
         "S4",
-        "S9",
         "S63",
     }
 )
