@@ -177,3 +177,29 @@ def test_every_field_is_held_to_its_type_in_the_sdl() -> None:
     with pytest.raises(AssertionError, match="not a list"):
         judge(aliased)
     assert judge({"data": {"creditMemo": {**memo, "tax": None}}}) == 3
+
+
+def test_a_rate_limit_refusal_must_come_with_429_and_kojos_body() -> None:
+    judge = checks.rate_limits_come_as_documented
+    documented = {
+        "code": "RATE_LIMIT_EXCEEDED",
+        "error": "Too Many Requests",
+        "message": "Rate limit exceeded; retry in 1 s",
+        "retryAfter": 1,
+        "resetAt": "2030-01-01T00:00:01.000Z",
+    }
+    assert judge(429, documented) == 1
+    assert judge(200, {"data": {"creditMemos": []}}) == 0
+    with pytest.raises(AssertionError, match="a 429 without"):
+        judge(429, {"errors": [{"message": "Too many requests", "requestId": "r"}]})
+    refusal = {"errors": [{"message": "slow down", "extensions": {"code": "RATE_LIMIT_EXCEEDED"}}]}
+    with pytest.raises(AssertionError, match="came with HTTP 200, not 429"):
+        judge(200, refusal)
+
+
+def test_the_new_kojo_rules_pass_on_the_sandbox_and_are_not_skipped(tmp_path: Path) -> None:
+    args = ["contracts", "--api", "kojo", "--in-process", "--allow-writes", "--layers", "rules"]
+    report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
+    found = outcomes(report)
+    assert found["KJ-NO-CREDIT-MEMO-MUTATION"] == "pass", printed
+    assert found["KJ-RATE-LIMIT-20-A-SECOND"] == "pass", printed

@@ -293,6 +293,45 @@ def graphql_errors_come_with_http_200(status: int, body: Any) -> int:
     return 1
 
 
+LIMITS_PAGE = (
+    "https://docs.kojo.tech/docs/getting-started/api-limits: 429 "
+    "{code: RATE_LIMIT_EXCEEDED, error, message, retryAfter, resetAt}"
+)
+RATE_LIMITED = "RATE_LIMIT_EXCEEDED"
+RATE_LIMIT_FIELDS = ("code", "error", "message", "retryAfter", "resetAt")
+
+
+def _says_rate_limited(body: Any) -> bool:
+    """A body that refuses a request for the rate limit: Kojo's own, or a GraphQL error's code."""
+    if not isinstance(body, dict):
+        return False
+    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    codes = [body.get("code")] + [
+        (error.get("extensions") or {}).get("code") or error.get("code")
+        for error in errors
+        if isinstance(error, dict)
+    ]
+    return RATE_LIMITED in codes
+
+
+@INVARIANTS.response(source=f"{LIMITS_PAGE}; {ERRORS_PAGE} (429 the documented exception)")
+def rate_limits_come_as_documented(status: int, body: Any) -> int:
+    """A rate-limit refusal comes with HTTP 429 and Kojo's documented body {code:
+    RATE_LIMIT_EXCEEDED, error, message, retryAfter, resetAt}: every 429 has that body, and a body
+    that says RATE_LIMIT_EXCEEDED comes with 429"""
+    if status == 429:
+        missing = [
+            name for name in RATE_LIMIT_FIELDS if not isinstance(body, dict) or name not in body
+        ]
+        assert not missing, f"a 429 without {missing} in its body: {str(body)[:200]}"
+        assert body["code"] == RATE_LIMITED, f"a 429's code is {body['code']!r}"
+        return 1
+    assert not _says_rate_limited(body), (
+        f"a rate-limit refusal came with HTTP {status}, not 429: {str(body)[:200]}"
+    )
+    return 0
+
+
 # The server's documented limits (specs/kojo.graphql, and Kojo's api-limits page for the
 # entities): a schema-valid query past them is refused.
 LIMIT_REFUSALS = (

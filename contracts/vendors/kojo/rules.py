@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import itertools
 import re
+import time
 from functools import partial
 from typing import Any
 
@@ -295,6 +296,51 @@ def updated_after(api: KojoClient) -> None:
     ]
     if len(reasons) == 2:
         raise Skipped(f"the data cannot tell: {'; '.join(reasons)}")
+
+
+LIMITS_PAGE = "https://docs.kojo.tech/docs/getting-started/api-limits: 20 requests a second"
+# A named operation, so that what answers it can be told from the other rules' queries.
+PROBE = "query RateLimitProbe { creditMemos(limit: 1) { id } }"
+PROBES, PROBE_GAP = 10, 0.1  # ten queries a tenth of a second apart: half the documented rate
+
+
+@kojo_rule("KJ-RATE-LIMIT-20-A-SECOND", source=f"{LIMITS_PAGE}; {FACTS}")
+def rate_limit_20_a_second(api: KojoClient) -> None:
+    """Queries well within the documented 20 a second (ten, a tenth of a second apart) are all
+    served: none is refused with HTTP 429."""
+    refused = []
+    for number in range(PROBES):
+        if number:
+            time.sleep(PROBE_GAP)
+        response = api.post(PROBE)
+        if response.status_code == 429:
+            refused.append(f"query {number + 1}: {response.text[:200]}")
+    assert not refused, (
+        f"{len(refused)} of {PROBES} queries sent under 10 a second were refused with 429, "
+        f"e.g. {refused[0]}"
+    )
+
+
+NO_MUTATION = (
+    f"{FACTS}: no public credit-memo mutation; "
+    "https://docs.kojo.tech/docs/graphql-api-reference/creditMemos"
+)
+MUTATIONS = "{ __schema { mutationType { fields { name } } } }"
+
+
+@kojo_rule("KJ-NO-CREDIT-MEMO-MUTATION", source=NO_MUTATION)
+def no_credit_memo_mutation(api: KojoClient) -> None:
+    """The schema offers no mutation of credit memos: its mutation type, if it has one, has no
+    field that names them (read through introspection; skipped where introspection is off)."""
+    response = api.post(MUTATIONS)
+    body = response.json()
+    schema = (body.get("data") or {}).get("__schema") if isinstance(body, dict) else None
+    if not isinstance(schema, dict):
+        raise Skipped(f"introspection answered no schema: {response.text[:200]}")
+    fields = (schema.get("mutationType") or {}).get("fields") or []
+    named = [str(field.get("name")) for field in fields if isinstance(field, dict)]
+    memo_mutations = [name for name in named if "creditmemo" in name.lower()]
+    assert not memo_mutations, f"the schema has credit-memo mutations: {memo_mutations}"
 
 
 # five memos with everything nested: well within Kojo's 100 entities a request. Every field the
