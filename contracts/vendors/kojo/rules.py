@@ -201,6 +201,8 @@ def order_by_any_scalar(api: KojoClient) -> None:
         arguments = f"limit: 100, orderBy: totalDue, direction: {direction}"
         query = f"{{ creditMemos({arguments}) {{ totalDue }} }}"
         dues = [memo["totalDue"] for memo in api.data(query)["creditMemos"]]
+        if len(set(map(str, dues))) < 2:
+            raise Skipped("the credit memos all have the same totalDue: no order can show")
         assert dues == sorted(dues, reverse=direction == "DESC"), (
             f"orderBy: totalDue {direction} listed totalDue as {dues[:8]}"
         )
