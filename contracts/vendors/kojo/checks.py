@@ -305,10 +305,10 @@ def _says_rate_limited(body: Any) -> bool:
     """A body that refuses a request for the rate limit: Kojo's own, or a GraphQL error's code."""
     if not isinstance(body, dict):
         return False
-    errors = body.get("errors") if isinstance(body.get("errors"), list) else []
+    errors = body.get("errors")
     codes = [body.get("code")] + [
         (error.get("extensions") or {}).get("code") or error.get("code")
-        for error in errors
+        for error in (errors if isinstance(errors, list) else [])
         if isinstance(error, dict)
     ]
     return RATE_LIMITED in codes
