@@ -172,7 +172,9 @@ class KojoClient(ApiClient[KojoCredentials]):
             invoice = self.seed_invoice(
                 *items, description=self.tag, invoiceNumber=f"{self.tag} {number}", tax=3
             )
-            self.seed_memo(invoice, (0, 1), (2, 2), tax=1.25, shippingCost=2, payments=5)
+            # one more of the third item each time: no two memos have the same totals
+            credits = ((0, 1), (2, 1 + number))
+            self.seed_memo(invoice, *credits, tax=1.25, shippingCost=2, payments=5)
         return True
 
     def legacy_api_key(self) -> str:
