@@ -134,12 +134,19 @@ def failing_with_bug(checks: ModuleType, bug: str, faithful: list[Any]) -> set[s
 
 
 def failing_checks(checks: ModuleType, bodies: list[Any]) -> set[str]:
-    """The names of ``checks``' invariants that fail on any of ``bodies``."""
+    """The names of ``checks``' invariants that fail on any of ``bodies`` (each answered with
+    HTTP 200, for the invariants of whole responses)."""
     failing = set()
     for name in checks.INVARIANTS.checks:
         for body in bodies:
             try:
                 checks.INVARIANTS.run(name, body)
+            except AssertionError:
+                failing.add(name)
+    for name, any_status in checks.INVARIANTS.responses.items():
+        for body in bodies:
+            try:
+                any_status(200, body)
             except AssertionError:
                 failing.add(name)
     return failing

@@ -195,5 +195,9 @@ def test_rule_traffic_shows_error_responses_to_the_invariants_of_whole_responses
     traffic = RuleTraffic(kojo_checks.INVARIANTS, "http://127.0.0.1:9/kojo")
     refused = {"errors": [{"message": "limit must be between 0 and 100; got 101"}]}
     traffic(*_response("http://127.0.0.1:9/kojo/graphql", refused, status=400))
-    assert set(traffic.failures) == {"kojo_graphql_errors_come_with_http_200"}
-    assert traffic.checked["kojo_errors_carry_request_ids"] == 0  # 2xx bodies only
+    # the status, and the error without its requestId, whatever the status it came with
+    assert set(traffic.failures) == {
+        "kojo_graphql_errors_come_with_http_200",
+        "kojo_errors_carry_request_ids",
+    }
+    assert traffic.checked["kojo_errors_carry_request_ids"] == 1

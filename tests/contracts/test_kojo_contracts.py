@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -142,3 +143,63 @@ def test_the_updated_after_cut_off_keeps_a_unit_of_the_shown_precision_from_both
     assert _cut_off([_moment(s) for s in ("2024-01-01T00:00:00Z", "2024-01-01T00:00:01Z")]) is None
     nanoseconds = _moment("2024-01-01T00:00:00.123456789Z")
     assert nanoseconds == _moment("2024-01-01T00:00:00.123456Z")
+
+
+def test_every_field_is_held_to_its_type_in_the_sdl() -> None:
+    judge = checks.fields_have_their_sdl_types
+    item = {"id": "i1", "lineNumber": 1, "quantity": 2, "unitsOfMeasure": "EA"}
+    memo = {
+        "id": "m1",
+        "createdAt": "2021-03-24T17:26:46.983Z",
+        "totalDue": 1.5,
+        "invoice": {"id": "v1", "exceptions": []},
+        "creditMemoItems": [item],
+    }
+    assert judge({"data": {"creditMemos": [memo]}}) == 3
+    assert judge({"errors": [{"message": "no", "requestId": "r"}], "data": None}) == 0
+    wrong = {
+        "CreditMemo.id of 7 is 7, not of type ID": {"id": 7},
+        "is null, but its type DateTime! is non-null": {"createdAt": None},
+        "not of type DateTime": {"createdAt": "yesterday"},
+        "not of type Float": {"totalDue": "1.50"},
+        "not an object": {"invoice": "v1"},
+        "not a list": {"creditMemoItems": {"id": "i1"}},
+        "CreditMemoItem.lineNumber of i1 is 1.5, not of type Int": {
+            "creditMemoItems": [{**item, "lineNumber": 1.5}]
+        },
+        "Invoice.exceptions of v1 is null": {"invoice": {"id": "v1", "exceptions": None}},
+    }
+    for message, change in wrong.items():
+        with pytest.raises(AssertionError, match=re.escape(message)):
+            judge({"data": {"creditMemos": [{**memo, **change}]}})
+    # an object under an alias, by its fields; a null of a nullable field is its type
+    aliased = {"data": {"first": {"id": "m1", "creditMemoItems": "none"}}}
+    with pytest.raises(AssertionError, match="not a list"):
+        judge(aliased)
+    assert judge({"data": {"creditMemo": {**memo, "tax": None}}}) == 3
+
+
+def test_a_rate_limit_refusal_must_come_with_429_and_kojos_body() -> None:
+    judge = checks.rate_limits_come_as_documented
+    documented = {
+        "code": "RATE_LIMIT_EXCEEDED",
+        "error": "Too Many Requests",
+        "message": "Rate limit exceeded; retry in 1 s",
+        "retryAfter": 1,
+        "resetAt": "2030-01-01T00:00:01.000Z",
+    }
+    assert judge(429, documented) == 1
+    assert judge(200, {"data": {"creditMemos": []}}) == 0
+    with pytest.raises(AssertionError, match="a 429 without"):
+        judge(429, {"errors": [{"message": "Too many requests", "requestId": "r"}]})
+    refusal = {"errors": [{"message": "slow down", "extensions": {"code": "RATE_LIMIT_EXCEEDED"}}]}
+    with pytest.raises(AssertionError, match="came with HTTP 200, not 429"):
+        judge(200, refusal)
+
+
+def test_the_new_kojo_rules_pass_on_the_sandbox_and_are_not_skipped(tmp_path: Path) -> None:
+    args = ["contracts", "--api", "kojo", "--in-process", "--allow-writes", "--layers", "rules"]
+    report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
+    found = outcomes(report)
+    assert found["KJ-NO-CREDIT-MEMO-MUTATION"] == "pass", printed
+    assert found["KJ-RATE-LIMIT-20-A-SECOND"] == "pass", printed

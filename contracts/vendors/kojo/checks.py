@@ -1,14 +1,29 @@
 """Kojo invariants every GraphQL response must keep, on whatever fields the query selected:
-extended prices, subtotals and totals add up, line numbers run 1…n, nested objects are the ones
-their ids name, every error carries a request id, and a result with errors comes with HTTP 200
-(judged on responses of every status)."""
+every value has its field's type in the SDL, extended prices, subtotals and totals add up, line
+numbers run 1…n, nested objects are the ones their ids name, and (judged on responses of every
+status) every error carries a request id and a result with errors comes with HTTP 200."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
+from graphql import (
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    build_schema,
+    get_named_type,
+)
+
 from contracts.checks import JSON, Invariants, every_object
+from specs import spec_path
 
 CENT = 0.005
 ITEM_LISTS = ("creditMemoItems", "invoiceItems")
@@ -33,6 +48,123 @@ object_check = INVARIANTS.over(
     lambda body: every_object(body.get("data") if isinstance(body, dict) else None),
     _label,
 )
+
+
+@cache
+def sdl() -> GraphQLSchema:
+    """Kojo's SDL, ``specs/kojo.graphql``, as graphql-core reads it."""
+    return build_schema(spec_path("kojo.graphql").read_text(encoding="utf-8"))
+
+
+def _object_types() -> list[GraphQLObjectType]:
+    return [
+        type_
+        for name, type_ in sdl().type_map.items()
+        if isinstance(type_, GraphQLObjectType) and not name.startswith("__")
+    ]
+
+
+def _objects(value: Any) -> Iterator[JSON]:
+    """The objects in a field's value: the value itself, or a list's (at any depth)."""
+    if isinstance(value, dict):
+        yield value
+    elif isinstance(value, list):
+        for inner in value:
+            yield from _objects(inner)
+
+
+def _recognised(obj: JSON) -> GraphQLObjectType | None:
+    """The one object type of the SDL whose fields include every key of ``obj``, if only one does
+    (an object under an alias, whose type its key cannot name)."""
+    keys = set(obj) - {"__typename"}
+    if isinstance(obj.get("__typename"), str):
+        named = sdl().get_type(obj["__typename"])
+        return named if isinstance(named, GraphQLObjectType) else None
+    fitting = [type_ for type_ in _object_types() if keys and keys <= set(type_.fields)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def typed_objects(body: Any) -> Iterator[tuple[GraphQLObjectType, JSON]]:
+    """Every object under a result's ``data`` with its SDL type: from ``Query`` down, each field's
+    value of the field's type; an object under a key no field of its parent is named (an alias)
+    by its own fields, when they name one type."""
+
+    def walk(type_: GraphQLObjectType, obj: JSON) -> Iterator[tuple[GraphQLObjectType, JSON]]:
+        yield type_, obj
+        for key, value in obj.items():
+            field = type_.fields.get(key)
+            inner = get_named_type(field.type) if field else None
+            for nested in _objects(value):
+                if isinstance(inner, GraphQLObjectType):
+                    yield from walk(inner, nested)
+                elif field is None and (recognised := _recognised(nested)) is not None:
+                    yield from walk(recognised, nested)
+
+    data = body.get("data") if isinstance(body, dict) else None
+    query = sdl().query_type
+    if isinstance(data, dict) and query is not None:
+        yield from walk(query, data)
+
+
+def _is_datetime(value: Any) -> bool:
+    """An ISO 8601 date and time (the SDL's DateTime, e.g. 2021-03-24T17:26:46.983Z)."""
+    if not isinstance(value, str) or "T" not in value:
+        return False
+    try:
+        dt.datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value.replace("Z", "+00:00")))
+    except ValueError:
+        return False
+    return True
+
+
+_SCALARS = {
+    "ID": lambda value: isinstance(value, str),
+    "String": lambda value: isinstance(value, str),
+    "Boolean": lambda value: isinstance(value, bool),
+    "Int": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "Float": lambda value: isinstance(value, int | float) and not isinstance(value, bool),
+    "DateTime": _is_datetime,
+}
+
+
+def type_error(type_: GraphQLOutputType, value: Any, where: str) -> str | None:
+    """Why ``value`` is not a value of the SDL type ``type_`` in a response; None if it is."""
+    if isinstance(type_, GraphQLNonNull):
+        if value is None:
+            return f"{where} is null, but its type {type_} is non-null"
+        type_ = type_.of_type
+    if value is None:
+        return None
+    if isinstance(type_, GraphQLList):
+        if not isinstance(value, list):
+            return f"{where} is {value!r}, not a list ({type_})"
+        inner = (type_error(type_.of_type, v, f"{where}[{i}]") for i, v in enumerate(value))
+        return next((error for error in inner if error), None)
+    if isinstance(type_, GraphQLObjectType):
+        return None if isinstance(value, dict) else f"{where} is {value!r}, not an object ({type_})"
+    if isinstance(type_, GraphQLEnumType):
+        return None if value in type_.values else f"{where} is {value!r}, not a {type_} value"
+    is_one = _SCALARS.get(getattr(type_, "name", ""))
+    if is_one is not None and not is_one(value):
+        return f"{where} is {value!r}, not of type {type_}"
+    return None
+
+
+@INVARIANTS.body(source=f"{_SEED}: each field's type and nullability; specs/kojo.graphql")
+def fields_have_their_sdl_types(body: Any) -> int:
+    """Every field of every object under data (a CreditMemo, a CreditMemoItem, an Invoice, an
+    InvoiceItem) has the type the SDL gives it: a non-null field is never null, an ID, String or
+    DateTime is a string (a DateTime an ISO 8601 one), an Int an integer, a Float a number, a list
+    a list and an object an object"""
+    judged = 0
+    for type_, obj in typed_objects(body):
+        judged += type_ is not sdl().query_type
+        for key, value in obj.items():
+            field = type_.fields.get(key)
+            if field is not None:
+                error = type_error(field.type, value, f"{type_.name}.{key} of {_label(obj)}")
+                assert error is None, error
+    return judged
 
 
 @object_check(source=f"{_SEED}: CreditMemoItem extPriceFloat, quantity, unitPriceFloat")
@@ -121,9 +253,9 @@ def nested_objects_match_their_ids(obj: JSON) -> bool | None:
     return judged
 
 
-@INVARIANTS.body(source=f"{_FACTS}: errors are {{errors: [{{message, requestId}}]}}")
-def errors_carry_request_ids(body: Any) -> int:
-    """Every error carries a message and a requestId"""
+@INVARIANTS.response(source=f"{_FACTS}: errors are {{errors: [{{message, requestId}}]}}")
+def errors_carry_request_ids(status: int, body: Any) -> int:
+    """Every error carries a message and a requestId, whatever the status it comes with"""
     if not isinstance(body, dict) or not isinstance(body.get("errors"), list):
         return 0
     for error in body["errors"]:
@@ -159,6 +291,45 @@ def graphql_errors_come_with_http_200(status: int, body: Any) -> int:
         f"a GraphQL result with errors came with HTTP {status}, not 200: {messages[:2]}"
     )
     return 1
+
+
+LIMITS_PAGE = (
+    "https://docs.kojo.tech/docs/getting-started/api-limits: 429 "
+    "{code: RATE_LIMIT_EXCEEDED, error, message, retryAfter, resetAt}"
+)
+RATE_LIMITED = "RATE_LIMIT_EXCEEDED"
+RATE_LIMIT_FIELDS = ("code", "error", "message", "retryAfter", "resetAt")
+
+
+def _says_rate_limited(body: Any) -> bool:
+    """A body that refuses a request for the rate limit: Kojo's own, or a GraphQL error's code."""
+    if not isinstance(body, dict):
+        return False
+    errors = body.get("errors")
+    codes = [body.get("code")] + [
+        (error.get("extensions") or {}).get("code") or error.get("code")
+        for error in (errors if isinstance(errors, list) else [])
+        if isinstance(error, dict)
+    ]
+    return RATE_LIMITED in codes
+
+
+@INVARIANTS.response(source=f"{LIMITS_PAGE}; {ERRORS_PAGE} (429 the documented exception)")
+def rate_limits_come_as_documented(status: int, body: Any) -> int:
+    """A rate-limit refusal comes with HTTP 429 and Kojo's documented body {code:
+    RATE_LIMIT_EXCEEDED, error, message, retryAfter, resetAt}: every 429 has that body, and a body
+    that says RATE_LIMIT_EXCEEDED comes with 429"""
+    if status == 429:
+        missing = [
+            name for name in RATE_LIMIT_FIELDS if not isinstance(body, dict) or name not in body
+        ]
+        assert not missing, f"a 429 without {missing} in its body: {str(body)[:200]}"
+        assert body["code"] == RATE_LIMITED, f"a 429's code is {body['code']!r}"
+        return 1
+    assert not _says_rate_limited(body), (
+        f"a rate-limit refusal came with HTTP {status}, not 429: {str(body)[:200]}"
+    )
+    return 0
 
 
 # The server's documented limits (specs/kojo.graphql, and Kojo's api-limits page for the

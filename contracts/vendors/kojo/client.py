@@ -87,7 +87,9 @@ class KojoClient(ApiClient[KojoCredentials]):
         response = self.post(query, variables)
         expect_status(response, 200, "the query")
         body = response.json()
+        assert isinstance(body, dict), f"the answer is not a GraphQL result: {response.text[:300]}"
         assert "errors" not in body, f"the query was refused: {body['errors']}"
+        assert "data" in body, f"the answer has no data: {response.text[:300]}"
         return body["data"]
 
     def errors(self, query: str, variables: dict[str, Any] | None = None) -> list[dict[str, Any]]:
@@ -144,8 +146,14 @@ class KojoClient(ApiClient[KojoCredentials]):
             )
             for number in range(MEMOS_NEEDED):
                 costs = {"tax": 1.5, "shippingCost": 2, "payments": 4}
+                # each memo credits one more than the last: no two have the same totals, so an
+                # order by them shows
                 self.seed_memo(
-                    second, (0, 1), (0, 2), creditMemoNumber=f"{self.tag} {number}", **costs
+                    second,
+                    (0, 1),
+                    (0, 2 + number),
+                    creditMemoNumber=f"{self.tag} {number}",
+                    **costs,
                 )
             return self.memo_ids("limit: 100")
         raise Skipped(
@@ -164,7 +172,9 @@ class KojoClient(ApiClient[KojoCredentials]):
             invoice = self.seed_invoice(
                 *items, description=self.tag, invoiceNumber=f"{self.tag} {number}", tax=3
             )
-            self.seed_memo(invoice, (0, 1), (2, 2), tax=1.25, shippingCost=2, payments=5)
+            # one more of the third item each time: no two memos have the same totals
+            credits = ((0, 1), (2, 1 + number))
+            self.seed_memo(invoice, *credits, tax=1.25, shippingCost=2, payments=5)
         return True
 
     def legacy_api_key(self) -> str:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
+from functools import cache
 from typing import Any
 
+from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, build_schema, get_named_type
+
 from contracts.checks import every_object
+from specs import spec_path
 from tests.contracts.drifts.common import JSON, duplicate_last
 from tests.support.drift_proxy import Drift, Exchange
+from tests.support.traceability import page_rows
 
 
 def _kojo_memos(exchange: Exchange) -> Iterator[JSON]:
@@ -83,6 +89,208 @@ def _kojo_subtotal_off(exchange: Exchange) -> None:
             memo["subtotal"] = round(memo["subtotal"] + 1, 2)
 
 
+# The keys under which Kojo's answers hold objects of each type (a query's own field names).
+_TYPE_KEYS = {
+    "CreditMemo": ("creditMemos", "creditMemo"),
+    "CreditMemoItem": ("creditMemoItems",),
+    "Invoice": ("invoices", "invoice"),
+}
+
+
+@cache
+def _sdl_field_types() -> dict[tuple[str, str], Any]:
+    schema = build_schema(spec_path("kojo.graphql").read_text(encoding="utf-8"))
+    return {
+        (name, field): definition.type
+        for name in _TYPE_KEYS
+        if isinstance(type_ := schema.get_type(name), GraphQLObjectType)
+        for field, definition in type_.fields.items()
+    }
+
+
+def _wrong_value(type_: Any) -> Any:
+    """A value no field of ``type_`` (an SDL output type) may have."""
+    inner = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+    if isinstance(inner, GraphQLList):
+        return "not a list"
+    named = get_named_type(inner)
+    if isinstance(named, GraphQLObjectType):
+        return "not an object"
+    return "12.5" if named.name in ("Int", "Float") else 125
+
+
+def _objects_of(type_name: str, data: Any) -> Iterator[JSON]:
+    for obj in every_object(data):
+        for key in _TYPE_KEYS[type_name]:
+            value = obj.get(key)
+            rows = value if isinstance(value, list) else [value]
+            yield from (row for row in rows if isinstance(row, dict))
+
+
+def _wrong_type(type_name: str, field: str) -> Callable[[Exchange], None]:
+    """Every ``type_name`` object's ``field`` in every answer set to a value of another type."""
+    wrong = _wrong_value(_sdl_field_types()[(type_name, field)])
+
+    def rewrite(exchange: Exchange) -> None:
+        data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
+        for obj in list(_objects_of(type_name, data)):
+            if field in obj:
+                obj[field] = wrong
+
+    return rewrite
+
+
+_FIELD_ROW = re.compile(r"^`(CreditMemo|CreditMemoItem)\.(\w+)`")
+TYPES_CHECK = "kojo_fields_have_their_sdl_types"
+
+
+def _field_type_drifts() -> list[Drift]:
+    """One drift per row of docs/traceability.md that states a field's type (`CreditMemo.x`,
+    `CreditMemoItem.x`): that field of the wrong type in every answer."""
+    drifts = []
+    for row in page_rows():
+        found = _FIELD_ROW.match(row.cells.get("statement", ""))
+        if not found or not row.specs or row.specs[0] != "kojo":
+            continue
+        type_name, field = found.groups()
+        rows = (row.id, "K1") if field == "id" else (row.id,)
+        drifts.append(
+            Drift(
+                f"{type_name}-{field}-wrong-type",
+                "kojo",
+                f"{type_name}.{field} comes as a value of another type than the SDL's",
+                _wrong_type(type_name, field),
+                TYPES_CHECK,
+                rows=rows,
+            )
+        )
+    return drifts
+
+
+def _kojo_memo_without_tax(exchange: Exchange) -> None:
+    for memo in _kojo_memos(exchange):
+        memo.pop("tax", None)
+
+
+def _kojo_data_unwrapped(exchange: Exchange) -> None:
+    """Results sent REST-style: what is under ``data``, as the whole body."""
+    body = exchange.body
+    if (
+        exchange.path == "/graphql"
+        and isinstance(body, dict)
+        and isinstance(body.get("data"), dict)
+    ):
+        exchange.body = body["data"]
+
+
+def _kojo_auth_not_required(exchange: Exchange) -> None:
+    body = exchange.body
+    errors = body.get("errors") if isinstance(body, dict) else None
+    if isinstance(errors, list) and any(
+        (error.get("extensions") or {}).get("code") == "UNAUTHENTICATED" for error in errors
+    ):
+        exchange.body = {"data": {"creditMemos": [{"id": "cm_anyone"}]}}
+
+
+def _kojo_token_for_a_day(exchange: Exchange) -> None:
+    body = exchange.body
+    if exchange.path == "/oauth2/token" and isinstance(body, dict) and "expires_in" in body:
+        body["expires_in"] = 86400
+
+
+_ONE_MEMO = re.compile(r"^\{\s*creditMemos\(limit: 1\)\s*\{\s*id\s*\}\s*\}$")
+
+
+def _kojo_one_memo_refused(exchange: Exchange) -> None:
+    """A deployment that refuses the key a query came with: its answer, an expired token's."""
+    query = exchange.request.get("query") if isinstance(exchange.request, dict) else None
+    body = exchange.body
+    answered = isinstance(body, dict) and body.get("data")
+    if isinstance(query, str) and _ONE_MEMO.match(query) and answered:
+        expired = {"code": "UNAUTHENTICATED"}
+        exchange.body = {
+            "errors": [
+                {"message": "The token has expired", "requestId": "r", "extensions": expired}
+            ]
+        }
+
+
+def _kojo_reversed_by_total_due(exchange: Exchange) -> None:
+    """Lists ordered by totalDue come in the other direction."""
+    query = exchange.request.get("query") if isinstance(exchange.request, dict) else None
+    data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
+    memos = data.get("creditMemos") if isinstance(data, dict) else None
+    if isinstance(query, str) and "orderBy: totalDue" in query and isinstance(memos, list):
+        memos.reverse()
+
+
+_DIRECTION = re.compile(r"\bdirection\s*:\s*DESC\s*,?")
+
+
+def _kojo_direction_stripped(request: Any) -> Any:
+    """A request as a deployment that ignores ``direction: DESC`` reads it: without it."""
+    if isinstance(request, dict) and isinstance(request.get("query"), str):
+        request = {**request, "query": _DIRECTION.sub("", request["query"])}
+    return request
+
+
+def _kojo_memo_mutation(exchange: Exchange) -> None:
+    """The schema, read through introspection, with a public credit-memo mutation."""
+    data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
+    schema = data.get("__schema") if isinstance(data, dict) else None
+    if isinstance(schema, dict) and "mutationType" in schema:
+        schema["mutationType"] = {"fields": [{"name": "createCreditMemo"}]}
+
+
+_RATE_LIMITED = {
+    "code": "RATE_LIMIT_EXCEEDED",
+    "error": "Too Many Requests",
+    "message": "Rate limit exceeded; retry in 1 s",
+    "retryAfter": 1,
+    "resetAt": "2030-01-01T00:00:01.000Z",
+}
+
+
+def _asks(exchange: Exchange, operation: str) -> bool:
+    query = exchange.request.get("query") if isinstance(exchange.request, dict) else None
+    return exchange.path == "/graphql" and isinstance(query, str) and operation in query
+
+
+def _kojo_rate_limited_as_200(exchange: Exchange) -> bool:
+    """The introspection query refused for the rate limit, as a GraphQL error with HTTP 200."""
+    if not _asks(exchange, "mutationType"):
+        return False
+    error = {"message": _RATE_LIMITED["message"], "requestId": "r", "extensions": _RATE_LIMITED}
+    exchange.status, exchange.body = 200, {"errors": [error]}
+    return True
+
+
+def _kojo_rate_limited_in_another_shape(exchange: Exchange) -> bool:
+    """The introspection query refused with a 429 whose body is a GraphQL error's."""
+    if not _asks(exchange, "mutationType"):
+        return False
+    error = {"message": "Too many requests", "requestId": "r"}
+    exchange.status, exchange.body = 429, {"errors": [error]}
+    return True
+
+
+def _kojo_limited_at(per_second: int) -> Callable[[Exchange], bool]:
+    """A deployment that limits the rate-limit probe's queries to ``per_second`` a second."""
+    arrivals: list[float] = []
+
+    def answers(exchange: Exchange) -> bool:
+        if not _asks(exchange, "RateLimitProbe"):
+            return False
+        now = time.monotonic()
+        arrivals[:] = [arrival for arrival in arrivals if now - arrival < 1] + [now]
+        if len(arrivals) <= per_second:
+            return False
+        exchange.status, exchange.body = 429, dict(_RATE_LIMITED)
+        return True
+
+    return answers
+
+
 DRIFTS = [
     Drift(
         "total-due-off",
@@ -90,6 +298,7 @@ DRIFTS = [
         "every totalDue is one cent more than its parts",
         _kojo_total_due_off,
         "kojo_total_due_follows_its_parts",
+        rows=("K13",),
     ),
     Drift(
         "limit-silently-cut",
@@ -97,6 +306,7 @@ DRIFTS = [
         "a limit above 100 answers data instead of an error",
         _kojo_limit_cut,
         "KJ-LIMIT-MAX-100",
+        rows=("P-K12", "P-K13a"),
     ),
     Drift(
         "error-shape",
@@ -104,6 +314,7 @@ DRIFTS = [
         "errors come without their requestId",
         _kojo_error_shape,
         "kojo_errors_carry_request_ids",
+        rows=("P-K6",),
     ),
     Drift(
         "errors-as-http-400",
@@ -111,6 +322,7 @@ DRIFTS = [
         "a GraphQL result with errors is sent with HTTP 400 instead of 200",
         _kojo_errors_as_http_400,
         "KJ-ERROR-SHAPE",
+        rows=("P-K5",),
     ),
     Drift(
         "bad-input-as-http-400",
@@ -118,6 +330,7 @@ DRIFTS = [
         "errors in argument values (a limit over 100) are sent with HTTP 400, others with 200",
         _kojo_errors_as_http_400_when("BAD_USER_INPUT"),
         "KJ-ERRORS-HTTP-200",
+        rows=("P-K5",),
     ),
     Drift(
         "invalid-query-as-http-400",
@@ -125,6 +338,7 @@ DRIFTS = [
         "a query that does not parse or validate gets its errors with HTTP 400, as Apollo's",
         _kojo_errors_as_http_400_when("GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED"),
         "kojo_graphql_errors_come_with_http_200",
+        rows=("P-K5",),
     ),
     Drift(
         "updated-after-ignored",
@@ -133,6 +347,7 @@ DRIFTS = [
         _answers_unchanged,
         "KJ-UPDATED-AFTER",
         rewrite_request=_kojo_updated_after_stripped,
+        rows=("P-K16",),
     ),
     Drift(
         "duplicated-page",
@@ -140,6 +355,7 @@ DRIFTS = [
         "a page of credit memos repeats its first memo in place of its last",
         _kojo_duplicated_page,
         "KJ-PAGINATION-EXACTLY-ONCE",
+        rows=("P-K11", "P-K13"),
     ),
     Drift(
         "subtotal-off",
@@ -147,59 +363,130 @@ DRIFTS = [
         "a credit memo's subtotal is one more than its items sum to",
         _kojo_subtotal_off,
         "kojo_subtotal_is_sum_of_items",
+        rows=("K11",),
     ),
+    Drift(
+        "memo-without-tax",
+        "kojo",
+        "credit memos come without their tax, even when it is asked for",
+        _kojo_memo_without_tax,
+        "KJ-MEMO-ARITHMETIC",
+        rows=("K3",),
+    ),
+    Drift(
+        "results-not-graphql",
+        "kojo",
+        "results come REST-style: what belongs under data is the whole body",
+        _kojo_data_unwrapped,
+        "KJ-LEGACY-API-KEY",
+        rows=("P-K1",),
+    ),
+    Drift(
+        "auth-not-required",
+        "kojo",
+        "a query without a valid token gets data instead of errors",
+        _kojo_auth_not_required,
+        "KJ-AUTH-REQUIRED",
+        rows=("P-K2",),
+    ),
+    Drift(
+        "token-for-a-day",
+        "kojo",
+        "the token endpoint's tokens are valid a day, not 3600 seconds",
+        _kojo_token_for_a_day,
+        "KJ-TOKEN-CLIENT-CREDENTIALS",
+        rows=("P-K3",),
+    ),
+    Drift(
+        "legacy-key-refused",
+        "kojo",
+        "the one-memo query the legacy key sends is refused as an expired token",
+        _kojo_one_memo_refused,
+        "KJ-LEGACY-API-KEY",
+        rows=("P-K4",),
+    ),
+    Drift(
+        "order-by-total-due-reversed",
+        "kojo",
+        "credit memos ordered by totalDue come in the other direction",
+        _kojo_reversed_by_total_due,
+        "KJ-ORDER-BY-ANY-SCALAR",
+        rows=("P-K14",),
+    ),
+    Drift(
+        "direction-ignored",
+        "kojo",
+        "lists ignore direction: DESC, and come in ascending order",
+        _answers_unchanged,
+        "KJ-ORDER-DIRECTION",
+        rewrite_request=_kojo_direction_stripped,
+        rows=("P-K15",),
+    ),
+    Drift(
+        "credit-memo-mutation",
+        "kojo",
+        "the schema offers a createCreditMemo mutation",
+        _kojo_memo_mutation,
+        "KJ-NO-CREDIT-MEMO-MUTATION",
+        rows=("P-K20",),
+    ),
+    Drift(
+        "rate-limited-as-http-200",
+        "kojo",
+        "a rate-limit refusal comes as a GraphQL error with HTTP 200, not 429",
+        _answers_unchanged,
+        "kojo_rate_limits_come_as_documented",
+        answers=_kojo_rate_limited_as_200,
+        rows=("P-K7",),
+    ),
+    Drift(
+        "rate-limit-body-reshaped",
+        "kojo",
+        "a 429 comes with a GraphQL errors body instead of Kojo's documented rate-limit body",
+        _answers_unchanged,
+        "kojo_rate_limits_come_as_documented",
+        answers=_kojo_rate_limited_in_another_shape,
+        rows=("P-K10",),
+    ),
+    Drift(
+        "rate-limit-5-a-second",
+        "kojo",
+        "queries are refused with 429 past 5 a second, not the documented 20",
+        _answers_unchanged,
+        "KJ-RATE-LIMIT-20-A-SECOND",
+        answers=_kojo_limited_at(5),
+        rows=("P-K8",),
+    ),
+    Drift(
+        "invoice-number-wrong-type",
+        "kojo",
+        "Invoice.invoiceNumber comes as a number, not the SDL's String",
+        _wrong_type("Invoice", "invoiceNumber"),
+        TYPES_CHECK,
+        rows=("P-K17",),
+    ),
+    Drift(
+        "invoice-category-wrong-type",
+        "kojo",
+        "Invoice.category comes as a number, not a string as an enum's values are",
+        _wrong_type("Invoice", "category"),
+        TYPES_CHECK,
+        rows=("P-K18",),
+    ),
+    Drift(
+        "invoice-approved-by-wrong-type",
+        "kojo",
+        "Invoice.approvedById comes as a number, not the SDL's ID",
+        _wrong_type("Invoice", "approvedById"),
+        TYPES_CHECK,
+        rows=("P-K19",),
+    ),
+    *_field_type_drifts(),
 ]
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
 PENDING_ROWS: frozenset[str] = frozenset(
     {
-        "K1",
-        "K2",
-        "K3",
-        "K4",
-        "K5",
-        "K6",
-        "K7",
-        "K8",
-        "K9",
-        "K10",
-        "K11",
-        "K12",
-        "K13",
-        "K14",
-        "K15",
-        "K16",
-        "K17",
-        "K18",
-        "K19",
-        "K20",
-        "K21",
-        "K22",
-        "K23",
-        "K24",
-        "K25",
-        "K26",
-        "K27",
-        "P-K1",
-        "P-K2",
-        "P-K3",
-        "P-K4",
-        "P-K5",
-        "P-K6",
-        "P-K7",
-        "P-K8",
         "P-K9",
-        "P-K10",
-        "P-K11",
-        "P-K12",
-        "P-K13",
-        "P-K14",
-        "P-K15",
-        "P-K16",
-        "P-K17",
-        "P-K18",
-        "P-K19",
-        "P-K20",
-        "P-K13a",
     }
 )
