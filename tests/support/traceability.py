@@ -1,6 +1,7 @@
 """Reading docs/traceability.md: its tables' rows, the checks each row names, and which rows
 state a behaviour of the API. ``tests/test_traceability.py`` holds the page to what it names;
-``tests/contracts/drifts/schema_fields.py`` makes a drift from each row of a response field."""
+``tests/contracts/drifts/schema_fields.py`` (and Kojo's module, for its GraphQL types) make a
+drift from each row of a response field."""
 
 from __future__ import annotations
 

@@ -10,17 +10,25 @@ broken (a second approve accepted, remove-credit that restores nothing, totalRec
 
 One module per vendor, each with its ``DRIFTS`` and the ``PENDING_ROWS`` of the traceability page
 that no drift breaks yet; ``schema_fields`` makes a drift from each row that holds a response
-field to its type. ``make test`` runs every drift written by hand and one of the generated ones
-per schema (``SAMPLED``); ``make soak`` runs them all."""
+field to its type, and ``kojo`` one from each row of a GraphQL type's field. ``make test`` runs
+every drift written by hand and one of the generated ones per type (``SAMPLED``); ``make soak``
+runs them all."""
 
 from __future__ import annotations
 
 from tests.contracts.drifts import count, dayzero, kojo, schema_fields, solvimon
+from tests.support.drift_proxy import Drift
 
 WRITTEN = dayzero.DRIFTS + count.DRIFTS + solvimon.DRIFTS + kojo.DRIFTS
-DRIFTS = WRITTEN + schema_fields.DRIFTS
-# the first generated drift of each vendor's schema
-SAMPLED = WRITTEN + list(
-    {(d.vendor, d.name.split(".")[0]): d for d in reversed(schema_fields.DRIFTS)}.values()
-)
+GENERATED = schema_fields.DRIFTS + kojo.GENERATED
+DRIFTS = WRITTEN + GENERATED
+
+
+def _schema(drift: Drift) -> tuple[str, str]:
+    """The vendor and the type whose field a generated drift breaks."""
+    return drift.vendor, drift.name.removeprefix("type-of-").split(".")[0].split("-")[0]
+
+
+# every drift written by hand, and the first generated drift of each type
+SAMPLED = WRITTEN + list({_schema(d): d for d in reversed(GENERATED)}.values())
 PENDING_ROWS = dayzero.PENDING_ROWS | count.PENDING_ROWS | solvimon.PENDING_ROWS | kojo.PENDING_ROWS

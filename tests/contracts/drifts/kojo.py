@@ -481,8 +481,9 @@ DRIFTS = [
         TYPES_CHECK,
         rows=("P-K19",),
     ),
-    *_field_type_drifts(),
 ]
+# made from the page, one per field row: make test runs a sample (see the package)
+GENERATED = _field_type_drifts()
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
 PENDING_ROWS: frozenset[str] = frozenset(
