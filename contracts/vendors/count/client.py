@@ -8,7 +8,9 @@ so those stay, tagged.
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,10 +31,13 @@ class CountCredentials(ClientCredentials):
     access_token: str
     secret_fields = ("client_secret", "access_token")
 
-    def signer(self, client_secret: str | None = None) -> CountSigner:
-        """Signs as these credentials (with another secret, if given: a wrong signature)."""
+    def signer(
+        self, client_secret: str | None = None, clock: Callable[[], float] = time.time
+    ) -> CountSigner:
+        """Signs as these credentials (with another secret, if given: a wrong signature), with
+        ``x-timestamp`` read from ``clock`` (Unix seconds unless it counts otherwise)."""
         secret = self.client_secret if client_secret is None else client_secret
-        return CountSigner(self.client_id, secret, self.access_token)
+        return CountSigner(self.client_id, secret, self.access_token, clock)
 
 
 class CountClient(ApiClient[CountCredentials]):

@@ -6,6 +6,7 @@ signs every request, tags what the rule creates and cleans it up afterwards.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from functools import partial
@@ -409,6 +410,152 @@ def ambiguous_uuid(api: CountClient) -> None:
         assert response.status_code == 409, f"a duplicated UUID answered {response.status_code}"
     finally:
         api.http.request("POST", api.control_url(f"legacy-duplicates/{record['id']}/migrate"))
+
+
+TIMESTAMP_UNITS = (
+    f"{FACTS}: timestamp units disputed (the docs say seconds, the client sends milliseconds): "
+    "accept both; getcount/count-cli src/partner-mcp/partnerApiClient.ts (Date.now())"
+)
+
+
+@count_rule("CT-TIMESTAMP-MILLISECONDS", source=TIMESTAMP_UNITS)
+def timestamp_milliseconds(api: CountClient) -> None:
+    """A request signed with x-timestamp in Unix milliseconds, as COUNT's client sends it, is
+    accepted as one in seconds is."""
+    millis = api.credentials.signer(clock=lambda: time.time() * 1000)
+    response = api.call("GET", "/invoices", params={"limit": 1}, auth=millis)
+    expect_status(response, 200, "a request whose x-timestamp is in milliseconds")
+
+
+UPLOAD = (
+    f"{SEED}: POST /partners/invoices/{{uuid}}/attachments/upload uploads attachments as "
+    f"multipart, field documents; {FACTS}: multipart bodies, no source says what is hashed"
+)
+
+
+@count_rule("CT-UPLOAD-ATTACHMENTS", source=UPLOAD, writes=True)
+def upload_attachments(api: CountClient) -> None:
+    """A multipart upload of one file in the documents field, signed over the bytes sent, is
+    accepted (any 2xx: the seed gives no status) and answers the record's attachments, that file
+    among them."""
+    draft = api.record("invoice", 5, approve=False)
+    content = f"{api.tag} upload".encode()
+    files = [("documents", ("creditbox-upload.txt", content, "text/plain"))]
+    response = api.call("POST", f"/invoices/{draft['id']}/attachments/upload", files=files)
+    assert response.is_success, f"a signed upload answered {response.status_code}"
+    answered = api.body(response)
+    attachments = answered.get("attachments") if isinstance(answered, dict) else None
+    assert isinstance(attachments, list) and attachments, (
+        f"the upload answered no attachments: {str(answered)[:200]}"
+    )
+
+
+CLIENT_DISCOUNT = "getcount/count-cli src/partner-mcp/schemas/bodies.ts: discount number | string"
+
+
+@count_rule("CT-DISCOUNT-DECIMAL-STRING", source=CLIENT_DISCOUNT, writes=True)
+def discount_decimal_string(api: CountClient) -> None:
+    """A create body's discount may be a decimal string, as COUNT's client sends it: a line of 40
+    less discount "5.50" is a record of total 34.50."""
+    customer, product = api.basics()
+    body, status = api.create_body("invoice", customer, product, 40)
+    created = api.answer(api.create({**body, "discount": "5.50"}), status, 'discount "5.50"')
+    assert created.get("total") == 34.5, f"the record's total is {created.get('total')}"
+
+
+DELETE_DRAFTS = f"{FACTS}: PATCH and DELETE only on drafts"
+
+
+@count_rule("CT-DELETE-APPROVED-REFUSED", source=DELETE_DRAFTS, writes=True)
+def delete_approved_refused(api: CountClient) -> None:
+    """An approved record cannot be deleted: DELETE is refused (a 4xx: the sources give no
+    status) and the record reads back as it was."""
+    approved = api.record("memo", 5)
+    response = api.delete(approved["id"])
+    assert 400 <= response.status_code < 500, (
+        f"deleting an approved memo answered {response.status_code}"
+    )
+    still = api.call("GET", f"/invoices/{approved['id']}")
+    assert still.status_code == 200, f"the memo reads back {still.status_code} after DELETE"
+
+
+NO_WAY_BACK = f"{FACTS}: lifecycle, no way back to draft"
+
+
+@count_rule("CT-NO-WAY-BACK-TO-DRAFT", source=NO_WAY_BACK, writes=True)
+def no_way_back_to_draft(api: CountClient) -> None:
+    """An approved record does not become a draft again: a PATCH with isDraft true is refused (a
+    4xx) and the record reads back not a draft."""
+    approved = api.record("invoice", 5)
+    response = api.update(approved["id"], {"isDraft": True})
+    assert 400 <= response.status_code < 500, (
+        f"PATCH isDraft true of an approved invoice answered {response.status_code}"
+    )
+    after = api.get(approved["id"])
+    assert after.get("isDraft") is False and after.get("status") != "draft", (
+        f"the approved invoice reads back isDraft={after.get('isDraft')!r}, "
+        f"status {after.get('status')!r}"
+    )
+
+
+CUSTOMER_FIELDS = (
+    f"{CUSTOMERS_PAGE}: mainPhone, website, status (active | inactive), billingAddress and "
+    "shippingAddress {street, city, state, zipCode, country}, contacts [{..., isPrimary}]"
+)
+ADDRESS = {"street": "1 Main St", "city": "Springfield", "state": "IL", "zipCode": "62701"}
+
+
+@count_rule("CT-CUSTOMER-FIELDS-KEPT", source=CUSTOMER_FIELDS, writes=True)
+def customer_fields_kept(api: CountClient) -> None:
+    """A customer created with mainPhone, website, status inactive, billing and shipping
+    addresses and a primary contact is answered, and read back, with each of them as sent."""
+    sent = {
+        "customer": api.tag,
+        "email": f"{uuid.uuid4().hex}@creditbox-contracts.example",
+        "mainPhone": "+1 555 0100",
+        "website": "https://creditbox-contracts.example",
+        "status": "inactive",
+        "billingAddress": {**ADDRESS, "country": "US"},
+        "shippingAddress": {**ADDRESS, "street": "2 Dock Rd", "country": "US"},
+        "contacts": [{"name": f"{api.tag} contact", "isPrimary": True}],
+    }
+    created = api.expect("POST", "/customers", 201, json=sent)
+    for shown, what in (
+        (created, "answered"),
+        (api.expect("GET", f"/customers/{created['id']}", 200), "read back"),
+    ):
+        differ = {
+            field: shown.get(field)
+            for field in ("mainPhone", "website", "status", "billingAddress", "shippingAddress")
+            if shown.get(field) != sent[field]
+        }
+        contacts = shown.get("contacts") or []
+        primary = [c.get("name") for c in contacts if isinstance(c, dict) and c.get("isPrimary")]
+        if primary != [sent["contacts"][0]["name"]]:
+            differ["contacts"] = contacts
+        assert not differ, f"the customer {what} differs from what was sent: {differ}"
+
+
+CUSTOMER_SEARCH = (
+    "https://developers.getcount.com/rest-api-reference/customers/list-customers: search covers "
+    "name, email and phone"
+)
+
+
+@count_rule("CT-CUSTOMER-SEARCH", source=CUSTOMER_SEARCH, writes=True)
+def customer_search(api: CountClient) -> None:
+    """search finds a customer by part of its name, part of its email and part of its main
+    phone."""
+    name, mail, digits = (uuid.uuid4().hex[:12], uuid.uuid4().hex[:12], str(uuid.uuid4().int)[:9])
+    body = {
+        "customer": f"{api.tag} {name}",
+        "email": f"{mail}@creditbox-contracts.example",
+        "mainPhone": f"+1 {digits}",
+    }
+    created = api.expect("POST", "/customers", 201, json=body)
+    for field, needle in (("name", name), ("email", mail), ("phone", digits)):
+        found = [row.get("id") for row in rows(api.customers(search=needle), "customers")]
+        assert created["id"] in found, f"search by part of its {field} found {found}"
 
 
 CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper.ts"
