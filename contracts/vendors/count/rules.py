@@ -558,6 +558,46 @@ def customer_search(api: CountClient) -> None:
         assert created["id"] in found, f"search by part of its {field} found {found}"
 
 
+RATE_LIMIT = (
+    "https://developers.getcount.com/getting-started/important-note: 100 requests a minute per "
+    "client id, then 429; getcount/count-cli src/partner-mcp/helpers/mcpKnowledge.helper.ts: "
+    "type RATE_LIMITED, a requestId in the body"
+)
+RATE_LIMIT_ON = 2  # requests a minute the rule lets through (COUNT's 100 would spend the budget)
+
+
+@count_rule("CT-RATE-LIMIT-429", source=RATE_LIMIT, writes=True)
+def rate_limit_429(api: CountClient) -> None:
+    """Past its rate limit a client id is answered 429 with Retry-After, and (the client's
+    reading of count.error-body) a body of type RATE_LIMITED with a requestId. On a creditbox
+    sandbox the rule turns a limit of 2 a minute on through the control API, and back off after;
+    elsewhere it skips (it would take 100 requests in a minute)."""
+    if api.tenant() is None:
+        raise Skipped("needs a creditbox sandbox's control API to turn a small rate limit on")
+    faults = f"{api.control}/tenants/{api.tenant()}/faults"
+    before = api.http.request("GET", faults)
+    expect_status(before, 200, "GET faults")
+    limit = {"vendor": "count", "limit": RATE_LIMIT_ON, "window_seconds": 60}
+    settings = {**before.json(), "rate_limits": [limit]}
+    expect_status(api.http.request("PUT", faults, json=settings), 200, "PUT faults")
+    try:
+        answers = [api.call("GET", "/customers", params={"limit": 1}) for _ in range(3)]
+    finally:
+        expect_status(api.http.request("PUT", faults, json=before.json()), 200, "PUT faults")
+    statuses = [answer.status_code for answer in answers]
+    assert statuses == [200, 200, 429], f"three requests over a limit of 2 answered {statuses}"
+    refused = answers[-1]
+    assert (refused.headers.get("Retry-After") or "").isdigit(), (
+        f"the 429 has no Retry-After in seconds: {refused.headers.get('Retry-After')!r}"
+    )
+    body = refused.json() if refused.content else None
+    assert_error_body(body, 429)
+    if expected("count.error-body") != "reference":
+        assert body.get("type") == "RATE_LIMITED" and isinstance(body.get("requestId"), str), (
+            f"the 429 body is not {{type: RATE_LIMITED, requestId}}: {body}"
+        )
+
+
 CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper.ts"
 PAGE_LIMIT = 2  # small pages, so that a few records already cross page boundaries
 
