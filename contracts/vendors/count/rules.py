@@ -500,20 +500,33 @@ def no_way_back_to_draft(api: CountClient) -> None:
 
 CUSTOMER_FIELDS = (
     f"{CUSTOMERS_PAGE}: mainPhone, website, status (active | inactive), billingAddress and "
-    "shippingAddress {street, city, state, zipCode, country}, contacts [{..., isPrimary}]"
+    "shippingAddress {street, city, state, zipCode, country}, contacts [{..., isPrimary}], "
+    "paymentTerm, taxNumber"
+)
+CUSTOMER_FIELDS_SENT = (
+    "mainPhone",
+    "website",
+    "paymentTerm",
+    "taxNumber",
+    "status",
+    "billingAddress",
+    "shippingAddress",
 )
 ADDRESS = {"street": "1 Main St", "city": "Springfield", "state": "IL", "zipCode": "62701"}
 
 
 @count_rule("CT-CUSTOMER-FIELDS-KEPT", source=CUSTOMER_FIELDS, writes=True)
 def customer_fields_kept(api: CountClient) -> None:
-    """A customer created with mainPhone, website, status inactive, billing and shipping
-    addresses and a primary contact is answered, and read back, with each of them as sent."""
+    """A customer created with mainPhone, website, paymentTerm, taxNumber, status inactive,
+    billing and shipping addresses and a primary contact is answered, and read back, with each of
+    them as sent."""
     sent = {
         "customer": api.tag,
         "email": f"{uuid.uuid4().hex}@creditbox-contracts.example",
         "mainPhone": "+1 555 0100",
         "website": "https://creditbox-contracts.example",
+        "paymentTerm": "Net 30",
+        "taxNumber": "US-12-3456789",
         "status": "inactive",
         "billingAddress": {**ADDRESS, "country": "US"},
         "shippingAddress": {**ADDRESS, "street": "2 Dock Rd", "country": "US"},
@@ -526,7 +539,7 @@ def customer_fields_kept(api: CountClient) -> None:
     ):
         differ = {
             field: shown.get(field)
-            for field in ("mainPhone", "website", "status", "billingAddress", "shippingAddress")
+            for field in CUSTOMER_FIELDS_SENT
             if shown.get(field) != sent[field]
         }
         contacts = shown.get("contacts") or []
