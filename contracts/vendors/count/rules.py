@@ -93,6 +93,24 @@ def bad_signature(api: CountClient) -> None:
     assert isinstance(body.get("message"), str), f"401 body is {body}"
 
 
+SIGNED_PARTS = (
+    f"{FACTS}: path without /partners and without the query; bodyHash the hex SHA-256 of the "
+    "JSON body for POST/PUT/PATCH, empty otherwise; getcount/count-cli src/partner-mcp/signing.ts"
+)
+
+
+@count_rule("CT-AUTH-SIGNED-ACCEPTED", source=SIGNED_PARTS, writes=True)
+def signed_accepted(api: CountClient) -> None:
+    """Requests signed as COUNT documents are accepted: a GET with a query (its path signed
+    without /partners and without the query, its body hash empty) answers 200, and a POST of a
+    JSON body (signed over the hex SHA-256 of the bytes sent) answers 201."""
+    listed = api.call("GET", "/invoices", params={"limit": 1, "page": 1})
+    expect_status(listed, 200, "a signed GET with a query")
+    email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
+    created = api.call("POST", "/customers", json={"customer": api.tag, "email": email})
+    expect_status(created, 201, "a signed POST of a JSON body")
+
+
 @count_rule("CT-LIST-MEMOS-ONLY", source=f"{SEED}: List credit memos")
 def list_memos_only(api: CountClient) -> None:
     """GET /partners/invoices?invoiceType=memo lists credit memos and nothing else."""
@@ -100,6 +118,38 @@ def list_memos_only(api: CountClient) -> None:
     others = [r["id"] for r in rows(page, "invoices") if r["invoiceType"] != "memo"]
     assert not others, f"invoiceType=memo returned other records: {others[:5]}"
     assert isinstance(page.get("totalRecords"), int), "the page has no totalRecords"
+
+
+MEMO_FILTERS = (
+    f"{SEED}: List credit memos, invoiceType=memo combined with page, limit, isDraft, status, "
+    "customers, date ranges, search"
+)
+
+
+@count_rule("CT-LIST-MEMO-FILTERS-COMBINE", source=MEMO_FILTERS, writes=True)
+def list_memo_filters_combine(api: CountClient) -> None:
+    """invoiceType=memo combines with the other list filters: of a new customer's draft memo
+    (dated 2026-01-15), approved memo (dated 2026-03-10) and invoice, isDraft=true lists the
+    draft memo only; status (the approved memo's) the approved memo only; startDate 2026-03-01
+    the approved memo only, endDate 2026-02-01 the draft only; search by the approved memo's
+    invoiceNumber that memo only."""
+    basics = api.basics()
+    draft = api.record("memo", 5, approve=False, basics=basics)
+    approved = api.record("memo", 5, basics=basics, fields={"date": "2026-03-10"})
+    api.record("invoice", 5, approve=False, basics=basics)
+    cases = (
+        ({"isDraft": "true"}, draft),
+        ({"status": approved.get("status")}, approved),
+        ({"startDate": "2026-03-01"}, approved),
+        ({"endDate": "2026-02-01"}, draft),
+        ({"search": approved.get("invoiceNumber")}, approved),
+    )
+    for params, only in cases:
+        query = {"invoiceType": "memo", "customerUuid": basics[0], "limit": 100, **params}
+        listed = [record.get("id") for record in rows(api.invoices(**query), "invoices")]
+        assert listed == [only["id"]], (
+            f"invoiceType=memo with {params} listed {listed}, not [{only['id']}]"
+        )
 
 
 RECURRING = f"{SEED}: Recurring: credit memos cannot be recurring"
@@ -176,6 +226,33 @@ def memo_linked_at_creation(api: CountClient) -> None:
     after = api.get(invoice["id"])
     assert after.get("openBalance") == 75, (
         f"the invoice's openBalance is {after.get('openBalance')} after a 25 memo was linked"
+    )
+
+
+APPLY_TO_INVOICES = (
+    f"{SEED}: PATCH /partners/invoices/{{uuid}}/apply-credit-to-multiple-invoices, {{uuid}} the "
+    "credit memo, invoices: [{id, amount}] each id a target invoice UUID"
+)
+
+
+@count_rule("CT-APPLY-MEMO-TO-INVOICES", source=APPLY_TO_INVOICES, writes=True)
+def apply_memo_to_invoices(api: CountClient) -> None:
+    """apply-credit-to-multiple-invoices on a memo of 50 applies 20 to an invoice of 30 and 10 to
+    one of 40: read back, their openBalance is 10 and 30 and the memo's remainingCredit 20."""
+    first, second, memo = (
+        api.record("invoice", 30),
+        api.record("invoice", 40),
+        api.record("memo", 50),
+    )
+    applied = api.apply_to_invoices(memo["id"], {first["id"]: 20, second["id"]: 10})
+    assert applied.is_success, f"applying the memo to two invoices answered {applied.status_code}"
+    found = (
+        api.get(first["id"]).get("openBalance"),
+        api.get(second["id"]).get("openBalance"),
+        api.get(memo["id"]).get("remainingCredit"),
+    )
+    assert found == (10, 30, 20), (
+        f"(openBalance, openBalance, remainingCredit) read back are {found}, not (10, 30, 20)"
     )
 
 
@@ -450,6 +527,40 @@ def upload_attachments(api: CountClient) -> None:
     )
 
 
+ATTACHMENTS = (
+    f"{SEED}: Attachments and public link, same paths as invoices: POST "
+    '/partners/invoices/{uuid}/attachments JSON {"attachments": [{"url", "title?"}]}; GET '
+    "/partners/invoices/{uuid}/public-link returns publicToken, publicUrl; Audit log: GET "
+    "/partners/invoices/{uuid}/audit-log"
+)
+
+
+@count_rule("CT-MEMO-ATTACHMENTS-AND-LINKS", source=ATTACHMENTS, writes=True)
+def memo_attachments_and_links(api: CountClient) -> None:
+    """On a credit memo's own paths: POST attachments with one {url, title} and one {url} (title
+    optional) is accepted (any 2xx: the seed gives no status) and answers both among the
+    attachments, the first with its title; GET public-link answers a publicToken and a publicUrl;
+    GET audit-log answers 200."""
+    memo = api.record("memo", 5, approve=False)
+    links = [
+        {"url": f"https://creditbox-contracts.example/{api.tag}/a.pdf", "title": api.tag},
+        {"url": f"https://creditbox-contracts.example/{api.tag}/b.pdf"},
+    ]
+    added = api.call("POST", f"/invoices/{memo['id']}/attachments", json={"attachments": links})
+    assert added.is_success, f"adding attachments by URL answered {added.status_code}"
+    answered = api.body(added)
+    shown = answered.get("attachments") if isinstance(answered, dict) else None
+    by_url = {a.get("url"): a for a in shown or [] if isinstance(a, dict)}
+    missing = [link["url"] for link in links if link["url"] not in by_url]
+    assert not missing, f"the attachments answered lack {missing}: {str(answered)[:300]}"
+    title = by_url[links[0]["url"]].get("title")
+    assert title == api.tag, f"the first attachment's title is {title!r}"
+    link = api.expect("GET", f"/invoices/{memo['id']}/public-link", 200)
+    blank = [f for f in ("publicToken", "publicUrl") if not isinstance(link.get(f), str)]
+    assert not blank, f"the public link has no {blank}: {link}"
+    expect_status(api.call("GET", f"/invoices/{memo['id']}/audit-log"), 200, "the memo's audit log")
+
+
 CLIENT_DISCOUNT = "getcount/count-cli src/partner-mcp/schemas/bodies.ts: discount number | string"
 
 
@@ -463,13 +574,22 @@ def discount_decimal_string(api: CountClient) -> None:
     assert created.get("total") == 34.5, f"the record's total is {created.get('total')}"
 
 
-DELETE_DRAFTS = f"{FACTS}: PATCH and DELETE only on drafts"
+DELETE_DRAFTS = (
+    f"{SEED}: DELETE /partners/invoices/{{uuid}} deletes a credit memo; "
+    f"{FACTS}: DELETE only on drafts"
+)
 
 
-@count_rule("CT-DELETE-APPROVED-REFUSED", source=DELETE_DRAFTS, writes=True)
-def delete_approved_refused(api: CountClient) -> None:
-    """An approved record cannot be deleted: DELETE is refused (a 4xx: the sources give no
-    status) and the record reads back as it was."""
+@count_rule("CT-DELETE-DRAFTS-ONLY", source=DELETE_DRAFTS, writes=True)
+def delete_drafts_only(api: CountClient) -> None:
+    """A credit memo draft is deleted (any 2xx; then GET is 404); an approved memo cannot be
+    deleted: DELETE is refused (a 4xx: the sources give no status) and the memo reads back."""
+    draft = api.record("memo", 5, approve=False)
+    deleted = api.delete(draft["id"])
+    assert deleted.is_success, f"deleting a memo draft answered {deleted.status_code}"
+    api.drafts.remove(draft["id"])
+    gone = api.call("GET", f"/invoices/{draft['id']}")
+    assert gone.status_code == 404, f"a deleted memo draft reads back {gone.status_code}"
     approved = api.record("memo", 5)
     response = api.delete(approved["id"])
     assert 400 <= response.status_code < 500, (
