@@ -18,6 +18,7 @@ from contracts.rules import Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, page_count, walk_numbered_pages
 from contracts.vendors.count.checks import resource, rows
 from contracts.vendors.count.client import CountClient
+from contracts.vendors.count.signing import CountSigner
 
 SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
 FACTS = "vendor-facts.md, COUNT"
@@ -109,6 +110,25 @@ def signed_accepted(api: CountClient) -> None:
     email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
     created = api.call("POST", "/customers", json={"customer": api.tag, "email": email})
     expect_status(created, 201, "a signed POST of a JSON body")
+
+
+PARTNER_TOKEN = (
+    "https://developers.getcount.com/getting-started/api-access-credentials: data routes carry "
+    "Authorization: Bearer <partner access token>; "
+    "https://developers.getcount.com/api-reference/authorization/exchange-authorization-code: a "
+    "token that is not valid is a 401"
+)
+
+
+@count_rule("CT-AUTH-UNKNOWN-TOKEN", source=PARTNER_TOKEN)
+def unknown_token(api: CountClient) -> None:
+    """A request signed correctly whose Bearer partner access token COUNT never issued is
+    refused: 401 in the expected error body."""
+    credentials = api.credentials
+    other = CountSigner(credentials.client_id, credentials.client_secret, "cpt_not_issued")
+    response = api.call("GET", "/invoices", params={"limit": 1}, auth=other)
+    expect_status(response, 401, "an unknown partner access token")
+    assert_error_body(response.json(), 401)
 
 
 @count_rule("CT-LIST-MEMOS-ONLY", source=f"{SEED}: List credit memos")
@@ -640,7 +660,8 @@ def customer_fields_kept(api: CountClient) -> None:
     """A customer created with mainPhone, website, paymentTerm, taxNumber, status inactive,
     billing and shipping addresses and a primary contact is answered, and read back, with each of
     them as sent."""
-    sent = {
+    contact = f"{api.tag} contact"
+    sent: dict[str, Any] = {
         "customer": api.tag,
         "email": f"{uuid.uuid4().hex}@creditbox-contracts.example",
         "mainPhone": "+1 555 0100",
@@ -650,7 +671,7 @@ def customer_fields_kept(api: CountClient) -> None:
         "status": "inactive",
         "billingAddress": {**ADDRESS, "country": "US"},
         "shippingAddress": {**ADDRESS, "street": "2 Dock Rd", "country": "US"},
-        "contacts": [{"name": f"{api.tag} contact", "isPrimary": True}],
+        "contacts": [{"name": contact, "isPrimary": True}],
     }
     created = api.expect("POST", "/customers", 201, json=sent)
     for shown, what in (
@@ -664,7 +685,7 @@ def customer_fields_kept(api: CountClient) -> None:
         }
         contacts = shown.get("contacts") or []
         primary = [c.get("name") for c in contacts if isinstance(c, dict) and c.get("isPrimary")]
-        if primary != [sent["contacts"][0]["name"]]:
+        if primary != [contact]:
             differ["contacts"] = contacts
         assert not differ, f"the customer {what} differs from what was sent: {differ}"
 
@@ -725,6 +746,7 @@ def rate_limit_429(api: CountClient) -> None:
     )
     body = refused.json() if refused.content else None
     assert_error_body(body, 429)
+    assert isinstance(body, dict)
     if expected("count.error-body") != "reference":
         assert body.get("type") == "RATE_LIMITED" and isinstance(body.get("requestId"), str), (
             f"the 429 body is not {{type: RATE_LIMITED, requestId}}: {body}"
