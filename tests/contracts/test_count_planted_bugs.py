@@ -26,6 +26,7 @@ COUNT_RULE_BUGS = {
     "count_remove_credit_unapplied_ok": "CT-REMOVE-CREDIT-NOT-APPLIED-404",
     "count_patch_after_approve": "CT-PATCH-AFTER-APPROVE-400",
     "count_send_draft": "CT-SEND-DRAFT-400",
+    "count_delete_approved": "CT-DELETE-DRAFTS-ONLY",
     "count_bad_signature_accepted": "CT-AUTH-BAD-SIGNATURE",
     "count_approve_twice": "CT-APPROVE-AGAIN-AS-EXPECTED",
     "count_remove_credit_keeps_credit": "CT-REMOVE-CREDIT-RESTORES",

@@ -33,6 +33,7 @@ BEHAVIOUR_BUGS = {
     "count_remove_credit_unapplied_ok": "remove-credit of a memo never applied succeeds",
     "count_patch_after_approve": "an approved record can be patched",
     "count_send_draft": "a draft can be sent",
+    "count_delete_approved": "an approved record can be deleted",
     "count_bad_signature_accepted": "any x-signature is accepted",
     "count_approve_twice": "an approved record can be approved again",
     "count_remove_credit_keeps_credit": "remove-credit answers the invoice and removes nothing",
@@ -471,6 +472,9 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
         ),
         "count_send_draft": (
             (CountInvoices, _allowed_from("transitions", "send", *_COUNT_RECORD)),
+        ),
+        "count_delete_approved": (
+            (CountInvoices, _allowed_from("transitions", "delete", *_COUNT_RECORD)),
         ),
         "count_bad_signature_accepted": ((count_auth.refuse_signature, lambda _: _nothing),),
         "count_approve_twice": (

@@ -8,7 +8,9 @@ so those stay, tagged.
 
 from __future__ import annotations
 
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,10 +31,13 @@ class CountCredentials(ClientCredentials):
     access_token: str
     secret_fields = ("client_secret", "access_token")
 
-    def signer(self, client_secret: str | None = None) -> CountSigner:
-        """Signs as these credentials (with another secret, if given: a wrong signature)."""
+    def signer(
+        self, client_secret: str | None = None, clock: Callable[[], float] = time.time
+    ) -> CountSigner:
+        """Signs as these credentials (with another secret, if given: a wrong signature), with
+        ``x-timestamp`` read from ``clock`` (Unix seconds unless it counts otherwise)."""
         secret = self.client_secret if client_secret is None else client_secret
-        return CountSigner(self.client_id, secret, self.access_token)
+        return CountSigner(self.client_id, secret, self.access_token, clock)
 
 
 class CountClient(ApiClient[CountCredentials]):
@@ -119,13 +124,15 @@ class CountClient(ApiClient[CountCredentials]):
         amount: float,
         approve: bool = True,
         basics: tuple[str, str] | None = None,
+        fields: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """A new record of ``kind`` (``invoice``, ``memo``) of one line of ``amount``, for a new
-        customer (or the customer and product ``basics`` name); approved unless ``approve`` is
-        False (a memo draft: sent, in the client's reading of ``count.memo-draft-approve``)."""
+        customer (or the customer and product ``basics`` name), with ``fields`` set besides;
+        approved unless ``approve`` is False (a memo draft: sent, in the client's reading of
+        ``count.memo-draft-approve``)."""
         customer, product = basics or self.basics()
         body, status = self.create_body(kind, customer, product, amount)
-        created = self.answer(self.create(body), status, "POST /invoices")
+        created = self.answer(self.create({**body, **(fields or {})}), status, "POST /invoices")
         if not approve:
             return created
         if kind == "memo" and expected("count.memo-draft-approve") == "client":
@@ -160,6 +167,18 @@ class CountClient(ApiClient[CountCredentials]):
         )
         if response.is_success:
             self.credit.append((invoice_id, memo_id))
+        return response
+
+    def apply_to_invoices(self, memo_id: str, amounts: dict[str, float]) -> httpx.Response:
+        """Apply ``memo_id``'s credit to each invoice of ``amounts`` (invoice id -> amount)."""
+        lines = [{"id": invoice_id, "amount": amount} for invoice_id, amount in amounts.items()]
+        response = self.call(
+            "PATCH",
+            f"/invoices/{memo_id}/apply-credit-to-multiple-invoices",
+            json={"invoices": lines},
+        )
+        if response.is_success:
+            self.credit += [(invoice_id, memo_id) for invoice_id in amounts]
         return response
 
     def remove_credit(self, invoice_id: str, memo_id: str) -> httpx.Response:

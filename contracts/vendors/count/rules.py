@@ -6,6 +6,7 @@ signs every request, tags what the rule creates and cleans it up afterwards.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterable
 from functools import partial
@@ -17,6 +18,7 @@ from contracts.rules import Skipped, rule
 from contracts.rules.paging import MAX_PAGES, assert_each_once, page_count, walk_numbered_pages
 from contracts.vendors.count.checks import resource, rows
 from contracts.vendors.count.client import CountClient
+from contracts.vendors.count.signing import CountSigner
 
 SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
 FACTS = "vendor-facts.md, COUNT"
@@ -92,6 +94,43 @@ def bad_signature(api: CountClient) -> None:
     assert isinstance(body.get("message"), str), f"401 body is {body}"
 
 
+SIGNED_PARTS = (
+    f"{FACTS}: path without /partners and without the query; bodyHash the hex SHA-256 of the "
+    "JSON body for POST/PUT/PATCH, empty otherwise; getcount/count-cli src/partner-mcp/signing.ts"
+)
+
+
+@count_rule("CT-AUTH-SIGNED-ACCEPTED", source=SIGNED_PARTS, writes=True)
+def signed_accepted(api: CountClient) -> None:
+    """Requests signed as COUNT documents are accepted: a GET with a query (its path signed
+    without /partners and without the query, its body hash empty) answers 200, and a POST of a
+    JSON body (signed over the hex SHA-256 of the bytes sent) answers 201."""
+    listed = api.call("GET", "/invoices", params={"limit": 1, "page": 1})
+    expect_status(listed, 200, "a signed GET with a query")
+    email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
+    created = api.call("POST", "/customers", json={"customer": api.tag, "email": email})
+    expect_status(created, 201, "a signed POST of a JSON body")
+
+
+PARTNER_TOKEN = (
+    "https://developers.getcount.com/getting-started/api-access-credentials: data routes carry "
+    "Authorization: Bearer <partner access token>; "
+    "https://developers.getcount.com/api-reference/authorization/exchange-authorization-code: a "
+    "token that is not valid is a 401"
+)
+
+
+@count_rule("CT-AUTH-UNKNOWN-TOKEN", source=PARTNER_TOKEN)
+def unknown_token(api: CountClient) -> None:
+    """A request signed correctly whose Bearer partner access token COUNT never issued is
+    refused: 401 in the expected error body."""
+    credentials = api.credentials
+    other = CountSigner(credentials.client_id, credentials.client_secret, "cpt_not_issued")
+    response = api.call("GET", "/invoices", params={"limit": 1}, auth=other)
+    expect_status(response, 401, "an unknown partner access token")
+    assert_error_body(response.json(), 401)
+
+
 @count_rule("CT-LIST-MEMOS-ONLY", source=f"{SEED}: List credit memos")
 def list_memos_only(api: CountClient) -> None:
     """GET /partners/invoices?invoiceType=memo lists credit memos and nothing else."""
@@ -99,6 +138,38 @@ def list_memos_only(api: CountClient) -> None:
     others = [r["id"] for r in rows(page, "invoices") if r["invoiceType"] != "memo"]
     assert not others, f"invoiceType=memo returned other records: {others[:5]}"
     assert isinstance(page.get("totalRecords"), int), "the page has no totalRecords"
+
+
+MEMO_FILTERS = (
+    f"{SEED}: List credit memos, invoiceType=memo combined with page, limit, isDraft, status, "
+    "customers, date ranges, search"
+)
+
+
+@count_rule("CT-LIST-MEMO-FILTERS-COMBINE", source=MEMO_FILTERS, writes=True)
+def list_memo_filters_combine(api: CountClient) -> None:
+    """invoiceType=memo combines with the other list filters: of a new customer's draft memo
+    (dated 2026-01-15), approved memo (dated 2026-03-10) and invoice, isDraft=true lists the
+    draft memo only; status (the approved memo's) the approved memo only; startDate 2026-03-01
+    the approved memo only, endDate 2026-02-01 the draft only; search by the approved memo's
+    invoiceNumber that memo only."""
+    basics = api.basics()
+    draft = api.record("memo", 5, approve=False, basics=basics)
+    approved = api.record("memo", 5, basics=basics, fields={"date": "2026-03-10"})
+    api.record("invoice", 5, approve=False, basics=basics)
+    cases = (
+        ({"isDraft": "true"}, draft),
+        ({"status": approved.get("status")}, approved),
+        ({"startDate": "2026-03-01"}, approved),
+        ({"endDate": "2026-02-01"}, draft),
+        ({"search": approved.get("invoiceNumber")}, approved),
+    )
+    for params, only in cases:
+        query = {"invoiceType": "memo", "customerUuid": basics[0], "limit": 100, **params}
+        listed = [record.get("id") for record in rows(api.invoices(**query), "invoices")]
+        assert listed == [only["id"]], (
+            f"invoiceType=memo with {params} listed {listed}, not [{only['id']}]"
+        )
 
 
 RECURRING = f"{SEED}: Recurring: credit memos cannot be recurring"
@@ -175,6 +246,33 @@ def memo_linked_at_creation(api: CountClient) -> None:
     after = api.get(invoice["id"])
     assert after.get("openBalance") == 75, (
         f"the invoice's openBalance is {after.get('openBalance')} after a 25 memo was linked"
+    )
+
+
+APPLY_TO_INVOICES = (
+    f"{SEED}: PATCH /partners/invoices/{{uuid}}/apply-credit-to-multiple-invoices, {{uuid}} the "
+    "credit memo, invoices: [{id, amount}] each id a target invoice UUID"
+)
+
+
+@count_rule("CT-APPLY-MEMO-TO-INVOICES", source=APPLY_TO_INVOICES, writes=True)
+def apply_memo_to_invoices(api: CountClient) -> None:
+    """apply-credit-to-multiple-invoices on a memo of 50 applies 20 to an invoice of 30 and 10 to
+    one of 40: read back, their openBalance is 10 and 30 and the memo's remainingCredit 20."""
+    first, second, memo = (
+        api.record("invoice", 30),
+        api.record("invoice", 40),
+        api.record("memo", 50),
+    )
+    applied = api.apply_to_invoices(memo["id"], {first["id"]: 20, second["id"]: 10})
+    assert applied.is_success, f"applying the memo to two invoices answered {applied.status_code}"
+    found = (
+        api.get(first["id"]).get("openBalance"),
+        api.get(second["id"]).get("openBalance"),
+        api.get(memo["id"]).get("remainingCredit"),
+    )
+    assert found == (10, 30, 20), (
+        f"(openBalance, openBalance, remainingCredit) read back are {found}, not (10, 30, 20)"
     )
 
 
@@ -409,6 +507,250 @@ def ambiguous_uuid(api: CountClient) -> None:
         assert response.status_code == 409, f"a duplicated UUID answered {response.status_code}"
     finally:
         api.http.request("POST", api.control_url(f"legacy-duplicates/{record['id']}/migrate"))
+
+
+TIMESTAMP_UNITS = (
+    f"{FACTS}: timestamp units disputed (the docs say seconds, the client sends milliseconds): "
+    "accept both; getcount/count-cli src/partner-mcp/partnerApiClient.ts (Date.now())"
+)
+
+
+@count_rule("CT-TIMESTAMP-MILLISECONDS", source=TIMESTAMP_UNITS)
+def timestamp_milliseconds(api: CountClient) -> None:
+    """A request signed with x-timestamp in Unix milliseconds, as COUNT's client sends it, is
+    accepted as one in seconds is."""
+    millis = api.credentials.signer(clock=lambda: time.time() * 1000)
+    response = api.call("GET", "/invoices", params={"limit": 1}, auth=millis)
+    expect_status(response, 200, "a request whose x-timestamp is in milliseconds")
+
+
+UPLOAD = (
+    f"{SEED}: POST /partners/invoices/{{uuid}}/attachments/upload uploads attachments as "
+    f"multipart, field documents; {FACTS}: multipart bodies, no source says what is hashed"
+)
+
+
+@count_rule("CT-UPLOAD-ATTACHMENTS", source=UPLOAD, writes=True)
+def upload_attachments(api: CountClient) -> None:
+    """A multipart upload of one file in the documents field, signed over the bytes sent, is
+    accepted (any 2xx: the seed gives no status) and answers the record's attachments, that file
+    among them."""
+    draft = api.record("invoice", 5, approve=False)
+    content = f"{api.tag} upload".encode()
+    files = [("documents", ("creditbox-upload.txt", content, "text/plain"))]
+    response = api.call("POST", f"/invoices/{draft['id']}/attachments/upload", files=files)
+    assert response.is_success, f"a signed upload answered {response.status_code}"
+    answered = api.body(response)
+    attachments = answered.get("attachments") if isinstance(answered, dict) else None
+    assert isinstance(attachments, list) and attachments, (
+        f"the upload answered no attachments: {str(answered)[:200]}"
+    )
+
+
+ATTACHMENTS = (
+    f"{SEED}: Attachments and public link, same paths as invoices: POST "
+    '/partners/invoices/{uuid}/attachments JSON {"attachments": [{"url", "title?"}]}; GET '
+    "/partners/invoices/{uuid}/public-link returns publicToken, publicUrl; Audit log: GET "
+    "/partners/invoices/{uuid}/audit-log"
+)
+
+
+@count_rule("CT-MEMO-ATTACHMENTS-AND-LINKS", source=ATTACHMENTS, writes=True)
+def memo_attachments_and_links(api: CountClient) -> None:
+    """On a credit memo's own paths: POST attachments with one {url, title} and one {url} (title
+    optional) is accepted (any 2xx: the seed gives no status) and answers both among the
+    attachments, the first with its title; GET public-link answers a publicToken and a publicUrl;
+    GET audit-log answers 200."""
+    memo = api.record("memo", 5, approve=False)
+    links = [
+        {"url": f"https://creditbox-contracts.example/{api.tag}/a.pdf", "title": api.tag},
+        {"url": f"https://creditbox-contracts.example/{api.tag}/b.pdf"},
+    ]
+    added = api.call("POST", f"/invoices/{memo['id']}/attachments", json={"attachments": links})
+    assert added.is_success, f"adding attachments by URL answered {added.status_code}"
+    answered = api.body(added)
+    shown = answered.get("attachments") if isinstance(answered, dict) else None
+    by_url = {a.get("url"): a for a in shown or [] if isinstance(a, dict)}
+    missing = [link["url"] for link in links if link["url"] not in by_url]
+    assert not missing, f"the attachments answered lack {missing}: {str(answered)[:300]}"
+    title = by_url[links[0]["url"]].get("title")
+    assert title == api.tag, f"the first attachment's title is {title!r}"
+    link = api.expect("GET", f"/invoices/{memo['id']}/public-link", 200)
+    blank = [f for f in ("publicToken", "publicUrl") if not isinstance(link.get(f), str)]
+    assert not blank, f"the public link has no {blank}: {link}"
+    expect_status(api.call("GET", f"/invoices/{memo['id']}/audit-log"), 200, "the memo's audit log")
+
+
+CLIENT_DISCOUNT = "getcount/count-cli src/partner-mcp/schemas/bodies.ts: discount number | string"
+
+
+@count_rule("CT-DISCOUNT-DECIMAL-STRING", source=CLIENT_DISCOUNT, writes=True)
+def discount_decimal_string(api: CountClient) -> None:
+    """A create body's discount may be a decimal string, as COUNT's client sends it: a line of 40
+    less discount "5.50" is a record of total 34.50."""
+    customer, product = api.basics()
+    body, status = api.create_body("invoice", customer, product, 40)
+    created = api.answer(api.create({**body, "discount": "5.50"}), status, 'discount "5.50"')
+    assert created.get("total") == 34.5, f"the record's total is {created.get('total')}"
+
+
+DELETE_DRAFTS = (
+    f"{SEED}: DELETE /partners/invoices/{{uuid}} deletes a credit memo; "
+    f"{FACTS}: DELETE only on drafts"
+)
+
+
+@count_rule("CT-DELETE-DRAFTS-ONLY", source=DELETE_DRAFTS, writes=True)
+def delete_drafts_only(api: CountClient) -> None:
+    """A credit memo draft is deleted (any 2xx; then GET is 404); an approved memo cannot be
+    deleted: DELETE is refused (a 4xx: the sources give no status) and the memo reads back."""
+    draft = api.record("memo", 5, approve=False)
+    deleted = api.delete(draft["id"])
+    assert deleted.is_success, f"deleting a memo draft answered {deleted.status_code}"
+    api.drafts.remove(draft["id"])
+    gone = api.call("GET", f"/invoices/{draft['id']}")
+    assert gone.status_code == 404, f"a deleted memo draft reads back {gone.status_code}"
+    approved = api.record("memo", 5)
+    response = api.delete(approved["id"])
+    assert 400 <= response.status_code < 500, (
+        f"deleting an approved memo answered {response.status_code}"
+    )
+    still = api.call("GET", f"/invoices/{approved['id']}")
+    assert still.status_code == 200, f"the memo reads back {still.status_code} after DELETE"
+
+
+NO_WAY_BACK = f"{FACTS}: lifecycle, no way back to draft"
+
+
+@count_rule("CT-NO-WAY-BACK-TO-DRAFT", source=NO_WAY_BACK, writes=True)
+def no_way_back_to_draft(api: CountClient) -> None:
+    """An approved record does not become a draft again: a PATCH with isDraft true is refused (a
+    4xx) and the record reads back not a draft."""
+    approved = api.record("invoice", 5)
+    response = api.update(approved["id"], {"isDraft": True})
+    assert 400 <= response.status_code < 500, (
+        f"PATCH isDraft true of an approved invoice answered {response.status_code}"
+    )
+    after = api.get(approved["id"])
+    assert after.get("isDraft") is False and after.get("status") != "draft", (
+        f"the approved invoice reads back isDraft={after.get('isDraft')!r}, "
+        f"status {after.get('status')!r}"
+    )
+
+
+CUSTOMER_FIELDS = (
+    f"{CUSTOMERS_PAGE}: mainPhone, website, status (active | inactive), billingAddress and "
+    "shippingAddress {street, city, state, zipCode, country}, contacts [{..., isPrimary}], "
+    "paymentTerm, taxNumber"
+)
+CUSTOMER_FIELDS_SENT = (
+    "mainPhone",
+    "website",
+    "paymentTerm",
+    "taxNumber",
+    "status",
+    "billingAddress",
+    "shippingAddress",
+)
+ADDRESS = {"street": "1 Main St", "city": "Springfield", "state": "IL", "zipCode": "62701"}
+
+
+@count_rule("CT-CUSTOMER-FIELDS-KEPT", source=CUSTOMER_FIELDS, writes=True)
+def customer_fields_kept(api: CountClient) -> None:
+    """A customer created with mainPhone, website, paymentTerm, taxNumber, status inactive,
+    billing and shipping addresses and a primary contact is answered, and read back, with each of
+    them as sent."""
+    contact = f"{api.tag} contact"
+    sent: dict[str, Any] = {
+        "customer": api.tag,
+        "email": f"{uuid.uuid4().hex}@creditbox-contracts.example",
+        "mainPhone": "+1 555 0100",
+        "website": "https://creditbox-contracts.example",
+        "paymentTerm": "Net 30",
+        "taxNumber": "US-12-3456789",
+        "status": "inactive",
+        "billingAddress": {**ADDRESS, "country": "US"},
+        "shippingAddress": {**ADDRESS, "street": "2 Dock Rd", "country": "US"},
+        "contacts": [{"name": contact, "isPrimary": True}],
+    }
+    created = api.expect("POST", "/customers", 201, json=sent)
+    for shown, what in (
+        (created, "answered"),
+        (api.expect("GET", f"/customers/{created['id']}", 200), "read back"),
+    ):
+        differ = {
+            field: shown.get(field)
+            for field in CUSTOMER_FIELDS_SENT
+            if shown.get(field) != sent[field]
+        }
+        contacts = shown.get("contacts") or []
+        primary = [c.get("name") for c in contacts if isinstance(c, dict) and c.get("isPrimary")]
+        if primary != [contact]:
+            differ["contacts"] = contacts
+        assert not differ, f"the customer {what} differs from what was sent: {differ}"
+
+
+CUSTOMER_SEARCH = (
+    "https://developers.getcount.com/rest-api-reference/customers/list-customers: search covers "
+    "name, email and phone"
+)
+
+
+@count_rule("CT-CUSTOMER-SEARCH", source=CUSTOMER_SEARCH, writes=True)
+def customer_search(api: CountClient) -> None:
+    """search finds a customer by part of its name, part of its email and part of its main
+    phone."""
+    name, mail, digits = (uuid.uuid4().hex[:12], uuid.uuid4().hex[:12], str(uuid.uuid4().int)[:9])
+    body = {
+        "customer": f"{api.tag} {name}",
+        "email": f"{mail}@creditbox-contracts.example",
+        "mainPhone": f"+1 {digits}",
+    }
+    created = api.expect("POST", "/customers", 201, json=body)
+    for field, needle in (("name", name), ("email", mail), ("phone", digits)):
+        found = [row.get("id") for row in rows(api.customers(search=needle), "customers")]
+        assert created["id"] in found, f"search by part of its {field} found {found}"
+
+
+RATE_LIMIT = (
+    "https://developers.getcount.com/getting-started/important-note: 100 requests a minute per "
+    "client id, then 429; getcount/count-cli src/partner-mcp/helpers/mcpKnowledge.helper.ts: "
+    "type RATE_LIMITED, a requestId in the body"
+)
+RATE_LIMIT_ON = 2  # requests a minute the rule lets through (COUNT's 100 would spend the budget)
+
+
+@count_rule("CT-RATE-LIMIT-429", source=RATE_LIMIT, writes=True)
+def rate_limit_429(api: CountClient) -> None:
+    """Past its rate limit a client id is answered 429 with Retry-After, and (the client's
+    reading of count.error-body) a body of type RATE_LIMITED with a requestId. On a creditbox
+    sandbox the rule turns a limit of 2 a minute on through the control API, and back off after;
+    elsewhere it skips (it would take 100 requests in a minute)."""
+    if api.tenant() is None:
+        raise Skipped("needs a creditbox sandbox's control API to turn a small rate limit on")
+    faults = f"{api.control}/tenants/{api.tenant()}/faults"
+    before = api.http.request("GET", faults)
+    expect_status(before, 200, "GET faults")
+    limit = {"vendor": "count", "limit": RATE_LIMIT_ON, "window_seconds": 60}
+    settings = {**before.json(), "rate_limits": [limit]}
+    expect_status(api.http.request("PUT", faults, json=settings), 200, "PUT faults")
+    try:
+        answers = [api.call("GET", "/customers", params={"limit": 1}) for _ in range(3)]
+    finally:
+        expect_status(api.http.request("PUT", faults, json=before.json()), 200, "PUT faults")
+    statuses = [answer.status_code for answer in answers]
+    assert statuses == [200, 200, 429], f"three requests over a limit of 2 answered {statuses}"
+    refused = answers[-1]
+    assert (refused.headers.get("Retry-After") or "").isdigit(), (
+        f"the 429 has no Retry-After in seconds: {refused.headers.get('Retry-After')!r}"
+    )
+    body = refused.json() if refused.content else None
+    assert_error_body(body, 429)
+    assert isinstance(body, dict)
+    if expected("count.error-body") != "reference":
+        assert body.get("type") == "RATE_LIMITED" and isinstance(body.get("requestId"), str), (
+            f"the 429 body is not {{type: RATE_LIMITED, requestId}}: {body}"
+        )
 
 
 CLIENT = "getcount/count-cli src/partner-mcp/helpers/mcpPayloadValidation.helper.ts"

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sandbox.errors import VendorError
@@ -153,8 +154,10 @@ class CountShape:
         return CountError(_FRAMEWORK_MESSAGE.get(status) or detail or "Error", status)
 
     def rate_limited(self, retry_after: int) -> VendorError:
-        """COUNT's 429 above 100 requests a minute per client id: ``type: RATE_LIMITED``."""
-        error = CountError(RATE_LIMITED.format(seconds=retry_after), 429, type="RATE_LIMITED")
+        """COUNT's 429 above 100 requests a minute per client id: ``type: RATE_LIMITED`` and a
+        ``requestId``, as COUNT's client reads them."""
+        message = RATE_LIMITED.format(seconds=retry_after)
+        error = CountError(message, 429, type="RATE_LIMITED", requestId=str(uuid.uuid4()))
         return error.retrying_after(retry_after)
 
 

@@ -178,6 +178,8 @@ def _customer_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
         "email": fields.get("email"),
         "main_phone": fields.get("mainPhone"),
         "website": fields.get("website"),
+        "payment_term": fields.get("paymentTerm"),
+        "tax_number": fields.get("taxNumber"),
         "status": fields.get("status") or "active",
         "billing_address": _address(fields.get("billingAddress")),
         "shipping_address": _address(fields.get("shippingAddress")),

@@ -24,6 +24,8 @@ def customer_json(customer: Mapping[str, Any]) -> dict[str, Any]:
         "email": customer.get("email"),
         "mainPhone": customer.get("main_phone"),
         "website": customer.get("website"),
+        "paymentTerm": customer.get("payment_term"),
+        "taxNumber": customer.get("tax_number"),
         "status": customer.get("status") or "active",
         "billingAddress": customer.get("billing_address"),
         "shippingAddress": customer.get("shipping_address"),

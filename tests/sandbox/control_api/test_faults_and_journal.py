@@ -119,7 +119,9 @@ def test_counts_documented_rate_limit_answers_429_with_retry_after(client: TestC
         "message": refused.json()["message"],
         "statusCode": 429,
         "type": "RATE_LIMITED",
+        "requestId": refused.json()["requestId"],
     }
+    assert isinstance(refused.json()["requestId"], str) and refused.json()["requestId"]
     assert 1 <= int(refused.headers["Retry-After"]) <= 60
 
 

@@ -12,6 +12,8 @@ FULL = {
     "email": "ap@acme.example",
     "mainPhone": "+1 555 0100",
     "website": "https://acme.example",
+    "paymentTerm": "Net 30",
+    "taxNumber": "US-12-3456789",
     "status": "inactive",
     "billingAddress": {
         "street": "1 Main St",
