@@ -18,6 +18,9 @@ from contracts.vendors import ADAPTERS
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "traceability.md"
 SCHEMATHESIS_CHECKS = set(CHECKS.get_all_names())
 NOT_A_BEHAVIOUR = "not a behaviour:"
+# a documented behaviour of a route or field the sandbox does not serve yet: nothing to check it
+# against, and no drift of it (the open issue that builds it names it)
+NOT_BUILT = "not built yet:"
 _SPEC_FILE = re.compile(r"`specs/(\w+)\.(?:yaml|graphql)`")
 
 
@@ -36,7 +39,8 @@ class Row:
 
     @property
     def is_behaviour(self) -> bool:
-        return not self.contract.lower().startswith(NOT_A_BEHAVIOUR)
+        """Whether the row states a behaviour the sandbox serves (and so needs a check)."""
+        return not self.contract.lower().startswith((NOT_A_BEHAVIOUR, NOT_BUILT))
 
 
 def rows(text: str) -> list[Row]:

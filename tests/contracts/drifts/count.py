@@ -477,6 +477,36 @@ def _count_memo_type_refused(exchange: Exchange) -> bool:
     return False
 
 
+def _count_customer_uuid_refused(exchange: Exchange) -> bool:
+    """A create that names its customer by ``customerUuid`` is refused, as if the field were
+    unknown (a deployment that wants ``customerId``)."""
+    request = exchange.request if isinstance(exchange.request, dict) else {}
+    if _at(exchange, "POST", "/partners/invoices") and "customerUuid" in request:
+        return _count_refuses(exchange, 400, "customerId: Field required")
+    return False
+
+
+def _count_product_uuid_unknown(exchange: Exchange) -> bool:
+    """A create whose lines name products by UUID answers 404, as if products were looked up by
+    their numeric ids only."""
+    request = exchange.request if isinstance(exchange.request, dict) else {}
+    lines = [line for line in request.get("products") or [] if isinstance(line, dict)]
+    if _at(exchange, "POST", "/partners/invoices") and any("productUuid" in x for x in lines):
+        return _count_refuses(exchange, 404, "Product not found")
+    return False
+
+
+_APPLY = re.compile(r"^/partners/invoices/[^/]+/apply-")
+
+
+def _count_apply_ids_unknown(exchange: Exchange) -> bool:
+    """Apply bodies whose ``id`` values are the records' UUIDs answer 404, as if the deployment
+    looked them up by internal numeric ids."""
+    if exchange.method == "PATCH" and _APPLY.match(exchange.path):
+        return _count_refuses(exchange, 404, "Invoice not found")
+    return False
+
+
 def _count_token_ignored(exchange: Exchange) -> None:
     body = exchange.body
     if exchange.status == 401 and isinstance(body, dict) and body.get("error") == "invalid_token":
@@ -717,7 +747,7 @@ DRIFTS = [
         lambda exchange: None,
         "CT-MEMO-ATTACHMENTS-AND-LINKS",
         _count_attachment_links_refused,
-        rows=("C37", "C38", "C40"),
+        rows=("C37", "C38", "C39", "C40"),
     ),
     Drift(
         "attachment-titles-dropped",
@@ -745,13 +775,40 @@ DRIFTS = [
         rows=("C47",),
     ),
     Drift(
+        "customer-uuid-refused",
+        "count",
+        "a create that names its customer by customerUuid is refused 400",
+        lambda exchange: None,
+        "CT-CREATE-AS-EXPECTED",
+        _count_customer_uuid_refused,
+        rows=("C10",),
+    ),
+    Drift(
+        "product-uuid-unknown",
+        "count",
+        "a create whose lines name products by productUuid answers 404",
+        lambda exchange: None,
+        "CT-CREATE-AS-EXPECTED",
+        _count_product_uuid_unknown,
+        rows=("C11",),
+    ),
+    Drift(
+        "apply-ids-unknown",
+        "count",
+        "apply bodies whose ids are the records' UUIDs answer 404",
+        lambda exchange: None,
+        "CT-APPLY-PARTIAL",
+        _count_apply_ids_unknown,
+        rows=("C30",),
+    ),
+    Drift(
         "memo-type-refused",
         "count",
         "a create with invoiceType memo is refused 400",
         lambda exchange: None,
         "CT-MEMO-LINKED-AT-CREATION",
         _count_memo_type_refused,
-        rows=("P-C24",),
+        rows=("P-C24", "C7"),
     ),
     Drift(
         "ambiguous-uuid-served",
@@ -815,28 +872,14 @@ DRIFTS = [
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
 PENDING_ROWS: frozenset[str] = frozenset(
     {
-        "C7",
-        "C10",
-        "C11",
-        "C12",
-        "C30",
-        "C39",
         "P-C4",
         "P-C6",
-        "P-C8",
-        "P-C9",
         "P-C13",
         "P-C14",
-        "P-C15",
         "P-C18",
         "P-C19",
         "P-C20",
         "P-C21",
         "P-C33",
-        "P-C40",
-        "P-C41",
-        "P-C51",
-        "P-C52",
-        "P-C53",
     }
 )

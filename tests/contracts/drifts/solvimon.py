@@ -406,10 +406,6 @@ DRIFTS = [
 PENDING_ROWS: frozenset[str] = frozenset(
     {
         "P-S3",
-        "P-S8",
-        "P-S10",
-        "P-S11",
-        "P-S16",
         "P-S19",
         "S4",
         "S63",
