@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from specs.readings import Profile, dump_profile
 from tests.contracts import support
 from tests.contracts.drifts import DRIFTS, SAMPLED
 from tests.support.drift_proxy import Drift, drifting
@@ -43,13 +44,27 @@ def upstream() -> Iterator[str]:
 def _run(
     upstream: str, vendor: str, drift: Drift | None, report_dir: Path
 ) -> tuple[int, dict[str, str], int]:
-    """The harness, as a new tenant of ``upstream``, against the proxy in front of it: exit code,
-    outcome per verdict, answers rewritten."""
-    tenant = httpx.post(f"{upstream}/_sandbox/tenants", timeout=30).json()["credentials"][vendor]
+    """The harness, as a new tenant of ``upstream`` (answered in the drift's readings, which the
+    run expects), against the proxy in front of it: exit code, outcome per verdict, answers
+    rewritten."""
+    created = httpx.post(f"{upstream}/_sandbox/tenants", timeout=30).json()
+    expected: list[str] = []
+    if drift and drift.readings:
+        readings = dict(drift.readings)
+        chosen = httpx.put(
+            f"{upstream}/_sandbox/tenants/{created['id']}/profile",
+            json={"readings": readings},
+            timeout=30,
+        )
+        assert chosen.status_code == 200, chosen.text
+        profile = report_dir / "profile.yaml"
+        profile.write_text(dump_profile(Profile.of(readings)), encoding="utf-8")
+        expected = ["--profile", str(profile)]
     with drifting(upstream, drift) as (url, proxy):
         layers = LAYERS or (drift.layers if drift else "rules")
-        args = support.tenant_args(vendor, url, report_dir, tenant, "--allow-writes")
-        done = run_cli([*args, "--layers", layers])
+        credentials = created["credentials"][vendor]
+        args = support.tenant_args(vendor, url, report_dir, credentials, *expected)
+        done = run_cli([*args, "--allow-writes", "--layers", layers])
     assert done.returncode in (0, 1), done.stderr[-2000:]
     outcomes = {found[1]: found[0] for found in _VERDICT.findall(done.stdout)}
     return done.returncode, outcomes, proxy.rewritten

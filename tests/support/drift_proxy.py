@@ -61,8 +61,11 @@ class Drift:
     rewrite_request: Callable[[Any], Any] | None = None
     # the rows of docs/traceability.md whose behaviour this drift breaks: each names seen_by
     rows: tuple[str, ...] = ()
-    # the harness's layers that must see it (make soak runs every drift with both)
+    # the harness's layers that must see it
     layers: str = "rules"
+    # the readings of disputed points the deployment speaks and the run expects ((point,
+    # reading), …): a drift of a reading other than the default is a drift under that reading
+    readings: tuple[tuple[str, str], ...] = ()
 
 
 def _json(content: bytes) -> Any:
