@@ -15,7 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -41,6 +41,7 @@ class Exchange:
     request: Any  # the JSON request body, or None
     status: int
     body: Any
+    headers: dict[str, str] = field(default_factory=dict)  # the request's, names in lower case
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,8 @@ class DriftProxy:
         if not mount or not request.url.path.startswith(mount + "/"):
             return None
         path = request.url.path[len(mount) :]
-        return Exchange(request.method, path, dict(request.query_params), _json(content), 0, None)
+        query, headers = dict(request.query_params), dict(request.headers)
+        return Exchange(request.method, path, query, _json(content), 0, None, headers)
 
     def _rewritten_request(self, content: bytes, rewrite: Callable[[Any], Any]) -> bytes:
         """``content`` as the drift reads it (unchanged if it is not JSON or stays the same)."""

@@ -147,6 +147,14 @@ def _count_body_hash_differs(exchange: Exchange) -> bool:
     return False
 
 
+def _count_millisecond_timestamps_refused(exchange: Exchange) -> bool:
+    """A deployment that reads x-timestamp in seconds only: one in milliseconds is far outside
+    its window."""
+    if len(exchange.headers.get("x-timestamp", "")) >= 13:
+        return _count_refuses(exchange, 401, "Request timestamp is outside the allowed window")
+    return False
+
+
 def _count_upload_refused(exchange: Exchange) -> bool:
     if exchange.method == "POST" and exchange.path.endswith("/attachments/upload"):
         return _count_refuses(exchange, 401, "Invalid signature")
@@ -562,6 +570,15 @@ def _count_memo_lines_refused(exchange: Exchange) -> bool:
 
 DRIFTS = [
     Drift(
+        "millisecond-timestamps-refused",
+        "count",
+        "an x-timestamp in milliseconds is refused 401 as outside the window",
+        lambda exchange: None,
+        "CT-TIMESTAMP-MILLISECONDS",
+        _count_millisecond_timestamps_refused,
+        rows=("P-C6",),
+    ),
+    Drift(
         "wrapped-lists-bare",
         "count",
         "under the wrapped envelope, list bodies come bare",
@@ -958,7 +975,6 @@ DRIFTS = [
 PENDING_ROWS: frozenset[str] = frozenset(
     {
         "P-C4",
-        "P-C6",
         "P-C19",
     }
 )
