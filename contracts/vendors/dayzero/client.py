@@ -38,6 +38,7 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
 
     vendor = "dayzero"
     root = "/api/v1"
+    tenant_field = "token"
 
     def __init__(
         self,
@@ -210,7 +211,14 @@ class DayZeroSession(RecordedSession[DayZeroCredentials]):
         """The client of a rule (of the second business, with its ``credentials``)."""
         second = None if credentials else (lambda: self._as_other_business(tag))
         own = credentials or self.credentials
-        return DayZeroClient(self.http, own, tag=tag, tag_memos=True, other_business=second)
+        return DayZeroClient(
+            self.http,
+            own,
+            tag=tag,
+            tag_memos=True,
+            other_business=second,
+            control=self.control_url,
+        )
 
     def _as_other_business(self, tag: str) -> DayZeroClient:
         api = self.client(tag, self.other or self._sandbox_tenant())
