@@ -111,7 +111,8 @@ LIST_PAGE_FIELDS = (
 @dayzero_rule("DZ-LIST-PAGE-SHAPE", source=LIST_PAGE_FIELDS)
 def list_page_shape(api: DayZeroClient) -> None:
     """Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev (and
-    has_more); total is null unless include_total_count=true asks for it."""
+    has_more, which paging forward says what has_next says); limit is the page size asked for;
+    total is null unless include_total_count=true asks for it."""
     page = api.memos(limit=5)
     missing = {"items", "has_next", "has_prev"} - page.keys()
     assert not missing, f"the page lacks required {sorted(missing)}"
@@ -119,6 +120,11 @@ def list_page_shape(api: DayZeroClient) -> None:
     assert not unknown, f"the page has undocumented keys {sorted(unknown)}"
     assert isinstance(page["has_next"], bool) and isinstance(page["has_prev"], bool)
     assert len(page["items"]) <= 5, f"limit=5 returned {len(page['items'])} items"
+    assert page.get("limit") in (None, 5), f"limit=5 gave a page that says limit {page['limit']}"
+    if "has_more" in page:  # paging forward, the guide's has_more is the seed's has_next
+        assert page["has_more"] == page["has_next"], (
+            f"has_more is {page['has_more']} but has_next is {page['has_next']}"
+        )
     assert page.get("total") is None, (
         f"total is {page.get('total')!r} though include_total_count was not asked for"
     )
