@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from contracts.http import Limits
-from contracts.rules import catalogue, run_rules
+from contracts.rules import Rule, catalogue, run_rules
 from contracts.vendors.dayzero.client import DayZeroCredentials, DayZeroSession
 from sandbox.embedded import EmbeddedSandbox
 from tests.support.clients import DEMO_BUSINESS_ID, DEMO_TOKEN
@@ -23,7 +23,7 @@ def _session(base_url: str, transport: httpx.BaseTransport | None = None) -> Day
     return DayZeroSession(base_url, credentials, limits, "run", transport=transport)
 
 
-def _rules(ids: list[str]) -> list:
+def _rules(ids: list[str]) -> list[Rule]:
     return [rule for rule in catalogue("dayzero") if rule.id in ids]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Callable
 from typing import Any
 
 from contracts.checks import JSON, every_object
@@ -62,7 +63,9 @@ def _listing(exchange: Exchange) -> bool:
     return exchange.method == "GET" and exchange.path == LIST and exchange.status == 200
 
 
-def _answered(method: str, path: str | re.Pattern[str], before: int, after: int, body: Any):
+def _answered(
+    method: str, path: str | re.Pattern[str], before: int, after: int, body: Any
+) -> Callable[[Exchange], None]:
     """The answer ``before`` to ``method`` on ``path`` turned into ``after`` with ``body``."""
 
     def rewrite(exchange: Exchange) -> None:
