@@ -107,8 +107,12 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
         return self.expect("GET", f"/credit-memos/{memo_id}", 200)
 
     def memos(self, **params: Any) -> dict[str, Any]:
-        """One page of the memo list."""
-        return self.expect("GET", "/credit-memos", 200, params=params)
+        """One page of the memo list (a page without its ``items`` list fails the step)."""
+        page = self.expect("GET", "/credit-memos", 200, params=params)
+        assert isinstance(page, dict) and isinstance(page.get("items"), list), (
+            f"the list answered no items list: {str(page)[:200]}"
+        )
+        return page
 
     def issue(self, memo_id: str) -> httpx.Response:
         return self.call("POST", f"/credit-memos/{memo_id}/issue")
