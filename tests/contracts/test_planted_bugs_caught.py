@@ -111,5 +111,8 @@ def test_a_target_answering_nonsense_fails_rules_instead_of_crashing() -> None:
         transport=maintenance,
     )
     verdicts = run_rules(catalogue("dayzero"), session, allow_writes=True)
-    assert {verdict.outcome for verdict in verdicts} == {"fail"}
+    # the rules that provoke a rate limit or a fault need a sandbox's control API: none here
+    on_sandbox = {v.id for v in verdicts if v.outcome == "skip" and "sandbox targets" in v.reason}
+    assert on_sandbox <= {"DZ-RATE-LIMITED-429", "DZ-SERVICE-UNAVAILABLE-503"}
+    assert {verdict.outcome for verdict in verdicts if verdict.id not in on_sandbox} == {"fail"}
     assert any("could not complete" in verdict.reason for verdict in verdicts)

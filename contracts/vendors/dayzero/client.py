@@ -38,6 +38,7 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
 
     vendor = "dayzero"
     root = "/api/v1"
+    tenant_field = "token"
 
     def __init__(
         self,
@@ -106,8 +107,12 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
         return self.expect("GET", f"/credit-memos/{memo_id}", 200)
 
     def memos(self, **params: Any) -> dict[str, Any]:
-        """One page of the memo list."""
-        return self.expect("GET", "/credit-memos", 200, params=params)
+        """One page of the memo list (a page without its ``items`` list fails the step)."""
+        page = self.expect("GET", "/credit-memos", 200, params=params)
+        assert isinstance(page, dict) and isinstance(page.get("items"), list), (
+            f"the list answered no items list: {str(page)[:200]}"
+        )
+        return page
 
     def issue(self, memo_id: str) -> httpx.Response:
         return self.call("POST", f"/credit-memos/{memo_id}/issue")
@@ -210,7 +215,14 @@ class DayZeroSession(RecordedSession[DayZeroCredentials]):
         """The client of a rule (of the second business, with its ``credentials``)."""
         second = None if credentials else (lambda: self._as_other_business(tag))
         own = credentials or self.credentials
-        return DayZeroClient(self.http, own, tag=tag, tag_memos=True, other_business=second)
+        return DayZeroClient(
+            self.http,
+            own,
+            tag=tag,
+            tag_memos=True,
+            other_business=second,
+            control=self.control_url,
+        )
 
     def _as_other_business(self, tag: str) -> DayZeroClient:
         api = self.client(tag, self.other or self._sandbox_tenant())

@@ -7,6 +7,7 @@ which tags what the rule creates and cleans it up afterwards.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -110,7 +111,8 @@ LIST_PAGE_FIELDS = (
 @dayzero_rule("DZ-LIST-PAGE-SHAPE", source=LIST_PAGE_FIELDS)
 def list_page_shape(api: DayZeroClient) -> None:
     """Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev (and
-    has_more); total is null unless include_total_count=true asks for it."""
+    has_more, which paging forward says what has_next says); limit is the page size asked for;
+    total is null unless include_total_count=true asks for it."""
     page = api.memos(limit=5)
     missing = {"items", "has_next", "has_prev"} - page.keys()
     assert not missing, f"the page lacks required {sorted(missing)}"
@@ -118,6 +120,11 @@ def list_page_shape(api: DayZeroClient) -> None:
     assert not unknown, f"the page has undocumented keys {sorted(unknown)}"
     assert isinstance(page["has_next"], bool) and isinstance(page["has_prev"], bool)
     assert len(page["items"]) <= 5, f"limit=5 returned {len(page['items'])} items"
+    assert page.get("limit") in (None, 5), f"limit=5 gave a page that says limit {page['limit']}"
+    if "has_more" in page:  # paging forward, the guide's has_more is the seed's has_next
+        assert page["has_more"] == page["has_next"], (
+            f"has_more is {page['has_more']} but has_next is {page['has_next']}"
+        )
     assert page.get("total") is None, (
         f"total is {page.get('total')!r} though include_total_count was not asked for"
     )
@@ -460,3 +467,237 @@ def tenant_isolation(api: DayZeroClient) -> None:
     assert response.status_code == 404, f"another business's memo answered {response.status_code}"
     listed = api.memos(search=foreign["number"])
     assert foreign["id"] not in {memo["id"] for memo in listed["items"]}, "it is listed"
+
+
+LIMIT_RANGE = f"{SEED_LIST}: limit, default 50; {PAGINATION_GUIDE}: limit 1-1000 (default 50)"
+
+
+@dayzero_rule("DZ-LIMIT-1-TO-1000", source=LIMIT_RANGE)
+def limit_range(api: DayZeroClient) -> None:
+    """limit is 1 to 1000: 0 and 1001 are refused with 422, 1000 is served; without it a page
+    holds at most 50 memos and says limit 50."""
+    for limit in (0, 1001):
+        response = api.call("GET", "/credit-memos", params={"limit": limit})
+        expect_status(response, 422, f"limit={limit}")
+        assert isinstance(response.json().get("detail"), list), f"422 body is {response.text[:200]}"
+    widest = api.memos(limit=1000)
+    assert len(widest["items"]) <= 1000, f"limit=1000 returned {len(widest['items'])} items"
+    default = api.memos()
+    assert len(default["items"]) <= 50, f"the default page holds {len(default['items'])} memos"
+    assert default.get("limit") in (None, 50), f"the default page says limit {default['limit']}"
+
+
+REMAINING_FILTER = (
+    f"{SEED_LIST}: has_remaining_balance, default False: only memos with remaining balance"
+)
+
+
+@dayzero_rule("DZ-FILTER-REMAINING-BALANCE", source=REMAINING_FILTER, writes=True)
+def remaining_balance_filter(api: DayZeroClient) -> None:
+    """has_remaining_balance=true lists only memos with amount_remaining above zero (an issued
+    memo, not a fully applied one); without it both are listed."""
+    spent = applied_memo(api, 5000, 3000, 3000)[0]
+    kept = api.issued_memo(spent["customer_id"], 1000)
+    customer = spent["customer_id"]
+
+    def listed(**query: Any) -> list[str]:
+        return walk(
+            api,
+            api.memos(customer_id=customer, **query, limit=2),
+            50,
+            customer_id=customer,
+            **query,
+        )[0]
+
+    everything = listed()
+    assert {spent["id"], kept["id"]} <= set(everything), (
+        "without has_remaining_balance the list left out a memo (its default is false)"
+    )
+    with_balance = listed(has_remaining_balance="true")
+    assert kept["id"] in with_balance, "has_remaining_balance=true left out an issued memo"
+    assert spent["id"] not in with_balance, (
+        "has_remaining_balance=true listed a fully applied memo (amount_remaining 0)"
+    )
+
+
+def _own_memos(api: DayZeroClient, amounts: tuple[int, ...]) -> tuple[str, list[dict[str, Any]]]:
+    """A new customer with a draft memo of each of ``amounts``, created in that order."""
+    customer = api.customer()["id"]
+    return customer, [api.memo(customer, cents) for cents in amounts]
+
+
+LIST_ORDER = f"{PAGINATION_GUIDE}: sort_by (default created_at), descending (default true)"
+
+
+@dayzero_rule("DZ-LIST-ORDER", source=LIST_ORDER, writes=True)
+def list_order(api: DayZeroClient) -> None:
+    """The list is newest first by default (sort_by created_at, descending true); sort_by=amount
+    orders by amount, largest first, and descending=false turns either order round."""
+    customer, _ = _own_memos(api, (300, 100, 200))
+
+    def page(**query: Any) -> list[dict[str, Any]]:
+        return api.memos(customer_id=customer, limit=10, **query)["items"]
+
+    def assert_ordered(
+        items: list[dict[str, Any]], field: str, descending: bool, what: str
+    ) -> None:
+        values = [memo[field] for memo in items]
+        assert len(values) == 3, f"{what}: listed {len(values)} of the customer's 3 memos"
+        assert values == sorted(values, reverse=descending), f"{what}: {field} in order {values}"
+
+    assert_ordered(page(), "created_at", True, "the default order")
+    assert_ordered(page(descending="false"), "created_at", False, "descending=false")
+    assert_ordered(page(sort_by="amount"), "amount", True, "sort_by=amount")
+    ascending = page(sort_by="amount", descending="false")
+    assert_ordered(ascending, "amount", False, "sort_by=amount&descending=false")
+
+
+DIRECTION = f"{PAGINATION_GUIDE}: direction (next | prev)"
+
+
+@dayzero_rule("DZ-PAGINATION-DIRECTION", source=DIRECTION, writes=True)
+def pagination_direction(api: DayZeroClient) -> None:
+    """direction=prev pages back from a cursor (the memos before it, in the list's order);
+    direction=next pages on from it."""
+    customer, _ = _own_memos(api, (101, 102, 103, 104))
+    query = {"customer_id": customer}
+    page = api.memos(**query, limit=1)
+    ids = [memo["id"] for memo in page["items"]]
+    for _ in range(2):  # on to the third memo, one a page
+        assert page["has_next"] and page["next_cursor"], f"the walk stopped after {len(ids)}"
+        page = api.memos(**query, limit=1, cursor=page["next_cursor"])
+        ids += [memo["id"] for memo in page["items"]]
+    after_third = page["next_cursor"]
+    assert len(ids) == 3 and after_third, "the third memo's page has no next_cursor"
+    back = api.memos(**query, limit=2, cursor=after_third, direction="prev")
+    assert [memo["id"] for memo in back["items"]] == ids[:2], (
+        "direction=prev from the third memo's cursor did not list the two memos before it, in "
+        f"the list's order: {[memo['id'] for memo in back['items']]}, expected {ids[:2]}"
+    )
+    on = api.memos(**query, limit=2, cursor=after_third, direction="next")
+    assert len(on["items"]) == 1 and on["items"][0]["id"] not in ids, (
+        "direction=next from the third memo's cursor did not list the fourth memo"
+    )
+
+
+REASON_CODES = (
+    f"{CREATE_PAGE}: reason returned_goods, damaged_goods, service_issue, pricing_error, "
+    f"billing_adjustment, goodwill, duplicate_charge, other; {SEED_ISSUE}: reason (e.g. refund)"
+)
+REASONS = (
+    "returned_goods",
+    "damaged_goods",
+    "service_issue",
+    "pricing_error",
+    "billing_adjustment",
+    "goodwill",
+    "duplicate_charge",
+    "other",
+    "refund",
+)
+
+
+@dayzero_rule("DZ-REASON-CODES", source=REASON_CODES, writes=True)
+def reason_codes(api: DayZeroClient) -> None:
+    """A memo can be created with each documented reason code and keeps it, with a
+    human-readable reason_display; a reason outside them is a 422."""
+    customer = api.customer()["id"]
+    for reason in REASONS:
+        memo = api.memo(customer, 100, reason=reason)
+        assert memo["reason"] == reason, (
+            f"a memo created with reason {reason} says {memo['reason']!r}"
+        )
+        assert isinstance(memo["reason_display"], str) and memo["reason_display"], (
+            f"reason {reason} has reason_display {memo['reason_display']!r}"
+        )
+    body = {"customer_id": customer, "amount_cents": 100, "reason": "not_a_reason"}
+    expect_status(api.call("POST", "/credit-memos", json=body), 422, "reason=not_a_reason")
+
+
+INVOICES_GUIDE = "https://www.ondayzero.com/docs/guides/invoices"
+INVOICE_FINALIZE = f"{INVOICES_GUIDE}: invoices are created, and finalize assigns the number"
+
+
+@dayzero_rule("DZ-INVOICE-FINALIZE-NUMBERS", source=INVOICE_FINALIZE, writes=True)
+def invoice_finalize_numbers(api: DayZeroClient) -> None:
+    """A created invoice is a draft that can be read back; finalizing it assigns its number and
+    opens it."""
+    created = api.invoice(api.customer()["id"], 2500)
+    assert created["status"] == "draft", f"a new invoice has status {created['status']!r}"
+    assert api.get_invoice(created["id"])["id"] == created["id"], "the invoice reads back another"
+    assert not created.get("number"), f"a draft invoice already has number {created['number']!r}"
+    final = api.expect("POST", f"/invoices/{created['id']}/finalize", 201)
+    assert isinstance(final.get("number"), str) and final["number"], (
+        f"finalize assigned no number: {final.get('number')!r}"
+    )
+    assert final["status"] == "open", f"a finalized invoice has status {final['status']!r}"
+    assert api.get_invoice(created["id"])["number"] == final["number"], "the number did not stay"
+
+
+CUSTOMERS = (
+    "https://www.ondayzero.com/docs/guides/customers; "
+    "https://www.ondayzero.com/docs/reference/customers/create-customer"
+)
+
+
+@dayzero_rule("DZ-CUSTOMER-READ-BACK", source=CUSTOMERS, writes=True)
+def customer_read_back(api: DayZeroClient) -> None:
+    """A created customer reads back by its id with the name it was given."""
+    created = api.customer(f"{api.tag} customer")
+    fetched = api.expect("GET", f"/customers/{created['id']}", 200)
+    assert (fetched["id"], fetched["name"]) == (created["id"], f"{api.tag} customer"), (
+        f"the customer reads back as {fetched.get('id')!r} named {fetched.get('name')!r}"
+    )
+
+
+ERROR_GUIDE = "https://www.ondayzero.com/docs/guides/error-handling"
+ON_SANDBOX = "a deployment's rate limit and faults cannot be provoked safely: sandbox targets only"
+
+
+def _with_faults(api: DayZeroClient, settings: dict[str, Any], step: Callable[[], None]) -> None:
+    """``step`` run while the sandbox tenant's fault settings are ``settings``; its own settings
+    are put back afterwards. Skipped on any target that is no creditbox sandbox."""
+    tenant = api.tenant()
+    if tenant is None:
+        raise Skipped(ON_SANDBOX)
+    url = f"{api.control}/tenants/{tenant}/faults"
+    before = api.http.request("GET", url)
+    expect_status(before, 200, f"GET {url}")
+    expect_status(api.http.request("PUT", url, json=settings), 200, f"PUT {url}")
+    try:
+        step()
+    finally:
+        expect_status(api.http.request("PUT", url, json=before.json()), 200, f"PUT {url} back")
+
+
+@dayzero_rule("DZ-RATE-LIMITED-429", source=f"{ERROR_GUIDE}: 429 Rate Limited", writes=True)
+def rate_limited(api: DayZeroClient) -> None:
+    """Past the rate limit, a request is refused with 429 in DayZero's {detail} body (on a
+    creditbox sandbox, whose tenant is given a limit of one request a minute)."""
+
+    def past_the_limit() -> None:
+        expect_status(api.call("GET", "/credit-memos", params={"limit": 1}), 200, "the first")
+        assert_refused(api.call("GET", "/credit-memos", params={"limit": 1}), 429, "the second")
+
+    limit = {"vendor": "dayzero", "limit": 1, "window_seconds": 60}
+    _with_faults(api, {"rate_limits": [limit]}, past_the_limit)
+
+
+@dayzero_rule("DZ-SERVICE-UNAVAILABLE-503", source=f"{ERROR_GUIDE}: 500, 503", writes=True)
+def service_unavailable(api: DayZeroClient) -> None:
+    """A service in maintenance answers 503, and a server fault 500 (on a creditbox sandbox,
+    whose tenant's fault rules make them), with no change made."""
+    customer = api.customer()["id"]
+    route = "/api/v1/customers"
+
+    def faulted(status: int) -> Callable[[], None]:
+        def step() -> None:
+            response = api.call("POST", "/customers", json={"name": api.tag})
+            expect_status(response, status, f"POST /customers in a {status} fault")
+
+        return step
+
+    for status in (503, 500):
+        fault = {"vendor": "dayzero", "method": "POST", "route": route, "error_rate": 1}
+        _with_faults(api, {"rules": [{**fault, "error_status": status}]}, faulted(status))
+    assert api.expect("GET", f"/customers/{customer}", 200)["id"] == customer
