@@ -241,6 +241,23 @@ def _dz_wrapped(exchange: Exchange) -> None:
         exchange.body = {"success": True, "message": "OK", "code": "success", "data": exchange.body}
 
 
+def _dz_unwrapped_lists(exchange: Exchange) -> None:
+    """Where the wrapped reading is expected, the list comes bare."""
+    body = exchange.body
+    if exchange.path == "/api/v1/credit-memos" and isinstance(body, dict) and "data" in body:
+        exchange.body = body["data"]
+
+
+def _dz_business_header_required(exchange: Exchange) -> bool:
+    """A call without ``x-business-id`` is refused as if the header were required."""
+    if "x-business-id" in exchange.headers or "authorization" not in exchange.headers:
+        return False
+    exchange.status = 422
+    missing = {"loc": ["header", "x-business-id"], "msg": "Field required", "type": "missing"}
+    exchange.body = {"detail": [missing]}
+    return True
+
+
 def _dz_credit_ignored_by_invoice(exchange: Exchange) -> None:
     """An invoice's amount_due leaves the credit applied to it out."""
     if exchange.method == "GET" and exchange.path.startswith("/api/v1/invoices/"):
@@ -305,6 +322,24 @@ def _dz_draft_invoices_not_stored(exchange: Exchange) -> None:
 
 
 DRIFTS = [
+    Drift(
+        "wrapped-lists-bare",
+        "dayzero",
+        "under the wrapped envelope, the memo list comes bare",
+        _dz_unwrapped_lists,
+        "dayzero_envelope_as_expected",
+        rows=("P-D11",),
+        readings=(("dayzero.envelope", "wrapped"),),
+    ),
+    Drift(
+        "business-header-required",
+        "dayzero",
+        "a call without x-business-id is refused 422, as if the header were required",
+        lambda exchange: None,
+        "DZ-BUSINESS-HEADER-AS-EXPECTED",
+        _dz_business_header_required,
+        rows=("P-D3", "P-D4"),
+    ),
     Drift(
         "remaining-off-by-one",
         "dayzero",
@@ -744,10 +779,4 @@ DRIFTS = [
 ]
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
-PENDING_ROWS: frozenset[str] = frozenset(
-    {
-        "P-D3",
-        "P-D4",
-        "P-D11",
-    }
-)
+PENDING_ROWS: frozenset[str] = frozenset()
