@@ -138,6 +138,17 @@ def _solvimon_on_hold_page_spelling(request: Any) -> Any:
     return read
 
 
+def _solvimon_on_hold_schema_spelling(request: Any) -> Any:
+    """Where the seed page's spelling is expected, the body's flag is read as the schema spells
+    it: ``forceInitOnHold`` is ignored."""
+    if not isinstance(request, dict):
+        return request
+    read = {key: value for key, value in request.items() if key != "forceInitOnHold"}
+    if "force_init_on_hold" in read:
+        read["forceInitOnHold"] = read.pop("force_init_on_hold")
+    return read
+
+
 def _solvimon_timestamps_read_backwards(request: Any) -> Any:
     """delivery_date must carry milliseconds and may not be in whole seconds."""
     if not isinstance(request, dict) or not isinstance(request.get("delivery_date"), str):
@@ -340,6 +351,16 @@ DRIFTS = [
         "SV-ON-HOLD-AS-EXPECTED",
         rewrite_request=_solvimon_on_hold_page_spelling,
         rows=("S11", "P-S2", "P-S4"),
+    ),
+    Drift(
+        "page-spelling-ignored",
+        "solvimon",
+        "under the seed page's spelling, forceInitOnHold is ignored and force_init_on_hold read",
+        lambda exchange: None,
+        "SV-ON-HOLD-AS-EXPECTED",
+        rewrite_request=_solvimon_on_hold_schema_spelling,
+        rows=("P-S3",),
+        readings=(("solvimon.on-hold-field", "reference-page"),),
     ),
     Drift(
         "timestamps-read-backwards",
