@@ -127,6 +127,18 @@ def missing_key(api: SolvimonClient) -> None:
     assert {"type", "code", "message"} <= set(body), f"401 body is {body}"
 
 
+@solvimon_rule("SV-AUTH-UNKNOWN-BEARER-401", source=AUTHENTICATION)
+def unknown_bearer(api: SolvimonClient) -> None:
+    """Authorization: Bearer is a way in of its own: a token no one issued, without an API key,
+    is refused with 401 {type, code, message}, not ignored and not read as a malformed request.
+    (The harness holds no user token, so it cannot show a good one let in.)"""
+    forged = {"Authorization": f"Bearer creditbox-{uuid.uuid4().hex}"}
+    response = api.http.request("GET", api.url("/invoices"), params={"limit": 1}, headers=forged)
+    assert response.status_code == 401, f"an unknown Bearer token answered {response.status_code}"
+    body = response.json()
+    assert {"type", "code", "message"} <= set(body), f"401 body is {body}"
+
+
 PLATFORM_HEADER = f"{SEED}: Headers: x-platform-id; {FACTS}: x-platform-id picks the platform"
 
 

@@ -149,6 +149,21 @@ def _solvimon_on_hold_schema_spelling(request: Any) -> Any:
     return read
 
 
+def _solvimon_bearer_ignored(exchange: Exchange) -> None:
+    """A Bearer token is not looked at: a request with one and no API key is served as if it
+    were the caller's list of nothing."""
+    bearer = exchange.headers.get("authorization", "").lower().startswith("bearer ")
+    if exchange.status == 401 and bearer and "x-api-key" not in exchange.headers:
+        exchange.status, exchange.body = 200, {"data": [], "total": 0}
+
+
+def _solvimon_server_error_for_unknown_ids(exchange: Exchange) -> None:
+    """An invoice the deployment does not know is a 500, where Solvimon answers 404."""
+    if exchange.method == "GET" and exchange.status == 404 and "/invoices/" in exchange.path:
+        exchange.status = 500
+        exchange.body = {"type": "API_ERROR", "code": "INTERNAL_ERROR", "message": "internal"}
+
+
 def _solvimon_timestamps_read_backwards(request: Any) -> Any:
     """delivery_date must carry milliseconds and may not be in whole seconds."""
     if not isinstance(request, dict) or not isinstance(request.get("delivery_date"), str):
@@ -363,6 +378,23 @@ DRIFTS = [
         readings=(("solvimon.on-hold-field", "reference-page"),),
     ),
     Drift(
+        "bearer-ignored",
+        "solvimon",
+        "a request with an unknown Bearer token and no API key answers 200",
+        _solvimon_bearer_ignored,
+        "SV-AUTH-UNKNOWN-BEARER-401",
+        rows=("S4",),
+    ),
+    Drift(
+        "unknown-invoice-is-500",
+        "solvimon",
+        "reading an invoice the deployment does not know answers 500",
+        _solvimon_server_error_for_unknown_ids,
+        "ST101",
+        rows=("S63",),
+        layers="rules,schema",
+    ),
+    Drift(
         "timestamps-read-backwards",
         "solvimon",
         "delivery_date in whole seconds is refused and one with milliseconds is taken",
@@ -426,9 +458,6 @@ DRIFTS = [
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
 PENDING_ROWS: frozenset[str] = frozenset(
     {
-        "P-S3",
         "P-S19",
-        "S4",
-        "S63",
     }
 )
