@@ -435,6 +435,39 @@ def credit_and_copy(api: SolvimonClient) -> None:
         assert made["status"] != "FINAL", f"the {what} {made['id']} is FINAL by default"
 
 
+GRACE = "https://docs.solvimon.com/docs/invoice-lifecycle: an 8-hour grace period by default"
+GRACE_HOURS = 8
+
+
+@solvimon_rule("SV-DRAFT-FINAL-AFTER-GRACE", source=GRACE, writes=True)
+def draft_final_after_grace(api: SolvimonClient) -> None:
+    """A DRAFT invoice not on hold is still a draft a minute before its 8-hour grace period ends
+    and FINAL a minute after. Only a creditbox sandbox's test clock shows it within a run (it
+    moves the tenant's clock forward, so it runs after every rule that seeds a draft); on any
+    other target it skips."""
+    if not api.on_sandbox():
+        raise Skipped("needs a creditbox sandbox's test clock: the grace period is 8 hours")
+    draft = api.open_invoice()
+    assert draft.get("status") == "DRAFT", f"the seeded invoice is {draft.get('status')}"
+    advance = f"{api.control}/tenants/{api.tenant()}/clock/advance"
+    expect_status(
+        api.http.request("POST", advance, json={"hours": GRACE_HOURS - 1, "minutes": 59}),
+        200,
+        "advancing the clock",
+    )
+    before = api.invoice(draft["id"])
+    assert before.get("status") == "DRAFT", (
+        f"a minute before its grace period ends the draft is {before.get('status')}"
+    )
+    expect_status(
+        api.http.request("POST", advance, json={"minutes": 2}), 200, "advancing the clock"
+    )
+    after = api.invoice(draft["id"])
+    assert after.get("status") == "FINAL", (
+        f"a minute after its grace period ended the draft is {after.get('status')}"
+    )
+
+
 QUERY_PARAMETERS = "docs.solvimon.com/docs/query-parameters (filtering, ordering, pagination)"
 PAGE_LIMIT = 2  # small pages, so that a few invoices already cross page boundaries
 

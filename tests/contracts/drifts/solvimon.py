@@ -164,6 +164,14 @@ def _solvimon_server_error_for_unknown_ids(exchange: Exchange) -> None:
         exchange.body = {"type": "API_ERROR", "code": "INTERNAL_ERROR", "message": "internal"}
 
 
+def _solvimon_drafts_final_at_once(exchange: Exchange) -> None:
+    """No grace period: a draft not on hold reads FINAL as soon as it exists."""
+    if exchange.method == "GET" and "/invoices/" in exchange.path:
+        for invoice in every_object(exchange.body):
+            if invoice.get("status") == "DRAFT" and invoice.get("on_hold") is False:
+                invoice["status"] = "FINAL"
+
+
 def _solvimon_timestamps_read_backwards(request: Any) -> Any:
     """delivery_date must carry milliseconds and may not be in whole seconds."""
     if not isinstance(request, dict) or not isinstance(request.get("delivery_date"), str):
@@ -395,6 +403,14 @@ DRIFTS = [
         layers="rules,schema",
     ),
     Drift(
+        "drafts-final-at-once",
+        "solvimon",
+        "a draft not on hold reads FINAL at once, with no grace period",
+        _solvimon_drafts_final_at_once,
+        "SV-DRAFT-FINAL-AFTER-GRACE",
+        rows=("P-S19",),
+    ),
+    Drift(
         "timestamps-read-backwards",
         "solvimon",
         "delivery_date in whole seconds is refused and one with milliseconds is taken",
@@ -456,8 +472,4 @@ DRIFTS = [
 ]
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
-PENDING_ROWS: frozenset[str] = frozenset(
-    {
-        "P-S19",
-    }
-)
+PENDING_ROWS: frozenset[str] = frozenset()
