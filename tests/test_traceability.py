@@ -134,6 +134,18 @@ def test_every_rule_and_invariant_the_traceability_page_names_exists() -> None:
     assert not missing, missing
 
 
+def test_every_rule_and_invariant_is_named_by_a_row() -> None:
+    """A check no row names checks a behaviour the page does not trace to its source."""
+    for adapter in ADAPTERS.values():
+        importlib.import_module(adapter.rules)
+    rule_ids = {rule.id for rules in CATALOGUE.values() for rule in rules}
+    invariant_names = {name for adapter in ADAPTERS.values() for name in adapter.checks.statements}
+    text = (ROOT / "docs" / "traceability.md").read_text(encoding="utf-8")
+    named = set().union(*(verdict_ids(row.contract) for row in rows(text)))
+    untraced = (rule_ids | invariant_names) - named
+    assert not untraced, f"checks no row of the page names: {sorted(untraced)}"
+
+
 def test_a_check_that_does_not_exist_is_reported() -> None:
     text = (
         "| # | statement | contract rule | tests |\n|---|---|---|---|\n"

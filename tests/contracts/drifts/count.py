@@ -554,6 +554,14 @@ def _count_memo_draft_approved(exchange: Exchange) -> None:
         exchange.status, exchange.body = 200, {"status": "approved", "isDraft": False}
 
 
+def _count_total_ignores_discount(exchange: Exchange) -> None:
+    """A record's total is its lines, the discount left out."""
+    for record in _count_records(exchange.body):
+        lines = record.get("products")
+        if record.get("discount") and isinstance(lines, list):
+            record["total"] = round(sum(float(line.get("total") or 0) for line in lines), 2)
+
+
 def _count_token_ignored(exchange: Exchange) -> None:
     body = exchange.body
     if exchange.status == 401 and isinstance(body, dict) and body.get("error") == "invalid_token":
@@ -569,6 +577,14 @@ def _count_memo_lines_refused(exchange: Exchange) -> bool:
 
 
 DRIFTS = [
+    Drift(
+        "total-ignores-discount",
+        "count",
+        "a discounted record's total is its lines, the discount left out",
+        _count_total_ignores_discount,
+        "count_total_is_lines_minus_discount",
+        rows=("C8", "P-C25"),
+    ),
     Drift(
         "millisecond-timestamps-refused",
         "count",

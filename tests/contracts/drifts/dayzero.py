@@ -258,6 +258,14 @@ def _dz_business_header_required(exchange: Exchange) -> bool:
     return True
 
 
+def _dz_invoice_dollars_stale(exchange: Exchange) -> None:
+    """An invoice's amount_due_in_dollars says what was due before anything was credited."""
+    if exchange.path.startswith("/api/v1/invoices"):
+        for invoice in every_object(exchange.body):
+            if invoice.get("amount_credited") and isinstance(invoice.get("total"), int):
+                invoice["amount_due_in_dollars"] = f"{invoice['total'] / 100:.2f}"
+
+
 def _dz_credit_ignored_by_invoice(exchange: Exchange) -> None:
     """An invoice's amount_due leaves the credit applied to it out."""
     if exchange.method == "GET" and exchange.path.startswith("/api/v1/invoices/"):
@@ -322,6 +330,14 @@ def _dz_draft_invoices_not_stored(exchange: Exchange) -> None:
 
 
 DRIFTS = [
+    Drift(
+        "invoice-dollars-stale",
+        "dayzero",
+        "a credited invoice's amount_due_in_dollars is its total, the credit left out",
+        _dz_invoice_dollars_stale,
+        "dayzero_invoice_dollar_strings_equal_cents",
+        rows=("P-D29",),
+    ),
     Drift(
         "wrapped-lists-bare",
         "dayzero",
