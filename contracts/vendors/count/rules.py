@@ -295,8 +295,8 @@ CREATE_BODIES = (
 @count_rule("CT-CREATE-AS-EXPECTED", source=CREATE_BODIES, writes=True)
 def create_as_expected(api: CountClient) -> None:
     """POST /partners/invoices takes the create body of the expected reading of count.create (the
-    client's: 201; the reference's, price lines and more required fields: 200) and refuses the other
-    reading's body with 400."""
+    client's: 201; the reference's, price lines and more required fields: 200, and its quote type)
+    and refuses the other reading's body with 400."""
     customer, product = api.basics()
     body, status = api.create_body("invoice", customer, product, 40)
     created = api.answer(api.create(body), status, "POST /invoices")
@@ -305,6 +305,9 @@ def create_as_expected(api: CountClient) -> None:
         line = {"productUuid": product, "quantity": 1, "price": 40}
         other = {k: v for k, v in body.items() if k != "products"} | {"products": [line]}
     else:  # the reference's reading: the client's body lacks invoiceNumber, dueDate, isDraft
+        quote, _ = api.create_body("quote", customer, product, 40)
+        quoted = api.answer(api.create(quote), status, "POST /invoices (a quote)")
+        assert quoted.get("invoiceType") == "quote", f"a quote was made {quoted.get('invoiceType')}"
         line = {"productUuid": product, "quantity": 1, "unitPrice": 40}
         other = {
             "customerUuid": customer,

@@ -548,6 +548,14 @@ def _count_client_body_accepted(exchange: Exchange) -> None:
         exchange.status, exchange.body = 200, {"id": "drifted", "invoiceType": "invoice"}
 
 
+def _count_quotes_refused(exchange: Exchange) -> bool:
+    """The reference's invoice types without ``quote``."""
+    request = exchange.request if isinstance(exchange.request, dict) else {}
+    if _at(exchange, "POST", "/partners/invoices") and request.get("invoiceType") == "quote":
+        return _count_refuses(exchange, 400, "invoiceType must be one of invoice, estimate, memo")
+    return False
+
+
 def _count_memo_draft_approved(exchange: Exchange) -> None:
     """Under the client's reading a memo draft is refused approval; this deployment approves."""
     if exchange.method == "PATCH" and _APPROVE.match(exchange.path) and exchange.status == 400:
@@ -629,6 +637,16 @@ DRIFTS = [
         _count_client_body_accepted,
         "CT-CREATE-AS-EXPECTED",
         rows=("P-C18", "P-C20"),
+        readings=(("count.create", "reference"),),
+    ),
+    Drift(
+        "reference-quotes-refused",
+        "count",
+        "under the reference's create, a quote is refused 400",
+        lambda exchange: None,
+        "CT-CREATE-AS-EXPECTED",
+        _count_quotes_refused,
+        rows=("P-C19",),
         readings=(("count.create", "reference"),),
     ),
     Drift(
@@ -991,6 +1009,5 @@ DRIFTS = [
 PENDING_ROWS: frozenset[str] = frozenset(
     {
         "P-C4",
-        "P-C19",
     }
 )
