@@ -486,8 +486,4 @@ DRIFTS = [
 GENERATED = _field_type_drifts()
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
-PENDING_ROWS: frozenset[str] = frozenset(
-    {
-        "P-K9",
-    }
-)
+PENDING_ROWS: frozenset[str] = frozenset()
