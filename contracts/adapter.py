@@ -98,13 +98,13 @@ class Adapter:
         return credentials
 
     def probe(self, url: str, credentials: Credentials) -> httpx.Response:
-        """One cheap authenticated read, to tell an unreachable or wrong target early."""
+        """One cheap authenticated read, to tell an unreachable or wrong target early. It sends no
+        query: the plainest request a target can refuse only for its credentials, so a target
+        that reads or signs queries its own way is found by the rules that send them (COUNT's
+        signature over the path without its query), not turned away as refusing the
+        credentials."""
         return httpx.get(
-            url,
-            headers=self.headers(credentials),
-            params={"limit": 1},
-            auth=self.probe_auth(credentials),
-            timeout=15,
+            url, headers=self.headers(credentials), auth=self.probe_auth(credentials), timeout=15
         )
 
     def schema_env(self, credentials: Credentials) -> dict[str, str]:

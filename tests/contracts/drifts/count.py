@@ -147,6 +147,14 @@ def _count_body_hash_differs(exchange: Exchange) -> bool:
     return False
 
 
+def _count_signed_with_the_query(exchange: Exchange) -> bool:
+    """A deployment that signs the path with its query: every signed request that has a query
+    fails its signature."""
+    if exchange.query and "x-signature" in exchange.headers:
+        return _count_refuses(exchange, 401, "Invalid signature")
+    return False
+
+
 def _count_millisecond_timestamps_refused(exchange: Exchange) -> bool:
     """A deployment that reads x-timestamp in seconds only: one in milliseconds is far outside
     its window."""
@@ -594,6 +602,16 @@ DRIFTS = [
         rows=("C8", "P-C25"),
     ),
     Drift(
+        "query-signed",
+        "count",
+        "the signature is checked over the path with its query: signed requests with a query "
+        "are refused 401",
+        lambda exchange: None,
+        "CT-AUTH-SIGNED-ACCEPTED",
+        _count_signed_with_the_query,
+        rows=("P-C4",),
+    ),
+    Drift(
         "millisecond-timestamps-refused",
         "count",
         "an x-timestamp in milliseconds is refused 401 as outside the window",
@@ -1006,8 +1024,4 @@ DRIFTS = [
 ]
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
-PENDING_ROWS: frozenset[str] = frozenset(
-    {
-        "P-C4",
-    }
-)
+PENDING_ROWS: frozenset[str] = frozenset()
