@@ -80,38 +80,32 @@ def _solvimon_gateway_answers_unknown_versions(exchange: Exchange) -> bool:
     return True
 
 
+def _solvimon_refuses_field(exchange: Exchange, code: str, field: str, message: str) -> bool:
+    """Answers the request with Solvimon's 400 for ``field``, without forwarding it."""
+    exchange.status = 400
+    exchange.body = {"type": "INVALID_REQUEST", "code": code, "field": field, "message": message}
+    return True
+
+
+def _is_credit(exchange: Exchange) -> bool:
+    return exchange.method == "POST" and bool(_CREDIT.search(exchange.path))
+
+
 def _solvimon_periods_required(exchange: Exchange) -> bool:
     """A credit without periods is refused as if periods were required."""
-    body = exchange.request
-    if exchange.method != "POST" or not _CREDIT.search(exchange.path):
+    body = exchange.request if isinstance(exchange.request, dict) else {}
+    if not _is_credit(exchange) or body.get("periods") or body.get("groups"):
         return False
-    if isinstance(body, dict) and (body.get("periods") or body.get("groups")):
-        return False
-    exchange.status = 400
-    exchange.body = {
-        "type": "INVALID_REQUEST",
-        "code": "MISSING_FIELD",
-        "field": "periods",
-        "message": "periods is required",
-    }
-    return True
+    return _solvimon_refuses_field(exchange, "MISSING_FIELD", "periods", "periods is required")
 
 
 def _solvimon_note_refused(exchange: Exchange) -> bool:
     """A credit that carries a note is refused, as if ``note`` were no field of the request."""
-    body = exchange.request
-    if exchange.method != "POST" or not _CREDIT.search(exchange.path):
+    body = exchange.request if isinstance(exchange.request, dict) else {}
+    if not _is_credit(exchange) or not isinstance(body.get("note"), str):
         return False
-    if not isinstance(body, dict) or not isinstance(body.get("note"), str):
-        return False
-    exchange.status = 400
-    exchange.body = {
-        "type": "INVALID_REQUEST",
-        "code": "INVALID_FIELD",
-        "field": "note",
-        "message": "note is not a field of this request",
-    }
-    return True
+    message = "note is not a field of this request"
+    return _solvimon_refuses_field(exchange, "INVALID_FIELD", "note", message)
 
 
 def _solvimon_periods_ignored(request: Any) -> Any:
