@@ -336,7 +336,7 @@ DRIFTS = [
         "a credited invoice's amount_due_in_dollars is its total, the credit left out",
         _dz_invoice_dollars_stale,
         "dayzero_invoice_dollar_strings_equal_cents",
-        rows=("P-D29",),
+        rows=("P-D37",),
     ),
     Drift(
         "wrapped-lists-bare",
