@@ -266,6 +266,14 @@ def _dz_invoice_dollars_stale(exchange: Exchange) -> None:
                 invoice["amount_due_in_dollars"] = f"{invoice['total'] / 100:.2f}"
 
 
+def _dz_unapply_answers_the_memo(exchange: Exchange) -> None:
+    """An unapply answers the memo itself, not its CreditMemoUnapplyResponse."""
+    body = exchange.body
+    unapplied = exchange.method == "POST" and exchange.path.endswith("/unapply")
+    if unapplied and exchange.status == 201 and isinstance(body, dict) and "credit_memo" in body:
+        exchange.body = body["credit_memo"]
+
+
 def _dz_credit_ignored_by_invoice(exchange: Exchange) -> None:
     """An invoice's amount_due leaves the credit applied to it out."""
     if exchange.method == "GET" and exchange.path.startswith("/api/v1/invoices/"):
@@ -331,6 +339,23 @@ def _dz_draft_invoices_not_stored(exchange: Exchange) -> None:
 
 DRIFTS = [
     Drift(
+        "unapply-answers-the-memo",
+        "dayzero",
+        "an unapply answers the memo, not a CreditMemoUnapplyResponse",
+        _dz_unapply_answers_the_memo,
+        "ST108",
+        rows=("P-D16",),
+    ),
+    Drift(
+        "conflict-reading-answers-400",
+        "dayzero",
+        "under the guide's 409 for state conflicts, a second issue is refused with 400",
+        _answered("POST", re.compile(r"/issue$"), 409, 400, {"detail": "Not a draft"}),
+        "DZ-ISSUE-FROM-DRAFT-ONLY",
+        rows=("P-D9",),
+        readings=(("dayzero.conflict-status", "conflict"),),
+    ),
+    Drift(
         "invoice-dollars-stale",
         "dayzero",
         "a credited invoice's amount_due_in_dollars is its total, the credit left out",
@@ -370,7 +395,7 @@ DRIFTS = [
         "an apply DayZero refuses with 400 answers 201",
         _dz_over_apply_accepted,
         "DZ-APPLY-OVER-REMAINING",
-        rows=("D20", "D40"),
+        rows=("D40",),
     ),
     Drift(
         "error-shape",
@@ -418,10 +443,7 @@ DRIFTS = [
         "issuing a memo that is no draft answers 201 instead of a refusal",
         _dz_reissue_accepted,
         "DZ-ISSUE-FROM-DRAFT-ONLY",
-        rows=(
-            "D2",
-            "P-D9",
-        ),
+        rows=("D2",),
     ),
     Drift(
         "conflict-as-409",
@@ -649,7 +671,6 @@ DRIFTS = [
         "unapplying a memo from an invoice it is not applied to answers 201",
         _answered("POST", re.compile(r"/unapply$"), 404, 201, {}),
         "DZ-UNAPPLY-NOT-APPLIED-404",
-        rows=("P-D16",),
     ),
     Drift(
         "has-applications-inverted",
