@@ -1,7 +1,8 @@
 """DayZero's rules for what a deployment cannot be made to do on demand: on a creditbox sandbox
 they give the tenant a rate limit or a fault and see DayZero's answer, and put the tenant's own
 settings back; on any other target they skip. The drifts of ``tests/contracts/drifts/dayzero.py``
-prove each rule fails when its behaviour breaks."""
+prove each rule fails when its behaviour breaks. The list rules check the sandbox's own choices
+(sort_by=amount, keyset cursors, has_more) only on a sandbox."""
 
 from __future__ import annotations
 
@@ -48,3 +49,42 @@ def test_elsewhere_they_skip(rule_id: str) -> None:
     session = _session("http://dayzero.test/dayzero", httpx.MockTransport(deployment))
     verdicts = run_rules(_rules([rule_id]), session, allow_writes=True)
     assert [(v.id, v.outcome) for v in verdicts] == [(rule_id, "skip")], verdicts[0].reason
+
+
+SANDBOX_READINGS = ["DZ-LIST-ORDER", "DZ-PAGINATION-DIRECTION", "DZ-LIST-PAGE-SHAPE"]
+
+
+def test_a_deployment_that_differs_only_where_dayzero_is_silent_passes() -> None:
+    """Off a sandbox the list rules hold a deployment only to the pagination guide: one that
+    refuses sort_by=amount, pages back in its own order and whose has_more is not has_next is
+    not failed for it (on a sandbox the drifts prove the stricter checks)."""
+    with EmbeddedSandbox() as sandbox, httpx.Client(base_url=sandbox.base_url) as upstream:
+
+        def deployment(request: httpx.Request) -> httpx.Response:
+            if request.url.path.startswith("/_sandbox"):
+                return httpx.Response(404, json={"detail": "Not Found"})
+            if request.url.params.get("sort_by") == "amount":
+                return httpx.Response(422, json={"detail": [{"loc": [], "msg": "", "type": ""}]})
+            answer = upstream.send(
+                upstream.build_request(
+                    request.method,
+                    request.url.raw_path.decode(),
+                    headers=request.headers,
+                    content=request.content,
+                )
+            )
+            body = answer.json() if answer.content else None
+            if isinstance(body, dict) and isinstance(body.get("items"), list):
+                if request.url.params.get("direction") == "prev":
+                    body["items"].reverse()
+                body["has_more"] = not body.get("has_more", False)
+                return httpx.Response(answer.status_code, json=body)
+            return httpx.Response(
+                answer.status_code, content=answer.content, headers=answer.headers
+            )
+
+        session = _session("http://dayzero.test/dayzero", httpx.MockTransport(deployment))
+        verdicts = run_rules(_rules(SANDBOX_READINGS), session, allow_writes=True)
+    assert {v.id: v.outcome for v in verdicts} == dict.fromkeys(SANDBOX_READINGS, "pass"), [
+        (v.id, v.reason) for v in verdicts
+    ]

@@ -32,6 +32,12 @@ PAGINATION_GUIDE = "https://www.ondayzero.com/docs/guides/pagination"
 dayzero_rule = partial(rule, "dayzero")
 
 
+def on_sandbox(api: DayZeroClient) -> bool:
+    """Whether ``api`` calls a creditbox sandbox (its control API knows the client's tenant), where
+    a rule may also check what the sandbox chose where DayZero's pages are silent."""
+    return api.tenant() is not None
+
+
 def conflict_status() -> int:
     """What a status conflict answers in the expected reading of ``dayzero.conflict-status``:
     400 as the reference pages list it, or 409 as the error-handling guide names it."""
@@ -111,8 +117,9 @@ LIST_PAGE_FIELDS = (
 @dayzero_rule("DZ-LIST-PAGE-SHAPE", source=LIST_PAGE_FIELDS)
 def list_page_shape(api: DayZeroClient) -> None:
     """Listing returns items, total, limit, next_cursor, prev_cursor, has_next, has_prev (and
-    has_more, which paging forward says what has_next says); limit is the page size asked for;
-    total is null unless include_total_count=true asks for it."""
+    the guide's has_more); limit is the page size asked for; total is null unless
+    include_total_count=true asks for it. On a creditbox sandbox, has_more paging forward says
+    what has_next says."""
     page = api.memos(limit=5)
     missing = {"items", "has_next", "has_prev"} - page.keys()
     assert not missing, f"the page lacks required {sorted(missing)}"
@@ -121,7 +128,9 @@ def list_page_shape(api: DayZeroClient) -> None:
     assert isinstance(page["has_next"], bool) and isinstance(page["has_prev"], bool)
     assert len(page["items"]) <= 5, f"limit=5 returned {len(page['items'])} items"
     assert page.get("limit") in (None, 5), f"limit=5 gave a page that says limit {page['limit']}"
-    if "has_more" in page:  # paging forward, the guide's has_more is the seed's has_next
+    if "has_more" in page and on_sandbox(api):
+        # the sandbox's reading (specs/dayzero.yaml, has_more): paging forward, the guide's
+        # has_more is the seed's has_next. No DayZero page says so, so only a sandbox is held to it.
         assert page["has_more"] == page["has_next"], (
             f"has_more is {page['has_more']} but has_next is {page['has_next']}"
         )
@@ -531,8 +540,10 @@ LIST_ORDER = f"{PAGINATION_GUIDE}: sort_by (default created_at), descending (def
 
 @dayzero_rule("DZ-LIST-ORDER", source=LIST_ORDER, writes=True)
 def list_order(api: DayZeroClient) -> None:
-    """The list is newest first by default (sort_by created_at, descending true); sort_by=amount
-    orders by amount, largest first, and descending=false turns either order round."""
+    """The list is newest first by default (sort_by created_at, descending true), and
+    descending=false turns it round. On a creditbox sandbox, sort_by=amount orders by amount,
+    largest first, and descending=false turns that round too (the pagination guide names only
+    created_at: amount is the sandbox's choice, specs/dayzero.yaml sort_by)."""
     customer, _ = _own_memos(api, (300, 100, 200))
 
     def page(**query: Any) -> list[dict[str, Any]]:
@@ -547,6 +558,8 @@ def list_order(api: DayZeroClient) -> None:
 
     assert_ordered(page(), "created_at", True, "the default order")
     assert_ordered(page(descending="false"), "created_at", False, "descending=false")
+    if not on_sandbox(api):
+        return  # DayZero documents no sort_by but created_at: a deployment may refuse amount
     assert_ordered(page(sort_by="amount"), "amount", True, "sort_by=amount")
     ascending = page(sort_by="amount", descending="false")
     assert_ordered(ascending, "amount", False, "sort_by=amount&descending=false")
@@ -557,8 +570,11 @@ DIRECTION = f"{PAGINATION_GUIDE}: direction (next | prev)"
 
 @dayzero_rule("DZ-PAGINATION-DIRECTION", source=DIRECTION, writes=True)
 def pagination_direction(api: DayZeroClient) -> None:
-    """direction=prev pages back from a cursor (the memos before it, in the list's order);
-    direction=next pages on from it."""
+    """direction=prev pages back from a cursor (memos listed before it, none listed from it on);
+    direction=next pages on from it. On a creditbox sandbox, whose cursor is keyset-based
+    (specs/dayzero.yaml), prev from the third memo's cursor lists exactly the two memos before
+    it, in the list's order; the pagination guide says only that the cursor is opaque and
+    direction is next or prev."""
     customer, _ = _own_memos(api, (101, 102, 103, 104))
     query = {"customer_id": customer}
     page = api.memos(**query, limit=1)
@@ -569,11 +585,19 @@ def pagination_direction(api: DayZeroClient) -> None:
         ids += [memo["id"] for memo in page["items"]]
     after_third = page["next_cursor"]
     assert len(ids) == 3 and after_third, "the third memo's page has no next_cursor"
-    back = api.memos(**query, limit=2, cursor=after_third, direction="prev")
-    assert [memo["id"] for memo in back["items"]] == ids[:2], (
-        "direction=prev from the third memo's cursor did not list the two memos before it, in "
-        f"the list's order: {[memo['id'] for memo in back['items']]}, expected {ids[:2]}"
+    back = [
+        memo["id"]
+        for memo in api.memos(**query, limit=2, cursor=after_third, direction="prev")["items"]
+    ]
+    assert back and set(back) <= set(ids), (
+        "direction=prev from the third memo's cursor did not list only memos listed before it: "
+        f"{back}, walked before it {ids}"
     )
+    if on_sandbox(api):
+        assert back == ids[:2], (
+            "direction=prev from the third memo's cursor did not list the two memos before it, "
+            f"in the list's order: {back}, expected {ids[:2]}"
+        )
     on = api.memos(**query, limit=2, cursor=after_third, direction="next")
     assert len(on["items"]) == 1 and on["items"][0]["id"] not in ids, (
         "direction=next from the third memo's cursor did not list the fourth memo"
@@ -600,7 +624,9 @@ REASONS = (
 @dayzero_rule("DZ-REASON-CODES", source=REASON_CODES, writes=True)
 def reason_codes(api: DayZeroClient) -> None:
     """A memo can be created with each documented reason code and keeps it, with a
-    human-readable reason_display; a reason outside them is a 422."""
+    human-readable reason_display; a reason outside them is a 422. The codes are the create
+    page's eight and refund, which seed 001 (seeds/001_434e80bb61e1accb.txt, Issue credit memo:
+    "Reason code (e.g. pricing_error, refund, other)") names as an example."""
     customer = api.customer()["id"]
     for reason in REASONS:
         memo = api.memo(customer, 100, reason=reason)
@@ -632,6 +658,9 @@ def invoice_finalize_numbers(api: DayZeroClient) -> None:
     )
     assert final["status"] == "open", f"a finalized invoice has status {final['status']!r}"
     assert api.get_invoice(created["id"])["number"] == final["number"], "the number did not stay"
+    # The open invoice stays, tagged by its line: DayZero's invoices guide names voiding an
+    # invoice but no route a client could call, and specs/dayzero.yaml serves none (traceability
+    # P-D31, issue 21), so no clean-up can close it.
 
 
 CUSTOMERS = (
@@ -686,13 +715,15 @@ def rate_limited(api: DayZeroClient) -> None:
 @dayzero_rule("DZ-SERVICE-UNAVAILABLE-503", source=f"{ERROR_GUIDE}: 500, 503", writes=True)
 def service_unavailable(api: DayZeroClient) -> None:
     """A service in maintenance answers 503, and a server fault 500 (on a creditbox sandbox,
-    whose tenant's fault rules make them), with no change made."""
+    whose tenant's fault rules make them), with no change made: the customer created before
+    still reads back, and no customer the faulted creates named is listed."""
     customer = api.customer()["id"]
     route = "/api/v1/customers"
+    names = {status: f"{api.tag} in a {status} fault" for status in (503, 500)}
 
     def faulted(status: int) -> Callable[[], None]:
         def step() -> None:
-            response = api.call("POST", "/customers", json={"name": api.tag})
+            response = api.call("POST", "/customers", json={"name": names[status]})
             expect_status(response, status, f"POST /customers in a {status} fault")
 
         return step
@@ -701,3 +732,18 @@ def service_unavailable(api: DayZeroClient) -> None:
         fault = {"vendor": "dayzero", "method": "POST", "route": route, "error_rate": 1}
         _with_faults(api, {"rules": [{**fault, "error_status": status}]}, faulted(status))
     assert api.expect("GET", f"/customers/{customer}", 200)["id"] == customer
+    created = _customers_named(api, set(names.values()), until=customer)
+    assert not created, f"the faulted creates made customers anyway: {created}"
+
+
+def _customers_named(api: DayZeroClient, names: set[str], until: str, pages: int = 50) -> list[str]:
+    """The ids of listed customers named one of ``names``, newest first (the list's default
+    order), from the newest to the customer ``until`` (or ``pages`` pages of 100)."""
+    found: list[str] = []
+    page = api.customers(limit=100)
+    for _ in range(pages):
+        found += [c["id"] for c in page["items"] if c.get("name") in names]
+        if until in {c["id"] for c in page["items"]} or not page["has_next"]:
+            break
+        page = api.customers(limit=100, cursor=page["next_cursor"])
+    return found
