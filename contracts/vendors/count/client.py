@@ -2,8 +2,9 @@
 (:mod:`contracts.vendors.count.signing`), and the rules' session over it.
 
 Records a rule creates carry the run's tag in ``notes`` (customers in their name); drafts are
-deleted afterwards and credit a rule applied is removed. COUNT cannot delete an approved record,
-so those stay, tagged.
+deleted afterwards and credit a rule applied is removed, and so are the customers a rule makes
+without putting records on them. COUNT cannot delete an approved record, so those stay, tagged
+(with the customers they are made for).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ class CountClient(ApiClient[CountCredentials]):
         self.signer = credentials.signer()
         self.drafts: list[str] = []  # records created, deleted afterwards (refused once approved)
         self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
+        self.customers_made: list[str] = []  # customers without records, deleted afterwards
         self.ambiguous_uuid: str | None = None  # a UUID the target answers 409 for, if given
 
     def read(self, body: Any) -> Any:
@@ -74,6 +76,16 @@ class CountClient(ApiClient[CountCredentials]):
         return self.expect(
             "POST", "/customers", 201, json={"customer": name or self.tag, "email": email}
         )
+
+    def create_customer(self, body: dict[str, Any]) -> httpx.Response:
+        """POST a customer that no record is put on; one that was created is deleted
+        afterwards."""
+        response = self.call("POST", "/customers", json=body)
+        if response.is_success:
+            created = self.body(response)
+            if isinstance(created, dict) and isinstance(created.get("id"), str):
+                self.customers_made.append(created["id"])
+        return response
 
     def customers(self, **params: Any) -> Any:
         return self.expect("GET", "/customers", 200, params=params)
@@ -203,12 +215,19 @@ class CountClient(ApiClient[CountCredentials]):
         assert answer.is_success, f"apply answered {answer.status_code}: {answer.text[:300]}"
 
     def clean_up(self) -> list[str]:
-        """Remove the credit applied and delete the drafts; what could not be, in words."""
+        """Remove the credit applied, delete the drafts and the customers made without records;
+        what could not be, in words."""
         trouble: list[str] = []
         for invoice_id, memo_id in list(self.credit):
             attempt(lambda: self.remove_credit(invoice_id, memo_id), trouble, f"credit {memo_id}")  # noqa: B023
         for record_id in self.drafts:
             attempt(lambda: self.delete(record_id), trouble, record_id)  # noqa: B023
+        for customer_id in self.customers_made:
+            attempt(
+                lambda: self.expect("DELETE", f"/customers/{customer_id}", 200),  # noqa: B023
+                trouble,
+                f"customer {customer_id}",
+            )
         return trouble
 
     def audit_log(self, record_id: str) -> Any:

@@ -79,6 +79,14 @@ def assert_error_body(body: Any, status: int) -> None:
         )
 
 
+class EmptyBodyHash(CountSigner):
+    """Signs as COUNT documents, but with an empty body hash whatever the body (a multipart
+    body's hash: no source says what it covers)."""
+
+    def signature(self, method: str, path: str, timestamp: str, body: bytes) -> str:
+        return super().signature(method, path, timestamp, b"")
+
+
 SIGNATURE = f"{SEED}: Authentication (HMAC x-client-id, x-signature); {FACTS}: signature"
 
 
@@ -108,7 +116,7 @@ def signed_accepted(api: CountClient) -> None:
     listed = api.call("GET", "/invoices", params={"limit": 1, "page": 1})
     expect_status(listed, 200, "a signed GET with a query")
     email = f"{uuid.uuid4().hex}@creditbox-contracts.example"
-    created = api.call("POST", "/customers", json={"customer": api.tag, "email": email})
+    created = api.create_customer({"customer": api.tag, "email": email})
     expect_status(created, 201, "a signed POST of a JSON body")
 
 
@@ -151,18 +159,20 @@ def list_memo_filters_combine(api: CountClient) -> None:
     """invoiceType=memo combines with the other list filters: of a new customer's draft memo
     (dated 2026-01-15), approved memo (dated 2026-03-10) and invoice, isDraft=true lists the
     draft memo only; status (the approved memo's) the approved memo only; startDate 2026-03-01
-    the approved memo only, endDate 2026-02-01 the draft only; search by the approved memo's
-    invoiceNumber that memo only."""
+    the approved memo only, endDate 2026-02-01 the draft only. search is not checked: no source
+    says which fields it covers for invoices."""
     basics = api.basics()
     draft = api.record("memo", 5, approve=False, basics=basics)
-    approved = api.record("memo", 5, basics=basics, fields={"date": "2026-03-10"})
+    dated = {"date": "2026-03-10"}
+    if expected("count.create") == "reference":  # its body's dueDate, not before the date
+        dated["dueDate"] = "2026-04-09"
+    approved = api.record("memo", 5, basics=basics, fields=dated)
     api.record("invoice", 5, approve=False, basics=basics)
     cases = (
         ({"isDraft": "true"}, draft),
         ({"status": approved.get("status")}, approved),
         ({"startDate": "2026-03-01"}, approved),
         ({"endDate": "2026-02-01"}, draft),
-        ({"search": approved.get("invoiceNumber")}, approved),
     )
     for params, only in cases:
         query = {"invoiceType": "memo", "customerUuid": basics[0], "limit": 100, **params}
@@ -521,7 +531,13 @@ TIMESTAMP_UNITS = (
 @count_rule("CT-TIMESTAMP-MILLISECONDS", source=TIMESTAMP_UNITS)
 def timestamp_milliseconds(api: CountClient) -> None:
     """A request signed with x-timestamp in Unix milliseconds, as COUNT's client sends it, is
-    accepted as one in seconds is."""
+    accepted as one in seconds is. Only on a creditbox sandbox: the units are disputed (COUNT's
+    docs say seconds) and accepting both is the sandbox's choice, so elsewhere it skips."""
+    if api.tenant() is None:
+        raise Skipped(
+            "timestamp units are disputed (COUNT's docs say seconds, its client sends "
+            "milliseconds): accepting both is a creditbox sandbox's choice, not COUNT's"
+        )
     millis = api.credentials.signer(clock=lambda: time.time() * 1000)
     response = api.call("GET", "/invoices", params={"limit": 1}, auth=millis)
     expect_status(response, 200, "a request whose x-timestamp is in milliseconds")
@@ -533,21 +549,38 @@ UPLOAD = (
 )
 
 
+UPLOADED = "creditbox-upload.txt"
+
+
 @count_rule("CT-UPLOAD-ATTACHMENTS", source=UPLOAD, writes=True)
 def upload_attachments(api: CountClient) -> None:
-    """A multipart upload of one file in the documents field, signed over the bytes sent, is
-    accepted (any 2xx: the seed gives no status) and answers the record's attachments, that file
-    among them."""
+    """A multipart upload of one file in the documents field, signed, is accepted: 201 (the
+    status the spec declares; the seed gives none). No source says what a multipart body's hash
+    covers, so it is signed over the bytes sent and, if that is a 401, again with an empty body
+    hash; either passes. If the answer lists attachments, the file is among them (no source gives
+    the answer's shape)."""
     draft = api.record("invoice", 5, approve=False)
     content = f"{api.tag} upload".encode()
-    files = [("documents", ("creditbox-upload.txt", content, "text/plain"))]
-    response = api.call("POST", f"/invoices/{draft['id']}/attachments/upload", files=files)
-    assert response.is_success, f"a signed upload answered {response.status_code}"
+    files = [("documents", (UPLOADED, content, "text/plain"))]
+    path = f"/invoices/{draft['id']}/attachments/upload"
+    response = api.call("POST", path, files=files)
+    tried = [f"signed over the bytes sent: {response.status_code}"]
+    if response.status_code == 401:
+        credentials = api.credentials
+        unhashed = EmptyBodyHash(
+            credentials.client_id, credentials.client_secret, credentials.access_token
+        )
+        response = api.call("POST", path, files=files, auth=unhashed)
+        tried.append(f"signed with an empty body hash: {response.status_code}")
+    assert response.status_code == 201, (
+        f"a signed upload was not accepted with 201 ({'; '.join(tried)}): {response.text[:300]}"
+    )
     answered = api.body(response)
     attachments = answered.get("attachments") if isinstance(answered, dict) else None
-    assert isinstance(attachments, list) and attachments, (
-        f"the upload answered no attachments: {str(answered)[:200]}"
-    )
+    if isinstance(attachments, list):  # the file, by its name under whichever key
+        assert any(UPLOADED in str(attachment) for attachment in attachments), (
+            f"the upload's answer lists attachments without {UPLOADED}: {str(attachments)[:300]}"
+        )
 
 
 ATTACHMENTS = (
@@ -561,40 +594,52 @@ ATTACHMENTS = (
 @count_rule("CT-MEMO-ATTACHMENTS-AND-LINKS", source=ATTACHMENTS, writes=True)
 def memo_attachments_and_links(api: CountClient) -> None:
     """On a credit memo's own paths: POST attachments with one {url, title} and one {url} (title
-    optional) is accepted (any 2xx: the seed gives no status) and answers both among the
-    attachments, the first with its title; GET public-link answers a publicToken and a publicUrl;
-    GET audit-log answers 200."""
+    optional) is accepted with 201 (the status the spec declares; the seed gives none) and, if
+    its answer lists attachments (no source gives the answer's shape), both are among them, the
+    first with its title; GET public-link answers a publicToken and a publicUrl; GET audit-log
+    answers 200."""
     memo = api.record("memo", 5, approve=False)
     links = [
         {"url": f"https://creditbox-contracts.example/{api.tag}/a.pdf", "title": api.tag},
         {"url": f"https://creditbox-contracts.example/{api.tag}/b.pdf"},
     ]
     added = api.call("POST", f"/invoices/{memo['id']}/attachments", json={"attachments": links})
-    assert added.is_success, f"adding attachments by URL answered {added.status_code}"
+    expect_status(added, 201, "adding attachments by URL")
     answered = api.body(added)
     shown = answered.get("attachments") if isinstance(answered, dict) else None
-    by_url = {a.get("url"): a for a in shown or [] if isinstance(a, dict)}
-    missing = [link["url"] for link in links if link["url"] not in by_url]
-    assert not missing, f"the attachments answered lack {missing}: {str(answered)[:300]}"
-    title = by_url[links[0]["url"]].get("title")
-    assert title == api.tag, f"the first attachment's title is {title!r}"
+    if isinstance(shown, list):
+        by_url = {a.get("url"): a for a in shown if isinstance(a, dict)}
+        missing = [link["url"] for link in links if link["url"] not in by_url]
+        assert not missing, f"the attachments answered lack {missing}: {str(answered)[:300]}"
+        title = by_url[links[0]["url"]].get("title")
+        assert title == api.tag, f"the first attachment's title is {title!r}"
     link = api.expect("GET", f"/invoices/{memo['id']}/public-link", 200)
     blank = [f for f in ("publicToken", "publicUrl") if not isinstance(link.get(f), str)]
     assert not blank, f"the public link has no {blank}: {link}"
     expect_status(api.call("GET", f"/invoices/{memo['id']}/audit-log"), 200, "the memo's audit log")
 
 
-CLIENT_DISCOUNT = "getcount/count-cli src/partner-mcp/schemas/bodies.ts: discount number | string"
+CLIENT_DISCOUNT = (
+    "getcount/count-cli src/partner-mcp/schemas/bodies.ts: discount number | string "
+    "(the client's reading of count.create)"
+)
 
 
 @count_rule("CT-DISCOUNT-DECIMAL-STRING", source=CLIENT_DISCOUNT, writes=True)
 def discount_decimal_string(api: CountClient) -> None:
-    """A create body's discount may be a decimal string, as COUNT's client sends it: a line of 40
-    less discount "5.50" is a record of total 34.50."""
-    customer, product = api.basics()
-    body, status = api.create_body("invoice", customer, product, 40)
-    created = api.answer(api.create({**body, "discount": "5.50"}), status, 'discount "5.50"')
-    assert created.get("total") == 34.5, f"the record's total is {created.get('total')}"
+    """A create body's discount may be a decimal string, as COUNT's client sends it (the client's
+    reading of count.create; skipped under the reference's): a record of a line of 40 with
+    discount "5.50" has the total of one with the number 5.5 (no source says whether a discount
+    is an amount or a percentage)."""
+    if expected("count.create") != "client":
+        raise Skipped("a string discount is the client's reading of count.create, not expected")
+    basics = api.basics()
+    number = api.record("invoice", 40, approve=False, basics=basics, fields={"discount": 5.5})
+    string = api.record("invoice", 40, approve=False, basics=basics, fields={"discount": "5.50"})
+    assert string.get("total") == number.get("total"), (
+        f'the record with discount "5.50" has total {string.get("total")!r}, the one with 5.5 '
+        f"{number.get('total')!r}"
+    )
 
 
 DELETE_DRAFTS = (
@@ -605,11 +650,11 @@ DELETE_DRAFTS = (
 
 @count_rule("CT-DELETE-DRAFTS-ONLY", source=DELETE_DRAFTS, writes=True)
 def delete_drafts_only(api: CountClient) -> None:
-    """A credit memo draft is deleted (any 2xx; then GET is 404); an approved memo cannot be
-    deleted: DELETE is refused (a 4xx: the sources give no status) and the memo reads back."""
+    """A credit memo draft is deleted (200, the status the spec declares; then GET is 404); an
+    approved memo cannot be deleted: DELETE is refused (a 4xx: the sources give no status) and
+    the memo reads back."""
     draft = api.record("memo", 5, approve=False)
-    deleted = api.delete(draft["id"])
-    assert deleted.is_success, f"deleting a memo draft answered {deleted.status_code}"
+    expect_status(api.delete(draft["id"]), 200, "deleting a memo draft")
     api.drafts.remove(draft["id"])
     gone = api.call("GET", f"/invoices/{draft['id']}")
     assert gone.status_code == 404, f"a deleted memo draft reads back {gone.status_code}"
@@ -658,11 +703,19 @@ CUSTOMER_FIELDS_SENT = (
 ADDRESS = {"street": "1 Main St", "city": "Springfield", "state": "IL", "zipCode": "62701"}
 
 
+def kept(sent: Any, shown: Any) -> bool:
+    """``shown`` is ``sent``; an object (an address) has at least the keys sent, as sent."""
+    if isinstance(sent, dict):
+        return isinstance(shown, dict) and all(shown.get(k) == v for k, v in sent.items())
+    return bool(shown == sent)
+
+
 @count_rule("CT-CUSTOMER-FIELDS-KEPT", source=CUSTOMER_FIELDS, writes=True)
 def customer_fields_kept(api: CountClient) -> None:
     """A customer created with mainPhone, website, paymentTerm, taxNumber, status inactive,
     billing and shipping addresses and a primary contact is answered, and read back, with each of
-    them as sent."""
+    them as sent: an address with at least the keys sent, as sent; one contact primary (no source
+    names a contact's other fields)."""
     contact = f"{api.tag} contact"
     sent: dict[str, Any] = {
         "customer": api.tag,
@@ -676,7 +729,7 @@ def customer_fields_kept(api: CountClient) -> None:
         "shippingAddress": {**ADDRESS, "street": "2 Dock Rd", "country": "US"},
         "contacts": [{"name": contact, "isPrimary": True}],
     }
-    created = api.expect("POST", "/customers", 201, json=sent)
+    created = api.answer(api.create_customer(sent), 201, "POST /customers")
     for shown, what in (
         (created, "answered"),
         (api.expect("GET", f"/customers/{created['id']}", 200), "read back"),
@@ -684,11 +737,11 @@ def customer_fields_kept(api: CountClient) -> None:
         differ = {
             field: shown.get(field)
             for field in CUSTOMER_FIELDS_SENT
-            if shown.get(field) != sent[field]
+            if not kept(sent[field], shown.get(field))
         }
         contacts = shown.get("contacts") or []
-        primary = [c.get("name") for c in contacts if isinstance(c, dict) and c.get("isPrimary")]
-        if primary != [contact]:
+        primary = [c for c in contacts if isinstance(c, dict) and c.get("isPrimary") is True]
+        if len(primary) != 1:
             differ["contacts"] = contacts
         assert not differ, f"the customer {what} differs from what was sent: {differ}"
 
@@ -709,7 +762,7 @@ def customer_search(api: CountClient) -> None:
         "email": f"{mail}@creditbox-contracts.example",
         "mainPhone": f"+1 {digits}",
     }
-    created = api.expect("POST", "/customers", 201, json=body)
+    created = api.answer(api.create_customer(body), 201, "POST /customers")
     for field, needle in (("name", name), ("email", mail), ("phone", digits)):
         found = [row.get("id") for row in rows(api.customers(search=needle), "customers")]
         assert created["id"] in found, f"search by part of its {field} found {found}"
