@@ -444,11 +444,11 @@ MANAGED_SENT = {"total": 999, "paymentStatus": "paid"}
 
 @count_rule("CT-PATCH-MANAGED-FIELDS-WARNED", source=MANAGED_FIELDS, writes=True)
 def patch_managed_fields_warned(api: CountClient) -> None:
-    """A PATCH of a draft that sends managed fields (total, paymentStatus) beside notes answers
-    200 with each managed field in _partnerWarnings ({field, reason, message}, the reason
-    internal_only or unknown_field); read back, the notes changed and the managed fields are as
-    they were read before the PATCH."""
-    draft = api.record("invoice", 5, approve=False)
+    """A PATCH of a credit memo draft that sends managed fields (total, paymentStatus) beside
+    notes answers 200 with each managed field in _partnerWarnings ({field, reason, message}, the
+    reason internal_only or unknown_field); read back, the notes changed and the managed fields
+    are as they were read before the PATCH."""
+    draft = api.record("memo", 5, approve=False)
     before = api.get(draft["id"])
     notes = f"{api.tag} edited"
     patch = api.update(draft["id"], {"notes": notes, **MANAGED_SENT})
@@ -821,13 +821,13 @@ LIST_TOTAL = (
 @count_rule("CT-LIST-TOTAL-RECORDS", source=LIST_TOTAL, writes=True)
 def list_total_records(api: CountClient) -> None:
     """totalRecords counts every record the filter matches, not the page: a new customer's three
-    records, listed by customerUuid two to a page, say totalRecords 3; listed on one page, they
-    are those three (whatever order the target lists them in). The records are drafts, which
-    clean-up can delete, so the list asks for isDraft=true (no source says whether a list without
-    it holds drafts)."""
+    credit memos, listed with invoiceType=memo by customerUuid two to a page, say totalRecords 3;
+    listed on one page, they are those three (whatever order the target lists them in). The
+    memos are drafts, which clean-up can delete, so the list asks for isDraft=true (no source
+    says whether a list without it holds drafts)."""
     basics = api.basics()
-    made = {api.record("invoice", 5, approve=False, basics=basics)["id"] for _ in range(3)}
-    mine = {"customerUuid": basics[0], "isDraft": "true"}
+    made = {api.record("memo", 5, approve=False, basics=basics)["id"] for _ in range(3)}
+    mine = {"invoiceType": "memo", "customerUuid": basics[0], "isDraft": "true"}
     first = api.invoices(**mine, page=1, limit=PAGE_LIMIT)
     assert first.get("totalRecords") == len(made), (
         f"the customer's {len(made)} records say totalRecords {first.get('totalRecords')!r} on a "
