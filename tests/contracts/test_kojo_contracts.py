@@ -201,5 +201,39 @@ def test_the_new_kojo_rules_pass_on_the_sandbox_and_are_not_skipped(tmp_path: Pa
     args = ["contracts", "--api", "kojo", "--in-process", "--allow-writes", "--layers", "rules"]
     report, printed = check_quietly([*args, "--report-dir", str(tmp_path)])
     found = outcomes(report)
-    assert found["KJ-NO-CREDIT-MEMO-MUTATION"] == "pass", printed
     assert found["KJ-RATE-LIMIT-20-A-SECOND"] == "pass", printed
+
+
+def test_a_datetime_is_one_written_as_the_seed_writes_it_or_with_a_t() -> None:
+    """The seed's own example puts a space between the date and the time."""
+    judge = checks.fields_have_their_sdl_types
+    for stamp in ("2021-03-24 17:26:46.983Z", "2021-03-24T17:26:46.983Z", "2021-03-24T17:26:46Z"):
+        memo = {"id": "m1", "createdAt": stamp, "updatedAt": stamp}
+        assert judge({"data": {"creditMemos": [memo]}}) == 1, stamp
+    for stamp in ("yesterday", "2021-03-24", "17:26:46", "2021-13-24 17:26:46.983Z"):
+        with pytest.raises(AssertionError, match="not of type DateTime"):
+            judge({"data": {"creditMemos": [{"id": "m1", "createdAt": stamp}]}})
+
+
+def _refusal(body: Any, date: str | None = None) -> httpx.Response:
+    headers = {"date": date} if date else {}
+    return httpx.Response(429, json=body, headers=headers)
+
+
+def test_only_a_429_of_the_per_second_window_filled_by_the_probes_fails_the_rate_rule() -> None:
+    """A 429 of the hour's window, or of a window full before the probes began, is the
+    organisation's other traffic: it skips, never fails."""
+    from contracts.vendors.kojo.rules import _not_the_probes, _window_ahead
+
+    sent = "Wed, 01 Jan 2030 00:00:00 GMT"
+    second = _refusal({"retryAfter": 1, "resetAt": "2030-01-01 00:00:01.000Z"}, sent)
+    hour = _refusal({"retryAfter": 1800, "resetAt": "2030-01-01T00:30:00.000Z"}, sent)
+    reset_later = _refusal({"retryAfter": 1, "resetAt": "2030-01-01T00:10:00.000Z"}, sent)
+    assert _window_ahead(second) == 1
+    assert _window_ahead(hour) == 1800
+    assert _window_ahead(reset_later) == 600
+    assert _window_ahead(_refusal({"errors": [{"message": "slow down"}]})) is None
+    assert _not_the_probes([(6, 1.0, ""), (7, 1.0, "")]) is None
+    assert "hour" in str(_not_the_probes([(6, 1.0, ""), (7, 1800.0, "")]))
+    assert "neither retryAfter nor resetAt" in str(_not_the_probes([(6, None, "")]))
+    assert "other traffic" in str(_not_the_probes([(1, 1.0, ""), (2, 1.0, "")]))

@@ -106,9 +106,14 @@ def typed_objects(body: Any) -> Iterator[tuple[GraphQLObjectType, JSON]]:
         yield from walk(query, data)
 
 
+# a date, then its time after a "T" or a space (the seed's own examples use a space)
+_DATE_AND_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
 def _is_datetime(value: Any) -> bool:
-    """An ISO 8601 date and time (the SDL's DateTime, e.g. 2021-03-24T17:26:46.983Z)."""
-    if not isinstance(value, str) or "T" not in value:
+    """A date and time as ISO 8601 writes it, its time after a "T" or a space: the SDL's
+    DateTime, e.g. the seed's own example "2021-03-24 17:26:46.983Z"."""
+    if not isinstance(value, str) or not _DATE_AND_TIME.match(value):
         return False
     try:
         dt.datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", value.replace("Z", "+00:00")))

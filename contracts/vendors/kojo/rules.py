@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import email.utils
 import itertools
 import re
 import time
 from functools import partial
 from typing import Any
+
+import httpx
 
 from contracts.api_client import expect_status
 from contracts.rules import Skipped, rule
@@ -306,61 +309,134 @@ PROBE = "query RateLimitProbe { creditMemos(limit: 1) { id } }"
 PROBES, PROBE_GAP = 10, 0.1  # ten queries a tenth of a second apart: half the documented rate
 
 
-@kojo_rule("KJ-RATE-LIMIT-20-A-SECOND", source=f"{LIMITS_PAGE}; {FACTS}")
-def rate_limit_20_a_second(api: KojoClient) -> None:
-    """Queries well within the documented 20 a second (ten, a tenth of a second apart) are all
-    served: none is refused with HTTP 429."""
+# How far ahead a 429 may say its window resets and still be the second's: the second, a second
+# for the Date header's whole seconds (or the two clocks), and a second for the answer's way back.
+SECOND_WINDOW = 3.0
+
+
+def _seconds(value: Any) -> float | None:
+    """A number of seconds, as a number or a numeric string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _window_ahead(response: httpx.Response) -> float | None:
+    """How many seconds ahead a 429 says its window resets: the later of its retryAfter (seconds)
+    and its resetAt (against the response's Date, else this machine's clock); None when it says
+    neither readably."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    if not isinstance(body, dict):
+        return None
+    ahead = [found] if (found := _seconds(body.get("retryAfter"))) is not None else []
+    if isinstance(body.get("resetAt"), str):
+        with contextlib.suppress(ValueError):
+            reset = _moment(body["resetAt"])
+            if reset.tzinfo is not None:
+                ahead.append((reset - _server_now(response)).total_seconds())
+    return max(ahead, default=None)
+
+
+def _server_now(response: httpx.Response) -> dt.datetime:
+    """When ``response`` was sent, by its Date header, else by this machine's clock."""
+    with contextlib.suppress(TypeError, ValueError):
+        sent = email.utils.parsedate_to_datetime(response.headers.get("date", ""))
+        if sent.tzinfo is not None:
+            return sent
+    return dt.datetime.now(dt.UTC)
+
+
+def _probed(api: KojoClient) -> list[tuple[int, float | None, str]]:
+    """Ten queries a tenth of a second apart: the refused ones' (number, how far ahead their
+    window resets, text)."""
     refused = []
-    for number in range(PROBES):
-        if number:
+    for number in range(1, PROBES + 1):
+        if number > 1:
             time.sleep(PROBE_GAP)
         response = api.post(PROBE)
         if response.status_code == 429:
-            refused.append(f"query {number + 1}: {response.text[:200]}")
-    assert not refused, (
-        f"{len(refused)} of {PROBES} queries sent under 10 a second were refused with 429, "
-        f"e.g. {refused[0]}"
+            refused.append((number, _window_ahead(response), response.text[:200]))
+    return refused
+
+
+def _not_the_probes(refused: list[tuple[int, float | None, str]]) -> str | None:
+    """Why the refusals may not be the per-second window's, filled by the probes; None when
+    every one says it is."""
+    far = [ahead for _, ahead, _ in refused if ahead is not None and ahead > SECOND_WINDOW]
+    if far:
+        return (
+            f"a 429 says its window resets {max(far):.0f} s ahead: the hour's 3,600 (or a longer "
+            "window), which the organisation's other traffic may have filled, not the second's"
+        )
+    if any(ahead is None for _, ahead, _ in refused):
+        return (
+            "a 429 says neither retryAfter nor resetAt, so not which window it is "
+            "(kojo_rate_limits_come_as_documented judges its body)"
+        )
+    if refused[0][0] == 1:
+        return (
+            "the first query, after a quiet second, was refused: other traffic of the "
+            "organisation filled the window, not these queries"
+        )
+    return None
+
+
+@kojo_rule("KJ-RATE-LIMIT-20-A-SECOND", source=f"{LIMITS_PAGE}; {FACTS}")
+def rate_limit_20_a_second(api: KojoClient) -> None:
+    """Queries well within the documented 20 a second (ten, a tenth of a second apart, after a
+    quiet second) are all served: none is refused with a 429 whose retryAfter and resetAt say
+    the per-second window, twice over (skipped when a 429 says a longer window, such as the
+    hour's, or says none, or the window was full before the first query, or the ten are served
+    the second time: the organisation's other traffic)."""
+    refused: list[tuple[int, float | None, str]] = []
+    for attempt in range(2):
+        # the earlier queries (other rules', or the first ten) out of the window
+        time.sleep(1 + max([0.0, *(ahead or 0.0 for _, ahead, _ in refused)]))
+        refused = _probed(api)
+        if not refused:
+            if attempt:
+                raise Skipped(
+                    "ten queries were refused for the per-second window once, not the second "
+                    "time: the organisation's other traffic, not these queries"
+                )
+            return
+        reason = _not_the_probes(refused)
+        if reason:
+            raise Skipped(reason)
+    raise AssertionError(
+        f"{len(refused)} of {PROBES} queries sent under 10 a second were refused with 429 for "
+        f"the per-second window, twice over; e.g. query {refused[0][0]}: {refused[0][2]}"
     )
 
 
-NO_MUTATION = (
-    f"{FACTS}: no public credit-memo mutation; "
-    "https://docs.kojo.tech/docs/graphql-api-reference/creditMemos"
-)
-MUTATIONS = "{ __schema { mutationType { fields { name } } } }"
-
-
-@kojo_rule("KJ-NO-CREDIT-MEMO-MUTATION", source=NO_MUTATION)
-def no_credit_memo_mutation(api: KojoClient) -> None:
-    """The schema offers no mutation of credit memos: its mutation type, if it has one, has no
-    field that names them (read through introspection; skipped where introspection is off)."""
-    response = api.post(MUTATIONS)
-    body = response.json()
-    schema = (body.get("data") or {}).get("__schema") if isinstance(body, dict) else None
-    if not isinstance(schema, dict):
-        raise Skipped(f"introspection answered no schema: {response.text[:200]}")
-    fields = (schema.get("mutationType") or {}).get("fields") or []
-    named = [str(field.get("name")) for field in fields if isinstance(field, dict)]
-    memo_mutations = [name for name in named if "creditmemo" in name.lower()]
-    assert not memo_mutations, f"the schema has credit-memo mutations: {memo_mutations}"
-
-
 # five memos with everything nested: well within Kojo's 100 entities a request. Every field the
-# seed gives CreditMemo and CreditMemoItem, and every field Kojo's invoice reference gives Invoice.
+# seed gives CreditMemo and CreditMemoItem, with its type; of the nested Invoice and InvoiceItem,
+# which the seed names only ("See Invoice docs"), the id, and those of the fields Kojo's invoice
+# reference lists whose type their name makes certain (vendor-facts.md lists them without types):
+# ids (ID), moments (DateTime), texts (String), and category (an enum, sent as a string). Not
+# payments (an amount, or a list of payments?), exceptions (a list of what?), salesperson (a name,
+# or a user?), invoiceDate and dueDate (a date, or a date and time?) nor createdById (non-null is
+# ours): a target whose types differ from ours there would find the query invalid, or its answer
+# of the wrong type, and it would be no fault of the target's.
 EVERYTHING = """{
   creditMemos(limit: 5) {
     id createdAt updatedAt invoiceId creditMemoNumber subtotal tax shippingCostFloat payments
     totalDue
     invoice {
-      id createdAt updatedAt deletedAt title invoiceNumber invoiceDate dueDate approvedAt
-      approvedById createdById paidAt paidById payments category exceptions flaggedAt
-      flaggedById flagMessage rejectedAt rejectedById rejectedReason salesperson
+      id createdAt updatedAt deletedAt title invoiceNumber approvedAt approvedById paidAt
+      paidById category flaggedAt flaggedById flagMessage rejectedAt rejectedById rejectedReason
     }
     creditMemoItems {
       id createdAt updatedAt creditMemoId invoiceItemId lineNumber quantity unitPriceFloat
       extPriceFloat unitsOfMeasure
       creditMemo { id }
-      invoiceItem { id invoiceId quantity unitPriceFloat extPriceFloat invoice { id } }
+      invoiceItem { id }
     }
   }
 }"""

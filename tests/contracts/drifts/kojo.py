@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -234,14 +235,6 @@ def _kojo_direction_stripped(request: Any) -> Any:
     return request
 
 
-def _kojo_memo_mutation(exchange: Exchange) -> None:
-    """The schema, read through introspection, with a public credit-memo mutation."""
-    data = exchange.body.get("data") if isinstance(exchange.body, dict) else None
-    schema = data.get("__schema") if isinstance(data, dict) else None
-    if isinstance(schema, dict) and "mutationType" in schema:
-        schema["mutationType"] = {"fields": [{"name": "createCreditMemo"}]}
-
-
 _RATE_LIMITED = {
     "code": "RATE_LIMIT_EXCEEDED",
     "error": "Too Many Requests",
@@ -257,8 +250,9 @@ def _asks(exchange: Exchange, operation: str) -> bool:
 
 
 def _kojo_rate_limited_as_200(exchange: Exchange) -> bool:
-    """The introspection query refused for the rate limit, as a GraphQL error with HTTP 200."""
-    if not _asks(exchange, "mutationType"):
+    """The rate-limit probe's queries refused for the rate limit, as a GraphQL error with HTTP
+    200."""
+    if not _asks(exchange, "RateLimitProbe"):
         return False
     error = {"message": _RATE_LIMITED["message"], "requestId": "r", "extensions": _RATE_LIMITED}
     exchange.status, exchange.body = 200, {"errors": [error]}
@@ -266,8 +260,8 @@ def _kojo_rate_limited_as_200(exchange: Exchange) -> bool:
 
 
 def _kojo_rate_limited_in_another_shape(exchange: Exchange) -> bool:
-    """The introspection query refused with a 429 whose body is a GraphQL error's."""
-    if not _asks(exchange, "mutationType"):
+    """The rate-limit probe's queries refused with a 429 whose body is a GraphQL error's."""
+    if not _asks(exchange, "RateLimitProbe"):
         return False
     error = {"message": "Too many requests", "requestId": "r"}
     exchange.status, exchange.body = 429, {"errors": [error]}
@@ -285,7 +279,10 @@ def _kojo_limited_at(per_second: int) -> Callable[[Exchange], bool]:
         arrivals[:] = [arrival for arrival in arrivals if now - arrival < 1] + [now]
         if len(arrivals) <= per_second:
             return False
-        exchange.status, exchange.body = 429, dict(_RATE_LIMITED)
+        # the per-second window's refusal: it resets within the second
+        reset = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+        reset_at = reset.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        exchange.status, exchange.body = 429, {**_RATE_LIMITED, "resetAt": reset_at}
         return True
 
     return answers
@@ -421,14 +418,6 @@ DRIFTS = [
         "KJ-ORDER-DIRECTION",
         rewrite_request=_kojo_direction_stripped,
         rows=("P-K15",),
-    ),
-    Drift(
-        "credit-memo-mutation",
-        "kojo",
-        "the schema offers a createCreditMemo mutation",
-        _kojo_memo_mutation,
-        "KJ-NO-CREDIT-MEMO-MUTATION",
-        rows=("P-K20",),
     ),
     Drift(
         "rate-limited-as-http-200",
