@@ -10,6 +10,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from contracts.rules import Skipped
 from contracts.vendors.solvimon import rules
 from contracts.vendors.solvimon.client import SolvimonClient
 from sandbox.app import create_app
@@ -59,7 +60,7 @@ def _groups_dropped(_: str, kwargs: dict[str, Any], response: httpx.Response | N
 
 def _copy_finalised(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
     if response is None and url.endswith("/credit_and_copy"):
-        kwargs["json"] = {"update_new_invoice_to_final": True}
+        kwargs["json"] = {**kwargs.get("json", {}), "update_new_invoice_to_final": True}
     return response
 
 
@@ -81,3 +82,98 @@ def test_the_rule_fails_on_the_behaviour_broken(rule_id: str) -> None:
     rule, rewrite = NEW_RULES[rule_id]
     with pytest.raises(AssertionError):
         _run(rule, rewrite)
+
+
+def _off_the_sandbox(api: SolvimonClient) -> SolvimonClient:
+    """``api`` as on a real deployment: no control API it can seed through."""
+    api.on_sandbox = lambda: False  # type: ignore[method-assign]
+    return api
+
+
+def test_credit_and_copy_skips_off_a_sandbox() -> None:
+    """Off a sandbox credit_and_copy would issue a copy of a customer's invoice: nothing sent."""
+    sent: list[str] = []
+
+    def watch(url: str, _: dict[str, Any], response: httpx.Response | None) -> Any:
+        if response is None:
+            sent.append(url)
+        return response
+
+    with Drifting(watch) as client:
+        api = _off_the_sandbox(solvimon_client(client))
+        api.supplies.final_invoices = ["invo_whatever"]
+        with pytest.raises(Skipped, match="copy of a customer's invoice"):
+            rules.credit_and_copy(api)
+    assert not sent
+
+
+def test_credit_and_copy_carries_the_run_tag() -> None:
+    bodies: list[Any] = []
+
+    def watch(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
+        if response is None and url.endswith("/credit_and_copy"):
+            bodies.append(kwargs.get("json"))
+        return response
+
+    with Drifting(watch) as client:
+        api = solvimon_client(client)
+        rules.credit_and_copy(api)
+    assert bodies == [{"note": api.tag}]
+
+
+def _groups_refused(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
+    """A deployment whose groups have another shape: the groups sent name no group it knows, so
+    it refuses them with 400 (and credits nothing)."""
+    body = kwargs.get("json")
+    if response is None and isinstance(body, dict) and "groups" in body:
+        kwargs["json"] = {**body, "groups": [{"group_order": 999, "lines": []}]}
+    return response
+
+
+def test_a_refused_groups_body_skips_off_a_sandbox() -> None:
+    with Drifting(_groups_refused) as client:
+        seeder = solvimon_client(client)
+        invoice = seeder.seed_invoice()
+        api = _off_the_sandbox(solvimon_client(client))
+        api.supplies.final_invoices = [invoice["id"]]
+        with pytest.raises(Skipped, match="deprecated"):
+            rules.deprecated_groups_credit_exact(api)
+
+
+def test_a_refused_groups_body_fails_on_the_sandbox() -> None:
+    with pytest.raises(AssertionError):
+        _run(rules.deprecated_groups_credit_exact, _groups_refused)
+
+
+def _tenants(client: TestClient) -> set[str]:
+    return {tenant["id"] for tenant in client.get("/_sandbox/tenants").json()["items"]}
+
+
+def test_the_grace_period_is_watched_on_a_tenant_of_its_own() -> None:
+    """The rule moves the clock of a tenant it makes, not the run's, and deletes it after."""
+    with Drifting(lambda url, kwargs, response: None) as client:
+        before = _tenants(client)
+        clock = client.get("/_sandbox/tenants/demo").json()["clock"]
+        rules.draft_final_after_grace(solvimon_client(client))
+        assert _tenants(client) == before
+        assert (
+            client.get("/_sandbox/tenants/demo").json()["clock"]["offset_seconds"]
+            == (clock["offset_seconds"])
+        )
+
+
+def _drafts_final(url: str, _: dict[str, Any], response: httpx.Response | None) -> Any:
+    if response is not None and "/solvimon/v1/invoices/" in url and response.status_code == 200:
+        body = response.json()
+        if body.get("status") == "DRAFT":
+            body["status"] = "FINAL"
+            return httpx.Response(200, json=body, request=response.request)
+    return response
+
+
+def test_the_throwaway_tenant_is_deleted_when_the_grace_period_is_broken() -> None:
+    with Drifting(_drafts_final) as client:
+        before = _tenants(client)
+        with pytest.raises(AssertionError, match="a minute before"):
+            rules.draft_final_after_grace(solvimon_client(client))
+        assert _tenants(client) == before
