@@ -366,7 +366,7 @@ DRIFTS = [
         lambda exchange: None,
         "SV-ON-HOLD-AS-EXPECTED",
         rewrite_request=_solvimon_on_hold_page_spelling,
-        rows=("S11", "P-S2", "P-S4"),
+        rows=("P-S2", "P-S4"),
     ),
     Drift(
         "page-spelling-ignored",
@@ -375,7 +375,7 @@ DRIFTS = [
         lambda exchange: None,
         "SV-ON-HOLD-AS-EXPECTED",
         rewrite_request=_solvimon_on_hold_schema_spelling,
-        rows=("P-S3",),
+        rows=("P-S3", "S11"),
         readings=(("solvimon.on-hold-field", "reference-page"),),
     ),
     Drift(
