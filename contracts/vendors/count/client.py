@@ -77,15 +77,20 @@ class CountClient(ApiClient[CountCredentials]):
             "POST", "/customers", 201, json={"customer": name or self.tag, "email": email}
         )
 
-    def create_customer(self, body: dict[str, Any]) -> httpx.Response:
-        """POST a customer that no record is put on; one that was created is deleted
-        afterwards."""
-        response = self.call("POST", "/customers", json=body)
+    def _posted(self, path: str, body: dict[str, Any], made: list[str]) -> httpx.Response:
+        """POST ``body`` to ``path``; the id of what it created goes into ``made``, for the
+        clean-up to delete."""
+        response = self.call("POST", path, json=body)
         if response.is_success:
             created = self.body(response)
             if isinstance(created, dict) and isinstance(created.get("id"), str):
-                self.customers_made.append(created["id"])
+                made.append(created["id"])
         return response
+
+    def create_customer(self, body: dict[str, Any]) -> httpx.Response:
+        """POST a customer that no record is put on; one that was created is deleted
+        afterwards."""
+        return self._posted("/customers", body, self.customers_made)
 
     def customers(self, **params: Any) -> Any:
         return self.expect("GET", "/customers", 200, params=params)
@@ -123,12 +128,7 @@ class CountClient(ApiClient[CountCredentials]):
 
     def create(self, body: dict[str, Any]) -> httpx.Response:
         """POST a record; one that was created is deleted afterwards, whatever the status."""
-        response = self.call("POST", "/invoices", json=body)
-        if response.is_success:
-            created = self.body(response)
-            if isinstance(created, dict) and isinstance(created.get("id"), str):
-                self.drafts.append(created["id"])
-        return response
+        return self._posted("/invoices", body, self.drafts)
 
     def record(
         self,

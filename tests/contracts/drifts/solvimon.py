@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -122,25 +123,26 @@ def _solvimon_groups_ignored(request: Any) -> Any:
     return request
 
 
-def _solvimon_on_hold_page_spelling(request: Any) -> Any:
-    """The body's on-hold flag is read as the seed page spells it, not as the schema does."""
-    if not isinstance(request, dict):
-        return request
-    read = {key: value for key, value in request.items() if key != "force_init_on_hold"}
-    if "forceInitOnHold" in read:
-        read["force_init_on_hold"] = read.pop("forceInitOnHold")
+def _on_hold_read_as(kept: str, ignored: str) -> Callable[[Any], Any]:
+    """A request as a deployment that reads the on-hold flag spelled ``kept`` reads it: the
+    flag spelled ``ignored`` is dropped, and the upstream (which reads ``ignored``) is given the
+    ``kept`` one's value under that spelling."""
+
+    def read(request: Any) -> Any:
+        if not isinstance(request, dict):
+            return request
+        seen = {key: value for key, value in request.items() if key != ignored}
+        if kept in seen:
+            seen[ignored] = seen.pop(kept)
+        return seen
+
     return read
 
 
-def _solvimon_on_hold_schema_spelling(request: Any) -> Any:
-    """Where the seed page's spelling is expected, the body's flag is read as the schema spells
-    it: ``forceInitOnHold`` is ignored."""
-    if not isinstance(request, dict):
-        return request
-    read = {key: value for key, value in request.items() if key != "forceInitOnHold"}
-    if "force_init_on_hold" in read:
-        read["forceInitOnHold"] = read.pop("force_init_on_hold")
-    return read
+# the flag read as the seed page spells it where the schema's spelling is expected, and the other
+# way round
+_solvimon_on_hold_page_spelling = _on_hold_read_as("forceInitOnHold", "force_init_on_hold")
+_solvimon_on_hold_schema_spelling = _on_hold_read_as("force_init_on_hold", "forceInitOnHold")
 
 
 def _solvimon_bearer_ignored(exchange: Exchange) -> None:
