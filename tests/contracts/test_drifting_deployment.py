@@ -4,8 +4,9 @@ faithful sandbox rewrites its answers, one drift at a time (``tests/contracts/dr
 it. Through the same proxy with no drift, the same run must exit 0: the proxy adds no drift of its
 own, and the harness raises no false alarm.
 
-Each run is a new tenant of one sandbox served for them all. ``make test`` runs each drift
-written by hand and a sample of those made from the traceability page; ``make soak`` sets
+Each run is a new tenant of one sandbox served for them all. ``make test`` runs a drift per
+check (so each check is shown to report one) and a sample of those made from the traceability
+page; ``make soak`` sets
 ``CREDITBOX_DRIFTS=all``, runs every drift, and records what was caught. Each run has the layers
 its drift names (the rules layer for most, whose exchanges the invariants and the spec judge
 too, which sees such a drift in a few seconds); ``CREDITBOX_DRIFT_LAYERS`` sets other layers for
@@ -70,7 +71,7 @@ def _run(
     return done.returncode, outcomes, proxy.rewritten
 
 
-# make soak: every drift; make test: every drift written by hand, a sample of the generated ones
+# make soak: every drift; make test: one per check, and one generated per type
 CHOSEN = DRIFTS if os.environ.get("CREDITBOX_DRIFTS") == "all" else SAMPLED
 
 
