@@ -60,9 +60,9 @@ AREAS = (
         "argument ignored; and, made from the page, each response field in a type the spec does "
         "not allow). The harness, pointed at the proxy over `--base-url`, must exit 1 and name "
         "the rule, invariant or Schemathesis check the row names, not because a check crashed; "
-        "with no drift, it must exit 0. `make test` runs each drift written by hand and one "
-        "made from the page per schema, with the rules layer (the invariants and the spec judge "
-        "its exchanges too); `make soak` runs every drift with the full default run.",
+        "with no drift, it must exit 0. `make test` runs one drift per check and one made from "
+        "the page per type; `make soak` runs every drift, each with the layers it names (the "
+        "rules layer for most, whose exchanges the invariants and the spec judge too).",
         {
             "drifts": "drifts planted",
             "caught": "drifts reported by the named check",
