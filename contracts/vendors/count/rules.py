@@ -336,7 +336,7 @@ MEMO_DRAFTS = (
 
 @count_rule("CT-MEMO-DRAFT-AS-EXPECTED", source=MEMO_DRAFTS, writes=True)
 def memo_draft_as_expected(api: CountClient) -> None:
-    """A credit memo draft is approved like an invoice (reading reference of
+    """A credit memo draft is approved like an invoice, then sent (reading reference of
     count.memo-draft-approve), or refused approval and sent as it is (reading client)."""
     memo = api.record("memo", 10, approve=False)
     approve = api.approve(memo["id"])
@@ -351,6 +351,9 @@ def memo_draft_as_expected(api: CountClient) -> None:
     assert approve.status_code == 200, f"approving a memo draft answered {approve.status_code}"
     approved = resource(approve.json())
     assert approved.get("status") == "approved", f"the memo is {approved.get('status')}"
+    # sent as an invoice is (its customer's address is the harness's own, on .example)
+    sent = api.answer(api.send(memo["id"]), 200, "sending an approved memo")
+    assert sent.get("status") == "sent", f"the memo sent is {sent.get('status')!r}"
 
 
 CUSTOMERS_PAGE = "https://developers.getcount.com/rest-api-reference/customers/create-customer"

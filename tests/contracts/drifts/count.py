@@ -617,6 +617,32 @@ class _CountPatches:
                 record["total"] = self.totals[record["id"]]
 
 
+_SEND = re.compile(r"^/partners/invoices/([^/]+)/send$")
+
+
+def _count_memo_send_does_nothing() -> Drift:
+    """Sending an approved credit memo answers 200 with the memo as it was, unsent."""
+    seen = _CountRecordsSeen()
+
+    def answers(exchange: Exchange) -> bool:
+        found = _SEND.match(exchange.path) if exchange.method == "POST" else None
+        record = seen.records.get(found[1], {}) if found else {}
+        if record.get("invoiceType") != "memo" or record.get("status") != "approved":
+            return False
+        seen.answer_as_it_was(exchange, record["id"])
+        return True
+
+    return Drift(
+        "memo-send-does-nothing",
+        "count",
+        "sending an approved credit memo answers 200 and leaves it unsent",
+        seen.remember,
+        "CT-MEMO-DRAFT-AS-EXPECTED",
+        answers,
+        rows=("C28",),
+    )
+
+
 def _count_memo_patch_ignored() -> Drift:
     patches = _CountPatches()
     return Drift(
@@ -663,6 +689,7 @@ def _count_memo_lines_refused(exchange: Exchange) -> bool:
 
 
 DRIFTS = [
+    _count_memo_send_does_nothing(),
     _count_memo_patch_ignored(),
     _count_managed_total_applied(),
     Drift(
@@ -1111,6 +1138,5 @@ DRIFTS = [
 PENDING_ROWS: frozenset[str] = frozenset(
     {
         "C22",
-        "C28",
     }
 )
