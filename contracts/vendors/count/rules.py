@@ -159,8 +159,9 @@ def list_memo_filters_combine(api: CountClient) -> None:
     """invoiceType=memo combines with the other list filters: of a new customer's draft memo
     (dated 2026-01-15), approved memo (dated 2026-03-10) and invoice, isDraft=true lists the
     draft memo only; status (the approved memo's) the approved memo only; startDate 2026-03-01
-    the approved memo only, endDate 2026-02-01 the draft only. search is not checked: no source
-    says which fields it covers for invoices."""
+    the approved memo only, endDate 2026-02-01 the draft only. search by the approved memo's
+    number lists that memo alone, or nothing (no source says which fields search covers for
+    invoices, so a target whose search does not cover numbers finds none): never another."""
     basics = api.basics()
     draft = api.record("memo", 5, approve=False, basics=basics)
     dated = {"date": "2026-03-10"}
@@ -179,6 +180,13 @@ def list_memo_filters_combine(api: CountClient) -> None:
         listed = [record.get("id") for record in rows(api.invoices(**query), "invoices")]
         assert listed == [only["id"]], (
             f"invoiceType=memo with {params} listed {listed}, not [{only['id']}]"
+        )
+    if approved.get("invoiceNumber"):
+        query = {"invoiceType": "memo", "customerUuid": basics[0], "limit": 100}
+        found = api.invoices(**query, search=approved["invoiceNumber"])
+        listed = [record.get("id") for record in rows(found, "invoices")]
+        assert listed in ([], [approved["id"]]), (
+            f"invoiceType=memo with search={approved['invoiceNumber']!r} listed {listed}"
         )
 
 

@@ -375,18 +375,17 @@ def _count_memo_filter_ignored() -> Drift:
     )
 
 
-_MEMO_LIST_FILTERS = {"isDraft", "status", "startDate", "endDate", "search"}
-
-
-def _count_memo_filters_dropped() -> Drift:
-    """A list asked for invoiceType=memo and a customer carries every memo of that customer the
-    deployment has shown, whatever else the list was asked to filter by."""
+def _count_memo_filters_dropped(
+    filters: set[str], name: str, what: str, rows: tuple[str, ...]
+) -> Drift:
+    """A list asked for invoiceType=memo, a customer and any of ``filters`` carries every memo of
+    that customer the deployment has shown, whatever those filters asked for."""
     seen = _CountRecordsSeen()
 
     def rewrite(exchange: Exchange) -> None:
         query = exchange.query
         rows = exchange.body.get("invoices") if isinstance(exchange.body, dict) else None
-        combined = query.get("invoiceType") == "memo" and _MEMO_LIST_FILTERS & set(query)
+        combined = query.get("invoiceType") == "memo" and filters & set(query)
         if _at(exchange, "GET", "/partners/invoices") and combined and isinstance(rows, list):
             listed = {row.get("id") for row in rows}
             rows += [
@@ -398,18 +397,7 @@ def _count_memo_filters_dropped() -> Drift:
             ]
         seen.remember(exchange)
 
-    return Drift(
-        "memo-list-ignores-other-filters",
-        "count",
-        "a list filtered by invoiceType=memo ignores isDraft, status, dates and search",
-        rewrite,
-        "CT-LIST-MEMO-FILTERS-COMBINE",
-        rows=(
-            "C18",
-            "C19",
-            "C21",
-        ),
-    )
+    return Drift(name, "count", what, rewrite, "CT-LIST-MEMO-FILTERS-COMBINE", rows=rows)
 
 
 def _count_credits_nothing(route: str) -> Callable[[Exchange], bool]:
@@ -967,7 +955,18 @@ DRIFTS = [
     _count_back_to_draft(),
     _count_memo_drafts_refused(),
     _count_memo_filter_ignored(),
-    _count_memo_filters_dropped(),
+    _count_memo_filters_dropped(
+        {"isDraft", "status", "startDate", "endDate"},
+        "memo-list-ignores-other-filters",
+        "a list filtered by invoiceType=memo ignores isDraft, status and dates",
+        ("C18", "C19", "C21"),
+    ),
+    _count_memo_filters_dropped(
+        {"search"},
+        "memo-search-ignored",
+        "a list filtered by invoiceType=memo ignores search",
+        ("C22",),
+    ),
     Drift(
         "unknown-token-accepted",
         "count",
@@ -1135,8 +1134,4 @@ DRIFTS = [
 ]
 
 # Behaviour rows of docs/traceability.md that no drift breaks yet (tests/test_traceability.py).
-PENDING_ROWS: frozenset[str] = frozenset(
-    {
-        "C22",
-    }
-)
+PENDING_ROWS: frozenset[str] = frozenset()
