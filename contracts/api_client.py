@@ -13,7 +13,8 @@ when not given; ``None`` on any other target).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import fields
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
@@ -166,6 +167,21 @@ class ApiClient(Generic[CredentialsT]):
             if found is not None:
                 self._tenant, self.sandbox_credentials = found
         return self._tenant
+
+    @contextlib.contextmanager
+    def fault_settings(self, changes: Mapping[str, Any]) -> Iterator[None]:
+        """While the block runs, the sandbox tenant's fault settings have ``changes`` over them;
+        its own settings are put back afterwards. Only on a creditbox sandbox (``tenant()`` is
+        not None): the caller skips elsewhere."""
+        url = f"{self.control}/tenants/{self.tenant()}/faults"
+        before = self.http.request("GET", url)
+        expect_status(before, 200, f"GET {url}")
+        changed = self.http.request("PUT", url, json={**before.json(), **changes})
+        expect_status(changed, 200, f"PUT {url}")
+        try:
+            yield
+        finally:
+            expect_status(self.http.request("PUT", url, json=before.json()), 200, f"PUT {url} back")
 
     def seed(self, what: str, body: Any, status: int = 201) -> Any:
         """``body`` posted to the vendor's seeding route ``what`` of the control API."""

@@ -795,16 +795,9 @@ def rate_limit_429(api: CountClient) -> None:
     elsewhere it skips (it would take 100 requests in a minute)."""
     if api.tenant() is None:
         raise Skipped("needs a creditbox sandbox's control API to turn a small rate limit on")
-    faults = f"{api.control}/tenants/{api.tenant()}/faults"
-    before = api.http.request("GET", faults)
-    expect_status(before, 200, "GET faults")
     limit = {"vendor": "count", "limit": RATE_LIMIT_ON, "window_seconds": 60}
-    settings = {**before.json(), "rate_limits": [limit]}
-    expect_status(api.http.request("PUT", faults, json=settings), 200, "PUT faults")
-    try:
+    with api.fault_settings({"rate_limits": [limit]}):
         answers = [api.call("GET", "/customers", params={"limit": 1}) for _ in range(3)]
-    finally:
-        expect_status(api.http.request("PUT", faults, json=before.json()), 200, "PUT faults")
     statuses = [answer.status_code for answer in answers]
     assert statuses == [200, 200, 429], f"three requests over a limit of 2 answered {statuses}"
     refused = answers[-1]

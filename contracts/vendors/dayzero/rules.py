@@ -684,19 +684,12 @@ ON_SANDBOX = "a deployment's rate limit and faults cannot be provoked safely: sa
 
 
 def _with_faults(api: DayZeroClient, settings: dict[str, Any], step: Callable[[], None]) -> None:
-    """``step`` run while the sandbox tenant's fault settings are ``settings``; its own settings
-    are put back afterwards. Skipped on any target that is no creditbox sandbox."""
-    tenant = api.tenant()
-    if tenant is None:
+    """``step`` run while the sandbox tenant's fault settings have ``settings`` over them; its own
+    settings are put back afterwards. Skipped on any target that is no creditbox sandbox."""
+    if api.tenant() is None:
         raise Skipped(ON_SANDBOX)
-    url = f"{api.control}/tenants/{tenant}/faults"
-    before = api.http.request("GET", url)
-    expect_status(before, 200, f"GET {url}")
-    expect_status(api.http.request("PUT", url, json=settings), 200, f"PUT {url}")
-    try:
+    with api.fault_settings(settings):
         step()
-    finally:
-        expect_status(api.http.request("PUT", url, json=before.json()), 200, f"PUT {url} back")
 
 
 @dayzero_rule("DZ-RATE-LIMITED-429", source=f"{ERROR_GUIDE}: 429 Rate Limited", writes=True)
