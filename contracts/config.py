@@ -151,11 +151,21 @@ if _CLASHES:
     raise ValueError(f"vendor options named like the harness's own: {', '.join(sorted(_CLASHES))}")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+# what ``creditbox calibrate`` takes: where the target is, how to reach it, and how hard
+TARGET_OPTIONS = frozenset(
+    {"api", "base_url", "in_process", "admin_token", "allow_writes", "max_requests", "rate_limit"}
+    | {option.name for option in VENDOR_OPTIONS}
+)
+
+
+def add_arguments(parser: argparse.ArgumentParser, only: frozenset[str] | None = None) -> None:
+    """The options as flags (``only`` those named, if given; the others keep their defaults)."""
     parser.add_argument(
         "--config", type=Path, help=f"settings file (default: ./{CONFIG_FILE} if present)"
     )
     for option in OPTIONS:
+        if only is not None and option.name not in only:
+            continue
         help_text = f"{option.help} [{option.env}]"
         if option.is_switch:
             parser.add_argument(

@@ -76,6 +76,16 @@ def open_target(settings: Settings, adapter: Any) -> Iterator[Target]:
         )
 
 
+@contextlib.contextmanager
+def reached(settings: Settings, adapter: Any) -> Iterator[Target]:
+    """The target, logged in (with whatever credentials the API's login step adds) and found
+    to answer the credentials; :class:`Unreachable` if it does not."""
+    with open_target(settings, adapter) as target:
+        target = _logged_in(target, adapter)
+        _probe(target, adapter)
+        yield target
+
+
 def _logged_in(target: Target, adapter: Any) -> Target:
     """The target with whatever the API's login step adds to the credentials (Kojo's token)."""
     try:
@@ -150,9 +160,7 @@ def check(
     )
     adapter = ADAPTERS[settings.api]
     checks.expect(settings.expected)
-    with open_target(settings, adapter) as target:
-        target = _logged_in(target, adapter)
-        _probe(target, adapter)
+    with reached(settings, adapter) as target:
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
         pace = f"at most {schema_layer.schemathesis_rate(rate)}" if rate else "no rate cap"
         terminal.line(f"creditbox contracts: {settings.api} on {target.base_url} ({mode}; {pace})")

@@ -1,8 +1,10 @@
 """``creditbox``: the one command line. ``serve`` runs the sandbox; ``seed``, ``clock`` and
-``faults`` operate a running one; ``contracts`` checks a target.
+``faults`` operate a running one; ``contracts`` checks a target; ``calibrate`` finds which
+readings of the disputed points a target speaks.
 
 Each subcommand belongs to one half (``serve`` to ``sandbox.cli``, the operator commands to
-``sandbox.ops_cli``, ``contracts`` to ``contracts.runner``); this module only assembles them,
+``sandbox.ops_cli``, ``contracts`` to ``contracts.runner``, ``calibrate`` to
+``contracts.calibrate_command``); this module only assembles them,
 outside both halves, so neither half depends on the other to offer its commands."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 def build_parser() -> argparse.ArgumentParser:
     # imported here, after main's warning filter: Connexion warns as it is imported
+    from contracts.calibrate_command import add_calibrate_arguments
     from contracts.runner import add_contract_arguments
     from sandbox import ops_cli
     from sandbox.cli import add_serve_arguments
@@ -42,6 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     add_contract_arguments(contracts)
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="find which reading of each disputed point a deployment speaks; write a profile",
+        description=(
+            "Ask a target (a real deployment, a running sandbox, or a sandbox started in this "
+            "process) which reading of each disputed point of its vendor it speaks "
+            "(docs/disputed-points.md), and write what it answered as a profile file for "
+            "`creditbox serve --profile` and `creditbox contracts --profile`. Read-only unless "
+            "--allow-writes. Exit codes: 0 the probes ran, 2 usage or connection error."
+        ),
+    )
+    add_calibrate_arguments(calibrate)
     for name, summary, add_arguments in (
         (
             "seed",
@@ -69,6 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         command: Callable[[argparse.Namespace], int] = getattr(ops_cli, args.command)
         return command(args)
+    if args.command == "calibrate":
+        from contracts.calibrate_command import run_calibrate
+
+        return run_calibrate(args)
     from contracts.runner import run_contracts
 
     return run_contracts(args)

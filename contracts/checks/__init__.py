@@ -38,6 +38,11 @@ def expect(profile: Profile) -> None:
     _expected[0] = profile
 
 
+def current() -> Profile:
+    """The readings the run expects (what :func:`expect` set last)."""
+    return _expected[0]
+
+
 def expected(point: str) -> str:
     return _expected[0].reading(point)
 

@@ -35,7 +35,8 @@ class Rule:
     statement: str
     source: str
     writes: bool
-    check: Callable[[Any], None] = field(compare=False, repr=False)
+    # raises on drift; what it returns is not read (a calibration probe returns its reading)
+    check: Callable[[Any], object] = field(compare=False, repr=False)
 
 
 @dataclass

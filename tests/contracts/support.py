@@ -47,11 +47,17 @@ def tenant_args(
 ) -> list[str]:
     """``creditbox contracts --api API`` against a sandbox, as the tenant whose ``credentials``
     (for that API, as the control API gives them) go to the flags the API's options name."""
+    return contract_args(api, base_url, report_dir, credential_flags(api, credentials), extra)
+
+
+def credential_flags(api: str, credentials: dict[str, Any]) -> list[str]:
+    """A tenant's ``credentials`` for ``api`` (as the control API gives them), as the flags the
+    API's options name."""
     flags: list[str] = []
     for option in ADAPTERS[api].options:
         if option.credential and option.credential in credentials:
             flags += [option.flag, str(credentials[option.credential])]
-    return contract_args(api, base_url, report_dir, flags, extra)
+    return flags
 
 
 def demo_args(base_url: str, report_dir: Path, *extra: str) -> list[str]:

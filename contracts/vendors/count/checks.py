@@ -89,13 +89,13 @@ def status_agrees_with_raw_fields(record: JSON) -> bool | None:
 ENVELOPE = "count.envelope"
 
 
-def _is_envelope(body: Any) -> bool:
+def is_envelope(body: Any) -> bool:
     return isinstance(body, dict) and body.get("status") == "success" and "data" in body
 
 
 def resource(body: Any) -> Any:
     """What a 2xx body carries, read in the expected reading of ``count.envelope``."""
-    return unwrapped(ENVELOPE, _is_envelope, body)
+    return unwrapped(ENVELOPE, is_envelope, body)
 
 
 @INVARIANTS.body(
@@ -105,12 +105,12 @@ def resource(body: Any) -> Any:
 def envelope_as_expected(body: Any) -> int:
     """Every 2xx body is in the expected reading of count.envelope (bare by default)"""
     if expected(ENVELOPE) == "wrapped":
-        assert _is_envelope(body) and isinstance(body.get("message"), str), (
+        assert is_envelope(body) and isinstance(body.get("message"), str), (
             "the body is not the reference pages' {status: success, message, data}: "
             f"{str(body)[:120]}"
         )
     else:
-        assert not _is_envelope(body), (
+        assert not is_envelope(body), (
             "the body is wrapped in {status: success, message, data}, but the reading 'bare' "
             "expects the record itself"
         )
