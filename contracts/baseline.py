@@ -10,11 +10,15 @@ accepted:
 
 A failure that a current entry names is reported as *accepted* and does not fail the run. Once the
 entry has expired the failure counts again, and the report says the acceptance ran out.
+
+Every run writes ``baseline.suggested.yaml`` beside its report: an entry per failure, its reason
+a placeholder and its expiry 90 days out, to review and copy into the baseline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,3 +83,40 @@ def apply(
             verdict.reason = f"accepted until {entry.expires}: {entry.reason} — {verdict.reason}"
         else:
             verdict.reason = f"baseline acceptance expired on {entry.expires} — {verdict.reason}"
+
+
+SUGGESTED = "baseline.suggested.yaml"
+SUGGESTED_DAYS = 90
+REASON_PLACEHOLDER = "TO REVIEW: why this deviation is accepted, and where it is tracked"
+
+
+def suggested(verdicts: Iterable[Verdict], target: str, today: dt.date) -> str:
+    """A baseline with an entry per failure of ``verdicts`` (on ``target``), each with what it
+    found as a comment above it, a placeholder reason, and an expiry ``SUGGESTED_DAYS`` out."""
+    failed = [verdict for verdict in verdicts if verdict.outcome == FAIL]
+    expires = today + dt.timedelta(days=SUGGESTED_DAYS)
+    lines = [
+        f"# creditbox contracts, {today}: the failures on {target} as baseline entries.",
+        "# Review each: replace the reason with why the deviation is accepted (a ticket), then",
+        "# copy the entries you accept into the baseline file (--baseline).",
+    ]
+    if not failed:
+        return "\n".join([*lines, "# This run found no failure.", "accepted: []", ""])
+    lines.append("accepted:")
+    for verdict in failed:
+        found = " ".join(verdict.reason.split())[:200]
+        lines += [
+            f"  # {found}" if found else f"  # {verdict.statement[:200]}",
+            f"  - id: {json.dumps(verdict.id)}",
+            f"    target: {json.dumps(target)}",
+            f"    reason: {json.dumps(REASON_PLACEHOLDER)}",
+            f"    expires: {expires.isoformat()}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_suggested(verdicts: Iterable[Verdict], target: str, directory: Path) -> Path:
+    """:func:`suggested` for today, written as ``SUGGESTED`` into ``directory``."""
+    path = directory / SUGGESTED
+    path.write_text(suggested(verdicts, target, dt.date.today()), encoding="utf-8")
+    return path

@@ -22,11 +22,11 @@ from typing import Any
 
 import httpx
 
-from contracts import baseline, checks, config, schema_layer
+from contracts import baseline, calibration, checks, config, schema_layer
 from contracts.adapter import Credentials, SessionSetup
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
-from contracts.report import RunReport, human, junit
+from contracts.report import RunReport, human, junit, point_row
 from contracts.report.terminal import Terminal
 from contracts.rules import FAIL, Verdict, catalogue, run_rules
 from contracts.traffic import RuleTraffic
@@ -176,6 +176,8 @@ def check(
         if "rules" in settings.layers:
             terminal.line("Documented-behaviour rules")
             report.verdicts += _rules_layer(settings, adapter, target, limits(), terminal, settle)
+            report.expected = settings.expected.for_vendor(settings.api)
+            report.points = _disputed_points(settings, adapter, target, terminal)
         found = _schema_layer(settings, adapter, target, traffic, report, terminal)
         terminal.expect(len(found))
         for verdict in found:
@@ -229,6 +231,34 @@ def _rules_layer(
         session.close()
 
 
+def _disputed_points(
+    settings: Settings, adapter: Any, target: Target, terminal: Terminal
+) -> list[calibration.Finding]:
+    """What the target answers on each disputed point of its API, each probed once, for the
+    report to show beside the reading expected (the points' own rules and invariants judge
+    it). The probes' requests have a budget of their own, and no invariant judges them: some
+    are the other reading's requests on purpose."""
+    if not calibration.probes(settings.api):
+        return []
+    terminal.line("Disputed points: the reading expected, and the one answered")
+    expected = settings.expected.for_vendor(settings.api)
+    limits = Limits(settings.max_requests, settings.rate_limit or 0.0, settings.admin_token)
+    setup = SessionSetup(
+        target.base_url, target.credentials, limits, uuid.uuid4().hex[:8], target.other, settings
+    )
+    session = adapter.session(setup)
+    try:
+        return calibration.calibrate(
+            settings.api,
+            session,
+            allow_writes=settings.allow_writes,
+            repeat=False,
+            on_finding=lambda found: terminal.point(point_row(found, expected[found.point])),
+        )
+    finally:
+        session.close()
+
+
 def _schema_layer(
     settings: Settings,
     adapter: Any,
@@ -278,6 +308,8 @@ def run_contracts(args: argparse.Namespace) -> int:
         return USAGE
     try:
         written = [str(path) for path in human.write(report, settings.report_dir)]
+        suggestion = baseline.write_suggested(report.verdicts, settings.target, settings.report_dir)
+        written.append(str(suggestion))
         if settings.junit:
             written.append(str(junit.write(report, settings.junit)))
     except OSError as error:

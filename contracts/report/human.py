@@ -26,6 +26,43 @@ def _cell(text: str) -> str:
     return printable(text).replace("|", "\\|").replace("\n", " ")
 
 
+POINTS_TITLE = "Disputed points"
+POINTS_INTRO = (
+    "What the target answered on each point where the vendor's public sources disagree "
+    "(docs/disputed-points.md), beside the reading this run expected (--profile; each point's "
+    "default otherwise). A target that answers another reading fails that point's checks above; "
+    "`creditbox calibrate` writes what it answers as a profile."
+)
+
+
+def _points_markdown(report: RunReport) -> list[str]:
+    if not report.points:
+        return []
+    lines = ["", f"## {POINTS_TITLE}", "", POINTS_INTRO, ""]
+    lines += ["| point | expected | answered | note |", "|---|---|---|---|"]
+    lines += [
+        f"| `{row.point}` | {row.expected} | {_cell(row.answered)} | {_cell(row.note)} |"
+        for row in report.point_rows()
+    ]
+    return lines
+
+
+def _points_page(report: RunReport) -> list[str]:
+    if not report.points:
+        return []
+    e = html.escape
+    parts = [f"<h2>{POINTS_TITLE}</h2><p>{e(POINTS_INTRO)}</p><table>"]
+    parts.append("<tr><th>point</th><th>expected</th><th>answered</th><th>note</th></tr>")
+    for row in report.point_rows():
+        parts.append(
+            f"<tr><td><code>{e(row.point)}</code></td><td>{e(row.expected)}</td>"
+            f"<td class='{row.outcome}'>{e(printable(row.answered))}</td>"
+            f"<td>{e(printable(row.note))}</td></tr>"
+        )
+    parts.append("</table>")
+    return parts
+
+
 def markdown(report: RunReport) -> str:
     lines = [
         f"# creditbox contracts: {report.api}",
@@ -57,6 +94,7 @@ def markdown(report: RunReport) -> str:
             f"| {_cell(v.reason)} |"
             for v in chosen
         ]
+    lines += _points_markdown(report)
     problems = [v for v in report.verdicts if v.outcome in (FAIL, ACCEPTED)]
     if problems:
         lines += ["", "## Evidence"]
@@ -120,6 +158,7 @@ def page(report: RunReport) -> str:
                 f"<td>{e(v.statement)}</td><td>{e(v.source)}</td><td>{e(printable(v.reason))}</td></tr>"
             )
         parts.append("</table>")
+    parts += _points_page(report)
     problems = [v for v in report.verdicts if v.outcome in (FAIL, ACCEPTED)]
     if problems:
         parts.append("<h2>Evidence</h2>")

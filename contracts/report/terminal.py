@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-from contracts.report import OUTCOME_LABELS, RunReport, printable
+from contracts.report import OUTCOME_LABELS, PointRow, RunReport, printable
 from contracts.rules import Verdict
 
 
@@ -31,6 +31,13 @@ class Terminal:
         text = f"  {progress}{label:<8} {verdict.id:<52} {timing}"
         if verdict.reason:
             text += f"  {printable(verdict.reason.replace(chr(10), ' '))[:160]}"
+        self.line(text)
+
+    def point(self, row: PointRow) -> None:
+        """One disputed point: the reading expected, and what the target answered."""
+        text = f"  {row.point:<36} expected {row.expected}, answered {row.answered}"
+        if row.note:
+            text += f": {printable(row.note.replace(chr(10), ' '))[:140]}"
         self.line(text)
 
     def finish(self, report: RunReport, written: list[str]) -> None:

@@ -5,6 +5,7 @@ contracts --profile``, must pass against the deployment it was learnt from."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 from collections.abc import Iterator
 from pathlib import Path
@@ -247,3 +248,61 @@ def test_a_deployment_that_answers_a_point_two_ways_is_reported_flaky(
     assert found["reading"] is None and "bare" in found["flaky"] and "wrapped" in found["flaky"]
     assert "dayzero.envelope" not in written["readings"]
     assert "flaky" in printed
+
+
+# what a contract run reports of the disputed points, and the baseline it suggests
+
+
+def _contracts(
+    base_url: str, vendor: str, tenant: dict[str, Any], report: Path, *extra: str
+) -> tuple[int, str]:
+    """``creditbox contracts`` (the rules layer, writes allowed) against ``base_url``'s mount of
+    ``vendor`` as ``tenant``: exit code and what it printed."""
+    credentials = tenant["credentials"][vendor]
+    args = support.tenant_args(vendor, base_url, report, credentials, "--allow-writes", *extra)
+    done = run_cli([*args, "--layers", "rules"])
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_a_contract_run_lists_what_the_target_answers_on_each_disputed_point(
+    upstream: str, tmp_path: Path
+) -> None:
+    readings = {"count.list-rows": "reference", "count.approve-again": "no-op"}
+    profile = tmp_path / "expected.yaml"
+    profile.write_text(yaml.safe_dump({"readings": readings}), encoding="utf-8")
+    tenant = _tenant(upstream, readings)
+    code, printed = _contracts(upstream, "count", tenant, tmp_path, "--profile", str(profile))
+    assert code == 0, printed[-3000:]
+    section = printed[printed.index("Disputed points") :]
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    for point, reading in Profile.of(readings).for_vendor("count").items():
+        assert f"{point}" in section and f"expected {reading}, answered {reading}" in section
+        assert f"| `{point}` | {reading} | {reading} |  |" in report
+    suggested = yaml.safe_load((tmp_path / "baseline.suggested.yaml").read_text("utf-8"))
+    assert suggested == {"accepted": []}
+
+
+def test_a_drifted_run_suggests_a_baseline_that_accepts_what_it_found(
+    upstream: str, tmp_path: Path
+) -> None:
+    drift = REWRITTEN[0][0]  # DayZero, wrapped as the rendered pages show it
+    tenant = _tenant(upstream)
+    with drifting(upstream, drift) as (url, _proxy):
+        code, printed = _contracts(url, "dayzero", tenant, tmp_path / "first")
+        assert code == 1, printed[-3000:]
+        assert "dayzero.envelope" in printed
+        assert "expected bare, answered wrapped: DIFFERS" in printed
+        path = tmp_path / "first" / "baseline.suggested.yaml"
+        suggested = yaml.safe_load(path.read_text(encoding="utf-8"))["accepted"]
+        ids = {entry["id"] for entry in suggested}
+        assert drift.seen_by in ids, ids
+        today = dt.date.today()
+        for entry in suggested:
+            assert entry["target"] == f"{url}/dayzero"
+            assert entry["expires"] == today + dt.timedelta(days=90)
+            assert entry["reason"].startswith("TO REVIEW")
+        again, printed = _contracts(
+            url, "dayzero", tenant, tmp_path / "again", "--baseline", str(path)
+        )
+    assert again == 0, printed[-3000:]
+    assert f"ACCEPTED {drift.seen_by}" in " ".join(printed.split())
