@@ -125,6 +125,9 @@ def run_calibrate(args: argparse.Namespace) -> int:
         print(f"creditbox calibrate: cannot write {output}: {error}", file=sys.stderr)
         return USAGE
     seen = sum(finding.state == SEEN for finding in findings)
+    if not findings:
+        print(f"{settings.api} has no disputed points (docs/disputed-points.md); profile: {output}")
+        return 0
     print(f"\n{seen} of {len(findings)} disputed points seen; profile: {output}")
     if seen:
         print(f"serve it: creditbox serve --profile {output}")

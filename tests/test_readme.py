@@ -132,11 +132,12 @@ def _matches(expected: str, output: str) -> bool:
 
 @dataclass
 class Workplace:
-    """The empty directory, the fresh virtualenv's creditbox on PATH, and the served sandbox."""
+    """The empty directory, the fresh virtualenv's creditbox on PATH, and the served sandboxes
+    (the first on port 8000; another on the ``--port`` its command names)."""
 
     directory: Path
     env: dict[str, str]
-    server: subprocess.Popen[bytes] | None = None
+    servers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     server_log: Path | None = None
 
     def run(self, command: Command) -> str:
@@ -159,35 +160,41 @@ class Workplace:
         return output
 
     def _serve(self, command: Command) -> str:
+        chosen = re.search(r"--port (\d+)", command.text)
+        port = int(chosen.group(1)) if chosen else 8000
         with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", 8000)) == 0:
-                pytest.fail("port 8000 is taken: the README's commands use it; stop what serves it")
-        self.server_log = self.directory.parent / "serve.log"
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                pytest.fail(
+                    f"port {port} is taken: the README's commands use it; stop what serves it"
+                )
+        self.server_log = self.directory.parent / f"serve-{port}.log"
         with self.server_log.open("wb") as log:
-            self.server = subprocess.Popen(
+            server = subprocess.Popen(
                 ["bash", "-c", f"exec {command.text}"],
                 cwd=self.directory,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
+        self.servers.append(server)
+        served = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            assert self.server.poll() is None, self.server_log.read_text()
+            assert server.poll() is None, self.server_log.read_text()
             try:
-                if httpx.get(f"{SANDBOX}/_sandbox/health", timeout=1).status_code == 200:
+                if httpx.get(f"{served}/_sandbox/health", timeout=1).status_code == 200:
                     return self.server_log.read_text()
             except httpx.TransportError:
                 time.sleep(0.2)
-        pytest.fail(f"`{command.text}` did not serve {SANDBOX} within 60 s")
+        pytest.fail(f"`{command.text}` did not serve {served} within 60 s")
 
     def stop(self) -> None:
-        if self.server is not None:
-            self.server.terminate()
+        for server in self.servers:
+            server.terminate()
             try:
-                self.server.wait(timeout=10)
+                server.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.server.kill()
+                server.kill()
 
 
 def _source_tree(into: Path) -> Path:
@@ -251,6 +258,7 @@ def test_the_blocks_run_cover_serving_seeding_clock_faults_and_contract_runs() -
         "creditbox contracts --api dayzero --in-process",
         "creditbox contracts --api dayzero --base-url",
         "creditbox contracts --api count --base-url",
+        "creditbox calibrate --api count --base-url",
     ):
         assert any(c.startswith(wanted) for c in commands), wanted
 
