@@ -15,6 +15,7 @@ import httpx
 import pytest
 import yaml
 
+from contracts.calibration import probes
 from specs.readings import Profile, points, vendor_points
 from tests.contracts import support
 from tests.support.drift_proxy import Drift, Exchange, drifting
@@ -40,6 +41,14 @@ def _profiles() -> Iterator[tuple[str, dict[str, str]]]:
 
 
 PROFILES = list(_profiles())
+
+
+def test_every_disputed_point_has_one_probe_and_reads_come_first() -> None:
+    for vendor in VENDORS:
+        found = probes(vendor)
+        assert sorted(p.point for p in found) == sorted(p.name for p in vendor_points(vendor))
+        writes = [p.rule.writes for p in found]
+        assert writes == sorted(writes), f"{vendor}: a read-only probe after one that writes"
 
 
 @pytest.fixture(scope="module")
