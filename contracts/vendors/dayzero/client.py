@@ -16,10 +16,12 @@ from typing import Any
 import httpx
 
 from contracts.api_client import ApiClient, ClientCredentials, attempt, expect_status
+from contracts.checks import expected
 from contracts.http import Limits, Requester
 from contracts.rules import RecordedSession, Skipped
 from contracts.vendors.dayzero.checks import resource
 
+VOID_METHOD = "dayzero.invoice-void-method"
 NEEDS_OTHER_BUSINESS = "needs a second business: pass --other-token and --other-business-id"
 
 
@@ -85,6 +87,12 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
 
     def get_invoice(self, invoice_id: str) -> dict[str, Any]:
         return self.expect("GET", f"/invoices/{invoice_id}", 200)
+
+    def void_invoice(self, invoice_id: str, method: str | None = None) -> httpx.Response:
+        """Void an invoice with ``method``, else the one of the expected reading of
+        ``dayzero.invoice-void-method`` (PUT by default)."""
+        chosen = method or expected(VOID_METHOD).upper()
+        return self.call(chosen, f"/invoices/{invoice_id}/void")
 
     # credit memos ----------------------------------------------------------------------------
 

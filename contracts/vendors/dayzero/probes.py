@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 
 import httpx
@@ -45,6 +46,19 @@ def business_header(api: DayZeroClient) -> str:
         return "required"
     _memo_page(response)
     return "optional"
+
+
+@dayzero_probe("dayzero.invoice-void-method")
+def invoice_void_method(api: DayZeroClient) -> str:
+    """Voiding an invoice that does not exist (a new UUID), with PUT, then with POST: the method
+    the route takes answers 404 (the invoice is not found), the other 405."""
+    answers = {
+        method: api.call(method, f"/invoices/{uuid.uuid4()}/void").status_code
+        for method in ("PUT", "POST")
+    }
+    served = [method for method, status in answers.items() if status == 404]
+    assert len(served) == 1 and 405 in answers.values(), f"void answered {answers}"
+    return served[0].lower()
 
 
 @dayzero_probe("dayzero.conflict-status", writes=True)

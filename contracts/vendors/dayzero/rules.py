@@ -18,7 +18,7 @@ from contracts.checks import expected
 from contracts.rules import Skipped, rule
 from contracts.rules.paging import assert_each_once
 from contracts.vendors.dayzero.checks import resource
-from contracts.vendors.dayzero.client import DayZeroClient
+from contracts.vendors.dayzero.client import VOID_METHOD, DayZeroClient
 
 SEED_ISSUE = "seeds/001_434e80bb61e1accb.txt (Issue credit memo)"
 SEED_LIST = "seeds/004_48734ccb9abe615e.txt (List credit memos)"
@@ -168,6 +168,40 @@ def business_header_as_expected(api: DayZeroClient) -> None:
     assert [m.get("id") for m in listed["items"]] == [m["id"] for m in with_header["items"]], (
         "without x-business-id the call listed other memos than the token's business has"
     )
+
+
+INVOICE_VOID = (
+    "https://ondayzero.com/docs/reference/invoices/void-invoice (PUT, 200 with the invoice); "
+    "https://www.ondayzero.com/docs/guides/invoices (POST; only open invoices can be voided); "
+    "docs/disputed-points.md dayzero.invoice-void-method"
+)
+
+
+@dayzero_rule("DZ-INVOICE-VOID", source=INVOICE_VOID, writes=True)
+def invoice_void(api: DayZeroClient) -> None:
+    """An open invoice is voided with the method of the expected reading of
+    dayzero.invoice-void-method (PUT by default; the other method is 405): 200 with the invoice,
+    void, as it reads back. Only open invoices: voiding a draft, a void invoice or one with credit
+    applied is a status conflict, and a void invoice takes no credit."""
+    customer = api.customer()["id"]
+    draft = api.invoice(customer, 1_000)
+    assert_conflict(api.void_invoice(draft["id"]), "voiding a draft invoice")
+    invoice = api.open_invoice(customer, 1_000)
+    other = "POST" if expected(VOID_METHOD) == "put" else "PUT"
+    refused = api.void_invoice(invoice["id"], other)
+    assert refused.status_code == 405, f"voiding with {other} answered {refused.status_code}"
+    voided = api.answer(api.void_invoice(invoice["id"]), 200, "voiding an open invoice")
+    assert voided.get("id") == invoice["id"] and voided.get("status") == "void", (
+        f"the void answered the invoice {voided.get('id')} as {voided.get('status')!r}"
+    )
+    status = api.get_invoice(invoice["id"]).get("status")
+    assert status == "void", f"the voided invoice reads back {status!r}"
+    assert_conflict(api.void_invoice(invoice["id"]), "voiding a void invoice")
+    memo = api.issued_memo(customer, 500)
+    assert_conflict(api.apply(memo["id"], invoice["id"], 500), "applying credit to a void invoice")
+    credited = api.open_invoice(customer, 1_000)
+    expect_status(api.apply(memo["id"], credited["id"], 500), 201, "applying credit")
+    assert_conflict(api.void_invoice(credited["id"]), "voiding an invoice with credit applied")
 
 
 LIST_STATUS_422 = f"{SEED_LIST}: status CreditMemoStatusEnum; 422 Validation Error"

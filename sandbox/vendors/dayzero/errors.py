@@ -23,6 +23,7 @@ CURRENCY_MISMATCH = "Credit memo and invoice currencies differ"
 EXCEEDS_MEMO_REMAINING = "Amount exceeds the credit memo's remaining balance"
 EXCEEDS_INVOICE_DUE = "Amount exceeds the invoice's amount due"
 INVOICE_NOT_DRAFT = "Only draft invoices can be finalized"
+INVOICE_NOT_VOIDABLE = "Only open invoices can be voided"
 
 
 class DayZeroError(VendorError):

@@ -104,6 +104,18 @@ def finalize_invoice_api_v1_invoices__invoice_id__finalize_post(invoice_id: str)
     return _answer(_invoices_json(backend, [invoice])[0], 201)
 
 
+def void_invoice_api_v1_invoices__invoice_id__void_put(invoice_id: str) -> Response:
+    backend = _backend()
+    invoice = backend.void_invoice(business_scope(), invoice_id)
+    return _answer(_invoices_json(backend, [invoice])[0], 200)
+
+
+# the same operation, sent as POST (reading post of dayzero.invoice-void-method)
+void_invoice_api_v1_invoices__invoice_id__void_post = (
+    void_invoice_api_v1_invoices__invoice_id__void_put
+)
+
+
 # credit memos -----------------------------------------------------------------------------
 
 

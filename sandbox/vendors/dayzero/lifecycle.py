@@ -35,6 +35,9 @@ MEMO_STATE_AFTER = {"issue": "issued", "void": "void"}
 # The invoice operations, likewise.
 INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "finalize": (frozenset({"draft"}), errors.INVOICE_NOT_DRAFT),
+    # DayZero's invoices guide: "Only open invoices can be voided" (one with credit applied is
+    # partially paid, or paid, and no longer open)
+    "void": (frozenset({"open"}), errors.INVOICE_NOT_VOIDABLE),
     "receive_credit": (frozenset({"open", "partially_paid"}), errors.INVOICE_NOT_OPEN),
 }
 
@@ -94,7 +97,8 @@ def invoice_due(invoice: Mapping[str, Any]) -> int:
 
 
 def invoice_status(invoice: Mapping[str, Any]) -> str:
-    """Open invoices follow their amounts. **Ours:** fully credited reads ``manual_paid``."""
+    """Open invoices follow their amounts; a voided one is ``void``. **Ours:** fully credited
+    reads ``manual_paid``."""
     if invoice["state"] != "open":
         return str(invoice["state"])
     if invoice_due(invoice) <= 0:

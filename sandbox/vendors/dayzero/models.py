@@ -217,6 +217,14 @@ class DayZeroBackend:
             changes = {"state": "open", "number": number, "finalized_at": stamp}
             return self._update(db, INVOICES, invoice, changes, stamp)
 
+    def void_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
+        """Void an open invoice (nothing paid or credited on it); it stays, listed as void."""
+        with self._store.transaction(scope.tenant_id) as db:
+            invoice = _one(db, INVOICES, scope, invoice_id)
+            require(INVOICE_TRANSITIONS["void"], invoice_status(invoice))
+            stamp = clock.timestamp()
+            return self._update(db, INVOICES, invoice, {"state": "void"}, stamp)
+
     def customer_names(self, scope: BusinessScope, customer_ids: Iterable[str]) -> dict[str, str]:
         wanted = set(customer_ids)
         with self._store.transaction(scope.tenant_id) as db:

@@ -337,6 +337,26 @@ def _dz_draft_invoices_not_stored(exchange: Exchange) -> None:
         exchange.status, exchange.body = 404, {"detail": "Invoice not found"}
 
 
+VOID_INVOICE = re.compile(r"^/api/v1/invoices/[^/]+/void$")
+
+
+def _dz_void_leaves_invoice_open(exchange: Exchange) -> None:
+    """A void that answers the invoice void, while it reads back open."""
+    if exchange.method == "GET" and re.fullmatch(r"/api/v1/invoices/[^/]+", exchange.path):
+        for obj in every_object(exchange.body):
+            if obj.get("status") == "void":
+                obj["status"] = "open"
+
+
+def _dz_any_invoice_voided(exchange: Exchange) -> None:
+    refusal_accepted(exchange, "PUT", VOID_INVOICE, 200)
+
+
+_dz_void_by_post_refused = _answered(
+    "POST", VOID_INVOICE, 200, 405, {"detail": "Method Not Allowed"}
+)
+
+
 DRIFTS = [
     Drift(
         "unapply-answers-the-memo",
@@ -600,6 +620,31 @@ DRIFTS = [
             "P-D19",
             "P-D20",
         ),
+    ),
+    Drift(
+        "void-leaves-invoice-open",
+        "dayzero",
+        "the void answers the invoice void, but it reads back open",
+        _dz_void_leaves_invoice_open,
+        "DZ-INVOICE-VOID",
+        rows=("P-D31", "P-D38"),
+    ),
+    Drift(
+        "any-invoice-voided",
+        "dayzero",
+        "voiding an invoice that is not open (a draft, say) answers 200",
+        _dz_any_invoice_voided,
+        "DZ-INVOICE-VOID",
+        rows=("P-D39",),
+    ),
+    Drift(
+        "void-by-post-refused",
+        "dayzero",
+        "under the guide's reading, POST on an invoice's void route is a 405",
+        _dz_void_by_post_refused,
+        "DZ-INVOICE-VOID",
+        rows=("P-D40",),
+        readings=(("dayzero.invoice-void-method", "post"),),
     ),
     Drift(
         "invoices-never-numbered",

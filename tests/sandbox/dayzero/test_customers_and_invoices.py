@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from starlette.testclient import TestClient
+
 from contracts.vendors.dayzero.client import DayZeroClient
 
 
@@ -101,3 +103,41 @@ def test_unknown_invoice_is_404(dayzero: DayZeroClient) -> None:
     for method, path in (("GET", "/invoices/nope"), ("POST", "/invoices/nope/finalize")):
         missing = dayzero.call(method, path)
         assert (missing.status_code, missing.json()) == (404, {"detail": "Invoice not found"})
+
+
+def test_void_turns_an_open_invoice_void_and_only_an_open_one(dayzero: DayZeroClient) -> None:
+    """DayZero's void-invoice reference: PUT, 200 with the invoice; its invoices guide: only open
+    invoices can be voided (anything else is the sandbox's 400 for a status that does not
+    allow it)."""
+    customer = dayzero.customer()["id"]
+    invoice = dayzero.open_invoice(customer, 1_000)
+    voided = dayzero.expect("PUT", f"/invoices/{invoice['id']}/void", 200)
+    assert (voided["id"], voided["status"], voided["number"]) == (invoice["id"], "void", "INV-0001")
+    assert dayzero.get_invoice(invoice["id"])["status"] == "void"
+    assert [i["id"] for i in dayzero.invoices(status="void")["items"]] == [invoice["id"]]
+    not_open = (400, {"detail": "Only open invoices can be voided"})
+    again = dayzero.call("PUT", f"/invoices/{invoice['id']}/void")
+    assert (again.status_code, again.json()) == not_open
+    draft = dayzero.invoice(customer, 1_000)
+    refused = dayzero.call("PUT", f"/invoices/{draft['id']}/void")
+    assert (refused.status_code, refused.json()) == not_open
+    credited = dayzero.open_invoice(customer, 1_000)
+    memo = dayzero.issued_memo(customer, 300)
+    assert dayzero.apply(memo["id"], credited["id"], 300).status_code == 201
+    refused = dayzero.call("PUT", f"/invoices/{credited['id']}/void")
+    assert (refused.status_code, refused.json()) == not_open
+    assert dayzero.get_invoice(credited["id"])["status"] == "partially_paid"
+    late = dayzero.apply(dayzero.issued_memo(customer, 100)["id"], invoice["id"], 100)
+    assert late.status_code == 400, "a void invoice took credit"
+
+
+def test_void_is_put_by_default_and_post_under_the_guides_reading(
+    client: TestClient, dayzero: DayZeroClient
+) -> None:
+    invoice = dayzero.open_invoice(dayzero.customer()["id"], 1_000)
+    assert dayzero.call("POST", f"/invoices/{invoice['id']}/void").status_code == 405
+    post = {"readings": {"dayzero.invoice-void-method": "post"}}
+    assert client.put("/_sandbox/tenants/demo/profile", json=post).status_code == 200
+    assert dayzero.call("PUT", f"/invoices/{invoice['id']}/void").status_code == 405
+    voided = dayzero.expect("POST", f"/invoices/{invoice['id']}/void", 200)
+    assert voided["status"] == "void"
