@@ -69,6 +69,12 @@ class Adapter:
         return f"{self._package}.rules"
 
     @property
+    def probes(self) -> str:
+        """The module whose import registers the probes of the vendor's disputed points
+        (``contracts/calibration.py``); a vendor without disputed points need not have one."""
+        return f"{self._package}.probes"
+
+    @property
     def checks(self) -> Invariants:
         """The vendor's invariants: its ``checks`` module's ``INVARIANTS``."""
         invariants: Invariants = importlib.import_module(f"{self._package}.checks").INVARIANTS

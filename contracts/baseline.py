@@ -104,9 +104,10 @@ def suggested(verdicts: Iterable[Verdict], target: str, today: dt.date) -> str:
         return "\n".join([*lines, "# This run found no failure.", "accepted: []", ""])
     lines.append("accepted:")
     for verdict in failed:
-        found = " ".join(verdict.reason.split())[:200]
+        # a comment of JSON's escapes: a target's control characters would make it no YAML
+        found = json.dumps(" ".join((verdict.reason or verdict.statement).split())[:200])[1:-1]
         lines += [
-            f"  # {found}" if found else f"  # {verdict.statement[:200]}",
+            f"  # {found}",
             f"  - id: {json.dumps(verdict.id)}",
             f"    target: {json.dumps(target)}",
             f"    reason: {json.dumps(REASON_PLACEHOLDER)}",

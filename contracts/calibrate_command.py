@@ -3,9 +3,11 @@ the profile file that ``creditbox serve --profile`` reads and ``creditbox contra
 checks against.
 
 It takes the target and credentials as ``creditbox contracts`` does. Read-only unless
-``--allow-writes``: a point only a write shows is then "unknown", and its profile entry is left
-out (the sandbox serves its default). Exit codes: 0 the probes ran, whatever they found; 2 a
-usage error, or a target that cannot be reached or refuses the credentials.
+``--allow-writes``: a point only a write shows is then "unknown" and left out of the file's
+``readings`` (the sandbox serves its default). The evidence shows no secret header's value, and
+the run's secrets are masked in the bodies. Exit codes: 0 the probes ran, whatever they found; 2
+a usage error, a target that cannot be reached or refuses the credentials, or a fault of the
+harness.
 """
 
 from __future__ import annotations
@@ -96,8 +98,11 @@ def profile_text(api: str, base_url: str, findings: list[Finding], at: dt.dateti
         entry: dict[str, Any] = {"reading": finding.reading if finding.state == SEEN else None}
         if finding.state != SEEN:
             entry[finding.state] = finding.why
+        if finding.state == SEEN and finding.why:
+            entry["note"] = finding.why
         entry["evidence"] = [
-            printable(exchange.as_text())[:EVIDENCE_CHARS].rstrip() for exchange in finding.evidence
+            printable(exchange.secrets_hidden().as_text())[:EVIDENCE_CHARS].rstrip()
+            for exchange in finding.evidence
         ]
         points[finding.point] = entry
     header = (
@@ -116,6 +121,9 @@ def run_calibrate(args: argparse.Namespace) -> int:
         base_url, findings = find_readings(settings)
     except (UsageError, Unreachable) as problem:
         print(f"creditbox calibrate: {problem}", file=sys.stderr)
+        return USAGE
+    except Exception as error:  # a fault of the harness or this machine, not the target's
+        print(f"creditbox calibrate: error: {type(error).__name__}: {error}", file=sys.stderr)
         return USAGE
     output = args.output.expanduser()
     text = profile_text(settings.api, base_url, findings, dt.datetime.now(dt.UTC))

@@ -7,10 +7,11 @@ up after it), and returns the name of the reading the answers speak; it raises
 ``AssertionError`` when they speak none of them, and :class:`~contracts.rules.Skipped` when this
 target cannot show it.
 
-Each probe runs twice: a point whose two answers differ is *flaky*, not read. Probes run in the
-registry's order and the clients read every answer in the readings already seen (a wrapped
-envelope is unwrapped before the next probe reads a record's id), so the write probes, which
-come last, work whatever the read-only ones found.
+Each probe runs twice: a point whose two answers differ is *flaky*, not read, and one that could
+not be read both times is *unknown*. Probes run in the order their module declares them, the
+reads first, and the clients read every answer in the readings already seen (a wrapped envelope
+is unwrapped before the next probe reads a record's id); a probe whose requests rely on a point
+not seen (a create body in an unknown reading) does not run, and says so.
 
 ``creditbox calibrate`` writes what they found as a profile file (``creditbox serve --profile``
 serves it); ``creditbox contracts`` lists it in its report, beside the readings it expected.
@@ -26,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contracts import checks
-from contracts.http import Exchange
+from contracts.http import BudgetExhausted, Exchange
 from contracts.rules import Rule, RuleSession, Skipped
 from specs.readings import Profile, points
 
@@ -38,22 +39,25 @@ REGISTRY_SOURCE = "specs/disputed-points.yaml"
 @dataclass(frozen=True)
 class Probe:
     """The probe of one disputed point: a rule-like step (its id tags what it creates) whose
-    function returns the reading seen."""
+    function returns the reading seen, and the points whose readings its requests rely on."""
 
     point: str
     rule: Rule
-    find: Callable[[Any], str]
+    needs: tuple[str, ...] = ()
 
 
 PROBES: dict[str, list[Probe]] = {}
 
 
-def probe(api: str, point: str, *, writes: bool = False) -> Callable[..., Any]:
+def probe(
+    api: str, point: str, *, writes: bool = False, needs: tuple[str, ...] = ()
+) -> Callable[..., Any]:
     """Register the decorated function as the probe of ``point`` (a disputed point of ``api``);
-    its docstring says how it tells the readings apart."""
-    known = points().get(point)
-    if known is None or known.vendor != api:
-        raise ValueError(f"{point} is not a disputed point of {api}")
+    its docstring says how it tells the readings apart. ``needs``: the points whose readings its
+    requests or the answers it reads rely on (it runs only once they were seen)."""
+    known = points()
+    if point not in known or known[point].vendor != api or not set(needs) <= set(known):
+        raise ValueError(f"{point} (needing {needs}) is not a disputed point of {api}")
 
     def register(find: Callable[[Any], str]) -> Callable[[Any], str]:
         if any(existing.point == point for existing in PROBES.get(api, [])):
@@ -62,19 +66,19 @@ def probe(api: str, point: str, *, writes: bool = False) -> Callable[..., Any]:
             raise ValueError(f"the probe of {point} has no docstring to say how it tells")
         statement = " ".join(find.__doc__.split())
         step = Rule(f"CALIBRATE {point}", api, statement, REGISTRY_SOURCE, writes, find)
-        PROBES.setdefault(api, []).append(Probe(point, step, find))
+        PROBES.setdefault(api, []).append(Probe(point, step, needs))
         return find
 
     return register
 
 
 def probes(api: str) -> list[Probe]:
-    """The probes of ``api``, in the order its ``probes`` module declares them (read-only ones
-    first, then each write probe after those whose readings its writes depend on). An API
-    without disputed points has none."""
+    """The probes of ``api``, in the order its ``probes`` module (its adapter names it) declares
+    them: read-only ones first, then each write probe after those it needs. An API without
+    disputed points has none."""
     from contracts.vendors import ADAPTERS
 
-    module = f"{ADAPTERS[api].rules.rpartition('.')[0]}.probes"
+    module = ADAPTERS[api].probes
     if importlib.util.find_spec(module) is not None:
         importlib.import_module(module)
     return list(PROBES.get(api, []))
@@ -87,8 +91,28 @@ class Finding:
     point: str
     state: str  # SEEN, UNKNOWN or FLAKY
     reading: str | None = None  # the reading seen (SEEN only)
-    why: str = ""  # for UNKNOWN and FLAKY: what the answers were
+    why: str = ""  # UNKNOWN and FLAKY: what the answers were; SEEN: what was not cleaned up
     evidence: list[Exchange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One run of a probe: the reading its answers speak; or that they speak none of the
+    readings (``neither``: an answer too); or, with neither, that it could not run (``why``)."""
+
+    reading: str | None
+    neither: bool
+    why: str
+    evidence: list[Exchange]
+    trouble: str = ""  # what its cleanup could not undo
+
+    @property
+    def answered(self) -> bool:
+        return self.reading is not None or self.neither
+
+    @property
+    def said(self) -> str:
+        return self.reading or self.why
 
 
 @contextlib.contextmanager
@@ -102,27 +126,44 @@ def expecting(profile: Profile) -> Iterator[None]:
         checks.expect(before)
 
 
-def _once(probe_: Probe, session: RuleSession, allow_writes: bool) -> tuple[str | None, str, list]:
-    """One run of a probe: the reading seen (or None and why), with its exchanges."""
-    reading: str | None = None
-    why = ""
+def _once(probe_: Probe, session: RuleSession, allow_writes: bool) -> Answer:
+    """One run of a probe; :class:`BudgetExhausted` goes on up (the run stops)."""
+    reading, neither, why = None, False, ""
     api = session.begin(probe_.rule, allow_writes)
     try:
-        reading = probe_.find(api)
-        readings = points()[probe_.point].readings
-        if reading not in readings:
-            reading, why = None, f"the probe named no reading of the point: {reading!r}"
+        found = probe_.rule.check(api)
+        if isinstance(found, str) and found in points()[probe_.point].readings:
+            reading = found
+        else:
+            why = f"the probe named no reading of the point: {found!r}"
     except Skipped as skipped:
         why = str(skipped)
-    except AssertionError as neither:
-        why = f"the answers speak none of the readings: {neither}"
-    except Exception as error:  # an answer the probe cannot even read speaks no reading
+    except AssertionError as other:
+        neither, why = True, f"the answers speak none of the readings: {other}"
+    except BudgetExhausted:
+        raise
+    except Exception as error:  # an answer the probe cannot even read
         why = f"the answers could not be read: {type(error).__name__}: {error}"
     finally:
         evidence, trouble = session.end()
-    if trouble:
-        why = f"{why} (cleanup: {trouble})".strip()
-    return reading, session.mask(why), evidence
+    return Answer(reading, neither, session.mask(why), evidence, session.mask(trouble))
+
+
+def finding_of(point: str, first: Answer, second: Answer | None) -> Finding:
+    """What one or two runs of a point's probe add up to: a reading seen every time; answers
+    that differ (flaky); else unknown, and why."""
+    runs = [first] if second is None else [first, second]
+    evidence = [exchange for run in runs for exchange in run.evidence]
+    trouble = "; ".join(f"cleanup: {run.trouble}" for run in runs if run.trouble)
+    if all(run.reading is not None for run in runs) and len({r.reading for r in runs}) == 1:
+        return Finding(point, SEEN, first.reading, trouble, first.evidence)
+    if second and first.answered and second.answered and first.reading != second.reading:
+        said = f"first {first.said!r}, then {second.said!r}"
+        return Finding(point, FLAKY, why=f"{said} {trouble}".strip(), evidence=evidence)
+    why = next(run.why for run in runs if run.reading is None)
+    if any(run.reading for run in runs):
+        why = f"read {first.said!r} once; the other time: {why}"
+    return Finding(point, UNKNOWN, why=f"{why} {trouble}".strip(), evidence=evidence)
 
 
 def calibrate(
@@ -131,29 +172,33 @@ def calibrate(
     *,
     allow_writes: bool,
     repeat: bool = True,
+    no_writes: str = WRITES_NEEDED,
     on_finding: Callable[[Finding], None] = lambda finding: None,
 ) -> list[Finding]:
     """Run every probe of ``api`` through ``session``, twice unless not ``repeat`` (a contract
-    run's report, which only shows what the target answered); what each found."""
+    run's report, which only shows what the target answered); what each found. A write probe
+    without ``allow_writes`` is unknown for ``no_writes``; a probe whose needed points were not
+    seen, for that; once the request budget is spent, every probe left."""
     seen: dict[str, str] = {}
     findings = []
+    spent = ""
     for current in probes(api):
-        if current.rule.writes and not allow_writes:
-            finding = Finding(current.point, UNKNOWN, why=WRITES_NEEDED)
+        missing = [point for point in current.needs if point not in seen]
+        if spent or (current.rule.writes and not allow_writes) or missing:
+            why = spent or (no_writes if current.rule.writes and not allow_writes else "")
+            why = why or f"needs the reading of {', '.join(missing)}, which was not seen"
+            finding = Finding(current.point, UNKNOWN, why=why)
         else:
-            with expecting(Profile.of(seen)):
-                first, why, evidence = _once(current, session, allow_writes)
-                second, why_again, again = (
-                    _once(current, session, allow_writes) if repeat else (first, why, [])
-                )
-            if first is not None and first == second:
-                finding = Finding(current.point, SEEN, first, evidence=evidence)
-                seen[current.point] = first
-            elif first is None and second is None:
-                finding = Finding(current.point, UNKNOWN, why=why, evidence=evidence)
-            else:
-                said = f"first {first or why!r}, then {second or why_again!r}"
-                finding = Finding(current.point, FLAKY, why=said, evidence=evidence + again)
+            try:
+                with expecting(Profile.of(seen)):
+                    first = _once(current, session, allow_writes)
+                    second = _once(current, session, allow_writes) if repeat else None
+                finding = finding_of(current.point, first, second)
+            except BudgetExhausted as exhausted:
+                spent = str(exhausted)
+                finding = Finding(current.point, UNKNOWN, why=spent)
+        if finding.state == SEEN and finding.reading:
+            seen[current.point] = finding.reading
         findings.append(finding)
         on_finding(finding)
     return findings

@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -38,6 +38,15 @@ class Exchange:
     status: int
     response_body: str
     elapsed_ms: float
+
+    def secrets_hidden(self) -> Exchange:
+        """This exchange with no part of a secret header's value (a report shows their start,
+        to tell credentials apart; a file kept for long, such as a profile, shows none)."""
+        headers = {
+            name: "[secret]" if name.lower() in SECRET_HEADERS else value
+            for name, value in self.request_headers.items()
+        }
+        return replace(self, request_headers=headers)
 
     def as_text(self) -> str:
         lines = [f"{self.method} {self.url}"]

@@ -231,13 +231,19 @@ def _rules_layer(
         session.close()
 
 
+ONLY_WRITES_SHOW = "only writes show it: creditbox calibrate --allow-writes asks"
+
+
 def _disputed_points(
     settings: Settings, adapter: Any, target: Target, terminal: Terminal
 ) -> list[calibration.Finding]:
-    """What the target answers on each disputed point of its API, each probed once, for the
-    report to show beside the reading expected (the points' own rules and invariants judge
-    it). The probes' requests have a budget of their own, and no invariant judges them: some
-    are the other reading's requests on purpose."""
+    """What the target answers on each disputed point of its API that a read shows, each probed
+    once, for the report to show beside the reading expected (the points' own rules and
+    invariants judge it). Reads only, whatever --allow-writes says: a probe that writes would use
+    up test data the rules were given (Solvimon's FINAL invoices) and leave records behind;
+    ``creditbox calibrate --allow-writes`` asks those points. The few reads have a budget of
+    their own, and no invariant judges them: some are the other reading's requests on
+    purpose."""
     if not calibration.probes(settings.api):
         return []
     terminal.line("Disputed points: the reading expected, and the one answered")
@@ -251,8 +257,9 @@ def _disputed_points(
         return calibration.calibrate(
             settings.api,
             session,
-            allow_writes=settings.allow_writes,
+            allow_writes=False,
             repeat=False,
+            no_writes=ONLY_WRITES_SHOW,
             on_finding=lambda found: terminal.point(point_row(found, expected[found.point])),
         )
     finally:

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from contracts import baseline
 from contracts.baseline import load
 from contracts.config import UsageError
+from contracts.rules import FAIL, PASS, Verdict
 from creditbox.cli import main
 from sandbox.embedded import EmbeddedSandbox
 from tests.contracts.support import demo_args
@@ -83,3 +85,17 @@ def test_a_malformed_baseline_is_a_usage_error(tmp_path: Path, text: str) -> Non
     path.write_text(text)
     with pytest.raises(UsageError):
         load(path)
+
+
+def test_a_suggested_baseline_loads_whatever_the_target_answered(tmp_path: Path) -> None:
+    """A failure's reason quotes the target, control characters included: the suggested
+    baseline still loads, one entry per failure, the placeholder reason, 90 days out."""
+    failed = Verdict("DZ-X", "rule", "statement", "source", FAIL, reason="bad \x1b[31m\x00\x9b end")
+    passed = Verdict("DZ-Y", "rule", "statement", "source", PASS)
+    path = tmp_path / "baseline.suggested.yaml"
+    today = dt.date(2026, 12, 6)
+    path.write_text(baseline.suggested([failed, passed], "https://t.example", today), "utf-8")
+    [entry] = baseline.load(path)
+    assert (entry.id, entry.target) == ("DZ-X", "https://t.example")
+    assert entry.expires == today + dt.timedelta(days=90)
+    assert entry.reason == baseline.REASON_PLACEHOLDER

@@ -15,6 +15,8 @@ from contracts.vendors.count.checks import is_envelope
 from contracts.vendors.count.client import CountClient
 
 count_probe = partial(probe, "count")
+# what creating a record relies on: how its answers come, and which create body it takes
+RECORDS = ("count.envelope", "count.create")
 
 
 def _invoice_page(api: CountClient) -> Any:
@@ -64,7 +66,7 @@ def error_body(api: CountClient) -> str:
     return "client"
 
 
-@count_probe("count.create", writes=True)
+@count_probe("count.create", writes=True, needs=("count.envelope",))
 def create(api: CountClient) -> str:
     """A draft invoice created with the body COUNT's client sends: 201 (client); refused with
     400, then created with the reference page's body, price lines and every field it marks
@@ -89,7 +91,7 @@ def create(api: CountClient) -> str:
     return "reference"
 
 
-@count_probe("count.memo-draft-approve", writes=True)
+@count_probe("count.memo-draft-approve", writes=True, needs=RECORDS)
 def memo_draft_approve(api: CountClient) -> str:
     """A credit memo draft approved: 200 (reference) or refused with 400 (client)."""
     memo = api.record("memo", 5, approve=False)
@@ -99,7 +101,7 @@ def memo_draft_approve(api: CountClient) -> str:
     return answers[approve.status_code]
 
 
-@count_probe("count.approve-again", writes=True)
+@count_probe("count.approve-again", writes=True, needs=RECORDS)
 def approve_again(api: CountClient) -> str:
     """An approved invoice approved again: refused with 400 (refused) or any 2xx (no-op)."""
     approved = api.record("invoice", 5)

@@ -61,7 +61,7 @@ def invoice_void_method(api: DayZeroClient) -> str:
     return served[0].lower()
 
 
-@dayzero_probe("dayzero.conflict-status", writes=True)
+@dayzero_probe("dayzero.conflict-status", writes=True, needs=("dayzero.envelope",))
 def conflict_status(api: DayZeroClient) -> str:
     """A draft memo issued, then issued again (its status no longer allows it): 400
     (bad-request) or 409 (conflict), with DayZero's {detail} body either way."""
