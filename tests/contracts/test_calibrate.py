@@ -43,12 +43,15 @@ def _profiles() -> Iterator[tuple[str, dict[str, str]]]:
 PROFILES = list(_profiles())
 
 
-def test_every_disputed_point_has_one_probe_and_reads_come_first() -> None:
+def test_every_disputed_point_has_one_probe_after_the_reads_and_what_it_needs() -> None:
     for vendor in VENDORS:
         found = probes(vendor)
         assert sorted(p.point for p in found) == sorted(p.name for p in vendor_points(vendor))
         writes = [p.rule.writes for p in found]
         assert writes == sorted(writes), f"{vendor}: a read-only probe after one that writes"
+        for number, each in enumerate(found):
+            earlier = {p.point for p in found[:number]}
+            assert set(each.needs) <= earlier, f"{each.point} runs before what it needs"
 
 
 @pytest.fixture(scope="module")
@@ -309,6 +312,10 @@ def test_a_drifted_run_suggests_a_baseline_that_accepts_what_it_found(
         assert code == 1, printed[-3000:]
         assert "dayzero.envelope" in printed
         assert "expected bare, answered wrapped: DIFFERS" in printed
+        report = (tmp_path / "first" / "report.md").read_text(encoding="utf-8")
+        assert (
+            "| `dayzero.envelope` | bare | wrapped | DIFFERS from the reading expected |" in report
+        )
         path = tmp_path / "first" / "baseline.suggested.yaml"
         suggested = yaml.safe_load(path.read_text(encoding="utf-8"))["accepted"]
         ids = {entry["id"] for entry in suggested}
