@@ -57,6 +57,7 @@ RULES_NO_SCHEMA_STATES: dict[str, tuple[tuple[str, str], ...]] = {
         ),
         (r"Only issued or partially applied credit memos can be applied$", _DAYZERO_CONFLICTS),
         (r"Only draft invoices can be finalized$", _DAYZERO_CONFLICTS),
+        (r"Only open invoices can be voided$", _DAYZERO_CONFLICTS),
         (r"Credit can only be applied to an open invoice$", _DAYZERO_CONFLICTS),
         (r"Invoice belongs to a different customer$", _DAYZERO_BUSINESS),
         (
