@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
 
 from contracts import config
 from contracts.report import RunReport
@@ -29,6 +30,7 @@ from tests.support.clients import (
     dayzero_client,
 )
 from tests.support.planted import RESPONSE_BUGS, sandbox_args
+from tests.support.processes import run_cli
 
 
 def contract_args(
@@ -184,3 +186,32 @@ def seed(base_url: str) -> None:
     """Give the demo tenant memos in every state and an applied credit."""
     with httpx.Client(base_url=base_url) as http:
         assert dayzero_client(http).seed_examples().status_code == 201
+
+
+def new_tenant(upstream: str, readings: dict[str, str] | None = None) -> dict[str, Any]:
+    """A new tenant of ``upstream``, answering in ``readings``."""
+    created: dict[str, Any] = httpx.post(f"{upstream}/_sandbox/tenants", timeout=30).json()
+    if readings:
+        chosen = httpx.put(
+            f"{upstream}/_sandbox/tenants/{created['id']}/profile",
+            json={"readings": readings},
+            timeout=30,
+        )
+        assert chosen.status_code == 200, chosen.text
+    return created
+
+
+def calibrate_run(
+    base_url: str, vendor: str, tenant: dict[str, Any], output: Path, *extra: str
+) -> tuple[int, str, dict[str, Any]]:
+    """``creditbox calibrate`` against ``base_url``'s mount of ``vendor`` as ``tenant``: its exit
+    code, what it printed, and the profile file it wrote (empty if none)."""
+    flags = credential_flags(vendor, tenant["credentials"][vendor])
+    done = run_cli(
+        [
+            *("calibrate", "--api", vendor, "--base-url", f"{base_url}/{vendor}", *flags),
+            *("--rate-limit", "0", "--output", str(output), *extra),
+        ]
+    )
+    written = yaml.safe_load(output.read_text(encoding="utf-8")) if output.exists() else {}
+    return done.returncode, done.stdout + done.stderr, written
