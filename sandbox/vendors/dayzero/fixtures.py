@@ -1,4 +1,4 @@
-"""DayZero's section of a fixture: customers, invoices (``finalize``) and credit memos
+"""DayZero's section of a fixture: customers, invoices (``finalize``, ``void``) and credit memos
 (``issue``, ``apply``, ``void``), each made through DayZero's own API."""
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ async def load(loader: FixtureLoader, section: Json) -> None:
     for where, entry in entries(section, "dayzero", "invoices"):
         customer = loader.ref_fields(where, entry, customer=CUSTOMER)
         created = await call(
-            where, "POST", "/invoices", {**body(entry, "finalize", "customer"), **customer}
+            where, "POST", "/invoices", {**body(entry, "finalize", "void", "customer"), **customer}
         )
-        if entry.get("finalize"):
+        if entry.get("finalize") or entry.get("void"):
             await call(where, "POST", f"/invoices/{created['id']}/finalize")
+        if entry.get("void"):  # the sandbox's own requests are answered in the default readings
+            await call(where, "PUT", f"/invoices/{created['id']}/void")
         loader.remember(where, entry, created["id"])
     for where, entry in entries(section, "dayzero", "credit_memos"):
         memo_body = {

@@ -41,7 +41,7 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
         "void": 1,
     }
     invoices = dayzero.invoices(limit=100)["items"]
-    assert {i["status"] for i in invoices} >= {"draft", "open", "partially_paid"}
+    assert {i["status"] for i in invoices} >= {"draft", "open", "partially_paid", "void"}
     count = count_client(client).invoices(limit=100)["invoices"]
     assert {(r["invoiceType"], r["status"]) for r in count} >= {
         ("invoice", "draft"),
@@ -58,6 +58,24 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
         "Memo-1001",
         "Memo-1002",
     ]
+
+
+def test_a_fixture_voids_an_invoice_whatever_void_method_the_tenant_is_answered_in(
+    client: TestClient,
+) -> None:
+    post = {"readings": {"dayzero.invoice-void-method": "post"}}
+    assert client.put("/_sandbox/tenants/demo/profile", json=post).status_code == 200
+    line = {"description": "x", "quantity": 1, "unit_price": 100}
+    fixture = {
+        "dayzero": {
+            "customers": [{"ref": "c", "name": "C"}],
+            "invoices": [{"customer": "c", "void": True, "line_items": [line]}],
+        }
+    }
+    loaded = load(client, fixture)
+    assert loaded.status_code == 201, loaded.text
+    [invoice] = dayzero_client(client).invoices()["items"]
+    assert (invoice["status"], invoice["number"]) == ("void", "INV-0001")
 
 
 def test_a_refused_entry_loads_nothing_and_says_which(client: TestClient) -> None:
@@ -121,7 +139,8 @@ def test_the_overview_shows_what_each_vendor_api_shows_and_leaves_no_journal(
     overview = client.get("/_sandbox/tenants/demo/overview")
     assert overview.status_code == 200, overview.text  # the console is never faulted
     rows = {(r["vendor"], r["number"]): r for r in overview.json()["records"]}
-    assert len(overview.json()["records"]) == len(rows) == 25
+    assert len(overview.json()["records"]) == len(rows) == 26
+    assert rows[("dayzero", "INV-0004")]["status"] == "void"
     memo = rows[("dayzero", "CM-0003")]
     assert (memo["kind"], memo["status"], memo["total"], memo["balance"]) == (
         "memo",
