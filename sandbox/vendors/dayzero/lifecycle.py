@@ -35,8 +35,8 @@ MEMO_STATE_AFTER = {"issue": "issued", "void": "void"}
 # The invoice operations, likewise.
 INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "finalize": (frozenset({"draft"}), errors.INVOICE_NOT_DRAFT),
-    # DayZero's invoices guide: "Only open invoices can be voided" (one with credit applied is
-    # partially paid, or paid, and no longer open)
+    # DayZero's invoices guide: "Only open invoices can be voided". Ours: one with credit
+    # applied reads partially paid, or paid (see invoice_status), so it is no longer open
     "void": (frozenset({"open"}), errors.INVOICE_NOT_VOIDABLE),
     "receive_credit": (frozenset({"open", "partially_paid"}), errors.INVOICE_NOT_OPEN),
 }

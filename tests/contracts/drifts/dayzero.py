@@ -210,7 +210,8 @@ def _dz_maintenance_as_500(exchange: Exchange) -> None:
 
 
 def _dz_voided_at_dropped(exchange: Exchange) -> None:
-    if exchange.method == "POST" and exchange.path.endswith("/void"):
+    memo_void = re.fullmatch(r"/api/v1/credit-memos/[^/]+/void", exchange.path)
+    if exchange.method == "POST" and memo_void:
         for memo in _memos(exchange.body):
             memo["voided_at"] = None
 
