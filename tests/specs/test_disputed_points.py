@@ -4,16 +4,20 @@ under each reading (valid OpenAPI, with the contract the reading describes)."""
 
 from __future__ import annotations
 
+import copy
+import itertools
 from pathlib import Path
 from typing import Any
 
 import pytest
 from connexion.spec import Specification
+from jsonpath_ng.ext import parse
+from oas_patch.overlay import apply_overlay
 
 from sandbox.app import _parsed_spec
 from sandbox.vendors import VENDORS
 from specs import spec_path
-from specs.readings import Profile, markdown, points, served_spec
+from specs.readings import Profile, _overlay, markdown, points, served_spec
 
 DOC = Path(__file__).parents[2] / "docs" / "disputed-points.md"
 SPEC_OF = {vendor.name: vendor.spec for vendor in VENDORS}
@@ -85,3 +89,32 @@ def test_under_the_wrapped_dayzero_reading_every_success_body_is_the_envelope() 
     ]
     expressions = [v for v in links if isinstance(v, str) and v.startswith("$response.body")]
     assert expressions and all(v.startswith("$response.body#/data/") for v in expressions)
+
+
+@pytest.mark.parametrize("vendor", sorted({p.vendor for p in points().values()}))
+def test_every_overlay_action_finds_its_target_under_some_profile(vendor: str) -> None:
+    """An overlay action whose target matches nothing is skipped without a word (Overlay 1.0),
+    so a target that no longer names anything (an operation renamed, a method moved by an
+    earlier point's reading) would silently serve the wrong contract: every action must match
+    under at least one combination of the vendor's readings, at the moment it is applied."""
+    own = [point for point in points().values() if point.vendor == vendor]
+    base = _parsed_spec(SPEC_OF[vendor])
+    unmatched = {
+        (reading.overlay, number)
+        for point in own
+        for reading in point.readings.values()
+        if reading.overlay
+        for number, _ in enumerate(_overlay(reading.overlay)["actions"])
+    }
+    for choice in itertools.product(*[list(point.readings) for point in own]):
+        spec = copy.deepcopy(base)
+        for point, chosen in zip(own, choice, strict=True):
+            overlay = point.readings[chosen].overlay
+            if overlay is None:
+                continue
+            for number, action in enumerate(_overlay(overlay)["actions"]):
+                # a copy action makes its target from its source: the source must be there
+                if parse(action.get("copy") or action["target"]).find(spec):
+                    unmatched.discard((overlay, number))
+            apply_overlay(spec, copy.deepcopy(_overlay(overlay)))
+    assert not unmatched, f"overlay actions that never match: {sorted(unmatched)}"
