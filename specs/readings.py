@@ -179,7 +179,8 @@ def dump_profile(profile: Profile) -> str:
 
 
 @functools.cache
-def _overlay(name: str) -> dict[str, Any]:
+def overlay_named(name: str) -> dict[str, Any]:
+    """The overlay file ``name`` of ``specs/overlays/``, parsed (once: do not change it)."""
     overlay: dict[str, Any] = yaml.safe_load(
         spec_path(f"{OVERLAY_DIR}/{name}").read_text(encoding="utf-8")
     )
@@ -193,7 +194,7 @@ def served_spec(spec: Mapping[str, Any], vendor: str, profile: Profile) -> dict[
     for point in vendor_points(vendor):
         overlay = point.readings[profile.reading(point.name)].overlay
         if overlay is not None:
-            apply_overlay(served, copy.deepcopy(_overlay(overlay)))
+            apply_overlay(served, copy.deepcopy(overlay_named(overlay)))
     return served
 
 

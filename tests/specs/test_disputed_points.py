@@ -17,7 +17,7 @@ from oas_patch.overlay import apply_overlay
 from sandbox.app import _parsed_spec
 from sandbox.vendors import VENDORS
 from specs import spec_path
-from specs.readings import Profile, _overlay, markdown, points, served_spec
+from specs.readings import Profile, markdown, overlay_named, points, served_spec
 
 DOC = Path(__file__).parents[2] / "docs" / "disputed-points.md"
 SPEC_OF = {vendor.name: vendor.spec for vendor in VENDORS}
@@ -104,7 +104,7 @@ def test_every_overlay_action_finds_its_target_under_some_profile(vendor: str) -
         for point in own
         for reading in point.readings.values()
         if reading.overlay
-        for number, _ in enumerate(_overlay(reading.overlay)["actions"])
+        for number, _ in enumerate(overlay_named(reading.overlay)["actions"])
     }
     for choice in itertools.product(*[list(point.readings) for point in own]):
         spec = copy.deepcopy(base)
@@ -112,9 +112,9 @@ def test_every_overlay_action_finds_its_target_under_some_profile(vendor: str) -
             overlay = point.readings[chosen].overlay
             if overlay is None:
                 continue
-            for number, action in enumerate(_overlay(overlay)["actions"]):
+            for number, action in enumerate(overlay_named(overlay)["actions"]):
                 # a copy action makes its target from its source: the source must be there
                 if parse(action.get("copy") or action["target"]).find(spec):
                     unmatched.discard((overlay, number))
-            apply_overlay(spec, copy.deepcopy(_overlay(overlay)))
+            apply_overlay(spec, copy.deepcopy(overlay_named(overlay)))
     assert not unmatched, f"overlay actions that never match: {sorted(unmatched)}"
