@@ -161,8 +161,9 @@ def finding_of(point: str, first: Answer, second: Answer | None) -> Finding:
         said = f"first {first.said!r}, then {second.said!r}"
         return Finding(point, FLAKY, why=f"{said} {trouble}".strip(), evidence=evidence)
     why = next(run.why for run in runs if run.reading is None)
-    if any(run.reading for run in runs):
-        why = f"read {first.said!r} once; the other time: {why}"
+    read = [run.reading for run in runs if run.reading]
+    if read:
+        why = f"read {read[0]!r} once; the other time: {why}"
     return Finding(point, UNKNOWN, why=f"{why} {trouble}".strip(), evidence=evidence)
 
 
