@@ -15,19 +15,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from contracts import config
-from contracts.adapter import SessionSetup
 from contracts.calibration import SEEN, Finding, calibrate, seen_profile
 from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import printable
-from contracts.runner import USAGE, Unreachable, rate_cap, reached
+from contracts.runner import USAGE, Unreachable, opened_session, rate_cap, reached
 from contracts.vendors import ADAPTERS
 
 DEFAULT_OUTPUT = Path("creditbox-profile.yaml")
@@ -53,20 +51,13 @@ def find_readings(settings: Settings, show: Any = print) -> tuple[str, list[Find
     with reached(settings, adapter) as target:
         mode = "writes allowed" if settings.allow_writes else "read-only"
         show(f"creditbox calibrate: {settings.api} on {target.base_url} ({mode})")
-        run_id = uuid.uuid4().hex[:8]
-        setup = SessionSetup(
-            target.base_url, target.credentials, limits, run_id, target.other, settings
-        )
-        session = adapter.session(setup)
-        try:
+        with opened_session(settings, adapter, target, limits) as session:
             findings = calibrate(
                 settings.api,
                 session,
                 allow_writes=settings.allow_writes,
                 on_finding=lambda finding: show(finding_line(finding)),
             )
-        finally:
-            session.close()
     return target.base_url, findings
 
 

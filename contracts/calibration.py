@@ -28,7 +28,7 @@ from typing import Any
 
 from contracts import checks
 from contracts.http import BudgetExhausted, Exchange
-from contracts.rules import Rule, RuleSession, Skipped
+from contracts.rules import Rule, RuleSession, Skipped, statement_of
 from specs.readings import Profile, points
 
 SEEN, UNKNOWN, FLAKY = "seen", "unknown", "flaky"
@@ -62,9 +62,7 @@ def probe(
     def register(find: Callable[[Any], str]) -> Callable[[Any], str]:
         if any(existing.point == point for existing in PROBES.get(api, [])):
             raise ValueError(f"a second probe of {point}")
-        if not find.__doc__:
-            raise ValueError(f"the probe of {point} has no docstring to say how it tells")
-        statement = " ".join(find.__doc__.split())
+        statement = statement_of(find, f"the probe of {point}")
         step = Rule(f"CALIBRATE {point}", api, statement, REGISTRY_SOURCE, writes, find)
         PROBES.setdefault(api, []).append(Probe(point, step, needs))
         return find
@@ -185,10 +183,9 @@ def calibrate(
     spent = ""
     for current in probes(api):
         missing = [point for point in current.needs if point not in seen]
-        if spent or (current.rule.writes and not allow_writes) or missing:
-            why = spent or (no_writes if current.rule.writes and not allow_writes else "")
-            why = why or f"needs the reading of {', '.join(missing)}, which was not seen"
-            finding = Finding(current.point, UNKNOWN, why=why)
+        refused = no_writes if current.rule.writes and not allow_writes else ""
+        if not_run := spent or refused or _needs(missing):
+            finding = Finding(current.point, UNKNOWN, why=not_run)
         else:
             try:
                 with expecting(Profile.of(seen)):
@@ -203,6 +200,11 @@ def calibrate(
         findings.append(finding)
         on_finding(finding)
     return findings
+
+
+def _needs(missing: list[str]) -> str:
+    """Why a probe whose needed points were not all seen does not run ("" when they were)."""
+    return f"needs the reading of {', '.join(missing)}, which was not seen" if missing else ""
 
 
 def seen_profile(findings: list[Finding]) -> dict[str, str]:

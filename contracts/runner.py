@@ -177,7 +177,7 @@ def check(
             terminal.line("Documented-behaviour rules")
             report.verdicts += _rules_layer(settings, adapter, target, limits(), terminal, settle)
             report.expected = settings.expected.for_vendor(settings.api)
-            report.points = _disputed_points(settings, adapter, target, terminal)
+            report.points = _disputed_points(settings, adapter, target, terminal, report.expected)
         found = _schema_layer(settings, adapter, target, traffic, report, terminal)
         terminal.expect(len(found))
         for verdict in found:
@@ -218,15 +218,25 @@ def _rules_layer(
     terminal: Terminal,
     settle: Callable[[Verdict], None],
 ) -> list[Verdict]:
+    rules = catalogue(settings.api)
+    terminal.expect(len(rules))
+    with opened_session(settings, adapter, target, limits) as session:
+        return run_rules(rules, session, allow_writes=settings.allow_writes, on_verdict=settle)
+
+
+@contextlib.contextmanager
+def opened_session(
+    settings: Settings, adapter: Any, target: Target, limits: Limits
+) -> Iterator[Any]:
+    """The vendor's rule session over ``target`` (a run id of its own, the second tenant's
+    credentials if any), closed afterwards."""
     run_id = uuid.uuid4().hex[:8]
     setup = SessionSetup(
         target.base_url, target.credentials, limits, run_id, target.other, settings
     )
     session = adapter.session(setup)
-    rules = catalogue(settings.api)
-    terminal.expect(len(rules))
     try:
-        return run_rules(rules, session, allow_writes=settings.allow_writes, on_verdict=settle)
+        yield session
     finally:
         session.close()
 
@@ -235,7 +245,11 @@ ONLY_WRITES_SHOW = "only writes show it: creditbox calibrate --allow-writes asks
 
 
 def _disputed_points(
-    settings: Settings, adapter: Any, target: Target, terminal: Terminal
+    settings: Settings,
+    adapter: Any,
+    target: Target,
+    terminal: Terminal,
+    expected: dict[str, str],
 ) -> list[calibration.Finding]:
     """What the target answers on each disputed point of its API that a read shows, each probed
     once, for the report to show beside the reading expected (the points' own rules and
@@ -247,13 +261,8 @@ def _disputed_points(
     if not calibration.probes(settings.api):
         return []
     terminal.line("Disputed points: the reading expected, and the one answered")
-    expected = settings.expected.for_vendor(settings.api)
     limits = Limits(settings.max_requests, settings.rate_limit or 0.0, settings.admin_token)
-    setup = SessionSetup(
-        target.base_url, target.credentials, limits, uuid.uuid4().hex[:8], target.other, settings
-    )
-    session = adapter.session(setup)
-    try:
+    with opened_session(settings, adapter, target, limits) as session:
         return calibration.calibrate(
             settings.api,
             session,
@@ -262,8 +271,6 @@ def _disputed_points(
             no_writes=ONLY_WRITES_SHOW,
             on_finding=lambda found: terminal.point(point_row(found, expected[found.point])),
         )
-    finally:
-        session.close()
 
 
 def _schema_layer(

@@ -61,6 +61,13 @@ class Verdict:
 CATALOGUE: dict[str, list[Rule]] = {}
 
 
+def statement_of(check: Callable[..., Any], what: str) -> str:
+    """The statement ``check`` (``what``: a rule, a probe) makes: its docstring on one line."""
+    if not check.__doc__:
+        raise ValueError(f"{what} has no docstring to state what it checks")
+    return " ".join(check.__doc__.split())
+
+
 def rule(api: str, rule_id: str, *, source: str, writes: bool = False) -> Callable[..., Any]:
     """Register the decorated function as a rule of ``api``'s catalogue; its docstring is the
     statement the rule checks."""
@@ -68,9 +75,7 @@ def rule(api: str, rule_id: str, *, source: str, writes: bool = False) -> Callab
     def register(check: Callable[[Any], None]) -> Callable[[Any], None]:
         if any(existing.id == rule_id for existing in CATALOGUE.get(api, [])):
             raise ValueError(f"duplicate rule id {rule_id}")
-        if not check.__doc__:
-            raise ValueError(f"rule {rule_id} has no docstring to state what it checks")
-        statement = " ".join(check.__doc__.split())
+        statement = statement_of(check, f"rule {rule_id}")
         CATALOGUE.setdefault(api, []).append(Rule(rule_id, api, statement, source, writes, check))
         return check
 
