@@ -23,8 +23,14 @@ def now() -> datetime:
 
 
 def real_now() -> datetime:
-    """Wall-clock time, for what must not follow a test clock (rate limits, the journal)."""
+    """Wall-clock time, for what must not follow a test clock (the journal's times, a rate
+    limit's resetAt, which a client compares with its own clock)."""
     return datetime.now(UTC)
+
+
+def offset_seconds() -> float:
+    """How far the current tenant's clock is ahead of real time (0 outside a request)."""
+    return _offset.get().total_seconds()
 
 
 def today() -> date:

@@ -5,9 +5,13 @@ A tenant's fault settings (stored in its registry record, so they survive a rest
 - **rules**: added latency (fixed plus uniform jitter) and an error rate answered with the
   vendor's own 5xx body, each for every request of the tenant or only for one vendor, one method
   and the paths matching a glob (``fnmatch``) under the vendor's mount;
-- **rate limits**: per vendor, a sliding window of real time. A vendor's documented limit (its
-  ``VendorTraits.documented_rate_limit``) applies when a tenant names the vendor without a limit
-  of its own; for a vendor that documents none, a limit must be given.
+- **rate limits**: per vendor, one or more sliding windows, each counting the requests of the
+  tenant to that vendor; a request is served only when every window has room. A vendor's
+  documented limits (its ``VendorTraits.documented_rate_limits``: Kojo's 20 a second and 3,600
+  an hour) apply when a tenant names the vendor without a limit of its own; for a vendor that
+  documents none, a limit must be given. The windows run on the tenant's test clock (real
+  monotonic time plus the clock's offset), so advancing the clock an hour empties the hour's
+  window, as waiting would: an integrator's back-off for the hourly tier is tested in seconds.
 
 Faults act before the vendor's handler runs: a faulted request changes no stored data. Latency is
 added before the handler, so it delays the whole request as a slow network or service would.
@@ -68,7 +72,7 @@ class FaultSettings:
     def parse(cls, body: Mapping[str, Any], vendors: Iterable[VendorTraits]) -> FaultSettings:
         """Settings from the control API's body (already checked against its schema); raises
         :class:`FaultSettingsInvalid` for what the schema cannot say."""
-        documented_limits = {vendor.name: vendor.documented_rate_limit for vendor in vendors}
+        documented_limits = {vendor.name: vendor.documented_rate_limits for vendor in vendors}
         known = set(documented_limits)
         rules = []
         for number, rule in enumerate(body.get("rules") or []):
@@ -87,15 +91,13 @@ class FaultSettings:
             vendor = entry["vendor"]
             if vendor not in known:
                 raise FaultSettingsInvalid(f"rate_limits.{number}.vendor: no vendor {vendor!r}")
-            documented = documented_limits[vendor]
-            limit = entry.get("limit") or (documented[0] if documented else None)
-            window = entry.get("window_seconds") or (documented[1] if documented else None)
-            if limit is None or window is None:
+            tiers = _tiers(entry, documented_limits[vendor])
+            if not tiers:
                 raise FaultSettingsInvalid(
                     f"rate_limits.{number}: {vendor} documents no rate limit; "
                     "give limit and window_seconds"
                 )
-            limits.append(RateLimit(vendor, int(limit), float(window)))
+            limits += [RateLimit(vendor, limit, window) for limit, window in tiers]
         return cls(tuple(rules), tuple(limits))
 
     @classmethod
@@ -128,26 +130,56 @@ class FaultSettings:
                 return rule.error_status
         return None
 
-    def rate_limit(self, vendor: str) -> RateLimit | None:
-        return next((limit for limit in self.rate_limits if limit.vendor == vendor), None)
+    def rate_limits_of(self, vendor: str) -> tuple[RateLimit, ...]:
+        return tuple(limit for limit in self.rate_limits if limit.vendor == vendor)
+
+
+def _tiers(
+    entry: Mapping[str, Any], documented: tuple[tuple[int, float], ...]
+) -> list[tuple[int, float]]:
+    """The windows an entry of ``rate_limits`` asks for: every documented one when it names
+    neither limit nor window; otherwise the one it names, what it leaves out taken from the
+    documented window of the same length, else from the shortest (empty when the vendor
+    documents none and the entry does not say both)."""
+    limit, window = entry.get("limit"), entry.get("window_seconds")
+    if limit is None and window is None:
+        return [(int(tier[0]), float(tier[1])) for tier in documented]
+    same = [tier for tier in documented if window is not None and tier[1] == window]
+    fallback = (same or list(documented))[:1]
+    if limit is None:
+        limit = fallback[0][0] if fallback else None
+    if window is None:
+        window = fallback[0][1] if fallback else None
+    if limit is None or window is None:
+        return []
+    return [(int(limit), float(window))]
 
 
 @dataclass
 class RateLimiter:
-    """Sliding-window request counts per (tenant, vendor), in memory, on real (monotonic) time."""
+    """Sliding-window request counts per (tenant, vendor, window), in memory; ``now`` is the
+    tenant's clock in monotonic seconds."""
 
-    _hits: dict[tuple[str, str], deque[float]] = field(default_factory=dict)
+    _hits: dict[tuple[str, RateLimit], deque[float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def admit(self, tenant_id: str, limit: RateLimit, now: float) -> int | None:
-        """Count the request if the window has room; otherwise the seconds until it has."""
+    def admit(self, tenant_id: str, limits: Iterable[RateLimit], now: float) -> int | None:
+        """Count the request in every window if each has room; otherwise count it in none and
+        answer the seconds until the fullest has room (a refused request uses up nothing)."""
         with self._lock:
-            hits = self._hits.setdefault((tenant_id, limit.vendor), deque())
-            while hits and hits[0] <= now - limit.window_seconds:
-                hits.popleft()
-            if len(hits) >= limit.limit:
-                return max(1, math.ceil(hits[0] + limit.window_seconds - now))
-            hits.append(now)
+            windows = [
+                (limit, self._hits.setdefault((tenant_id, limit), deque())) for limit in limits
+            ]
+            waits = []
+            for limit, hits in windows:
+                while hits and hits[0] <= now - limit.window_seconds:
+                    hits.popleft()
+                if len(hits) >= limit.limit:
+                    waits.append(max(1, math.ceil(hits[0] + limit.window_seconds - now)))
+            if waits:
+                return max(waits)
+            for _, hits in windows:
+                hits.append(now)
             return None
 
     def forget(self, tenant_id: str) -> None:

@@ -58,7 +58,10 @@ def add_faults_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="VENDOR[:LIMIT/SECONDS]",
-        help="rate-limit a vendor; one that documents a limit takes it unless one is given",
+        help=(
+            "rate-limit a vendor; one that documents limits takes them unless one is given "
+            "(repeat for several windows of one vendor)"
+        ),
     )
 
 

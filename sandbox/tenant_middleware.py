@@ -153,9 +153,11 @@ class FaultInjection(HttpMiddleware):
         vendor, path = scope[VENDOR_KEY]
         method, rng = scope["method"], self._sandbox.rng
         shape = self._shapes.for_path(scope["path"])
-        limit = settings.rate_limit(vendor)
-        if limit is not None:
-            wait = self._sandbox.rate_limiter.admit(tenant_id, limit, time.monotonic())
+        limits = settings.rate_limits_of(vendor)
+        if limits:
+            # the tenant's clock (set by TenantRequests, outside): its offset moves the windows
+            now = time.monotonic() + clock.offset_seconds()
+            wait = self._sandbox.rate_limiter.admit(tenant_id, limits, now)
             if wait is not None:
                 raise shape.rate_limited(wait)
         delay = settings.delay_seconds(vendor, method, path, rng)

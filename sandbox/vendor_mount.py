@@ -45,8 +45,8 @@ class VendorMount:
     stamp_responses: Callable[[ASGIApp], ASGIApp] | None = None
     # error shapes for parts of the mount that answer in another shape (path under the mount)
     other_shapes: tuple[tuple[str, ErrorShape], ...] = ()
-    # the rate limit the vendor documents: (requests, window in seconds)
-    documented_rate_limit: tuple[int, float] | None = None
+    # the rate limits the vendor documents, each (requests, window in seconds), shortest first
+    documented_rate_limits: tuple[tuple[int, float], ...] = ()
     # the non-secret credential fields its stored data refers to (kept by snapshots)
     identity_fields: tuple[str, ...] = ()
     # the fixed headers that authenticate a request as a tenant (none when each request is
@@ -97,4 +97,4 @@ class VendorMount:
     @property
     def traits(self) -> VendorTraits:
         """What the sandbox's shared parts (faults, snapshots) read of the vendor."""
-        return VendorTraits(self.name, self.documented_rate_limit, self.identity_fields)
+        return VendorTraits(self.name, self.documented_rate_limits, self.identity_fields)

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class VendorTraits:
     name: str
-    # the rate limit the vendor documents: (requests, window in seconds); None when it names none
-    documented_rate_limit: tuple[int, float] | None = None
+    # the rate limits the vendor documents, each (requests, window in seconds), shortest window
+    # first; empty when it names none
+    documented_rate_limits: tuple[tuple[int, float], ...] = ()
     # the non-secret credential fields the vendor's stored data refers to (a snapshot keeps them)
     identity_fields: tuple[str, ...] = ()
 

@@ -20,7 +20,7 @@ BUILT_IN: tuple[VendorMount, ...] = (
         "sandbox.vendors.count",
         before_security=SignatureMiddleware,
         # 100 requests a minute per client id: COUNT's getting-started/important-note page
-        documented_rate_limit=(100, 60.0),
+        documented_rate_limits=((100, 60.0),),
         identity_fields=("workspace_id",),
     ),
     VendorMount.of_package(
@@ -32,8 +32,9 @@ BUILT_IN: tuple[VendorMount, ...] = (
     VendorMount.of_package(
         "sandbox.vendors.kojo",
         other_shapes=(("/oauth2", OAUTH_SHAPE),),
-        # 20 requests a second per organisation: Kojo's getting-started/api-limits page
-        documented_rate_limit=(20, 1.0),
+        # 20 requests a second and 3,600 an hour per organisation: Kojo's
+        # getting-started/api-limits page
+        documented_rate_limits=((20, 1.0), (3600, 3600.0)),
     ),
 )
 

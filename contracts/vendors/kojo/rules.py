@@ -415,6 +415,46 @@ def rate_limit_20_a_second(api: KojoClient) -> None:
     )
 
 
+HOUR_PAGE = "https://docs.kojo.tech/docs/getting-started/api-limits: 3,600 requests an hour"
+HOUR = 3600.0
+# the hour's window of a creditbox sandbox tenant, made small: what follows it is refused
+HOUR_PROBES = 3
+HOUR_PROBE = "query HourlyLimitProbe { creditMemos(limit: 1) { id } }"
+
+
+@kojo_rule("KJ-RATE-LIMIT-HOURLY", source=f"{HOUR_PAGE}; {FACTS}", writes=True)
+def rate_limit_hourly(api: KojoClient) -> None:
+    """Kojo's limits are two windows per organisation: beside the 20 a second, 3,600 an hour.
+    On a creditbox sandbox, whose tenant's rate limits it sets for the while (and puts back):
+    the documented limits are the two windows; and with an hour's window of three queries, the
+    fourth query of the hour is refused with a 429 in Kojo's body that says the hour (its window
+    resets more than a minute ahead), not the second. Elsewhere it skips: 3,601 queries would
+    spend the organisation's hour."""
+    if api.tenant() is None:
+        raise Skipped("needs a creditbox sandbox: 3,601 queries would use up the hour")
+    url = f"{api.control}/tenants/{api.tenant()}/faults"
+    with api.fault_settings({"rate_limits": [{"vendor": "kojo"}]}):
+        read = api.http.request("GET", url)
+        expect_status(read, 200, f"GET {url}")
+        windows = {(w["limit"], w["window_seconds"]) for w in read.json()["rate_limits"]}
+        assert windows == {(20, 1.0), (3600, HOUR)}, f"Kojo's documented limits read {windows}"
+    hour = {"vendor": "kojo", "limit": HOUR_PROBES, "window_seconds": HOUR}
+    with api.fault_settings({"rate_limits": [hour]}):
+        for number in range(1, HOUR_PROBES + 1):
+            answer = api.post(HOUR_PROBE)
+            expect_status(answer, 200, f"query {number} of the hour's {HOUR_PROBES}")
+        refused = api.post(HOUR_PROBE)
+    assert refused.status_code == 429, (
+        f"query {HOUR_PROBES + 1} of an hour that allows {HOUR_PROBES} answered "
+        f"{refused.status_code}: {refused.text[:200]}"
+    )
+    ahead = _window_ahead(refused)
+    assert ahead is not None and ahead > 60, (
+        f"the hour's 429 says its window resets {ahead} s ahead, not the hour's: "
+        f"{refused.text[:200]}"
+    )
+
+
 # five memos with everything nested: well within Kojo's 100 entities a request. Every field the
 # seed gives CreditMemo and CreditMemoItem, with its type; of the nested Invoice and InvoiceItem,
 # which the seed names only ("See Invoice docs"), the id, and those of the fields Kojo's invoice

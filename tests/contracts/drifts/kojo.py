@@ -288,6 +288,14 @@ def _kojo_limited_at(per_second: int) -> Callable[[Exchange], bool]:
     return answers
 
 
+def _kojo_hour_told_as_the_second(exchange: Exchange) -> None:
+    """The hourly-limit probe's 429 says the per-second window: it resets within the second."""
+    if _asks(exchange, "HourlyLimitProbe") and exchange.status == 429:
+        reset = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+        reset_at = reset.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        exchange.body = {**_RATE_LIMITED, "resetAt": reset_at}
+
+
 DRIFTS = [
     Drift(
         "total-due-off",
@@ -445,6 +453,14 @@ DRIFTS = [
         "KJ-RATE-LIMIT-20-A-SECOND",
         answers=_kojo_limited_at(5),
         rows=("P-K8",),
+    ),
+    Drift(
+        "hour-told-as-the-second",
+        "kojo",
+        "the hour's 429 says its window resets within the second",
+        _kojo_hour_told_as_the_second,
+        "KJ-RATE-LIMIT-HOURLY",
+        rows=("P-K9",),
     ),
     Drift(
         "invoice-number-wrong-type",

@@ -137,6 +137,66 @@ def test_kojos_documented_rate_limit_is_20_a_second(client: TestClient) -> None:
     assert refused[0].headers["Retry-After"] == "1"
 
 
+def test_kojos_documented_limits_are_two_windows_20_a_second_and_3600_an_hour(
+    client: TestClient,
+) -> None:
+    stored = set_faults(client, {"rate_limits": [{"vendor": "kojo"}]})
+    assert stored["rate_limits"] == [
+        {"vendor": "kojo", "limit": 20, "window_seconds": 1.0},
+        {"vendor": "kojo", "limit": 3600, "window_seconds": 3600.0},
+    ]
+    # one window named: what it leaves out comes from the documented window of that length
+    stored = set_faults(client, {"rate_limits": [{"vendor": "kojo", "window_seconds": 3600}]})
+    assert stored["rate_limits"] == [{"vendor": "kojo", "limit": 3600, "window_seconds": 3600.0}]
+
+
+def test_kojos_hourly_tier_refuses_the_3601st_query_of_the_hour_in_kojos_shape(
+    client: TestClient,
+) -> None:
+    """3,600 queries inside the hour, 20 in each second of the tenant's clock (so the per-second
+    window never refuses): the next is refused for the hour, in Kojo's 429 body, until the clock
+    leaves the hour."""
+    kojo = kojo_client(client)
+    set_faults(client, {"rate_limits": [{"vendor": "kojo"}]})
+    started = time.monotonic()
+    for _ in range(180):
+        assert [kojo.post(KOJO_QUERY).status_code for _ in range(20)] == [200] * 20
+        advance(client, seconds=1)
+    refused = kojo.post(KOJO_QUERY)
+    assert refused.status_code == 429
+    body = refused.json()
+    assert set(body) == {"code", "error", "message", "retryAfter", "resetAt"}
+    assert body["code"] == "RATE_LIMIT_EXCEEDED"
+    # the hour's first query was 180 s of advances and the real time the queries took ago
+    ago = 180 + time.monotonic() - started
+    assert 3600 - ago - 1 <= body["retryAfter"] <= 3600 - 179
+    assert refused.headers["Retry-After"] == str(body["retryAfter"])
+    advance(client, seconds=body["retryAfter"])
+    assert kojo.post(KOJO_QUERY).status_code == 200
+
+
+def test_a_tenants_own_windows_each_refuse_and_a_refused_request_uses_none_up(
+    client: TestClient,
+) -> None:
+    kojo = kojo_client(client)
+    limits = [
+        {"vendor": "kojo", "limit": 3, "window_seconds": 1},
+        {"vendor": "kojo", "limit": 5, "window_seconds": 3600},
+    ]
+    set_faults(client, {"rate_limits": limits})
+    assert [kojo.post(KOJO_QUERY).status_code for _ in range(4)] == [200, 200, 200, 429]
+    advance(client, seconds=1)
+    statuses = [kojo.post(KOJO_QUERY).status_code for _ in range(3)]
+    # the second's refused query counted in neither window: two more fit in the hour's five
+    assert statuses == [200, 200, 429]
+    assert kojo.post(KOJO_QUERY).json()["retryAfter"] > 3000
+
+
+def advance(client: TestClient, **by: float) -> None:
+    moved = client.post("/_sandbox/tenants/demo/clock/advance", json=by)
+    assert moved.status_code == 200, moved.text
+
+
 def test_rate_limits_need_a_limit_where_the_vendor_documents_none(client: TestClient) -> None:
     response = client.put(
         "/_sandbox/tenants/demo/faults", json={"rate_limits": [{"vendor": "dayzero"}]}
