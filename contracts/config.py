@@ -37,6 +37,13 @@ def _layers(value: str) -> tuple[str, ...]:
     return chosen
 
 
+def _rule_ids(value: str) -> tuple[str, ...]:
+    chosen = tuple(part.strip() for part in value.split(",") if part.strip())
+    if not chosen:
+        raise ValueError(f"give one or more rule ids; got {value!r}")
+    return chosen
+
+
 # the credentials and test data of every vendor's API, as its adapter lists them
 VENDOR_OPTIONS = merged({adapter.title: adapter.options for adapter in ADAPTERS.values()})
 
@@ -81,6 +88,14 @@ OPTIONS = (
         "which layers to run: rules,schema (default: both)",
         takes_list=True,
     ),
+    Option(
+        "rules",
+        _rule_ids,
+        None,
+        "only these rules, by id, comma-separated (default: every rule of the API): to run a "
+        "failing rule again; the invariants and the spec still judge their exchanges",
+        takes_list=True,
+    ),
     Option("phases", str, "examples,coverage,fuzzing,stateful", "Schemathesis phases"),
     Option("max_examples", int, 25, "Schemathesis examples per operation (default: 25)"),
     Option(
@@ -116,6 +131,7 @@ class Settings:
     max_requests: int
     rate_limit: float | None
     layers: tuple[str, ...]
+    rules: tuple[str, ...] | None
     phases: str
     max_examples: int
     max_time: int | None

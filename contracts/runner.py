@@ -28,7 +28,7 @@ from contracts.config import Settings, UsageError
 from contracts.http import Limits
 from contracts.report import RunReport, human, junit, point_row
 from contracts.report.terminal import Terminal
-from contracts.rules import FAIL, Verdict, catalogue, run_rules
+from contracts.rules import FAIL, Rule, Verdict, catalogue, run_rules
 from contracts.traffic import RuleTraffic
 from contracts.vendors import ADAPTERS
 
@@ -159,6 +159,7 @@ def check(
         started_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
     adapter = ADAPTERS[settings.api]
+    chosen_rules(settings.api, settings.rules)  # a rule --rules names must exist: before any work
     checks.expect(settings.expected)
     with reached(settings, adapter) as target:
         mode = "writes allowed" if settings.allow_writes else "read-only: write checks are skipped"
@@ -218,10 +219,25 @@ def _rules_layer(
     terminal: Terminal,
     settle: Callable[[Verdict], None],
 ) -> list[Verdict]:
-    rules = catalogue(settings.api)
+    rules = chosen_rules(settings.api, settings.rules)
     terminal.expect(len(rules))
     with opened_session(settings, adapter, target, limits) as session:
         return run_rules(rules, session, allow_writes=settings.allow_writes, on_verdict=settle)
+
+
+def chosen_rules(api: str, wanted: tuple[str, ...] | None) -> list[Rule]:
+    """The API's rules that ``--rules`` names, in the catalogue's order (all of them when it
+    names none); a name that is no rule of the API is a usage error."""
+    rules = catalogue(api)
+    if wanted is None:
+        return rules
+    unknown = sorted(set(wanted) - {rule.id for rule in rules})
+    if unknown:
+        raise UsageError(
+            f"--rules: {api} has no rule {', '.join(unknown)}; its rules are "
+            f"{', '.join(rule.id for rule in rules)}"
+        )
+    return [rule for rule in rules if rule.id in wanted]
 
 
 @contextlib.contextmanager

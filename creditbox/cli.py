@@ -10,63 +10,66 @@ outside both halves, so neither half depends on the other to offer its commands.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import warnings
 from collections.abc import Callable, Sequence
 
+# Each command's summary, description and where its arguments come from (module, function):
+# a command's module is imported only when that command is run (or asked for --help), so that
+# `creditbox contracts` does not load the sandbox, nor `creditbox serve` the harness.
+COMMANDS: dict[str, tuple[str, str, tuple[str, str]]] = {
+    "serve": (
+        "run the sandbox",
+        "Serve every vendor API under /<vendor> and the control API under /_sandbox.",
+        ("sandbox.cli", "add_serve_arguments"),
+    ),
+    "contracts": (
+        "check a deployment against its vendor's documented contract",
+        "Check a target (a running sandbox, a real deployment, or a sandbox started in this "
+        "process) against the vendor's documented contract: documented-behaviour rules, "
+        "invariants on every response, and schema conformance (Schemathesis). Read-only "
+        "unless --allow-writes. Exit codes: 0 conforms, 1 drift found, 2 usage or "
+        "connection error.",
+        ("contracts.runner", "add_contract_arguments"),
+    ),
+    "calibrate": (
+        "find which reading of each disputed point a deployment speaks; write a profile",
+        "Ask a target (a real deployment, a running sandbox, or a sandbox started in this "
+        "process) which reading of each disputed point of its vendor it speaks "
+        "(docs/disputed-points.md), and write what it answered as a profile file for "
+        "`creditbox serve --profile` and `creditbox contracts --profile`. Read-only unless "
+        "--allow-writes. Exit codes: 0 the probes ran, 2 usage or connection error.",
+        ("contracts.calibrate_command", "add_calibrate_arguments"),
+    ),
+    "seed": (
+        "load a fixture (YAML) into a tenant of a running sandbox (created if it is new)",
+        "",
+        ("sandbox.ops_cli", "add_seed_arguments"),
+    ),
+    "clock": (
+        "show or advance a tenant's test clock",
+        "",
+        ("sandbox.ops_cli", "add_clock_arguments"),
+    ),
+    "faults": ("set or clear a tenant's faults", "", ("sandbox.ops_cli", "add_faults_arguments")),
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    # imported here, after main's warning filter: Connexion warns as it is imported
-    from contracts.calibrate_command import add_calibrate_arguments
-    from contracts.runner import add_contract_arguments
-    from sandbox import ops_cli
-    from sandbox.cli import add_serve_arguments
 
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command ``argv`` names gets its arguments (every command when
+    ``argv`` is None), and only its module is imported."""
     parser = argparse.ArgumentParser(
         prog="creditbox",
         description="A local, stateful sandbox of credit-memo APIs, and contract checks for them.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    serve = commands.add_parser(
-        "serve",
-        help="run the sandbox",
-        description="Serve every vendor API under /<vendor> and the control API under /_sandbox.",
-    )
-    add_serve_arguments(serve)
-    contracts = commands.add_parser(
-        "contracts",
-        help="check a deployment against its vendor's documented contract",
-        description=(
-            "Check a target (a running sandbox, a real deployment, or a sandbox started in this "
-            "process) against the vendor's documented contract: documented-behaviour rules, "
-            "invariants on every response, and schema conformance (Schemathesis). Read-only "
-            "unless --allow-writes. Exit codes: 0 conforms, 1 drift found, 2 usage or "
-            "connection error."
-        ),
-    )
-    add_contract_arguments(contracts)
-    calibrate = commands.add_parser(
-        "calibrate",
-        help="find which reading of each disputed point a deployment speaks; write a profile",
-        description=(
-            "Ask a target (a real deployment, a running sandbox, or a sandbox started in this "
-            "process) which reading of each disputed point of its vendor it speaks "
-            "(docs/disputed-points.md), and write what it answered as a profile file for "
-            "`creditbox serve --profile` and `creditbox contracts --profile`. Read-only unless "
-            "--allow-writes. Exit codes: 0 the probes ran, 2 usage or connection error."
-        ),
-    )
-    add_calibrate_arguments(calibrate)
-    for name, summary, add_arguments in (
-        (
-            "seed",
-            "load a fixture (YAML) into a tenant of a running sandbox (created if it is new)",
-            ops_cli.add_seed_arguments,
-        ),
-        ("clock", "show or advance a tenant's test clock", ops_cli.add_clock_arguments),
-        ("faults", "set or clear a tenant's faults", ops_cli.add_faults_arguments),
-    ):
-        add_arguments(commands.add_parser(name, help=summary, description=summary))
+    named = [word for word in (argv or []) if word in COMMANDS][:1]
+    for name, (summary, description, (module, adder)) in COMMANDS.items():
+        command = commands.add_parser(name, help=summary, description=description or summary)
+        if argv is None or name in named:
+            # imported here, after main's warning filter: Connexion warns as it is imported
+            getattr(importlib.import_module(module), adder)(command)
     return parser
 
 
@@ -74,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Connexion imports Starlette's test client, which warns about its httpx dependency; no
     # command uses that client, so the warning would only confuse what the commands print.
     warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(arguments).parse_args(arguments)
     if args.command == "serve":
         from sandbox.cli import serve
 

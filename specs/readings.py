@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from oas_patch.overlay import apply_overlay
 
 from specs import spec_path
 
@@ -194,6 +193,10 @@ def served_spec(spec: Mapping[str, Any], vendor: str, profile: Profile) -> dict[
     for point in vendor_points(vendor):
         overlay = point.readings[profile.reading(point.name)].overlay
         if overlay is not None:
+            # imported when first needed: it takes a quarter of a second (its CLI's
+            # dependencies), which every command run in the default readings would pay
+            from oas_patch.overlay import apply_overlay
+
             apply_overlay(served, copy.deepcopy(overlay_named(overlay)))
     return served
 

@@ -62,6 +62,9 @@ class Drift:
     rewrite_request: Callable[[Any], Any] | None = None
     # the rows of docs/traceability.md whose behaviour this drift breaks: each names seen_by
     rows: tuple[str, ...] = ()
+    # whether the rule that must report it sees it when run alone (``--rules``): not when it reads
+    # records the other rules make (a list long enough to page, amounts to sort)
+    alone: bool = True
     # the harness's layers that must see it
     layers: str = "rules"
     # the readings of disputed points the deployment speaks and the run expects ((point,

@@ -803,6 +803,7 @@ DRIFTS = [
         duplicated_page("/partners/invoices", "invoices"),
         "CT-PAGINATION-EXACTLY-ONCE",
         rows=("C16", "P-C54"),
+        alone=False,
     ),
     Drift(
         "status-ignores-credit",

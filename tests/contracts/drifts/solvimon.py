@@ -267,6 +267,7 @@ DRIFTS = [
         duplicated_page("/v1/invoices", "data"),
         "SV-LIST-EXACTLY-ONCE",
         rows=("P-S7",),
+        alone=False,
     ),
     Drift(
         "credit-unlinked",
@@ -455,6 +456,7 @@ DRIFTS = [
         _solvimon_amount_sorted_as_text,
         "SV-ORDER-BY-DOCUMENTED",
         rows=("P-S12",),
+        alone=False,
     ),
     Drift(
         "group-amount-off",
