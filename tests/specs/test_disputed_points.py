@@ -75,6 +75,8 @@ def test_under_the_wrapped_dayzero_reading_every_success_body_is_the_envelope() 
     bare = dict(_success_schemas(base))
     for where, schema in _success_schemas(spec):
         name = schema["$ref"].rsplit("/", 1)[-1]
+        if name == "SuccessMessage":  # no resource to wrap: the same answer in both readings
+            continue
         assert name.startswith("SuccessEnvelope_"), where
         assert set(schemas[name]["required"]) == {"success", "message", "code", "data"}, where
         assert schemas[name]["properties"]["data"] == bare[where], f"{where}: not what it wraps"

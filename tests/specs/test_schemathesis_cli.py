@@ -65,9 +65,15 @@ RULES_NO_SCHEMA_STATES: dict[str, tuple[tuple[str, str], ...]] = {
             "a record the body names must exist: 400 where the path names another record (ours; "
             "a 404 there would say the addressed record is missing)",
         ),
-        (r"Credit memo and invoice currencies differ$", _DAYZERO_BUSINESS),
+        (r"Only finalized invoices that are not void can be paid$", _DAYZERO_CONFLICTS),
         (
-            r"Amount exceeds the (credit memo's remaining balance|invoice's amount due)$",
+            r"(Transaction|Payment) not found$",
+            "the transaction a payment names, or the payment, must be the business's own",
+        ),
+        (r"(Credit memo|Transaction) and invoice currencies differ$", _DAYZERO_BUSINESS),
+        (
+            r"Amount exceeds the (credit memo's remaining balance|invoice's amount due|"
+            r"transaction's unallocated amount)$",
             _DAYZERO_BUSINESS,
         ),
     ),

@@ -127,6 +127,17 @@ def _invoice_dollars_disagree(body: Any) -> None:
         invoice["total_in_dollars"] = _dollars(invoice["total"] + 1)
 
 
+def _invoice_balance_off(body: Any) -> None:
+    for invoice in _invoices(body):
+        invoice["balance_due"] += 1
+
+
+def _payments_overstated(body: Any) -> None:
+    for invoice in _invoices(body):
+        for payment in invoice["payments"][:1]:
+            payment["amount"] += 1
+
+
 def _wrapped_in_envelope(body: Any) -> None:
     """The rendered reference's envelope, where the default reading expects the bare body."""
     if isinstance(body, dict):
@@ -212,6 +223,8 @@ RESPONSE_BUGS: dict[str, Callable[[Any], None]] = {
     ),
     "dayzero_invoice_due_off_by_one": _cent_more(_invoices, "amount_due", "amount_due_in_dollars"),
     "dayzero_invoice_dollars_disagree": _invoice_dollars_disagree,
+    "dayzero_invoice_balance_off_by_one": _invoice_balance_off,
+    "dayzero_payments_overstated": _payments_overstated,
     "dayzero_required_field_missing": _required_field_missing,
     "dayzero_wrapped_in_envelope": _wrapped_in_envelope,
 }

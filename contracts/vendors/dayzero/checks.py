@@ -50,6 +50,10 @@ def resource(body: Any) -> Any:
 
 _ISSUE = "seeds/001_434e80bb61e1accb.txt (CreditMemoResponse)"
 _INVOICES = "vendor-facts.md, DayZero: invoices"
+_INVOICE_RESPONSE = (
+    "https://ondayzero.com/docs/reference/invoices/generate-invoice-journal-entry "
+    "(InvoiceResponse: total_paid, balance_due = total - total_paid, payments)"
+)
 INVARIANTS = Invariants("dayzero", __name__)
 
 
@@ -141,12 +145,39 @@ def applications_sum_to_amount_applied(memo: JSON) -> bool | None:
 def invoice_due_is_total_minus_paid_and_credited(invoice: JSON) -> bool | None:
     """An invoice's amount_due = total - amount_paid - amount_credited (not judged on a void
     invoice: voiding reverses the receivable, and no source says what its amount_due reads)"""
-    if invoice.get("status") == "void":
+    if invoice.get("status") == "void" or not invoice.keys() >= _INVOICE_FIELDS:
         return False
     total, paid, credited = invoice["total"], invoice["amount_paid"], invoice["amount_credited"]
     assert invoice["amount_due"] == total - paid - credited, (
         f"{_label(invoice)}: amount_due={invoice['amount_due']} but total - amount_paid - "
         f"amount_credited = {total} - {paid} - {credited} = {total - paid - credited}"
+    )
+    return True
+
+
+@invoice_check(source=_INVOICE_RESPONSE)
+def invoice_balance_is_total_minus_total_paid(invoice: JSON) -> bool | None:
+    """An invoice's balance_due = total - total_paid (credit applied does not count)"""
+    if not invoice.keys() >= _DOCUMENTED_INVOICE_FIELDS:
+        return False
+    total, paid = invoice["total"], invoice["total_paid"]
+    assert invoice["balance_due"] == total - paid, (
+        f"{_label(invoice)}: balance_due={invoice['balance_due']} but total - total_paid = "
+        f"{total} - {paid} = {total - paid}"
+    )
+    return True
+
+
+@invoice_check(source=_INVOICE_RESPONSE)
+def invoice_payments_sum_to_total_paid(invoice: JSON) -> bool | None:
+    """The payments an invoice lists add up to its total_paid"""
+    payments = invoice.get("payments")
+    if not isinstance(payments, list) or "total_paid" not in invoice:
+        return False
+    paid = sum(payment["amount"] for payment in payments)
+    assert paid == invoice["total_paid"], (
+        f"{_label(invoice)}: {len(payments)} payment(s) add up to {paid} but "
+        f"total_paid={invoice['total_paid']}"
     )
     return True
 
@@ -183,6 +214,8 @@ def envelope_as_expected(body: Any) -> int:
 
 _MEMO_FIELDS = {"amount", "amount_applied", "amount_remaining", "status", "can_be_deleted"}
 _INVOICE_FIELDS = {"total", "amount_paid", "amount_credited", "amount_due"}
+# an invoice as DayZero's InvoiceResponse documents it (the sandbox's has both sets)
+_DOCUMENTED_INVOICE_FIELDS = {"total", "total_paid", "balance_due"}
 
 
 def objects_in(body: Any) -> Iterator[tuple[str, JSON]]:
@@ -195,7 +228,7 @@ def objects_in(body: Any) -> Iterator[tuple[str, JSON]]:
         return
     if body.keys() >= _MEMO_FIELDS:
         yield "memo", body
-    elif body.keys() >= _INVOICE_FIELDS:
+    elif body.keys() >= _INVOICE_FIELDS or body.keys() >= _DOCUMENTED_INVOICE_FIELDS:
         yield "invoice", body
     for key in ("items", "credit_memos"):
         if isinstance(body.get(key), list):

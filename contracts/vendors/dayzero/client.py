@@ -94,6 +94,23 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
         chosen = method or expected(VOID_METHOD).upper()
         return self.call(chosen, f"/invoices/{invoice_id}/void")
 
+    # payments --------------------------------------------------------------------------------
+
+    def deposit(self, cents: int, currency: str | None = None) -> dict[str, Any]:
+        """A bank transaction recorded by hand: a deposit of ``cents``, described by the tag."""
+        body: dict[str, Any] = {"amount": cents, "description": self.tag}
+        if currency:
+            body["currency"] = currency
+        return self.expect("POST", "/transactions", 201, json=body)
+
+    def pay(self, invoice_id: str, transaction_id: str, cents: int) -> httpx.Response:
+        """Link ``cents`` of the transaction to the invoice as a payment."""
+        body = {"transaction_id": transaction_id, "amount": cents}
+        return self.call("POST", f"/invoices/{invoice_id}/payments", json=body)
+
+    def unpay(self, invoice_id: str, payment_id: str) -> httpx.Response:
+        return self.call("DELETE", f"/invoices/{invoice_id}/payments/{payment_id}")
+
     # credit memos ----------------------------------------------------------------------------
 
     def memo(self, customer_id: str, cents: int = 3_000, **fields: Any) -> dict[str, Any]:
@@ -152,8 +169,9 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
 
     def seed_examples(self) -> httpx.Response:
         """Memos in each state for the schema layer to read (its invariants check only what
-        responses carry): a draft, an issued memo, and one partly applied to an open invoice.
-        Left in place, as Schemathesis' own writes are. The answer to the apply."""
+        responses carry): a draft, an issued memo, and one partly applied to an open invoice,
+        which a deposit also pays in part. Left in place, as Schemathesis' own writes are. The
+        answer to the apply."""
         customer = self.customer()["id"]
         invoice = self.open_invoice(customer, 10_000)["id"]
         self.memo(customer, 700)
@@ -161,6 +179,8 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
         applied = self.issued_memo(customer, 3_000)["id"]
         answer = self.apply(applied, invoice, 2_000)
         assert answer.is_success, f"apply answered {answer.status_code}: {answer.text[:300]}"
+        paid = self.pay(invoice, self.deposit(1_500)["id"], 1_500)
+        assert paid.is_success, f"the payment answered {paid.status_code}: {paid.text[:300]}"
         return answer
 
     def other_business(self) -> DayZeroClient:

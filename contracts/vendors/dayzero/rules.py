@@ -207,6 +207,103 @@ def invoice_void(api: DayZeroClient) -> None:
         assert_conflict(api.void_invoice(credited["id"]), "voiding an invoice with credit applied")
 
 
+INVOICE_PAYMENTS = (
+    "https://www.ondayzero.com/docs/reference/invoices/create-invoice-payment; "
+    "https://www.ondayzero.com/docs/reference/invoices/delete-invoice-payment; "
+    "https://www.ondayzero.com/docs/reference/transactions/create-transaction; "
+    "https://www.ondayzero.com/docs/guides/invoices (statuses)"
+)
+
+
+def _invoice_state(invoice: dict[str, Any]) -> tuple[Any, Any, Any]:
+    return invoice.get("status"), invoice.get("total_paid"), invoice.get("balance_due")
+
+
+@dayzero_rule("DZ-INVOICE-PAYMENT", source=INVOICE_PAYMENTS, writes=True)
+def invoice_payment(api: DayZeroClient) -> None:
+    """A deposit recorded as a transaction (201) pays an open invoice in part: 201 with the
+    payment (its amount, the invoice, the transaction, and paid on the transaction's date when
+    no paid_on is sent), and the invoice reads partially_paid with total_paid and balance_due =
+    total - total_paid moved by it. A draft invoice cannot be paid (refused, nothing recorded).
+    Removing the payment (200) recalculates the invoice: open again, nothing paid. On a
+    creditbox sandbox, credit applied for the rest leaves nothing due and reads manual_paid
+    (ours: no page says what credit and payment together read)."""
+    customer = api.customer()["id"]
+    draft = api.invoice(customer, 1_000)["id"]
+    invoice = api.open_invoice(customer, 10_000)["id"]
+    transaction = api.deposit(6_000)
+    deposit = transaction["id"]
+    refused = api.pay(draft, deposit, 500)
+    assert 400 <= refused.status_code < 500 and "detail" in refused.json(), (
+        f"paying a draft invoice answered {refused.status_code}: {refused.text[:200]}"
+    )
+    assert api.get_invoice(draft).get("total_paid") == 0, "the draft's refused payment was recorded"
+    payment = api.answer(api.pay(invoice, deposit, 6_000), 201, "paying 6000 of 10000")
+    linked = (payment.get("invoice_id"), payment.get("transaction_id"), payment.get("amount"))
+    assert linked == (invoice, deposit, 6_000), f"the payment answered {linked}"
+    paid_on = str(payment.get("paid_on"))
+    assert paid_on[:10] == str(transaction.get("datetime"))[:10], (
+        f"sent without paid_on, the payment is paid on {paid_on}, not on the transaction's date "
+        f"{transaction.get('datetime')}"
+    )
+    state = _invoice_state(api.get_invoice(invoice))
+    assert state == ("partially_paid", 6_000, 4_000), (
+        f"paid 6000 of 10000, the invoice reads (status, total_paid, balance_due) = {state}"
+    )
+    if on_sandbox(api):
+        memo = api.issued_memo(customer, 4_000)["id"]
+        expect_status(api.apply(memo, invoice, 4_000), 201, "crediting the other 4000")
+        settled = api.get_invoice(invoice)
+        assert (settled.get("status"), settled.get("amount_due")) == ("manual_paid", 0), (
+            f"paid 6000 and credited 4000 of 10000, the invoice reads {settled.get('status')!r} "
+            f"with amount_due {settled.get('amount_due')}"
+        )
+        expect_status(
+            api.call("POST", f"/credit-memos/{memo}/unapply", json={"invoice_id": invoice}),
+            201,
+            "unapplying the credit",
+        )
+    expect_status(api.unpay(invoice, str(payment.get("id"))), 200, "removing the payment")
+    state = _invoice_state(api.get_invoice(invoice))
+    assert state == ("open", 0, 10_000), (
+        f"the payment removed, the invoice reads (status, total_paid, balance_due) = {state}"
+    )
+
+
+OVERPAYMENT = 2_500  # paid on an invoice with 1000 left to pay
+
+
+@dayzero_rule("DZ-PAYMENT-WITHIN-TRANSACTION", source=INVOICE_PAYMENTS, writes=True)
+def payment_within_transaction(api: DayZeroClient) -> None:
+    """A payment is at most what its transaction has left unallocated: one deposit pays two
+    invoices up to its amount, and a cent more is refused with a DayZero error, the invoice
+    left unpaid. An invoice paid in full by a linked transaction reads manual_paid. Paying
+    more than an invoice's balance is allowed."""
+    customer = api.customer()["id"]
+    first, second = (api.open_invoice(customer, 3_000)["id"] for _ in range(2))
+    deposit = api.deposit(5_000)["id"]
+    expect_status(api.pay(first, deposit, 3_000), 201, "paying 3000 of a 5000 deposit")
+    state = _invoice_state(api.get_invoice(first))
+    assert state == ("manual_paid", 3_000, 0), (
+        f"paid in full by a transaction, the invoice reads (status, total_paid, balance_due) = "
+        f"{state}"
+    )
+    refused = api.pay(second, deposit, 2_001)
+    assert refused.status_code in (400, 422), (
+        f"2001 more of a deposit with 2000 left answered {refused.status_code}: "
+        f"{refused.text[:200]}"
+    )
+    assert "detail" in refused.json(), f"the refusal's body is {refused.text[:200]}"
+    assert api.get_invoice(second).get("total_paid") == 0, "the refused payment was recorded"
+    expect_status(api.pay(second, deposit, 2_000), 201, "paying the 2000 the deposit has left")
+    overpay = api.deposit(OVERPAYMENT)["id"]
+    expect_status(api.pay(second, overpay, OVERPAYMENT), 201, "paying 2500 more than the 1000 due")
+    state = _invoice_state(api.get_invoice(second))
+    assert state[1:] == (4_500, -1_500), (
+        f"paid 4500 of 3000, the invoice reads (status, total_paid, balance_due) = {state}"
+    )
+
+
 LIST_STATUS_422 = f"{SEED_LIST}: status CreditMemoStatusEnum; 422 Validation Error"
 
 

@@ -24,6 +24,11 @@ EXCEEDS_MEMO_REMAINING = "Amount exceeds the credit memo's remaining balance"
 EXCEEDS_INVOICE_DUE = "Amount exceeds the invoice's amount due"
 INVOICE_NOT_DRAFT = "Only draft invoices can be finalized"
 INVOICE_NOT_VOIDABLE = "Only open invoices can be voided"
+INVOICE_NOT_PAYABLE = "Only finalized invoices that are not void can be paid"
+TRANSACTION_NOT_FOUND = "Transaction not found"
+PAYMENT_NOT_FOUND = "Payment not found"
+EXCEEDS_TRANSACTION_UNALLOCATED = "Amount exceeds the transaction's unallocated amount"
+TRANSACTION_CURRENCY_MISMATCH = "Transaction and invoice currencies differ"
 
 
 class DayZeroError(VendorError):

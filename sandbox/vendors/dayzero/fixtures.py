@@ -1,5 +1,6 @@
-"""DayZero's section of a fixture: customers, invoices (``finalize``, ``void``) and credit memos
-(``issue``, ``apply``, ``void``), each made through DayZero's own API."""
+"""DayZero's section of a fixture: customers, bank transactions, invoices (``finalize``,
+``void``, ``payments`` from the transactions) and credit memos (``issue``, ``apply``, ``void``),
+each made through DayZero's own API."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sandbox.vendors.dayzero.auth import request_headers
 # what a reference names: (the section of earlier entries, the API's field for the id)
 CUSTOMER = ("dayzero.customers", "customer_id")
 INVOICE = ("dayzero.invoices", "invoice_id")
+TRANSACTION = ("dayzero.transactions", "transaction_id")
 
 
 async def load(loader: FixtureLoader, section: Json) -> None:
@@ -20,16 +22,26 @@ async def load(loader: FixtureLoader, section: Json) -> None:
     for where, entry in entries(section, "dayzero", "customers"):
         created = await call(where, "POST", "/customers", body(entry))
         loader.remember(where, entry, created["id"])
+    for where, entry in entries(section, "dayzero", "transactions"):
+        created = await call(where, "POST", "/transactions", body(entry))
+        loader.remember(where, entry, created["id"])
     for where, entry in entries(section, "dayzero", "invoices"):
         customer = loader.ref_fields(where, entry, customer=CUSTOMER)
-        created = await call(
-            where, "POST", "/invoices", {**body(entry, "finalize", "void", "customer"), **customer}
-        )
-        if entry.get("finalize") or entry.get("void"):
-            await call(where, "POST", f"/invoices/{created['id']}/finalize")
+        sent = {**body(entry, "finalize", "void", "customer", "payments"), **customer}
+        created = await call(where, "POST", "/invoices", sent)
+        invoice = created["id"]
+        if entry.get("finalize") or entry.get("void") or entry.get("payments"):
+            await call(where, "POST", f"/invoices/{invoice}/finalize")
+        for number, step in enumerate(listed(entry.get("payments"), f"{where}.payments")):
+            step_where = f"{where}.payments[{number}]"
+            payment = {
+                **body(step, "transaction"),
+                **loader.ref_fields(step_where, step, transaction=TRANSACTION),
+            }
+            await call(step_where, "POST", f"/invoices/{invoice}/payments", payment)
         if entry.get("void"):  # the sandbox's own requests are answered in the default readings
-            await call(where, "PUT", f"/invoices/{created['id']}/void")
-        loader.remember(where, entry, created["id"])
+            await call(where, "PUT", f"/invoices/{invoice}/void")
+        loader.remember(where, entry, invoice)
     for where, entry in entries(section, "dayzero", "credit_memos"):
         memo_body = {
             **body(entry, "issue", "apply", "void", "customer", "invoice"),

@@ -14,6 +14,7 @@ from sandbox.runtime import current, reading
 from sandbox.vendors.dayzero import views
 from sandbox.vendors.dayzero.auth import business_scope
 from sandbox.vendors.dayzero.models import DayZeroBackend, Listing, listing
+from sandbox.vendors.dayzero.payments import DayZeroPayments
 
 Response = tuple[Any, int]
 
@@ -28,6 +29,11 @@ def _answer(body: Any, status: int) -> Response:
 def _backend() -> DayZeroBackend:
     sandbox = current()
     return sandbox.seams.of(DayZeroBackend)(sandbox.store)
+
+
+def _payments() -> DayZeroPayments:
+    sandbox = current()
+    return sandbox.seams.of(DayZeroPayments)(sandbox.store)
 
 
 def _listing(kind: str, paging: Mapping[str, Any]) -> Listing:
@@ -108,6 +114,25 @@ def void_invoice_api_v1_invoices__invoice_id__void_put(invoice_id: str) -> Respo
     backend = _backend()
     invoice = backend.void_invoice(business_scope(), invoice_id)
     return _answer(_invoices_json(backend, [invoice])[0], 200)
+
+
+def create_invoice_payment_api_v1_invoices__invoice_id__payments_post(
+    invoice_id: str, body: dict[str, Any]
+) -> Response:
+    payment = _payments().add_payment(business_scope(), invoice_id, body)
+    return _answer(views.payment_json(payment), 201)
+
+
+def delete_invoice_payment_api_v1_invoices__invoice_id__payments__payment_id__delete(
+    invoice_id: str, payment_id: str
+) -> Response:
+    _payments().remove_payment(business_scope(), invoice_id, payment_id)
+    return dict(views.PAYMENT_REMOVED), 200
+
+
+def create_transaction_api_v1_transactions_post(body: dict[str, Any]) -> Response:
+    transaction = _payments().create_transaction(business_scope(), body)
+    return _answer(views.transaction_json(transaction), 201)
 
 
 # the same operation, sent as POST (reading post of dayzero.invoice-void-method)

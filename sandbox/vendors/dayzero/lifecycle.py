@@ -39,6 +39,12 @@ INVOICE_TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     # applied reads partially paid, or paid (see invoice_status), so it is no longer open
     "void": (frozenset({"open"}), errors.INVOICE_NOT_VOIDABLE),
     "receive_credit": (frozenset({"open", "partially_paid"}), errors.INVOICE_NOT_OPEN),
+    # the invoices guide: drafts must be finalized before they can be paid; overpaying is
+    # allowed (the add-payment reference), so a paid invoice takes more. Ours: a void one none
+    "receive_payment": (
+        frozenset({"open", "partially_paid", "manual_paid"}),
+        errors.INVOICE_NOT_PAYABLE,
+    ),
 }
 
 REASON_LABELS = {
@@ -94,6 +100,24 @@ def memo_last_applied_at(memo: Mapping[str, Any]) -> str | None:
 
 def invoice_due(invoice: Mapping[str, Any]) -> int:
     return int(invoice["total"]) - int(invoice["amount_paid"]) - int(invoice["amount_credited"])
+
+
+def invoice_payments(invoice: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The payments linked to the invoice, oldest first (none on a record stored before
+    payments were kept)."""
+    return list(invoice.get("payments") or [])
+
+
+def invoice_balance(invoice: Mapping[str, Any]) -> int:
+    """``balance_due`` as DayZero's InvoiceResponse defines it: total less payments, credit not
+    counted."""
+    return int(invoice["total"]) - int(invoice["amount_paid"])
+
+
+def invoice_paid_on(invoice: Mapping[str, Any]) -> str | None:
+    """**Ours**: when the latest payment was made, once nothing is due; None before."""
+    stamps = [str(payment["paid_on"]) for payment in invoice_payments(invoice)]
+    return max(stamps) if stamps and invoice_status(invoice) == "manual_paid" else None
 
 
 def invoice_status(invoice: Mapping[str, Any]) -> str:

@@ -141,7 +141,7 @@ class DayZeroBackend:
 
     def get_customer(self, scope: BusinessScope, customer_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
-            return _one(db, CUSTOMERS, scope, customer_id)
+            return record_of(db, CUSTOMERS, scope, customer_id)
 
     def list_customers(self, scope: BusinessScope, listing: Listing) -> Page[Document]:
         with self._store.transaction(scope.tenant_id) as db:
@@ -180,13 +180,13 @@ class DayZeroBackend:
         }
         with self._store.transaction(scope.tenant_id) as db:
             # a create: 404 (see _check_memo_fields)
-            _one(db, CUSTOMERS, scope, fields["customer_id"])
+            record_of(db, CUSTOMERS, scope, fields["customer_id"])
             doc_id = db.table(INVOICES).insert(record)
             return Document(record, doc_id)
 
     def get_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
-            return _one(db, INVOICES, scope, invoice_id)
+            return record_of(db, INVOICES, scope, invoice_id)
 
     def list_invoices(
         self,
@@ -210,7 +210,7 @@ class DayZeroBackend:
 
     def finalize_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         with self._store.transaction(scope.tenant_id) as db:
-            invoice = _one(db, INVOICES, scope, invoice_id)
+            invoice = record_of(db, INVOICES, scope, invoice_id)
             require(INVOICE_TRANSITIONS["finalize"], invoice_status(invoice))
             stamp = clock.timestamp()
             number = self._next_number(db, scope, "invoice", "INV")
@@ -220,7 +220,7 @@ class DayZeroBackend:
     def void_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         """Void an open invoice (nothing paid or credited on it); it stays, listed as void."""
         with self._store.transaction(scope.tenant_id) as db:
-            invoice = _one(db, INVOICES, scope, invoice_id)
+            invoice = record_of(db, INVOICES, scope, invoice_id)
             require(INVOICE_TRANSITIONS["void"], invoice_status(invoice))
             stamp = clock.timestamp()
             return self._update(db, INVOICES, invoice, {"state": "void"}, stamp)
@@ -266,7 +266,7 @@ class DayZeroBackend:
 
     def get_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            return self._view(db, scope, _one(db, MEMOS, scope, memo_id))
+            return self._view(db, scope, record_of(db, MEMOS, scope, memo_id))
 
     def list_memos(
         self,
@@ -300,7 +300,7 @@ class DayZeroBackend:
         self, scope: BusinessScope, memo_id: str, fields: Mapping[str, Any]
     ) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = _one(db, MEMOS, scope, memo_id)
+            memo = record_of(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["update"], memo_status(memo))
             changes = {k: copy.deepcopy(v) for k, v in fields.items() if k in _UPDATABLE}
             if changes.get("restocking_fee_cents") is None:
@@ -311,13 +311,13 @@ class DayZeroBackend:
 
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = _one(db, MEMOS, scope, memo_id)
+            memo = record_of(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["delete"], memo_status(memo))
             db.table(MEMOS).remove(doc_ids=[memo.doc_id])
 
     def issue_memo(self, scope: BusinessScope, memo_id: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = _one(db, MEMOS, scope, memo_id)
+            memo = record_of(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["issue"], memo_status(memo))
             changes = {"state": MEMO_STATE_AFTER["issue"]}
             return self._view(db, scope, self._update(db, MEMOS, memo, changes))
@@ -327,10 +327,10 @@ class DayZeroBackend:
     ) -> dict[str, Any]:
         """Apply ``amount`` cents of the memo to the invoice; returns the application record."""
         with self._store.transaction(scope.tenant_id) as db:
-            memo = _one(db, MEMOS, scope, memo_id)
+            memo = record_of(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["apply"], memo_status(memo))
             # the body names the invoice: 400 (see _check_memo_fields)
-            invoice = _one(db, INVOICES, scope, invoice_id, errors.BadRequest)
+            invoice = record_of(db, INVOICES, scope, invoice_id, errors.BadRequest)
             require(INVOICE_TRANSITIONS["receive_credit"], invoice_status(invoice))
             if invoice["customer_id"] != memo["customer_id"]:
                 raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
@@ -364,11 +364,11 @@ class DayZeroBackend:
         """Remove every application of the memo to the invoice and restore both balances; the
         memo afterwards, the cents unapplied and when."""
         with self._store.transaction(scope.tenant_id) as db:
-            memo = _one(db, MEMOS, scope, memo_id)
+            memo = record_of(db, MEMOS, scope, memo_id)
             removed = [a for a in memo["applications"] if a["invoice_id"] == invoice_id]
             if not removed:
                 raise errors.NotFound(errors.NOT_APPLIED_TO_INVOICE)
-            invoice = _one(db, INVOICES, scope, invoice_id)
+            invoice = record_of(db, INVOICES, scope, invoice_id)
             stamp = clock.timestamp()
             kept = [a for a in memo["applications"] if a["invoice_id"] != invoice_id]
             memo = self._update(db, MEMOS, memo, {"applications": kept}, stamp)
@@ -378,7 +378,7 @@ class DayZeroBackend:
 
     def void_memo(self, scope: BusinessScope, memo_id: str, reason: str) -> MemoView:
         with self._store.transaction(scope.tenant_id) as db:
-            memo = _one(db, MEMOS, scope, memo_id)
+            memo = record_of(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["void"], memo_status(memo))
             stamp = clock.timestamp()
             changes = {
@@ -402,7 +402,7 @@ class DayZeroBackend:
     ) -> tuple[Document, list[Document], MemoViews]:
         """The customer and the memos whose credit can still be applied."""
         with self._store.transaction(scope.tenant_id) as db:
-            customer = _one(db, CUSTOMERS, scope, customer_id)
+            customer = record_of(db, CUSTOMERS, scope, customer_id)
             memos = db.table(MEMOS).search(
                 (Query().business_id == scope.business_id) & (Query().customer_id == customer_id)
             )
@@ -426,10 +426,10 @@ class DayZeroBackend:
         and nothing else there can be missing. **Ours:** where the path names a record (update,
         apply), a 400, so that a 404 there always means the addressed record is missing."""
         refusal = errors.BadRequest if path_names_one else errors.NotFound
-        _one(db, CUSTOMERS, scope, memo["customer_id"], refusal)
+        record_of(db, CUSTOMERS, scope, memo["customer_id"], refusal)
         if not memo.get("invoice_id"):
             return DEFAULT_CURRENCY
-        invoice = _one(db, INVOICES, scope, memo["invoice_id"], refusal)
+        invoice = record_of(db, INVOICES, scope, memo["invoice_id"], refusal)
         if invoice["customer_id"] != memo["customer_id"]:
             raise errors.BadRequest(errors.INVOICE_OF_OTHER_CUSTOMER)
         return str(invoice["currency"])
@@ -513,7 +513,7 @@ _MISSING = {
 }
 
 
-def _one(
+def record_of(
     db: Database,
     table: str,
     scope: BusinessScope,

@@ -40,10 +40,35 @@ def invoice_json(invoice: Mapping[str, Any], customer_name: str | None) -> dict[
         "amount_credited_in_dollars": cents_to_dollars(invoice["amount_credited"]),
         "amount_due": due,
         "amount_due_in_dollars": cents_to_dollars(due),
+        "total_paid": invoice["amount_paid"],
+        "balance_due": lifecycle.invoice_balance(invoice),
+        "paid_on": lifecycle.invoice_paid_on(invoice),
+        "payments": [payment_json(payment) for payment in lifecycle.invoice_payments(invoice)],
         "finalized_at": invoice["finalized_at"],
         "created_at": invoice["created_at"],
         "updated_at": invoice["updated_at"],
     }
+
+
+def payment_json(payment: Mapping[str, Any]) -> dict[str, Any]:
+    """DayZero's ``InvoicePaymentResponse`` (without the transaction summary, which DayZero
+    includes only when listing payments)."""
+    fields = ("id", "invoice_id", "transaction_id", "amount", "currency", "paid_on")
+    return {field: payment[field] for field in (*fields, "created_at", "updated_at", "business_id")}
+
+
+def transaction_json(transaction: Mapping[str, Any]) -> dict[str, Any]:
+    fields = ("id", "business_id", "amount", "currency", "datetime", "description", "source")
+    return {
+        **{field: transaction[field] for field in fields},
+        "reconciled": transaction["reconciled"],
+        "created_at": transaction["created_at"],
+        "updated_at": transaction["updated_at"],
+    }
+
+
+# DayZero's answer to a payment removed: no resource, the same in every reading of the envelope
+PAYMENT_REMOVED = {"success": True, "message": "Payment removed", "code": "success"}
 
 
 def application_json(

@@ -30,6 +30,11 @@ def duplicated_page(path: str, rows: str) -> Callable[[Exchange], None]:
     return rewrite
 
 
+def answers_unchanged(exchange: Exchange) -> None:
+    """The answer as the deployment gives it: for a drift in what it answers itself
+    (``Drift.answers``) or in how it reads requests."""
+
+
 def refusal_accepted(exchange: Exchange, method: str, path: re.Pattern[str], ok: int) -> None:
     if exchange.method == method and path.search(exchange.path) and exchange.status == 400:
         exchange.status, exchange.body = ok, {}

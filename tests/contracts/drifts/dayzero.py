@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from contracts.checks import JSON, every_object
-from tests.contracts.drifts.common import duplicated_page, refusal_accepted
+from tests.contracts.drifts.common import answers_unchanged, duplicated_page, refusal_accepted
 from tests.support.drift_proxy import Drift, Exchange
 
 
@@ -356,6 +356,88 @@ def _dz_any_invoice_voided(exchange: Exchange) -> None:
 _dz_void_by_post_refused = _answered(
     "POST", VOID_INVOICE, 200, 405, {"detail": "Method Not Allowed"}
 )
+
+
+PAYMENTS = re.compile(r"^/api/v1/invoices/[^/]+/payments$")
+PAYMENT = re.compile(r"^/api/v1/invoices/[^/]+/payments/[^/]+$")
+
+
+def _invoices(body: Any) -> list[JSON]:
+    return [
+        obj for obj in every_object(body) if {"total", "total_paid", "balance_due"} <= obj.keys()
+    ]
+
+
+def _dz_payment_not_recorded(exchange: Exchange) -> bool:
+    """A payment answered 201 with what was sent, and never recorded."""
+    if exchange.method != "POST" or not PAYMENTS.match(exchange.path):
+        return False
+    sent = exchange.request if isinstance(exchange.request, dict) else {}
+    invoice = exchange.path.split("/")[4]
+    stamp = "2026-01-01T00:00:00Z"
+    exchange.status, exchange.body = (
+        201,
+        {
+            "id": "00000000-0000-4000-8000-000000000001",
+            "invoice_id": invoice,
+            "transaction_id": sent.get("transaction_id"),
+            "amount": sent.get("amount"),
+            "currency": "USD",
+            "paid_on": sent.get("paid_on") or stamp,
+            "created_at": stamp,
+            "updated_at": stamp,
+            "business_id": "00000000-0000-4000-8000-000000000002",
+        },
+    )
+    return True
+
+
+def _dz_payment_refusal_accepted(exchange: Exchange) -> None:
+    refusal_accepted(exchange, "POST", PAYMENTS, 201)
+
+
+def _dz_overpayment_refused(exchange: Exchange) -> None:
+    sent = exchange.request if isinstance(exchange.request, dict) else {}
+    if PAYMENTS.match(exchange.path) and exchange.status == 201 and sent.get("amount") == 2_500:
+        exchange.status, exchange.body = 400, {"detail": "Amount exceeds the invoice's balance"}
+
+
+def _dz_paid_on_not_the_transactions(exchange: Exchange) -> None:
+    if PAYMENTS.match(exchange.path) and exchange.status == 201 and isinstance(exchange.body, dict):
+        exchange.body["paid_on"] = "2020-01-01T00:00:00Z"
+
+
+def _dz_unpay_does_nothing(exchange: Exchange) -> bool:
+    if exchange.method != "DELETE" or not PAYMENT.match(exchange.path):
+        return False
+    exchange.status = 200
+    exchange.body = {"success": True, "message": "Payment removed", "code": "success"}
+    return True
+
+
+def _dz_balance_off(exchange: Exchange) -> None:
+    for invoice in _invoices(exchange.body):
+        if isinstance(invoice["balance_due"], int):
+            invoice["balance_due"] += 1
+
+
+def _dz_payments_dropped(exchange: Exchange) -> None:
+    for invoice in _invoices(exchange.body):
+        if invoice["total_paid"] and isinstance(invoice.get("payments"), list):
+            invoice["payments"] = []
+
+
+def _dz_paid_status_stays_open(exchange: Exchange) -> None:
+    for invoice in _invoices(exchange.body):
+        if invoice.get("status") in ("partially_paid", "manual_paid") and invoice["total_paid"]:
+            invoice["status"] = "open"
+
+
+def _dz_transactions_missing(exchange: Exchange) -> bool:
+    if exchange.method != "POST" or exchange.path != "/api/v1/transactions":
+        return False
+    exchange.status, exchange.body = 404, {"detail": "Not Found"}
+    return True
 
 
 DRIFTS = [
@@ -858,6 +940,89 @@ DRIFTS = [
         _dz_draft_invoices_not_stored,
         "DZ-INVOICE-FINALIZE-NUMBERS",
         rows=("P-D29",),
+    ),
+    Drift(
+        "payment-not-recorded",
+        "dayzero",
+        "a payment is answered 201 as sent, and the invoice never shows it",
+        answers_unchanged,
+        "DZ-INVOICE-PAYMENT",
+        answers=_dz_payment_not_recorded,
+        rows=("P-D41",),
+    ),
+    Drift(
+        "over-allocation-accepted",
+        "dayzero",
+        "a payment above what its transaction has left is answered 201",
+        _dz_payment_refusal_accepted,
+        "DZ-PAYMENT-WITHIN-TRANSACTION",
+        rows=("P-D42",),
+    ),
+    Drift(
+        "overpayment-refused",
+        "dayzero",
+        "a payment above the invoice's balance is refused with 400",
+        _dz_overpayment_refused,
+        "DZ-PAYMENT-WITHIN-TRANSACTION",
+        rows=("P-D43",),
+    ),
+    Drift(
+        "paid-on-not-the-transactions",
+        "dayzero",
+        "a payment sent without paid_on is paid on another date than its transaction's",
+        _dz_paid_on_not_the_transactions,
+        "DZ-INVOICE-PAYMENT",
+        rows=("P-D44",),
+    ),
+    Drift(
+        "unpay-does-nothing",
+        "dayzero",
+        "removing a payment answers 200 and leaves it on the invoice",
+        answers_unchanged,
+        "DZ-INVOICE-PAYMENT",
+        answers=_dz_unpay_does_nothing,
+        rows=("P-D45",),
+    ),
+    Drift(
+        "balance-due-off",
+        "dayzero",
+        "every invoice's balance_due is a cent more than total - total_paid",
+        _dz_balance_off,
+        "dayzero_invoice_balance_is_total_minus_total_paid",
+        rows=("P-D46",),
+    ),
+    Drift(
+        "payments-dropped",
+        "dayzero",
+        "an invoice with payments lists none",
+        _dz_payments_dropped,
+        "dayzero_invoice_payments_sum_to_total_paid",
+        rows=("P-D47",),
+    ),
+    Drift(
+        "paid-status-stays-open",
+        "dayzero",
+        "an invoice paid in part or in full still reads open",
+        _dz_paid_status_stays_open,
+        "DZ-INVOICE-PAYMENT",
+        rows=("P-D48",),
+    ),
+    Drift(
+        "transactions-missing",
+        "dayzero",
+        "POST /api/v1/transactions is not there (404)",
+        answers_unchanged,
+        "DZ-INVOICE-PAYMENT",
+        answers=_dz_transactions_missing,
+        rows=("P-D49",),
+    ),
+    Drift(
+        "draft-payment-accepted",
+        "dayzero",
+        "a payment on a draft invoice is answered 201",
+        _dz_payment_refusal_accepted,
+        "DZ-INVOICE-PAYMENT",
+        rows=("P-D50",),
     ),
 ]
 

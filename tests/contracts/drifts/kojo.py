@@ -13,7 +13,7 @@ from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, build_schema
 
 from contracts.checks import every_object
 from specs import spec_path
-from tests.contracts.drifts.common import JSON, duplicate_last
+from tests.contracts.drifts.common import JSON, answers_unchanged, duplicate_last
 from tests.support.drift_proxy import Drift, Exchange
 from tests.support.traceability import page_rows
 
@@ -72,10 +72,6 @@ def _kojo_updated_after_stripped(request: Any) -> Any:
     if isinstance(request, dict) and isinstance(request.get("query"), str):
         request = {**request, "query": _UPDATED_AFTER.sub("", request["query"])}
     return request
-
-
-def _answers_unchanged(exchange: Exchange) -> None:
-    """The answer as the deployment gives it (a drift of how requests are read)."""
 
 
 def _kojo_duplicated_page(exchange: Exchange) -> None:
@@ -349,7 +345,7 @@ DRIFTS = [
         "updated-after-ignored",
         "kojo",
         "lists ignore updatedAfter: the unfiltered list comes back",
-        _answers_unchanged,
+        answers_unchanged,
         "KJ-UPDATED-AFTER",
         rewrite_request=_kojo_updated_after_stripped,
         rows=("P-K16",),
@@ -422,7 +418,7 @@ DRIFTS = [
         "direction-ignored",
         "kojo",
         "lists ignore direction: DESC, and come in ascending order",
-        _answers_unchanged,
+        answers_unchanged,
         "KJ-ORDER-DIRECTION",
         rewrite_request=_kojo_direction_stripped,
         rows=("P-K15",),
@@ -431,7 +427,7 @@ DRIFTS = [
         "rate-limited-as-http-200",
         "kojo",
         "a rate-limit refusal comes as a GraphQL error with HTTP 200, not 429",
-        _answers_unchanged,
+        answers_unchanged,
         "kojo_rate_limits_come_as_documented",
         answers=_kojo_rate_limited_as_200,
         rows=("P-K7",),
@@ -440,7 +436,7 @@ DRIFTS = [
         "rate-limit-body-reshaped",
         "kojo",
         "a 429 comes with a GraphQL errors body instead of Kojo's documented rate-limit body",
-        _answers_unchanged,
+        answers_unchanged,
         "kojo_rate_limits_come_as_documented",
         answers=_kojo_rate_limited_in_another_shape,
         rows=("P-K10",),
@@ -449,7 +445,7 @@ DRIFTS = [
         "rate-limit-5-a-second",
         "kojo",
         "queries are refused with 429 past 5 a second, not the documented 20",
-        _answers_unchanged,
+        answers_unchanged,
         "KJ-RATE-LIMIT-20-A-SECOND",
         answers=_kojo_limited_at(5),
         rows=("P-K8",),
