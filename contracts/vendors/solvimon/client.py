@@ -109,6 +109,24 @@ class SolvimonClient(ApiClient[SolvimonCredentials]):
     ) -> httpx.Response:
         return self.call("POST", f"/invoices/{invoice_id}/credit", json=body or {}, **kwargs)
 
+    def create_invoice(self, body: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        """``POST /v1/invoices``: a ONE_OFF or ONE_OFF_CREDIT invoice."""
+        return self.call("POST", "/invoices", json=body, **kwargs)
+
+    def one_off_credit(self, *originals: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        """A ONE_OFF_CREDIT for ``originals``, for the first one's customer, noted with the tag."""
+        body = {
+            "type": "ONE_OFF_CREDIT",
+            "customer_id": originals[0].get("customer_id") or "creditbox-contracts",
+            "linked_invoices_ids": [original["id"] for original in originals],
+            "notes": [self.tag],
+        }
+        return self.create_invoice(body, **kwargs)
+
+    def refund(self, invoice_id: str, **kwargs: Any) -> httpx.Response:
+        """``POST /v1/invoices/{id}/refund`` (no body)."""
+        return self.call("POST", f"/invoices/{invoice_id}/refund", **kwargs)
+
     # a creditbox sandbox's control API: what Solvimon's API cannot create ------------------
 
     def seed_invoice(self, periods: list[dict[str, Any]] | None = None, **fields: Any) -> Any:
