@@ -150,13 +150,18 @@ class SolvimonClient(ApiClient[SolvimonCredentials]):
     def seed_examples(self, invoices: int = 6) -> None:
         """On a creditbox sandbox, ``invoices`` FINAL invoices (Solvimon's API cannot create
         them) for Schemathesis' links to credit, and one more credited through Solvimon's own
-        API, so that credit invoices and their links exist; and a ONE_OFF invoice credited, so
-        that a ONE_OFF_CREDIT and its links exist too."""
+        API, so that credit invoices and their links exist; a ONE_OFF invoice credited, so
+        that a ONE_OFF_CREDIT and its links exist too; and a ONE_OFF_CREDIT made through
+        POST /v1/invoices for two of them, refunded."""
         if self.on_sandbox():
             seeded = [self.final_invoice() for _ in range(invoices + 1)]
             for original in (seeded[0], self.final_invoice(kind="ONE_OFF")):
                 credited = self.credit(original["id"], {"note": self.tag})
                 assert credited.status_code == 200, f"crediting answered {credited.status_code}"
+            made = self.one_off_credit(seeded[0], seeded[1])
+            assert made.status_code == 200, f"a ONE_OFF_CREDIT answered {made.status_code}"
+            refunded = self.refund(made.json()["id"])
+            assert refunded.status_code == 200, f"refunding answered {refunded.status_code}"
 
     def final_invoice(self, platform: str | None = None, kind: str | None = None) -> Any:
         """A FINAL invoice nobody has credited: seeded on a sandbox (of type ``kind``, when
