@@ -30,6 +30,12 @@ def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
         "SV-DELIVERY-DATE-WHOLE-SECONDS",
         "SV-DEPRECATED-GROUPS-CREDIT-EXACT",
         "SV-CREDIT-AND-COPY",
+        "SV-ONE-OFF-DRAFT-ON-HOLD",
+        "SV-ONE-OFF-CREDIT-LINKS-BOTH-WAYS",
+        "SV-LINKED-IDS-ONLY-ONE-OFF-CREDIT-400",
+        "SV-ONE-OFF-CUSTOMER-REQUIRED-400",
+        "SV-ONE-OFF-REFUND-PERMISSION-403",
+        "SV-REFUND-CREDIT-INVOICE",
     } <= set(found)
 
 
