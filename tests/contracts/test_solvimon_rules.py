@@ -191,6 +191,20 @@ def test_the_one_off_rules_take_a_listed_customer_off_a_sandbox() -> None:
     assert made["customer_id"] == seeded["customer_id"] == "cust_listed"
 
 
+def test_a_key_without_the_one_off_permission_skips_off_a_sandbox_and_fails_on_it() -> None:
+    """Off a sandbox the key the harness was given may lack INVOICE.ONE_OFF.CREATE: the rule
+    cannot run, and says why; on a sandbox the run's key holds it, so a 403 is a failure."""
+    with Drifting(lambda url, kwargs, response: None) as client:
+        full = solvimon_client(client)
+        full.seed_invoice(customer_id="cust_listed")
+        creditor = full.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"])
+        off = _off_the_sandbox(solvimon_client(client, creditor))
+        with pytest.raises(Skipped, match=r"INVOICE\.ONE_OFF\.CREATE"):
+            rules.one_off_customer_required(off)
+        with pytest.raises(AssertionError, match="403"):
+            rules.one_off_customer_required(solvimon_client(client, creditor))
+
+
 def test_credit_and_copy_carries_the_run_tag() -> None:
     bodies: list[Any] = []
 

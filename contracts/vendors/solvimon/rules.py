@@ -499,6 +499,7 @@ def draft_final_after_grace(api: SolvimonClient) -> None:
 # one-off invoices and refunds ---------------------------------------------------------------
 
 TX_API = "Solvimon's transaction API OpenAPI (github.com/api-evangelist/solvimon)"
+ONE_OFF_PERMISSION = "INVOICE.ONE_OFF.CREATE"
 ONE_OFF_PAGE = "https://docs.solvimon.com/docs/one-off-invoices"
 CREDIT_INVOICES_PAGE = "https://docs.solvimon.com/docs/credit-invoices"
 
@@ -525,6 +526,17 @@ def an_invoice(api: SolvimonClient) -> dict[str, Any]:
     return dict(rows[0])
 
 
+def created(api: SolvimonClient, body: dict[str, Any], status: int, what: str) -> Any:
+    """The answer to ``POST /v1/invoices`` with ``body``, once it is ``status``: the invoice (a
+    2xx), or the response. Off a creditbox sandbox, a 403 says the key the harness was given
+    lacks INVOICE.ONE_OFF.CREATE, and skips; on one, the key holds every permission."""
+    response = api.create_invoice(body)
+    if response.status_code == 403 and status != 403 and not api.on_sandbox():
+        raise Skipped(f"the API key lacks {ONE_OFF_PERMISSION}: {what} answered 403")
+    expect_status(response, status, what)
+    return response.json() if response.is_success else response
+
+
 ONE_OFF_DRAFT = (
     f"{TX_API}: POST /v{{version}}/invoices (Create a one-off invoice or credit invoice, 200 "
     f"Invoice); {ONE_OFF_PAGE}: one-off invoices are generated in Draft and On Hold status"
@@ -536,9 +548,7 @@ def one_off_draft_on_hold(api: SolvimonClient) -> None:
     """POST /v1/invoices with type ONE_OFF answers 200 with a ONE_OFF invoice that is a DRAFT on
     hold, and reads back so."""
     body = {"type": "ONE_OFF", "customer_id": a_customer(api), "notes": [api.tag]}
-    response = api.create_invoice(body)
-    expect_status(response, 200, "creating a ONE_OFF invoice")
-    made = response.json()
+    made = created(api, body, 200, "creating a ONE_OFF invoice")
     for what, invoice in (("the answer", made), ("the invoice read back", api.invoice(made["id"]))):
         found = (invoice.get("type"), invoice.get("status"), invoice.get("on_hold"))
         assert found == ("ONE_OFF", "DRAFT", True), (
@@ -558,9 +568,13 @@ def one_off_credit_links_both_ways(api: SolvimonClient) -> None:
     originals names both in linked_invoices_ids and in linked_invoices, and each original lists
     the credit invoice in its linked_invoices."""
     originals = [api.final_invoice(), api.final_invoice()]
-    response = api.one_off_credit(*originals)
-    expect_status(response, 200, "creating a ONE_OFF_CREDIT")
-    credit = api.invoice(response.json()["id"])
+    body = {
+        "type": "ONE_OFF_CREDIT",
+        "customer_id": originals[0].get("customer_id") or a_customer(api),
+        "linked_invoices_ids": [original["id"] for original in originals],
+        "notes": [api.tag],
+    }
+    credit = api.invoice(created(api, body, 200, "creating a ONE_OFF_CREDIT")["id"])
     assert credit.get("type") == "ONE_OFF_CREDIT", f"the credit invoice is {credit.get('type')}"
     ids = [original["id"] for original in originals]
     assert set(credit.get("linked_invoices_ids") or []) == set(ids), (
@@ -592,8 +606,7 @@ def linked_ids_only_one_off_credit(api: SolvimonClient) -> None:
         "linked_invoices_ids": [invoice["id"]],
         "notes": [api.tag],
     }
-    refused = api.create_invoice(body)
-    expect_status(refused, 400, "a ONE_OFF with linked_invoices_ids")
+    refused = created(api, body, 400, "a ONE_OFF with linked_invoices_ids")
     assert {"type", "code", "message"} <= set(refused.json()), f"400 body is {refused.text}"
     assert_nothing_credited(api, invoice)
 
@@ -608,8 +621,9 @@ ONE_OFF_CUSTOMER = (
 def one_off_customer_required(api: SolvimonClient) -> None:
     """A ONE_OFF invoice with neither customer_id nor customer_reference is refused with 400 in
     Solvimon's error shape."""
-    refused = api.create_invoice({"type": "ONE_OFF", "notes": [api.tag]})
-    expect_status(refused, 400, "a ONE_OFF without a customer")
+    refused = created(
+        api, {"type": "ONE_OFF", "notes": [api.tag]}, 400, "a ONE_OFF without a customer"
+    )
     assert {"type", "code", "message"} <= set(refused.json()), f"400 body is {refused.text}"
 
 
