@@ -30,6 +30,12 @@ def test_in_process_sandbox_conforms_on_every_rule(tmp_path: Path) -> None:
         "SV-DELIVERY-DATE-WHOLE-SECONDS",
         "SV-DEPRECATED-GROUPS-CREDIT-EXACT",
         "SV-CREDIT-AND-COPY",
+        "SV-ONE-OFF-DRAFT-ON-HOLD",
+        "SV-ONE-OFF-CREDIT-LINKS-BOTH-WAYS",
+        "SV-LINKED-IDS-ONLY-ONE-OFF-CREDIT-400",
+        "SV-ONE-OFF-CUSTOMER-REQUIRED-400",
+        "SV-ONE-OFF-REFUND-PERMISSION-403",
+        "SV-REFUND-CREDIT-INVOICE",
     } <= set(found)
 
 
@@ -56,7 +62,9 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
     nothing can be seeded, so the crediting rules need --final-invoices and say so."""
     with serving(["--in-memory"]) as base_url, httpx.Client(base_url=base_url) as http:
         solvimon = solvimon_client(http)
-        key = solvimon.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"], platform_ids=[MAIN])
+        key = solvimon.create_key(
+            ["INVOICE.VIEW", "INVOICE.CREDIT.CREATE", "INVOICE.ONE_OFF.CREATE"], platform_ids=[MAIN]
+        )
         viewer = solvimon.create_key(["INVOICE.VIEW"], platform_ids=[MAIN])
         args = [
             *solvimon_args(base_url, tmp_path, "--allow-writes", "--layers", "rules"),
@@ -68,14 +76,15 @@ def test_without_a_control_api_the_rules_credit_the_invoices_they_are_given(
         assert "--final-invoices" in skipped["SV-PARTIAL-CREDIT-EXACT"], printed
         assert "--view-only-api-key" in skipped["SV-CREDIT-PERMISSION-403"]
 
-        finals = ",".join(solvimon.seed_invoice()["id"] for _ in range(11))
+        finals = ",".join(solvimon.seed_invoice()["id"] for _ in range(13))
         draft = solvimon.seed_invoice(status="DRAFT")["id"]
         given = ["--final-invoices", finals, "--open-invoice", draft, "--view-only-api-key", viewer]
         report, printed = check_quietly([*args, *given])
     found = {v.id: v.outcome for v in report.verdicts if v.layer == "rule"}
     assert found.pop("SV-OTHER-PLATFORM-404") == "skip"
-    # only on a creditbox sandbox: a copy of a customer's invoice; a test clock
+    # only on a creditbox sandbox: a copy of a customer's invoice; a test clock; a refund
     assert found.pop("SV-CREDIT-AND-COPY") == "skip"
+    assert found.pop("SV-REFUND-CREDIT-INVOICE") == "skip"
     assert found.pop("SV-DRAFT-FINAL-AFTER-GRACE") == "skip"
     assert set(found.values()) == {"pass"}, printed
 

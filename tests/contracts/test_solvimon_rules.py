@@ -14,7 +14,7 @@ from contracts.rules import Skipped
 from contracts.vendors.solvimon import rules
 from contracts.vendors.solvimon.client import SolvimonClient
 from sandbox.app import create_app
-from tests.support.clients import solvimon_client
+from tests.support.clients import SOLVIMON_KEY, solvimon_client
 
 Rewrite = Callable[[str, dict[str, Any], httpx.Response | None], httpx.Response | None]
 
@@ -64,11 +64,66 @@ def _copy_finalised(url: str, kwargs: dict[str, Any], response: httpx.Response |
     return response
 
 
+def _answered(response: httpx.Response, status: int, body: Any) -> httpx.Response:
+    """``response`` with another status and JSON body (its headers kept but the length)."""
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+    return httpx.Response(status, json=body, headers=headers, request=response.request)
+
+
+def _one_off_off_hold(url: str, _: dict[str, Any], response: httpx.Response | None) -> Any:
+    if response is not None and url.endswith("/v1/invoices") and response.status_code == 200:
+        return _answered(response, 200, {**response.json(), "on_hold": False})
+    return response
+
+
+def _first_original_only(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
+    body = kwargs.get("json")
+    if response is None and url.endswith("/v1/invoices") and isinstance(body, dict):
+        body["linked_invoices_ids"] = body.get("linked_invoices_ids", [])[:1]
+    return response
+
+
+def _links_dropped(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
+    body = kwargs.get("json")
+    if response is None and isinstance(body, dict) and body.get("type") == "ONE_OFF":
+        body.pop("linked_invoices_ids", None)
+    return response
+
+
+def _customer_added(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
+    body = kwargs.get("json")
+    if response is None and isinstance(body, dict) and body.get("type") == "ONE_OFF":
+        body.setdefault("customer_id", "cust_added")
+    return response
+
+
+def _full_key(url: str, kwargs: dict[str, Any], response: httpx.Response | None) -> Any:
+    creating = url.endswith("/v1/invoices") or url.endswith("/refund")
+    if response is None and creating and "X-API-KEY" in (kwargs.get("headers") or {}):
+        kwargs["headers"]["X-API-KEY"] = SOLVIMON_KEY
+    return response
+
+
+def _refusals_refunded(url: str, _: dict[str, Any], response: httpx.Response | None) -> Any:
+    if response is not None and url.endswith("/refund") and response.status_code == 400:
+        return _answered(response, 200, {})
+    return response
+
+
 NEW_RULES = {
     "SV-REQUEST-ID-EVERY-RESPONSE": (rules.request_id_every_response, _no_request_id_on_v2),
     "SV-DELIVERY-DATE-WHOLE-SECONDS": (rules.delivery_date_whole_seconds, _milliseconds_dropped),
     "SV-DEPRECATED-GROUPS-CREDIT-EXACT": (rules.deprecated_groups_credit_exact, _groups_dropped),
     "SV-CREDIT-AND-COPY": (rules.credit_and_copy, _copy_finalised),
+    "SV-ONE-OFF-DRAFT-ON-HOLD": (rules.one_off_draft_on_hold, _one_off_off_hold),
+    "SV-ONE-OFF-CREDIT-LINKS-BOTH-WAYS": (
+        rules.one_off_credit_links_both_ways,
+        _first_original_only,
+    ),
+    "SV-LINKED-IDS-ONLY-ONE-OFF-CREDIT-400": (rules.linked_ids_only_one_off_credit, _links_dropped),
+    "SV-ONE-OFF-CUSTOMER-REQUIRED-400": (rules.one_off_customer_required, _customer_added),
+    "SV-ONE-OFF-REFUND-PERMISSION-403": (rules.one_off_and_refund_need_permissions, _full_key),
+    "SV-REFUND-CREDIT-INVOICE": (rules.refund_credit_invoice, _refusals_refunded),
 }
 
 
@@ -105,6 +160,49 @@ def test_credit_and_copy_skips_off_a_sandbox() -> None:
         with pytest.raises(Skipped, match="copy of a customer's invoice"):
             rules.credit_and_copy(api)
     assert not sent
+
+
+def test_the_refund_rule_skips_off_a_sandbox() -> None:
+    """Off a sandbox a refund would pay a customer back: nothing sent."""
+    sent: list[str] = []
+
+    def watch(url: str, _: dict[str, Any], response: httpx.Response | None) -> Any:
+        if response is None:
+            sent.append(url)
+        return response
+
+    with Drifting(watch) as client:
+        api = _off_the_sandbox(solvimon_client(client))
+        api.supplies.final_invoices = ["invo_whatever"]
+        with pytest.raises(Skipped, match="pays a customer back"):
+            rules.refund_credit_invoice(api)
+    assert not sent
+
+
+def test_the_one_off_rules_take_a_listed_customer_off_a_sandbox() -> None:
+    """Off a sandbox a one-off invoice is made for the customer of an invoice the deployment
+    lists (it knows no customer of the run's), and none of the configured invoices is used."""
+    with Drifting(lambda url, kwargs, response: None) as client:
+        seeded = solvimon_client(client).seed_invoice(customer_id="cust_listed")
+        api = _off_the_sandbox(solvimon_client(client))
+        rules.one_off_draft_on_hold(api)
+        made = api.invoices(limit=1, order_by="created_at", order_direction="desc")["data"][0]
+    assert made["type"] == "ONE_OFF"
+    assert made["customer_id"] == seeded["customer_id"] == "cust_listed"
+
+
+def test_a_key_without_the_one_off_permission_skips_off_a_sandbox_and_fails_on_it() -> None:
+    """Off a sandbox the key the harness was given may lack INVOICE.ONE_OFF.CREATE: the rule
+    cannot run, and says why; on a sandbox the run's key holds it, so a 403 is a failure."""
+    with Drifting(lambda url, kwargs, response: None) as client:
+        full = solvimon_client(client)
+        full.seed_invoice(customer_id="cust_listed")
+        creditor = full.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"])
+        off = _off_the_sandbox(solvimon_client(client, creditor))
+        with pytest.raises(Skipped, match=r"INVOICE\.ONE_OFF\.CREATE"):
+            rules.one_off_customer_required(off)
+        with pytest.raises(AssertionError, match="403"):
+            rules.one_off_customer_required(solvimon_client(client, creditor))
 
 
 def test_credit_and_copy_carries_the_run_tag() -> None:

@@ -42,6 +42,15 @@ _DAYZERO_CONFLICTS = (
 _DAYZERO_BUSINESS = "DayZero's error-handling guide: 400 for business-logic errors"
 _COUNT_STATUS = "COUNT: only drafts can be changed or approved, and only approved records sent"
 _SOLVIMON = "Solvimon's credit page: only a FINAL invoice, not itself a credit, can be credited"
+_SOLVIMON_ONE_OFF = (
+    "Solvimon's schema: a one-off needs customer_id or customer_reference, and only a "
+    "ONE_OFF_CREDIT takes linked_invoices_ids; which applies hangs on another field's value "
+    "(type, or which of two fields is given), which Solvimon's schema leaves to prose"
+)
+_SOLVIMON_OURS = (
+    "ours where Solvimon is silent: POST /invoices creates only one-off types, a ONE_OFF_CREDIT "
+    "names its originals, and only a credit invoice is refunded, once"
+)
 _KOJO_RANGE = (
     "GraphQL's Int states no minimum or maximum: Kojo's pagination page makes 100 limit's maximum, "
     "and an offset below 0 means nothing"
@@ -96,6 +105,23 @@ RULES_NO_SCHEMA_STATES: dict[str, tuple[tuple[str, str], ...]] = {
         (r"A credit invoice cannot be credited$", _SOLVIMON),
         (r"Nothing on this invoice is left to credit$", _SOLVIMON),
         (r"Only .+ of this is left to credit; .+ was asked$", _SOLVIMON),
+        (
+            r"Invoice \S+ not found$",
+            "an invoice the body names must exist: 400 where the path names another record "
+            "(ours; a 404 there would say the addressed record is missing)",
+        ),
+        (
+            r"customer_id: give customer_id or customer_reference for a one-off invoice$",
+            _SOLVIMON_ONE_OFF,
+        ),
+        (r"linked_invoices_ids can only be used for ONE_OFF_CREDIT invoices$", _SOLVIMON_ONE_OFF),
+        (r"type: only ONE_OFF and ONE_OFF_CREDIT invoices can be created; ", _SOLVIMON_OURS),
+        (
+            r"linked_invoices_ids: name the original invoices a ONE_OFF_CREDIT credits$",
+            _SOLVIMON_OURS,
+        ),
+        (r"Only a credit invoice can be refunded; this one is [A-Z_]+$", _SOLVIMON_OURS),
+        (r"This credit invoice was already refunded at \S+$", _SOLVIMON_OURS),
     ),
     "kojo": (
         (r"limit must be between 0 and 100; got -?\d+$", _KOJO_RANGE),

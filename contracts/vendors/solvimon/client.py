@@ -109,6 +109,24 @@ class SolvimonClient(ApiClient[SolvimonCredentials]):
     ) -> httpx.Response:
         return self.call("POST", f"/invoices/{invoice_id}/credit", json=body or {}, **kwargs)
 
+    def create_invoice(self, body: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        """``POST /v1/invoices``: a ONE_OFF or ONE_OFF_CREDIT invoice."""
+        return self.call("POST", "/invoices", json=body, **kwargs)
+
+    def one_off_credit(self, *originals: dict[str, Any], **kwargs: Any) -> httpx.Response:
+        """A ONE_OFF_CREDIT for ``originals``, for the first one's customer, noted with the tag."""
+        body = {
+            "type": "ONE_OFF_CREDIT",
+            "customer_id": originals[0].get("customer_id") or "creditbox-contracts",
+            "linked_invoices_ids": [original["id"] for original in originals],
+            "notes": [self.tag],
+        }
+        return self.create_invoice(body, **kwargs)
+
+    def refund(self, invoice_id: str, **kwargs: Any) -> httpx.Response:
+        """``POST /v1/invoices/{id}/refund`` (no body)."""
+        return self.call("POST", f"/invoices/{invoice_id}/refund", **kwargs)
+
     # a creditbox sandbox's control API: what Solvimon's API cannot create ------------------
 
     def seed_invoice(self, periods: list[dict[str, Any]] | None = None, **fields: Any) -> Any:
@@ -132,13 +150,18 @@ class SolvimonClient(ApiClient[SolvimonCredentials]):
     def seed_examples(self, invoices: int = 6) -> None:
         """On a creditbox sandbox, ``invoices`` FINAL invoices (Solvimon's API cannot create
         them) for Schemathesis' links to credit, and one more credited through Solvimon's own
-        API, so that credit invoices and their links exist; and a ONE_OFF invoice credited, so
-        that a ONE_OFF_CREDIT and its links exist too."""
+        API, so that credit invoices and their links exist; a ONE_OFF invoice credited, so
+        that a ONE_OFF_CREDIT and its links exist too; and a ONE_OFF_CREDIT made through
+        POST /v1/invoices for two of them, refunded."""
         if self.on_sandbox():
             seeded = [self.final_invoice() for _ in range(invoices + 1)]
             for original in (seeded[0], self.final_invoice(kind="ONE_OFF")):
                 credited = self.credit(original["id"], {"note": self.tag})
                 assert credited.status_code == 200, f"crediting answered {credited.status_code}"
+            made = self.one_off_credit(seeded[0], seeded[1])
+            assert made.status_code == 200, f"a ONE_OFF_CREDIT answered {made.status_code}"
+            refunded = self.refund(made.json()["id"])
+            assert refunded.status_code == 200, f"refunding answered {refunded.status_code}"
 
     def final_invoice(self, platform: str | None = None, kind: str | None = None) -> Any:
         """A FINAL invoice nobody has credited: seeded on a sandbox (of type ``kind``, when

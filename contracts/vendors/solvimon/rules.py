@@ -496,6 +496,184 @@ def draft_final_after_grace(api: SolvimonClient) -> None:
         )
 
 
+# one-off invoices and refunds ---------------------------------------------------------------
+
+TX_API = "Solvimon's transaction API OpenAPI (github.com/api-evangelist/solvimon)"
+ONE_OFF_PERMISSION = "INVOICE.ONE_OFF.CREATE"
+ONE_OFF_PAGE = "https://docs.solvimon.com/docs/one-off-invoices"
+CREDIT_INVOICES_PAGE = "https://docs.solvimon.com/docs/credit-invoices"
+
+
+def a_customer(api: SolvimonClient) -> str:
+    """A customer to make a one-off invoice for: the run's on a creditbox sandbox, else the
+    customer of the newest invoice listed (a real deployment knows only its own customers)."""
+    if api.on_sandbox():
+        return "creditbox-contracts"
+    rows = api.invoices(limit=1)["data"]
+    if not rows or not rows[0].get("customer_id"):
+        raise Skipped("needs an invoice with a customer_id to make a one-off invoice for")
+    return str(rows[0]["customer_id"])
+
+
+def an_invoice(api: SolvimonClient) -> dict[str, Any]:
+    """An invoice to name in a request that must be refused: a FINAL one seeded on a creditbox
+    sandbox, else the newest listed (none of the configured ones is used up)."""
+    if api.on_sandbox():
+        return dict(api.final_invoice())
+    rows = api.invoices(limit=1)["data"]
+    if not rows:
+        raise Skipped("needs an invoice to name")
+    return dict(rows[0])
+
+
+def created(api: SolvimonClient, body: dict[str, Any], status: int, what: str) -> Any:
+    """The answer to ``POST /v1/invoices`` with ``body``, once it is ``status``: the invoice (a
+    2xx), or the response. Off a creditbox sandbox, a 403 says the key the harness was given
+    lacks INVOICE.ONE_OFF.CREATE, and skips; on one, the key holds every permission."""
+    response = api.create_invoice(body)
+    if response.status_code == 403 and status != 403 and not api.on_sandbox():
+        raise Skipped(f"the API key lacks {ONE_OFF_PERMISSION}: {what} answered 403")
+    expect_status(response, status, what)
+    return response.json() if response.is_success else response
+
+
+ONE_OFF_DRAFT = (
+    f"{TX_API}: POST /v{{version}}/invoices (Create a one-off invoice or credit invoice, 200 "
+    f"Invoice); {ONE_OFF_PAGE}: one-off invoices are generated in Draft and On Hold status"
+)
+
+
+@solvimon_rule("SV-ONE-OFF-DRAFT-ON-HOLD", source=ONE_OFF_DRAFT, writes=True)
+def one_off_draft_on_hold(api: SolvimonClient) -> None:
+    """POST /v1/invoices with type ONE_OFF answers 200 with a ONE_OFF invoice that is a DRAFT on
+    hold, and reads back so."""
+    body = {"type": "ONE_OFF", "customer_id": a_customer(api), "notes": [api.tag]}
+    made = created(api, body, 200, "creating a ONE_OFF invoice")
+    for what, invoice in (("the answer", made), ("the invoice read back", api.invoice(made["id"]))):
+        found = (invoice.get("type"), invoice.get("status"), invoice.get("on_hold"))
+        assert found == ("ONE_OFF", "DRAFT", True), (
+            f"{what}: type, status, on_hold are {found}, expected ('ONE_OFF', 'DRAFT', True)"
+        )
+
+
+ONE_OFF_CREDIT_LINKS = (
+    f"{TX_API}: linked_invoices_ids (ONE_OFF_CREDIT only, the original invoices this invoice "
+    f"links to); {CREDIT_INVOICES_PAGE}: the credit invoice is also linked in the main invoice"
+)
+
+
+@solvimon_rule("SV-ONE-OFF-CREDIT-LINKS-BOTH-WAYS", source=ONE_OFF_CREDIT_LINKS, writes=True)
+def one_off_credit_links_both_ways(api: SolvimonClient) -> None:
+    """A ONE_OFF_CREDIT created through POST /v1/invoices with linked_invoices_ids naming two
+    originals names both in linked_invoices_ids and in linked_invoices, and each original lists
+    the credit invoice in its linked_invoices."""
+    originals = [api.final_invoice(), api.final_invoice()]
+    body = {
+        "type": "ONE_OFF_CREDIT",
+        "customer_id": originals[0].get("customer_id") or a_customer(api),
+        "linked_invoices_ids": [original["id"] for original in originals],
+        "notes": [api.tag],
+    }
+    credit = api.invoice(created(api, body, 200, "creating a ONE_OFF_CREDIT")["id"])
+    assert credit.get("type") == "ONE_OFF_CREDIT", f"the credit invoice is {credit.get('type')}"
+    ids = [original["id"] for original in originals]
+    assert set(credit.get("linked_invoices_ids") or []) == set(ids), (
+        f"linked_invoices_ids is {credit.get('linked_invoices_ids')}, expected {ids}"
+    )
+    assert credit_links(credit) >= set(ids), (
+        f"the credit invoice's linked_invoices {sorted(credit_links(credit))} miss originals {ids}"
+    )
+    for original in ids:
+        assert credit["id"] in credit_links(api.invoice(original)), (
+            f"the original {original} does not list the credit invoice {credit['id']}"
+        )
+
+
+LINKED_IDS_ONLY = (
+    f"{SEED}: linked_invoices_ids can currently only be used for ONE_OFF_CREDIT invoices; "
+    f"{TX_API}: InvoiceCreateRequest.linked_invoices_ids"
+)
+
+
+@solvimon_rule("SV-LINKED-IDS-ONLY-ONE-OFF-CREDIT-400", source=LINKED_IDS_ONLY, writes=True)
+def linked_ids_only_one_off_credit(api: SolvimonClient) -> None:
+    """A ONE_OFF invoice with linked_invoices_ids is refused with 400 in Solvimon's error shape,
+    and the invoice it names gains no link."""
+    invoice = an_invoice(api)
+    body = {
+        "type": "ONE_OFF",
+        "customer_id": invoice.get("customer_id") or a_customer(api),
+        "linked_invoices_ids": [invoice["id"]],
+        "notes": [api.tag],
+    }
+    refused = created(api, body, 400, "a ONE_OFF with linked_invoices_ids")
+    assert {"type", "code", "message"} <= set(refused.json()), f"400 body is {refused.text}"
+    assert_nothing_credited(api, invoice)
+
+
+ONE_OFF_CUSTOMER = (
+    f"{SEED}: customer_id / customer_reference: either id or reference is mandatory when "
+    "creating a one-off invoice"
+)
+
+
+@solvimon_rule("SV-ONE-OFF-CUSTOMER-REQUIRED-400", source=ONE_OFF_CUSTOMER, writes=True)
+def one_off_customer_required(api: SolvimonClient) -> None:
+    """A ONE_OFF invoice with neither customer_id nor customer_reference is refused with 400 in
+    Solvimon's error shape."""
+    refused = created(
+        api, {"type": "ONE_OFF", "notes": [api.tag]}, 400, "a ONE_OFF without a customer"
+    )
+    assert {"type", "code", "message"} <= set(refused.json()), f"400 body is {refused.text}"
+
+
+ONE_OFF_REFUND_PERMISSIONS = (
+    f"{TX_API}: POST /v{{version}}/invoices requires INVOICE.ONE_OFF.CREATE; "
+    "POST /v{version}/invoices/{resourceId}/refund requires INVOICE.REFUND; Errors: 403"
+)
+
+
+@solvimon_rule("SV-ONE-OFF-REFUND-PERMISSION-403", source=ONE_OFF_REFUND_PERMISSIONS, writes=True)
+def one_off_and_refund_need_permissions(api: SolvimonClient) -> None:
+    """A key with neither INVOICE.ONE_OFF.CREATE nor INVOICE.REFUND cannot create a
+    ONE_OFF_CREDIT (403, and the original gains no link) nor refund an invoice (403)."""
+    key = api.view_only_key()
+    invoice = an_invoice(api)
+    refused = api.one_off_credit(invoice, key=key)
+    expect_status(refused, 403, "a ONE_OFF_CREDIT by a key without INVOICE.ONE_OFF.CREATE")
+    assert_nothing_credited(api, invoice)
+    refused = api.refund(invoice["id"], key=key)
+    expect_status(refused, 403, "a refund by a key without INVOICE.REFUND")
+
+
+REFUND = (
+    f"{TX_API}: POST /v{{version}}/invoices/{{resourceId}}/refund (Refund a credit invoice via "
+    "the original payment; no body; 200 Invoice)"
+)
+
+
+@solvimon_rule("SV-REFUND-CREDIT-INVOICE", source=REFUND, writes=True)
+def refund_credit_invoice(api: SolvimonClient) -> None:
+    """A credit invoice is refunded: 200 with that invoice, the refund recorded (refunded_at,
+    the sandbox's field) and read back; a second refund, and a refund of the original (not a
+    credit invoice), are refused with 400. Only on a creditbox sandbox: elsewhere a refund pays
+    a customer back through the original payment."""
+    if not api.on_sandbox():
+        raise Skipped("needs a creditbox sandbox: a refund pays a customer back")
+    invoice = api.final_invoice()
+    credit = credited(api, invoice, {"note": api.tag}, 200, "a credit to refund")
+    expect_status(api.refund(invoice["id"]), 400, "refunding an invoice that is no credit")
+    response = api.refund(credit["id"])
+    expect_status(response, 200, "refunding a credit invoice")
+    refunded = response.json()
+    assert refunded.get("id") == credit["id"], f"the refund answered invoice {refunded.get('id')}"
+    stamp = refunded.get("refunded_at")
+    assert stamp, "the refunded credit invoice has no refunded_at"
+    assert api.invoice(credit["id"]).get("refunded_at") == stamp, "the refund was not kept"
+    expect_status(api.refund(credit["id"]), 400, "a second refund")
+    assert api.invoice(credit["id"]).get("refunded_at") == stamp, "a refused refund changed it"
+
+
 QUERY_PARAMETERS = "docs.solvimon.com/docs/query-parameters (filtering, ordering, pagination)"
 PAGE_LIMIT = 2  # small pages, so that a few invoices already cross page boundaries
 

@@ -1,5 +1,6 @@
-"""Solvimon's routes on the control API: invoices in any status (Solvimon's API cannot create
-them), and API keys with only some permissions or platforms."""
+"""Solvimon's routes on the control API: invoices of any type in any status (Solvimon's API
+creates only one-off drafts on hold, without lines), and API keys with only some permissions or
+platforms."""
 
 from __future__ import annotations
 

@@ -35,6 +35,18 @@ OVER_CREDIT = "Only {left} {currency} of this is left to credit; {asked} was ask
 PARTS_DISAGREE = "The amount {amount} is not the sum of its parts ({parts})"
 PERIODS_AND_GROUPS = "Give either periods or the deprecated groups, not both"
 NO_PERIOD_FOR_GROUPS = "The deprecated groups need an invoice with a period"
+# ours: Solvimon's schema names the types, not which of them POST /invoices refuses
+NOT_ONE_OFF = (
+    "type: only ONE_OFF and ONE_OFF_CREDIT invoices can be created; "
+    "{kind} invoices come from subscriptions and crediting"
+)
+NO_CUSTOMER = "customer_id: give customer_id or customer_reference for a one-off invoice"
+LINKS_ONLY_ONE_OFF_CREDIT = "linked_invoices_ids can only be used for ONE_OFF_CREDIT invoices"
+# ours: a one-off credit invoice credits the originals it names
+NO_ORIGINALS = "linked_invoices_ids: name the original invoices a ONE_OFF_CREDIT credits"
+LINKED_TWICE = "linked_invoices_ids: invoice {id} is given more than once"
+NOT_A_CREDIT = "Only a credit invoice can be refunded; this one is {kind}"
+ALREADY_REFUNDED = "This credit invoice was already refunded at {at}"
 KEY_REUSED = (
     "This Idempotency-Key was used for another request; send a new key for a different request"
 )
@@ -109,6 +121,22 @@ class InvoiceNotFound(NotFound):
     def __init__(self, invoice_id: str) -> None:
         super().__init__(
             INVOICE_NOT_FOUND.format(id=invoice_id), resource_id=invoice_id, resource_type=INVOICE
+        )
+
+
+class LinkedInvoiceNotFound(SolvimonError):
+    """An invoice named in a request body that the platform does not have: 400, since a 404
+    names the path's resource."""
+
+    status_code = 400
+    code = "RESOURCE_NOT_FOUND"
+
+    def __init__(self, invoice_id: str, field: str) -> None:
+        super().__init__(
+            INVOICE_NOT_FOUND.format(id=invoice_id),
+            field=field,
+            resource_id=invoice_id,
+            resource_type=INVOICE,
         )
 
 

@@ -10,7 +10,7 @@ from connexion import request
 from sandbox.idempotency import AlreadyInFlight, fingerprint
 from sandbox.runtime import current, reading
 from sandbox.vendors.solvimon import errors, views
-from sandbox.vendors.solvimon.auth import CREDIT, ONE_OFF_CREATE, VIEW, caller
+from sandbox.vendors.solvimon.auth import CREDIT, ONE_OFF_CREATE, REFUND, VIEW, caller
 from sandbox.vendors.solvimon.models import IdempotentRequest, InvoiceBackend, Listing
 from sandbox.vendors.solvimon.scope import Caller
 
@@ -47,6 +47,18 @@ def list_invoices(
 
 def get_invoice(version: str, resourceId: str) -> Response:
     return _backend().get(caller(VIEW), resourceId), 200
+
+
+def create_invoice(version: str, body: dict[str, Any]) -> Response:
+    """A ONE_OFF or ONE_OFF_CREDIT invoice (Solvimon's one permission for both)."""
+    who = caller(ONE_OFF_CREATE)
+    return _idempotent(who, body, lambda key: _backend().create(who, body, key))
+
+
+def refund_invoice(version: str, resourceId: str) -> Response:
+    """Refund a credit invoice; the operation has no body, so a key replays on the path alone."""
+    who = caller(REFUND)
+    return _idempotent(who, {}, lambda key: _backend().refund(who, resourceId, key))
 
 
 def credit_invoice(version: str, resourceId: str, body: dict[str, Any]) -> Response:

@@ -1,5 +1,6 @@
-"""Solvimon's invoice lifecycle in one place: statuses, which invoices can be credited, what a
-credit is called, and every amount derived from the stored lines, payments and credits.
+"""Solvimon's invoice lifecycle in one place: statuses, which invoices can be credited, created
+through the API or refunded, what a credit is called, and every amount derived from the stored
+lines, payments and credits.
 
 Stored facts: each line's amount (minor units), the amount paid, and the credit invoices linked
 to an invoice. Everything else (group, period and invoice totals, what each line still has to
@@ -18,6 +19,8 @@ from sandbox.vendors.solvimon import errors
 STATUSES = ("DRAFT", "OPEN", "FINAL", "VOID")
 CREDIT_TYPE = {"STANDARD": "CREDIT", "ONE_OFF": "ONE_OFF_CREDIT"}
 CREDIT_TYPES = frozenset(CREDIT_TYPE.values())
+# What POST /invoices creates (STANDARD and CREDIT invoices come from subscriptions and crediting)
+ONE_OFF_TYPES = ("ONE_OFF", "ONE_OFF_CREDIT")
 # Which statuses each action accepts. Solvimon's lifecycle: FINAL is immutable and corrected only
 # by crediting it.
 ACTIONS = {"credit": frozenset({"FINAL"})}
@@ -59,6 +62,30 @@ def require(action: str, invoice: Invoice) -> None:
     if invoice["status"] not in ACTIONS[action]:
         raise errors.InvalidOperation(
             errors.NOT_FINAL.format(status=invoice["status"]),
+            resource_id=invoice["id"],
+            resource_type=errors.INVOICE,
+        )
+
+
+def require_one_off(kind: str) -> None:
+    """Only one-off invoices are created through the API (ours: Solvimon's schema lists every
+    type in the request's enum and says nothing of the others)."""
+    if kind not in ONE_OFF_TYPES:
+        raise errors.InvalidField(errors.NOT_ONE_OFF.format(kind=kind), field="type")
+
+
+def require_refundable(invoice: Invoice) -> None:
+    """Only a credit invoice can be refunded ("Refund a credit invoice via the original
+    payment"), and only once (ours: Solvimon states no precondition)."""
+    if invoice["type"] not in CREDIT_TYPES:
+        raise errors.InvalidOperation(
+            errors.NOT_A_CREDIT.format(kind=invoice["type"]),
+            resource_id=invoice["id"],
+            resource_type=errors.INVOICE,
+        )
+    if invoice.get("refunded_at"):
+        raise errors.InvalidOperation(
+            errors.ALREADY_REFUNDED.format(at=invoice["refunded_at"]),
             resource_id=invoice["id"],
             resource_type=errors.INVOICE,
         )

@@ -1,4 +1,5 @@
-"""Solvimon's state and operations: invoices seeded, read, listed, credited, credited and copied.
+"""Solvimon's state and operations: invoices seeded, read, listed, credited, credited and copied;
+one-off invoices and one-off credit invoices created; credit invoices refunded.
 
 Every invoice belongs to one platform of the tenant; a caller acting on another platform does
 not see it (404). A credit is a new invoice whose lines mirror the original's period, group and
@@ -165,6 +166,119 @@ class InvoiceBackend:
             ]
             return items, len(found)
 
+    # one-off invoices -----------------------------------------------------------------------
+
+    def create(
+        self, caller: Caller, request: Mapping[str, Any], idempotent: IdempotentRequest | None
+    ) -> tuple[Json, bool]:
+        """A ONE_OFF or ONE_OFF_CREDIT invoice's JSON, and whether it is a replay."""
+
+        def run(db: Database) -> Json:
+            book = _book(db, caller.platform_id)
+            return views.invoice_json(self._one_off(db, book, caller, request), book)
+
+        return self._idempotently(caller, idempotent, run)
+
+    def _one_off(
+        self, db: Database, book: dict[str, Json], caller: Caller, request: Mapping[str, Any]
+    ) -> Json:
+        """A one-off invoice, DRAFT and on hold as Solvimon makes them, without lines (the
+        sandbox does not serve add-line yet); a ONE_OFF_CREDIT is linked both ways to the
+        originals it names, as a credit made by the credit action is to its one."""
+        kind = request["type"]
+        lifecycle.require_one_off(kind)
+        customer_id, reference = request.get("customer_id"), request.get("customer_reference")
+        if not customer_id and not reference:
+            raise errors.InvalidField(errors.NO_CUSTOMER, code="MISSING_FIELD", field="customer_id")
+        originals = self.originals(book, kind, request.get("linked_invoices_ids") or [])
+        currency = request.get("billing_currency") or (
+            originals[0]["currency"] if originals else "EUR"
+        )
+        notes = list(request.get("notes") or [])
+        now = stamp()
+        invoice: Json = {
+            "id": random_id("invo"),
+            "platform_id": caller.platform_id,
+            "invoice_number": self._number(db, caller.platform_id, kind),
+            "type": kind,
+            "status": "DRAFT",
+            "on_hold": True,
+            "currency": currency,
+            "customer_id": customer_id or None,
+            "customer_reference": reference,
+            "purchase_order_number": request.get("purchase_order_number"),
+            "invoice_date": now,
+            "due_date": None,
+            "delivery_date": None,
+            "created_at": now,
+            "updated_at": now,
+            "updated_to_final_at": None,
+            "finalise_at": lifecycle.finalise_at(clock.now()),
+            "paid": 0,
+            "notes": notes,
+            "periods": [],
+            "credit": (
+                self.credit_details(originals[0], {"note": notes[0] if notes else None})
+                if originals
+                else None
+            ),
+            "links": [
+                {"id": original["id"], "link_type": lifecycle.ORIGINAL_INVOICE}
+                for original in originals
+            ],
+            "refunded_at": None,
+        }
+        db.table(INVOICES).insert(invoice)
+        book[invoice["id"]] = invoice
+        for original in originals:
+            _link(db, book, original, invoice["id"], lifecycle.CREDIT_INVOICE)
+        return invoice
+
+    def originals(self, book: dict[str, Json], kind: str, ids: list[str]) -> list[Json]:
+        """The invoices ``linked_invoices_ids`` names: only a ONE_OFF_CREDIT names any (ours: it
+        must name one), each an invoice of the platform that can be credited."""
+        if ids and kind != "ONE_OFF_CREDIT":
+            raise errors.InvalidField(errors.LINKS_ONLY_ONE_OFF_CREDIT, field="linked_invoices_ids")
+        if kind == "ONE_OFF_CREDIT" and not ids:
+            raise errors.InvalidField(
+                errors.NO_ORIGINALS, code="MISSING_FIELD", field="linked_invoices_ids"
+            )
+        found: list[Json] = []
+        for index, invoice_id in enumerate(ids):
+            original = book.get(invoice_id)
+            if original is None:
+                raise errors.LinkedInvoiceNotFound(invoice_id[:256], f"linked_invoices_ids.{index}")
+            if any(seen["id"] == invoice_id for seen in found):
+                raise errors.InvalidField(
+                    errors.LINKED_TWICE.format(id=invoice_id[:256]),
+                    field=f"linked_invoices_ids.{index}",
+                )
+            self.require_creditable(original)
+            found.append(original)
+        return found
+
+    # refunds --------------------------------------------------------------------------------
+
+    def refund(
+        self, caller: Caller, invoice_id: str, idempotent: IdempotentRequest | None
+    ) -> tuple[Json, bool]:
+        """The refunded credit invoice's JSON, and whether it is a replay. The sandbox models no
+        payments: the refund is recorded as the credit invoice's ``refunded_at`` (ours)."""
+
+        def run(db: Database, book: dict[str, Json], invoice: Json) -> Json:
+            self.require_refundable(invoice)
+            now = stamp()
+            changes = {"refunded_at": now, "updated_at": now}
+            db.table(INVOICES).update(changes, Query().id == invoice["id"])
+            invoice.update(changes)
+            return views.invoice_json(invoice, book)
+
+        return self._on_original(caller, invoice_id, idempotent, run)
+
+    def require_refundable(self, invoice: Json) -> None:
+        """Only a credit invoice that was not refunded yet can be refunded."""
+        lifecycle.require_refundable(invoice)
+
     # crediting ------------------------------------------------------------------------------
 
     def credit(
@@ -212,9 +326,9 @@ class InvoiceBackend:
         idempotent: IdempotentRequest | None,
         act: Callable[[Database, dict[str, Json], Json], Json],
     ) -> tuple[Json, bool]:
-        """``act`` on the invoice to credit, found among the caller's platform's invoices (the
-        book, which ``act`` may add to) or a 404, at most once per Idempotency-Key: what both
-        crediting operations share."""
+        """``act`` on the invoice the path names (to credit, or to refund), found among the
+        caller's platform's invoices (the book, which ``act`` may add to) or a 404, at most once
+        per Idempotency-Key: what the crediting operations and the refund share."""
 
         def run(db: Database) -> Json:
             book = _book(db, caller.platform_id)

@@ -148,7 +148,12 @@ def invoice_json(
     payment = lifecycle.payment_status(invoice, credited)
     linked = [_linked_json(link, book) for link in invoice.get("links", [])]
     credit = _credit_json(invoice)
-    originals = [credit["original_invoice_id"]] if credit else []
+    # a ONE_OFF_CREDIT's originals: the invoices it links to as their credit invoice
+    originals = [
+        link["id"]
+        for link in invoice.get("links", [])
+        if link["link_type"] == lifecycle.ORIGINAL_INVOICE
+    ]
     periods = invoice["periods"] if include_periods else []
     return {
         "object_type": "INVOICE",
@@ -183,6 +188,8 @@ def invoice_json(
         "updated_to_final_at": invoice.get("updated_to_final_at"),
         "payment_status": payment,
         "paid": None if payment is None else payment in ("PAID", "OVERPAID"),
+        # ours: Solvimon's invoice has no refund field; a refunded credit invoice says when
+        "refunded_at": invoice.get("refunded_at"),
     }
 
 

@@ -211,6 +211,32 @@ def _solvimon_original_unlinked(exchange: Exchange) -> None:
             invoice["linked_invoices"] = []
 
 
+_CREATE = re.compile(r"^/v1/invoices$")
+_REFUND = re.compile(r"/invoices/[^/]+/refund$")
+
+
+def _solvimon_one_off_not_on_hold(exchange: Exchange) -> None:
+    """One-off invoices are made (and read) off hold, not on hold."""
+    for invoice in every_object(exchange.body):
+        if invoice.get("type") in ("ONE_OFF", "ONE_OFF_CREDIT") and invoice.get("on_hold"):
+            invoice["on_hold"] = False
+
+
+def _solvimon_one_off_refusals_accepted(exchange: Exchange) -> None:
+    refusal_accepted(exchange, "POST", _CREATE, 200)
+
+
+def _solvimon_one_off_and_refund_permissions_ignored(exchange: Exchange) -> None:
+    """A key without INVOICE.ONE_OFF.CREATE or INVOICE.REFUND is served as if it had them."""
+    creating = _CREATE.match(exchange.path) or _REFUND.search(exchange.path)
+    if exchange.method == "POST" and creating and exchange.status == 403:
+        exchange.status, exchange.body = 200, {}
+
+
+def _solvimon_refunds_repeated(exchange: Exchange) -> None:
+    refusal_accepted(exchange, "POST", _REFUND, 200)
+
+
 def _solvimon_amount_sorted_as_text(exchange: Exchange) -> None:
     body = exchange.body
     if exchange.query.get("order_by") != "invoice_amount_including_tax":
@@ -465,6 +491,55 @@ DRIFTS = [
         _solvimon_group_amount_off,
         "solvimon_totals_add_up",
         rows=("S32",),
+    ),
+    Drift(
+        "one-off-not-on-hold",
+        "solvimon",
+        "one-off invoices are created off hold instead of DRAFT and on hold",
+        _solvimon_one_off_not_on_hold,
+        "SV-ONE-OFF-DRAFT-ON-HOLD",
+        rows=("P-S8", "P-S21"),
+    ),
+    Drift(
+        "one-off-links-accepted",
+        "solvimon",
+        "a ONE_OFF with linked_invoices_ids (any refused one-off) answers 200 instead of 400",
+        _solvimon_one_off_refusals_accepted,
+        "SV-LINKED-IDS-ONLY-ONE-OFF-CREDIT-400",
+        rows=("P-S22",),
+    ),
+    Drift(
+        "one-off-customer-optional",
+        "solvimon",
+        "a ONE_OFF without customer_id or customer_reference answers 200 instead of 400",
+        _solvimon_one_off_refusals_accepted,
+        "SV-ONE-OFF-CUSTOMER-REQUIRED-400",
+        rows=("P-S24",),
+    ),
+    Drift(
+        "one-off-credit-original-unlinked",
+        "solvimon",
+        "the originals a ONE_OFF_CREDIT names do not list it in linked_invoices",
+        _solvimon_original_unlinked,
+        "SV-ONE-OFF-CREDIT-LINKS-BOTH-WAYS",
+        rows=("P-S23",),
+    ),
+    Drift(
+        "one-off-and-refund-permissions-ignored",
+        "solvimon",
+        "a key without INVOICE.ONE_OFF.CREATE or INVOICE.REFUND gets 200 instead of 403",
+        _solvimon_one_off_and_refund_permissions_ignored,
+        "SV-ONE-OFF-REFUND-PERMISSION-403",
+        rows=("P-S10", "P-S25"),
+    ),
+    Drift(
+        "refunds-repeated",
+        "solvimon",
+        "a refund that must be refused (a second one, or of an invoice that is no credit) "
+        "answers 200",
+        _solvimon_refunds_repeated,
+        "SV-REFUND-CREDIT-INVOICE",
+        rows=("P-S11", "P-S26"),
     ),
 ]
 

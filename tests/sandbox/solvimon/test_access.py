@@ -143,3 +143,31 @@ def test_every_response_carries_a_request_id(
     assert re.fullmatch(r"reqr_[A-Za-z0-9]{20}", response.headers["X-REQUEST-ID"])
     again = client.request(method, path, headers=headers)
     assert again.headers["X-REQUEST-ID"] != response.headers["X-REQUEST-ID"]
+
+
+def test_creating_a_one_off_needs_its_permission(
+    client: TestClient, solvimon: SolvimonClient
+) -> None:
+    original = solvimon.seed_invoice()
+    creditor = solvimon_client(
+        client, solvimon.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"])
+    )
+    refused = creditor.one_off_credit(original)
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "This API key lacks the INVOICE.ONE_OFF.CREATE permission"
+    assert creditor.invoice(original["id"])["linked_invoices"] == []
+    one_off = solvimon_client(client, solvimon.create_key(["INVOICE.ONE_OFF.CREATE"]))
+    assert one_off.one_off_credit(original).status_code == 200
+
+
+def test_refunding_needs_its_permission(client: TestClient, solvimon: SolvimonClient) -> None:
+    credit = solvimon.credit(solvimon.seed_invoice()["id"]).json()
+    creditor = solvimon_client(
+        client, solvimon.create_key(["INVOICE.VIEW", "INVOICE.CREDIT.CREATE"])
+    )
+    refused = creditor.refund(credit["id"])
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "This API key lacks the INVOICE.REFUND permission"
+    assert creditor.invoice(credit["id"])["refunded_at"] is None
+    refunder = solvimon_client(client, solvimon.create_key(["INVOICE.REFUND"]))
+    assert refunder.refund(credit["id"]).status_code == 200
