@@ -169,6 +169,56 @@ class ApiClient(Generic[CredentialsT]):
         return self._tenant
 
     @contextlib.contextmanager
+    def throwaway_tenant(self) -> Iterator[Self]:
+        """On a creditbox sandbox, a client of a new tenant of its own (through the same HTTP
+        client, so its calls go where this client's go), for a rule that changes what cannot be
+        changed back (the tenant's test clock); the tenant is deleted afterwards, whatever the
+        rule found."""
+        made = self.http.request("POST", f"{self.control}/tenants", json={"name": self.tag[:200]})
+        expect_status(made, 201, "creating a tenant on the control API")
+        tenant = made.json()
+        url = f"{self.control}/tenants/{tenant['id']}"
+        try:
+            credentials = type(self.credentials).of(tenant["credentials"][self.vendor])
+            for secret in credentials.secrets():
+                self.keep_secret(secret)
+            other = type(self)(
+                self.http,
+                credentials,
+                prefix=self.prefix,
+                tag=self.tag,
+                control=self.control,
+                tenant=str(tenant["id"]),
+            )
+            other.writes_allowed = self.writes_allowed
+            yield other
+        except BaseException as error:
+            trouble = self._delete_tenant(url)
+            if trouble:
+                error.add_note(trouble)
+            raise
+        trouble = self._delete_tenant(url)
+        assert not trouble, trouble
+
+    def _delete_tenant(self, url: str) -> str:
+        """Deletes the tenant at ``url`` (never refused for the budget); what went wrong, if
+        anything, in words."""
+        unbudgeted = (
+            self.http.unbudgeted()
+            if isinstance(self.http, RecordingClient)
+            else contextlib.nullcontext()
+        )
+        left = f"the throwaway tenant {url} was not deleted"
+        try:
+            with unbudgeted:
+                response = self.http.request("DELETE", url)
+        except httpx.HTTPError as error:
+            return f"{left}: {type(error).__name__}: {error}"
+        if response.status_code != 204:
+            return f"{left}: DELETE answered {response.status_code}"
+        return ""
+
+    @contextlib.contextmanager
     def fault_settings(self, changes: Mapping[str, Any]) -> Iterator[None]:
         """While the block runs, the sandbox tenant's fault settings have ``changes`` over them;
         its own settings are put back afterwards. Only on a creditbox sandbox (``tenant()`` is

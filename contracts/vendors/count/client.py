@@ -68,6 +68,32 @@ class CountClient(ApiClient[CountCredentials]):
         kwargs.setdefault("auth", self.signer)
         return super().call(method, path, headers, **kwargs)
 
+    # the partner OAuth flow -------------------------------------------------------------------
+
+    def authorize(self, redirect_uri: str, state: str) -> httpx.Response:
+        """``GET /auth2/authorize-intiate`` (COUNT's client's spelling): no partner
+        authentication, the client id in the query."""
+        params = {"clientId": self.credentials.client_id, "redirectUri": redirect_uri}
+        return self.http.request(
+            "GET", f"{self.prefix}/auth2/authorize-intiate", params={**params, "state": state}
+        )
+
+    def grant(self, body: dict[str, Any], path: str = "/grant-access-token") -> httpx.Response:
+        """A signed token request (``/grant-access-token`` or ``/refresh-user-access-token``),
+        without a bearer token."""
+        signer = self.credentials.signer()
+        return self.http.request("POST", self.url(path), json=body, auth=signer.without_token())
+
+    def with_token(self, access_token: str) -> CountClient:
+        """A client of the same target signing with the same client, bearing ``access_token``."""
+        credentials = CountCredentials(
+            self.credentials.client_id, self.credentials.client_secret, access_token
+        )
+        self.keep_secret(access_token)
+        return CountClient(
+            self.http, credentials, prefix=self.prefix, tag=self.tag, control=self.control
+        )
+
     # customers and products ------------------------------------------------------------------
 
     def customer(self, name: str | None = None, email: str | None = None) -> dict[str, Any]:

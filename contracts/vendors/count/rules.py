@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from contracts.api_client import expect_status
 from contracts.checks import expected
@@ -841,6 +842,87 @@ def list_total_records(api: CountClient) -> None:
         record.get("id") for record in rows(api.invoices(**mine, page=1, limit=100), "invoices")
     }
     assert listed == made, f"the customer's records listed are {sorted(listed)}, not {sorted(made)}"
+
+
+OAUTH = (
+    "https://developers.getcount.com/api-reference (Authorization); "
+    "https://developers.getcount.com/api-reference/authorization/exchange-authorization-code; "
+    "https://developers.getcount.com/rest-api-reference/customer-crm-api-example/asd (refresh; "
+    "an expired token is 401 token_expired); getcount/count-cli src/services/oauthLogin.service.ts"
+    ", src/partner-mcp/partnerApiClient.ts (data.redirectUri, data.result, shouldRefreshAfterError)"
+)
+CALLBACK = "https://creditbox-contracts.example/callback"
+
+
+@count_rule("CT-OAUTH-TOKEN-FLOW", source=OAUTH, writes=True)
+def oauth_token_flow(api: CountClient) -> None:
+    """A partner's client obtains a token through the documented flow: authorize-intiate answers
+    the login URL (data.redirectUri), the login comes back to the redirect URI with a code and
+    the state, the signed exchange answers data.result with an access and a refresh token, and
+    the access token opens the API. On the tenant's test clock it expires: 401, in the expected
+    reading of count.error-body (token_expired in the reference's, invalid_token with "The access
+    token expired" in the client's). The refresh answers new tokens that open the API, and the
+    refresh token used is refused after. Only a creditbox sandbox logs a user in and moves a
+    clock: the rule makes a tenant of its own there and deletes it; elsewhere it skips."""
+    if api.tenant() is None:
+        raise Skipped("needs a creditbox sandbox: the login is COUNT's user's, and so is the clock")
+    with api.throwaway_tenant() as own:
+        started = own.authorize(CALLBACK, "creditbox-state")
+        expect_status(started, 200, "authorize-intiate")
+        login = started.json().get("data", {}).get("redirectUri")
+        assert isinstance(login, str), (
+            f"authorize-intiate answered no data.redirectUri: {started.text[:200]}"
+        )
+        back = own.http.request("GET", login)
+        assert back.status_code in (302, 303), (
+            f"the login answered {back.status_code}, not a redirect"
+        )
+        query = parse_qs(urlsplit(back.headers.get("location", "")).query)
+        assert query.get("state") == ["creditbox-state"], (
+            f"the redirect carries state {query.get('state')}"
+        )
+        code = (query.get("code") or [""])[0]
+        grant = {"grantType": "authorization_code", "code": code, "state": "creditbox-state"}
+        tokens = _token_set(own.grant(grant), "exchanging the code")
+        user = own.with_token(tokens["accessToken"])
+        expect_status(user.call("GET", "/invoices"), 200, "GET /invoices with the access token")
+        advance = f"{own.control}/tenants/{own.tenant()}/clock/advance"
+        expect_status(
+            own.http.request("POST", advance, json={"days": 1}), 200, "advancing the clock"
+        )
+        expired = user.call("GET", "/invoices")
+        assert expired.status_code == 401, (
+            f"a day later the access token answered {expired.status_code}"
+        )
+        _assert_token_expired(expired.json())
+        refresh = {"grantType": "refresh_token", "refreshToken": tokens["refreshToken"]}
+        renewed = _token_set(own.grant(refresh, "/refresh-user-access-token"), "refreshing")
+        fresh = own.with_token(renewed["accessToken"])
+        expect_status(fresh.call("GET", "/invoices"), 200, "GET /invoices with the refreshed token")
+        reused = own.grant(refresh, "/refresh-user-access-token")
+        assert 400 <= reused.status_code < 500, (
+            f"the refresh token, used once, answered {reused.status_code} the second time"
+        )
+
+
+def _token_set(response: Any, what: str) -> dict[str, Any]:
+    expect_status(response, 200, what)
+    result = response.json().get("data", {}).get("result")
+    assert isinstance(result, dict), f"{what} answered no data.result: {response.text[:200]}"
+    for field in ("accessToken", "refreshToken", "accessTokenExpiresAt", "refreshTokenExpiresAt"):
+        assert isinstance(result.get(field), str) and result[field], f"{what}: no {field}"
+    return result
+
+
+def _assert_token_expired(body: Any) -> None:
+    """An expired token's 401 in the expected reading of count.error-body."""
+    if expected("count.error-body") == "reference":
+        assert body.get("code") == "token_expired", f"the expired token's 401 is {body}"
+    else:
+        said = (body.get("error"), body.get("error_description"))
+        assert said == ("invalid_token", "The access token expired"), (
+            f"the expired token's 401 says (error, error_description) = {said}"
+        )
 
 
 LIST_PAGES = (

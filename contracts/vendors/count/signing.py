@@ -66,7 +66,13 @@ class CountSigner(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         path = signed_path(request.url.path)
         request.headers.update(self.headers(request.method, path, request.content))
+        if not self.access_token:
+            del request.headers["Authorization"]
         yield request
+
+    def without_token(self) -> CountSigner:
+        """This signer without a bearer token: the token routes are signed only."""
+        return CountSigner(self.client_id, self.client_secret, "", self.clock)
 
 
 class CountRequestsSigner(requests.auth.AuthBase):

@@ -10,15 +10,13 @@ the run's tag as its note.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
-from contracts.api_client import ApiClient, ClientCredentials, expect_status
-from contracts.http import Limits, RecordingClient, Requester
+from contracts.api_client import ApiClient, ClientCredentials
+from contracts.http import Limits, Requester
 from contracts.rules import RecordedSession, Skipped
 
 CREDIT_PERMISSION = "INVOICE.CREDIT.CREATE"
@@ -209,56 +207,6 @@ class SolvimonClient(ApiClient[SolvimonCredentials]):
             notes=[self.tag],
             **fields,
         )
-
-    @contextlib.contextmanager
-    def throwaway_tenant(self) -> Iterator[SolvimonClient]:
-        """On a creditbox sandbox, a client of a new tenant of its own (through the same HTTP
-        client, so its Solvimon calls go where this client's go), for a rule that changes what
-        cannot be changed back (the tenant's test clock); the tenant is deleted afterwards,
-        whatever the rule found."""
-        made = self.http.request("POST", f"{self.control}/tenants", json={"name": self.tag[:200]})
-        expect_status(made, 201, "creating a tenant on the control API")
-        tenant = made.json()
-        url = f"{self.control}/tenants/{tenant['id']}"
-        try:
-            credentials = SolvimonCredentials.of(tenant["credentials"]["solvimon"])
-            for secret in credentials.secrets():
-                self.keep_secret(secret)
-            other = SolvimonClient(
-                self.http,
-                credentials,
-                prefix=self.prefix,
-                tag=self.tag,
-                control=self.control,
-                tenant=str(tenant["id"]),
-            )
-            other.writes_allowed = self.writes_allowed
-            yield other
-        except BaseException as error:
-            trouble = self._delete_tenant(url)
-            if trouble:
-                error.add_note(trouble)
-            raise
-        trouble = self._delete_tenant(url)
-        assert not trouble, trouble
-
-    def _delete_tenant(self, url: str) -> str:
-        """Deletes the tenant at ``url`` (never refused for the budget); what went wrong, if
-        anything, in words."""
-        unbudgeted = (
-            self.http.unbudgeted()
-            if isinstance(self.http, RecordingClient)
-            else contextlib.nullcontext()
-        )
-        left = f"the throwaway tenant {url} was not deleted"
-        try:
-            with unbudgeted:
-                response = self.http.request("DELETE", url)
-        except httpx.HTTPError as error:
-            return f"{left}: {type(error).__name__}: {error}"
-        if response.status_code != 204:
-            return f"{left}: DELETE answered {response.status_code}"
-        return ""
 
     def on_sandbox(self) -> bool:
         """Whether the target is a creditbox sandbox that knows this key's tenant."""

@@ -21,6 +21,7 @@ from sandbox.credential_lookup import by_credential
 from sandbox.runtime import sandbox_of
 from sandbox.tenants import TenantRegistry
 from sandbox.vendors.count import errors
+from sandbox.vendors.count.oauth import TOKEN_EXPIRED, OAuthBackend
 from sandbox.vendors.count.scope import Workspace
 from sandbox.vendors.count.signature import SignatureError, verify
 
@@ -109,12 +110,20 @@ def tenant_of_request(tenants: TenantRegistry, headers: Headers) -> str | None:
 
 
 def token_info(token: str, request: Any) -> dict[str, Any] | None:
-    """Connexion's ``x-bearerInfoFunc``: the token's workspace must be the signing client's."""
-    tenants = sandbox_of(request.scope).tenants
-    tenant = tenants.find_by_credential(VENDOR, "access_token", token)
+    """Connexion's ``x-bearerInfoFunc``: the token's workspace must be the signing client's. The
+    tenant's own access token never expires; one its client obtained through the OAuth flow
+    (``oauth``) does: 401 ``token_expired`` once its hour has passed on the tenant's clock."""
+    sandbox = sandbox_of(request.scope)
+    tenant = sandbox.tenants.find_by_credential(VENDOR, "access_token", token)
+    signer = request.scope.get(CLIENT_KEY)
+    if tenant is None and signer is not None:
+        valid = OAuthBackend(sandbox.store, signer).access(token)
+        if valid is False:
+            raise errors.TokenExpired(TOKEN_EXPIRED)
+        tenant = sandbox.tenants.find(signer) if valid else None
     if tenant is None:
         return None
-    if tenant["id"] != request.scope.get(CLIENT_KEY):
+    if tenant["id"] != signer:
         raise errors.Forbidden(errors.WORKSPACE_NOT_AUTHORISED)
     return {"sub": tenant["id"], "workspace_id": tenant["credentials"][VENDOR]["workspace_id"]}
 

@@ -5,9 +5,9 @@
   (e.g. ``invalid_token``), a 429 ``type: RATE_LIMITED``: what COUNT's own client reads
   (getcount/count-cli ``CountApiErrorBody``);
 - ``reference``: ``{"status": "error", "message", "code", "details"?, "errors"?}``, as COUNT's
-  REST reference pages document every error. The pages name no codes the sandbox can give (their
-  one, ``token_expired``, needs expiring tokens): these are ours, one per kind of refusal, and
-  ``errors`` lists a validation failure's fields.
+  REST reference pages document every error. Their one code, ``token_expired``, is an expired
+  access token's; the others are ours, one per kind of refusal, and ``errors`` lists a
+  validation failure's fields.
 """
 
 from __future__ import annotations
@@ -90,6 +90,9 @@ _CODES = {
 
 
 class CountError(VendorError):
+    # the reference reading's code, where COUNT's pages name one (otherwise by status, ours)
+    code: str | None = None
+
     def __init__(
         self,
         message: str,
@@ -107,7 +110,7 @@ class CountError(VendorError):
     def body_in(self, profile: Profile) -> Any:
         if profile.reading("count.error-body") != "reference":
             return self.body()
-        code = _CODES.get(self.status_code, "INTERNAL_ERROR")
+        code = self.code or _CODES.get(self.status_code, "INTERNAL_ERROR")
         body: dict[str, Any] = {"status": "error", "message": self.message, "code": code}
         if self.fields:
             body["code"], body["errors"] = "VALIDATION_ERROR", self.fields
@@ -122,6 +125,17 @@ class BadRequest(CountError):
 
 class Unauthorized(CountError):
     status_code = 401
+
+
+class TokenExpired(Unauthorized):
+    """An expired access token: 401 with ``token_expired`` (COUNT's authorization pages); in
+    the client's reading, the ``error`` and ``error_description`` its refresh logic looks for
+    (count-cli ``shouldRefreshAfterError``)."""
+
+    code = "token_expired"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, error="invalid_token", error_description=message)
 
 
 class Forbidden(CountError):

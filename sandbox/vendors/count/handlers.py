@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import urlencode
 
 from connexion import request
 from starlette.responses import Response as RawResponse
 
+from sandbox import clock
 from sandbox.runtime import current, reading
-from sandbox.vendors.count import views
+from sandbox.vendors.count import errors, views
 from sandbox.vendors.count.attachments import AttachmentBackend, Upload, media_type
-from sandbox.vendors.count.auth import workspace
+from sandbox.vendors.count.auth import CLIENT_KEY, MOUNT, VENDOR, workspace
 from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import CountBackend
+from sandbox.vendors.count.oauth import OAuthBackend
+from sandbox.vendors.count.oauth import Workspace as OAuthWorkspace
 from sandbox.vendors.count.templates import TemplateBackend
 
 Response = tuple[Any, int]
@@ -41,6 +45,61 @@ def _page_json(key: str, page: Any, items: list[dict[str, Any]]) -> dict[str, An
 
 def _backend() -> CountBackend:
     return CountBackend(current().store)
+
+
+# the partner OAuth flow ------------------------------------------------------------------------
+
+
+def authorize_initiate(clientId: str, redirectUri: str, state: str) -> Response:
+    """The URL the user logs in at: under ``data.redirectUri``, where COUNT's client reads it,
+    and at the top level, where COUNT's older reference shows it (ours: both)."""
+    tenant = _client_tenant(clientId)
+    with clock.tenant_time(current().tenants.clock_offset(tenant)):
+        request_id = _oauth(tenant).authorize(redirectUri, state)
+    query = urlencode({"clientId": clientId, "authorization": request_id})
+    login = f"{request.url.scheme}://{request.url.netloc}{MOUNT}/auth2/consent?{query}"
+    message = "Redirect the user to redirectUri to authorize the client"
+    return {"status": "success", "message": message, "redirectUri": login,
+            "data": {"redirectUri": login}}, 200  # fmt: skip
+
+
+def consent(clientId: str, authorization: str) -> RawResponse:
+    """**Ours**: the page COUNT's user logs in at, consenting at once for the tenant's
+    workspace: a redirect to the partner's redirect URI with the code and the state."""
+    tenant = _client_tenant(clientId)
+    with clock.tenant_time(current().tenants.clock_offset(tenant)):
+        back = _oauth(tenant).consent(authorization)
+    return RawResponse(status_code=302, headers={"Location": back})
+
+
+def grant_access_token(body: dict[str, Any]) -> Response:
+    tenant = request.scope[CLIENT_KEY]
+    tokens = _oauth(tenant).exchange(body["code"], body.get("state"), _workspace_of(tenant))
+    return views.token_json(tokens, "Success on exchanging access token."), 200
+
+
+def refresh_user_access_token(body: dict[str, Any]) -> Response:
+    """COUNT's client sends ``refreshToken``; its older reference ``refresh_token``."""
+    tenant = request.scope[CLIENT_KEY]
+    token = body.get("refreshToken") or body.get("refresh_token") or ""
+    tokens = _oauth(tenant).refresh(str(token), _workspace_of(tenant))
+    return views.token_json(tokens, "Success on refreshing access token."), 200
+
+
+def _oauth(tenant_id: str) -> OAuthBackend:
+    return OAuthBackend(current().store, tenant_id)
+
+
+def _client_tenant(client_id: str) -> str:
+    found = current().tenants.find_by_credential(VENDOR, "client_id", client_id)
+    if found is None:
+        raise errors.Unauthorized(errors.UNKNOWN_CLIENT)
+    return str(found["id"])
+
+
+def _workspace_of(tenant_id: str) -> OAuthWorkspace:
+    tenant = current().tenants.get(tenant_id)
+    return OAuthWorkspace(tenant["credentials"][VENDOR]["workspace_id"], str(tenant["name"]))
 
 
 def list_customers(
@@ -257,3 +316,7 @@ def get_public_attachment(token: str, attachment_id: str) -> RawResponse:
         media_type=media_type(attachment["content_type"]),
         headers={"Content-Disposition": disposition},
     )
+
+
+# the same operation under the spelling of COUNT's prose ("authorize-initiate")
+authorize_initiate_as_spelled = authorize_initiate

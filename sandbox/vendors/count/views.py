@@ -200,3 +200,10 @@ def success_envelope(body: Any) -> dict[str, Any]:
     """COUNT's REST reference envelope (reading ``wrapped`` of ``count.envelope``). Its pages
     show ``message`` as free text ("Success on exchanging access token."); this one is ours."""
     return {"status": "success", "message": "Success", "data": body}
+
+
+def token_json(tokens: dict[str, Any], message: str) -> dict[str, Any]:
+    """A token exchange's answer, as COUNT's reference example and its client both read it:
+    ``{status, message, data: {result: {accessToken, refreshToken, …ExpiresAt, workspaceId,
+    workspaceName}}}``, in every reading of ``count.envelope``."""
+    return {"status": "success", "message": message, "data": {"result": tokens}}

@@ -676,6 +676,51 @@ def _count_memo_lines_refused(exchange: Exchange) -> bool:
     return False
 
 
+def _bears_issued_token(exchange: Exchange) -> bool:
+    """A request bearing an access token of the OAuth flow (``cpa_``, the sandbox's)."""
+    return exchange.headers.get("authorization", "").startswith("Bearer cpa_")
+
+
+def _count_issued_token_refused(exchange: Exchange) -> None:
+    if _bears_issued_token(exchange) and exchange.status == 200:
+        exchange.status = 401
+        exchange.body = {"message": "Invalid access token.", "statusCode": 401}
+
+
+def _count_token_never_expires(exchange: Exchange) -> None:
+    if _bears_issued_token(exchange) and exchange.status == 401:
+        exchange.status, exchange.body = 200, {"invoices": [], "totalRecords": 0}
+
+
+def _token_route(exchange: Exchange) -> bool:
+    return exchange.path in ("/partners/grant-access-token", "/partners/refresh-user-access-token")
+
+
+def _count_token_set_bare(exchange: Exchange) -> None:
+    body = exchange.body
+    if _token_route(exchange) and exchange.status == 200 and isinstance(body, dict):
+        exchange.body = body.get("data", {}).get("result", body)
+
+
+def _count_refresh_token_reusable(exchange: Exchange) -> None:
+    if exchange.path == "/partners/refresh-user-access-token" and exchange.status == 400:
+        tokens = {
+            "accessToken": "cpa_reused",
+            "refreshToken": "cpr_reused",
+            "accessTokenExpiresAt": "2030-01-01T00:00:00Z",
+            "refreshTokenExpiresAt": "2030-02-01T00:00:00Z",
+            "workspaceId": "w",
+            "workspaceName": "w",
+        }
+        exchange.status = 200
+        exchange.body = {"status": "success", "message": "ok", "data": {"result": tokens}}
+
+
+def _count_login_url_top_level_only(exchange: Exchange) -> None:
+    if exchange.path.startswith("/auth2/") and isinstance(exchange.body, dict):
+        exchange.body.pop("data", None)
+
+
 DRIFTS = [
     _count_memo_send_does_nothing(),
     _count_memo_patch_ignored(),
@@ -1131,6 +1176,46 @@ DRIFTS = [
         _count_memo_credit_overdrawn,
         "count_balance_never_negative",
         rows=("C3",),
+    ),
+    Drift(
+        "issued-token-refused",
+        "count",
+        "an access token the OAuth flow issued opens nothing: 401",
+        _count_issued_token_refused,
+        "CT-OAUTH-TOKEN-FLOW",
+        rows=("P-C8",),
+    ),
+    Drift(
+        "token-never-expires",
+        "count",
+        "an issued access token still opens the API a day later",
+        _count_token_never_expires,
+        "CT-OAUTH-TOKEN-FLOW",
+        rows=("P-C9",),
+    ),
+    Drift(
+        "token-set-bare",
+        "count",
+        "the token exchange answers the token set itself, not under data.result",
+        _count_token_set_bare,
+        "CT-OAUTH-TOKEN-FLOW",
+        rows=("P-C15",),
+    ),
+    Drift(
+        "refresh-token-reusable",
+        "count",
+        "a refresh token used once is honoured again",
+        _count_refresh_token_reusable,
+        "CT-OAUTH-TOKEN-FLOW",
+        rows=("P-C61",),
+    ),
+    Drift(
+        "login-url-top-level-only",
+        "count",
+        "authorize-intiate answers the login URL only at the top level, not under data",
+        _count_login_url_top_level_only,
+        "CT-OAUTH-TOKEN-FLOW",
+        rows=("P-C62",),
     ),
 ]
 
