@@ -844,6 +844,37 @@ def list_total_records(api: CountClient) -> None:
     assert listed == made, f"the customer's records listed are {sorted(listed)}, not {sorted(made)}"
 
 
+BULK = (
+    "getcount/count-cli src/partner-mcp/tools/definitions.ts (COUNT_bulk_create_customers: "
+    "each row in its own transaction, 201 with successCount, errorCount and results); "
+    "schemas/bodies.ts bulkCreateCustomersBodySchema (1 to 100 rows)"
+)
+
+
+@count_rule("CT-BULK-CUSTOMERS-PARTIAL", source=BULK, writes=True)
+def bulk_customers_partial(api: CountClient) -> None:
+    """A bulk create of three customers, the second with the email of a customer the workspace
+    has, answers 201 with successCount 2, errorCount 1 and a result per row in order: the
+    second refused with an error, the other two created, as they read back."""
+    taken = api.customer()
+    tag = uuid.uuid4().hex[:12]
+    rows = [
+        {"customer": f"{api.tag} bulk 1", "email": f"{tag}-1@creditbox-contracts.example"},
+        {"customer": f"{api.tag} bulk 2", "email": taken["email"]},
+        {"customer": f"{api.tag} bulk 3", "email": f"{tag}-3@creditbox-contracts.example"},
+    ]
+    answer = api.answer(api.bulk_customers(rows), 201, "POST /customers/bulk")
+    counts = (answer.get("successCount"), answer.get("errorCount"))
+    assert counts == (2, 1), f"(successCount, errorCount) = {counts}, expected (2, 1)"
+    results = answer.get("results") or []
+    outcomes = [(r.get("index"), r.get("success")) for r in results]
+    assert outcomes == [(0, True), (1, False), (2, True)], f"the rows' results are {outcomes}"
+    assert isinstance(results[1].get("error"), str), f"the refused row says {results[1]}"
+    for result, row in ((results[0], rows[0]), (results[2], rows[2])):
+        made = api.expect("GET", f"/customers/{result['customer']['id']}", 200)
+        assert made.get("email") == row["email"], f"a created row reads back {made.get('email')}"
+
+
 OAUTH = (
     "https://developers.getcount.com/api-reference (Authorization); "
     "https://developers.getcount.com/api-reference/authorization/exchange-authorization-code; "

@@ -122,6 +122,11 @@ def create_customer(body: dict[str, Any]) -> Response:
     return _answer(views.customer_json(_backend().create_customer(workspace(), body)), 201)
 
 
+def bulk_create_customers(body: dict[str, Any]) -> Response:
+    results = _backend().bulk_create_customers(workspace(), body["customers"])
+    return _answer(views.bulk_customers_json(results), 201)
+
+
 def get_customer(uuid: str) -> Response:
     return _answer(views.customer_json(_backend().get_customer(workspace(), uuid)), 200)
 

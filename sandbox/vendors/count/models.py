@@ -51,6 +51,19 @@ class CountBackend:
             self._refuse_duplicate_email(db, ws, record["email"], None)
             return Document(record, db.table(CUSTOMERS).insert(record))
 
+    def bulk_create_customers(
+        self, ws: Workspace, rows: list[Mapping[str, Any]]
+    ) -> list[tuple[int, Document | str]]:
+        """Each row created on its own (COUNT's client: one row failing never rolls back
+        another): the customer, or why the row was refused, in row order."""
+        results: list[tuple[int, Document | str]] = []
+        for index, row in enumerate(rows):
+            try:
+                results.append((index, self.create_customer(ws, row)))
+            except errors.CountError as refused:
+                results.append((index, refused.message))
+        return results
+
     def get_customer(self, ws: Workspace, customer_id: str) -> Document:
         with self._store.transaction(ws.tenant_id) as db:
             return _one(db, CUSTOMERS, ws, customer_id, errors.CUSTOMER_NOT_FOUND)

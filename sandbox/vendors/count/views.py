@@ -207,3 +207,15 @@ def token_json(tokens: dict[str, Any], message: str) -> dict[str, Any]:
     ``{status, message, data: {result: {accessToken, refreshToken, …ExpiresAt, workspaceId,
     workspaceName}}}``, in every reading of ``count.envelope``."""
     return {"status": "success", "message": message, "data": {"result": tokens}}
+
+
+def bulk_customers_json(results: list[tuple[int, Any]]) -> dict[str, Any]:
+    """A bulk create's answer, as COUNT's client reads it: the counts, then each row's outcome."""
+    rows = [
+        {"index": index, "success": True, "customer": customer_json(outcome)}
+        if isinstance(outcome, Mapping)
+        else {"index": index, "success": False, "error": str(outcome)}
+        for index, outcome in results
+    ]
+    succeeded = sum(1 for row in rows if row["success"])
+    return {"successCount": succeeded, "errorCount": len(rows) - succeeded, "results": rows}

@@ -721,6 +721,15 @@ def _count_login_url_top_level_only(exchange: Exchange) -> None:
         exchange.body.pop("data", None)
 
 
+def _count_bulk_all_or_nothing(exchange: Exchange) -> None:
+    """A bulk create that refuses the whole batch when one row is refused."""
+    body = exchange.body
+    bulk = exchange.path == "/partners/customers/bulk"
+    if bulk and isinstance(body, dict) and body.get("errorCount"):
+        exchange.status = 409
+        exchange.body = {"message": "A customer with this email already exists", "statusCode": 409}
+
+
 DRIFTS = [
     _count_memo_send_does_nothing(),
     _count_memo_patch_ignored(),
@@ -1176,6 +1185,14 @@ DRIFTS = [
         _count_memo_credit_overdrawn,
         "count_balance_never_negative",
         rows=("C3",),
+    ),
+    Drift(
+        "bulk-all-or-nothing",
+        "count",
+        "a bulk create with one refused row is refused whole (409)",
+        _count_bulk_all_or_nothing,
+        "CT-BULK-CUSTOMERS-PARTIAL",
+        rows=("P-C52",),
     ),
     Drift(
         "issued-token-refused",

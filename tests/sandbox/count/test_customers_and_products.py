@@ -164,3 +164,47 @@ def test_unknown_route_and_wrong_method_in_counts_shape(count: CountClient) -> N
     }
     wrong = count.call("PATCH", "/customers")
     assert (wrong.status_code, wrong.headers["allow"]) == (405, "GET, HEAD, POST")
+
+
+def test_bulk_create_makes_each_row_on_its_own_and_reports_every_row(count: CountClient) -> None:
+    taken = count.customer(email="taken@bulk.example")
+    rows = [
+        {"customer": "First", "email": "first@bulk.example"},
+        {"customer": "Clash", "email": "TAKEN@bulk.example"},
+        {"customer": "Second", "email": "second@bulk.example"},
+        {"customer": "Twin", "email": "second@bulk.example"},
+    ]
+    answer = count.call("POST", "/customers/bulk", json={"customers": rows})
+    assert answer.status_code == 201, answer.text
+    body = answer.json()
+    assert (body["successCount"], body["errorCount"]) == (2, 2)
+    assert [(r["index"], r["success"]) for r in body["results"]] == [
+        (0, True),
+        (1, False),
+        (2, True),
+        (3, False),
+    ]
+    assert (
+        body["results"][1]["error"] == "A customer with this email already exists in the workspace"
+    )
+    made = [body["results"][i]["customer"] for i in (0, 2)]
+    for customer in made:
+        assert (
+            count.expect("GET", f"/customers/{customer['id']}", 200)["email"] == customer["email"]
+        )
+    assert taken["id"] not in {customer["id"] for customer in made}
+
+
+def test_bulk_create_takes_1_to_100_rows_each_a_valid_customer(count: CountClient) -> None:
+    row = {"customer": "Row", "email": "row@bulk.example"}
+    assert count.call("POST", "/customers/bulk", json={"customers": []}).status_code == 400
+    too_many = [{"customer": f"R{n}", "email": f"r{n}@bulk.example"} for n in range(101)]
+    assert count.call("POST", "/customers/bulk", json={"customers": too_many}).status_code == 400
+    nameless = count.call("POST", "/customers/bulk", json={"customers": [row, {"email": "x@y.z"}]})
+    assert nameless.status_code == 400
+    # the refused batch made nothing
+    listed = count.expect("GET", "/customers", 200, params={"search": "row@bulk.example"})
+    assert listed["customers"] == []
+    every = [{"customer": f"C{n}", "email": f"c{n}@bulk.example"} for n in range(100)]
+    full = count.call("POST", "/customers/bulk", json={"customers": every})
+    assert full.status_code == 201 and full.json()["successCount"] == 100
