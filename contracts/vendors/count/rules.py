@@ -844,6 +844,38 @@ def list_total_records(api: CountClient) -> None:
     assert listed == made, f"the customer's records listed are {sorted(listed)}, not {sorted(made)}"
 
 
+TAGS = (
+    "getcount/count-cli src/partner-mcp/tools/definitions.ts (COUNT_list_tags, COUNT_get_tag, "
+    "COUNT_create_tag), schemas/bodies.ts (createTagBodySchema, tagUuidsBodySchema); "
+    "https://developers.getcount.com/rest-api-reference/tags (read-only there)"
+)
+
+
+@count_rule("CT-TAGS-NAMED-BY-RECORDS", source=TAGS, writes=True)
+def tags_named_by_records(api: CountClient) -> None:
+    """A tag created (201) reads back by id and is listed; an invoice created with it in
+    tagUuids answers those tagUuids. On a creditbox sandbox, a tagUuids entry that is no tag of
+    the workspace is refused with 404 (ours). Skipped where tags cannot be created (COUNT's older
+    reference: tags are read-only through the partner API)."""
+    made = api.call("POST", "/tags", json={"name": f"{api.tag} tag"})
+    if made.status_code in (404, 405):
+        raise Skipped(f"POST /partners/tags answered {made.status_code}: tags are read-only here")
+    tag = api.answer(made, 201, "POST /tags")
+    read = api.expect("GET", f"/tags/{tag['id']}", 200)
+    assert read.get("name") == f"{api.tag} tag", f"the tag reads back as {read}"
+    listed = rows(api.expect("GET", "/tags", 200, params={"search": api.tag[:50]}), "tags")
+    assert tag["id"] in {row.get("id") for row in listed}, "the tag is not listed"
+    customer, product = api.basics()
+    body, status = api.create_body("invoice", customer, product, 10)
+    record = api.answer(api.create({**body, "tagUuids": [tag["id"]]}), status, "POST /invoices")
+    assert record.get("tagUuids") == [tag["id"]], (
+        f"the record's tagUuids are {record.get('tagUuids')}"
+    )
+    if api.tenant() is not None:
+        unknown = api.call("POST", "/invoices", json={**body, "tagUuids": [str(uuid.uuid4())]})
+        assert unknown.status_code == 404, f"an unknown tag answered {unknown.status_code}"
+
+
 BULK = (
     "getcount/count-cli src/partner-mcp/tools/definitions.ts (COUNT_bulk_create_customers: "
     "each row in its own transaction, 201 with successCount, errorCount and results); "

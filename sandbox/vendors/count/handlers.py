@@ -18,6 +18,7 @@ from sandbox.vendors.count.invoices import InvoiceBackend
 from sandbox.vendors.count.models import CountBackend
 from sandbox.vendors.count.oauth import OAuthBackend
 from sandbox.vendors.count.oauth import Workspace as OAuthWorkspace
+from sandbox.vendors.count.tags import TagBackend
 from sandbox.vendors.count.templates import TemplateBackend
 
 Response = tuple[Any, int]
@@ -120,6 +121,19 @@ def list_customers(
 
 def create_customer(body: dict[str, Any]) -> Response:
     return _answer(views.customer_json(_backend().create_customer(workspace(), body)), 201)
+
+
+def list_tags(page: int = 1, limit: int = 20, search: str | None = None) -> Response:
+    found = TagBackend(current().store).list(workspace(), page, limit, search)
+    return _answer(_page_json("tags", found, [views.tag_json(tag) for tag in found.items]), 200)
+
+
+def create_tag(body: dict[str, Any]) -> Response:
+    return _answer(views.tag_json(TagBackend(current().store).create(workspace(), body)), 201)
+
+
+def get_tag(uuid: str) -> Response:
+    return _answer(views.tag_json(TagBackend(current().store).get(workspace(), uuid)), 200)
 
 
 def bulk_create_customers(body: dict[str, Any]) -> Response:

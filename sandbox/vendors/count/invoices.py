@@ -23,6 +23,7 @@ from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors, lifecycle
 from sandbox.vendors.count.models import CUSTOMERS, PRODUCTS, PageOf, to_cents
 from sandbox.vendors.count.scope import Workspace
+from sandbox.vendors.count.tags import require_tags
 
 RECORDS = "count_invoices"
 CREDITS = "count_credits"
@@ -387,7 +388,9 @@ class InvoiceBackend:
                 "discountDescription", current.get("discount_description")
             ),
             "notes": fields.get("notes", current.get("notes")),
-            "tag_uuids": list(fields.get("tagUuids", current.get("tag_uuids") or [])),
+            "tag_uuids": require_tags(db, ws, fields["tagUuids"])
+            if "tagUuids" in fields
+            else list(current.get("tag_uuids") or []),
         }
 
     def _line(self, db: Database, ws: Workspace, line: Mapping[str, Any]) -> dict[str, Any]:

@@ -219,3 +219,13 @@ def bulk_customers_json(results: list[tuple[int, Any]]) -> dict[str, Any]:
     ]
     succeeded = sum(1 for row in rows if row["success"])
     return {"successCount": succeeded, "errorCount": len(rows) - succeeded, "results": rows}
+
+
+def tag_json(tag: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "id": tag["id"],
+        "name": tag["name"],
+        "color": tag["color"],
+        "createdAt": tag["created_at"],
+        "updatedAt": tag["updated_at"],
+    }

@@ -730,6 +730,20 @@ def _count_bulk_all_or_nothing(exchange: Exchange) -> None:
         exchange.body = {"message": "A customer with this email already exists", "statusCode": 409}
 
 
+def _count_tag_not_listed(exchange: Exchange) -> None:
+    body = exchange.body
+    if exchange.path == "/partners/tags" and exchange.method == "GET" and isinstance(body, dict):
+        for key in ("tags", "records"):
+            if isinstance(body.get(key), list):
+                body[key] = []
+
+
+def _count_tags_dropped(exchange: Exchange) -> None:
+    for record in every_object(exchange.body):
+        if "invoiceType" in record and record.get("tagUuids"):
+            record["tagUuids"] = []
+
+
 DRIFTS = [
     _count_memo_send_does_nothing(),
     _count_memo_patch_ignored(),
@@ -1185,6 +1199,22 @@ DRIFTS = [
         _count_memo_credit_overdrawn,
         "count_balance_never_negative",
         rows=("C3",),
+    ),
+    Drift(
+        "tag-not-listed",
+        "count",
+        "a tag just created is not in the tag list",
+        _count_tag_not_listed,
+        "CT-TAGS-NAMED-BY-RECORDS",
+        rows=("P-C53",),
+    ),
+    Drift(
+        "tags-dropped",
+        "count",
+        "a record created with tagUuids answers none",
+        _count_tags_dropped,
+        "CT-TAGS-NAMED-BY-RECORDS",
+        rows=("C12",),
     ),
     Drift(
         "bulk-all-or-nothing",

@@ -20,6 +20,7 @@ def test_generated_requests_never_get_a_server_error() -> None:
     schema.app = create_app(None, validate_responses=True)
     auth = CountRequestsSigner(count_signer())
     statuses: Counter[int] = Counter()
+    signed: Counter[int] = Counter()  # the partner routes': the OAuth start takes no signature
     for result in schema.get_all_operations():
         operation = result.ok()
 
@@ -28,6 +29,8 @@ def test_generated_requests_never_get_a_server_error() -> None:
         def call(case: schemathesis.Case) -> None:
             response = case.call(auth=auth)
             statuses[response.status_code] += 1
+            if case.formatted_path.startswith("/partners"):
+                signed[response.status_code] += 1
             assert response.status_code < 500, (
                 case.method,
                 case.formatted_path,
@@ -37,7 +40,7 @@ def test_generated_requests_never_get_a_server_error() -> None:
         call()
     assert sum(statuses.values()) >= 150
     assert statuses[200] + statuses[201] > 0, statuses
-    assert 401 not in statuses, "every generated request was signed correctly"
+    assert 401 not in signed, "every generated request was signed correctly"
 
 
 def test_a_percent_encoded_path_may_be_signed_as_sent() -> None:
