@@ -983,12 +983,14 @@ def payment_from_income_within_transaction(api: CountClient) -> None:
         f"the refused payment moved the invoice from {before} to {standing(api, second)}"
     )
     paid_by(api, second, transaction, 10)
-    expense = api.transaction(5, "Expense")
-    third = api.record("invoice", 50)
+    third, draft = api.record("invoice", 50), api.record("invoice", 50, approve=False)
+    before = {record["id"]: standing(api, record) for record in (third, draft)}
+    assert before[draft["id"]][0] == "draft", f"a new draft reads {before[draft['id']]}"
+    expense, income = api.transaction(5, "Expense"), api.transaction(5)
     expect_status(api.assign(expense["id"], {third["id"]: 5}), 400, "an Expense paying an invoice")
-    draft = api.record("invoice", 50, approve=False)
-    income = api.transaction(5)
     expect_status(api.assign(income["id"], {draft["id"]: 5}), 400, "paying a draft invoice")
-    for record, expected_state in ((third, "approved"), (draft, "draft")):
+    for record in (third, draft):
         state = standing(api, record)
-        assert state == (expected_state, 50), f"a refused payment left the invoice {state}"
+        assert state == before[record["id"]], (
+            f"a refused payment moved the invoice from {before[record['id']]} to {state}"
+        )
