@@ -11,9 +11,9 @@ holds, nor an invoice more than it owes.
 
 Where the sandbox differs from COUNT: no chart of accounts (``accUuid`` is any non-empty string
 and no category is kept, so the part of a transaction no invoice takes is not split off and
-categorised as COUNT does with ``parentCategoryAccountUuid``), no bills (``matchingType`` is
-``invoice`` only), no bank feeds or Stripe (every payment link is manual and removable), and
-``withCaution`` changes nothing.
+categorised as COUNT does with ``parentCategoryAccountUuid``; ``customerUuid`` is kept as sent,
+unchecked), no bills (``matchingType`` is ``invoice`` only), no bank feeds or Stripe (every
+payment link is manual and removable), and ``withCaution`` changes nothing.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ class TransactionBackend:
         if invoice["invoice_type"] != "invoice":
             raise errors.BadRequest(errors.PAYS_INVOICES_ONLY)
         status, _ = self._invoices.status_of(db, invoice)
-        lifecycle.require("receive_payment", status, lifecycle.TRANSITIONS)
+        lifecycle.require("receive_payment", status, self._invoices.transitions)
         if invoice["currency"] != transaction["currency"]:
             raise errors.BadRequest(errors.PAYMENT_CURRENCY_MISMATCH)
 
