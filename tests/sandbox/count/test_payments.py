@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from starlette.testclient import TestClient
 
 from contracts.vendors.count.client import CountClient
 from tests.support.clients import count_record
@@ -208,3 +209,45 @@ def test_remove_transaction_is_409_while_the_invoice_uuid_is_ambiguous(
     assert removed.status_code == 409, removed.text
     body = assign(count, income, [{"id": target["id"], "paymentAmount": 1}], 409)
     assert body["statusCode"] == 409
+
+
+def test_payments_speak_the_tenants_readings_of_envelope_and_error_body(
+    client: TestClient, count: CountClient, basics: tuple[str, str]
+) -> None:
+    target = invoice(count, basics, 10)
+    readings = {"count.envelope": "wrapped", "count.error-body": "reference"}
+    client.put("/_sandbox/tenants/demo/profile", json={"readings": readings})
+    created = count.call(
+        "POST", "/transactions", json={"accUuid": "bank", "amount": "10.50", "date": "2026-03-02"}
+    )
+    assert created.status_code == 201
+    wrapped = created.json()
+    assert (wrapped["status"], wrapped["data"]["amount"], wrapped["data"]["postedDate"]) == (
+        "success",
+        10.5,
+        "2026-03-02",
+    )
+    path = f"/transactions/{wrapped['data']['id']}/assign-to-bills-invoices"
+    over = {"matchingType": "invoice", "records": [{"id": target["id"], "paymentAmount": 10.01}]}
+    refused = count.call("POST", path, json=over)
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {
+            "status": "error",
+            "message": "The payment exceeds the invoice's open balance",
+            "code": "BAD_REQUEST",
+        },
+    )
+    invalid = count.call("POST", path, json={"matchingType": "invoice", "records": []})
+    assert invalid.status_code == 400
+    assert (invalid.json()["status"], invalid.json()["code"]) == ("error", "VALIDATION_ERROR")
+    paid = count.call(
+        "POST", path, json={**over, "records": [{**over["records"][0], "paymentAmount": 10}]}
+    )
+    assert (paid.status_code, paid.json()["data"]["unassignedAmount"]) == (200, 0.5)
+    removed = count.call(
+        "PATCH",
+        f"/invoices/{target['id']}/remove-transaction",
+        json={"transactionId": wrapped["data"]["id"]},
+    )
+    assert (removed.status_code, removed.json()["data"]["status"]) == (200, "approved")
