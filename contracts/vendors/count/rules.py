@@ -984,13 +984,13 @@ def payment_from_income_within_transaction(api: CountClient) -> None:
     )
     paid_by(api, second, transaction, 10)
     third, draft = api.record("invoice", 50), api.record("invoice", 50, approve=False)
-    before = {record["id"]: standing(api, record) for record in (third, draft)}
-    assert before[draft["id"]][0] == "draft", f"a new draft reads {before[draft['id']]}"
+    untouched = {record["id"]: standing(api, record) for record in (third, draft)}
+    assert untouched[draft["id"]][0] == "draft", f"a new draft reads {untouched[draft['id']]}"
     expense, income = api.transaction(5, "Expense"), api.transaction(5)
     expect_status(api.assign(expense["id"], {third["id"]: 5}), 400, "an Expense paying an invoice")
     expect_status(api.assign(income["id"], {draft["id"]: 5}), 400, "paying a draft invoice")
     for record in (third, draft):
         state = standing(api, record)
-        assert state == before[record["id"]], (
-            f"a refused payment moved the invoice from {before[record['id']]} to {state}"
+        assert state == untouched[record["id"]], (
+            f"a refused payment moved the invoice from {untouched[record['id']]} to {state}"
         )
