@@ -50,6 +50,13 @@ def records(client: TestClient) -> list[Any]:
         200,
         json={"creditMemos": [{"id": memo["id"], "amount": 10}]},
     )
+    paid = new("invoice", 50)
+    count.expect(
+        "POST",
+        f"/transactions/{count.transaction(20)['id']}/assign-to-bills-invoices",
+        200,
+        json={"matchingType": "invoice", "records": [{"id": paid["id"], "paymentAmount": 20}]},
+    )
     return [count.invoices()]
 
 
@@ -66,6 +73,7 @@ def test_count_invariants_hold_on_real_responses(records: list[Any]) -> None:
         ("total", "count_total_is_lines_minus_discount"),
         ("openBalance", "count_balance_follows_credit"),
         ("status", "count_status_agrees_with_raw_fields"),
+        ("amountPaid", "count_paid_and_credited_within_total"),
     ],
 )
 def test_each_count_invariant_catches_its_breakage(

@@ -32,6 +32,7 @@ COUNT_RULE_BUGS = {
     "count_remove_credit_keeps_credit": "CT-REMOVE-CREDIT-RESTORES",
     "count_total_records_off": "CT-LIST-TOTAL-RECORDS",
     "count_partner_warnings_dropped": "CT-PATCH-MANAGED-FIELDS-WARNED",
+    "count_payments_beyond_transaction": "CT-PAYMENT-FROM-INCOME-WITHIN-TRANSACTION",
 }
 COUNT_INVARIANT_BUGS = {
     "count_open_balance_off": "count_balance_follows_credit",

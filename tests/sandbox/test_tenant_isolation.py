@@ -61,6 +61,11 @@ def world() -> Iterator[dict[str, Any]]:
             "invoice_id": [i["id"] for i in dayzero.invoices()["items"]],
             "customer_id": [c["id"] for c in dayzero.customers()["items"]],
             "count_record": [r["id"] for r in count.invoices()["invoices"]],
+            "count_transaction": [
+                payment["transactionId"]
+                for r in count.invoices()["invoices"]
+                for payment in r.get("payments") or []
+            ],
             "count_customer": [c["id"] for c in count.customers()["customers"]],
             "count_product": [p["id"] for p in count.expect("GET", "/products", 200)["products"]],
             "resourceId": [i["id"] for i in solvimon.invoices()["data"]],
@@ -114,6 +119,10 @@ def count_body(path: str, ids: dict[str, list[str]]) -> dict[str, Any] | None:
         return {"invoices": [{"id": record, "amount": 1}]}
     if path.endswith("remove-credit"):
         return {"memoId": record}
+    if path.endswith("assign-to-bills-invoices"):
+        return {"matchingType": "invoice", "records": [{"id": record, "paymentAmount": 1}]}
+    if path.endswith("remove-transaction"):
+        return {"transactionId": ids["count_transaction"][0]}
     if path.endswith("/send"):
         return {"recipients": ["b@example.com"]}
     return {"customer": "B", "name": "B"}
@@ -124,13 +133,15 @@ def test_count_routes_refuse_another_tenants_ids(
     world: dict[str, Any], method: str, path: str
 ) -> None:
     ids, count = world["ids"], world["b"]["count"]
-    kind = {"customers": "count_customer", "products": "count_product"}.get(
-        path.split("/")[2], "count_record"
-    )
+    kind = {
+        "customers": "count_customer",
+        "products": "count_product",
+        "transactions": "count_transaction",
+    }.get(path.split("/")[2], "count_record")
     for target in ids[kind]:
         body = None if method in ("GET", "DELETE") else count_body(path, ids)
         url = path.removeprefix("/partners").replace("{uuid}", target)
-        sent = {target, ids["count_record"][0]}
+        sent = {target, ids["count_record"][0], ids["count_transaction"][0]}
         if path.endswith("/attachments/upload"):
             response = count.call(method, url, files={"file": ("a.txt", b"x", "text/plain")})
         else:

@@ -41,6 +41,11 @@ _DAYZERO_CONFLICTS = (
 )
 _DAYZERO_BUSINESS = "DayZero's error-handling guide: 400 for business-logic errors"
 _COUNT_STATUS = "COUNT: only drafts can be changed or approved, and only approved records sent"
+_COUNT_PAYMENTS = (
+    "COUNT's client (COUNT_assign_transaction_to_bills_invoices, invoice_lifecycle): an Income "
+    "transaction pays approved invoices, each at most its open balance, all at most the "
+    "transaction's amount"
+)
 _SOLVIMON = "Solvimon's credit page: only a FINAL invoice, not itself a credit, can be credited"
 _SOLVIMON_ONE_OFF = (
     "Solvimon's schema: a one-off needs customer_id or customer_reference, and only a "
@@ -98,6 +103,22 @@ RULES_NO_SCHEMA_STATES: dict[str, tuple[tuple[str, str], ...]] = {
         (
             r"The credit exceeds the (invoice's open balance|credit memo's remaining credit)$",
             "COUNT: credit is bounded by what the invoice owes and the memo has left",
+        ),
+        (
+            r"Invoice not found$",
+            "an invoice a payment names must exist: 400 where the path names the transaction "
+            "(ours; a 404 there would say the transaction is missing)",
+        ),
+        (
+            r"(Only an Income transaction can pay invoices|Transactions can only pay records of "
+            r"invoiceType invoice|Only approved invoices with something open can be paid; .+)$",
+            _COUNT_PAYMENTS,
+        ),
+        (
+            r"(The payment exceeds the invoice's open balance|The payments exceed what the "
+            r"transaction has left to assign|The transaction and the invoice are in different "
+            r"currencies)$",
+            _COUNT_PAYMENTS,
         ),
     ),
     "solvimon": (

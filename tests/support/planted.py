@@ -39,6 +39,7 @@ BEHAVIOUR_BUGS = {
     "count_remove_credit_keeps_credit": "remove-credit answers the invoice and removes nothing",
     "count_total_records_off": "a list's totalRecords is one more than the records it matches",
     "count_partner_warnings_dropped": "a PATCH ignores managed fields without _partnerWarnings",
+    "count_payments_beyond_transaction": "a transaction pays invoices more than its amount",
     "solvimon_credit_any_status": "an invoice that is not FINAL can be credited",
     "solvimon_over_credit": "earlier credits are not counted: an invoice can be credited twice",
     "solvimon_partial_credit_ignored": "a credit by periods credits everything creditable",
@@ -436,6 +437,7 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
     from sandbox.vendors.count import auth as count_auth
     from sandbox.vendors.count.invoices import InvoiceBackend as CountInvoices
     from sandbox.vendors.count.templates import TemplateBackend
+    from sandbox.vendors.count.transactions import TransactionBackend
     from sandbox.vendors.dayzero import auth as dayzero_auth
     from sandbox.vendors.dayzero.models import DayZeroBackend
     from sandbox.vendors.kojo import auth as kojo_auth
@@ -463,6 +465,9 @@ def _stand_ins() -> dict[str, tuple[tuple[Any, Callable[[Any], Any]], ...]]:
         "dayzero_pagination_skips": ((DayZeroBackend, _dayzero_pages_skip),),
         "count_over_apply_accepted": (
             (CountInvoices, _subclass("OverApply", _over_open_balance=_nothing)),
+        ),
+        "count_payments_beyond_transaction": (
+            (TransactionBackend, _subclass("OverAssign", _over_transaction=_nothing)),
         ),
         "count_recurring_memo_accepted": (
             (TemplateBackend, _count_recurring_memo),

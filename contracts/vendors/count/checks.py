@@ -1,5 +1,6 @@
-"""COUNT invariants every response must keep: totals add up, balances follow the credit and are
-never negative, and the derived status agrees with the raw fields and the balances."""
+"""COUNT invariants every response must keep: totals add up, balances follow the credit and the
+payments and are never negative, payments and credit never exceed the total, and the derived
+status agrees with the raw fields and the balances."""
 
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ def _label(record: JSON) -> str:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) < CENT
+
+
+def _paid(record: JSON) -> float:
+    """What payments made an invoice (``amountPaid``: 0 where the record shows none)."""
+    return float(record.get("amountPaid") or 0)
 
 
 _SEED = "seeds/000_f1d53964939ff4ee.txt (Credit memo)"
@@ -45,8 +51,10 @@ def balance_follows_credit(record: JSON) -> bool | None:
     if used_field not in record or left_field not in record:
         return False
     used, left, total = float(record[used_field]), float(record[left_field]), float(record["total"])
-    assert _close(left, total - used), (
-        f"{_label(record)}: {left_field}={left} but total - {used_field} = {total - used:.2f}"
+    paid = 0.0 if memo else _paid(record)
+    assert _close(left, total - used - paid), (
+        f"{_label(record)}: {left_field}={left} but total - {used_field} - amountPaid = "
+        f"{total - used - paid:.2f}"
     )
     credits = sum(float(entry["amount"]) for entry in record.get("credits") or [])
     assert _close(credits, used), (
@@ -67,11 +75,39 @@ def balance_never_negative(record: JSON) -> bool | None:
     return True
 
 
-@record_check(source=f"{_SEED}: the same derived status field as invoices")
+_PAYMENTS = (
+    "getcount/count-cli src/partner-mcp/helpers/mcpKnowledge.helper.ts (invoice_lifecycle: a "
+    "full assignment is paid, less is partial) and src/partner-mcp/tools/definitions.ts "
+    "(COUNT_assign_transaction_to_bills_invoices: paymentAmount at most the open balance)"
+)
+
+
+@record_check(source=_PAYMENTS)
+def paid_and_credited_within_total(record: JSON) -> bool | None:
+    """An invoice's payments and credit never exceed its total, and its payments add up to
+    amountPaid"""
+    if record["invoiceType"] == "memo" or "amountPaid" not in record:
+        return False
+    paid, total = _paid(record), float(record["total"])
+    credited = float(record.get("creditApplied") or 0)
+    assert paid + credited < total + CENT, (
+        f"{_label(record)}: amountPaid {paid} + creditApplied {credited} exceed total {total}"
+    )
+    payments = record.get("payments")
+    if isinstance(payments, list):
+        listed = sum(float(payment["paymentAmount"]) for payment in payments)
+        assert _close(listed, paid), (
+            f"{_label(record)}: payments sum to {listed}, amountPaid={paid}"
+        )
+    return True
+
+
+@record_check(source=f"{_SEED}: the same derived status field as invoices; {_PAYMENTS}")
 def status_agrees_with_raw_fields(record: JSON) -> bool | None:
-    """The derived status agrees with isDraft and the balances"""
+    """The derived status agrees with isDraft and the balances (credit and payments)"""
     status, total = record["status"], float(record["total"])
     used = float(record.get("appliedAmount", record.get("creditApplied", 0)) or 0)
+    used += _paid(record)
     assert (status == "draft") == bool(record["isDraft"]), (
         f"{_label(record)}: status {status!r} with isDraft={record['isDraft']}"
     )
@@ -80,7 +116,7 @@ def status_agrees_with_raw_fields(record: JSON) -> bool | None:
     if status == "partial":
         assert 0 < used < total, f"{_label(record)}: partial with {used} of {total}"
     if status in ("approved", "sent", "overdue"):
-        assert _close(used, 0), f"{_label(record)}: status {status!r} with {used} credited"
+        assert _close(used, 0), f"{_label(record)}: status {status!r} with {used} credited or paid"
     return True
 
 

@@ -1,10 +1,11 @@
 """COUNT's Partner API as a client calls it, every request signed
 (:mod:`contracts.vendors.count.signing`), and the rules' session over it.
 
-Records a rule creates carry the run's tag in ``notes`` (customers in their name); drafts are
-deleted afterwards and credit a rule applied is removed, and so are the customers a rule makes
-without putting records on them. COUNT cannot delete an approved record, so those stay, tagged
-(with the customers they are made for).
+Records a rule creates carry the run's tag in ``notes`` (customers in their name, transactions in
+their description); drafts are deleted afterwards, credit a rule applied and transactions it
+assigned to invoices are removed, and so are the customers a rule makes without putting records
+on them. COUNT cannot delete an approved record, so those stay, tagged (with the customers they
+are made for), and so do transactions.
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class CountClient(ApiClient[CountCredentials]):
         self.signer = credentials.signer()
         self.drafts: list[str] = []  # records created, deleted afterwards (refused once approved)
         self.credit: list[tuple[str, str]] = []  # (invoice, memo) pairs to remove afterwards
+        self.paid: list[tuple[str, str]] = []  # (invoice, transaction) pairs to remove afterwards
         self.customers_made: list[str] = []  # customers without records, deleted afterwards
         self.ambiguous_uuid: str | None = None  # a UUID the target answers 409 for, if given
 
@@ -239,6 +241,50 @@ class CountClient(ApiClient[CountCredentials]):
             self.credit = [pair for pair in self.credit if pair != (invoice_id, memo_id)]
         return response
 
+    # transactions and the payments they make -------------------------------------------------
+
+    def transaction(
+        self, amount: float | str, kind: str = "Income", **fields: Any
+    ) -> dict[str, Any]:
+        """A new transaction of ``amount`` and type ``kind``, recorded by hand, tagged in its
+        description (COUNT has no way to delete it here: it stays, with nothing assigned)."""
+        body = {
+            "accUuid": "creditbox-contracts",
+            "amount": amount,
+            "postedDate": "2026-01-20",
+            "type": kind,
+            "description": self.tag,
+            **fields,
+        }
+        return self.expect("POST", "/transactions", 201, json=body)
+
+    def assign(
+        self, transaction_id: str, payments: dict[str, float | str], **body: Any
+    ) -> httpx.Response:
+        """Pay each invoice of ``payments`` (invoice id -> paymentAmount) out of
+        ``transaction_id``."""
+        records = [{"id": invoice, "paymentAmount": amount} for invoice, amount in payments.items()]
+        response = self.call(
+            "POST",
+            f"/transactions/{transaction_id}/assign-to-bills-invoices",
+            json={"matchingType": "invoice", "records": records, **body},
+        )
+        if response.is_success:
+            self.paid += [(invoice, transaction_id) for invoice in payments]
+        return response
+
+    def remove_transaction(self, invoice_id: str, transaction_id: str) -> httpx.Response:
+        """Unlink ``transaction_id``'s payment from ``invoice_id``; a payment removed is not
+        removed again afterwards."""
+        response = self.call(
+            "PATCH",
+            f"/invoices/{invoice_id}/remove-transaction",
+            json={"transactionId": transaction_id},
+        )
+        if response.is_success:
+            self.paid = [pair for pair in self.paid if pair != (invoice_id, transaction_id)]
+        return response
+
     # what the harness does with them -------------------------------------------------------
 
     def seed_examples(self) -> None:
@@ -251,9 +297,15 @@ class CountClient(ApiClient[CountCredentials]):
         assert answer.is_success, f"apply answered {answer.status_code}: {answer.text[:300]}"
 
     def clean_up(self) -> list[str]:
-        """Remove the credit applied, delete the drafts and the customers made without records;
-        what could not be, in words."""
+        """Remove the payments and the credit applied, delete the drafts and the customers made
+        without records; what could not be, in words."""
         trouble: list[str] = []
+        for invoice_id, transaction_id in list(dict.fromkeys(self.paid)):
+            attempt(
+                lambda: self.remove_transaction(invoice_id, transaction_id),  # noqa: B023
+                trouble,
+                f"payment {transaction_id}",
+            )
         for invoice_id, memo_id in list(self.credit):
             attempt(lambda: self.remove_credit(invoice_id, memo_id), trouble, f"credit {memo_id}")  # noqa: B023
         for record_id in self.drafts:

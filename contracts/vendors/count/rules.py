@@ -1015,3 +1015,127 @@ def pagination_exactly_once(api: CountClient) -> None:
     seen = walk_numbered_pages([record["id"] for record in rows(first, "invoices")], pages, page)
     assert_each_once(seen, "records")
     assert len(seen) == total, f"walked {len(seen)} records but totalRecords says {total}"
+
+
+# payments: transactions assigned to invoices -----------------------------------------------------
+
+ASSIGN_TOOL = (
+    "getcount/count-cli src/partner-mcp/tools/definitions.ts "
+    "(COUNT_assign_transaction_to_bills_invoices, COUNT_remove_invoice_transaction) and "
+    "src/partner-mcp/schemas/bodies.ts (assignTransactionToBillsInvoicesBodySchema, "
+    "removeInvoiceTransactionBodySchema)"
+)
+PAID_OR_PARTIAL = (
+    f"{ASSIGN_TOOL}; src/partner-mcp/helpers/mcpKnowledge.helper.ts (invoice_lifecycle: a full "
+    "assignment is paid, less is partial); https://developers.getcount.com/api-reference/invoices "
+    "(the computed status: paid, partial); "
+    f"{SEED}: credit memos reduce amounts owed on open invoices"
+)
+
+
+def paid_by(
+    api: CountClient, invoice: dict[str, Any], transaction: dict[str, Any], amount: Any
+) -> None:
+    """``amount`` of ``transaction`` assigned to ``invoice``, which must succeed."""
+    response = api.assign(transaction["id"], {invoice["id"]: amount})
+    assert response.is_success, (
+        f"assigning {amount} of an Income transaction to an approved invoice answered "
+        f"{response.status_code}: {response.text[:300]}"
+    )
+
+
+def standing(api: CountClient, invoice: dict[str, Any]) -> tuple[Any, Any]:
+    """The invoice's (status, openBalance), as read back now."""
+    current = api.get(invoice["id"])
+    return current.get("status"), current.get("openBalance")
+
+
+@count_rule("CT-PAYMENT-AND-CREDIT-PARTIAL-THEN-PAID", source=PAID_OR_PARTIAL, writes=True)
+def payment_and_credit_partial_then_paid(api: CountClient) -> None:
+    """An invoice of 100 paid 40 by an Income transaction reads partial with 60 open; credited
+    the other 60 by a memo it reads paid with nothing open; once the transaction is removed from
+    it (remove-transaction, any 2xx) it reads partial again with 40 open."""
+    invoice, memo = invoice_and_memo(api, 100, 60)
+    transaction = api.transaction(40)
+    paid_by(api, invoice, transaction, 40)
+    assert standing(api, invoice) == ("partial", 60), (
+        f"paid 40 of 100, the invoice's (status, openBalance) is {standing(api, invoice)}"
+    )
+    expect_status(api.apply(invoice["id"], memo["id"], 60), 200, "crediting the 60 left open")
+    assert standing(api, invoice) == ("paid", 0), (
+        f"paid 40 and credited 60 of 100, the invoice's (status, openBalance) is "
+        f"{standing(api, invoice)}"
+    )
+    removed = api.remove_transaction(invoice["id"], transaction["id"])
+    assert removed.is_success, f"removing the transaction answered {removed.status_code}"
+    assert standing(api, invoice) == ("partial", 40), (
+        f"credited 60 of 100 and its payment removed, the invoice's (status, openBalance) is "
+        f"{standing(api, invoice)}"
+    )
+
+
+PAYMENT_BOUNDS = (
+    f"{ASSIGN_TOOL}: paymentAmount must be at most the invoice's open balance; "
+    f"{SEED}: credit reduces amounts owed on open invoices; {FACTS}: credit never exceeds the "
+    "open balance"
+)
+
+
+@count_rule("CT-PAYMENT-WITHIN-OPEN-BALANCE", source=PAYMENT_BOUNDS, writes=True)
+def payment_within_open_balance(api: CountClient) -> None:
+    """What payments and credit take from an invoice never exceeds its total: on an invoice of
+    50 credited 20, a payment of 30.01 is refused (400, COUNT's error body) and changes nothing;
+    once it is paid 30, a memo's credit of a cent is refused (400) and changes nothing."""
+    invoice, memo = invoice_and_memo(api, 50, 30)
+    expect_status(api.apply(invoice["id"], memo["id"], 20), 200, "crediting 20 of 50")
+    transaction = api.transaction(60)
+    before = standing(api, invoice)
+    refused = api.assign(transaction["id"], {invoice["id"]: 30.01})
+    expect_status(refused, 400, "a payment of 30.01 on an invoice with 30 open")
+    assert_error_body(refused.json(), 400)
+    assert standing(api, invoice) == before, (
+        f"the refused payment moved the invoice from {before} to {standing(api, invoice)}"
+    )
+    paid_by(api, invoice, transaction, 30)
+    after_payment = standing(api, invoice)
+    assert after_payment == ("paid", 0), f"paid in full, the invoice reads {after_payment}"
+    over = api.apply(invoice["id"], memo["id"], 0.01)
+    expect_status(over, 400, "crediting a cent to an invoice its payment and credit settled")
+    assert standing(api, invoice) == after_payment, (
+        f"the refused credit moved the invoice from {after_payment} to {standing(api, invoice)}"
+    )
+
+
+TRANSACTION_BOUNDS = (
+    f"{ASSIGN_TOOL}: a partial payment may split the transaction (what is left is categorised "
+    "apart); only an Income transaction pays invoices, and not a draft"
+)
+
+
+@count_rule("CT-PAYMENT-FROM-INCOME-WITHIN-TRANSACTION", source=TRANSACTION_BOUNDS, writes=True)
+def payment_from_income_within_transaction(api: CountClient) -> None:
+    """A transaction pays invoices no more than its amount: an Income transaction of 30 pays 20
+    of one invoice, and 10.01 of another is refused (400) and changes nothing, while 10 is
+    taken. An Expense transaction pays no invoice, and no transaction pays a draft (400 each,
+    nothing paid)."""
+    first, second = api.record("invoice", 50), api.record("invoice", 50)
+    transaction = api.transaction(30)
+    paid_by(api, first, transaction, 20)
+    before = standing(api, second)
+    refused = api.assign(transaction["id"], {second["id"]: 10.01})
+    expect_status(refused, 400, "paying 10.01 out of a transaction with 10 left")
+    assert standing(api, second) == before, (
+        f"the refused payment moved the invoice from {before} to {standing(api, second)}"
+    )
+    paid_by(api, second, transaction, 10)
+    third, draft = api.record("invoice", 50), api.record("invoice", 50, approve=False)
+    untouched = {record["id"]: standing(api, record) for record in (third, draft)}
+    assert untouched[draft["id"]][0] == "draft", f"a new draft reads {untouched[draft['id']]}"
+    expense, income = api.transaction(5, "Expense"), api.transaction(5)
+    expect_status(api.assign(expense["id"], {third["id"]: 5}), 400, "an Expense paying an invoice")
+    expect_status(api.assign(income["id"], {draft["id"]: 5}), 400, "paying a draft invoice")
+    for record in (third, draft):
+        state = standing(api, record)
+        assert state == untouched[record["id"]], (
+            f"a refused payment moved the invoice from {untouched[record['id']]} to {state}"
+        )

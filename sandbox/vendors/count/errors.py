@@ -59,6 +59,14 @@ TEMPLATE_NOT_FOUND = "Recurring invoice template not found"
 TEMPLATE_ALREADY_PAUSED = "The template is already paused"
 TEMPLATE_NOT_PAUSED = "The template is not paused"
 
+TRANSACTION_NOT_FOUND = "Transaction not found"
+TRANSACTION_NOT_ASSIGNED = "This transaction does not pay this invoice"
+INCOME_PAYS_INVOICES = "Only an Income transaction can pay invoices"
+PAYS_INVOICES_ONLY = "Transactions can only pay records of invoiceType invoice"
+PAYMENT_CURRENCY_MISMATCH = "The transaction and the invoice are in different currencies"
+PAYMENT_OVER_OPEN_BALANCE = "The payment exceeds the invoice's open balance"
+OVER_TRANSACTION = "The payments exceed what the transaction has left to assign"
+
 RATE_LIMITED = "Rate limit exceeded for this client; retry in {seconds} s"
 
 # how Connexion words a request without a bearer token

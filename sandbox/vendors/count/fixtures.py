@@ -1,6 +1,6 @@
-"""COUNT's section of a fixture: customers, products and records (invoices, estimates, credit
-memos: ``approve``, ``send``, ``apply``), each made through COUNT's own API, signed as a
-partner's client signs."""
+"""COUNT's section of a fixture: customers, products, records (invoices, estimates, credit
+memos: ``approve``, ``send``, ``apply``) and transactions recorded by hand (``pay``: the invoices
+they are assigned to), each made through COUNT's own API, signed as a partner's client signs."""
 
 from __future__ import annotations
 
@@ -56,3 +56,19 @@ async def load(loader: FixtureLoader, section: Json) -> None:
             credit = {"invoices": applies}
             path = f"/invoices/{record}/apply-credit-to-multiple-invoices"
             await call(where, "PATCH", path, credit)
+    for where, entry in entries(section, "count", "transactions"):
+        sent = {
+            **body(entry, "customer", "pay"),
+            **loader.ref_fields(where, entry, customer=CUSTOMER),
+        }
+        transaction = (await call(where, "POST", "/transactions", sent))["id"]
+        loader.remember(where, entry, transaction)
+        records = []
+        for number, step in enumerate(listed(entry.get("pay"), f"{where}.pay")):
+            step_where = f"{where}.pay[{number}]"
+            target = loader.refs(step_where, step, invoice="count.invoices")["invoice"]
+            records.append({**body(step, "invoice"), "id": target})
+        if records:
+            assignment = {"matchingType": "invoice", "records": records}
+            path = f"/transactions/{transaction}/assign-to-bills-invoices"
+            await call(where, "POST", path, assignment)

@@ -20,6 +20,7 @@ from sandbox.vendors.count.oauth import OAuthBackend
 from sandbox.vendors.count.oauth import Workspace as OAuthWorkspace
 from sandbox.vendors.count.tags import TagBackend
 from sandbox.vendors.count.templates import TemplateBackend
+from sandbox.vendors.count.transactions import TransactionBackend
 
 Response = tuple[Any, int]
 
@@ -251,6 +252,31 @@ def remove_credit(uuid: str, body: dict[str, Any]) -> Response:
 
 def get_audit_log(uuid: str) -> Response:
     return _answer(views.audit_json(uuid, _invoices().audit_log(workspace(), uuid)), 200)
+
+
+# transactions and the payments they make ------------------------------------------------------
+
+
+def _transactions() -> TransactionBackend:
+    return current().seams.of(TransactionBackend)(current().store, _invoices())
+
+
+def create_transaction(body: dict[str, Any]) -> Response:
+    return _answer(views.transaction_json(_transactions().create(workspace(), body)), 201)
+
+
+def get_transaction(uuid: str) -> Response:
+    return _answer(views.transaction_json(_transactions().get(workspace(), uuid)), 200)
+
+
+def assign_transaction_to_invoices(uuid: str, body: dict[str, Any]) -> Response:
+    view = _transactions().assign(workspace(), uuid, body["records"])
+    return _answer(views.transaction_json(view), 200)
+
+
+def remove_invoice_transaction(uuid: str, body: dict[str, Any]) -> Response:
+    view = _transactions().remove_from_invoice(workspace(), uuid, body["transactionId"])
+    return _answer(views.record_json(view), 200)
 
 
 # recurring invoice templates -------------------------------------------------------------------

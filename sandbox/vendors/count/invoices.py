@@ -2,13 +2,17 @@
 
 One record type for all three, as COUNT has it. Credit applied from a memo to an invoice is one
 entry in the credits table, read by both sides, so the memo's remaining credit and the invoice's
-open balance can never disagree. Both apply routes validate every line before writing any: one
-bad line refuses the whole request and nothing is applied. Every change is appended to the
-record's audit log in the same transaction.
+open balance can never disagree. Payments (transactions assigned to an invoice, made by
+``transactions.TransactionBackend``) are entries of their own table, which the invoice's balance
+and status read as they read credit: credit applied after a payment is bounded by what is still
+open. Both apply routes validate every line before writing any: one bad line refuses the whole
+request and nothing is applied. Every change is appended to the record's audit log in the same
+transaction.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -27,6 +31,7 @@ from sandbox.vendors.count.tags import require_tags
 
 RECORDS = "count_invoices"
 CREDITS = "count_credits"
+PAYMENTS = "count_payments"
 AUDIT = "count_audit"
 COUNTERS = "count_counters"
 # numbering per type (ours: COUNT's pages show no numbers); quote only under the reference
@@ -37,11 +42,13 @@ DEFAULT_CURRENCY = "USD"
 
 @dataclass(frozen=True)
 class RecordView:
-    """A record with what its JSON needs: its customer and its credit entries."""
+    """A record with what its JSON needs: its customer, its credit entries and (an invoice) the
+    payments it received."""
 
     record: Document
     customer_name: str
     credits: list[dict[str, Any]]
+    payments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 class InvoiceBackend:
@@ -106,7 +113,7 @@ class InvoiceBackend:
             record = self._find(db, ws, record_id, errors.INVOICE_NOT_FOUND)
             lifecycle.require("update", self._status(db, record), self.transitions)
             changes = self.editable(db, ws, fields, record)
-            credited = lifecycle.credited(self._credits(db, record))
+            credited = lifecycle.credited(self._credits(db, record)) + self._paid(db, record)
             if lifecycle.total({**record, **changes}) < credited:
                 raise errors.BadRequest(errors.TOTAL_BELOW_CREDIT)
             if fields.get("invoiceNumber"):
@@ -132,7 +139,9 @@ class InvoiceBackend:
             names = _names(db, ws)
             found = []
             for record in db.table(RECORDS).search(Query().workspace_id == ws.workspace_id):
-                current = lifecycle.status(record, self._credits(db, record), today)
+                current = lifecycle.status(
+                    record, self._credits(db, record), today, self._paid(db, record)
+                )
                 if _matches(record, current, names.get(record["customer_id"], ""), query):
                     found.append(record)
         ordered = sorted(found, key=lambda doc: doc.doc_id, reverse=True)
@@ -245,9 +254,7 @@ class InvoiceBackend:
             if memo["currency"] != invoice["currency"]:
                 raise errors.BadRequest(errors.CURRENCY_MISMATCH)
             memo_left.setdefault(memo["id"], lifecycle.balance(memo, self._credits(db, memo)))
-            invoice_left.setdefault(
-                invoice_id, lifecycle.balance(invoice, self._credits(db, invoice))
-            )
+            invoice_left.setdefault(invoice_id, self.open_balance(db, invoice))
             memo_left[memo["id"]] -= amount
             invoice_left[invoice_id] -= amount
             if invoice_left[invoice_id] < 0:
@@ -317,8 +324,23 @@ class InvoiceBackend:
 
     def status_of(self, db: Database, record: Mapping[str, Any]) -> tuple[str, int]:
         """For sibling backends: the derived status and balance (open or remaining)."""
-        credits = self._credits(db, record)
-        return lifecycle.status(record, credits, clock.today()), lifecycle.balance(record, credits)
+        return self._status(db, record), self.open_balance(db, record)
+
+    def open_balance(self, db: Database, record: Mapping[str, Any]) -> int:
+        """An invoice's total less its credit and payments; a memo's remaining credit."""
+        return lifecycle.balance(record, self._credits(db, record), self._paid(db, record))
+
+    def payments(self, db: Database, record: Mapping[str, Any]) -> list[Document]:
+        """The payments an invoice received, oldest first (a memo or estimate receives none)."""
+        if record["invoice_type"] != "invoice":
+            return []
+        found = db.table(PAYMENTS).search(
+            (Query().invoice_id == record["id"]) & (Query().workspace_id == record["workspace_id"])
+        )
+        return sorted(found, key=lambda payment: payment.doc_id)
+
+    def _paid(self, db: Database, record: Mapping[str, Any]) -> int:
+        return lifecycle.paid(self.payments(db, record))
 
     # legacy duplicates (made and migrated through the control API) -------------------------
 
@@ -352,7 +374,9 @@ class InvoiceBackend:
         return db.table(CREDITS).search(Query()[side] == record["id"])
 
     def _status(self, db: Database, record: Mapping[str, Any]) -> str:
-        return lifecycle.status(record, self._credits(db, record), clock.today())
+        return lifecycle.status(
+            record, self._credits(db, record), clock.today(), self._paid(db, record)
+        )
 
     def view(self, db: Database, ws: Workspace, record: Document) -> RecordView:
         customer = db.table(CUSTOMERS).get(
@@ -360,7 +384,8 @@ class InvoiceBackend:
         )
         name = customer["customer"] if isinstance(customer, Document) else ""
         credits = [dict(entry) for entry in self._credits(db, record)]
-        return RecordView(record, name, credits)
+        payments = [dict(payment) for payment in self.payments(db, record)]
+        return RecordView(record, name, credits, payments)
 
     def editable(
         self, db: Database, ws: Workspace, fields: Mapping[str, Any], current: Mapping[str, Any]

@@ -2,8 +2,10 @@
 transitions.
 
 A record stores the raw facts COUNT documents (``isDraft``, ``isSent``, ``approved``, lines,
-discount); credit lives in its own table, one entry per application. Totals, balances,
-``paymentStatus`` and the derived ``status`` are computed from those facts on every read.
+discount); credit lives in its own table, one entry per application, and so do payments, one entry
+per invoice a transaction pays. Totals, balances, ``paymentStatus`` and the derived ``status`` are
+computed from those facts on every read: payments and credit count alike, so an invoice paid in
+part by a transaction and in part by a memo is ``partial`` and then ``paid``.
 """
 
 from __future__ import annotations
@@ -22,6 +24,12 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "delete": (frozenset({"draft"}), "Only drafts can be deleted; this record is approved"),
     "approve": (frozenset({"draft"}), "Only drafts can be approved"),
     "send": (APPROVED, "Approve the record before sending it"),
+    # COUNT's client's invoice_lifecycle: approved, sent, unpaid or partial, not a draft (ours:
+    # overdue too, an unpaid invoice past its due date; paid has nothing open to pay)
+    "receive_payment": (
+        frozenset({"approved", "sent", "partial", "overdue"}),
+        "Only approved invoices with something open can be paid; drafts and paid invoices cannot",
+    ),
 }
 # Fields COUNT manages itself: PATCH ignores them and says so in _partnerWarnings.
 MANAGED_FIELDS = ("paymentStatus", "isSent", "approved", "total", "isDeleted", "teamId")
@@ -36,26 +44,39 @@ def credited(entries: Iterable[Mapping[str, Any]]) -> int:
     return sum(int(entry["amount"]) for entry in entries)
 
 
-def balance(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]]) -> int:
-    """An invoice's open balance, or a memo's remaining credit."""
-    return total(record) - credited(entries)
+def paid(payments: Iterable[Mapping[str, Any]]) -> int:
+    """What the payments (transactions assigned to an invoice) add up to."""
+    return sum(int(payment["amount"]) for payment in payments)
 
 
-def payment_status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]]) -> str:
-    amount, used = total(record), credited(entries)
+def balance(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], paid: int = 0) -> int:
+    """An invoice's open balance (its total less credit and ``paid``), or a memo's remaining
+    credit."""
+    return total(record) - credited(entries) - paid
+
+
+def payment_status(
+    record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], paid: int = 0
+) -> str:
+    """``paid`` once credit and payments reach the total, ``partial`` while something of it is
+    paid or credited (COUNT's client's invoice_lifecycle: a full assignment is paid, less is
+    partial; credit counts the same, ours: no source sets the two apart)."""
+    amount, used = total(record), credited(entries) + paid
     if amount > 0 and used >= amount:
         return "paid"
     return "partial" if used > 0 else "unpaid"
 
 
-def status(record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], today: dt.date) -> str:
+def status(
+    record: Mapping[str, Any], entries: Iterable[Mapping[str, Any]], today: dt.date, paid: int = 0
+) -> str:
     """COUNT's derived status: draft, approved, sent, paid, partial or overdue."""
     entries = list(entries)
     if record["is_draft"]:
         return "draft"
-    paid = payment_status(record, entries)
-    if paid in ("paid", "partial"):
-        return paid
+    settled = payment_status(record, entries, paid)
+    if settled in ("paid", "partial"):
+        return settled
     due = record.get("due_date")
     if record["invoice_type"] == "invoice" and due and dt.date.fromisoformat(due) < today:
         return "overdue"

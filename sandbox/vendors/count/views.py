@@ -9,6 +9,7 @@ from sandbox import clock
 from sandbox.vendors.count import lifecycle
 from sandbox.vendors.count.invoices import RecordView
 from sandbox.vendors.count.models import PageOf
+from sandbox.vendors.count.transactions import TransactionView
 
 
 def dollars(cents: int) -> float:
@@ -81,10 +82,47 @@ def credit_json(entry: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def payment_json(payment: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "transactionId": payment["transaction_id"],
+        "invoiceId": payment["invoice_id"],
+        "paymentAmount": dollars(payment["amount"]),
+        "notes": payment.get("notes"),
+        "paidAt": payment["paid_at"],
+    }
+
+
+def transaction_json(view: TransactionView) -> dict[str, Any]:
+    """A transaction: ``amount`` signed by its type (ours: an Expense negative, as COUNT's client
+    says the server applies the sign), and what it pays (ours: COUNT's pages show no fields for
+    it)."""
+    transaction = view.transaction
+    amount = int(transaction["amount"])
+    assigned = lifecycle.paid(view.payments)
+    return {
+        "id": transaction["id"],
+        "accUuid": transaction["account"],
+        "amount": dollars(-amount if transaction["type"] == "Expense" else amount),
+        "type": transaction["type"],
+        "postedDate": transaction["posted_date"],
+        "description": transaction["description"],
+        "currency": transaction["currency"],
+        "customerUuid": transaction["customer_id"],
+        "notes": transaction["notes"],
+        "assignedAmount": dollars(assigned),
+        "unassignedAmount": dollars(amount - assigned),
+        "payments": [payment_json(payment) for payment in view.payments],
+        "teamId": transaction["workspace_id"],
+        "createdAt": transaction["created_at"],
+        "updatedAt": transaction["updated_at"],
+    }
+
+
 def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) -> dict[str, Any]:
     record, credits = view.record, view.credits
     total = lifecycle.total(record)
     used = lifecycle.credited(credits)
+    paid = lifecycle.paid(view.payments)
     body: dict[str, Any] = {
         "id": record["id"],
         "invoiceType": record["invoice_type"],
@@ -102,8 +140,8 @@ def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) 
         "isDraft": record["is_draft"],
         "isSent": record["is_sent"],
         "approved": record["approved"],
-        "paymentStatus": lifecycle.payment_status(record, credits),
-        "status": lifecycle.status(record, credits, clock.today()),
+        "paymentStatus": lifecycle.payment_status(record, credits, paid),
+        "status": lifecycle.status(record, credits, clock.today(), paid),
         "total": dollars(total),
         "appliedToInvoiceUuid": record["applied_to_invoice_id"],
         "credits": [credit_json(entry) for entry in credits],
@@ -114,7 +152,12 @@ def record_json(view: RecordView, warnings: list[dict[str, str]] | None = None) 
     if record["invoice_type"] == "memo":
         body.update(appliedAmount=dollars(used), remainingCredit=dollars(total - used))
     else:
-        body.update(creditApplied=dollars(used), openBalance=dollars(total - used))
+        body.update(
+            creditApplied=dollars(used),
+            openBalance=dollars(total - used - paid),
+            amountPaid=dollars(paid),
+            payments=[payment_json(payment) for payment in view.payments],
+        )
     if warnings:
         body["_partnerWarnings"] = warnings
     return body

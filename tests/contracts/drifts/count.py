@@ -8,7 +8,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from contracts.checks import every_object
-from tests.contracts.drifts.common import JSON, duplicated_page, refusal_accepted
+from tests.contracts.drifts.common import (
+    JSON,
+    answers_unchanged,
+    duplicated_page,
+    refusal_accepted,
+)
 from tests.support.drift_proxy import Drift, Exchange
 
 
@@ -744,6 +749,83 @@ def _count_tags_dropped(exchange: Exchange) -> None:
             record["tagUuids"] = []
 
 
+_TRANSACTIONS = "/partners/transactions"
+_ASSIGN = re.compile(r"^/partners/transactions/([^/]+)/assign-to-bills-invoices$")
+_REMOVE_TRANSACTION = re.compile(r"^/partners/invoices/[^/]+/remove-transaction$")
+
+
+def _count_transactions_missing(exchange: Exchange) -> bool:
+    if exchange.method != "POST" or exchange.path != _TRANSACTIONS:
+        return False
+    exchange.status = 404
+    exchange.body = {"message": "Cannot find the requested resource", "statusCode": 404}
+    return True
+
+
+def _count_assignment_not_recorded(exchange: Exchange) -> bool:
+    """An assignment answered 200 with the transaction, and never recorded."""
+    found = _ASSIGN.match(exchange.path)
+    if exchange.method != "POST" or not found:
+        return False
+    exchange.status, exchange.body = 200, {"id": found[1], "payments": []}
+    return True
+
+
+def _count_remove_transaction_does_nothing(exchange: Exchange) -> bool:
+    if exchange.method != "PATCH" or not _REMOVE_TRANSACTION.match(exchange.path):
+        return False
+    exchange.status, exchange.body = 200, {}
+    return True
+
+
+def _count_status_ignores_payments(exchange: Exchange) -> None:
+    """Invoices paid by transactions read the status their credit alone gives."""
+    for record in _count_records(exchange.body):
+        paid, total = record.get("amountPaid"), record.get("total")
+        if not paid or record.get("isDraft") or not isinstance(total, int | float):
+            continue
+        credited = float(record.get("creditApplied") or 0)
+        if credited >= total > 0:
+            record["status"] = "paid"
+        elif credited > 0:
+            record["status"] = "partial"
+        else:
+            record["status"] = "sent" if record.get("isSent") else "approved"
+
+
+def _count_payment_refusal_accepted(starts: str) -> Callable[[Exchange], None]:
+    """An assignment refused with a message starting ``starts`` answered 200 instead."""
+
+    def rewrite(exchange: Exchange) -> None:
+        body = exchange.body if isinstance(exchange.body, dict) else {}
+        message = str(body.get("message") or "")
+        if _ASSIGN.match(exchange.path) and exchange.status == 400 and message.startswith(starts):
+            exchange.status, exchange.body = 200, {}
+
+    return rewrite
+
+
+def _count_expense_pays_invoices() -> Callable[[Exchange], None]:
+    """An Expense transaction's assignment, refused, answered 200 instead."""
+    expenses: set[str] = set()
+
+    def rewrite(exchange: Exchange) -> None:
+        body = exchange.body if isinstance(exchange.body, dict) else {}
+        if exchange.path == _TRANSACTIONS and body.get("type") == "Expense":
+            expenses.add(str(body.get("id")))
+        found = _ASSIGN.match(exchange.path)
+        if found and found[1] in expenses and exchange.status == 400:
+            exchange.status, exchange.body = 200, {}
+
+    return rewrite
+
+
+def _count_paid_over_total(exchange: Exchange) -> None:
+    for record in _count_records(exchange.body):
+        if isinstance(record.get("amountPaid"), int | float) and record["amountPaid"] > 0:
+            record["amountPaid"] = round(record["amountPaid"] + 0.01, 2)
+
+
 DRIFTS = [
     _count_memo_send_does_nothing(),
     _count_memo_patch_ignored(),
@@ -1254,7 +1336,7 @@ DRIFTS = [
         "a refresh token used once is honoured again",
         _count_refresh_token_reusable,
         "CT-OAUTH-TOKEN-FLOW",
-        rows=("P-C61",),
+        rows=("P-C69",),
     ),
     Drift(
         "login-url-top-level-only",
@@ -1262,7 +1344,82 @@ DRIFTS = [
         "authorize-intiate answers the login URL only at the top level, not under data",
         _count_login_url_top_level_only,
         "CT-OAUTH-TOKEN-FLOW",
+        rows=("P-C70",),
+    ),
+    Drift(
+        "transactions-missing",
+        "count",
+        "POST /partners/transactions is not there (404)",
+        answers_unchanged,
+        "CT-PAYMENT-AND-CREDIT-PARTIAL-THEN-PAID",
+        answers=_count_transactions_missing,
+        rows=("P-C61",),
+    ),
+    Drift(
+        "assignment-not-recorded",
+        "count",
+        "assigning a transaction to an invoice answers 200, and the invoice is never paid",
+        answers_unchanged,
+        "CT-PAYMENT-AND-CREDIT-PARTIAL-THEN-PAID",
+        answers=_count_assignment_not_recorded,
         rows=("P-C62",),
+    ),
+    Drift(
+        "status-ignores-payments",
+        "count",
+        "an invoice paid by a transaction reads the status its credit alone gives",
+        _count_status_ignores_payments,
+        "CT-PAYMENT-AND-CREDIT-PARTIAL-THEN-PAID",
+        rows=("P-C41",),
+    ),
+    Drift(
+        "expense-pays-invoices",
+        "count",
+        "an Expense transaction assigned to an invoice is answered 200",
+        _count_expense_pays_invoices(),
+        "CT-PAYMENT-FROM-INCOME-WITHIN-TRANSACTION",
+        rows=("P-C63",),
+    ),
+    Drift(
+        "payment-over-open-balance-accepted",
+        "count",
+        "a payment above the invoice's open balance is answered 200",
+        _count_payment_refusal_accepted("The payment exceeds the invoice's open balance"),
+        "CT-PAYMENT-WITHIN-OPEN-BALANCE",
+        rows=("P-C64",),
+    ),
+    Drift(
+        "payment-over-transaction-accepted",
+        "count",
+        "payments above what the transaction has left are answered 200",
+        _count_payment_refusal_accepted("The payments exceed what the transaction has left"),
+        "CT-PAYMENT-FROM-INCOME-WITHIN-TRANSACTION",
+        rows=("P-C65",),
+    ),
+    Drift(
+        "draft-payment-accepted",
+        "count",
+        "a payment on a draft invoice is answered 200",
+        _count_payment_refusal_accepted("Only approved invoices"),
+        "CT-PAYMENT-FROM-INCOME-WITHIN-TRANSACTION",
+        rows=("P-C66",),
+    ),
+    Drift(
+        "remove-transaction-does-nothing",
+        "count",
+        "removing a transaction from an invoice answers 200 and leaves the payment on it",
+        answers_unchanged,
+        "CT-PAYMENT-AND-CREDIT-PARTIAL-THEN-PAID",
+        answers=_count_remove_transaction_does_nothing,
+        rows=("P-C67",),
+    ),
+    Drift(
+        "paid-over-total",
+        "count",
+        "every invoice paid by a transaction shows amountPaid a cent above what it was paid",
+        _count_paid_over_total,
+        "count_paid_and_credited_within_total",
+        rows=("P-C68",),
     ),
 ]
 

@@ -51,6 +51,10 @@ def test_the_sample_fixture_has_invoices_and_memos_in_each_state(client: TestCli
         ("invoice", "partial"),
         ("memo", "approved"),
     }
+    paid_in_part = [r for r in count if r["invoiceType"] == "invoice" and r["amountPaid"]]
+    assert [
+        (r["status"], r["amountPaid"], r["creditApplied"], r["openBalance"]) for r in paid_in_part
+    ] == [("partial", 300.0, 200.0, 700.0)]  # the wire and the memo, both in part
     everything = view(client, "demo")
     statuses = Counter(invoice["status"] for invoice in everything["solvimon"])
     assert statuses == {"FINAL": 2, "DRAFT": 3}  # the credit invoice is a draft too
