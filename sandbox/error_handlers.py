@@ -41,10 +41,12 @@ _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 class AllowedMethods:
-    """Which methods each path of the mounted specs answers, for the ``Allow`` header."""
+    """Which methods each path of the mounted specs answers, for the ``Allow`` header. As in
+    OpenAPI's own matching, a path without templates names its resource before a templated one
+    that also matches it (``/customers/bulk`` before ``/customers/{uuid}``)."""
 
     def __init__(self) -> None:
-        self._routes: list[tuple[re.Pattern[str], frozenset[str]]] = []
+        self._routes: list[tuple[re.Pattern[str], frozenset[str], bool]] = []
 
     def add_spec(self, base_path: str, spec: Mapping[str, Any]) -> None:
         for template, item in spec.get("paths", {}).items():
@@ -52,13 +54,19 @@ class AllowedMethods:
             if "GET" in methods:
                 methods.add("HEAD")
             pattern = re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(base_path + template))
-            self._routes.append((re.compile(f"^{pattern}/?$"), frozenset(methods)))
+            concrete = "{" not in template
+            self._routes.append((re.compile(f"^{pattern}/?$"), frozenset(methods), concrete))
 
     def for_path(self, path: str) -> list[str]:
+        matching = [
+            (methods, concrete)
+            for pattern, methods, concrete in self._routes
+            if pattern.match(path)
+        ]
+        exact = [methods for methods, concrete in matching if concrete]
         found: set[str] = set()
-        for pattern, methods in self._routes:
-            if pattern.match(path):
-                found |= methods
+        for methods in exact or [methods for methods, _ in matching]:
+            found |= methods
         return sorted(found)
 
 

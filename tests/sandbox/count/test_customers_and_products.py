@@ -164,6 +164,9 @@ def test_unknown_route_and_wrong_method_in_counts_shape(count: CountClient) -> N
     }
     wrong = count.call("PATCH", "/customers")
     assert (wrong.status_code, wrong.headers["allow"]) == (405, "GET, HEAD, POST")
+    # a path of its own names its methods, not those of /customers/{uuid} that also matches it
+    bulk = count.call("OPTIONS", "/customers/bulk")
+    assert (bulk.status_code, bulk.headers["allow"]) == (405, "POST")
 
 
 def test_bulk_create_makes_each_row_on_its_own_and_reports_every_row(count: CountClient) -> None:
