@@ -98,7 +98,8 @@ class FaultSettings:
                     "give limit and window_seconds"
                 )
             limits += [RateLimit(vendor, limit, window) for limit, window in tiers]
-        return cls(tuple(rules), tuple(limits))
+        # the same window named twice is one window (each counts every request once)
+        return cls(tuple(rules), tuple(dict.fromkeys(limits)))
 
     @classmethod
     def stored(cls, stored: Mapping[str, Any]) -> FaultSettings:

@@ -855,10 +855,11 @@ TAGS = (
 def tags_named_by_records(api: CountClient) -> None:
     """A tag created (201) reads back by id and is listed; an invoice created with it in
     tagUuids answers those tagUuids. On a creditbox sandbox, a tagUuids entry that is no tag of
-    the workspace is refused with 404 (ours). Skipped where tags cannot be created (COUNT's older
-    reference: tags are read-only through the partner API)."""
+    the workspace is refused with 404 (ours). Skipped off a sandbox where tags cannot be created
+    (401, 403, 404 or 405: COUNT's older reference makes tags read-only through the partner
+    API)."""
     made = api.call("POST", "/tags", json={"name": f"{api.tag} tag"})
-    if made.status_code in (404, 405):
+    if made.status_code in (401, 403, 404, 405) and api.tenant() is None:
         raise Skipped(f"POST /partners/tags answered {made.status_code}: tags are read-only here")
     tag = api.answer(made, 201, "POST /tags")
     read = api.expect("GET", f"/tags/{tag['id']}", 200)
@@ -1114,26 +1115,34 @@ TRANSACTION_BOUNDS = (
 
 @count_rule("CT-PAYMENT-FROM-INCOME-WITHIN-TRANSACTION", source=TRANSACTION_BOUNDS, writes=True)
 def payment_from_income_within_transaction(api: CountClient) -> None:
-    """A transaction pays invoices no more than its amount: an Income transaction of 30 pays 20
-    of one invoice, and 10.01 of another is refused (400) and changes nothing, while 10 is
-    taken. An Expense transaction pays no invoice, and no transaction pays a draft (400 each,
-    nothing paid)."""
-    first, second = api.record("invoice", 50), api.record("invoice", 50)
-    transaction = api.transaction(30)
-    paid_by(api, first, transaction, 20)
-    before = standing(api, second)
-    refused = api.assign(transaction["id"], {second["id"]: 10.01})
-    expect_status(refused, 400, "paying 10.01 out of a transaction with 10 left")
-    assert standing(api, second) == before, (
-        f"the refused payment moved the invoice from {before} to {standing(api, second)}"
-    )
-    paid_by(api, second, transaction, 10)
+    """An Expense transaction pays no invoice, and no transaction pays a draft: each refused
+    with a 4xx (400 on a creditbox sandbox), nothing paid. On a creditbox sandbox, a transaction
+    pays invoices no more than its amount too (ours: COUNT's client bounds a payment by the
+    invoice's open balance only): an Income transaction of 30 pays 20 of one invoice, and 10.01
+    of another is refused (400) and changes nothing, while 10 is taken."""
+    sandbox = api.tenant() is not None
+    if sandbox:
+        first, second = api.record("invoice", 50), api.record("invoice", 50)
+        transaction = api.transaction(30)
+        paid_by(api, first, transaction, 20)
+        before = standing(api, second)
+        refused = api.assign(transaction["id"], {second["id"]: 10.01})
+        expect_status(refused, 400, "paying 10.01 out of a transaction with 10 left")
+        assert standing(api, second) == before, (
+            f"the refused payment moved the invoice from {before} to {standing(api, second)}"
+        )
+        paid_by(api, second, transaction, 10)
     third, draft = api.record("invoice", 50), api.record("invoice", 50, approve=False)
     untouched = {record["id"]: standing(api, record) for record in (third, draft)}
     assert untouched[draft["id"]][0] == "draft", f"a new draft reads {untouched[draft['id']]}"
     expense, income = api.transaction(5, "Expense"), api.transaction(5)
-    expect_status(api.assign(expense["id"], {third["id"]: 5}), 400, "an Expense paying an invoice")
-    expect_status(api.assign(income["id"], {draft["id"]: 5}), 400, "paying a draft invoice")
+    for answer, what in (
+        (api.assign(expense["id"], {third["id"]: 5}), "an Expense paying an invoice"),
+        (api.assign(income["id"], {draft["id"]: 5}), "paying a draft invoice"),
+    ):
+        if sandbox:
+            expect_status(answer, 400, what)
+        assert 400 <= answer.status_code < 500, f"{what} answered {answer.status_code}"
     for record in (third, draft):
         state = standing(api, record)
         assert state == untouched[record["id"]], (

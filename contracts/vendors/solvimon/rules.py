@@ -565,8 +565,9 @@ ONE_OFF_CREDIT_LINKS = (
 @solvimon_rule("SV-ONE-OFF-CREDIT-LINKS-BOTH-WAYS", source=ONE_OFF_CREDIT_LINKS, writes=True)
 def one_off_credit_links_both_ways(api: SolvimonClient) -> None:
     """A ONE_OFF_CREDIT created through POST /v1/invoices with linked_invoices_ids naming two
-    originals names both in linked_invoices_ids and in linked_invoices, and each original lists
-    the credit invoice in its linked_invoices."""
+    originals names both in linked_invoices_ids and in linked_invoices. On a creditbox sandbox,
+    each original lists the credit invoice in its linked_invoices too (ours for a one-off
+    credit: Solvimon's page says so of a credit made by the credit action)."""
     originals = [api.final_invoice(), api.final_invoice()]
     body = {
         "type": "ONE_OFF_CREDIT",
@@ -583,7 +584,7 @@ def one_off_credit_links_both_ways(api: SolvimonClient) -> None:
     assert credit_links(credit) >= set(ids), (
         f"the credit invoice's linked_invoices {sorted(credit_links(credit))} miss originals {ids}"
     )
-    for original in ids:
+    for original in ids if api.on_sandbox() else []:
         assert credit["id"] in credit_links(api.invoice(original)), (
             f"the original {original} does not list the credit invoice {credit['id']}"
         )

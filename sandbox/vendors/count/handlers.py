@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlencode
 
@@ -55,9 +57,8 @@ def _backend() -> CountBackend:
 def authorize_initiate(clientId: str, redirectUri: str, state: str) -> Response:
     """The URL the user logs in at: under ``data.redirectUri``, where COUNT's client reads it,
     and at the top level, where COUNT's older reference shows it (ours: both)."""
-    tenant = _client_tenant(clientId)
-    with clock.tenant_time(current().tenants.clock_offset(tenant)):
-        request_id = _oauth(tenant).authorize(redirectUri, state)
+    with _client_oauth(clientId) as oauth:
+        request_id = oauth.authorize(redirectUri, state)
     query = urlencode({"clientId": clientId, "authorization": request_id})
     login = f"{request.url.scheme}://{request.url.netloc}{MOUNT}/auth2/consent?{query}"
     message = "Redirect the user to redirectUri to authorize the client"
@@ -68,9 +69,8 @@ def authorize_initiate(clientId: str, redirectUri: str, state: str) -> Response:
 def consent(clientId: str, authorization: str) -> RawResponse:
     """**Ours**: the page COUNT's user logs in at, consenting at once for the tenant's
     workspace: a redirect to the partner's redirect URI with the code and the state."""
-    tenant = _client_tenant(clientId)
-    with clock.tenant_time(current().tenants.clock_offset(tenant)):
-        back = _oauth(tenant).consent(authorization)
+    with _client_oauth(clientId) as oauth:
+        back = oauth.consent(authorization)
     return RawResponse(status_code=302, headers={"Location": back})
 
 
@@ -92,11 +92,16 @@ def _oauth(tenant_id: str) -> OAuthBackend:
     return OAuthBackend(current().store, tenant_id)
 
 
-def _client_tenant(client_id: str) -> str:
-    found = current().tenants.find_by_credential(VENDOR, "client_id", client_id)
+@contextmanager
+def _client_oauth(client_id: str) -> Iterator[OAuthBackend]:
+    """The grants of the tenant whose client id a browser's request names, on that tenant's
+    clock (no signature names the tenant of these requests, so the sandbox has not set it)."""
+    tenants = current().tenants
+    found = tenants.find_by_credential(VENDOR, "client_id", client_id)
     if found is None:
         raise errors.Unauthorized(errors.UNKNOWN_CLIENT)
-    return str(found["id"])
+    with clock.tenant_time(tenants.clock_offset(str(found["id"]))):
+        yield _oauth(str(found["id"]))
 
 
 def _workspace_of(tenant_id: str) -> OAuthWorkspace:

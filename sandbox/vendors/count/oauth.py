@@ -25,18 +25,20 @@ a refresh token each, with when it expires and whether it was used.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from tinydb import Query
 
 from sandbox import clock
-from sandbox.store import Document, Store
+from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors
 
 GRANTS = "count_oauth_grants"
+T = TypeVar("T")
 CODE_LIFETIME = timedelta(minutes=10)
 ACCESS_LIFETIME = timedelta(hours=1)
 REFRESH_LIFETIME = timedelta(days=30)
@@ -69,7 +71,9 @@ def callback_url(redirect_uri: str, code: str, state: str) -> str:
 
 
 class OAuthBackend:
-    """One tenant's grants. Raises :mod:`errors` types; never shapes HTTP."""
+    """One tenant's grants. Raises :mod:`errors` types; never shapes HTTP. A grant is used up
+    in the same store transaction that writes what replaces it, so a failure between the two
+    loses neither."""
 
     def __init__(self, store: Store, tenant_id: str) -> None:
         self._store = store
@@ -79,33 +83,37 @@ class OAuthBackend:
         """A pending authorization request (the user has not consented yet); its id."""
         check_redirect(redirect_uri)
         request_id = secrets.token_urlsafe(16)
-        self._insert("request", request_id, CODE_LIFETIME, redirect_uri=redirect_uri, state=state)
+        with self._store.transaction(self._tenant_id) as db:
+            _insert(
+                db, "request", request_id, CODE_LIFETIME, redirect_uri=redirect_uri, state=state
+            )
         return request_id
 
     def consent(self, request_id: str) -> str:
         """The user consents: the request becomes a code; the URL to send the browser back to."""
-        with self._store.transaction(self._tenant_id) as db:
-            table = db.table(GRANTS)
-            found = table.get((Query().kind == "request") & (Query().token == request_id))
-            if not isinstance(found, Document) or found["used"] or _expired(found):
-                raise errors.NotFound(UNKNOWN_CONSENT)
-            table.update({"used": True}, doc_ids=[found.doc_id])
-        code = secrets.token_urlsafe(24)
-        extra = {"redirect_uri": found["redirect_uri"], "state": found["state"]}
-        self._insert("code", code, CODE_LIFETIME, **extra)
-        return callback_url(str(found["redirect_uri"]), code, str(found["state"]))
+
+        def code_for(db: Database, request: Document) -> str:
+            code = secrets.token_urlsafe(24)
+            back = {"redirect_uri": request["redirect_uri"], "state": request["state"]}
+            _insert(db, "code", code, CODE_LIFETIME, **back)
+            return callback_url(str(request["redirect_uri"]), code, str(request["state"]))
+
+        return self._use("request", request_id, errors.NotFound(UNKNOWN_CONSENT), code_for)
 
     def exchange(self, code: str, state: str | None, workspace: Workspace) -> dict[str, Any]:
         """The token set for an unused, unexpired code (and the request's state, if sent)."""
-        grant = self._use("code", code, INVALID_CODE)
-        if state is not None and state != grant["state"]:
-            raise errors.BadRequest(STATE_MISMATCH)
-        return self._token_set(workspace)
+
+        def tokens_for(db: Database, grant: Document) -> dict[str, Any]:
+            if state is not None and state != grant["state"]:
+                raise errors.BadRequest(STATE_MISMATCH)
+            return _token_set(db, workspace)
+
+        return self._use("code", code, errors.BadRequest(INVALID_CODE), tokens_for)
 
     def refresh(self, refresh_token: str, workspace: Workspace) -> dict[str, Any]:
         """A new token set for an unused, unexpired refresh token, which is used up."""
-        self._use("refresh", refresh_token, INVALID_REFRESH)
-        return self._token_set(workspace)
+        refusal = errors.BadRequest(INVALID_REFRESH)
+        return self._use("refresh", refresh_token, refusal, lambda db, _: _token_set(db, workspace))
 
     def access(self, token: str) -> bool | None:
         """Whether an issued access token is still valid; None if it was never issued."""
@@ -115,35 +123,44 @@ class OAuthBackend:
             return None
         return not _expired(found)
 
-    def _token_set(self, workspace: Workspace) -> dict[str, Any]:
-        access, refresh = f"cpa_{secrets.token_hex(16)}", f"cpr_{secrets.token_hex(24)}"
-        access_expires = self._insert("access", access, ACCESS_LIFETIME)
-        refresh_expires = self._insert("refresh", refresh, REFRESH_LIFETIME)
-        return {
-            "accessToken": access,
-            "refreshToken": refresh,
-            "accessTokenExpiresAt": clock.timestamp(access_expires),
-            "refreshTokenExpiresAt": clock.timestamp(refresh_expires),
-            "workspaceId": workspace.workspace_id,
-            "workspaceName": workspace.name,
-        }
-
-    def _insert(self, kind: str, token: str, lifetime: timedelta, **extra: Any) -> datetime:
-        expires = clock.now() + lifetime
-        record = {"kind": kind, "token": token, "expires_at": clock.timestamp(expires)}
-        with self._store.transaction(self._tenant_id) as db:
-            db.table(GRANTS).insert({**record, "used": False, **extra})
-        return expires
-
-    def _use(self, kind: str, token: str, refusal: str) -> Document:
-        """The grant, marked used; COUNT's 400 if it is unknown, used or expired."""
+    def _use(
+        self,
+        kind: str,
+        token: str,
+        refusal: errors.CountError,
+        then: Callable[[Database, Document], T],
+    ) -> T:
+        """``then`` on the grant, which is used up with it; ``refusal`` if the grant is unknown,
+        used or expired. A grant ``then`` refuses stays as it was."""
         with self._store.transaction(self._tenant_id) as db:
             table = db.table(GRANTS)
             found = table.get((Query().kind == kind) & (Query().token == token))
             if not isinstance(found, Document) or found["used"] or _expired(found):
-                raise errors.BadRequest(refusal)
+                raise refusal
+            answer = then(db, found)
             table.update({"used": True}, doc_ids=[found.doc_id])
-            return found
+            return answer
+
+
+def _token_set(db: Database, workspace: Workspace) -> dict[str, Any]:
+    access, refresh = f"cpa_{secrets.token_hex(16)}", f"cpr_{secrets.token_hex(24)}"
+    access_expires = _insert(db, "access", access, ACCESS_LIFETIME)
+    refresh_expires = _insert(db, "refresh", refresh, REFRESH_LIFETIME)
+    return {
+        "accessToken": access,
+        "refreshToken": refresh,
+        "accessTokenExpiresAt": clock.timestamp(access_expires),
+        "refreshTokenExpiresAt": clock.timestamp(refresh_expires),
+        "workspaceId": workspace.workspace_id,
+        "workspaceName": workspace.name,
+    }
+
+
+def _insert(db: Database, kind: str, token: str, lifetime: timedelta, **extra: Any) -> datetime:
+    expires = clock.now() + lifetime
+    record = {"kind": kind, "token": token, "expires_at": clock.timestamp(expires)}
+    db.table(GRANTS).insert({**record, "used": False, **extra})
+    return expires
 
 
 def _expired(grant: Document) -> bool:

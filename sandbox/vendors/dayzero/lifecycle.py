@@ -8,6 +8,7 @@ definitions; nothing here touches the store.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sandbox.vendors.dayzero import errors
@@ -115,9 +116,21 @@ def invoice_balance(invoice: Mapping[str, Any]) -> int:
 
 
 def invoice_paid_on(invoice: Mapping[str, Any]) -> str | None:
-    """**Ours**: when the latest payment was made, once nothing is due; None before."""
+    """**Ours**: when the latest payment was made (by the moment, whatever offset each was sent
+    with), once nothing is due; None before."""
     stamps = [str(payment["paid_on"]) for payment in invoice_payments(invoice)]
-    return max(stamps) if stamps and invoice_status(invoice) == "manual_paid" else None
+    if not stamps or invoice_status(invoice) != "manual_paid":
+        return None
+    return max(stamps, key=_moment)
+
+
+def _moment(stamp: str) -> datetime:
+    """A stamp as an aware moment (UTC when it names no offset; the earliest if unreadable)."""
+    try:
+        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def invoice_status(invoice: Mapping[str, Any]) -> str:

@@ -48,6 +48,7 @@ CUSTOMERS = "dayzero_customers"
 INVOICES = "dayzero_invoices"
 MEMOS = "dayzero_credit_memos"
 COUNTERS = "dayzero_counters"
+TRANSACTIONS = "dayzero_transactions"  # payments.py keeps them
 
 DEFAULT_CURRENCY = "USD"
 
@@ -510,6 +511,7 @@ _MISSING = {
     CUSTOMERS: errors.CUSTOMER_NOT_FOUND,
     INVOICES: errors.INVOICE_NOT_FOUND,
     MEMOS: errors.CREDIT_MEMO_NOT_FOUND,
+    TRANSACTIONS: errors.TRANSACTION_NOT_FOUND,
 }
 
 

@@ -17,8 +17,6 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from tinydb import Query
-
 from sandbox import clock
 from sandbox.store import Database, Document, Store
 from sandbox.vendors.dayzero import errors
@@ -28,10 +26,8 @@ from sandbox.vendors.dayzero.lifecycle import (
     invoice_status,
     require,
 )
-from sandbox.vendors.dayzero.models import DEFAULT_CURRENCY, INVOICES, record_of
+from sandbox.vendors.dayzero.models import DEFAULT_CURRENCY, INVOICES, TRANSACTIONS, record_of
 from sandbox.vendors.dayzero.scope import BusinessScope
-
-TRANSACTIONS = "dayzero_transactions"
 
 
 def unallocated(transaction: Mapping[str, Any]) -> int:
@@ -73,7 +69,10 @@ class DayZeroPayments:
         with self._store.transaction(scope.tenant_id) as db:
             invoice = record_of(db, INVOICES, scope, invoice_id)
             require(INVOICE_TRANSITIONS["receive_payment"], invoice_status(invoice))
-            transaction = self._transaction(db, scope, fields["transaction_id"])
+            # the body names it, the path the invoice: 400 (see models._check_memo_fields)
+            transaction = record_of(
+                db, TRANSACTIONS, scope, fields["transaction_id"], errors.BadRequest
+            )
             if transaction["currency"] != invoice["currency"]:
                 raise errors.BadRequest(errors.TRANSACTION_CURRENCY_MISMATCH)
             if amount > unallocated(transaction):
@@ -105,15 +104,8 @@ class DayZeroPayments:
             stamp = clock.timestamp()
             kept = [payment for payment in payments if payment["id"] != payment_id]
             self._settle(db, invoice, kept, stamp)
-            transaction = self._transaction(db, scope, str(removed[0]["transaction_id"]))
+            transaction = record_of(db, TRANSACTIONS, scope, str(removed[0]["transaction_id"]))
             self._allocate(db, transaction, -int(removed[0]["amount"]), stamp)
-
-    def _transaction(self, db: Database, scope: BusinessScope, transaction_id: str) -> Document:
-        query = (Query().id == transaction_id) & (Query().business_id == scope.business_id)
-        found = db.table(TRANSACTIONS).get(query)
-        if not isinstance(found, Document):
-            raise errors.NotFound(errors.TRANSACTION_NOT_FOUND)
-        return found
 
     def _settle(
         self, db: Database, invoice: Document, payments: list[Mapping[str, Any]], stamp: str

@@ -45,6 +45,8 @@ LINKS_ONLY_ONE_OFF_CREDIT = "linked_invoices_ids can only be used for ONE_OFF_CR
 # ours: a one-off credit invoice credits the originals it names
 NO_ORIGINALS = "linked_invoices_ids: name the original invoices a ONE_OFF_CREDIT credits"
 LINKED_TWICE = "linked_invoices_ids: invoice {id} is given more than once"
+# ours: a credit is in the currency of what it credits
+CURRENCIES_DIFFER = "A ONE_OFF_CREDIT credits invoices of one currency, {currency}; {other} differs"
 NOT_A_CREDIT = "Only a credit invoice can be refunded; this one is {kind}"
 ALREADY_REFUNDED = "This credit invoice was already refunded at {at}"
 KEY_REUSED = (

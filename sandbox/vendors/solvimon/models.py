@@ -194,6 +194,13 @@ class InvoiceBackend:
         currency = request.get("billing_currency") or (
             originals[0]["currency"] if originals else "EUR"
         )
+        for index, original in enumerate(originals):
+            if original["currency"] != currency:
+                field = "billing_currency" if request.get("billing_currency") else None
+                raise errors.InvalidField(
+                    errors.CURRENCIES_DIFFER.format(currency=currency, other=original["currency"]),
+                    field=field or f"linked_invoices_ids.{index}",
+                )
         notes = list(request.get("notes") or [])
         now = stamp()
         invoice: Json = {

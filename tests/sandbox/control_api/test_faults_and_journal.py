@@ -145,6 +145,9 @@ def test_kojos_documented_limits_are_two_windows_20_a_second_and_3600_an_hour(
         {"vendor": "kojo", "limit": 20, "window_seconds": 1.0},
         {"vendor": "kojo", "limit": 3600, "window_seconds": 3600.0},
     ]
+    # the same window named twice is one window, which counts each request once
+    twice = [{"vendor": "kojo"}, {"vendor": "kojo", "limit": 20, "window_seconds": 1}]
+    assert set_faults(client, {"rate_limits": twice})["rate_limits"] == stored["rate_limits"]
     # one window named: what it leaves out comes from the documented window of that length
     stored = set_faults(client, {"rate_limits": [{"vendor": "kojo", "window_seconds": 3600}]})
     assert stored["rate_limits"] == [{"vendor": "kojo", "limit": 3600, "window_seconds": 3600.0}]

@@ -106,11 +106,12 @@ def test_unknown_transactions_payments_and_other_currencies_are_refused(
 ) -> None:
     customer = dayzero.customer()["id"]
     invoice = dayzero.open_invoice(customer)["id"]
+    # the body names the transaction, the path the invoice: 400, as for a memo's apply
     unknown = dayzero.pay(invoice, "not-a-transaction", 100)
-    assert unknown.status_code == 404 and unknown.json() == {"detail": "Transaction not found"}
+    assert unknown.status_code == 400 and unknown.json() == {"detail": "Transaction not found"}
     other_business = dayzero_of_new_tenant(client, id="payments-elsewhere")
     theirs = other_business.deposit(1_000)["id"]
-    assert dayzero.pay(invoice, theirs, 100).status_code == 404
+    assert dayzero.pay(invoice, theirs, 100).status_code == 400
     euros = dayzero.deposit(1_000, currency="EUR")["id"]
     mismatch = dayzero.pay(invoice, euros, 100)
     assert mismatch.status_code == 400

@@ -85,6 +85,25 @@ def test_a_one_off_credit_takes_its_first_originals_currency(solvimon: SolvimonC
     assert credit["invoice_amount_including_tax"] == {"quantity": "0", "currency": "JPY"}
 
 
+def test_a_one_off_credit_credits_invoices_of_one_currency(solvimon: SolvimonClient) -> None:
+    yen = solvimon.seed_invoice(
+        currency="JPY", periods=[{"groups": [{"lines": [{"amount": "5"}]}]}]
+    )
+    euro = solvimon.seed_invoice(periods=[{"groups": [{"lines": [{"amount": "5.00"}]}]}])
+    mixed = solvimon.one_off_credit(yen, euro)
+    assert mixed.status_code == 400
+    assert (mixed.json()["code"], mixed.json()["field"]) == (
+        "INVALID_FIELD",
+        "linked_invoices_ids.1",
+    )
+    body = {"type": "ONE_OFF_CREDIT", "customer_id": "c", "linked_invoices_ids": [yen["id"]]}
+    other = solvimon.create_invoice({**body, "billing_currency": "EUR"})
+    assert other.status_code == 400 and other.json()["field"] == "billing_currency"
+    # nothing was linked to either original
+    for original in (yen, euro):
+        assert solvimon.invoice(original["id"])["linked_invoices"] == []
+
+
 @pytest.mark.parametrize(
     ("body", "code", "field"),
     [
