@@ -172,13 +172,21 @@ class ApiClient(Generic[CredentialsT]):
     def throwaway_tenant(self) -> Iterator[Self]:
         """On a creditbox sandbox, a client of a new tenant of its own (through the same HTTP
         client, so its calls go where this client's go), for a rule that changes what cannot be
-        changed back (the tenant's test clock); the tenant is deleted afterwards, whatever the
-        rule found."""
+        changed back (the tenant's test clock); the tenant speaks the readings this client's
+        tenant chose, and is deleted afterwards, whatever the rule found."""
+        chosen = self.http.request("GET", f"{self.control}/tenants/{self.tenant()}/profile")
+        expect_status(chosen, 200, "reading the tenant's profile on the control API")
         made = self.http.request("POST", f"{self.control}/tenants", json={"name": self.tag[:200]})
         expect_status(made, 201, "creating a tenant on the control API")
         tenant = made.json()
         url = f"{self.control}/tenants/{tenant['id']}"
         try:
+            readings = {"readings": chosen.json().get("chosen") or {}}
+            expect_status(
+                self.http.request("PUT", f"{url}/profile", json=readings),
+                200,
+                "giving the new tenant the same readings",
+            )
             credentials = type(self.credentials).of(tenant["credentials"][self.vendor])
             for secret in credentials.secrets():
                 self.keep_secret(secret)

@@ -37,9 +37,11 @@ def _wrap_dayzero(exchange: Exchange) -> None:
 
 
 def _wrap_count(exchange: Exchange) -> None:
-    """COUNT's REST reference envelope around every 2xx JSON body of the Partner API."""
+    """COUNT's REST reference envelope around every 2xx JSON body of the Partner API (the token
+    exchange's is in it already, in every reading)."""
     partner = exchange.path.startswith("/partners/")
-    if partner and 200 <= exchange.status < 300 and exchange.body is not None:
+    wrapped = isinstance(exchange.body, dict) and {"status", "data"} <= exchange.body.keys()
+    if partner and not wrapped and 200 <= exchange.status < 300 and exchange.body is not None:
         exchange.body = {"status": "success", "message": "Success", "data": exchange.body}
 
 

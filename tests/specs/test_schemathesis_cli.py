@@ -105,6 +105,12 @@ RULES_NO_SCHEMA_STATES: dict[str, tuple[tuple[str, str], ...]] = {
             "COUNT: credit is bounded by what the invoice owes and the memo has left",
         ),
         (
+            r"(The authorization code|The refresh token) is invalid, expired or already used$",
+            "COUNT's OAuth flow: a code or refresh token is one the flow issued, used once",
+        ),
+        (r"state does not match the authorization request$", "COUNT's OAuth flow: the state sent"),
+        (r"Tag not found: ", "COUNT: a record's tagUuids name the workspace's tags (ours: 404)"),
+        (
             r"Invoice not found$",
             "an invoice a payment names must exist: 400 where the path names the transaction "
             "(ours; a 404 there would say the transaction is missing)",

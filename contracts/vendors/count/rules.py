@@ -989,35 +989,6 @@ def _assert_token_expired(body: Any) -> None:
         )
 
 
-LIST_PAGES = (
-    f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
-    "until it has fetched totalRecords"
-)
-
-
-@count_rule("CT-PAGINATION-EXACTLY-ONCE", source=LIST_PAGES)
-def pagination_exactly_once(api: CountClient) -> None:
-    """Paging GET /partners/invoices by page and limit returns every record exactly once, and as
-    many as totalRecords says."""
-    # Last in the catalogue: on a write run, the records the other rules left are pages to walk.
-    first = api.invoices(page=1, limit=PAGE_LIMIT)
-    total = page_count(first, "totalRecords")
-    if total <= PAGE_LIMIT:
-        raise Skipped(f"{total} records: no page boundary to cross")
-    pages = -(-total // PAGE_LIMIT)
-    if pages > MAX_PAGES:
-        raise Skipped(f"{total} records: more than {MAX_PAGES} pages of {PAGE_LIMIT} to walk")
-
-    def page(number: int) -> list[str]:
-        return [
-            record["id"] for record in rows(api.invoices(page=number, limit=PAGE_LIMIT), "invoices")
-        ]
-
-    seen = walk_numbered_pages([record["id"] for record in rows(first, "invoices")], pages, page)
-    assert_each_once(seen, "records")
-    assert len(seen) == total, f"walked {len(seen)} records but totalRecords says {total}"
-
-
 # payments: transactions assigned to invoices -----------------------------------------------------
 
 ASSIGN_TOOL = (
@@ -1148,3 +1119,32 @@ def payment_from_income_within_transaction(api: CountClient) -> None:
         assert state == untouched[record["id"]], (
             f"a refused payment moved the invoice from {untouched[record['id']]} to {state}"
         )
+
+
+LIST_PAGES = (
+    f"{FACTS}: lists take page and limit and answer totalRecords; {CLIENT} pages from 1 "
+    "until it has fetched totalRecords"
+)
+
+
+@count_rule("CT-PAGINATION-EXACTLY-ONCE", source=LIST_PAGES)
+def pagination_exactly_once(api: CountClient) -> None:
+    """Paging GET /partners/invoices by page and limit returns every record exactly once, and as
+    many as totalRecords says."""
+    # Last in the catalogue: on a write run, the records the other rules left are pages to walk.
+    first = api.invoices(page=1, limit=PAGE_LIMIT)
+    total = page_count(first, "totalRecords")
+    if total <= PAGE_LIMIT:
+        raise Skipped(f"{total} records: no page boundary to cross")
+    pages = -(-total // PAGE_LIMIT)
+    if pages > MAX_PAGES:
+        raise Skipped(f"{total} records: more than {MAX_PAGES} pages of {PAGE_LIMIT} to walk")
+
+    def page(number: int) -> list[str]:
+        return [
+            record["id"] for record in rows(api.invoices(page=number, limit=PAGE_LIMIT), "invoices")
+        ]
+
+    seen = walk_numbered_pages([record["id"] for record in rows(first, "invoices")], pages, page)
+    assert_each_once(seen, "records")
+    assert len(seen) == total, f"walked {len(seen)} records but totalRecords says {total}"
