@@ -29,6 +29,7 @@ from sandbox.control_spec import with_vendors as control_spec_with_vendors
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
+from sandbox.json_encoding import JSONIFIER
 from sandbox.profiled_apps import ProfiledApps
 from sandbox.runtime import SCOPE_KEY, Sandbox, serving
 from sandbox.seams import Seams
@@ -140,7 +141,7 @@ def _profile_app(
     limits: RequestLimits,
 ) -> AsyncApp:
     """The Connexion app that answers in ``profile``'s readings, its routing built at once."""
-    app = SandboxApp(__name__, validator_map=VALIDATOR_MAP)
+    app = SandboxApp(__name__, validator_map=VALIDATOR_MAP, jsonifier=JSONIFIER)
     allowed = error_handlers.AllowedMethods()
     shapes: dict[str, ErrorShape] = {CONTROL_BASE_PATH: control.SHAPE}
     for vendor in VENDORS:
