@@ -88,3 +88,22 @@ def test_a_deployment_that_differs_only_where_dayzero_is_silent_passes() -> None
     assert {v.id: v.outcome for v in verdicts} == dict.fromkeys(SANDBOX_READINGS, "pass"), [
         (v.id, v.reason) for v in verdicts
     ]
+
+
+def test_the_payments_rules_make_remove_their_payments_afterwards() -> None:
+    """Each payment a rule makes is removed once the rule is done: the invoices it paid owe
+    their totals again (the transactions stay, tagged)."""
+    with EmbeddedSandbox() as sandbox:
+        session = _session(f"{sandbox.base_url}/dayzero")
+        rules = ["DZ-INVOICE-PAYMENT", "DZ-PAYMENT-WITHIN-TRANSACTION"]
+        verdicts = run_rules(_rules(rules), session, allow_writes=True)
+        assert [(v.id, v.outcome, v.reason) for v in verdicts] == [(i, "pass", "") for i in rules]
+        headers = {"Authorization": f"Bearer {DEMO_TOKEN}", "x-business-id": DEMO_BUSINESS_ID}
+        listed = httpx.get(
+            f"{sandbox.base_url}/dayzero/api/v1/invoices", headers=headers, params={"limit": 100}
+        ).json()["items"]
+    # the rules' invoices: their lines carry the rule's tag
+    paid = [i for i in listed if any(r in i["line_items"][0]["description"] for r in rules)]
+    assert paid and all(invoice["total_paid"] == 0 for invoice in paid), [
+        (invoice["status"], invoice["total_paid"]) for invoice in paid
+    ]

@@ -54,6 +54,7 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
         super().__init__(http, credentials, **options)
         self.tag_memos = tag_memos  # memos carry the tag as description and internal notes
         self.created_memos: list[str] = []  # every memo this client created, to clean up
+        self.payments_made: list[tuple[str, str]] = []  # (invoice, payment), removed afterwards
         self._other_business = other_business
 
     @property
@@ -106,7 +107,11 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
     def pay(self, invoice_id: str, transaction_id: str, cents: int) -> httpx.Response:
         """Link ``cents`` of the transaction to the invoice as a payment."""
         body = {"transaction_id": transaction_id, "amount": cents}
-        return self.call("POST", f"/invoices/{invoice_id}/payments", json=body)
+        response = self.call("POST", f"/invoices/{invoice_id}/payments", json=body)
+        made = self._json_or_none(response) if response.status_code == 201 else None
+        if isinstance(made, dict) and isinstance(made.get("id"), str):
+            self.payments_made.append((invoice_id, made["id"]))
+        return response
 
     def unpay(self, invoice_id: str, payment_id: str) -> httpx.Response:
         return self.call("DELETE", f"/invoices/{invoice_id}/payments/{payment_id}")
@@ -193,7 +198,15 @@ class DayZeroClient(ApiClient[DayZeroCredentials]):
         trouble: list[str] = []
         for memo_id in reversed(self.created_memos):
             attempt(lambda: self.undo(memo_id), trouble, memo_id)  # noqa: B023
+        for invoice_id, payment_id in reversed(self.payments_made):
+            attempt(lambda: self.remove_payment(invoice_id, payment_id), trouble, payment_id)  # noqa: B023
         return trouble
+
+    def remove_payment(self, invoice_id: str, payment_id: str) -> None:
+        """Remove a payment the client made, unless it is gone already (the rule removed it)."""
+        response = self.unpay(invoice_id, payment_id)
+        if response.status_code != 404:
+            expect_status(response, 200, f"removing payment {payment_id}")
 
     def undo(self, memo_id: str) -> None:
         """Undo a memo as far as DayZero allows: unapply it, then delete a draft or void it."""
