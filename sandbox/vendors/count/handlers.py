@@ -129,17 +129,21 @@ def create_customer(body: dict[str, Any]) -> Response:
     return _answer(views.customer_json(_backend().create_customer(workspace(), body)), 201)
 
 
+def _tags() -> TagBackend:
+    return TagBackend(current().store)
+
+
 def list_tags(page: int = 1, limit: int = 20, search: str | None = None) -> Response:
-    found = TagBackend(current().store).list(workspace(), page, limit, search)
+    found = _tags().list(workspace(), page, limit, search)
     return _answer(_page_json("tags", found, [views.tag_json(tag) for tag in found.items]), 200)
 
 
 def create_tag(body: dict[str, Any]) -> Response:
-    return _answer(views.tag_json(TagBackend(current().store).create(workspace(), body)), 201)
+    return _answer(views.tag_json(_tags().create(workspace(), body)), 201)
 
 
 def get_tag(uuid: str) -> Response:
-    return _answer(views.tag_json(TagBackend(current().store).get(workspace(), uuid)), 200)
+    return _answer(views.tag_json(_tags().get(workspace(), uuid)), 200)
 
 
 def bulk_create_customers(body: dict[str, Any]) -> Response:

@@ -51,6 +51,15 @@ class RecordView:
     payments: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
+def payments_by(db: Database, side: str, record: Mapping[str, Any]) -> list[Document]:
+    """The payment entries whose ``side`` (``invoice_id`` or ``transaction_id``) is ``record``,
+    oldest first."""
+    found = db.table(PAYMENTS).search(
+        (Query()[side] == record["id"]) & (Query().workspace_id == record["workspace_id"])
+    )
+    return sorted(found, key=lambda payment: payment.doc_id)
+
+
 class InvoiceBackend:
     """COUNT's invoices, estimates and credit memos, and the credit between them.
 
@@ -334,10 +343,7 @@ class InvoiceBackend:
         """The payments an invoice received, oldest first (a memo or estimate receives none)."""
         if record["invoice_type"] != "invoice":
             return []
-        found = db.table(PAYMENTS).search(
-            (Query().invoice_id == record["id"]) & (Query().workspace_id == record["workspace_id"])
-        )
-        return sorted(found, key=lambda payment: payment.doc_id)
+        return payments_by(db, "invoice_id", record)
 
     def _paid(self, db: Database, record: Mapping[str, Any]) -> int:
         return lifecycle.paid(self.payments(db, record))

@@ -118,10 +118,8 @@ class OAuthBackend:
     def access(self, token: str) -> bool | None:
         """Whether an issued access token is still valid; None if it was never issued."""
         with self._store.transaction(self._tenant_id) as db:
-            found = db.table(GRANTS).get((Query().kind == "access") & (Query().token == token))
-        if not isinstance(found, Document):
-            return None
-        return not _expired(found)
+            found = _grant(db, "access", token)
+        return None if found is None else not _expired(found)
 
     def _use(
         self,
@@ -133,13 +131,17 @@ class OAuthBackend:
         """``then`` on the grant, which is used up with it; ``refusal`` if the grant is unknown,
         used or expired. A grant ``then`` refuses stays as it was."""
         with self._store.transaction(self._tenant_id) as db:
-            table = db.table(GRANTS)
-            found = table.get((Query().kind == kind) & (Query().token == token))
-            if not isinstance(found, Document) or found["used"] or _expired(found):
+            found = _grant(db, kind, token)
+            if found is None or found["used"] or _expired(found):
                 raise refusal
             answer = then(db, found)
-            table.update({"used": True}, doc_ids=[found.doc_id])
+            db.table(GRANTS).update({"used": True}, doc_ids=[found.doc_id])
             return answer
+
+
+def _grant(db: Database, kind: str, token: str) -> Document | None:
+    found = db.table(GRANTS).get((Query().kind == kind) & (Query().token == token))
+    return found if isinstance(found, Document) else None
 
 
 def _token_set(db: Database, workspace: Workspace) -> dict[str, Any]:

@@ -28,7 +28,13 @@ from tinydb import Query
 from sandbox import clock
 from sandbox.store import Database, Document, Store
 from sandbox.vendors.count import errors, lifecycle
-from sandbox.vendors.count.invoices import DEFAULT_CURRENCY, PAYMENTS, InvoiceBackend, RecordView
+from sandbox.vendors.count.invoices import (
+    DEFAULT_CURRENCY,
+    PAYMENTS,
+    InvoiceBackend,
+    RecordView,
+    payments_by,
+)
 from sandbox.vendors.count.models import to_cents
 from sandbox.vendors.count.scope import Workspace
 
@@ -171,7 +177,9 @@ class TransactionBackend:
 
     def unassigned(self, db: Database, transaction: Mapping[str, Any]) -> int:
         """What the transaction has left to pay invoices: its amount less its payments."""
-        return int(transaction["amount"]) - lifecycle.paid(self._payments(db, transaction))
+        return int(transaction["amount"]) - lifecycle.paid(
+            payments_by(db, "transaction_id", transaction)
+        )
 
     def _invoice_named(self, db: Database, ws: Workspace, invoice_id: str) -> Document:
         """An invoice a body names: 400 when there is none (the path names the transaction, so
@@ -189,15 +197,8 @@ class TransactionBackend:
             raise errors.NotFound(errors.TRANSACTION_NOT_FOUND)
         return found
 
-    def _payments(self, db: Database, transaction: Mapping[str, Any]) -> list[Document]:
-        found = db.table(PAYMENTS).search(
-            (Query().transaction_id == transaction["id"])
-            & (Query().workspace_id == transaction["workspace_id"])
-        )
-        return sorted(found, key=lambda payment: payment.doc_id)
-
     def _view(self, db: Database, transaction: Document) -> TransactionView:
-        payments = [dict(payment) for payment in self._payments(db, transaction)]
+        payments = [dict(payment) for payment in payments_by(db, "transaction_id", transaction)]
         return TransactionView(transaction, payments)
 
     def _touch(self, db: Database, transaction: Document, stamp: str) -> Document:

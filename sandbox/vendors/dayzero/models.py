@@ -452,9 +452,7 @@ class DayZeroBackend:
         changes: Mapping[str, Any],
         stamp: str | None = None,
     ) -> Document:
-        updated = {**record, **changes, "updated_at": stamp or clock.timestamp()}
-        db.table(table).update(updated, doc_ids=[record.doc_id])
-        return Document(updated, record.doc_id)
+        return updated_record(db, table, record, changes, stamp)
 
     def _page(self, documents: Sequence[Document], listing: Listing) -> Page[Document]:
         """One page; the cursor's form is checked by request validation (the spec's pattern is
@@ -513,6 +511,19 @@ _MISSING = {
     MEMOS: errors.CREDIT_MEMO_NOT_FOUND,
     TRANSACTIONS: errors.TRANSACTION_NOT_FOUND,
 }
+
+
+def updated_record(
+    db: Database,
+    table: str,
+    record: Document,
+    changes: Mapping[str, Any],
+    stamp: str | None = None,
+) -> Document:
+    """``record`` with ``changes`` and a new ``updated_at``, written in its place."""
+    updated = {**record, **changes, "updated_at": stamp or clock.timestamp()}
+    db.table(table).update(updated, doc_ids=[record.doc_id])
+    return Document(updated, record.doc_id)
 
 
 def record_of(

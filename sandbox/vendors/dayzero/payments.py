@@ -26,7 +26,13 @@ from sandbox.vendors.dayzero.lifecycle import (
     invoice_status,
     require,
 )
-from sandbox.vendors.dayzero.models import DEFAULT_CURRENCY, INVOICES, TRANSACTIONS, record_of
+from sandbox.vendors.dayzero.models import (
+    DEFAULT_CURRENCY,
+    INVOICES,
+    TRANSACTIONS,
+    record_of,
+    updated_record,
+)
 from sandbox.vendors.dayzero.scope import BusinessScope
 
 
@@ -111,9 +117,8 @@ class DayZeroPayments:
         self, db: Database, invoice: Document, payments: list[Mapping[str, Any]], stamp: str
     ) -> None:
         paid = sum(int(payment["amount"]) for payment in payments)
-        changes = {"payments": payments, "amount_paid": paid, "updated_at": stamp}
-        db.table(INVOICES).update({**invoice, **changes}, doc_ids=[invoice.doc_id])
+        updated_record(db, INVOICES, invoice, {"payments": payments, "amount_paid": paid}, stamp)
 
     def _allocate(self, db: Database, transaction: Document, cents: int, stamp: str) -> None:
-        changes = {"allocated": int(transaction["allocated"]) + cents, "updated_at": stamp}
-        db.table(TRANSACTIONS).update({**transaction, **changes}, doc_ids=[transaction.doc_id])
+        allocated = {"allocated": int(transaction["allocated"]) + cents}
+        updated_record(db, TRANSACTIONS, transaction, allocated, stamp)
