@@ -1,7 +1,7 @@
 """One load run: wrk against one URL, and what it measured.
 
-Every run uses the same settings (threads, connections, duration): 2 threads and 20 connections,
-as in the reference figures the targets were set against.
+Throughput runs use 2 threads and 20 connections, as in the reference figures the targets were
+set against; a one-client run uses one of each (``threads``).
 """
 
 from __future__ import annotations
@@ -57,12 +57,17 @@ def _lua(request: Request) -> str:
     return "\n".join(lines) + "\n"
 
 
+def threads(connections: int) -> int:
+    """wrk's threads for ``connections``: never more threads than connections (wrk refuses)."""
+    return min(THREADS, connections)
+
+
 def run(request: Request, seconds: float, connections: int = CONNECTIONS) -> Measured:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_lua(request))
     command = [
         tools.wrk(),
-        f"-t{min(THREADS, connections)}",
+        f"-t{threads(connections)}",
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
