@@ -2,9 +2,10 @@
 
 A vendor is benchmarked when ``bench/vendors/<name>.py`` exists for its entry in
 ``sandbox.vendors.VENDORS``; the module's ``BENCH`` (a ``VendorBench``) says what is measured,
-how the data for it is made in a sandbox tenant, which targets apply to it, and, when it has
-one, how its operations are measured as its data grows (a ``ScalingWorkload``). A vendor without
-a module is not benchmarked. The shared parts of ``bench/`` read vendors only from here.
+how the data for it is made in a sandbox tenant, which targets apply to which of its operations
+(the targets' figures are in ``bench/report.py``), and, when it has one, how its operations are
+measured as its data grows (a ``ScalingWorkload``). A vendor without a module is not
+benchmarked. The shared parts of ``bench/`` read vendors only from here.
 """
 
 from __future__ import annotations
@@ -90,10 +91,12 @@ class VendorBench:
     over_prism: tuple[str, ...] = ()
     # operations with a throughput target over plain Starlette → the target's label
     over_ceiling: Mapping[str, str] = field(default_factory=dict)
+    # operations with a one-client latency target: the sandbox's p50 at most Prism's
+    one_client_under_prism: tuple[str, ...] = ()
     scaling: ScalingWorkload | None = None
 
     def __post_init__(self) -> None:
-        named = {*self.over_prism, *self.over_ceiling}
+        named = {*self.over_prism, *self.over_ceiling, *self.one_client_under_prism}
         if self.scaling:
             named |= set(self.scaling.operations)
         if unknown := sorted(named - set(self.operations)):

@@ -34,4 +34,9 @@ def prepare(tenant: Tenant) -> dict[str, Request]:
     }
 
 
-BENCH = VendorBench(operations=(GET_INVOICE,), prepare=prepare)
+BENCH = VendorBench(
+    operations=(GET_INVOICE,),
+    prepare=prepare,
+    over_prism=(GET_INVOICE,),
+    one_client_under_prism=(GET_INVOICE,),
+)

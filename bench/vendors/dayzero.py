@@ -111,11 +111,14 @@ def tables(
     return tables, ids
 
 
+OPERATIONS = (GET, LIST, CREATE, APPLY)
+
 BENCH = VendorBench(
-    operations=(GET, LIST, CREATE, APPLY),
+    operations=OPERATIONS,
     prepare=prepare,
-    over_prism=(GET, CREATE),
+    over_prism=OPERATIONS,  # writes included
     over_ceiling={GET: "get memo"},
+    one_client_under_prism=OPERATIONS,
     scaling=ScalingWorkload(
         title="DayZero operations",
         unit="memos",

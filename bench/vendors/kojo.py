@@ -20,4 +20,9 @@ def prepare(tenant: Tenant) -> dict[str, Request]:
     return {ONE_QUERY: Request("POST", f"{tenant.mount_url}/graphql", api.headers, QUERY)}
 
 
-BENCH = VendorBench(operations=(ONE_QUERY,), prepare=prepare)
+BENCH = VendorBench(
+    operations=(ONE_QUERY,),
+    prepare=prepare,
+    over_prism=(ONE_QUERY,),
+    one_client_under_prism=(ONE_QUERY,),
+)

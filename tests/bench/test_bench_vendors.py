@@ -8,11 +8,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
+import pytest
 from starlette.testclient import TestClient
 
 from bench import scaling, workload
 from bench.load import Request
-from bench.vendors import Tenant, benchmarked, discover
+from bench.vendors import Tenant, VendorBench, benchmarked, discover
 from sandbox.app import create_app
 from sandbox.vendors import VENDORS
 
@@ -47,6 +48,17 @@ def test_every_registered_vendor_with_a_module_is_benchmarked_in_the_registry_or
     with_module = [mount.name for mount in VENDORS if (folder / f"{mount.name}.py").exists()]
     assert [vendor.name for vendor in benchmarked()] == with_module
     assert [op for vendor in benchmarked() for op in vendor.bench.operations] == OPERATIONS
+
+
+def _no_requests(tenant: Tenant) -> dict[str, Request]:
+    return {}
+
+
+def test_a_target_naming_an_operation_the_vendor_does_not_measure_is_refused() -> None:
+    with pytest.raises(ValueError, match="not among the vendor's operations: \\['list'\\]"):
+        VendorBench(
+            operations=("get",), prepare=_no_requests, one_client_under_prism=("get", "list")
+        )
 
 
 def test_a_vendor_without_a_module_is_not_benchmarked() -> None:
