@@ -63,8 +63,10 @@ TEST_WORKERS ?= 2
 test: lint browser
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
-# The sandbox against Prism and plain Starlette, and how it scales: writes docs/benchmarks.md.
-# Installs wrk (apt-get) and Prism (npm, into .bench/) when missing. BENCH_ARGS=--quick: a short run.
+# The sandbox against Prism and plain Starlette (all three running, each operation on them in turn,
+# 3 rounds under load and 3 with one client, medians kept), and how it scales: writes
+# docs/benchmarks.md. Installs wrk (apt-get) and Prism (npm, into .bench/) when missing.
+# BENCH_ARGS=--quick: a short run; BENCH_ARGS=--rounds N: N rounds.
 bench: $(STAMP)
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
