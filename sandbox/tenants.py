@@ -127,10 +127,16 @@ class TenantRegistry:
         API keys)."""
         return self._by_credential.get((vendor, field, value))
 
-    def find_by_credential(self, vendor: str, field: str, value: str) -> dict[str, Any] | None:
-        """The tenant whose ``vendor`` credentials hold ``field == value`` (a copy)."""
+    def find_by_credential(self, vendor: str, field: str, value: str) -> Mapping[str, Any] | None:
+        """The tenant whose ``vendor`` credentials hold ``field == value``, to read only.
+
+        Every authenticated request asks this, so it answers the registry's own record rather
+        than a deep copy (a copy was a tenth of a request's time). The registry replaces a
+        record when it changes and never changes one in place, so the view stays whole while
+        the caller reads it; callers never write to it (:meth:`find` gives a copy to change).
+        """
         tenant_id = self.id_by_credential(vendor, field, value)
-        return None if tenant_id is None else self.find(tenant_id)
+        return None if tenant_id is None else self._tenants.get(tenant_id)
 
     def update_credentials(self, tenant_id: str, vendor: str, values: Credentials) -> None:
         """Replace the tenant's ``vendor`` credentials (e.g. with a new API key added)."""
