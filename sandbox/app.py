@@ -26,6 +26,7 @@ from sandbox import control, control_access, error_handlers
 from sandbox.body_limits import BodyLimits, RequestLimits
 from sandbox.connexion_app import SandboxApp
 from sandbox.control_spec import with_vendors as control_spec_with_vendors
+from sandbox.direct_routes import DirectRoutes
 from sandbox.errors import ErrorShape
 from sandbox.journal import DEFAULT_SIZE as DEFAULT_JOURNAL_SIZE
 from sandbox.journal import RequestJournal
@@ -195,6 +196,8 @@ def _profile_app(
         sandbox=sandbox,
         shapes=error_shapes,
     )
+    # innermost of the layers before the Swagger UI: where Connexion's routing walk begins
+    app.add_middleware(DirectRoutes, position=MiddlewarePosition.BEFORE_SWAGGER)
     for vendor in VENDORS:
         if vendor.stamp_responses is not None:
             for position in (
@@ -203,6 +206,10 @@ def _profile_app(
             ):
                 app.add_middleware(vendor.stamp_responses, position=position)
     app.build_now()
+    stack = app.middleware.middleware_stack
+    for layer in stack:
+        if isinstance(layer, DirectRoutes):
+            layer.compile(stack)
     return app
 
 
