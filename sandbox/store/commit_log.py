@@ -6,6 +6,12 @@ it changed, and is flushed to disk (``fdatasync``) before the client is answered
 the size of the change, and an acknowledged write survives a crash. Now and then the partition
 writes a fresh snapshot and empties the log (see :mod:`sandbox.store.storage`).
 
+Group commit: appending an entry (under the store's lock) only writes it; the writer is answered
+after :meth:`CommitLog.sync_through` has flushed a point of the log at or past its entry, outside
+the lock. Writers that wait together share one flush: whoever flushes first covers every entry
+written before it. A flush that fails poisons the log: nothing written since the last good flush
+is acknowledged, and the store drops it from memory and the file (``sandbox.store.partitions``).
+
 Each line is ``<crc32 as 8 hex digits> <JSON>\\n``. Only the last line can be torn by a crash (one
 writer, appends only, each one flushed before the next); a torn last line was never acknowledged,
 so it is cut off when the log is opened. A bad line anywhere else means the file was damaged:
@@ -19,6 +25,7 @@ import errno
 import json
 import os
 import tempfile
+import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +33,7 @@ from typing import Any
 
 __all__ = [
     "CommitLog",
+    "FlushFailed",
     "StoreCorruptError",
     "StoreUnwritableError",
     "check_writable",
@@ -37,6 +45,16 @@ PROBE_BYTES = 4096
 
 class StoreCorruptError(RuntimeError):
     """A data file exists but cannot be read: refuse to start rather than overwrite it."""
+
+
+class FlushFailed(OSError):
+    """The entries of a log from some point on could not be flushed to disk. ``first`` is true
+    for the one caller that met the failure itself: it has the store drop what was not flushed.
+    """
+
+    def __init__(self, problem: OSError, *, first: bool) -> None:
+        super().__init__(problem.errno, problem.strerror or str(problem))
+        self.first = first
 
 
 class StoreUnwritableError(RuntimeError):
@@ -126,6 +144,13 @@ class CommitLog:
         self._fd: int | None = None
         self._broken = False
         self._size = path.stat().st_size if path.exists() else 0
+        # Entries are numbered as they are written; ``_flushed`` is the last one known to be on
+        # disk, and its byte offset ``_flushed_size``. One flush runs at a time.
+        self._written = 0
+        self._flushed = 0
+        self._flushed_size = self._size
+        self._flushing = threading.Lock()
+        self._poisoned: OSError | None = None
 
     @property
     def size(self) -> int:
@@ -154,21 +179,63 @@ class CommitLog:
                 os.fsync(log.fileno())
             self._size = good
 
-    def append(self, entry_json: str) -> None:
-        """Append one entry and flush it to disk; on failure the log is as it was before."""
+    def append(self, entry_json: str) -> int:
+        """Write one entry (not yet flushed: see :meth:`sync_through`); its number. On failure
+        the log is as it was before."""
         if self._broken:
             raise OSError(f"{self.path} could not be repaired after a failed write; restart")
+        if self._poisoned is not None:
+            raise OSError(self._poisoned.errno, self._poisoned.strerror or str(self._poisoned))
         line = _line(entry_json)
         fd = self._open()
         try:
             written = os.write(fd, line)
             if written != len(line):
                 raise OSError(f"short write to {self.path}: {written} of {len(line)} bytes")
-            os.fdatasync(fd)
         except BaseException:
             self._cut_back()
             raise
         self._size += len(line)
+        self._written += 1
+        return self._written
+
+    def sync_through(self, entry: int) -> None:
+        """Return once entry number ``entry`` is on disk, flushing it (and everything written
+        before the flush) if no flush has covered it yet; :class:`FlushFailed` if it cannot be."""
+        failure: FlushFailed | None = None
+        with self._flushing:
+            if self._poisoned is not None:
+                failure = FlushFailed(self._poisoned, first=False)
+            elif entry > self._flushed and self._fd is not None:
+                covered, size, fd = self._written, self._size, self._fd
+                try:
+                    os.fdatasync(fd)
+                except OSError as problem:
+                    # After a failed flush the kernel may have dropped the pages: a later flush
+                    # that succeeds proves nothing about them. Nothing since the last good flush
+                    # counts any more.
+                    self._poisoned = problem
+                    failure = FlushFailed(problem, first=True)
+                else:
+                    if covered > self._flushed:  # a snapshot may have covered more meanwhile
+                        self._flushed, self._flushed_size = covered, size
+        if failure is not None:
+            raise failure
+
+    def drop_unflushed(self) -> None:
+        """Cut the file back to its last good flush (after a failed one). The log takes no more
+        entries: the store opens the partition afresh from its files."""
+        self._size = self._flushed_size
+        with contextlib.suppress(OSError):  # not even opened: the next start reads it as it is
+            self._open()
+        self._cut_back()
+        self._broken = True
+        self.close()
+
+    def flushed_everything(self) -> None:
+        """Every entry written so far is on disk another way (a snapshot that holds them)."""
+        with self._flushing:
+            self._flushed, self._flushed_size = self._written, self._size
 
     def clear(self) -> None:
         """Empty the log (after a snapshot that holds everything in it)."""
@@ -176,6 +243,7 @@ class CommitLog:
         os.ftruncate(fd, 0)
         os.fsync(fd)
         self._size = 0
+        self.flushed_everything()
 
     def close(self) -> None:
         if self._fd is not None:

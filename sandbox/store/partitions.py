@@ -3,7 +3,9 @@
 Why it looks the way it does:
 
 - TinyDB is not thread-safe and Connexion runs sync handlers in a thread pool, so every access,
-  read or write, happens inside :meth:`Store.transaction`, which holds the store's one lock.
+  read or write, happens inside :meth:`Store.transaction`, which holds the store's one lock. A
+  write's log entry is flushed after the lock is let go, so that writers waiting for the disk
+  share one flush and readers do not wait for it; the writer is answered only after it.
 - Data is partitioned: one partition per tenant (plus one small registry of tenants). Each keeps
   its data in memory, found through indexes (:mod:`sandbox.store.indexed_table`), and on disk as a
   snapshot plus a log of committed transactions (:mod:`sandbox.store.storage`), so a write costs
@@ -27,7 +29,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from sandbox.store.commit_log import check_writable
+from sandbox.store.commit_log import CommitLog, FlushFailed, check_writable
 from sandbox.store.indexed_table import IndexedTable
 from sandbox.store.storage import PartitionStorage
 
@@ -130,7 +132,7 @@ class Store:
             try:
                 yield database
                 try:
-                    storage.commit()
+                    written = storage.commit()
                 except OSError as problem:  # the disk refused: nothing of it is kept
                     raise StoreWriteError(f"{problem.strerror or problem}") from problem
             except BaseException:
@@ -139,6 +141,26 @@ class Store:
                 else:
                     storage.end()
                 raise
+        if written is not None and storage.log is not None:
+            self._flush(partition, storage, storage.log, written)
+
+    def _flush(
+        self, partition: str, storage: PartitionStorage, log: CommitLog, written: int
+    ) -> None:
+        """Wait, without the lock, until the entry is on disk (group commit: see
+        ``sandbox.store.commit_log``). If the flush fails, nothing written since the last good
+        one is kept: the partition is read afresh from its files, and every writer waiting on
+        it is told its change was not saved."""
+        try:
+            log.sync_through(written)
+        except FlushFailed as problem:
+            if problem.first:
+                with self._lock:
+                    log.drop_unflushed()
+                    if self._storages.get(partition) is storage:
+                        del self._storages[partition]
+                        self._databases.pop(partition, None)
+            raise StoreWriteError(f"{problem.strerror or problem}") from problem
 
     def _undo(self, partition: str, database: Database, storage: PartitionStorage) -> None:
         undone = storage.rollback()

@@ -4,7 +4,8 @@
 - Tables (:class:`sandbox.store.indexed_table.IndexedTable`) report every document they are
   about to change. The storage keeps that document's earlier state, so a failed transaction is
   undone document by document, and a committed one writes only what changed.
-- A commit appends one entry to the partition's :class:`~sandbox.store.commit_log.CommitLog`:
+- A commit writes one entry to the partition's :class:`~sandbox.store.commit_log.CommitLog`
+  (flushed by the store once it has let go of its lock, together with other writers' entries):
   ``{"set": {table: {doc_id: document or null}}}`` for changed documents, or
   ``{"replace": tables}`` when the whole partition was replaced (reset, snapshot restore). Entries
   hold whole documents, never deltas, so replaying the log over a snapshot that already contains
@@ -87,7 +88,9 @@ class PartitionStorage(Storage):
             self._replaced = self._data
         self._data = data
         if not self._in_transaction:
-            self.commit()
+            number = self.commit()
+            if number is not None and self._log is not None:
+                self._log.sync_through(number)
 
     def close(self) -> None:
         if self._log is not None:
@@ -114,18 +117,24 @@ class PartitionStorage(Storage):
         """Close a transaction that changed nothing."""
         self._in_transaction = False
 
-    def commit(self) -> None:
-        """Persist the open transaction's changes as one log entry; raises if that fails."""
+    @property
+    def log(self) -> CommitLog | None:
+        return self._log
+
+    def commit(self) -> int | None:
+        """Write the open transaction's changes as one log entry; raises if that fails. The
+        entry's number in the log, which the caller has flushed (``CommitLog.sync_through``)
+        before it answers; None if nothing was written."""
         self._in_transaction = False
         if not self.dirty:
-            return
+            return None
         entry = _dumps({"replace": self._data} if self._replaced is not None else self._changes())
-        if self._log is not None:
-            self._log.append(entry)
+        number = self._log.append(entry) if self._log is not None else None
         self._before.clear()
         self._replaced = None
         if self._log is not None and self._log.size > max(COMPACT_AT_LEAST, self._snapshot_size):
             self._compact()
+        return number
 
     def rollback(self) -> Undone:
         """Put back every document the open transaction changed."""
