@@ -10,9 +10,8 @@ Most requests are valid, and interpreting a schema in Python for each of them wa
 a request's time. So a schema is first compiled with jsonschema-rs (:func:`accepts`), which says
 only whether a value is valid; only a value it does not accept is walked by ``jsonschema`` to
 name its issues. The compiled validator is given the same format checks (``FORMATS``), and a
-schema whose meaning it could read differently (OpenAPI's ``nullable`` and ``readOnly``, which
-``jsonschema`` is extended for here) is never compiled: for those, and for any schema it cannot
-compile, every value is walked as before.
+body's schema is compiled with OpenAPI's ``nullable`` spelled out as JSON Schema, as Connexion's
+request validator reads it. A schema it cannot compile has every value walked as before.
 """
 
 from __future__ import annotations
@@ -240,20 +239,26 @@ def compiled(kind: type, schema: Any) -> Any:
     return entry[1]
 
 
-# keywords that mean something else to OpenAPI's request validator than to JSON Schema draft 4
-_OPENAPI_KEYWORDS = frozenset({"nullable", "x-nullable", "readOnly", "writeOnly"})
-_ACCEPTORS: dict[int, tuple[Any, Any]] = {}
+_ACCEPTORS: dict[tuple[int, bool], tuple[Any, Any]] = {}
+# the keywords whose values are schemas, or lists or maps of schemas (JSON Schema draft 4)
+_ONE_SCHEMA = ("items", "additionalProperties", "not", "additionalItems")
+_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "items")
+_SCHEMA_MAPS = ("properties", "patternProperties", "definitions")
 
 
-def accepts(schema: Any, value: Any) -> bool:
+def accepts(schema: Any, value: Any, *, openapi_nullable: bool = False) -> bool:
     """Whether the compiled validator of ``schema`` takes ``value`` as valid (False also when
-    the schema has no compiled validator: the caller then validates in Python)."""
-    entry = _ACCEPTORS.get(id(schema))
+    the schema has no compiled validator: the caller then validates in Python).
+
+    ``openapi_nullable``: read OpenAPI's ``nullable`` (and ``x-nullable``) as Connexion's
+    request validator does: ``null`` passes the ``type`` and ``enum`` of a nullable schema."""
+    key = (id(schema), openapi_nullable)
+    entry = _ACCEPTORS.get(key)
     if entry is None or entry[0] is not schema:
         if len(_ACCEPTORS) > 10_000:  # apps built over and over (tests): start afresh
             _ACCEPTORS.clear()
-        entry = (schema, _acceptor(schema))
-        _ACCEPTORS[id(schema)] = entry
+        entry = (schema, _acceptor(schema, openapi_nullable))
+        _ACCEPTORS[key] = entry
     acceptor = entry[1]
     if acceptor is None:
         return False
@@ -263,24 +268,46 @@ def accepts(schema: Any, value: Any) -> bool:
         return False
 
 
-def _acceptor(schema: Any) -> Any:
-    if not isinstance(schema, dict) or _mentions(schema, _OPENAPI_KEYWORDS):
+def _acceptor(schema: Any, openapi_nullable: bool) -> Any:
+    if not isinstance(schema, dict):
         return None
     formats: dict[str, Callable[..., bool]] = {
         name: functools.partial(FORMATS.conforms, format=name) for name in FORMATS.checkers
     }
+    compiled_schema = _null_where_nullable(schema) if openapi_nullable else schema
     try:
-        return jsonschema_rs.Draft4Validator(schema, formats=formats, validate_formats=True)
+        return jsonschema_rs.Draft4Validator(
+            compiled_schema, formats=formats, validate_formats=True
+        )
     except (ValueError, TypeError):  # e.g. a pattern its regex engine does not take
         return None
 
 
-def _mentions(node: Any, keywords: frozenset[str]) -> bool:
-    if isinstance(node, dict):
-        return any(key in keywords or _mentions(value, keywords) for key, value in node.items())
-    if isinstance(node, list):
-        return any(_mentions(item, keywords) for item in node)
-    return False
+def _null_where_nullable(schema: Any) -> Any:
+    """A copy of ``schema`` in plain JSON Schema: where OpenAPI says ``nullable``, ``null`` is
+    added to the schema's ``type`` and ``enum``, which is all Connexion's request validator
+    makes of it."""
+    if not isinstance(schema, dict):
+        return schema
+    copied: dict[str, Any] = dict(schema)
+    for keyword in _ONE_SCHEMA:
+        if isinstance(copied.get(keyword), dict):
+            copied[keyword] = _null_where_nullable(copied[keyword])
+    for keyword in _SCHEMA_LISTS:
+        if isinstance(copied.get(keyword), list):
+            copied[keyword] = [_null_where_nullable(item) for item in copied[keyword]]
+    for keyword in _SCHEMA_MAPS:
+        if isinstance(copied.get(keyword), dict):
+            copied[keyword] = {
+                name: _null_where_nullable(sub) for name, sub in copied[keyword].items()
+            }
+    if schema.get("x-nullable") is True or schema.get("nullable"):
+        if "type" in copied:
+            types = copied["type"] if isinstance(copied["type"], list) else [copied["type"]]
+            copied["type"] = [*types, "null"]
+        if isinstance(copied.get("enum"), list):
+            copied["enum"] = [*copied["enum"], None]
+    return copied
 
 
 class JSONBodyValidator(JSONRequestBodyValidator):
@@ -352,7 +379,7 @@ class JSONBodyValidator(JSONRequestBodyValidator):
                     [{"loc": ["body"], "msg": "Field required", "type": "missing"}]
                 )
             return None
-        if accepts(self._schema, body):
+        if accepts(self._schema, body, openapi_nullable=True):
             return None
         issues = schema_issues(self._validator.iter_errors(body), ["body"])
         if issues:
