@@ -76,18 +76,24 @@ def memo_remaining(memo: Mapping[str, Any]) -> int:
     return memo_amount(memo) - memo_applied(memo)
 
 
-def memo_status(memo: Mapping[str, Any]) -> str:
+def memo_status(memo: Mapping[str, Any], applied: int | None = None) -> str:
+    """The memo's status; ``applied``: :func:`memo_applied`, when the caller has it already."""
     if memo["state"] != "issued":
         return str(memo["state"])
-    applied = memo_applied(memo)
+    if applied is None:
+        applied = memo_applied(memo)
     if applied == 0:
         return "issued"
     return "fully_applied" if applied >= memo_amount(memo) else "partially_applied"
 
 
-def memo_allows(memo: Mapping[str, Any], operation: str) -> bool:
+def status_allows(status: str, operation: str) -> bool:
     allowed, _ = MEMO_TRANSITIONS[operation]
-    return memo_status(memo) in allowed
+    return status in allowed
+
+
+def memo_allows(memo: Mapping[str, Any], operation: str) -> bool:
+    return status_allows(memo_status(memo), operation)
 
 
 def memo_can_be_applied(memo: Mapping[str, Any]) -> bool:

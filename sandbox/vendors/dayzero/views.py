@@ -105,7 +105,7 @@ def memo_json(view: MemoView) -> dict[str, Any]:
     amount = lifecycle.memo_amount(memo)
     applied = lifecycle.memo_applied(memo)
     remaining = amount - applied
-    status = lifecycle.memo_status(memo)
+    status = lifecycle.memo_status(memo, applied)  # once: every can_be_* below reads it
     line_items = None
     if memo["line_items"] is not None or memo["restocking_fee_cents"]:
         line_items = {
@@ -147,9 +147,9 @@ def memo_json(view: MemoView) -> dict[str, Any]:
             )
             for application in memo["applications"]
         ],
-        "can_be_applied": lifecycle.memo_can_be_applied(memo),
-        "can_be_voided": lifecycle.memo_allows(memo, "void"),
-        "can_be_deleted": lifecycle.memo_allows(memo, "delete"),
+        "can_be_applied": lifecycle.status_allows(status, "apply") and remaining > 0,
+        "can_be_voided": lifecycle.status_allows(status, "void"),
+        "can_be_deleted": lifecycle.status_allows(status, "delete"),
         "has_applications": bool(memo["applications"]),
     }
 
