@@ -127,6 +127,10 @@ class TenantRegistry:
         API keys)."""
         return self._by_credential.get((vendor, field, value))
 
+    def view(self, tenant_id: str) -> Mapping[str, Any] | None:
+        """The tenant's record, to read only (see :meth:`find_by_credential`)."""
+        return self._tenants.get(tenant_id)
+
     def find_by_credential(self, vendor: str, field: str, value: str) -> Mapping[str, Any] | None:
         """The tenant whose ``vendor`` credentials hold ``field == value``, to read only.
 
@@ -136,7 +140,7 @@ class TenantRegistry:
         the caller reads it; callers never write to it (:meth:`find` gives a copy to change).
         """
         tenant_id = self.id_by_credential(vendor, field, value)
-        return None if tenant_id is None else self._tenants.get(tenant_id)
+        return None if tenant_id is None else self.view(tenant_id)
 
     def update_credentials(self, tenant_id: str, vendor: str, values: Credentials) -> None:
         """Replace the tenant's ``vendor`` credentials (e.g. with a new API key added)."""

@@ -118,7 +118,7 @@ def _genuine_claims(tenants: TenantRegistry, token: str) -> tuple[str, int] | No
         return None
     if not isinstance(expires, int) or isinstance(expires, bool):
         return None
-    tenant = tenants.find(tenant_id)
+    tenant = tenants.view(tenant_id)
     if tenant is None or VENDOR not in tenant["credentials"]:
         return None
     expected = _signature(tenant["credentials"][VENDOR]["client_secret"], payload)
