@@ -12,7 +12,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from bench import scaling, workload
-from bench.load import Request
+from bench.load import Request, Variant
 from bench.vendors import Tenant, VendorBench, benchmarked, discover
 from sandbox.app import create_app
 from sandbox.vendors import VENDORS
@@ -82,6 +82,24 @@ def test_every_prepared_request_is_answered_and_prism_gets_the_same_paths(
     }
     assert {operation: request.url for operation, request in prism.items()} == expected
     assert prism["Kojo one query"].url == "http://prism-kojo:4010/graphql"
+
+
+def test_prism_gets_every_variant_under_its_root_and_starlette_the_first_body() -> None:
+    mount_url = f"{BASE_URL}/dayzero"
+    variants = [Variant(f"{mount_url}/m/{n}", {"n": n}) for n in range(3)]
+    part = workload.Prepared(
+        benchmarked()[0], mount_url, {"op": Request.cycling("POST", {"a": "b"}, variants)}
+    )
+    [prism] = workload.prism_requests({"dayzero": "http://prism:4010"}, [part]).values()
+    assert [(v.url, v.body) for v in prism.sent] == [
+        (f"http://prism:4010/m/{n}", {"n": n}) for n in range(3)
+    ]
+    assert prism.headers == {"a": "b"}
+    [ceiling] = workload.ceiling_requests("http://st:1", part.requests).values()
+    assert ceiling.sent == (Variant("http://st:1/memo", {"n": 0}),)
+    elsewhere = workload.Prepared(benchmarked()[0], f"{BASE_URL}/other", part.requests)
+    with pytest.raises(ValueError, match="is not under"):
+        workload.prism_requests({"dayzero": "http://prism:4010"}, [elsewhere])
 
 
 def test_a_scaling_workload_fills_a_tenant_that_answers_every_measured_request(
