@@ -117,12 +117,9 @@ def tables(
     issued = min(memos, APPLIED_MEMOS - 1)
     memo_table = {"1": big}
     for number in range(2, memos + 2):
+        # shallow copies: the tables are written out as JSON before anything could change them
         like = big if number <= issued + 1 else draft
-        memo_table[str(number)] = {
-            **copy.deepcopy(like),
-            "id": str(uuid.uuid4()),
-            "number": f"CM-{number:04d}",
-        }
+        memo_table[str(number)] = {**like, "id": str(uuid.uuid4()), "number": f"CM-{number:04d}"}
     tables["dayzero_credit_memos"] = memo_table
     for counter in tables["dayzero_counters"].values():
         if counter["key"].startswith("credit_memo:"):
