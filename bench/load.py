@@ -1,7 +1,11 @@
-"""One load run: wrk against one URL, and what it measured.
+"""One load run: wrk against one server, and what it measured.
 
 Throughput runs use 2 threads and 20 connections, as in the reference figures the targets were
 set against; a one-client run uses one of each (``threads``).
+
+An operation is one request sent again and again, or several variants of it sent in turn (the
+same method and headers, each its own URL and body): a write that must not pile up on one
+record, such as an apply, then spreads over many, as a real client's writes do.
 """
 
 from __future__ import annotations
@@ -10,9 +14,11 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bench import tools
 
@@ -22,11 +28,57 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 @dataclass(frozen=True)
+class Variant:
+    """One of the URLs and bodies an operation sends in turn."""
+
+    url: str
+    body: Any = None
+
+
+@dataclass(frozen=True)
 class Request:
+    """What wrk sends for one operation: ``url`` with ``body`` on every request, or, when
+    ``variants`` is given, each variant in turn (``url`` and ``body`` are then the first's, so
+    whatever reads one request still reads a real one). ``cycling`` makes the latter."""
+
     method: str
     url: str
     headers: dict[str, str]
     body: Any = None
+    variants: tuple[Variant, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.variants:
+            return
+        if self.variants[0] != Variant(self.url, self.body):
+            raise ValueError("url and body must be the first variant's")
+        # wrk connects to the one server of the URL it is given; only the paths can vary
+        servers = {_origin(variant.url) for variant in self.variants}
+        if len(servers) > 1:
+            raise ValueError(f"variants on more than one server: {sorted(servers)}")
+        # a missing body falls back to the first's in wrk.format: all must have one, or none
+        if len({variant.body is None for variant in self.variants}) > 1:
+            raise ValueError("some variants have a body and some do not")
+
+    @classmethod
+    def cycling(cls, method: str, headers: dict[str, str], variants: Sequence[Variant]) -> Request:
+        """A request whose variants wrk sends in turn, round-robin."""
+        if not variants:
+            raise ValueError("no variants to send")
+        first = variants[0]
+        return cls(method, first.url, headers, first.body, tuple(variants))
+
+    @property
+    def sent(self) -> tuple[Variant, ...]:
+        """Every URL and body sent, in the order wrk sends them."""
+        return self.variants or (Variant(self.url, self.body),)
+
+    def repointed(self, url: Callable[[str], str]) -> Request:
+        """The same request sent elsewhere: each variant's URL made by ``url`` from its own."""
+        moved = [Variant(url(variant.url), variant.body) for variant in self.sent]
+        if not self.variants:
+            return Request(self.method, moved[0].url, self.headers, self.body)
+        return Request.cycling(self.method, self.headers, moved)
 
 
 @dataclass(frozen=True)
@@ -47,13 +99,55 @@ class Measured:
         }
 
 
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _path(url: str) -> str:
+    """What wrk.format takes as the path: the URL's path and query."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def _lua_string(value: str) -> str:
+    """``value`` as a Lua string literal. JSON escapes quotes and backslashes as Lua does; its
+    ``\\u`` escapes, which Lua lacks, never occur: a body is JSON text (ASCII once encoded),
+    and paths and header values are ASCII."""
+    return json.dumps(value)
+
+
+def _lua_body(body: Any) -> str:
+    return "nil" if body is None else _lua_string(json.dumps(body))
+
+
+def _cycle(variants: Sequence[Variant]) -> list[str]:
+    """wrk's ``request()`` sending each variant in turn. Every wrk thread runs the script in a
+    Lua state of its own, so each keeps its own turn and goes through all the variants (wrk
+    calls the first thread's once before the run, to check it: that thread starts one on)."""
+    listed = [f"  {{{_lua_string(_path(v.url))}, {_lua_body(v.body)}}}," for v in variants]
+    return [
+        "local variants = {",
+        *listed,
+        "}",
+        "local turn = 0",
+        "function request()",
+        "  turn = turn % #variants + 1",
+        "  local variant = variants[turn]",
+        "  return wrk.format(nil, variant[1], nil, variant[2])",
+        "end",
+    ]
+
+
 def _lua(request: Request) -> str:
-    lines = [f"wrk.method = {json.dumps(request.method)}"]
+    lines = [f"wrk.method = {_lua_string(request.method)}"]
     if request.body is not None:
-        lines.append(f"wrk.body = {json.dumps(json.dumps(request.body))}")
+        lines.append(f"wrk.body = {_lua_body(request.body)}")
         lines.append('wrk.headers["Content-Type"] = "application/json"')
     for name, value in request.headers.items():
-        lines.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
+        lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
+    if len(request.sent) > 1:
+        lines.extend(_cycle(request.sent))
     return "\n".join(lines) + "\n"
 
 

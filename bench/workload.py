@@ -2,12 +2,13 @@
 
 On the sandbox every operation acts on real data of one tenant, which each benchmarked vendor
 (``bench/vendors/``) makes in it. Prism answers from the spec's examples, so it is sent the same
-requests at its own mount-less paths.
+requests at its own mount-less paths (each variant of an operation that has several); plain
+Starlette answers every path alike, so it gets one URL per operation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,17 +63,27 @@ def prism_requests(roots: Mapping[str, str], prepared: Iterable[Prepared]) -> di
     requests = {}
     for part in prepared:
         for operation, request in part.requests.items():
-            if not request.url.startswith(part.mount_url):
-                raise ValueError(f"{operation}: {request.url} is not under {part.mount_url}")
-            path = request.url.removeprefix(part.mount_url)
-            requests[operation] = Request(
-                request.method, roots[part.vendor.name] + path, request.headers, request.body
-            )
+            root = roots[part.vendor.name]
+            under = _under_root(operation, part.mount_url, root)
+            requests[operation] = request.repointed(under)
     return requests
 
 
+def _under_root(operation: str, mount_url: str, root: str) -> Callable[[str], str]:
+    """A sandbox URL under ``mount_url`` → the same path under ``root``."""
+
+    def moved(url: str) -> str:
+        if not url.startswith(mount_url):
+            raise ValueError(f"{operation}: {url} is not under {mount_url}")
+        return root + url.removeprefix(mount_url)
+
+    return moved
+
+
 def ceiling_requests(base_url: str, sandbox: Mapping[str, Request]) -> dict[str, Request]:
-    """The same methods and bodies against the fixed-memo Starlette app."""
+    """The same methods and bodies against the fixed-memo Starlette app. It answers every path
+    alike, so an operation's variants come down to its first: the fixed ``/memo`` with its
+    body."""
     return {
         operation: Request(request.method, f"{base_url}/memo", {}, request.body)
         for operation, request in sandbox.items()

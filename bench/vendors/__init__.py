@@ -24,8 +24,9 @@ from sandbox.vendors import VENDORS, VendorMount
 
 # a tenant's data as its snapshot holds it: table → document id → document
 Tables = dict[str, dict[str, dict[str, Any]]]
-# the records a vendor's requests name (a memo to read, an invoice to apply to, …), by role
-Ids = dict[str, str]
+# the records a vendor's requests name, by role: one (a memo to read) or several in turn (the
+# memos an apply goes round)
+Ids = dict[str, str | tuple[str, ...]]
 
 
 def ok(response: httpx.Response) -> Any:
