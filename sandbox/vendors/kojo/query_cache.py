@@ -53,3 +53,20 @@ def validate_query(
     if source is not None and len(source) <= LONGEST_CACHED_TEXT:
         return list(_static_errors(schema, source, static))
     return validate(schema, document_ast, static, max_errors)
+
+
+def only_reads(data: Any) -> bool:
+    """Whether ``data`` (a GraphQL request body) is a document of queries alone, no mutation:
+    such a request only reads, so it can run on the event loop (``handlers.run_query``). False
+    for anything that does not parse: the GraphQL run answers that as it would."""
+    text = data.get("query") if isinstance(data, dict) else None
+    if not isinstance(text, str) or len(text) > LONGEST_CACHED_TEXT:
+        return False
+    try:
+        document = _parsed(text)
+    except GraphQLError:
+        return False
+    return all(
+        getattr(getattr(definition, "operation", None), "value", "query") == "query"
+        for definition in document.definitions
+    )
