@@ -7,6 +7,8 @@ on this machine, and write ``docs/benchmarks.md``.
    The three servers run side by side (Prism one process per spec), and each operation runs on
    the sandbox, Prism and Starlette in turn, round after round (3 rounds by default): a shared
    machine's noise then moves all three alike, and each figure is the median of its rounds.
+   Then each operation's load runs once more on the sandbox under py-spy, which says where its
+   time goes (``bench/profiles.py``).
 2. Scaling: DayZero get, list, create and apply with 100 … 100,000 memos in one tenant, and with
    1,000 tenants of 100 memos; resident memory and start-up time at each size.
 3. Start-up time with all four APIs; the default contract run of each vendor, in process.
@@ -29,8 +31,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import load, report, rounds, scaling, servers, tools, workload
+from bench import load, profiles, report, rounds, scaling, servers, tools, workload
 from bench.load import Request
+from bench.profiles import Profile
 from bench.rounds import PRISM, SANDBOX, STARLETTE, ByServer, Setting
 from bench.vendors import benchmarked
 from sandbox.vendors import VENDORS
@@ -46,6 +49,7 @@ class Operations:
     rss_mb_after_load: float
     throughput: ByServer
     one_client: ByServer
+    profiles: dict[str, Profile] | str  # the sandbox's, by operation; or why there are none
 
 
 def settings(quick: bool, rounds_wanted: int | None) -> tuple[Setting, Setting]:
@@ -81,7 +85,9 @@ def measure_operations(root: Path, throughput: Setting, one_client: Setting) -> 
         }
         measured = rounds.alternate(requests, throughput)
         alone = rounds.alternate(requests, one_client)
-        return Operations(sandbox.seconds_to_ready, sandbox.rss_mb(), measured, alone)
+        rss = sandbox.rss_mb()
+        found = profiles.run(sandbox.process.pid, ours, throughput.seconds)
+        return Operations(sandbox.seconds_to_ready, rss, measured, alone, found)
 
 
 def contract_runs(root: Path) -> dict[str, tuple[float, int]]:
@@ -138,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             rss_mb_after_load=operations.rss_mb_after_load,
             throughput=operations.throughput,
             one_client=operations.one_client,
+            profiles=operations.profiles,
         )
         print("scaling", flush=True)
         results.scaling = scaling.run(root, sizes, tenants, 100, scaling_seconds)

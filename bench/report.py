@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.load import Measured
+from bench.profiles import COLUMNS, Profile
 from bench.rounds import PRISM, SANDBOX, SERVERS, STARLETTE, ByServer, Setting
 from bench.scaling import Scaling
 from bench.vendors import benchmarked
@@ -32,6 +33,8 @@ class Results:
     one_client: ByServer  # each the median of its rounds
     scaling: list[Scaling] = field(default_factory=list)
     contracts: dict[str, tuple[float, int]] = field(default_factory=dict)  # seconds, exit code
+    # the sandbox's py-spy profile of each operation, or why there is none
+    profiles: dict[str, Profile] | str = field(default_factory=dict)
 
 
 # the targets' figures (issue 22); which operations each applies to is in bench/vendors/<name>.py
@@ -215,6 +218,28 @@ def _one_client_table(results: Results) -> list[str]:
     return lines
 
 
+def _profile_lines(results: Results) -> list[str]:
+    """Where the sandbox's time went under each operation's load (``bench/profiles.py``)."""
+    if isinstance(results.profiles, str):
+        return [f"Not profiled: {results.profiles}."]
+    if not results.profiles:
+        return []
+    lines = [
+        "`py-spy record --gil` on the sandbox under each operation's throughput load: the share "
+        "of the samples",
+        "whose innermost frame is in each part (`bench/profiles.py` says which files each part "
+        "holds), and how",
+        "much of the time some thread held the GIL.",
+        "",
+        f"| operation | {' | '.join(COLUMNS)} | GIL busy |",
+        "|---" * (len(COLUMNS) + 2) + "|",
+    ]
+    for operation, profile in results.profiles.items():
+        cells = [f"{profile.shares.get(part, 0.0) * 100:.0f} %" for part in COLUMNS]
+        lines.append(f"| {operation} | {' | '.join(cells)} | {profile.gil_busy * 100:.0f} % |")
+    return lines
+
+
 def markdown(results: Results) -> str:
     lines = [
         "# Benchmarks",
@@ -243,6 +268,8 @@ def markdown(results: Results) -> str:
         f"included: {results.rss_mb_after_load:.0f} MB.",
     ]
     lines += ["", "### One client", "", *_one_client_table(results)]
+    if profile_lines := _profile_lines(results):
+        lines += ["", "### Where the sandbox's time goes", "", *profile_lines]
     if results.scaling:
         lines += ["", "## Scaling with the data"]
     for scaling in results.scaling:
