@@ -15,7 +15,7 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,6 +46,9 @@ class Request:
     headers: dict[str, str]
     body: Any = None
     variants: tuple[Variant, ...] = ()
+    # headers made afresh for each run, for headers that expire (COUNT's signature holds 300 s,
+    # less than a whole benchmark); ``headers`` are then the ones made when the request was
+    fresh_headers: Callable[[], dict[str, str]] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not self.variants:
@@ -67,6 +70,10 @@ class Request:
             raise ValueError("no variants to send")
         first = variants[0]
         return cls(method, first.url, headers, first.body, tuple(variants))
+
+    def headers_now(self) -> dict[str, str]:
+        """The headers to send on a run starting now."""
+        return self.fresh_headers() if self.fresh_headers else self.headers
 
     @property
     def sent(self) -> tuple[Variant, ...]:
@@ -144,7 +151,7 @@ def _lua(request: Request) -> str:
     if request.body is not None:
         lines.append(f"wrk.body = {_lua_body(request.body)}")
         lines.append('wrk.headers["Content-Type"] = "application/json"')
-    for name, value in request.headers.items():
+    for name, value in request.headers_now().items():
         lines.append(f"wrk.headers[{_lua_string(name)}] = {_lua_string(value)}")
     if len(request.sent) > 1:
         lines.extend(_cycle(request.sent))

@@ -14,7 +14,8 @@ GET_INVOICE = "COUNT get invoice (signed)"
 
 
 def get_headers(credentials: Mapping[str, str], path: str) -> dict[str, str]:
-    """Signed for a GET of ``path`` (under /partners); valid for COUNT's 300 s window."""
+    """Signed for a GET of ``path`` (under /partners); valid for COUNT's 300 s window, so the
+    benchmark signs again before each run."""
     return signed_headers(credentials, "GET", path, b"")
 
 
@@ -27,9 +28,13 @@ def prepare(tenant: Tenant) -> dict[str, Request]:
     body = {"customerUuid": customer["id"], "date": "2026-03-01", "products": [line]}
     invoice = api.expect("POST", "/invoices", 201, json=body)
     path = f"/invoices/{invoice['id']}"
+    credentials = dict(tenant.credentials)
     return {
         GET_INVOICE: Request(
-            "GET", f"{tenant.mount_url}/partners{path}", get_headers(tenant.credentials, path)
+            "GET",
+            f"{tenant.mount_url}/partners{path}",
+            get_headers(credentials, path),
+            fresh_headers=lambda: get_headers(credentials, path),
         )
     }
 

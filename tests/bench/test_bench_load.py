@@ -118,3 +118,15 @@ def test_wrk_sends_every_variant_in_turn(
     assert all(after == (before + 1) % 3 for before, after in itertools.pairwise(turns))
     counts = [seen.count(variant) for variant in expected]
     assert max(counts) - min(counts) <= 1 and sum(counts) == len(seen)
+
+
+def test_headers_that_expire_are_made_afresh_for_every_run() -> None:
+    made = iter(["first", "second"])
+    request = Request(
+        "GET",
+        "http://x/y",
+        {"x-signature": "at prepare"},
+        fresh_headers=lambda: {"x-signature": next(made)},
+    )
+    assert 'wrk.headers["x-signature"] = "first"' in load._lua(request)
+    assert 'wrk.headers["x-signature"] = "second"' in load._lua(request)
