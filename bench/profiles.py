@@ -53,8 +53,9 @@ class Profile:
 
 
 def part_of(frame: str) -> str:
-    """The part a frame (py-spy's ``function (file:line)``) belongs to."""
-    where = frame.rsplit("(", 1)[-1]
+    """The part a frame (py-spy's ``function (file:line)``) belongs to. py-spy shortens a file
+    below ``site-packages`` or the working directory to its package's path (``connexion/…``)."""
+    where = "/" + frame.rsplit("(", 1)[-1]
     for part, patterns in PARTS:
         if any(pattern in where for pattern in patterns):
             return part

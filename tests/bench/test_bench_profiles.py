@@ -11,18 +11,17 @@ from bench import profiles, report
 from bench.profiles import COLUMNS, Profile
 from tests.bench.test_bench_figures import _results
 
-SITE = "/venv/lib/python3.11/site-packages"
-APP = "/app/sandbox"
-RAW = f"""\
-run ({SITE}/uvicorn/main.py:1);_run_once (/py/asyncio/base_events.py:1845) 30
-run_asgi ({SITE}/uvicorn/x.py:1);handle ({APP}/tenant_middleware.py:88) 10
-run_asgi ({SITE}/uvicorn/x.py:1);__call__ ({SITE}/connexion/middleware/security.py:104) 20
-handle ({APP}/tenant_middleware.py:88);get_memo ({APP}/vendors/dayzero/models.py:270) 15
-get_memo ({APP}/vendors/dayzero/models.py:270);get ({APP}/store/indexed_table.py:240) 10
-wrapper ({SITE}/connexion/decorators/response.py:1);dumps ({APP}/json_encoding.py:30) 5
-validate ({APP}/validation.py:1);iter_errors ({SITE}/jsonschema/validators.py:349) 5
-__call__ ({SITE}/starlette/middleware/errors.py:149) 3
-run (/py/threading.py:975);worker ({SITE}/anyio/_backends/_asyncio.py:1) 1
+# py-spy's paths: shortened below site-packages and the working directory, else absolute
+RAW = """\
+run (uvicorn/main.py:1);_run_once (/py/asyncio/base_events.py:1845) 30
+run_asgi (uvicorn/x.py:1);handle (sandbox/tenant_middleware.py:88) 10
+run_asgi (uvicorn/x.py:1);__call__ (connexion/middleware/security.py:104) 20
+handle (sandbox/tenant_middleware.py:88);get_memo (sandbox/vendors/dayzero/models.py:270) 15
+get_memo (sandbox/vendors/dayzero/models.py:270);get (sandbox/store/indexed_table.py:240) 10
+wrapper (connexion/decorators/response.py:1);dumps (sandbox/json_encoding.py:30) 5
+validate (sandbox/validation.py:1);iter_errors (jsonschema/validators.py:349) 5
+__call__ (starlette/middleware/errors.py:149) 3
+run (/py/threading.py:975);worker (anyio/_backends/_asyncio.py:1) 1
 mystery (/somewhere/else.py:1) 1
 """
 
