@@ -10,7 +10,8 @@ walk as a fixed cost of every request, larger than a read of the store.
 built it reads, for every route Connexion made from a spec, the per-operation objects Connexion
 made for it (security, request validation, response validation, context, the handler) and the
 sandbox's own steps between them (a vendor's signature check, say), and chains them directly,
-in the stack's order. A request whose method and path match a route in Connexion's own order
+in the stack's order (leaving out a step that says it ``serves_only`` another mount's requests).
+A request whose method and path match a route in Connexion's own order
 (Starlette's patterns and converters, the first full match winning) goes down its chain;
 everything else (the docs, the UI, an unknown path, a method the path does not serve) takes
 Connexion's whole stack as before, so every refusal keeps its shape. The steps are Connexion's
@@ -154,6 +155,8 @@ def _chain(steps: Sequence[Any], base_path: str, operation_id: str) -> ASGIApp:
     for step in reversed(steps):
         if isinstance(step, LifespanMiddleware):
             continue
+        if getattr(step, "serves_only", base_path) != base_path:
+            continue  # a step of another mount's requests only: it would pass this one on
         if isinstance(step, RoutedMiddleware):
             apis = step.apis.get(base_path)
             if not apis:

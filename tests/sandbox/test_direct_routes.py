@@ -178,3 +178,24 @@ def test_a_refusal_on_the_direct_path_keeps_the_vendors_shape(counted: Any) -> N
     unauthenticated = client.get("/dayzero/api/v1/credit-memos")
     assert unauthenticated.status_code in (401, 403)
     assert counting.paths == []
+
+
+def _steps(chain: Any) -> list[Any]:
+    steps = []
+    while chain is not None:
+        steps.append(chain)
+        chain = getattr(chain, "next_app", None) or getattr(chain, "app", None)
+        if not callable(chain):
+            break
+    return steps
+
+
+def test_a_chain_holds_the_steps_of_its_own_mount_and_none_of_another_mounts() -> None:
+    direct = _of_type(_layers(create_app(None)), DirectRoutes)
+    serving = {}
+    for mount in direct._mounts:
+        chain = mount.routes_by_method["GET"][0].chain if "GET" in mount.routes_by_method else None
+        serving[mount.prefix] = {getattr(step, "serves_only", None) for step in _steps(chain)}
+    assert serving["/dayzero"] == {None}
+    assert serving["/count"] == {None, "/count"}
+    assert serving["/solvimon"] == {None, "/solvimon"}

@@ -55,6 +55,8 @@ def signed_path(scope_path: str) -> str:
 class SignatureMiddleware:
     """ASGI middleware, before security: verify COUNT's HMAC over the exact body bytes."""
 
+    serves_only = MOUNT  # the direct routes of other mounts leave it out (sandbox.direct_routes)
+
     def __init__(self, app: ASGIApp, window_seconds: float = 300) -> None:
         self.app = app
         self.window = window_seconds

@@ -28,6 +28,8 @@ def _under_mount(scope: Scope) -> bool:
 
 
 class RequestIds:
+    serves_only = MOUNT  # the direct routes of other mounts leave it out (sandbox.direct_routes)
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
@@ -48,6 +50,8 @@ class RequestIds:
 
 
 class VersionGuard:
+    serves_only = MOUNT
+
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
