@@ -151,6 +151,7 @@ class CommitLog:
         self._flushed_size = self._size
         self._flushing = threading.Lock()
         self._poisoned: OSError | None = None
+        self._removed = False
 
     @property
     def size(self) -> int:
@@ -204,9 +205,14 @@ class CommitLog:
         before the flush) if no flush has covered it yet; :class:`FlushFailed` if it cannot be."""
         failure: FlushFailed | None = None
         with self._flushing:
-            if self._poisoned is not None:
+            if entry <= self._flushed or self._removed:
+                pass  # flushed already, or the partition is gone with its files
+            elif self._poisoned is not None:
                 failure = FlushFailed(self._poisoned, first=False)
-            elif entry > self._flushed and self._fd is not None:
+            elif self._fd is None:  # closed after a failed write it could not cut back
+                self._poisoned = OSError(f"{self.path} was closed before its entries were flushed")
+                failure = FlushFailed(self._poisoned, first=True)
+            else:
                 covered, size, fd = self._written, self._size, self._fd
                 try:
                     os.fdatasync(fd)
@@ -226,8 +232,9 @@ class CommitLog:
         """Cut the file back to its last good flush (after a failed one). The log takes no more
         entries: the store opens the partition afresh from its files."""
         self._size = self._flushed_size
-        with contextlib.suppress(OSError):  # not even opened: the next start reads it as it is
-            self._open()
+        if self._fd is None and self.path.exists():
+            with contextlib.suppress(OSError):  # not even opened: the next start reads it as is
+                self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
         self._cut_back()
         self._broken = True
         self.close()
@@ -251,6 +258,7 @@ class CommitLog:
             self._fd = None
 
     def remove(self) -> None:
+        self._removed = True
         self.close()
         self.path.unlink(missing_ok=True)
         self._size = 0

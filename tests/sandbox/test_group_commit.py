@@ -140,3 +140,23 @@ def test_a_failed_flush_keeps_none_of_the_unflushed_writes_and_tells_each_writer
     insert(store, 4)  # and the store goes on
     assert memos(store) == [1, 4]
     assert memos(Store(tmp_path)) == [1, 4]  # nor kept on disk
+
+
+def test_a_deleted_tenants_waiting_writer_is_not_kept_waiting_and_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(tmp_path)
+    insert(store, 1)
+    entered, release = _blocking_flush(monkeypatch, os.fdatasync)
+    writer = threading.Thread(target=insert, args=(store, 2))
+    writer.start()
+    assert entered.wait(timeout=10)
+    remover = threading.Thread(target=store.delete_tenant, args=("alpha",))
+    remover.start()
+    release.set()
+    writer.join(timeout=10)
+    remover.join(timeout=10)
+    monkeypatch.undo()
+    assert not writer.is_alive() and not remover.is_alive()
+    assert not (tmp_path / "tenants" / "alpha.log").exists()
+    assert memos(Store(tmp_path)) == []
