@@ -104,6 +104,22 @@ def test_a_long_log_is_folded_into_a_snapshot(
     assert [m["n"] for m in memos(Store(tmp_path))] == list(range(100))
 
 
+def test_whatever_a_document_holds_comes_back_from_the_log_and_from_a_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # beyond 64 bits (which orjson cannot write), non-ASCII text, floats, nesting, nulls
+    odd = {"big": 2**70, "text": "Café Zürich ☕", "ratio": 0.1, "deep": {"a": [None, True]}}
+    store = Store(tmp_path)
+    with store.transaction("alpha") as db:
+        db.table("memos").insert({"n": 1, **odd})
+    assert memos(Store(tmp_path)) == [{"n": 1, **odd}]  # read back from the log
+    monkeypatch.setattr(storage_module, "COMPACT_AT_LEAST", 100)
+    with store.transaction("alpha") as db:
+        db.table("memos").insert({"n": 2, "pad": "x" * 200})
+    assert (tmp_path / "tenants" / "alpha.log").stat().st_size == 0  # folded into the snapshot
+    assert memos(Store(tmp_path)) == [{"n": 1, **odd}, {"n": 2, "pad": "x" * 200}]
+
+
 def test_a_crash_between_snapshot_and_emptying_the_log_loses_and_repeats_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
