@@ -6,9 +6,10 @@ invoices, its original, its copy), passed in as ``book`` (id → stored invoice)
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from typing import Any
+
+import orjson
 
 from sandbox.vendors.solvimon import lifecycle
 from sandbox.vendors.solvimon.amounts import amount
@@ -135,6 +136,16 @@ _NOT_MODELLED: dict[str, Any] = {
 }
 
 
+_NOT_MODELLED_JSON = orjson.dumps(_NOT_MODELLED)
+
+
+def _not_modelled() -> dict[str, Any]:
+    """A fresh copy of :data:`_NOT_MODELLED` for one invoice's view (its lists are the view's
+    own): parsed from its JSON, a tenth of the time of a deep copy, on every invoice shown."""
+    fresh: dict[str, Any] = orjson.loads(_NOT_MODELLED_JSON)
+    return fresh
+
+
 def invoice_json(
     invoice: Mapping[str, Any],
     book: Book,
@@ -163,7 +174,7 @@ def invoice_json(
         "platform_id": invoice["platform_id"],
         "customer_id": invoice.get("customer_id"),
         "customer_reference": invoice.get("customer_reference"),
-        **copy.deepcopy(_NOT_MODELLED),
+        **_not_modelled(),
         "status": invoice["status"],
         "on_hold": invoice["on_hold"],
         "type": invoice["type"],
