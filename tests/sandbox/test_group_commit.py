@@ -87,15 +87,24 @@ def _blocking_flush(monkeypatch: pytest.MonkeyPatch, outcome: Callable[[int], No
     return entered, release
 
 
-def test_readers_and_other_writers_do_not_wait_for_a_flush(
+def _writer_inside_its_flush(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Store, threading.Thread, threading.Event]:
+    """A store holding memo 1, and a writer of memo 2 held inside its flush until the event
+    it returns is set."""
     store = Store(tmp_path)
     insert(store, 1)
     entered, release = _blocking_flush(monkeypatch, os.fdatasync)
     writer = threading.Thread(target=insert, args=(store, 2))
     writer.start()
     assert entered.wait(timeout=10)
+    return store, writer, release
+
+
+def test_readers_and_other_writers_do_not_wait_for_a_flush(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, writer, release = _writer_inside_its_flush(tmp_path, monkeypatch)
     # the writer is inside its flush: the store answers a read meanwhile, change included
     # (it is not yet acknowledged; it is flushed before the writer returns)
     assert memos(store) == [1, 2]
@@ -145,12 +154,7 @@ def test_a_failed_flush_keeps_none_of_the_unflushed_writes_and_tells_each_writer
 def test_a_deleted_tenants_waiting_writer_is_not_kept_waiting_and_leaves_no_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = Store(tmp_path)
-    insert(store, 1)
-    entered, release = _blocking_flush(monkeypatch, os.fdatasync)
-    writer = threading.Thread(target=insert, args=(store, 2))
-    writer.start()
-    assert entered.wait(timeout=10)
+    store, writer, release = _writer_inside_its_flush(tmp_path, monkeypatch)
     remover = threading.Thread(target=store.delete_tenant, args=("alpha",))
     remover.start()
     release.set()
