@@ -216,7 +216,7 @@ class DayZeroBackend:
             stamp = clock.timestamp()
             number = self._next_number(db, scope, "invoice", "INV")
             changes = {"state": "open", "number": number, "finalized_at": stamp}
-            return self._update(db, INVOICES, invoice, changes, stamp)
+            return updated_record(db, INVOICES, invoice, changes, stamp)
 
     def void_invoice(self, scope: BusinessScope, invoice_id: str) -> Document:
         """Void an open invoice (nothing paid or credited on it); it stays, listed as void."""
@@ -224,7 +224,7 @@ class DayZeroBackend:
             invoice = record_of(db, INVOICES, scope, invoice_id)
             require(INVOICE_TRANSITIONS["void"], invoice_status(invoice))
             stamp = clock.timestamp()
-            return self._update(db, INVOICES, invoice, {"state": "void"}, stamp)
+            return updated_record(db, INVOICES, invoice, {"state": "void"}, stamp)
 
     def customer_names(self, scope: BusinessScope, customer_ids: Iterable[str]) -> dict[str, str]:
         wanted = set(customer_ids)
@@ -308,7 +308,7 @@ class DayZeroBackend:
                 changes.pop("restocking_fee_cents", None)
             merged = {**memo, **changes}
             changes["currency"] = self._check_memo_fields(db, scope, merged, path_names_one=True)
-            return self._view(db, scope, self._update(db, MEMOS, memo, changes))
+            return self._view(db, scope, updated_record(db, MEMOS, memo, changes))
 
     def delete_memo(self, scope: BusinessScope, memo_id: str) -> None:
         with self._store.transaction(scope.tenant_id) as db:
@@ -321,7 +321,7 @@ class DayZeroBackend:
             memo = record_of(db, MEMOS, scope, memo_id)
             require(self.memo_transitions["issue"], memo_status(memo))
             changes = {"state": MEMO_STATE_AFTER["issue"]}
-            return self._view(db, scope, self._update(db, MEMOS, memo, changes))
+            return self._view(db, scope, updated_record(db, MEMOS, memo, changes))
 
     def apply_memo(
         self, scope: BusinessScope, memo_id: str, invoice_id: str, amount: int
@@ -350,9 +350,9 @@ class DayZeroBackend:
                 "applied_by_user_id": None,
             }
             applications = [*memo["applications"], application]
-            self._update(db, MEMOS, memo, {"applications": applications}, stamp)
+            updated_record(db, MEMOS, memo, {"applications": applications}, stamp)
             credited = int(invoice["amount_credited"]) + amount
-            self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
+            updated_record(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
             return {
                 **application,
                 "credit_memo_id": memo["id"],
@@ -372,7 +372,7 @@ class DayZeroBackend:
             invoice = record_of(db, INVOICES, scope, invoice_id)
             stamp = clock.timestamp()
             kept = [a for a in memo["applications"] if a["invoice_id"] != invoice_id]
-            memo = self._update(db, MEMOS, memo, {"applications": kept}, stamp)
+            memo = updated_record(db, MEMOS, memo, {"applications": kept}, stamp)
             unapplied = sum(int(a["amount"]) for a in removed)
             self._give_back(db, invoice, unapplied, stamp)
             return self._view(db, scope, memo), unapplied, stamp
@@ -387,7 +387,7 @@ class DayZeroBackend:
                 "voided_at": stamp,
                 "voided_reason": reason,
             }
-            return self._view(db, scope, self._update(db, MEMOS, memo, changes, stamp))
+            return self._view(db, scope, updated_record(db, MEMOS, memo, changes, stamp))
 
     def credit_left(self, memo: Mapping[str, Any]) -> int:
         """The cents the memo can still give."""
@@ -396,7 +396,7 @@ class DayZeroBackend:
     def _give_back(self, db: Database, invoice: Document, cents: int, stamp: str) -> None:
         """Unapplied credit raises the invoice's amount due again."""
         credited = int(invoice["amount_credited"]) - cents
-        self._update(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
+        updated_record(db, INVOICES, invoice, {"amount_credited": credited}, stamp)
 
     def customer_credits(
         self, scope: BusinessScope, customer_id: str
@@ -443,16 +443,6 @@ class DayZeroBackend:
         value = int(current["value"]) + 1 if isinstance(current, Document) else 1
         counters.upsert({"key": key, "value": value}, Query().key == key)
         return f"{prefix}-{value:04d}"
-
-    def _update(
-        self,
-        db: Database,
-        table: str,
-        record: Document,
-        changes: Mapping[str, Any],
-        stamp: str | None = None,
-    ) -> Document:
-        return updated_record(db, table, record, changes, stamp)
 
     def _page(self, documents: Sequence[Document], listing: Listing) -> Page[Document]:
         """One page; the cursor's form is checked by request validation (the spec's pattern is
